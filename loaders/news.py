@@ -1,0 +1,582 @@
+"""News articles (.txt/.md with an optional header block) -> event reports.
+
+The rules are general: cue phrases, place names, actors, casualty words and date phrases all
+come from the tables in data/; nothing here knows any particular article.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.geocode import Place, curated_places, geocode, geonames_index, normalise
+from loaders.paths import DATA_DIR
+from loaders.problems import Problem
+from loaders.textdates import DateMention, find_dates
+from loaders.tolls import extract_toll
+
+HEADER_KEYS = ("title", "published", "source", "url")
+BASE_CONFIDENCE = 0.5
+
+_ABBREVIATIONS = r"(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Sgt|Prof|Sen|Rep|Gov|St|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|U\.K|e\.g|i\.e|vs|approx)"
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'/&-]{2,}(?:,\s*[A-Z][\w .]+)?\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s*")
+_CLUTTER_LINE = re.compile(
+    r"^\s*(?:also\s+read|read\s+more|read\s+also|related|follow\s+(?:us|\w+\s+on)|short\s+url|share\s+this|"
+    r"subscribe|sign\s+up|advertisement|click\s+here|watch:|listen:)\b", re.I)
+_CREDIT_LINE = re.compile(r"^\s*\(?\s*(?:reporting|writing|additional\s+reporting|editing|compiled)\s+by\b", re.I)
+_CAPTION = re.compile(r"(?:\bphoto\b|\bfile\s+photo\b|\bpicture\b|/\s*photo\b|\(\s*photo)", re.I)
+_SPEECH = r"(?:said|says|claimed|claims|told|reported|stated|added|confirmed|announced|put)"
+_ATTRIBUTION = [
+    re.compile(r"\baccording\s+to\s+(?P<who>(?:the\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,5}?)(?=\s*(?:[,.;]|$|\s+(?:and|while|but|which|who)\b))", re.I),
+    re.compile(rf"(?P<who>\b(?:an?\s+|the\s+)?(?:[A-Z][\w’'.-]*|officials?|police|army|military|ministry|spokes\w+|sources?|residents?|witnesses?|medics?)(?:\s+[\w’'.-]+){{0,5}}?)\s+{_SPEECH}\b"),
+]
+_LOCATIVE = re.compile(r"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along)\s+(?:the\s+)?$", re.I)
+_COUNTRY_LOCATIVE = re.compile(r"\b(?:in|inside|into|across|within)\s+(?:the\s+)?$", re.I)
+# How far (characters) a place may stand from the words of an event and still be its place.
+PLACE_REACH = 100
+COUNTRY_REACH = 60
+_PLACE_SUFFIX = re.compile(r"^\s+(?:border\s+crossing|crossing\s+point|crossing|border\s+area|border\s+region|tribal\s+district|district|province|state|region|area|agency|city)\b", re.I)
+_PLACE_PREFIX = re.compile(r"\b(?:near|outside|close\s+to)\s+(?:the\s+)?$", re.I)
+_FUTURE = re.compile(r"\b(?:will|would|next|due|scheduled|expected|planned|set\s+to|to\s+be\s+held)\b", re.I)
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*(?:\s+(?:(?:al|el|de|du|es|ul|and|of|i|e)[-\s]+)?[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*){0,4}")
+
+
+@dataclass
+class Article:
+    """One article: header fields and body text."""
+
+    path: str
+    body: str
+    title: str | None = None
+    published: date | None = None
+    source: str | None = None
+    url: str | None = None
+    header_lines: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Sentence:
+    text: str
+    paragraph: int
+    line: int
+
+
+def read_article(path: Path, text: str, published: date | None = None) -> Article:
+    """Split the optional header block from the body; `published` fills a missing or bad date."""
+    lines = text.splitlines()
+    header: dict[str, str] = {}
+    n = 0
+    for n, line in enumerate(lines):
+        m = re.match(r"^(Title|Published|Source|URL):\s*(.*)$", line.strip(), re.I)
+        if not m:
+            break
+        header[m.group(1).lower()] = m.group(2).strip()
+    else:
+        n = len(lines)
+    art = Article(path=str(path), body="")
+    if header and n < len(lines) and lines[n].strip() == "":
+        art.header_lines = n + 1
+    elif header:
+        art.header_lines = n
+    else:
+        art.header_lines = 0
+    art.body = "\n".join(lines[art.header_lines:])
+    art.title, art.source, art.url = header.get("title"), header.get("source"), header.get("url")
+    raw = header.get("published")
+    if raw:
+        try:
+            art.published = date.fromisoformat(raw[:10])
+        except ValueError:
+            if published is None:
+                art.problems.append(Problem(str(path), _header_line(lines, "published"),
+                                            f"unreadable Published date {raw!r}: use YYYY-MM-DD or pass --published"))
+    if published is not None and art.published is None:
+        art.published = published
+    return art
+
+
+def _header_line(lines: list[str], key: str) -> int:
+    return next((i + 1 for i, line in enumerate(lines) if line.lower().startswith(key + ":")), 1)
+
+
+def sentences(article: Article) -> list[Sentence]:
+    """The reporting sentences of the body: clutter, captions, credits and what follows them dropped."""
+    out: list[Sentence] = []
+    paragraph = 0
+    for offset, raw in enumerate(article.body.splitlines()):
+        line = raw.strip()
+        if not line:
+            continue
+        if _CREDIT_LINE.match(line):
+            break  # the agency credit ends the story; what follows is another story or page furniture
+        if _CLUTTER_LINE.match(line) or not re.search(r"[.!?][\"”’)]?$", line):
+            continue  # headlines, link lines and captions without a full stop do not report events
+        line = _DATELINE.sub("", line)
+        paragraph += 1
+        for part in _split_sentences(line):
+            if _CAPTION.search(part):
+                continue
+            out.append(Sentence(part, paragraph, article.header_lines + offset + 1))
+    return out
+
+
+def _split_sentences(paragraph: str) -> list[str]:
+    parts, start = [], 0
+    for m in re.finditer(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])", paragraph):
+        before = paragraph[max(0, m.start() - 6):m.start() + 1]
+        if re.search(rf"\b{_ABBREVIATIONS}\.$", before) or re.search(r"\b[A-Z]\.$", before):
+            continue
+        parts.append(paragraph[start:m.end()].strip())
+        start = m.end()
+    parts.append(paragraph[start:].strip())
+    return [p for p in parts if p]
+
+
+@functools.lru_cache(maxsize=1)
+def cue_table() -> list[dict]:
+    """Event cues from data/event_cues.csv, compiled; earlier rows win where matches overlap."""
+    df = pd.read_csv(DATA_DIR / "event_cues.csv", dtype=str, keep_default_na=False)
+    talks = r"\b(?:(?:peace|ceasefire|bilateral|direct|indirect|proximity)\s+)?(?:talks|negotiations|dialogue|round\s+of\s+talks)\b"
+    cease = r"\b(?:ceasefire|cease-fire|truce|armistice|cessation\s+of\s+hostilities)\b"
+    gap = lambda n: rf"(?:\W+[\w’'-]+){{0,{n}}}?\W+"  # noqa: E731
+    rows = []
+    for rec in df.to_dict("records"):
+        pattern = (rec["pattern"].replace("{TALKS}", talks).replace("{CEASEFIRE}", cease)
+                   .replace("{GAP3}", gap(3)).replace("{GAP4}", gap(4)).replace("{GAP6}", gap(6))
+                   .replace("{GAP10}", gap(10)))
+        rows.append({**rec, "rx": re.compile(pattern, re.I), "needs_toll": rec["needs_toll"] == "1"})
+    return rows
+
+
+@functools.lru_cache(maxsize=1)
+def actor_table() -> pd.DataFrame:
+    """Actor name variants -> canonical actor, dyad key, kind; country names count as their state."""
+    df = pd.read_csv(DATA_DIR / "actors.csv", dtype=str, keep_default_na=False)
+    places = curated_places()
+    countries = places[places["feature"] == "country"][["key", "name", "iso3"]]
+    extra = [{"variant": k, "actor": None, "dyad_key": iso, "iso3": iso, "kind": "state"}
+             for k, iso in zip(countries["key"], countries["iso3"])]
+    df = pd.concat([df, pd.DataFrame(extra)], ignore_index=True)
+    df["key"] = df["variant"].map(normalise)
+    canonical = df[df["kind"] == "state"].dropna(subset=["actor"]).drop_duplicates("dyad_key")
+    by_key = dict(zip(canonical["dyad_key"], canonical["actor"]))
+    df["actor"] = [a if isinstance(a, str) and a else by_key.get(k, k) for a, k in zip(df["actor"], df["dyad_key"])]
+    return df.drop_duplicates("key")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    kind: str  # place | actor
+    place: Place | None = None
+    actor: str | None = None
+    dyad_key: str | None = None
+    actor_kind: str | None = None
+    locative: bool = False
+
+
+def _find_actors(text: str) -> list[Mention]:
+    table = actor_table()
+    keys = dict(zip(table["key"], table.to_dict("records")))
+    longest = max(len(k.split()) for k in keys)
+    found: list[Mention] = []
+    tokens = list(re.finditer(r"[\w’'ʼ-]+", text))
+    i = 0
+    while i < len(tokens):
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            span = text[tokens[i].start():tokens[i + n - 1].end()]
+            rec = keys.get(normalise(re.sub(r"[’']s$", "", span)))
+            # Short all-caps keys (TTP) must be written in capitals; everything else case-insensitive
+            # but starting with a capital, so the common word "afghan" in a sentence still counts.
+            if rec and (span[:1].isupper() or len(span) <= 4 and span.isupper()):
+                found.append(Mention(tokens[i].start(), tokens[i + n - 1].end(), span, "actor",
+                                     actor=rec["actor"], dyad_key=rec["dyad_key"], actor_kind=rec["kind"]))
+                i += n - 1
+                break
+        i += 1
+    return found
+
+
+def _find_places(text: str, countries: set[str]) -> list[Mention]:
+    """Capitalised spans that the gazetteer knows, with phrase words ('near', 'province') kept."""
+    curated = set(curated_places()["key"])
+    actor_keys = set(actor_table()["key"])
+    found: list[Mention] = []
+    for m in _CAPITALISED.finditer(text):
+        words = list(re.finditer(r"\S+", m.group(0)))
+        best = None
+        # Longest sub-span first: "Jammu and Kashmir" before "Jammu".
+        for a in range(len(words)):
+            for b in range(len(words), a, -1):
+                s, e = m.start() + words[a].start(), m.start() + words[b - 1].end()
+                span = text[s:e].rstrip(".,’'")
+                e = s + len(span)
+                key = normalise(re.sub(r"[’']s$", "", span))
+                if not key:
+                    continue
+                before = text[:s]
+                locative = bool(_LOCATIVE.search(before))
+                if key in curated:
+                    best = (s, e, span, locative)
+                elif (locative and key not in actor_keys and len(key) > 3 and s > 0
+                      and not re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister|spokesman)\.?\s+$", before)):
+                    gn = geonames_index()
+                    hits = gn[gn["key"] == key]
+                    if not hits.empty and (hits["iso3"].isin(countries).any() or hits["population"].max() >= 100000):
+                        best = (s, e, span, locative)
+                if best:
+                    break
+            if best:
+                break
+        if not best:
+            continue
+        s, e, span, locative = best
+        phrase = span
+        suffix = _PLACE_SUFFIX.match(text[e:])
+        if suffix:
+            phrase += suffix.group(0)
+            e += len(suffix.group(0))
+        prefix = _PLACE_PREFIX.search(text[:s])
+        if prefix:
+            phrase = prefix.group(0).strip() + " " + phrase
+        place = _geocode_in_context(phrase, countries)
+        if place is None:
+            continue
+        if place.feature == "country":
+            locative = bool(_COUNTRY_LOCATIVE.search(text[:s]))
+        found.append(Mention(s, e, phrase, "place", place=place, locative=locative))
+    return found
+
+
+def _geocode_in_context(phrase: str, countries: set[str]) -> Place | None:
+    for iso3 in sorted(countries):
+        place = geocode(phrase, iso3)
+        if place is not None:
+            return place
+    return geocode(phrase)
+
+
+def _drop_qualifiers(places: list[Mention]) -> list[Mention]:
+    """'Istanbul, Turkey' and 'Spin Boldak ... in Afghanistan': the larger unit only qualifies the smaller."""
+    keep = []
+    for p in places:
+        inner = [q for q in places if q is not p and q.place.iso3 == p.place.iso3
+                 and q.place.geo_precision < p.place.geo_precision
+                 and (p.place.feature == "country" or (p.place.admin1 and p.place.name == q.place.admin1))]
+        if not inner:
+            keep.append(p)
+    return keep
+
+
+@dataclass
+class Cue:
+    start: int
+    end: int
+    row: dict
+
+
+def _find_cues(text: str) -> list[Cue]:
+    cues: list[Cue] = []
+    for row in cue_table():
+        for m in row["rx"].finditer(text):
+            if any(m.start() < c.end and c.start < m.end() for c in cues):
+                continue
+            cues.append(Cue(m.start(), m.end(), row))
+    return sorted(cues, key=lambda c: c.start)
+
+
+def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, max(a[0], b[0]) - min(a[1], b[1]))
+
+
+def _attribution(text: str) -> str | None:
+    for rx in _ATTRIBUTION:
+        m = rx.search(text)
+        if m:
+            who = re.sub(r"^(?:the|a|an)\s+", "", m.group("who").strip(), flags=re.I)
+            who = re.sub(r"^(?:but|and|while|however),?\s+", "", who, flags=re.I)
+            if who and not re.fullmatch(r"(?:it|he|she|they|we|this|that)", who, re.I):
+                return who.strip(" ,")
+    return None
+
+
+@dataclass
+class Draft:
+    """One event read from one sentence, before it becomes a table row."""
+
+    sentence: Sentence
+    cue: Cue
+    day: date
+    precision: str
+    date_explicit: bool
+    place: Place | None
+    actors: list[Mention]
+    mediators: list[str]
+    toll: object | None
+    claimed_by: str | None
+    quote: str
+
+
+def _pick_date(sent: str, cue: Cue, mentions: list[DateMention], story: tuple[date, str] | None,
+               published: date | None) -> tuple[date, str, bool] | None:
+    scheduled = cue.row["diplomatic_action"] == "talks_scheduled"
+    usable = []
+    for d in mentions:
+        future = bool(_FUTURE.search(sent[max(0, d.start - 40):d.start]))
+        if scheduled and future:
+            continue  # the meeting's date, not the day it was announced
+        if d.day > (published or d.day) and not future:
+            continue
+        usable.append(d)
+    if usable:
+        d = min(usable, key=lambda d: (_distance((d.start, d.end), (cue.start, cue.end)), d.start))
+        return d.day, d.precision, True
+    if story:
+        return story[0], story[1], False
+    if published:
+        return published, "week", False
+    return None
+
+
+def extract(article: Article) -> list[Draft]:
+    """The events an article reports, one Draft per (sentence, event, place)."""
+    sents = sentences(article)
+    full = " ".join(s.text for s in sents)
+    countries = _article_countries(full)
+    venue = _talks_venue(sents, countries)
+    drafts: list[Draft] = []
+    story: tuple[date, str] | None = None
+    for sent in sents:
+        text = sent.text
+        dates = find_dates(text, article.published, story[0] if story else None)
+        cues = _find_cues(text)
+        toll = extract_toll(text)
+        has_toll = toll.killed is not None or toll.injured is not None
+        violent = [c for c in cues if not c.row["diplomatic_action"]]
+        verbs = [c for c in violent if not c.row["needs_toll"]]
+        if not has_toll and not verbs:
+            violent = []
+        diplomatic = [c for c in cues if c.row["diplomatic_action"]]
+        chosen = ([min(violent, key=lambda c: cue_table().index(c.row))] if violent else [])
+        seen_actions = set()
+        for c in diplomatic:
+            if c.row["diplomatic_action"] not in seen_actions:
+                seen_actions.add(c.row["diplomatic_action"])
+                chosen.append(c)
+        if not chosen:
+            if dates:
+                story = _story_date(dates, article.published) or story
+            continue
+        actors = _find_actors(text)
+        all_places = _drop_qualifiers([p for p in _find_places(text, countries) if p.locative])
+        claimed = _attribution(text) if has_toll else None
+        for cue in chosen:
+            picked = _pick_date(text, cue, dates, story, article.published)
+            if picked is None:
+                article.problems.append(Problem(article.path, sent.line,
+                                                "an event with no readable date and no Published date: pass --published"))
+                continue
+            day, precision, explicit = picked
+            is_violent = not cue.row["diplomatic_action"]
+            places = [p for p in all_places if _distance((p.start, p.end), (cue.start, cue.end))
+                      <= (COUNTRY_REACH if p.place.feature == "country" else PLACE_REACH)]
+            if is_violent:
+                targets = sorted(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)))
+                toll_at = min(targets, key=lambda p: _toll_distance(text, p, toll)) if targets else None
+                for p in targets or [None]:
+                    drafts.append(Draft(sent, cue, day, precision, explicit, p.place if p else None,
+                                        actors, [], toll if (p is toll_at) else None,
+                                        claimed if p is toll_at else None, text))
+            else:
+                near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
+                place = near.place if near else (venue if cue.row["diplomatic_action"].startswith("talks") else None)
+                mediators = sorted({a.actor for a in actors if a.actor_kind == "mediator"})
+                drafts.append(Draft(sent, cue, day, precision, explicit, place, actors, mediators,
+                                    None, None, text))
+        story = _story_date(dates, article.published) or (
+            (drafts[-1].day, drafts[-1].precision) if drafts and drafts[-1].precision == "day" else story)
+    return _collapse(drafts)
+
+
+def _story_date(dates: list[DateMention], published: date | None) -> tuple[date, str] | None:
+    """The day a sentence is about, for the undated sentences that follow it."""
+    days = [d for d in dates if d.precision == "day" and (published is None or d.day <= published)]
+    return (days[-1].day, "day") if days else None
+
+
+def _toll_distance(text: str, place: Mention, toll) -> int:
+    spans = [m.span() for t in toll.texts for m in [re.search(re.escape(t), text)] if m]
+    return min((_distance((place.start, place.end), s) for s in spans), default=0)
+
+
+def _article_countries(text: str) -> set[str]:
+    """Countries the article is about: those of its actors and of curated places it names."""
+    isos = [a.dyad_key for a in _find_actors(text) if a.actor_kind == "state" and a.dyad_key]
+    isos += [a.dyad_key for a in _find_actors(text) if a.actor_kind == "state"]
+    curated = curated_places()
+    for key in set(normalise(w) for w in re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)):
+        isos += list(curated.loc[curated["key"] == key, "iso3"])
+    counts = pd.Series(isos, dtype="string").value_counts()
+    return set(counts.index[:4])
+
+
+def _talks_venue(sents: list[Sentence], countries: set[str]) -> Place | None:
+    """The city the article says talks were held in, for talks sentences that name no place."""
+    venues: dict[str, tuple[int, Place]] = {}
+    for s in sents:
+        for m in re.finditer(r"\b(?:talks|negotiations|round)\s+(?:\w+\s+){0,3}?(?:in|at)\s+", s.text, re.I):
+            for p in _find_places(s.text[m.end():m.end() + 40], countries):
+                if p.start == 0 and p.place.feature != "country":
+                    n, _ = venues.get(p.place.name, (0, p.place))
+                    venues[p.place.name] = (n + 1, p.place)
+    if not venues:
+        return None
+    return max(venues.values(), key=lambda v: v[0])[1]
+
+
+def _collapse(drafts: list[Draft]) -> list[Draft]:
+    """Within one article a repeated mention of the same event is not a new report."""
+    out: list[Draft] = []
+    for d in drafts:
+        twin = next((o for o in out if o.cue.row["name"] == d.cue.row["name"] and o.day == d.day
+                     and o.precision == d.precision and (o.place and o.place.name) == (d.place and d.place.name)
+                     and (d.toll is None or (o.toll is None and o.claimed_by == d.claimed_by)
+                          or o.claimed_by == d.claimed_by)), None)
+        if twin is None:
+            out.append(d)
+        elif d.toll is not None and twin.toll is None:
+            twin.toll, twin.claimed_by = d.toll, d.claimed_by
+            twin.quote = f"{twin.quote} … {d.quote}"
+    return out
+
+
+def _dyad(actors: list[Mention], fallback: list[str]) -> tuple[list[str], str | None]:
+    keys: list[str] = []
+    names: list[str] = []
+    for a in actors:
+        if a.actor_kind in ("state", "nonstate") and a.dyad_key not in keys:
+            keys.append(a.dyad_key)
+            names.append(a.actor)
+    for k in fallback:
+        if len(keys) >= 2:
+            break
+        if k not in keys:
+            keys.append(k)
+            names.append(_canonical_actor(k))
+    dyad = "-".join(sorted(keys[:2])) if len(keys) >= 2 else None
+    return names[:2], dyad
+
+
+def _canonical_actor(key: str) -> str:
+    table = actor_table()
+    hit = table[(table["dyad_key"] == key) & (table["kind"] != "mediator")]
+    return hit["actor"].iloc[0] if not hit.empty else key
+
+
+def article_dyad(article: Article) -> list[str]:
+    """The two parties an article is mostly about, by how often they are named."""
+    text = " ".join(s.text for s in sentences(article))
+    keys = [a.dyad_key for a in _find_actors(text) if a.actor_kind in ("state", "nonstate")]
+    return list(pd.Series(keys, dtype="string").value_counts().index[:2])
+
+
+def _confidence(d: Draft) -> float:
+    """A plain heuristic until the calibration of the news issue: more anchors, more trust."""
+    score = BASE_CONFIDENCE
+    score += 0.15 if d.date_explicit else 0.0
+    score += 0.15 if d.place is not None else 0.0
+    score += 0.1 if (d.claimed_by or d.cue.row["diplomatic_action"]) else 0.0
+    score -= 0.1 if d.cue.row["needs_toll"] else 0.0
+    return round(min(0.9, max(0.1, score)), 2)
+
+
+def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
+    """Drafts -> rows of the events table (incident ids are set later, across all inputs)."""
+    fallback = article_dyad(article)
+    source_key = article.url or Path(article.path).name
+    per_quote: dict[str, int] = {}
+    rows = []
+    for d in drafts:
+        digest = hashlib.sha1(f"{source_key}|{d.quote}".encode()).hexdigest()[:12]
+        per_quote[digest] = per_quote.get(digest, 0) + 1
+        rows.append((digest, d))
+    seen: dict[str, int] = {}
+    records = []
+    for digest, d in rows:
+        seen[digest] = seen.get(digest, 0) + 1
+        event_id = f"news:{digest}" + (f"-{seen[digest]}" if per_quote[digest] > 1 else "")
+        names, dyad = _dyad(d.actors, fallback)
+        row = d.cue.row
+        p = d.place
+        toll = d.toll
+        killed = toll.killed if toll else None
+        injured = toll.injured if toll else None
+        records.append({
+            "event_id": event_id,
+            "event_date": pd.Timestamp(d.day),
+            "date_precision": d.precision,
+            "event_type": _event_type(row, toll),
+            "sub_event_type": _sub_event_type(row, toll),
+            "diplomatic_action": row["diplomatic_action"] or None,
+            "actor1": names[0] if names else None,
+            "actor2": names[1] if len(names) > 1 else None,
+            "dyad": dyad,
+            "mediators": ";".join(d.mediators) or None,
+            "country": p.country if p else None,
+            "iso3": p.iso3 if p else None,
+            "admin1": p.admin1 if p else None,
+            "location": p.name if p else None,
+            "latitude": p.latitude if p else None,
+            "longitude": p.longitude if p else None,
+            "geo_precision": p.geo_precision if p else None,
+            "geocoder": p.geocoder if p else "none",
+            "fatalities_low": killed.low if killed else None,
+            "fatalities_best": killed.low if killed else None,
+            "fatalities_high": killed.high if killed else None,
+            "fatalities_civilians": toll.civilians if toll else None,
+            "injured_low": injured.low if injured else None,
+            "injured_high": injured.high if injured else None,
+            "casualty_text": toll.text if toll else None,
+            "claimed_by": d.claimed_by,
+            "dataset": "news",
+            "source_name": article.source or Path(article.path).name,
+            "source_url": article.url,
+            "published": pd.Timestamp(article.published) if article.published else None,
+            "source_quote": d.quote,
+            "confidence": _confidence(d),
+        })
+    return records
+
+
+def _event_type(row: dict, toll) -> str:
+    if row["name"] == "killing" and toll is not None and toll.killed is not None and _only_civilians(toll):
+        return "Violence against civilians"
+    return row["event_type"]
+
+
+def _sub_event_type(row: dict, toll) -> str:
+    if row["name"] == "killing" and toll is not None and toll.killed is not None and _only_civilians(toll):
+        return "Attack"
+    return row["sub_event_type"]
+
+
+def _only_civilians(toll) -> bool:
+    return toll.civilians is not None and toll.killed is not None and toll.civilians >= toll.killed.low > 0
+
+
+def load_news(path: Path, text: str, published: date | None = None) -> tuple[list[dict], list[Problem]]:
+    """Read one article file into event records and the problems met on the way."""
+    article = read_article(path, text, published)
+    records = to_records(article, extract(article))
+    if not records and not article.problems:
+        article.problems.append(Problem(str(path), 0, "no events found in this article"))
+    return records, article.problems

@@ -1,0 +1,154 @@
+"""Date phrases in news text -> (date, precision), resolved against publication and the story's own dates."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+MONTHS["sept"] = 9
+WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
+_NUMBER_DAYS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "several": None, "a few": None}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date phrase found in text."""
+
+    start: int
+    end: int
+    text: str
+    day: date
+    precision: str  # day | week | month | year
+    relative_to: str  # absolute | published | story
+
+
+def _nearest_year(month: int, day: int, published: date) -> date | None:
+    """The date with that month/day closest to publication (wire copy rarely looks > 6 months away)."""
+    best = None
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            cand = date(year, month, day)
+        except ValueError:
+            continue
+        if best is None or abs((cand - published).days) < abs((best - published).days):
+            best = cand
+    return best
+
+
+def _month_start(month: int, published: date, year: int | None) -> date:
+    if year is not None:
+        return date(year, month, 1)
+    # A bare month name in a report is the latest such month not after publication.
+    y = published.year if month <= published.month else published.year - 1
+    return date(y, month, 1)
+
+
+_RULES: list[tuple[str, re.Pattern]] = [
+    ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
+    ("month_day", re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", re.I)),
+    ("day_month", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b", re.I)),
+    ("days_earlier", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|seven)\s+days?\s+(?P<dir>earlier|before|later|after|ago)\b|\bthe\s+(?P<prev>previous|following|next)\s+day\b|\bthe\s+day\s+(?P<dir2>before|after)\b", re.I)),
+    ("weekday", re.compile(rf"\b(?P<mod>last|next|this|on|late|early|by|since|until)?\s*{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
+    ("today", re.compile(r"\b(?:today|this\s+morning|this\s+afternoon|this\s+evening|tonight|earlier\s+today)\b", re.I)),
+    ("yesterday", re.compile(r"\b(?:yesterday|overnight|last\s+night)\b", re.I)),
+    ("last_week", re.compile(r"\b(?:last|past|previous)\s+week\b|\bearlier\s+this\s+week\b|\ba\s+week\s+(?:ago|earlier)\b", re.I)),
+    ("last_month", re.compile(r"\b(?:last|previous)\s+month\b|\bearlier\s+this\s+month\b|\ba\s+month\s+(?:ago|earlier)\b", re.I)),
+    ("in_month", re.compile(rf"\b(?P<mod>in|since|during|early|late|mid|mid-|throughout|of|until|by)[\s-]+{_MONTH}(?:\s+(?P<year>\d{{4}}))?\b(?!\s+\d)", re.I)),
+    ("in_year", re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d{2})\b", re.I)),
+    ("vague", re.compile(r"\b(?:earlier|recently|in\s+recent\s+days|this\s+week|in\s+the\s+past\s+few\s+days)\b", re.I)),
+]
+
+
+def find_dates(text: str, published: date | None, anchor: date | None = None) -> list[DateMention]:
+    """Every date phrase in text, resolved; `anchor` is the date the story was last talking about."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    story = anchor or published
+    for kind, rx in _RULES:
+        for m in rx.finditer(text):
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue
+            res = _resolve(kind, m, published, story)
+            if res is None:
+                continue
+            day, precision, rel = res
+            found.append(DateMention(m.start(), m.end(), m.group(0).strip(), day, precision, rel))
+            taken.append(m.span())
+    return sorted(found, key=lambda d: d.start)
+
+
+def _resolve(kind: str, m: re.Match, published: date | None, story: date | None):
+    g = m.groupdict()
+    try:
+        if kind == "iso":
+            return date(int(g["y"]), int(g["m"]), int(g["d"])), "day", "absolute"
+        if kind in ("month_day", "day_month"):
+            month, day = MONTHS[g["month"].lower().rstrip(".")], int(g["day"])
+            if g.get("year"):
+                return date(int(g["year"]), month, day), "day", "absolute"
+            if published is None:
+                return None
+            d = _nearest_year(month, day, published)
+            return (d, "day", "published") if d else None
+        if kind == "in_month":
+            month = MONTHS[g["month"].lower().rstrip(".")]
+            year = int(g["year"]) if g.get("year") else None
+            if year is None and published is None:
+                return None
+            if g["month"].lower() in ("may", "march") and not year and (g["mod"] or "").lower() in ("of", "by", "until"):
+                return None  # "by May" / "of March" are too often words, not dates
+            return _month_start(month, published, year), "month", "absolute" if year else "published"
+        if kind == "in_year":
+            return date(int(g["year"]), 1, 1), "year", "absolute"
+        if published is None:
+            return None
+        if kind == "days_earlier":
+            n = _NUMBER_DAYS.get((g.get("n") or "a").lower()) or 1
+            direction = (g.get("dir") or g.get("dir2") or g.get("prev") or "").lower()
+            base = published if direction == "ago" else (story or published)
+            sign = 1 if direction in ("later", "after", "following", "next") else -1
+            return base + timedelta(days=sign * n), "day", "published" if direction == "ago" else "story"
+        if kind == "weekday":
+            target = WEEKDAYS[g["weekday"].lower()]
+            mod = (g.get("mod") or "").lower()
+            if mod == "next":
+                ahead = (target - published.weekday()) % 7 or 7
+                return published + timedelta(days=ahead), "day", "published"
+            back = (published.weekday() - target) % 7
+            if mod == "last" and back == 0:
+                back = 7
+            return published - timedelta(days=back), "day", "published"
+        if kind == "today":
+            return published, "day", "published"
+        if kind == "yesterday":
+            return published - timedelta(days=1), "day", "published"
+        if kind == "last_week":
+            return published - timedelta(days=7), "week", "published"
+        if kind == "last_month":
+            if "this" in m.group(0).lower():
+                return published.replace(day=1), "month", "published"
+            prev = published.replace(day=1) - timedelta(days=1)
+            return prev.replace(day=1), "month", "published"
+        if kind == "vague":
+            return published, "week", "published"
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def period_end(day: date, precision: str) -> date:
+    """Last day of the period that starts on `day` at `precision`."""
+    if precision == "week":
+        return day + timedelta(days=6)
+    if precision == "month":
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if precision == "year":
+        return day.replace(month=12, day=31)
+    return day

@@ -1,0 +1,244 @@
+"""Casualty words -> ranges (SPEC §4), driven by the word tables in data/."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from loaders.paths import DATA_DIR
+
+OPEN = None  # an open upper bound ("at least 15")
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number of people as a range; high None means open-ended."""
+
+    low: int
+    high: int | None
+
+    def __add__(self, other: "Count") -> "Count":
+        high = None if self.high is None or other.high is None else self.high + other.high
+        return Count(self.low + other.low, high)
+
+    def span(self, other: "Count") -> "Count":
+        """The range covering two competing figures."""
+        high = None if self.high is None or other.high is None else max(self.high, other.high)
+        return Count(min(self.low, other.low), high)
+
+
+@dataclass
+class Toll:
+    """What one passage says about the dead and injured."""
+
+    killed: Count | None = None
+    civilians: int | None = None
+    injured: Count | None = None
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str | None:
+        return "; ".join(self.texts) if self.texts else None
+
+
+@functools.lru_cache(maxsize=1)
+def _number_words() -> dict[str, int]:
+    df = pd.read_csv(DATA_DIR / "number_words.csv", dtype={"word": str, "value": int})
+    return dict(zip(df["word"], df["value"]))
+
+
+@functools.lru_cache(maxsize=1)
+def _victim_groups() -> dict[str, tuple[str, bool]]:
+    df = pd.read_csv(DATA_DIR / "victim_groups.csv", dtype=str)
+    return {w: (g, c == "1") for w, g, c in zip(df["word"], df["group"], df["civilian"])}
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1)
+def _number_re() -> str:
+    words = _number_words()
+    tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+    units = "one|two|three|four|five|six|seven|eight|nine"
+    return (rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{tens})[- ](?:{units})|{_alternation(words)})")
+
+
+def parse_number(text: str) -> int | None:
+    """'23', '1,200', 'twenty-three', 'a dozen' -> int."""
+    t = text.strip().lower()
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", t):
+        return int(t.replace(",", ""))
+    words = _number_words()
+    if t in words:
+        return words[t]
+    m = re.fullmatch(r"(\w+)[- ](\w+)", t)
+    if m and m.group(1) in words and m.group(2) in words:
+        return words[m.group(1)] + words[m.group(2)]
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _phrase_rules() -> list[tuple[re.Pattern, str, str]]:
+    df = pd.read_csv(DATA_DIR / "casualty_words.csv", dtype=str, keep_default_na=False)
+    num = _number_re()
+    rules = []
+    for phrase, low, high in zip(df["phrase"], df["low"], df["high"]):
+        pattern = re.escape(phrase).replace(r"\{N\}", f"(?P<n>{num})").replace(r"\{M\}", f"(?P<m>{num})")
+        pattern = pattern.replace(r"\ ", r"\s+").replace(r"\-", r"\s*[-–]\s*")
+        rules.append((re.compile(pattern, re.I), low, high))
+    return rules
+
+
+def _evaluate(expr: str, n: int | None, m: int | None) -> int | None:
+    if expr == "open":
+        return OPEN
+    if expr == "N":
+        return n
+    if expr == "M":
+        return m
+    if expr == "N+1":
+        return n + 1
+    if expr == "ceil(0.8N)":
+        return math.ceil(0.8 * n)
+    return int(expr)
+
+
+def parse_quantity(text: str) -> Count | None:
+    """A quantity phrase of SPEC §4 ('at least 15', 'dozens', 'nearly 40') -> Count."""
+    t = re.sub(r"\s+", " ", text.strip())
+    for rx, low, high in _phrase_rules():
+        m = rx.fullmatch(t)
+        if not m:
+            continue
+        n = parse_number(m.group("n")) if "n" in rx.groupindex else None
+        mm = parse_number(m.group("m")) if "m" in rx.groupindex else None
+        if ("n" in rx.groupindex and n is None) or ("m" in rx.groupindex and mm is None):
+            continue
+        if mm is not None and mm <= n:  # "twenty-three" is one number, not a range
+            continue
+        return Count(_evaluate(low, n, mm), _evaluate(high, n, mm))
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _quantity_re() -> str:
+    """Any quantity phrase, longest alternatives first, as one regex fragment."""
+    num = _number_re()
+    parts = []
+    df = pd.read_csv(DATA_DIR / "casualty_words.csv", dtype=str, keep_default_na=False)
+    for phrase in df["phrase"]:
+        p = re.escape(phrase).replace(r"\{N\}", num).replace(r"\{M\}", num)
+        parts.append(p.replace(r"\ ", r"\s+").replace(r"\-", r"\s*[-–]\s*"))
+    return "(?:" + "|".join(parts) + r")(?![\w-])"
+
+
+_DEATH = r"(?:killed|dead|died|martyred|slain|neutrali[sz]ed|eliminated|lost\s+their\s+lives|perished)"
+_INJURY = r"(?:injured|wounded|hurt)"
+_AUX = r"(?:(?:were|was|have|has|had|been|are|is|being|reportedly|also|all|later|allegedly)\s+){0,3}"
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    q = _quantity_re()
+    victims = _alternation(_victim_groups())
+    victim = rf"(?:\s+(?:[\w’'-]+\s+){{0,2}}?(?P<v>{victims})\b)"
+    flags = re.I
+    return {
+        "subset": re.compile(rf"\bincluding\s+(?P<q>{q})(?:\s+[\w-]+)?\s+(?P<v>civilians|women and children|children|women)\b", flags),
+        "none": re.compile(r"\b(?:no\s+one|nobody|none)\s+(?:was|were|had\s+been|has\s+been)\s+(?P<k>killed|hurt|injured|wounded)\b|\bno\s+(?P<c>casualties|deaths|fatalities)\b", flags),
+        "dead_after": re.compile(rf"\b(?P<q>{q}){victim}?\s+(?:(?:and|,)\s+(?P<q2>{q}){victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
+        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing))\s+(?P<q>{q}){victim}?", flags),
+        "left_dead": re.compile(rf"\b(?:left|leaving|leaves)\s+(?P<q>{q}){victim}?\s+(?:people\s+)?dead\b", flags),
+        "toll": re.compile(rf"\bdeath\s+toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of)\s+(?P<q>{q})\b", flags),
+        "deaths": re.compile(rf"\b(?P<q>{q})\s+(?:deaths|fatalities)\b", flags),
+        "injured_after": re.compile(rf"\b(?P<q>{q}){victim}?\s+{_AUX}{_INJURY}\b", flags),
+        "injure_verb": re.compile(rf"\b(?:injuring|wounding|injured|wounded|leaving|left)\s+(?P<q>{q}){victim}?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
+    }
+
+
+def _group(word: str | None) -> tuple[str, bool]:
+    if not word:
+        return "people", False
+    return _victim_groups().get(word.lower(), ("people", False))
+
+
+def _combine(claims: list[tuple[str, Count]]) -> Count | None:
+    """Different groups add up; repeated figures for one group become a range; 'people' is a total."""
+    by_group: dict[str, Count] = {}
+    for group, count in claims:
+        by_group[group] = by_group[group].span(count) if group in by_group else count
+    if not by_group:
+        return None
+    people = by_group.pop("people", None)
+    specific = None
+    for c in by_group.values():
+        specific = c if specific is None else specific + c
+    if people is None:
+        return specific
+    if specific is None:
+        return people
+    high = None if people.high is None or specific.high is None else max(people.high, specific.high)
+    return Count(max(people.low, specific.low), high)
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < b and a < span[1] for a, b in taken)
+
+
+def extract_toll(sentence: str) -> Toll:
+    """Read the killed, civilian and injured figures of one sentence."""
+    pats = _patterns()
+    toll = Toll()
+    taken: list[tuple[int, int]] = []
+    civilians = 0
+    any_civ = False
+    for m in pats["subset"].finditer(sentence):
+        c = parse_quantity(m.group("q"))
+        if c is not None:
+            civilians += c.low
+            any_civ = True
+            taken.append(m.span())
+    killed: list[tuple[str, Count]] = []
+    injured: list[tuple[str, Count]] = []
+    for m in pats["none"].finditer(sentence):
+        taken.append(m.span())
+        kind = (m.group("k") or m.group("c") or "").lower()
+        if kind in ("killed", "deaths", "fatalities", "casualties"):
+            killed.append(("people", Count(0, 0)))
+        if kind in ("hurt", "injured", "wounded", "casualties"):
+            injured.append(("people", Count(0, 0)))
+        toll.texts.append(m.group(0))
+    for name in ("dead_after", "kill_verb", "left_dead", "toll", "deaths", "injured_after", "injure_verb"):
+        target = injured if name.startswith("injur") else killed
+        for m in pats[name].finditer(sentence):
+            if _overlaps(m.span("q"), taken):
+                continue
+            count = parse_quantity(m.group("q"))
+            if count is None:
+                continue
+            group, is_civ = _group(m.groupdict().get("v"))
+            target.append((group, count))
+            if is_civ and target is killed:
+                civilians += count.low
+                any_civ = True
+            if m.groupdict().get("q2"):
+                c2 = parse_quantity(m.group("q2"))
+                if c2 is not None:
+                    g2, civ2 = _group(m.group("v2"))
+                    target.append((g2, c2))
+                    if civ2 and target is killed:
+                        civilians += c2.low
+                        any_civ = True
+            taken.append(m.span())
+            toll.texts.append(m.group(0).strip())
+    toll.killed = _combine(killed)
+    toll.injured = _combine(injured)
+    if any_civ:
+        toll.civilians = civilians
+    return toll

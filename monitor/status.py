@@ -1,0 +1,295 @@
+"""Where a dyad stands: talks and ceasefire as small state machines over its incidents, plus a trend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from monitor.casualties import incident_tolls
+
+PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+# Talks: which diplomatic action puts talks in which state, and how strongly it speaks when two
+# reports of the same period disagree (a failure outranks a meeting held the same day).
+TALKS_TRANSITIONS = {
+    "talks_scheduled": ("scheduled", 1),
+    "talks_held": ("ongoing", 2),
+    "talks_stalled": ("stalled", 3),
+    "ceasefire_agreed": ("concluded", 4),
+    "agreement_signed": ("concluded", 4),
+    "talks_failed": ("failed", 5),
+}
+
+# Ceasefire: (state before, what happened) -> state after. "clash" is one violent incident between
+# the parties wholly after the ceasefire began; "major" one with >= MAJOR_KILLED dead or a repeat.
+CEASEFIRE_TRANSITIONS = {
+    ("*", "ceasefire_agreed"): "agreed",
+    ("agreed", "ceasefire_reaffirmed"): "holding",
+    ("holding", "ceasefire_reaffirmed"): "holding",
+    ("strained", "ceasefire_reaffirmed"): "strained",  # recorded, but one clash is not undone by words
+    ("violated", "ceasefire_reaffirmed"): "strained",
+    ("collapsed", "ceasefire_reaffirmed"): "holding",
+    ("expired", "ceasefire_reaffirmed"): "holding",
+    ("none", "ceasefire_reaffirmed"): "holding",
+    ("agreed", "clash"): "strained",
+    ("holding", "clash"): "strained",
+    ("strained", "clash"): "violated",
+    ("violated", "clash"): "violated",
+    ("agreed", "major"): "violated",
+    ("holding", "major"): "violated",
+    ("strained", "major"): "violated",
+    ("violated", "major"): "violated",
+    ("agreed", "ceasefire_violated"): "violated",
+    ("holding", "ceasefire_violated"): "violated",
+    ("strained", "ceasefire_violated"): "violated",
+    ("violated", "ceasefire_violated"): "violated",
+    ("agreed", "hostilities"): "collapsed",
+    ("holding", "hostilities"): "collapsed",
+    ("strained", "hostilities"): "collapsed",
+    ("violated", "hostilities"): "collapsed",
+    ("agreed", "ceasefire_ended"): "collapsed",
+    ("holding", "ceasefire_ended"): "collapsed",
+    ("strained", "ceasefire_ended"): "collapsed",
+    ("violated", "ceasefire_ended"): "collapsed",
+    ("agreed", "expiry"): "expired",
+    ("holding", "expiry"): "expired",
+    ("strained", "expiry"): "expired",
+    ("violated", "expiry"): "expired",
+}
+MAJOR_KILLED = 10          # one incident this deadly violates a ceasefire at once
+HOSTILITIES_INCIDENTS = 3  # this many clashes within HOSTILITIES_DAYS means fighting has resumed
+HOSTILITIES_DAYS = 7
+HOSTILITIES_KILLED = 50    # or this many dead since the ceasefire began
+
+# Trend: the last RECENT_DAYS against the BASELINE_DAYS before, as rates per day.
+RECENT_DAYS = 30
+BASELINE_DAYS = 90
+RISE = 1.5   # recent rate above RISE x baseline (and at least MIN_RECENT incidents) = deteriorated
+FALL = 0.5   # recent rate below FALL x baseline (with at least MIN_BASELINE incidents before) = improved
+MIN_RECENT = 1
+MIN_BASELINE = 2
+
+CEASEFIRE_WORDS = {"strained": "holding but strained"}
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One change of state, with the events that caused it."""
+
+    on: date
+    field: str
+    before: str
+    after: str
+    reason: str
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DyadStatus:
+    """Where a dyad stands on a date."""
+
+    dyad: str
+    as_of: date | None
+    talks: str
+    ceasefire: str
+    trend: str
+    alert: str | None
+    changed_on: date | None
+    headline: str
+    evidence: dict[str, tuple[str, ...]]
+    rationale: str = ""
+    transitions: tuple[Transition, ...] = field(default_factory=tuple)
+
+
+def dyad_key(a: str, b: str) -> str:
+    """The dyad of two keys in either order: 'PAK','AFG' -> 'AFG-PAK'."""
+    return "-".join(sorted([a.upper(), b.upper()]))
+
+
+def _moments(rows: pd.DataFrame) -> pd.DataFrame:
+    """One moment per incident: its dates, kind, place, toll and the event_ids behind it."""
+    tolls = incident_tolls(rows).set_index("incident_id")
+    g = rows.groupby("incident_id", sort=False, observed=True)
+    m = pd.DataFrame({
+        "start": g["event_date"].min(),
+        "precision": g["date_precision"].first().astype("string"),
+        "action": g["diplomatic_action"].first().astype("string"),
+        "violent": g["event_type"].first().astype("string") != "Strategic developments",
+        "location": g["location"].first(),
+        "date_end": g["date_end"].max(),
+    })
+    m["end"] = [_period_end(s, p) for s, p in zip(m["start"], m["precision"])]
+    m["killed"] = tolls["killed_low"].reindex(m.index).fillna(0).astype(int)
+    m["evidence"] = tolls["event_ids"].reindex(m.index)
+    m["rank"] = m["action"].map(lambda a: TALKS_TRANSITIONS.get(a, (None, 0))[1] if isinstance(a, str) else 0)
+    m["prec_rank"] = m["precision"].map(PRECISION_RANK)
+    return m.sort_values(["start", "prec_rank", "rank"], kind="stable")
+
+
+def _period_end(start: pd.Timestamp, precision: str) -> pd.Timestamp:
+    if precision == "week":
+        return start + pd.Timedelta(days=6)
+    if precision == "month":
+        return start + pd.offsets.MonthEnd(0)
+    if precision == "year":
+        return start + pd.offsets.YearEnd(0)
+    return start
+
+
+def _fmt(day) -> str:
+    d = pd.Timestamp(day)
+    return f"{d.day} {d.strftime('%b')}"
+
+
+def _ids(m) -> tuple[str, ...]:
+    return tuple(str(m["evidence"]).split(";")) if isinstance(m["evidence"], str) else ()
+
+
+def dyad_status(events: pd.DataFrame, a: str, b: str, as_of: date | str | None = None) -> DyadStatus:
+    """The talks, ceasefire, trend and alert of dyad a-b from the given rows up to as_of."""
+    dyad = dyad_key(a, b)
+    rows = events[events["dyad"] == dyad]
+    if as_of is None:
+        as_of_ts = rows["event_date"].max() if not rows.empty else None
+    else:
+        as_of_ts = pd.Timestamp(as_of)
+    if as_of_ts is None or pd.isna(as_of_ts):
+        return DyadStatus(dyad, None, "none", "none", "unchanged", None, None,
+                          f"No events for {dyad} in the data.", {})
+    rows = rows[rows["event_date"] <= as_of_ts]
+    moments = _moments(rows) if not rows.empty else pd.DataFrame()
+    trans: list[Transition] = []
+    talks, talks_m = "none", None
+    cf, cf_m = "none", None
+    cf_end = None
+    clashes: list = []  # violent moments wholly after the current ceasefire began
+    last_clash = None
+    evidence: dict[str, tuple[str, ...]] = {"talks": (), "ceasefire": (), "violence": ()}
+
+    def set_cf(new: str, m, reason: str) -> None:
+        nonlocal cf
+        if new != cf:
+            trans.append(Transition(m["start"].date() if hasattr(m["start"], "date") else m["start"],
+                                    "ceasefire", cf, new, reason, _ids(m)))
+        cf = new
+
+    for _, m in moments.iterrows():
+        # A truce with a stated end expires by itself once an event falls wholly after it.
+        if cf_end is not None and cf in ("agreed", "holding", "strained", "violated") and m["start"] > cf_end:
+            set_cf("expired", {"start": cf_end + pd.Timedelta(days=1), "evidence": cf_m["evidence"]},
+                   f"the truce ran to {_fmt(cf_end)}")
+        action = m["action"] if isinstance(m["action"], str) else None
+        if action in TALKS_TRANSITIONS:
+            new, rank = TALKS_TRANSITIONS[action]
+            later = talks_m is None or m["start"] > talks_m["end"]
+            overlapping_but_surer = talks_m is not None and not later and (
+                m["prec_rank"] < talks_m["prec_rank"]
+                or (m["prec_rank"] == talks_m["prec_rank"] and rank >= talks_m["rank"]))
+            if later or overlapping_but_surer:
+                if new != talks:
+                    trans.append(Transition(m["start"].date(), "talks", talks, new, action, _ids(m)))
+                    evidence["talks"] = _ids(m)
+                else:
+                    evidence["talks"] = evidence["talks"] + _ids(m)
+                talks, talks_m = new, m
+        if action and action.startswith("ceasefire"):
+            key = ("*", action) if action == "ceasefire_agreed" else (cf, action)
+            new = CEASEFIRE_TRANSITIONS.get(key)
+            if action == "ceasefire_agreed":
+                cf_m, clashes = m, []
+                cf_end = m["date_end"] if pd.notna(m["date_end"]) else None
+                set_cf("agreed", m, "ceasefire agreed")
+                evidence["ceasefire"] = _ids(m)
+            elif new:
+                if action == "ceasefire_reaffirmed":
+                    cf_end = None  # a reaffirmed or extended truce no longer runs out on its first date
+                set_cf(new, m, action.replace("_", " "))
+                evidence["ceasefire"] = evidence["ceasefire"] + _ids(m)
+        if m["violent"]:
+            last_clash = m
+            evidence["violence"] = evidence["violence"] + _ids(m)
+            if cf_m is not None and m["start"] > cf_m["end"] and cf in ("agreed", "holding", "strained", "violated"):
+                clashes.append(m)
+                recent = [c for c in clashes if (m["start"] - c["start"]).days <= HOSTILITIES_DAYS]
+                killed = sum(int(c["killed"]) for c in clashes)
+                if len(recent) >= HOSTILITIES_INCIDENTS or killed >= HOSTILITIES_KILLED:
+                    event = "hostilities"
+                elif m["killed"] >= MAJOR_KILLED:
+                    event = "major"
+                else:
+                    event = "clash"
+                set_cf(CEASEFIRE_TRANSITIONS[(cf, event)], m,
+                       f"{int(m['killed'])} killed at {m['location'] or 'an unnamed place'}")
+                evidence["ceasefire"] = evidence["ceasefire"] + _ids(m)
+    if cf_end is not None and cf in ("agreed", "holding", "strained", "violated") and as_of_ts > cf_end:
+        set_cf("expired", {"start": cf_end + pd.Timedelta(days=1), "evidence": cf_m["evidence"]},
+               f"the truce ran to {_fmt(cf_end)}")
+
+    trend, rationale, trend_ids = _trend(moments, as_of_ts, talks, cf)
+    evidence["trend"] = trend_ids
+    alert = None
+    if trend == "deteriorated" and talks in ("failed", "stalled", "none") and cf in ("strained", "violated", "collapsed", "expired", "none"):
+        alert = "conflict_risk"
+    elif trend != "deteriorated" and talks in ("ongoing", "scheduled", "concluded") and cf in ("agreed", "holding"):
+        alert = "resolution_opportunity"
+    headline = _headline(dyad, talks, talks_m, cf, cf_m, clashes, last_clash)
+    changed = max((t.on for t in trans), default=None)
+    return DyadStatus(dyad, as_of_ts.date(), talks, cf, trend, alert, changed, headline,
+                      {k: v for k, v in evidence.items() if v}, rationale, tuple(trans))
+
+
+def _trend(moments: pd.DataFrame, as_of: pd.Timestamp, talks: str, cf: str) -> tuple[str, str, tuple[str, ...]]:
+    """CrisisWatch-style: the last 30 days against the 90 before, in violent incidents and deaths."""
+    if moments.empty:
+        return "unchanged", "No events.", ()
+    recent_from = as_of - pd.Timedelta(days=RECENT_DAYS)
+    base_from = recent_from - pd.Timedelta(days=BASELINE_DAYS)
+    violent = moments[moments["violent"]]
+    # An imprecise report belongs to a window only if its whole period does.
+    recent = violent[(violent["start"] > recent_from) & (violent["end"] <= as_of)]
+    base = violent[(violent["start"] > base_from) & (violent["end"] <= recent_from)]
+    r_n, b_n = len(recent), len(base)
+    r_k, b_k = int(recent["killed"].sum()), int(base["killed"].sum())
+    r_rate, b_rate = r_n / RECENT_DAYS, b_n / BASELINE_DAYS
+    dip = moments[(moments["start"] > recent_from) & moments["action"].notna()]
+    bad_dip = dip["action"].isin(["talks_failed", "ceasefire_violated", "ceasefire_ended"]).any()
+    good_dip = dip["action"].isin(["ceasefire_agreed", "agreement_signed"]).any()
+    ids = tuple(i for e in pd.concat([recent, dip])["evidence"].dropna() for i in str(e).split(";"))
+    facts = (f"{r_n} violent incident(s), {r_k} killed in the last {RECENT_DAYS} days against "
+             f"{b_n} and {b_k} in the {BASELINE_DAYS} before")
+    rising = r_n >= MIN_RECENT and (r_rate > RISE * b_rate or (r_k / RECENT_DAYS) > RISE * (b_k / BASELINE_DAYS))
+    if rising or bad_dip:
+        why = "violence rose" if rising else "diplomacy broke down"
+        if rising and bad_dip:
+            why = "violence rose while diplomacy broke down"
+        return "deteriorated", f"Deteriorated: {why} ({facts}).", ids
+    if (b_n >= MIN_BASELINE and r_rate < FALL * b_rate) or (good_dip and r_n == 0):
+        why = "violence fell" if b_n >= MIN_BASELINE and r_rate < FALL * b_rate else "a ceasefire or deal was agreed"
+        return "improved", f"Improved: {why} ({facts}).", ids
+    return "unchanged", f"Unchanged ({facts}).", ids
+
+
+def _headline(dyad, talks, talks_m, cf, cf_m, clashes, last_clash) -> str:
+    parts = []
+    if talks != "none" and talks_m is not None:
+        where = f" in {talks_m['location']}" if isinstance(talks_m["location"], str) else ""
+        parts.append(f"Talks {talks}{where} ({_fmt(talks_m['start'])})")
+    if cf != "none" and cf_m is not None:
+        name = f"{cf_m['location']} ceasefire" if isinstance(cf_m["location"], str) else "Ceasefire"
+        words = CEASEFIRE_WORDS.get(cf, cf)
+        text = f"{name} {words}"
+        if cf == "agreed":
+            text += f" ({_fmt(cf_m['start'])})"
+        if clashes:
+            c = clashes[-1]
+            place = f" at {c['location']}" if isinstance(c["location"], str) else ""
+            text += f": {int(c['killed'])} killed{place} on {_fmt(c['start'])}"
+        parts.append(text)
+    elif last_clash is not None:
+        place = f" at {last_clash['location']}" if isinstance(last_clash["location"], str) else ""
+        parts.append(f"Latest violence{place} on {_fmt(last_clash['start'])}")
+    if not parts:
+        return f"No talks or ceasefire reported for {dyad}."
+    return "; ".join(parts)
