@@ -298,7 +298,7 @@ def geocode(name: str, country: str | None = None, *, online: bool = False) -> P
     if not key:
         return None
     place = (_from_pins(key, country) or _from_curated(key, country, features)
-             or (None if features else _from_geonames(key, country)))
+             or (None if features and "district" not in features else _from_geonames(key, country)))
     if place is None and online_enabled(online):
         place = _nominatim().lookup(core, country)
     if place is None:

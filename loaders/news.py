@@ -36,7 +36,9 @@ _ATTRIBUTION = [
     re.compile(r"\baccording\s+to\s+(?P<who>(?:the\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,5}?)(?=\s*(?:[,.;]|$|\s+(?:and|while|but|which|who)\b))", re.I),
     re.compile(rf"(?P<who>\b(?:an?\s+|the\s+)?(?:[A-Z][\w’'.-]*|officials?|police|army|military|ministry|spokes\w+|sources?|residents?|witnesses?|medics?)(?:\s+[\w’'.-]+){{0,5}}?)\s+{_SPEECH}\b"),
 ]
-_LOCATIVE = re.compile(r"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along)\s+(?:the\s+)?$", re.I)
+_POSSESSIVE = r"(?:[A-Z][\w-]+(?:’|')s\s+)?"
+_LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered)\s+(?:the\s+)?{_POSSESSIVE}$", re.I)
+_SPEECH_DATE = re.compile(r"\b(?:said|says|told\s+[\w ]{1,30}?|announced|stated|added|confirmed|reported)\s+(?:late\s+|early\s+)?$", re.I)
 _COUNTRY_LOCATIVE = re.compile(r"\b(?:in|inside|into|across|within)\s+(?:the\s+)?$", re.I)
 # How far (characters) a place may stand from the words of an event and still be its place.
 PLACE_REACH = 100
@@ -144,11 +146,12 @@ def cue_table() -> list[dict]:
     """Event cues from data/event_cues.csv, compiled; earlier rows win where matches overlap."""
     df = pd.read_csv(DATA_DIR / "event_cues.csv", dtype=str, keep_default_na=False)
     talks = r"\b(?:(?:peace|ceasefire|bilateral|direct|indirect|proximity)\s+)?(?:talks|negotiations|dialogue|round\s+of\s+talks)\b"
+    meeting = talks.replace(r"round\s+of\s+talks", r"round\s+of\s+talks|meetings?")
     cease = r"\b(?:ceasefire|cease-fire|truce|armistice|cessation\s+of\s+hostilities)\b"
     gap = lambda n: rf"(?:\W+[\w’'-]+){{0,{n}}}?\W+"  # noqa: E731
     rows = []
     for rec in df.to_dict("records"):
-        pattern = (rec["pattern"].replace("{TALKS}", talks).replace("{CEASEFIRE}", cease)
+        pattern = (rec["pattern"].replace("{TALKS}", talks).replace("{CEASEFIRE}", cease).replace("{MEETING}", meeting)
                    .replace("{GAP3}", gap(3)).replace("{GAP4}", gap(4)).replace("{GAP6}", gap(6))
                    .replace("{GAP10}", gap(10)))
         rows.append({**rec, "rx": re.compile(pattern, re.I), "needs_toll": rec["needs_toll"] == "1"})
@@ -213,9 +216,10 @@ def _find_places(text: str, countries: set[str]) -> list[Mention]:
     found: list[Mention] = []
     for m in _CAPITALISED.finditer(text):
         words = list(re.finditer(r"\S+", m.group(0)))
-        best = None
-        # Longest sub-span first: "Jammu and Kashmir" before "Jammu".
-        for a in range(len(words)):
+        a = 0
+        while a < len(words):
+            best = None
+            # Longest span first: "Jammu and Kashmir" before "Jammu"; then carry on after it.
             for b in range(len(words), a, -1):
                 s, e = m.start() + words[a].start(), m.start() + words[b - 1].end()
                 span = text[s:e].rstrip(".,’'")
@@ -226,35 +230,42 @@ def _find_places(text: str, countries: set[str]) -> list[Mention]:
                 before = text[:s]
                 locative = bool(_LOCATIVE.search(before))
                 if key in curated:
-                    best = (s, e, span, locative)
+                    best = (s, e, span, locative, b)
                 elif (locative and key not in actor_keys and len(key) > 3 and s > 0
                       and not re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister|spokesman)\.?\s+$", before)):
                     gn = geonames_index()
                     hits = gn[gn["key"] == key]
                     if not hits.empty and (hits["iso3"].isin(countries).any() or hits["population"].max() >= 100000):
-                        best = (s, e, span, locative)
+                        best = (s, e, span, locative, b)
                 if best:
                     break
-            if best:
-                break
-        if not best:
-            continue
-        s, e, span, locative = best
-        phrase = span
-        suffix = _PLACE_SUFFIX.match(text[e:])
-        if suffix:
-            phrase += suffix.group(0)
-            e += len(suffix.group(0))
-        prefix = _PLACE_PREFIX.search(text[:s])
-        if prefix:
-            phrase = prefix.group(0).strip() + " " + phrase
-        place = _geocode_in_context(phrase, countries)
-        if place is None:
-            continue
-        if place.feature == "country":
-            locative = bool(_COUNTRY_LOCATIVE.search(text[:s]))
-        found.append(Mention(s, e, phrase, "place", place=place, locative=locative))
+            if not best:
+                a += 1
+                continue
+            a = best[4]
+            mention = _place_mention(text, best, countries)
+            if mention:
+                found.append(mention)
     return found
+
+
+def _place_mention(text: str, best: tuple, countries: set[str]) -> Mention | None:
+    """A gazetteer hit with its phrase words ("near X", "X district") geocoded."""
+    s, e, span, locative, _ = best
+    phrase = span
+    suffix = _PLACE_SUFFIX.match(text[e:])
+    if suffix:
+        phrase += suffix.group(0)
+        e += len(suffix.group(0))
+    prefix = _PLACE_PREFIX.search(text[:s])
+    if prefix:
+        phrase = prefix.group(0).strip() + " " + phrase
+    place = _geocode_in_context(phrase, countries)
+    if place is None:
+        return None
+    if place.feature == "country":
+        locative = bool(_COUNTRY_LOCATIVE.search(text[:s]))
+    return Mention(s, e, phrase, "place", place=place, locative=locative)
 
 
 def _geocode_in_context(phrase: str, countries: set[str]) -> Place | None:
@@ -326,8 +337,9 @@ class Draft:
     quote: str
 
 
-def _pick_date(sent: str, cue: Cue, mentions: list[DateMention], story: tuple[date, str] | None,
+def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
                published: date | None) -> tuple[date, str, bool] | None:
+    """The date phrase that dates this cue, or None when the clause has none."""
     scheduled = cue.row["diplomatic_action"] == "talks_scheduled"
     usable = []
     for d in mentions:
@@ -338,17 +350,50 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention], story: tuple[da
             continue
         usable.append(d)
     if usable:
-        d = min(usable, key=lambda d: (_distance((d.start, d.end), (cue.start, cue.end)), d.start))
+        # "said on Sunday" dates the statement; a clash it reports happened when the text says it did.
+        violent = not cue.row["diplomatic_action"]
+        d = min(usable, key=lambda d: (violent and bool(_SPEECH_DATE.search(sent[:d.start])),
+                                       _distance((d.start, d.end), (cue.start, cue.end)), d.start))
         return d.day, d.precision, True
-    if story:
-        return story[0], story[1], False
-    if published:
-        return published, "week", False
     return None
 
 
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+but\s+|,\s+while\s+|,\s+whereas\s+|,\s+and\s+(?=(?:a|an|another|the)\s)", re.I)
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """Split a sentence where it reports two violent events (or two claims) in separate clauses."""
+    cuts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(text)] + [len(text) + 1]
+    spans = [(cuts[i], cuts[i + 1] - 1 if i + 1 < len(cuts) - 1 else len(text)) for i in range(len(cuts) - 1)]
+    violent = [sp for sp in spans if _violent_evidence(text[sp[0]:sp[1]])]
+    if len(violent) < 2:
+        return [(0, len(text))]
+    # Clauses without violence of their own stay with the clause before them.
+    merged: list[list[int]] = []
+    for sp in spans:
+        if merged and not _violent_evidence(text[sp[0]:sp[1]]):
+            merged[-1][1] = sp[1]
+        else:
+            merged.append([sp[0], sp[1]])
+    if not _violent_evidence(text[merged[0][0]:merged[0][1]]) and len(merged) > 1:
+        merged[1][0] = merged[0][0]
+        merged.pop(0)
+    return [(x, y) for x, y in merged]
+
+
+def _violent_evidence(clause: str) -> bool:
+    toll = extract_toll(clause)
+    if toll.killed is not None or toll.injured is not None:
+        return True
+    return any(not c.row["diplomatic_action"] and not c.row["needs_toll"] for c in _find_cues(clause))
+
+
+def _within(span: tuple[int, int], start: int, end: int) -> bool:
+    return span[0] >= start and span[1] <= end
+
+
 def extract(article: Article) -> list[Draft]:
-    """The events an article reports, one Draft per (sentence, event, place)."""
+    """The events an article reports, one Draft per (sentence clause, event, place)."""
     sents = sentences(article)
     full = " ".join(s.text for s in sents)
     countries = _article_countries(full)
@@ -358,52 +403,70 @@ def extract(article: Article) -> list[Draft]:
     for sent in sents:
         text = sent.text
         dates = find_dates(text, article.published, story[0] if story else None)
-        cues = _find_cues(text)
-        toll = extract_toll(text)
-        has_toll = toll.killed is not None or toll.injured is not None
-        violent = [c for c in cues if not c.row["diplomatic_action"]]
-        verbs = [c for c in violent if not c.row["needs_toll"]]
-        if not has_toll and not verbs:
-            violent = []
-        diplomatic = [c for c in cues if c.row["diplomatic_action"]]
-        chosen = ([min(violent, key=lambda c: cue_table().index(c.row))] if violent else [])
-        seen_actions = set()
-        for c in diplomatic:
-            if c.row["diplomatic_action"] not in seen_actions:
-                seen_actions.add(c.row["diplomatic_action"])
-                chosen.append(c)
-        if not chosen:
-            if dates:
-                story = _story_date(dates, article.published) or story
-            continue
-        actors = _find_actors(text)
-        all_places = _drop_qualifiers([p for p in _find_places(text, countries) if p.locative])
-        claimed = _attribution(text) if has_toll else None
-        for cue in chosen:
-            picked = _pick_date(text, cue, dates, story, article.published)
-            if picked is None:
-                article.problems.append(Problem(article.path, sent.line,
-                                                "an event with no readable date and no Published date: pass --published"))
+        actors = None
+        all_places = None
+        before = len(drafts)
+        inherited: tuple | None = None  # (date pick, places) of the previous clause of this sentence
+        for c0, c1 in _clauses(text):
+            clause = text[c0:c1]
+            cues = [Cue(c.start + c0, c.end + c0, c.row) for c in _find_cues(clause)]
+            toll = extract_toll(clause)
+            has_toll = toll.killed is not None or toll.injured is not None
+            violent = [c for c in cues if not c.row["diplomatic_action"]]
+            if not has_toll and not any(not c.row["needs_toll"] for c in violent):
+                violent = []
+            if has_toll and not violent and inherited:
+                # "...; the other side put its losses at 11": a counter-claim about the clause before.
+                violent = [Cue(c0, c0, inherited[2].row)]
+            chosen = [min(violent, key=lambda c: cue_table().index(c.row))] if violent else []
+            seen_actions = set()
+            for c in cues:
+                if c.row["diplomatic_action"] and c.row["diplomatic_action"] not in seen_actions:
+                    seen_actions.add(c.row["diplomatic_action"])
+                    chosen.append(c)
+            if not chosen:
                 continue
-            day, precision, explicit = picked
-            is_violent = not cue.row["diplomatic_action"]
-            places = [p for p in all_places if _distance((p.start, p.end), (cue.start, cue.end))
-                      <= (COUNTRY_REACH if p.place.feature == "country" else PLACE_REACH)]
-            if is_violent:
-                targets = sorted(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)))
-                toll_at = min(targets, key=lambda p: _toll_distance(text, p, toll)) if targets else None
-                for p in targets or [None]:
-                    drafts.append(Draft(sent, cue, day, precision, explicit, p.place if p else None,
-                                        actors, [], toll if (p is toll_at) else None,
-                                        claimed if p is toll_at else None, text))
-            else:
-                near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
-                place = near.place if near else (venue if cue.row["diplomatic_action"].startswith("talks") else None)
-                mediators = sorted({a.actor for a in actors if a.actor_kind == "mediator"})
-                drafts.append(Draft(sent, cue, day, precision, explicit, place, actors, mediators,
-                                    None, None, text))
+            if actors is None:
+                actors = _find_actors(text)
+                all_places = _drop_qualifiers([p for p in _find_places(text, countries) if p.locative])
+            clause_dates = [d for d in dates if _within((d.start, d.end), c0, c1)]
+            clause_places = [p for p in all_places if _within((p.start, p.end), c0, c1)]
+            claimed = (_attribution(clause) or _attribution(text)) if has_toll else None
+            for cue in chosen:
+                picked = _pick_date(text, cue, clause_dates, article.published)
+                if picked is None and inherited:
+                    picked = inherited[0]
+                if picked is None and story:
+                    picked = (story[0], story[1], False)
+                if picked is None and article.published:
+                    picked = (article.published, "week", False)  # dated only vaguely: SPEC §5
+                if picked is None:
+                    article.problems.append(Problem(article.path, sent.line,
+                                                    "an event with no readable date and no Published date: pass --published"))
+                    continue
+                day, precision, explicit = picked
+                is_violent = not cue.row["diplomatic_action"]
+                places = [p for p in clause_places if _distance((p.start, p.end), (cue.start, cue.end))
+                          <= (COUNTRY_REACH if p.place.feature == "country" else PLACE_REACH)]
+                if is_violent:
+                    if not places and inherited:
+                        places = inherited[1]
+                    targets = sorted(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)))
+                    toll_at = min(targets, key=lambda p: _toll_distance(text, p, toll)) if targets else None
+                    for p in targets or [None]:
+                        drafts.append(Draft(sent, cue, day, precision, explicit, p.place if p else None,
+                                            actors, [], toll if (p is toll_at) else None,
+                                            claimed if p is toll_at else None, text))
+                    inherited = (picked, places, cue)
+                else:
+                    near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
+                    place = near.place if near else (venue if cue.row["diplomatic_action"].startswith("talks") else None)
+                    mediators = sorted({a.actor for a in actors if a.actor_kind == "mediator"})
+                    drafts.append(Draft(sent, cue, day, precision, explicit, place, actors, mediators,
+                                        None, None, text))
+        new = drafts[before:]
         story = _story_date(dates, article.published) or (
-            (drafts[-1].day, drafts[-1].precision) if drafts and drafts[-1].precision == "day" else story)
+            (new[-1].day, new[-1].precision) if new and new[-1].precision == "day" else story)
     return _collapse(drafts)
 
 
@@ -524,8 +587,8 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
             "event_id": event_id,
             "event_date": pd.Timestamp(d.day),
             "date_precision": d.precision,
-            "event_type": _event_type(row, toll),
-            "sub_event_type": _sub_event_type(row, toll),
+            "event_type": _event_type(row, toll, d.quote),
+            "sub_event_type": _sub_event_type(row, toll, d.quote),
             "diplomatic_action": row["diplomatic_action"] or None,
             "actor1": names[0] if names else None,
             "actor2": names[1] if len(names) > 1 else None,
@@ -557,20 +620,24 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
     return records
 
 
-def _event_type(row: dict, toll) -> str:
-    if row["name"] == "killing" and toll is not None and toll.killed is not None and _only_civilians(toll):
-        return "Violence against civilians"
-    return row["event_type"]
+_PERPETRATOR = re.compile(r"\b(?:gunmen|assailants|attackers|a\s+gunman|an\s+attacker|suicide\s+bomber)\b", re.I)
 
 
-def _sub_event_type(row: dict, toll) -> str:
-    if row["name"] == "killing" and toll is not None and toll.killed is not None and _only_civilians(toll):
-        return "Attack"
-    return row["sub_event_type"]
+def _one_sided(row: dict, toll, quote: str) -> bool:
+    """Killing with no second armed side: only civilians died, or gunmen killed unnamed people."""
+    if row["name"] not in ("killing", "clash_noun") or toll is None or toll.killed is None:
+        return False
+    only_civilians = toll.civilians is not None and toll.civilians >= toll.killed.low > 0
+    unarmed = toll.groups <= {"people", "civilians"} and bool(_PERPETRATOR.search(quote))
+    return only_civilians or unarmed
 
 
-def _only_civilians(toll) -> bool:
-    return toll.civilians is not None and toll.killed is not None and toll.civilians >= toll.killed.low > 0
+def _event_type(row: dict, toll, quote: str) -> str:
+    return "Violence against civilians" if _one_sided(row, toll, quote) else row["event_type"]
+
+
+def _sub_event_type(row: dict, toll, quote: str) -> str:
+    return "Attack" if _one_sided(row, toll, quote) else row["sub_event_type"]
 
 
 def load_news(path: Path, text: str, published: date | None = None) -> tuple[list[dict], list[Problem]]:

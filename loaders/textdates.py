@@ -54,8 +54,8 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
     ("month_day", re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", re.I)),
     ("day_month", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b", re.I)),
-    ("days_earlier", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|seven)\s+days?\s+(?P<dir>earlier|before|later|after|ago)\b|\bthe\s+(?P<prev>previous|following|next)\s+day\b|\bthe\s+day\s+(?P<dir2>before|after)\b", re.I)),
     ("weekday", re.compile(rf"\b(?P<mod>last|next|this|on|late|early|by|since|until)?\s*{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
+    ("days_earlier", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|seven)\s+days?\s+(?P<dir>earlier|before|later|after|ago)\b|\bthe\s+(?P<prev>previous|following|next)\s+day\b|\bthe\s+day\s+(?P<dir2>before|after)\b|\b(?:the\s+same\s+day|(?:later|earlier)\s+that\s+day|that\s+same\s+day)\b", re.I)),
     ("today", re.compile(r"\b(?:today|this\s+morning|this\s+afternoon|this\s+evening|tonight|earlier\s+today)\b", re.I)),
     ("yesterday", re.compile(r"\b(?:yesterday|overnight|last\s+night)\b", re.I)),
     ("last_week", re.compile(r"\b(?:last|past|previous)\s+week\b|\bearlier\s+this\s+week\b|\ba\s+week\s+(?:ago|earlier)\b", re.I)),
@@ -75,7 +75,12 @@ def find_dates(text: str, published: date | None, anchor: date | None = None) ->
         for m in rx.finditer(text):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
-            res = _resolve(kind, m, published, story)
+            base = story
+            if kind == "days_earlier":
+                # "said on Wednesday ... a day earlier": counted from the sentence's own day if it has one.
+                before = [d for d in found if d.end <= m.start() and d.precision == "day"]
+                base = max(before, key=lambda d: d.end).day if before else story
+            res = _resolve(kind, m, published, base)
             if res is None:
                 continue
             day, precision, rel = res
@@ -110,8 +115,8 @@ def _resolve(kind: str, m: re.Match, published: date | None, story: date | None)
         if published is None:
             return None
         if kind == "days_earlier":
-            n = _NUMBER_DAYS.get((g.get("n") or "a").lower()) or 1
             direction = (g.get("dir") or g.get("dir2") or g.get("prev") or "").lower()
+            n = (_NUMBER_DAYS.get((g.get("n") or "a").lower()) or 1) if direction else 0
             base = published if direction == "ago" else (story or published)
             sign = 1 if direction in ("later", "after", "following", "next") else -1
             return base + timedelta(days=sign * n), "day", "published" if direction == "ago" else "story"

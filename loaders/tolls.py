@@ -39,6 +39,7 @@ class Toll:
     civilians: int | None = None
     injured: Count | None = None
     texts: list[str] = field(default_factory=list)
+    groups: set[str] = field(default_factory=set)
 
     @property
     def text(self) -> str | None:
@@ -153,7 +154,9 @@ def _patterns() -> dict[str, re.Pattern]:
         "subset": re.compile(rf"\bincluding\s+(?P<q>{q})(?:\s+[\w-]+)?\s+(?P<v>civilians|women and children|children|women)\b", flags),
         "none": re.compile(r"\b(?:no\s+one|nobody|none)\s+(?:was|were|had\s+been|has\s+been)\s+(?P<k>killed|hurt|injured|wounded)\b|\bno\s+(?P<c>casualties|deaths|fatalities)\b", flags),
         "dead_after": re.compile(rf"\b(?P<q>{q}){victim}?\s+(?:(?:and|,)\s+(?P<q2>{q}){victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
-        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing))\s+(?P<q>{q}){victim}?", flags),
+        "lost": re.compile(rf"\b(?:lost|losing)\s+(?P<q>{q}){victim}", flags),
+        "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|death\s+toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
+        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing))\s+(?P<q>{q}){victim}?", flags),
         "left_dead": re.compile(rf"\b(?:left|leaving|leaves)\s+(?P<q>{q}){victim}?\s+(?:people\s+)?dead\b", flags),
         "toll": re.compile(rf"\bdeath\s+toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of)\s+(?P<q>{q})\b", flags),
         "deaths": re.compile(rf"\b(?P<q>{q})\s+(?:deaths|fatalities)\b", flags),
@@ -175,16 +178,20 @@ def _combine(claims: list[tuple[str, Count]]) -> Count | None:
         by_group[group] = by_group[group].span(count) if group in by_group else count
     if not by_group:
         return None
+    # "put its losses at 11" names no group: it answers whatever the other side claimed.
+    counter = by_group.pop("counter-claim", None)
     people = by_group.pop("people", None)
     specific = None
     for c in by_group.values():
         specific = c if specific is None else specific + c
-    if people is None:
-        return specific
-    if specific is None:
-        return people
-    high = None if people.high is None or specific.high is None else max(people.high, specific.high)
-    return Count(max(people.low, specific.low), high)
+    if people is None or specific is None:
+        combined = people or specific
+    else:
+        high = None if people.high is None or specific.high is None else max(people.high, specific.high)
+        combined = Count(max(people.low, specific.low), high)
+    if counter is not None:
+        combined = combined.span(counter) if combined else counter
+    return combined
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
@@ -214,7 +221,7 @@ def extract_toll(sentence: str) -> Toll:
         if kind in ("hurt", "injured", "wounded", "casualties"):
             injured.append(("people", Count(0, 0)))
         toll.texts.append(m.group(0))
-    for name in ("dead_after", "kill_verb", "left_dead", "toll", "deaths", "injured_after", "injure_verb"):
+    for name in ("dead_after", "lost", "losses_at", "kill_verb", "left_dead", "toll", "deaths", "injured_after", "injure_verb"):
         target = injured if name.startswith("injur") else killed
         for m in pats[name].finditer(sentence):
             if _overlaps(m.span("q"), taken):
@@ -223,6 +230,9 @@ def extract_toll(sentence: str) -> Toll:
             if count is None:
                 continue
             group, is_civ = _group(m.groupdict().get("v"))
+            if name == "losses_at":
+                group = "counter-claim"
+            toll.groups.add(group)
             target.append((group, count))
             if is_civ and target is killed:
                 civilians += count.low

