@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -42,11 +43,20 @@ def detect_format(path: Path, text: str) -> str | None:
         return "faultline"
     if "\x00" in text[:4096]:
         return None
-    # Prose: sentences with spaces and full stops, not a grid of delimiters.
-    sample = text[:5000]
-    if sample.count(" ") > 20 and sample.count(".") >= 1 and sample.count(",") < sample.count(" "):
+    if _is_grid(text):
+        return None  # a delimited table this build has no reader for
+    words = re.findall(r"[^\W\d_]{2,}", text[:5000])
+    if len(words) >= 5 and re.search(r"[.!?]", text[:5000]):
         return "news"
     return None
+
+
+def _is_grid(text: str) -> bool:
+    """Several lines with the same number (>= 3) of commas or tabs: a table, not prose."""
+    lines = [line for line in text.splitlines()[:6] if line.strip()]
+    if len(lines) < 2:
+        return False
+    return any(len({line.count(d) for line in lines}) == 1 and lines[0].count(d) >= 3 for d in (",", "\t", ";", "|"))
 
 
 def _read_text(path: Path) -> tuple[str | None, Problem | None]:

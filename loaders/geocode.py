@@ -61,7 +61,7 @@ def normalise(name: str) -> str:
 
 
 def parse_phrase(phrase: str) -> tuple[str, int | None, tuple[str, ...] | None]:
-    """Split "near Chaman" / "Kandahar province" into (core name, precision floor, wanted features)."""
+    """Split "near X" / "X province" into (core name, precision floor, wanted features)."""
     text = re.sub(r"\s+", " ", phrase.strip())
     low = text.lower()
     floor: int | None = None
@@ -86,8 +86,11 @@ def curated_places() -> pd.DataFrame:
     rows = []
     for rec in df.to_dict("records"):
         names = [rec["name"]] + [n for n in rec.get("alternate_names", "").split(";") if n.strip()]
-        for n in names:
-            rows.append({**rec, "key": normalise(n)})
+        keys = {normalise(n) for n in names}
+        # "X Province" is also reached as "X" + the phrase word "province".
+        keys |= {re.sub(r" (province|district|agency|state|region|governorate)$", "", k) for k in keys}
+        for k in sorted(keys):
+            rows.append({**rec, "key": k})
     out = pd.DataFrame(rows)
     out["latitude"] = out["latitude"].astype(float)
     out["longitude"] = out["longitude"].astype(float)
@@ -290,7 +293,7 @@ def _nominatim() -> NominatimClient:
 
 
 def geocode(name: str, country: str | None = None, *, online: bool = False) -> Place | None:
-    """Resolve a place phrase ("near Chaman", "Kandahar province") to a Place, or None."""
+    """Resolve a place phrase ("near <town>", "<name> province") to a Place, or None."""
     if not name or not name.strip():
         return None
     core, floor, features = parse_phrase(name)

@@ -198,8 +198,8 @@ def _find_actors(text: str) -> list[Mention]:
         for n in range(min(longest, len(tokens) - i), 0, -1):
             span = text[tokens[i].start():tokens[i + n - 1].end()]
             rec = keys.get(normalise(re.sub(r"[’']s$", "", span)))
-            # Short all-caps keys (TTP) must be written in capitals; everything else case-insensitive
-            # but starting with a capital, so the common word "afghan" in a sentence still counts.
+            # Short all-caps keys (acronyms) must be written in capitals; everything else case-insensitive
+            # but starting with a capital, so a lower-case common word is not taken for an actor.
             if rec and (span[:1].isupper() or len(span) <= 4 and span.isupper()):
                 found.append(Mention(tokens[i].start(), tokens[i + n - 1].end(), span, "actor",
                                      actor=rec["actor"], dyad_key=rec["dyad_key"], actor_kind=rec["kind"]))
@@ -219,7 +219,7 @@ def _find_places(text: str, countries: set[str]) -> list[Mention]:
         a = 0
         while a < len(words):
             best = None
-            # Longest span first: "Jammu and Kashmir" before "Jammu"; then carry on after it.
+            # Longest span first: "X and Y" before "X"; then carry on after it.
             for b in range(len(words), a, -1):
                 s, e = m.start() + words[a].start(), m.start() + words[b - 1].end()
                 span = text[s:e].rstrip(".,’'")
@@ -277,7 +277,7 @@ def _geocode_in_context(phrase: str, countries: set[str]) -> Place | None:
 
 
 def _drop_qualifiers(places: list[Mention]) -> list[Mention]:
-    """'Istanbul, Turkey' and 'Spin Boldak ... in Afghanistan': the larger unit only qualifies the smaller."""
+    """'<city>, <country>' and '<town> ... in <country>': the larger unit only qualifies the smaller."""
     keep = []
     for p in places:
         inner = [q for q in places if q is not p and q.place.iso3 == p.place.iso3

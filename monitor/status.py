@@ -120,7 +120,10 @@ def _moments(rows: pd.DataFrame) -> pd.DataFrame:
         "location": g["location"].first(),
         "date_end": g["date_end"].max(),
     })
-    m["end"] = [_period_end(s, p) for s, p in zip(m["start"], m["precision"])]
+    # An incident lasts until the end of its latest report's period (talks confirmed failed on two days).
+    ends = pd.Series([_period_end(d, str(p)) for d, p in zip(rows["event_date"], rows["date_precision"])],
+                     index=rows.index)
+    m["end"] = ends.groupby(rows["incident_id"]).max().reindex(m.index)
     m["killed"] = tolls["killed_low"].reindex(m.index).fillna(0).astype(int)
     m["evidence"] = tolls["event_ids"].reindex(m.index)
     m["rank"] = m["action"].map(lambda a: TALKS_TRANSITIONS.get(a, (None, 0))[1] if isinstance(a, str) else 0)

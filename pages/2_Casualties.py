@@ -1,0 +1,41 @@
+"""Casualties: killed and injured over time and by place, as honest ranges, incidents counted once."""
+
+import streamlit as st
+
+from monitor import apply_filters
+from ui.data import load_events
+from ui.figures import casualties_place_figure, casualties_time_figure, show
+from ui.sidebar import describe, sidebar
+from ui.tables import counted, headline_numbers, incidents_table
+from ui.text import md
+
+st.set_page_config(page_title="Faultline · Casualties", page_icon=":material/bar_chart:", layout="wide")
+events, problems, sources = load_events()
+filters = sidebar(events)
+shown = apply_filters(events, filters)
+incidents = counted(shown, filters)
+
+st.title("Casualties")
+st.caption(f"Filters: {md(describe(filters))}")
+nums = headline_numbers(shown, filters)
+c = st.columns(3)
+c[0].metric("Killed", nums["killed"])
+c[1].metric("Injured", nums["injured"])
+c[2].metric("Incidents counted", f"{len(incidents):,}")
+st.markdown("Each real-world incident counts **once**, however many reports describe it. The dark bar "
+            "reaches the lowest figure any source gives, the light bar the highest; **N+ ↑** means a source "
+            "says \"at least N\" with no upper bound. Hatched bars are incidents dated only to a month "
+            "(drawn at the start of their period). Machine-coded GDELT-only incidents stay out of totals.")
+
+freq = st.segmented_control("Group by", ["week", "day"], default="week", key="freq")
+for kind, title in (("killed", "Killed"), ("injured", "Injured")):
+    st.subheader(f"{title} over time", anchor=False)
+    show(casualties_time_figure(incidents, kind, freq or "week"), key=f"time_{kind}")
+    st.subheader(f"{title} by place", anchor=False)
+    show(casualties_place_figure(incidents, kind), key=f"place_{kind}")
+
+st.subheader("The incidents behind these numbers", anchor=False)
+if incidents.empty:
+    st.info("No incidents pass the current filters.")
+else:
+    st.dataframe(incidents_table(incidents), hide_index=True, width="stretch")

@@ -1,0 +1,54 @@
+"""Diplomacy: where one conflict pair stands on any day — talks, ceasefire, and the violence around them."""
+
+import pandas as pd
+import streamlit as st
+
+from monitor import active_dyads
+from ui.data import load_events
+from ui.figures import diplomacy_figure, show
+from ui.sidebar import country_names, dyad_label, sidebar
+from ui.status import indicator_rows, status_card, status_for, transitions_table
+from ui.tables import QUOTE, mediators
+
+st.set_page_config(page_title="Faultline · Diplomacy", page_icon=":material/handshake:", layout="wide")
+events, problems, sources = load_events()
+filters = sidebar(events)
+
+st.title("Diplomacy")
+dyads, names = active_dyads(events), country_names(events)
+if not dyads:
+    st.info("No conflict pair (dyad) appears in the loaded data, so there is no diplomatic timeline.")
+    st.stop()
+dyad = st.selectbox("Conflict pair", dyads, index=dyads.index(filters.dyad) if filters.dyad in dyads else 0,
+                    format_func=lambda d: dyad_label(d, names))
+rows = indicator_rows(events, dyad, filters)
+if rows.empty:
+    st.info("No reports of this pair pass the dataset filter.")
+    st.stop()
+first, last = rows["event_date"].min().date(), rows["event_date"].max().date()
+default = min(max(filters.end or last, first), last)
+if first < last:
+    as_of = st.slider("Status as of", min_value=first, max_value=last, value=default, format="YYYY-MM-DD",
+                      help="Move back in time: the status is recomputed from the reports up to that day.")
+else:
+    as_of = first
+    st.caption(f"All reports of this pair fall on {first}.")
+status = status_for(rows, dyad, as_of)
+status_card(status, rows, dyad_label(dyad, names))
+show(diplomacy_figure(rows, status), key="timeline")
+st.caption("Bands: the state of talks and of the ceasefire, each starting on the day a report changed it. "
+           "Diamonds: diplomatic events; circles: violent incidents, sized by deaths (one per incident). "
+           "A thick line is an event dated only to a week or month, drawn over its whole period.")
+
+st.subheader("Mediators named", anchor=False)
+med = mediators(rows[rows["event_date"] <= pd.Timestamp(as_of)])
+if med.empty:
+    st.caption("No mediator is named in the reports up to this date.")
+else:
+    st.dataframe(med, hide_index=True, width="stretch")
+st.subheader("Every change of state, and why", anchor=False)
+changes = transitions_table(status, rows)
+if changes.empty:
+    st.caption("No talks or ceasefire reported up to this date.")
+else:
+    st.dataframe(changes, hide_index=True, width="stretch", column_config={"quote": QUOTE})

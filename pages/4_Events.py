@@ -1,0 +1,30 @@
+"""Events: the filtered table, one row per report, with the incident it belongs to; CSV download."""
+
+import streamlit as st
+
+from monitor import apply_filters
+from ui.data import data_fingerprint, load_events
+from ui.sidebar import describe, sidebar
+from ui.tables import QUOTE, events_table, filtered_csv
+from ui.text import md
+
+st.set_page_config(page_title="Faultline · Events", page_icon=":material/table:", layout="wide")
+events, problems, sources = load_events()
+filters = sidebar(events)
+shown = apply_filters(events, filters)
+
+st.title("Events")
+st.caption(f"Filters: {md(describe(filters))}")
+st.markdown(f"**{len(shown):,}** reports of **{shown['incident_id'].nunique():,}** incidents "
+            f"(out of {len(events):,} reports loaded). Reports of one real-world event share an incident_id; "
+            "*incident sources* lists every source that backs it.")
+st.download_button("Download these rows as CSV", data=lambda: filtered_csv(events, filters),
+                   file_name=f"faultline-events-{data_fingerprint(events)}.csv", mime="text/csv",
+                   on_click="ignore", icon=":material/download:", disabled=shown.empty,
+                   help="Exactly the rows shown, all 34 columns of the events table, dates as YYYY-MM-DD. "
+                        "Text cells that a spreadsheet would run as a formula get a leading apostrophe.")
+if shown.empty:
+    st.info("No events pass the current filters. Widen the dates or clear a filter in the sidebar.")
+else:
+    st.dataframe(events_table(shown), hide_index=True, width="stretch", height=min(700, 38 + 35 * len(shown)),
+                 column_config={"quote": QUOTE, "url": st.column_config.TextColumn("url")})

@@ -1,0 +1,406 @@
+"""Plotly figures of the events table. Each builder returns a Figure, or a sentence saying why
+there is nothing to draw; `show` puts either on the page. Untrusted text goes into hover labels
+only through `hover()` (html-escaped)."""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from loaders.paths import DATA_DIR
+from loaders.schema import EVENT_TYPES
+from monitor import DyadStatus, incident_tolls
+from ui.text import day, hover, precision_words, short, toll_range, when
+
+OUTLINES = DATA_DIR / "world_110m.geojson"
+# Okabe–Ito colours (readable with colour-blindness); the legend always names the type too.
+TYPE_COLORS = {
+    "Battles": "#D55E00",
+    "Explosions/Remote violence": "#E69F00",
+    "Violence against civilians": "#CC79A7",
+    "Protests": "#0072B2",
+    "Riots": "#56B4E9",
+    "Strategic developments": "#009E73",
+}
+KILLED_COLORS = ("#a50f15", "#fcae91")   # lowest figure, range up to the highest
+INJURED_COLORS = ("#08519c", "#9ecae1")
+HOVER = "%{customdata[0]}<extra></extra>"  # data text goes in customdata, never in the template
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
+
+
+def show(fig_or_reason, *, key: str | None = None, on_select=None, height: int | None = None):
+    """Draw a figure, or say why there is none. Returns the selection event when asked for."""
+    if isinstance(fig_or_reason, str):
+        st.info(fig_or_reason, icon=":material/info:")
+        return None
+    if height:
+        fig_or_reason.update_layout(height=height)
+    kwargs = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    return st.plotly_chart(fig_or_reason, width="stretch", key=key,
+                           config={"displaylogo": False, "scrollZoom": True}, **kwargs)
+
+
+# ---------------------------------------------------------------- map
+
+@lru_cache(maxsize=1)
+def _outlines() -> dict | None:
+    try:
+        return json.loads(OUTLINES.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # the map still works, just without country borders
+
+
+def _view(lat: pd.Series, lon: pd.Series, width_px: int = 1150, height_px: int = 600) -> tuple[dict, float]:
+    """Centre and zoom that fit every point (MapLibre: the world is 512 px wide at zoom 0)."""
+    lat_span = max(float(lat.max() - lat.min()), 0.5) * 1.35
+    lon_span = max(float(lon.max() - lon.min()), 0.5) * 1.25
+    mid = math.radians(float(lat.mean()))
+    z_lon = math.log2(360 * width_px / (512 * lon_span))
+    z_lat = math.log2(360 * height_px * math.cos(mid) / (512 * lat_span))
+    zoom = max(1.0, min(7.0, min(z_lon, z_lat)))
+    return {"lat": float((lat.max() + lat.min()) / 2), "lon": float((lon.max() + lon.min()) / 2)}, zoom
+
+
+def _action_words(value) -> str:
+    return "" if value is None or pd.isna(value) else str(value).replace("_", " ")
+
+
+def _row_line(r, toll) -> str:
+    what = hover(r["event_type"])
+    if isinstance(r["sub_event_type"], str):
+        what += f" ({hover(r['sub_event_type'])})"
+    action = _action_words(r["diplomatic_action"])
+    parts = [hover(when(r["event_date"], r["date_precision"])), what]
+    if action:
+        parts.append(hover(action))
+    if toll is not None:
+        parts.append(f"{hover(str(toll))} killed")
+    elif r["event_type"] != "Strategic developments":
+        parts.append("deaths not stated")
+    src = hover(short(r["source_name"], 60))
+    return " · ".join(parts) + f"<br>   source: {src}"
+
+
+def map_points(events: pd.DataFrame) -> pd.DataFrame:
+    """One point per place, precision and event type, with the reports there as hover lines."""
+    placed = events[events["latitude"].notna() & events["longitude"].notna()]
+    if placed.empty:
+        return pd.DataFrame()
+    tolls = incident_tolls(events).set_index("incident_id")
+    rows = []
+    keys = ["latitude", "longitude", "geo_precision", "event_type"]
+    for (lat, lon, prec, etype), g in placed.groupby(keys, dropna=False, observed=True, sort=False):
+        seen, lines, killed = set(), [], 0
+        for _, r in g.iterrows():
+            t = tolls.loc[r["incident_id"]] if r["incident_id"] in tolls.index else None
+            toll = toll_range(t["killed_low"], t["killed_high"], t["killed_open"], t["killed_best"]) if t is not None else None
+            if toll is not None and r["incident_id"] not in seen:
+                killed += toll.best if toll.best is not None else toll.low
+            seen.add(r["incident_id"])
+            lines.append(_row_line(r, toll))
+        first = g.iloc[0]
+        place = ", ".join(hover(v) for v in (first["location"], first["admin1"], first["country"]) if isinstance(v, str))
+        more = f"<br>… and {len(lines) - 8} more report(s)" if len(lines) > 8 else ""
+        text = (f"<b>{place or 'unnamed place'}</b><br>Place: {hover(precision_words(prec))}<br>"
+                + "<br>".join(lines[:8]) + more)
+        approx = pd.isna(prec) or int(prec) >= 3
+        size = min(46.0, 10 + 3.2 * math.sqrt(killed))
+        rows.append({"latitude": lat, "longitude": lon, "geo_precision": prec, "event_type": str(etype),
+                     "place": first["location"], "killed": killed, "reports": len(g), "hover": text,
+                     "size": max(size, 30.0) if approx else size, "opacity": 0.3 if approx else 0.95,
+                     "event_ids": ";".join(g["event_id"])})
+    return pd.DataFrame(rows)
+
+
+def map_figure(events: pd.DataFrame, *, online: bool = False) -> go.Figure | str:
+    """Events on a map: colour = event type, size = deaths, outline/faintness = place precision."""
+    if events.empty:
+        return "No events pass the current filters, so there is nothing to map."
+    pts = map_points(events)
+    if pts.empty:
+        return (f"None of the {len(events)} events that pass the filters has a known place, "
+                "so the map is empty; they are listed below.")
+    center, zoom = _view(pts["latitude"], pts["longitude"])
+    types = [t for t in EVENT_TYPES if t in set(pts["event_type"])]
+    fig = px.scatter_map(pts, lat="latitude", lon="longitude", color="event_type", size="size",
+                         custom_data=["hover", "opacity", "event_ids"], color_discrete_map=TYPE_COLORS,
+                         category_orders={"event_type": types}, center=center, zoom=zoom,
+                         map_style="carto-positron" if online else "white-bg", height=600)
+    for tr in fig.data:
+        tr.marker.update(sizemode="diameter", sizeref=1, sizemin=4,
+                         opacity=[float(cd[1]) for cd in tr.customdata])
+        tr.update(hovertemplate="%{customdata[0]}<extra></extra>", legendgroup="type",
+                  legendgrouptitle_text="Event type (colour)")
+    # A dark ring under each place known to the town (grey: near it / district); centroids get none.
+    for level, colour, label in ((1, "#111111", "dark ring: the town itself"),
+                                 (2, "#8a8a8a", "grey ring: near a town, or a district")):
+        ring = pts[pts["geo_precision"].fillna(0).astype(int) == level]
+        under = go.Scattermap(lat=ring["latitude"], lon=ring["longitude"], mode="markers",
+                              marker=dict(size=ring["size"] + 5, color=colour), hoverinfo="skip",
+                              showlegend=False)
+        key = go.Scattermap(lat=[None], lon=[None], mode="markers", name=label,
+                            marker=dict(size=12, color=colour), legendgroup="precision",
+                            legendgrouptitle_text="Place precision (ring)")
+        fig.add_traces([under, key])
+    fig.add_trace(go.Scattermap(lat=[None], lon=[None], mode="markers", marker=dict(size=16, color="#bbbbbb"),
+                                name="faint, large, no ring: approximate (province or country centroid)",
+                                legendgroup="precision"))
+    rings = [t for t in fig.data if t.hoverinfo == "skip"]
+    fig.data = tuple(rings + [t for t in fig.data if t.hoverinfo != "skip"])
+    layers = []
+    if not online and (outlines := _outlines()):
+        layers = [dict(sourcetype="geojson", source=outlines, type="fill", color="#f1efe9", below="traces"),
+                  dict(sourcetype="geojson", source=outlines, type="line", color="#9a9a9a",
+                       line=dict(width=0.8), below="traces")]
+    fig.update_layout(map_layers=layers, margin=dict(l=0, r=0, t=0, b=0), font=FONT,
+                      legend=dict(orientation="v", x=0.005, y=0.995, xanchor="left", yanchor="top",
+                                  bgcolor="rgba(255,255,255,0.88)", bordercolor="#cccccc", borderwidth=1,
+                                  itemsizing="constant", groupclick="toggleitem"),
+                      hoverlabel=dict(align="left", bgcolor="white", font_size=12))
+    return fig
+
+
+# ---------------------------------------------------------------- casualties
+
+def _period(dates: pd.Series, freq: str) -> pd.Series:
+    d = dates.dt.normalize()
+    return d - pd.to_timedelta(d.dt.weekday, unit="D") if freq == "week" else d
+
+
+def _sum_range(g: pd.DataFrame, kind: str) -> tuple[int, int | None]:
+    low = int(g[f"{kind}_low"].sum())
+    return low, None if g[f"{kind}_open"].any() else int(g[f"{kind}_high"].sum())
+
+
+def _range_words(low: int, high: int | None) -> str:
+    if high is None:
+        return f"{low:,}+ ↑"
+    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+
+
+def _range_bars(fig, x, lows, highs, *, kind: str, coarse: bool, orientation: str = "v", row=None, col=None,
+                showlegend: bool = True, width=None):
+    """Bar to the lowest figure, a lighter bar from there to the highest (none when open-ended)."""
+    dark, light = KILLED_COLORS if kind == "killed" else INJURED_COLORS
+    noun = "killed" if kind == "killed" else "injured"
+    pattern = dict(shape="/", fgcolor="#ffffff", size=6, solidity=0.35) if coarse else None
+    extra = [0 if h is None else h - lo for lo, h in zip(lows, highs)]
+    tag = " — dated only to the month or year" if coarse else ""
+    for values, colour, name in ((lows, dark, f"{noun}: lowest reported figure{tag}"),
+                                 (extra, light, f"{noun}: possibly up to the highest figure{tag}")):
+        xy = dict(x=x, y=values) if orientation == "v" else dict(x=values, y=x)
+        fig.add_trace(go.Bar(**xy, orientation=orientation, name=name, marker_color=colour,
+                             marker_pattern=pattern, marker_line=dict(width=0.5, color=dark),
+                             width=width, showlegend=showlegend, hoverinfo="skip"),
+                      row=row, col=col)
+
+
+def casualties_time_figure(counted: pd.DataFrame, kind: str = "killed", freq: str = "week") -> go.Figure | str:
+    """Killed or injured per day/week, counting each incident once, as ranges."""
+    noun = "deaths" if kind == "killed" else "injuries"
+    if counted.empty:
+        return "No incidents pass the current filters, so there is no casualty chart."
+    stated = counted[counted[f"{kind}_low"].notna()].copy()
+    if stated.empty:
+        return (f"None of the {len(counted)} incidents that pass the filters states a number of {noun}, "
+                "so there is nothing to chart.")
+    stated["period"] = _period(stated["event_date"], freq)
+    stated["coarse"] = stated["date_precision"].isin(["month", "year"])
+    span = pd.Timedelta(days=7 if freq == "week" else 1)
+    fig = go.Figure()
+    for coarse in (False, True):
+        part = stated[stated["coarse"] == coarse]
+        if part.empty:
+            continue
+        sums = [(p, *_sum_range(g, kind)) for p, g in part.groupby("period")]
+        x = [p + span / 2 for p, _, _ in sums]
+        _range_bars(fig, x, [lo for _, lo, _ in sums], [hi for _, _, hi in sums], kind=kind, coarse=coarse,
+                    width=span.total_seconds() * 1000 * 0.8)
+    totals = [(p + span / 2, *_sum_range(g, kind), len(g)) for p, g in stated.groupby("period")]
+    fig.add_trace(go.Scatter(
+        x=[t[0] for t in totals], y=[t[1] if t[2] is None else t[2] for t in totals], mode="text",
+        text=[_range_words(lo, hi) for _, lo, hi, _ in totals], textposition="top center",
+        textfont=dict(size=13, color="#222"), showlegend=False,
+        customdata=[[f"{'week of ' if freq == 'week' else ''}{day(p - span / 2)}", _range_words(lo, hi), n]
+                    for p, lo, hi, n in totals],
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]} " + ("killed" if kind == "killed" else "injured")
+                      + " in %{customdata[2]} incident(s)<extra></extra>"))
+    top = max((t[2] if t[2] is not None else t[1]) for t in totals) or 1
+    fig.update_layout(
+        barmode="stack", height=420, font=FONT, margin=dict(l=10, r=10, t=30, b=10),
+        xaxis=dict(title=("Week (Monday start)" if freq == "week" else "Day"), type="date",
+                   range=[min(t[0] for t in totals) - span * 2, max(t[0] for t in totals) + span * 2],
+                   tickformat="%d %b %Y"),
+        yaxis=dict(title=f"People {'killed' if kind == 'killed' else 'injured'} (each incident once)",
+                   range=[0, top * 1.22], rangemode="tozero"),
+        legend=dict(orientation="h", y=-0.25, x=0), plot_bgcolor="white",
+    )
+    fig.update_yaxes(gridcolor="#e5e5e5")
+    return fig
+
+
+def casualties_place_figure(counted: pd.DataFrame, kind: str = "killed", top: int = 20) -> go.Figure | str:
+    """Killed or injured by place (incidents counted once), as ranges, the worst first."""
+    noun = "deaths" if kind == "killed" else "injuries"
+    stated = counted[counted[f"{kind}_low"].notna()].copy() if not counted.empty else counted
+    if stated.empty:
+        return f"No incident that passes the filters states a number of {noun}, so there is no chart by place."
+    stated["place"] = stated["location"].fillna("(no place stated)")
+    sums = [(p, *_sum_range(g, kind), len(g)) for p, g in stated.groupby("place")]
+    sums.sort(key=lambda s: (s[2] if s[2] is not None else math.inf, s[1]))  # worst at the top
+    sums = sums[-top:]
+    fig = go.Figure()
+    _range_bars(fig, [s[0] for s in sums], [s[1] for s in sums], [s[2] for s in sums], kind=kind,
+                coarse=False, orientation="h")
+    fig.add_trace(go.Scatter(
+        y=[s[0] for s in sums], x=[s[1] if s[2] is None else s[2] for s in sums], mode="text",
+        text=[f"  {_range_words(lo, hi)}  ({n} incident{'s' if n > 1 else ''})" for _, lo, hi, n in sums],
+        textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False))
+    right = max((s[2] if s[2] is not None else s[1]) for s in sums) or 1
+    fig.update_layout(barmode="stack", height=max(260, 70 + 42 * len(sums)), font=FONT,
+                      margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
+                      xaxis=dict(title=f"People {'killed' if kind == 'killed' else 'injured'} (each incident once)",
+                                 range=[0, right * 1.45], gridcolor="#e5e5e5"),
+                      yaxis=dict(title="Place", type="category"),
+                      legend=dict(orientation="h", y=-0.3 if len(sums) < 4 else -0.15, x=0))
+    return fig
+
+
+# ---------------------------------------------------------------- diplomacy
+
+TALKS_COLORS = {"none": "#e0e0e0", "scheduled": "#c6dbef", "ongoing": "#6baed6", "stalled": "#fdd49e",
+                "failed": "#ef6548", "concluded": "#74c476"}
+CEASEFIRE_COLORS = {"none": "#e0e0e0", "agreed": "#c7e9c0", "holding": "#74c476", "strained": "#fdd49e",
+                    "violated": "#fc8d59", "collapsed": "#d7301f", "expired": "#bdbdbd"}
+STATE_WORDS = {"strained": "holding but strained"}
+LANES = {"Talks": 4, "Ceasefire": 3, "Diplomatic events": 2, "Violence": 1}
+
+
+def _bands(status: DyadStatus, field: str, start: pd.Timestamp, end: pd.Timestamp) -> list[tuple]:
+    """(from, to, state, reason) of each state a field went through, from its transitions."""
+    changes = [t for t in status.transitions if t.field == field]
+    out = []
+    for i, t in enumerate(changes):
+        a = pd.Timestamp(t.on)
+        b = pd.Timestamp(changes[i + 1].on) if i + 1 < len(changes) else end + pd.Timedelta(days=1)
+        if b > a:  # several changes on one day: only the last one lasts
+            out.append((a, b, t.after, t.reason))
+    if changes and pd.Timestamp(changes[0].on) > start:
+        out.insert(0, (start, pd.Timestamp(changes[0].on), changes[0].before, "before the first report"))
+    return out
+
+
+def _stagger(items: list[tuple], px_per_day: float) -> list[int]:
+    """Greedy label rows: a label moves to the next free row when it would overlap the last one."""
+    ends: list[float] = []
+    levels = []
+    for x, text in items:
+        width_days = (len(text) * 7.0 + 16) / px_per_day
+        pos = x.timestamp() / 86400
+        for level, last in enumerate(ends):
+            if pos - width_days / 2 > last:
+                ends[level] = pos + width_days / 2
+                levels.append(level)
+                break
+        else:
+            ends.append(pos + width_days / 2)
+            levels.append(len(ends) - 1)
+    return levels
+
+
+def diplomacy_figure(rows: pd.DataFrame, status: DyadStatus) -> go.Figure | str:
+    """Talks and ceasefire states as bands, diplomatic events and violence as labelled markers,
+    and deaths per day beneath, for one dyad up to the status date."""
+    if rows.empty or status.as_of is None:
+        return "No events for this dyad up to the chosen date, so there is no timeline."
+    as_of = pd.Timestamp(status.as_of)
+    rows = rows[rows["event_date"] <= as_of]
+    tolls = incident_tolls(rows)
+    first = rows.groupby("incident_id", observed=True).first()
+    start = rows["event_date"].min() - pd.Timedelta(days=2)
+    end = as_of + pd.Timedelta(days=2)
+    days = max((end - start).days, 7)
+    px_per_day = 1050 / days
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
+    for lane, field, colours in (("Talks", "talks", TALKS_COLORS), ("Ceasefire", "ceasefire", CEASEFIRE_COLORS)):
+        for a, b, state, reason in _bands(status, field, start, as_of):
+            words = STATE_WORDS.get(state, state)
+            fig.add_trace(go.Bar(
+                y=[LANES[lane]], x=[(b - a).total_seconds() * 1000], base=[a], orientation="h", width=0.62,
+                marker=dict(color=colours.get(state, "#dddddd"), line=dict(color="#555", width=0.6)),
+                text=[words], textposition="inside", insidetextanchor="middle", textfont=dict(size=13, color="#111"),
+                showlegend=False, customdata=[[lane, words, day(a), hover(reason)]],
+                hovertemplate="%{customdata[0]}: %{customdata[1]} from %{customdata[2]}<br>why: %{customdata[3]}<extra></extra>"),
+                row=1, col=1)
+    # Markers: one per incident (several reports of one event are one marker).
+    marks = []
+    for _, t in tolls.iterrows():
+        f = first.loc[t["incident_id"]]
+        violent = t["event_type"] != "Strategic developments"
+        action = _action_words(f["diplomatic_action"])
+        if not violent and not action:
+            continue
+        toll = toll_range(t["killed_low"], t["killed_high"], t["killed_open"], t["killed_best"])
+        place = f["location"] if isinstance(f["location"], str) else ""
+        if violent:
+            label = f"{toll} killed" if toll is not None else "clash (toll not stated)"
+        else:
+            label = action
+        label = short(f"{label} · {place}" if place else label, 42)
+        coarse = str(t["date_precision"]) in ("week", "month", "year")
+        mediators = f["mediators"] if isinstance(f["mediators"], str) else ""
+        info = (f"{hover(when(t['event_date'], t['date_precision']))}<br>{hover(label)}"
+                + (f"<br>mediators: {hover(mediators.replace(';', ', '))}" if mediators else "")
+                + f"<br>{t['reports']} report(s): {hover(short(f['source_quote'], 140))}")
+        marks.append(dict(x=t["event_date"], lane="Violence" if violent else "Diplomatic events", label=label,
+                          coarse=coarse, precision=str(t["date_precision"]), killed=(toll.best if toll else 0) or 0,
+                          info=info, colour=TYPE_COLORS.get(str(t["event_type"]), "#444")))
+    for lane in ("Diplomatic events", "Violence"):
+        items = sorted([m for m in marks if m["lane"] == lane], key=lambda m: m["x"])
+        levels = _stagger([(m["x"], m["label"]) for m in items], px_per_day)
+        for m, level in zip(items, levels):
+            y = LANES[lane]
+            if m["coarse"]:  # an imprecise date: a line over its whole period, not a dot on day one
+                period_end = (m["x"] + pd.offsets.MonthEnd(0) if m["precision"] == "month" else
+                              m["x"] + pd.offsets.YearEnd(0) if m["precision"] == "year" else m["x"] + pd.Timedelta(days=6))
+                fig.add_trace(go.Scatter(x=[m["x"], min(period_end, as_of)], y=[y, y], mode="lines",
+                                         line=dict(color=m["colour"], width=7), opacity=0.55, showlegend=False,
+                                         customdata=[[m["info"]]] * 2, hovertemplate=HOVER), row=1, col=1)
+            fig.add_trace(go.Scatter(x=[m["x"]], y=[y], mode="markers", showlegend=False,
+                                     marker=dict(size=min(34, 11 + 2.2 * math.sqrt(m["killed"])), color=m["colour"],
+                                                 symbol="diamond" if lane == "Diplomatic events" else "circle",
+                                                 line=dict(color="#222", width=1)),
+                                     customdata=[[m["info"]]], hovertemplate=HOVER), row=1, col=1)
+            shift = [26, -26, 46, -46][level % 4]
+            fig.add_annotation(x=m["x"], y=y, text=hover(m["label"]), showarrow=True, arrowhead=0, arrowwidth=0.8,
+                               arrowcolor="#666", ax=0, ay=-shift, font=dict(size=11.5, color="#222"),
+                               bgcolor="rgba(255,255,255,0.85)", row=1, col=1)
+    # Deaths per day beneath (incidents once; month-dated ones drawn hatched on their first day).
+    stated = tolls[tolls["killed_low"].notna() & (tolls["event_type"] != "Strategic developments")]
+    for coarse in (False, True):
+        part = stated[stated["date_precision"].isin(["month", "year"]) == coarse]
+        if part.empty:
+            continue
+        sums = [(p, *_sum_range(g, "killed")) for p, g in part.groupby(part["event_date"].dt.normalize())]
+        _range_bars(fig, [p + pd.Timedelta(hours=12) for p, _, _ in sums], [s[1] for s in sums],
+                    [s[2] for s in sums], kind="killed", coarse=coarse, row=2, col=1,
+                    width=86400000 * 0.8)
+    fig.add_vline(x=as_of.timestamp() * 1000, line=dict(color="#333", dash="dot", width=1))
+    fig.add_annotation(x=as_of, y=1.02, yref="paper", text=f"status as of {day(as_of)}", showarrow=False,
+                       font=dict(size=12), xanchor="right")
+    fig.update_layout(height=640, font=FONT, barmode="stack", plot_bgcolor="white", bargap=0.2,
+                      margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(orientation="h", y=-0.12, x=0, title_text="Deaths per day: "))
+    fig.update_yaxes(row=1, col=1, tickvals=list(LANES.values()), ticktext=list(LANES), range=[0.35, 4.7],
+                     showgrid=False, zeroline=False)
+    fig.update_yaxes(row=2, col=1, title_text="killed", rangemode="tozero", gridcolor="#e5e5e5")
+    fig.update_xaxes(range=[start, end], type="date", tickformat="%d %b", gridcolor="#eeeeee")
+    fig.update_xaxes(row=2, col=1, title_text="Date")
+    return fig

@@ -1,0 +1,85 @@
+"""The diplomatic-status indicator of one dyad: talks, ceasefire, trend, alert, and the evidence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from monitor import DyadStatus, Filters, dyad_status
+from ui.text import day, md, short, when
+
+STATE_WORDS = {"strained": "holding but strained"}
+ALERT_WORDS = {None: "none", "conflict_risk": "conflict risk", "resolution_opportunity": "resolution opportunity"}
+TREND_ICONS = {"deteriorated": "▼", "improved": "▲", "unchanged": "■"}
+EVIDENCE_LABELS = {"talks": "talks", "ceasefire": "ceasefire", "violence": "violence", "trend": "trend window"}
+
+
+def indicator_rows(events: pd.DataFrame, dyad: str, f: Filters) -> pd.DataFrame:
+    """The dyad's rows filtered by dataset only: a place, type or date filter never hides a clash."""
+    rows = events[(events["dyad"] == dyad).fillna(False)]
+    if f.datasets:
+        rows = rows[rows["dataset"].isin(f.datasets)]
+    return rows
+
+
+def status_for(rows: pd.DataFrame, dyad: str, as_of: date | None) -> DyadStatus:
+    a, _, b = dyad.partition("-")
+    return dyad_status(rows, a, b or a, as_of=as_of)
+
+
+def evidence_table(status: DyadStatus, events: pd.DataFrame) -> pd.DataFrame:
+    """One line per (state, event) behind the status: date, what, place, quote, source."""
+    by_id = events.set_index("event_id")
+    out = []
+    for name, ids in status.evidence.items():
+        for eid in dict.fromkeys(ids):
+            if eid not in by_id.index:
+                continue
+            r = by_id.loc[eid]
+            action = r["diplomatic_action"]
+            out.append({
+                "for": EVIDENCE_LABELS.get(name, name),
+                "date": when(r["event_date"], r["date_precision"]),
+                "what": str(action).replace("_", " ") if isinstance(action, str) else str(r["event_type"]),
+                "place": r["location"] if isinstance(r["location"], str) else "",
+                "toll": r["casualty_text"] if isinstance(r["casualty_text"], str) else "",
+                "quote": r["source_quote"] if isinstance(r["source_quote"], str) else "",
+                "source": r["source_name"],
+                "event_id": eid,
+            })
+    return pd.DataFrame(out, columns=["for", "date", "what", "place", "toll", "quote", "source", "event_id"])
+
+
+def transitions_table(status: DyadStatus, events: pd.DataFrame) -> pd.DataFrame:
+    quotes = events.set_index("event_id")["source_quote"]
+    rows = []
+    for t in status.transitions:
+        q = [short(quotes.get(e), 200) for e in t.evidence if isinstance(quotes.get(e), str)]
+        rows.append({"date": day(t.on), "what": t.field,
+                     "change": f"{STATE_WORDS.get(t.before, t.before)} → {STATE_WORDS.get(t.after, t.after)}",
+                     "why": t.reason.replace("_", " "), "quote": " | ".join(q), "event_ids": ";".join(t.evidence)})
+    return pd.DataFrame(rows, columns=["date", "what", "change", "why", "quote", "event_ids"])
+
+
+def status_card(status: DyadStatus, events: pd.DataFrame, title: str) -> None:
+    """Draw the indicator in a bordered box. All data text is escaped or shown as plain text."""
+    with st.container(border=True):
+        st.subheader(md(title), anchor=False)
+        c = st.columns(4)
+        c[0].metric("Talks", status.talks)
+        c[1].metric("Ceasefire", STATE_WORDS.get(status.ceasefire, status.ceasefire))
+        c[2].metric("Trend (30 days)", f"{TREND_ICONS.get(status.trend, '')} {status.trend}",
+                    help="CrisisWatch-style: the last 30 days of violence and diplomacy against the 90 before.")
+        c[3].metric("Alert", ALERT_WORDS.get(status.alert, str(status.alert)))
+        st.markdown(f"**{md(status.headline)}**")
+        changed = day(status.changed_on) if status.changed_on else "never"
+        st.caption(f"Status as of {md(day(status.as_of)) or 'n/a'} · last change {md(changed)} · {md(status.rationale)}")
+        table = evidence_table(status, events)
+        with st.expander(f"Evidence: the {table['event_id'].nunique()} report(s) behind this status"):
+            if table.empty:
+                st.text("No events back this status.")
+            else:
+                st.dataframe(table, hide_index=True, width="stretch",
+                             column_config={"quote": st.column_config.TextColumn("quote", width="large")})
