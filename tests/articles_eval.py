@@ -13,8 +13,11 @@ from monitor.casualties import incident_tolls
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
 
 
-def article_paths() -> list[Path]:
-    return sorted(ARTICLES.glob("*.txt"))
+HOLDOUT = Path(__file__).parent / "fixtures" / "articles_holdout"
+
+
+def article_paths(folder: Path = ARTICLES) -> list[Path]:
+    return sorted(folder.glob("*.txt"))
 
 
 def _same(a, b) -> bool:
@@ -63,8 +66,11 @@ def match_article(path: Path) -> tuple[list[dict], pd.DataFrame]:
 
 
 if __name__ == "__main__":
+    import sys
+
+    folder = HOLDOUT if "--holdout" in sys.argv else ARTICLES
     total = exact = found = fields = field_ok = 0
-    for path in article_paths():
+    for path in article_paths(folder):
         results, events = match_article(path)
         print(f"\n== {path.name}: {len(events)} rows, {len(results)} expected")
         for r in results:
