@@ -36,7 +36,7 @@ _ATTRIBUTION = [
     re.compile(r"\baccording\s+to\s+(?P<who>(?:the\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,5}?)(?=\s*(?:[,.;]|$|\s+(?:and|while|but|which|who)\b))", re.I),
     re.compile(rf"(?P<who>\b(?:an?\s+|the\s+)?(?:[A-Z][\w’'.-]*|officials?|police|army|military|ministry|spokes\w+|sources?|residents?|witnesses?|medics?)(?:\s+[\w’'.-]+){{0,5}}?)\s+{_SPEECH}\b"),
 ]
-_POSSESSIVE = r"(?:[A-Z][\w-]+(?:’|')s\s+)?"
+_POSSESSIVE = r"(?:[A-Z][\w-]+(?:’|')s\s+)?(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?"
 _LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered)\s+(?:the\s+)?{_POSSESSIVE}$", re.I)
 _SPEECH_DATE = re.compile(r"\b(?:said|says|told\s+[\w ]{1,30}?|announced|stated|added|confirmed|reported)\s+(?:late\s+|early\s+)?$", re.I)
 _COUNTRY_LOCATIVE = re.compile(r"\b(?:in|inside|into|across|within)\s+(?:the\s+)?$", re.I)
@@ -276,13 +276,17 @@ def _geocode_in_context(phrase: str, countries: set[str]) -> Place | None:
     return geocode(phrase)
 
 
-def _drop_qualifiers(places: list[Mention]) -> list[Mention]:
-    """'<city>, <country>' and '<town> ... in <country>': the larger unit only qualifies the smaller."""
+def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
+    """'<city>, <country>', '<village> in <district>' and '<town> ... in <country>': the larger unit
+    only says where the smaller one is."""
     keep = []
     for p in places:
-        inner = [q for q in places if q is not p and q.place.iso3 == p.place.iso3
-                 and q.place.geo_precision < p.place.geo_precision
-                 and (p.place.feature == "country" or (p.place.admin1 and p.place.name == q.place.admin1))]
+        inner = [q for q in places if q is not p and q.place.iso3 == p.place.iso3 and (
+                 (q.place.geo_precision < p.place.geo_precision
+                  and (p.place.feature == "country" or (p.place.admin1 and p.place.name == q.place.admin1)))
+                 or (q.end <= p.start and p.place.feature in ("district", "province", "country")
+                     and q.place.feature not in ("district", "province", "country")
+                     and re.fullmatch(r"\s*(?:,|in|,\s*in)\s*(?:the\s+)?", text[q.end:p.start], re.I)))]
         if not inner:
             keep.append(p)
     return keep
@@ -388,6 +392,13 @@ def _violent_evidence(clause: str) -> bool:
     return any(not c.row["diplomatic_action"] and not c.row["needs_toll"] for c in _find_cues(clause))
 
 
+def _dated_and_placed(clause: str, dates: list[DateMention], places: list[Mention], c0: int, c1: int) -> bool:
+    """A violence noun with a day and a place of its own ("explosions in X on 9 May") reports an event."""
+    return (any(d.precision == "day" and d.relative_to == "absolute" or d.relative_to == "published"
+                for d in dates if _within((d.start, d.end), c0, c1) and d.precision == "day")
+            and any(p.place.feature != "country" for p in places if _within((p.start, p.end), c0, c1)))
+
+
 def _within(span: tuple[int, int], start: int, end: int) -> bool:
     return span[0] >= start and span[1] <= end
 
@@ -405,6 +416,13 @@ def extract(article: Article) -> list[Draft]:
         dates = find_dates(text, article.published, story[0] if story else None)
         actors = None
         all_places = None
+        found_places: dict[str, list[Mention]] = {}
+
+        def all_places_of(t: str) -> list[Mention]:
+            if "p" not in found_places:
+                found_places["p"] = _drop_qualifiers([p for p in _find_places(t, countries) if p.locative], t)
+            return found_places["p"]
+
         before = len(drafts)
         inherited: tuple | None = None  # (date pick, places) of the previous clause of this sentence
         for c0, c1 in _clauses(text):
@@ -413,7 +431,8 @@ def extract(article: Article) -> list[Draft]:
             toll = extract_toll(clause)
             has_toll = toll.killed is not None or toll.injured is not None
             violent = [c for c in cues if not c.row["diplomatic_action"]]
-            if not has_toll and not any(not c.row["needs_toll"] for c in violent):
+            if not has_toll and not any(not c.row["needs_toll"] for c in violent) and not _dated_and_placed(
+                    clause, dates, all_places_of(text), c0, c1):
                 violent = []
             if has_toll and not violent and inherited:
                 # "...; the other side put its losses at 11": a counter-claim about the clause before.
@@ -428,7 +447,7 @@ def extract(article: Article) -> list[Draft]:
                 continue
             if actors is None:
                 actors = _find_actors(text)
-                all_places = _drop_qualifiers([p for p in _find_places(text, countries) if p.locative])
+                all_places = all_places_of(text)
             clause_dates = [d for d in dates if _within((d.start, d.end), c0, c1)]
             clause_places = [p for p in all_places if _within((p.start, p.end), c0, c1)]
             claimed = (_attribution(clause) or _attribution(text)) if has_toll else None

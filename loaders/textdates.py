@@ -54,15 +54,15 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
     ("month_day", re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", re.I)),
     ("day_month", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b", re.I)),
-    ("weekday", re.compile(rf"\b(?P<mod>last|next|this|on|late|early|by|since|until)?\s*{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
+    ("weekday", re.compile(rf"\b(?P<mod>last|next|this|on|late|early|by|since|until|overnight|overnight\s+on)?\s*{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
     ("days_earlier", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|seven)\s+days?\s+(?P<dir>earlier|before|later|after|ago)\b|\bthe\s+(?P<prev>previous|following|next)\s+day\b|\bthe\s+day\s+(?P<dir2>before|after)\b|\b(?:the\s+same\s+day|(?:later|earlier)\s+that\s+day|that\s+same\s+day)\b", re.I)),
     ("today", re.compile(r"\b(?:today|this\s+morning|this\s+afternoon|this\s+evening|tonight|earlier\s+today)\b", re.I)),
     ("yesterday", re.compile(r"\b(?:yesterday|overnight|last\s+night)\b", re.I)),
     ("last_week", re.compile(r"\b(?:last|past|previous)\s+week\b|\bearlier\s+this\s+week\b|\ba\s+week\s+(?:ago|earlier)\b", re.I)),
     ("last_month", re.compile(r"\b(?:last|previous)\s+month\b|\bearlier\s+this\s+month\b|\ba\s+month\s+(?:ago|earlier)\b", re.I)),
-    ("in_month", re.compile(rf"\b(?P<mod>in|since|during|early|late|mid|mid-|throughout|of|until|by)[\s-]+{_MONTH}(?:\s+(?P<year>\d{{4}}))?\b(?!\s+\d)", re.I)),
+    ("in_month", re.compile(rf"\b(?P<mod>in|since|during|early|late|mid|mid-|throughout|of|until|by|last)[\s-]+{_MONTH}(?:\s+(?P<year>\d{{4}}))?\b(?!\s+\d)", re.I)),
     ("in_year", re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d{2})\b", re.I)),
-    ("vague", re.compile(r"\b(?:earlier|recently|in\s+recent\s+days|this\s+week|in\s+the\s+past\s+few\s+days)\b", re.I)),
+    ("vague", re.compile(r"(?<!\ban\s)(?<!\bthe\s)(?<!\bits\s)\b(?:earlier(?!\s+(?:round|talks|meeting|agreement|ceasefire|truce|deal|attack|clash|statement|report|version))|recently|in\s+recent\s+days|this\s+week|in\s+the\s+past\s+few\s+days)\b", re.I)),
 ]
 
 
@@ -109,7 +109,10 @@ def _resolve(kind: str, m: re.Match, published: date | None, story: date | None)
                 return None
             if g["month"].lower() in ("may", "march") and not year and (g["mod"] or "").lower() in ("of", "by", "until"):
                 return None  # "by May" / "of March" are too often words, not dates
-            return _month_start(month, published, year), "month", "absolute" if year else "published"
+            start = _month_start(month, published, year)
+            if (g["mod"] or "").lower() == "last" and not year and start.month == published.month:
+                start = start.replace(year=start.year - 1)  # "last November" in November is a year back
+            return start, "month", "absolute" if year else "published"
         if kind == "in_year":
             return date(int(g["year"]), 1, 1), "year", "absolute"
         if published is None:

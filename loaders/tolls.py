@@ -148,7 +148,7 @@ _AUX = r"(?:(?:were|was|have|has|had|been|are|is|being|reportedly|also|all|later
 def _patterns() -> dict[str, re.Pattern]:
     q = _quantity_re()
     victims = _alternation(_victim_groups())
-    victim = rf"(?:\s+(?:[\w’'-]+\s+){{0,2}}?(?P<v>{victims})\b)"
+    victim = rf"(?:\s+(?:of\s+(?:its|their|his|her|the)\s+)?(?:[\w’'-]+\s+){{0,2}}?(?P<v>{victims})\b)"
     flags = re.I
     return {
         "subset": re.compile(rf"\bincluding\s+(?P<q>{q})(?:\s+[\w-]+)?\s+(?P<v>civilians|women and children|children|women)\b", flags),
@@ -156,7 +156,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "dead_after": re.compile(rf"\b(?P<q>{q}){victim}?\s+(?:(?:and|,)\s+(?P<q2>{q}){victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
         "lost": re.compile(rf"\b(?:lost|losing)\s+(?P<q>{q}){victim}", flags),
         "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|death\s+toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
-        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing))\s+(?P<q>{q}){victim}?", flags),
+        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing))\s+(?P<q>{q}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>{q}){victim.replace('?P<v>', '?P<v2>')})?", flags),
         "left_dead": re.compile(rf"\b(?:left|leaving|leaves)\s+(?P<q>{q}){victim}?\s+(?:people\s+)?dead\b", flags),
         "toll": re.compile(rf"\bdeath\s+toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of)\s+(?P<q>{q})\b", flags),
         "deaths": re.compile(rf"\b(?P<q>{q})\s+(?:deaths|fatalities)\b", flags),
@@ -233,7 +233,6 @@ def extract_toll(sentence: str) -> Toll:
             if name == "losses_at":
                 group = "counter-claim"
             toll.groups.add(group)
-            target.append((group, count))
             if is_civ and target is killed:
                 civilians += count.low
                 any_civ = True
@@ -241,10 +240,15 @@ def extract_toll(sentence: str) -> Toll:
                 c2 = parse_quantity(m.group("q2"))
                 if c2 is not None:
                     g2, civ2 = _group(m.group("v2"))
-                    target.append((g2, c2))
+                    toll.groups.add(g2)
+                    if g2 == group:
+                        count = count + c2  # "5 farmers and 2 boys": one list, so the figures add
+                    else:
+                        target.append((g2, c2))
                     if civ2 and target is killed:
                         civilians += c2.low
                         any_civ = True
+            target.append((group, count))
             taken.append(m.span())
             toll.texts.append(m.group(0).strip())
     toll.killed = _combine(killed)

@@ -9,7 +9,7 @@ import pytest
 
 import loaders
 from loaders.news import read_article, sentences
-from tests.articles_eval import article_paths, match_article
+from tests.articles_eval import HOLDOUT, article_paths, match_article
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "afghanistan-pakistan-talks-fail.txt"
@@ -113,12 +113,12 @@ def test_missing_publication_date_is_reported_not_guessed(tmp_path):
 
 
 def test_frozen_articles_exist_with_expectations():
-    assert len(article_paths()) >= 3
-    for path in article_paths():
+    assert len(article_paths()) >= 3 and len(article_paths(HOLDOUT)) >= 3
+    for path in article_paths() + article_paths(HOLDOUT):
         assert path.with_suffix(".expected.json").exists()
 
 
-@pytest.mark.parametrize("path", article_paths(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", article_paths() + article_paths(HOLDOUT), ids=lambda p: p.stem)
 def test_frozen_wire_articles(path):
     """Every expected event is found; at least 60% exactly right field by field (misses listed)."""
     results, events = match_article(path)
