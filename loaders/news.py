@@ -571,6 +571,26 @@ def article_dyad(article: Article) -> list[str]:
     return list(pd.Series(keys, dtype="string").value_counts().index[:2])
 
 
+_DURATION = re.compile(r"\b(?P<n>\d{1,3}|one|two|three|four|five|six|seven|ten|fourteen|thirty)[\s-](?P<unit>hours?|days?|weeks?)?(?:[\s-]long)?\s+(?:(?:[\w-]+\s+){0,2})?(?:ceasefire|cease-fire|truce|pause)\b|\b(?:ceasefire|truce)\s+(?:of|for)\s+(?P<n2>\d{1,3}|one|two|three|seven)\s+(?P<unit2>hours?|days?|weeks?)\b", re.I)
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
+                 "fourteen": 14, "thirty": 30}
+
+
+def _truce_end(d: Draft) -> pd.Timestamp | None:
+    """A ceasefire with a stated duration ends by itself: a 48-hour truce from the 15th ends on the 17th."""
+    if d.cue.row["diplomatic_action"] != "ceasefire_agreed":
+        return None
+    m = _DURATION.search(d.quote)
+    if not m:
+        return None
+    raw, unit = (m.group("n"), m.group("unit")) if m.group("n") else (m.group("n2"), m.group("unit2"))
+    if not unit:
+        return None
+    n = int(raw) if raw.isdigit() else _WORD_NUMBERS[raw.lower()]
+    days = {"hour": n / 24, "day": n, "week": 7 * n}[unit.lower().rstrip("s")]
+    return pd.Timestamp(d.day) + pd.Timedelta(days=max(1, round(days)))
+
+
 def _confidence(d: Draft) -> float:
     """A plain heuristic until the calibration of the news issue: more anchors, more trust."""
     score = BASE_CONFIDENCE
@@ -605,6 +625,7 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
         records.append({
             "event_id": event_id,
             "event_date": pd.Timestamp(d.day),
+            "date_end": _truce_end(d),
             "date_precision": d.precision,
             "event_type": _event_type(row, toll, d.quote),
             "sub_event_type": _sub_event_type(row, toll, d.quote),

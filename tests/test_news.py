@@ -160,3 +160,12 @@ def test_no_article_place_person_or_phrase_in_code():
                    if (s[0].isupper() and re.search(rf"\b{re.escape(s)}\b", code))
                    or (s[0].islower() and f" {s} " in f" {code_words} "))
     assert not found, f"article strings in loaders/ or monitor/: {found[:20]}"
+
+
+def test_a_truce_with_a_stated_duration_carries_its_end(tmp_path):
+    f = tmp_path / "truce.txt"
+    f.write_text("Published: 2025-10-16\n\nThe two sides agreed to a 48-hour ceasefire on Wednesday, officials said.\n",
+                 encoding="utf-8")
+    r = loaders.load(f).iloc[0]
+    assert r["diplomatic_action"] == "ceasefire_agreed"
+    assert (r["event_date"], r["date_end"]) == (pd.Timestamp("2025-10-15"), pd.Timestamp("2025-10-17"))
