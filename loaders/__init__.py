@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.faultline_csv import load_faultline, looks_like
-from loaders.geocode import Place, geocode, pin_place
+from loaders.geocode import Place, geocode, online_enabled, pin_place
 from loaders.incidents import assign_incidents
 from loaders.news import load_news
 from loaders.problems import Problem
@@ -23,12 +23,12 @@ __all__ = ["FORMATS", "Place", "Problem", "detect_format", "geocode", "load", "l
 NEWS_SUFFIXES = {".txt", ".md", ".markdown"}
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
-Reader = Callable[[Path, str, "date | None"], tuple[list[dict], list[Problem]]]
+Reader = Callable[[Path, str, "date | None", bool], tuple[list[dict], list[Problem]]]
 
-# format name -> reader(path, text, published) -> (records, problems)
+# format name -> reader(path, text, published, online) -> (records, problems)
 FORMATS: dict[str, Reader] = {
     "news": load_news,
-    "faultline": lambda path, text, published: load_faultline(path, text),
+    "faultline": lambda path, text, published, online: load_faultline(path, text),
 }
 
 
@@ -109,7 +109,7 @@ def load_report(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
             problems.append(Problem(str(path), 0, "format not recognised: expected a news article "
                                     "(.txt/.md prose) or a Faultline events CSV"))
             continue
-        got, probs = FORMATS[fmt](path, text, published)
+        got, probs = FORMATS[fmt](path, text, published, online_enabled(online))
         records.extend(got)
         problems.extend(probs)
     if not records:

@@ -60,6 +60,7 @@ class Article:
     source: str | None = None
     url: str | None = None
     header_lines: int = 0
+    online: bool = False
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -209,7 +210,7 @@ def _find_actors(text: str) -> list[Mention]:
     return found
 
 
-def _find_places(text: str, countries: set[str]) -> list[Mention]:
+def _find_places(text: str, countries: set[str], online: bool = False) -> list[Mention]:
     """Capitalised spans that the gazetteer knows, with phrase words ('near', 'province') kept."""
     curated = set(curated_places()["key"])
     actor_keys = set(actor_table()["key"])
@@ -237,19 +238,22 @@ def _find_places(text: str, countries: set[str]) -> list[Mention]:
                     hits = gn[gn["key"] == key]
                     if not hits.empty and (hits["iso3"].isin(countries).any() or hits["population"].max() >= 100000):
                         best = (s, e, span, locative, b)
+                    elif online and span[:1].isupper() and any(
+                            geocode(span, c, online=True) for c in sorted(countries)):
+                        best = (s, e, span, locative, b)
                 if best:
                     break
             if not best:
                 a += 1
                 continue
             a = best[4]
-            mention = _place_mention(text, best, countries)
+            mention = _place_mention(text, best, countries, online)
             if mention:
                 found.append(mention)
     return found
 
 
-def _place_mention(text: str, best: tuple, countries: set[str]) -> Mention | None:
+def _place_mention(text: str, best: tuple, countries: set[str], online: bool = False) -> Mention | None:
     """A gazetteer hit with its phrase words ("near X", "X district") geocoded."""
     s, e, span, locative, _ = best
     phrase = span
@@ -260,7 +264,7 @@ def _place_mention(text: str, best: tuple, countries: set[str]) -> Mention | Non
     prefix = _PLACE_PREFIX.search(text[:s])
     if prefix:
         phrase = prefix.group(0).strip() + " " + phrase
-    place = _geocode_in_context(phrase, countries)
+    place = _geocode_in_context(phrase, countries, online)
     if place is None:
         return None
     if place.feature == "country":
@@ -268,9 +272,10 @@ def _place_mention(text: str, best: tuple, countries: set[str]) -> Mention | Non
     return Mention(s, e, phrase, "place", place=place, locative=locative)
 
 
-def _geocode_in_context(phrase: str, countries: set[str]) -> Place | None:
+def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) -> Place | None:
+    """Prefer the countries the article is about; online lookups only inside those countries."""
     for iso3 in sorted(countries):
-        place = geocode(phrase, iso3)
+        place = geocode(phrase, iso3) or (geocode(phrase, iso3, online=True) if online else None)
         if place is not None:
             return place
     return geocode(phrase)
@@ -420,7 +425,8 @@ def extract(article: Article) -> list[Draft]:
 
         def all_places_of(t: str) -> list[Mention]:
             if "p" not in found_places:
-                found_places["p"] = _drop_qualifiers([p for p in _find_places(t, countries) if p.locative], t)
+                found_places["p"] = _drop_qualifiers(
+                    [p for p in _find_places(t, countries, article.online) if p.locative], t)
             return found_places["p"]
 
         before = len(drafts)
@@ -680,9 +686,11 @@ def _sub_event_type(row: dict, toll, quote: str) -> str:
     return "Attack" if _one_sided(row, toll, quote) else row["sub_event_type"]
 
 
-def load_news(path: Path, text: str, published: date | None = None) -> tuple[list[dict], list[Problem]]:
+def load_news(path: Path, text: str, published: date | None = None,
+              online: bool = False) -> tuple[list[dict], list[Problem]]:
     """Read one article file into event records and the problems met on the way."""
     article = read_article(path, text, published)
+    article.online = online
     records = to_records(article, extract(article))
     if not records and not article.problems:
         article.problems.append(Problem(str(path), 0, "no events found in this article"))

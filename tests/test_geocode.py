@@ -107,3 +107,23 @@ def test_online_lookup_uses_nominatim_once_then_the_cache(tmp_path, monkeypatch)
         assert _FakeNominatim.calls == 1  # asked once ever; the second answer came from the disk cache
     finally:
         server.shutdown()
+
+
+def test_news_places_an_unknown_village_only_when_online(tmp_path, monkeypatch):
+    import loaders
+
+    monkeypatch.setenv("FAULTLINE_HOME", str(tmp_path))
+    server = HTTPServer(("127.0.0.1", 0), _FakeNominatim)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = NominatimClient(domain=f"127.0.0.1:{server.server_port}", scheme="http", min_delay=0)
+        monkeypatch.setattr(geocode_module, "_nominatim", lambda: client)
+        article = tmp_path / "a.txt"
+        article.write_text("Published: 2025-11-08\n\nAfghan and Pakistani troops clashed in Testabad on Thursday, "
+                           "killing two soldiers, officials said.\n", encoding="utf-8")
+        offline = loaders.load(article)
+        assert offline["location"].isna().all()
+        online = loaders.load(article, online=True)
+        assert list(online["location"]) == ["Testabad"] and list(online["geocoder"]) == ["nominatim"]
+    finally:
+        server.shutdown()
