@@ -18,7 +18,7 @@ import pandas as pd
 from loaders.geocode import Place, curated_places, geocode, geonames_index, normalise
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
-from loaders.textdates import DateMention, find_dates
+from loaders.textdates import MONTHS, WEEKDAYS, DateMention, find_dates
 from loaders.tolls import extract_toll
 
 HEADER_KEYS = ("title", "published", "source", "url")
@@ -47,6 +47,10 @@ _PLACE_SUFFIX = re.compile(r"^\s+(?:border\s+crossing|crossing\s+point|crossing|
 _PLACE_PREFIX = re.compile(r"\b(?:near|outside|close\s+to)\s+(?:the\s+)?$", re.I)
 _FUTURE = re.compile(r"\b(?:will|would|next|due|scheduled|expected|planned|set\s+to|to\s+be\s+held)\b", re.I)
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*(?:\s+(?:(?:al|el|de|du|es|ul|and|of|i|e)[-\s]+)?[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*){0,4}")
+
+
+# "on Thursday" is a date, never a place, whatever a gazetteer says.
+_CALENDAR_WORDS = set(MONTHS) | set(WEEKDAYS)
 
 
 @dataclass
@@ -226,7 +230,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                 span = text[s:e].rstrip(".,’'")
                 e = s + len(span)
                 key = normalise(re.sub(r"[’']s$", "", span))
-                if not key:
+                if not key or key in _CALENDAR_WORDS:
                     continue
                 before = text[:s]
                 locative = bool(_LOCATIVE.search(before))
