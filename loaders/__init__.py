@@ -115,7 +115,12 @@ def load_report(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
     if not records:
         return empty_events(), problems
     events = conform(pd.DataFrame.from_records(records))
-    events = events.drop_duplicates("event_id", keep="first") if not events["event_id"].is_unique else events
+    dup = events["event_id"].duplicated(keep="first")
+    if dup.any():
+        # The same report twice (one article copied into two files, one CSV loaded twice): keep the first, say so.
+        for event_id in events.loc[dup, "event_id"].unique():
+            problems.append(Problem("(all inputs)", 0, f"event {event_id} was loaded more than once; kept the first copy"))
+        events = events[~dup].reset_index(drop=True)
     has_incident = events["incident_id"].notna().all()
     events = sort_events(events if has_incident else assign_incidents(events))
     return validate(events), problems

