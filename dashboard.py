@@ -6,7 +6,7 @@ from monitor import active_dyads, apply_filters
 from ui.data import load_events
 from ui.sidebar import country_names, describe, dyad_label, sidebar
 from ui.status import indicator_rows, status_card, status_for
-from ui.tables import QUOTE, headline_numbers, latest_events
+from ui.tables import headline_numbers, show_latest
 from ui.text import md
 
 st.set_page_config(page_title="Faultline", page_icon=":material/crisis_alert:", layout="wide")
@@ -25,7 +25,10 @@ if not dyads:
     st.info("No conflict pair (dyad) appears in the loaded data, so there is no status to show.")
 for dyad in dyads:
     rows = indicator_rows(events, dyad, filters)
-    status_card(status_for(rows, dyad, filters.end), rows, dyad_label(dyad, names))
+    if rows.empty:
+        st.info(f"No reports of {dyad} in the selected dataset(s), so there is no status to show.")
+    else:
+        status_card(status_for(rows, dyad, filters.end), rows, dyad_label(dyad, names))
 st.caption("The status uses every report of the pair (only the dataset filter applies), so a place or "
            "type filter never hides a clash; with a 'To' date it is the status as of that day.")
 
@@ -43,4 +46,5 @@ st.header("Latest events", anchor=False)
 if shown.empty:
     st.info("No events pass the current filters. Widen the dates or clear a filter in the sidebar.")
 else:
-    st.dataframe(latest_events(shown), hide_index=True, width="stretch", column_config={"quote": QUOTE})
+    show_latest(shown, n=5)
+    st.caption(f"The {min(5, len(shown))} most recent of {len(shown):,} reports; the Events page lists them all.")

@@ -20,6 +20,15 @@ def looks_like(header: list[str]) -> bool:
     return [h.strip() for h in header] == list(COLUMNS)
 
 
+def recognise(source) -> bool:
+    """The first line is exactly the events table's header."""
+    first = source.text.lstrip("\ufeff").split("\n", 1)[0].strip("\r")
+    try:
+        return looks_like(next(csv.reader(io.StringIO(first))))
+    except (StopIteration, csv.Error):
+        return False
+
+
 def unprotect(value: str) -> str:
     """Undo the spreadsheet guard: "'=cmd" -> "=cmd"."""
     if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:

@@ -53,8 +53,17 @@ def _party(row) -> str | None:
     return None
 
 
+CURATED = ("acled", "ucdp")
+
+
 def same_incident(a, b) -> bool:
-    """Two reports are one incident: same parties, compatible kind, same place, dates a day apart."""
+    """Two reports are one incident: same parties, compatible kind, same place, dates a day apart.
+
+    Two rows of one curated dataset are never merged: ACLED and UCDP already code each real event
+    once, so two of their rows on one day in one town are two events.
+    """
+    if a["dataset"] == b["dataset"] and a["dataset"] in CURATED:
+        return False
     if _party(a) != _party(b) or _kind(a) != _kind(b):
         return False
     if (a["date_precision"] in COARSE) != (b["date_precision"] in COARSE):
@@ -69,26 +78,62 @@ def incident_id_for(event_id: str) -> str:
     return "inc:" + hashlib.sha1(event_id.encode()).hexdigest()[:12]
 
 
+CELL = 0.1  # degrees; with its neighbours, a cell covers everything within MAX_KM
+
+
+def _buckets(row) -> list[tuple]:
+    """Index keys under which a report can be found by later reports it may match."""
+    keys = []
+    if isinstance(row["location"], str):
+        keys.append(("name", row["location"]))
+    if pd.notna(row["latitude"]):
+        keys.append(("cell", int(row["latitude"] // CELL), int(row["longitude"] // CELL)))
+    if not keys:
+        keys.append(("nowhere",))
+    return keys
+
+
+def _probe_keys(row) -> list[tuple]:
+    keys = []
+    if isinstance(row["location"], str):
+        keys.append(("name", row["location"]))
+    if pd.notna(row["latitude"]):
+        y, x = int(row["latitude"] // CELL), int(row["longitude"] // CELL)
+        keys += [("cell", y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+    if not keys:
+        keys.append(("nowhere",))
+    return keys
+
+
 def assign_incidents(events: pd.DataFrame) -> pd.DataFrame:
-    """Set incident_id on every row; each incident is anchored on its earliest report, no chains."""
+    """Set incident_id on every row; each incident is anchored on its earliest report, no chains.
+
+    Anchors are indexed by (parties, kind, place key), so each report is compared only with the
+    anchors that could match it: linear in the number of reports, not quadratic.
+    """
     if events.empty:
         return events.assign(incident_id=pd.Series([], dtype="string"))
     df = events.sort_values(["event_date", "event_id"], kind="stable")
-    records = df.to_dict("records")
-    anchors: dict[str | None, list[int]] = {}
+    cols = ["event_id", "event_date", "date_precision", "diplomatic_action", "dyad", "iso3", "location",
+            "latitude", "longitude", "dataset"]
+    records = df[cols].to_dict("records")
+    index: dict[tuple, list[int]] = {}
     incident = np.empty(len(records), dtype=object)
+    window = pd.Timedelta(days=40)
     for i, row in enumerate(records):
-        pool = anchors.setdefault(_party(row), [])
+        head = (_party(row), _kind(row))
         match = None
-        for j in reversed(pool):
-            anchor = records[j]
-            if row["event_date"] - _period_end(anchor["event_date"], anchor["date_precision"]) > pd.Timedelta(days=31):
-                break
-            if same_incident(anchor, row):
-                match = j
-                break
+        for key in _probe_keys(row):
+            for j in reversed(index.get(head + key, ())):
+                anchor = records[j]
+                if row["event_date"] - anchor["event_date"] > window:
+                    break
+                if same_incident(anchor, row):
+                    match = j if match is None or j < match else match
+                    break
         if match is None:
-            pool.append(i)
+            for key in _buckets(row):
+                index.setdefault(head + key, []).append(i)
             incident[i] = incident_id_for(row["event_id"])
         else:
             incident[i] = incident[match]

@@ -16,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.geocode import Place, curated_places, geocode, geonames_hits, normalise
+from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
-from loaders.textdates import MONTHS, WEEKDAYS, DateMention, find_dates
+from loaders.textdates import MONTHS, WEEKDAYS, DateMention, find_dates, week_ending
 from loaders.tolls import extract_toll
 
 HEADER_KEYS = ("title", "published", "source", "url")
@@ -161,22 +162,6 @@ def cue_table() -> list[dict]:
                    .replace("{GAP10}", gap(10)))
         rows.append({**rec, "rx": re.compile(pattern, re.I), "needs_toll": rec["needs_toll"] == "1"})
     return rows
-
-
-@functools.lru_cache(maxsize=1)
-def actor_table() -> pd.DataFrame:
-    """Actor name variants -> canonical actor, dyad key, kind; country names count as their state."""
-    df = pd.read_csv(DATA_DIR / "actors.csv", dtype=str, keep_default_na=False)
-    places = curated_places()
-    countries = places[places["feature"] == "country"][["key", "name", "iso3"]]
-    extra = [{"variant": k, "actor": None, "dyad_key": iso, "iso3": iso, "kind": "state"}
-             for k, iso in zip(countries["key"], countries["iso3"])]
-    df = pd.concat([df, pd.DataFrame(extra)], ignore_index=True)
-    df["key"] = df["variant"].map(normalise)
-    canonical = df[df["kind"] == "state"].dropna(subset=["actor"]).drop_duplicates("dyad_key")
-    by_key = dict(zip(canonical["dyad_key"], canonical["actor"]))
-    df["actor"] = [a if isinstance(a, str) and a else by_key.get(k, k) for a, k in zip(df["actor"], df["dyad_key"])]
-    return df.drop_duplicates("key")
 
 
 @dataclass
@@ -480,7 +465,7 @@ def extract(article: Article) -> list[Draft]:
                 if picked is None and story:
                     picked = (story[0], story[1], False)
                 if picked is None and article.published:
-                    picked = (article.published, "week", False)  # dated only vaguely: SPEC §5
+                    picked = (week_ending(article.published), "week", False)  # dated only vaguely: SPEC §5
                 if picked is None:
                     article.problems.append(Problem(article.path, sent.line,
                                                     "an event with no readable date and no Published date: pass --published"))
@@ -711,3 +696,12 @@ def load_news(path: Path, text: str, published: date | None = None,
     if not records and not article.problems:
         article.problems.append(Problem(str(path), 0, "no events found in this article"))
     return records, article.problems
+
+
+def diplomatic_reading(text: str) -> tuple[str | None, str | None]:
+    """(diplomatic action, mediators) that the cue table reads in a passage such as ACLED's notes."""
+    if not isinstance(text, str) or not text.strip():
+        return None, None
+    action = next((c.row["diplomatic_action"] for c in _find_cues(text) if c.row["diplomatic_action"]), None)
+    mediators = sorted({a.actor for a in _find_actors(text) if a.actor_kind == "mediator"})
+    return action, ";".join(mediators) or None

@@ -138,6 +138,8 @@ def _resolve(kind: str, m: re.Match, published: date | None, story: date | None)
         if kind == "yesterday":
             return published - timedelta(days=1), "day", "published"
         if kind == "last_week":
+            if "this" in m.group(0).lower():
+                return week_ending(published), "week", "published"
             return published - timedelta(days=7), "week", "published"
         if kind == "last_month":
             if "this" in m.group(0).lower():
@@ -145,10 +147,20 @@ def _resolve(kind: str, m: re.Match, published: date | None, story: date | None)
             prev = published.replace(day=1) - timedelta(days=1)
             return prev.replace(day=1), "month", "published"
         if kind == "vague":
-            return published, "week", "published"
+            return week_ending(published), "week", "published"
     except (ValueError, KeyError):
         return None
     return None
+
+
+def week_ending(published: date) -> date:
+    """Start of the week that ends on publication: where "earlier" or an undated report can lie.
+
+    SPEC §5 says such an event "takes the publication date with week precision", and §2 says an
+    imprecise date is the *start* of its period; starting the week on the publication day would put
+    the event after the article, so the week is the one that ends on it.
+    """
+    return published - timedelta(days=6)
 
 
 def period_end(day: date, precision: str) -> date:

@@ -6,7 +6,7 @@ from monitor import apply_filters
 from ui.data import load_events
 from ui.figures import map_figure, show
 from ui.sidebar import describe, sidebar
-from ui.tables import QUOTE, unplaced
+from ui.tables import EVENTS_COLUMNS, QUOTE, events_table, unplaced
 from ui.text import md
 
 st.set_page_config(page_title="Faultline · Map", page_icon=":material/map:", layout="wide")
@@ -25,15 +25,14 @@ event = show(map_figure(shown, online=online), key="map", on_select="rerun")
 st.caption("Colour: event type. Size: deaths (best estimate; the smallest dots have none or none stated). "
            "A dark ring marks a place known to the town, a grey ring 'near' a town or a district; a faint "
            "large disc without a ring is only a province or country centroid — not a pin on a town. "
-           "Coordinates are never invented or jittered. Hover for date, place, toll and source.")
+           "Coordinates are never invented or jittered. Hover for date, place, toll and source; click a point to list its reports below.")
 
 picked = [p for p in (event or {}).get("selection", {}).get("points", []) if p.get("customdata")]
 if picked:
     ids = {i for p in picked for i in str(p["customdata"][2]).split(";")}
     st.subheader("Selected on the map", anchor=False)
-    st.dataframe(shown[shown["event_id"].isin(ids)][["event_date", "event_type", "location", "casualty_text",
-                                                     "source_quote", "source_name", "event_id"]],
-                 hide_index=True, width="stretch", column_config={"source_quote": QUOTE})
+    st.dataframe(events_table(shown[shown["event_id"].isin(ids)]), hide_index=True, width="stretch",
+                 column_config=EVENTS_COLUMNS)
 
 missing = unplaced(shown)
 if len(missing):

@@ -21,12 +21,16 @@ nums = headline_numbers(shown, filters)
 c = st.columns(3)
 c[0].metric("Killed", nums["killed"])
 c[1].metric("Injured", nums["injured"])
-c[2].metric("Incidents counted", f"{len(incidents):,}")
+with_toll = incidents[incidents["killed_low"].notna() | incidents["injured_low"].notna()] if len(incidents) else incidents
+c[2].metric("Incidents with a stated toll", f"{len(with_toll):,} of {len(incidents):,}")
 st.markdown("Each real-world incident counts **once**, however many reports describe it. The dark bar "
             "reaches the lowest figure any source gives, the light bar the highest; **N+ ↑** means a source "
             "says \"at least N\" with no upper bound. Hatched bars are incidents dated only to a month "
             "(drawn at the start of their period). Machine-coded GDELT-only incidents stay out of totals.")
 
+if incidents.empty:
+    st.info("No incidents pass the current filters. Widen the dates or clear a filter in the sidebar.")
+    st.stop()
 freq = st.segmented_control("Group by", ["week", "day"], default="week", key="freq")
 for kind, title in (("killed", "Killed"), ("injured", "Injured")):
     st.subheader(f"{title} over time", anchor=False)
@@ -35,7 +39,5 @@ for kind, title in (("killed", "Killed"), ("injured", "Injured")):
     show(casualties_place_figure(incidents, kind), key=f"place_{kind}")
 
 st.subheader("The incidents behind these numbers", anchor=False)
-if incidents.empty:
-    st.info("No incidents pass the current filters.")
-else:
-    st.dataframe(incidents_table(incidents), hide_index=True, width="stretch")
+st.dataframe(incidents_table(with_toll), hide_index=True, width="stretch")
+st.caption(f"{len(incidents) - len(with_toll)} other counted incident(s) state no toll (talks, statements…).")

@@ -5,7 +5,7 @@ import streamlit as st
 from monitor import apply_filters
 from ui.data import data_fingerprint, load_events
 from ui.sidebar import describe, sidebar
-from ui.tables import QUOTE, events_table, filtered_csv
+from ui.tables import EVENTS_COLUMNS, events_table, filtered_csv, show_report
 from ui.text import md
 
 st.set_page_config(page_title="Faultline · Events", page_icon=":material/table:", layout="wide")
@@ -26,5 +26,8 @@ st.download_button("Download these rows as CSV", data=lambda: filtered_csv(event
 if shown.empty:
     st.info("No events pass the current filters. Widen the dates or clear a filter in the sidebar.")
 else:
-    st.dataframe(events_table(shown), hide_index=True, width="stretch", height=min(700, 38 + 35 * len(shown)),
-                 column_config={"quote": QUOTE, "url": st.column_config.TextColumn("url")})
+    table = events_table(shown)
+    picked = st.dataframe(table, hide_index=True, width="stretch", column_config=EVENTS_COLUMNS, key="events",
+                          on_select="rerun", selection_mode="single-row")
+    rows = picked.selection.rows if picked else []
+    show_report(table.iloc[rows[0]] if rows else None)

@@ -5,7 +5,6 @@ import streamlit as st
 from ui.data import inbox_dir, load_events, online_enabled
 from ui.sidebar import sidebar
 from ui.tables import QUOTE, not_geocoded, problems_table
-from ui.text import md
 
 st.set_page_config(page_title="Faultline · Sources", page_icon=":material/source:", layout="wide")
 events, problems, sources = load_events()
@@ -13,7 +12,7 @@ filters = sidebar(events)
 
 st.title("Sources")
 st.markdown(f"Files are read from the bundled `seeds/` folder and from your inbox, "
-            f"`{md(str(inbox_dir()))}`: drop ACLED, UCDP or GDELT exports, Faultline CSVs or articles "
+            f"`{str(inbox_dir()).replace(chr(96), chr(39))}`: drop ACLED, UCDP or GDELT exports, Faultline CSVs or articles "
             "(.txt/.md) there and reload the page. Input files are never modified.")
 st.subheader("Input files", anchor=False)
 if sources.empty:

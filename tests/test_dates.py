@@ -26,7 +26,8 @@ def one(text, published=PUB, anchor=None):
     ("yesterday", date(2025, 11, 7), "day"),
     ("the deadliest clashes in October", date(2025, 10, 1), "month"),
     ("last month", date(2025, 10, 1), "month"),
-    ("Earlier, the minister said", date(2025, 11, 8), "week"),
+    ("Earlier, the minister said", date(2025, 11, 2), "week"),  # the week that ends on publication
+    ("earlier this week", date(2025, 11, 2), "week"),
     ("since 2021", date(2021, 1, 1), "year"),
 ])
 def test_phrases(text, day, precision):

@@ -11,6 +11,7 @@ import streamlit as st
 
 import loaders
 from loaders.paths import SEEDS_DIR, user_home, writable_home
+from loaders.problems import Problem
 
 SOURCE_COLUMNS = ["file", "origin", "format", "rows", "problems", "size_kb", "modified"]
 
@@ -46,33 +47,30 @@ def _signature(files: list[tuple[str, Path]]) -> tuple:
     return tuple(sig)
 
 
-def _detect(path: Path) -> str:
-    try:
-        text = path.read_bytes()[:200_000].decode("utf-8-sig", errors="replace")
-    except OSError:
-        return "unreadable"
-    return loaders.detect_format(path, text) or "not recognised"
-
-
 @st.cache_data(show_spinner="Loading events…", max_entries=4)
 def _load(signature: tuple) -> tuple[pd.DataFrame, list, pd.DataFrame]:
-    """Load every file together (incidents span files) and each alone (rows and problems per file)."""
-    paths = [Path(p) for _, p, _, _ in signature]
-    events, problems = loaders.load_report(paths)
+    """Every input together (incidents span files), with a report per file. The loaders never let
+    one broken file sink the others; a failure of the loading itself still leaves the pages up."""
+    origins = {s[1]: (s[0], s[2], s[3]) for s in signature}
+    try:
+        result = loaders.load_files([Path(s[1]) for s in signature])
+    except Exception as exc:  # a loader bug must not take the whole dashboard down
+        problem = Problem("(all inputs)", 0, f"loading failed ({type(exc).__name__}: {exc})")
+        return loaders.load([]), [problem], pd.DataFrame(columns=SOURCE_COLUMNS)
     rows = []
-    for origin, path_s, mtime, size in signature:
-        path = Path(path_s)
-        got, probs = loaders.load_report([path])
+    for r in result.files:
+        parent = r.path.split("!", 1)[0]  # a zip member is reported under its zip
+        origin, mtime, size = origins.get(parent, ("inbox", None, None))
         rows.append({
-            "file": _display_path(path),
+            "file": _display_path(Path(r.path)),
             "origin": origin,
-            "format": _detect(path),
-            "rows": len(got),
-            "problems": len(probs),
+            "format": r.format or "not recognised",
+            "rows": r.rows_kept,
+            "problems": len(r.problems),
             "size_kb": round((size or 0) / 1024, 1),
             "modified": pd.Timestamp(mtime, unit="ns").floor("s") if mtime else pd.NaT,
         })
-    return events, problems, pd.DataFrame(rows, columns=SOURCE_COLUMNS)
+    return result.events, result.problems, pd.DataFrame(rows, columns=SOURCE_COLUMNS)
 
 
 def _display_path(path: Path) -> str:

@@ -35,13 +35,11 @@ HOVER = "%{customdata[0]}<extra></extra>"  # data text goes in customdata, never
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
 
 
-def show(fig_or_reason, *, key: str | None = None, on_select=None, height: int | None = None):
+def show(fig_or_reason, *, key: str | None = None, on_select=None):
     """Draw a figure, or say why there is none. Returns the selection event when asked for."""
     if isinstance(fig_or_reason, str):
         st.info(fig_or_reason, icon=":material/info:")
         return None
-    if height:
-        fig_or_reason.update_layout(height=height)
     kwargs = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
     return st.plotly_chart(fig_or_reason, width="stretch", key=key,
                            config={"displaylogo": False, "scrollZoom": True}, **kwargs)
@@ -57,10 +55,10 @@ def _outlines() -> dict | None:
         return None  # the map still works, just without country borders
 
 
-def _view(lat: pd.Series, lon: pd.Series, width_px: int = 1150, height_px: int = 600) -> tuple[dict, float]:
+def _view(lat: pd.Series, lon: pd.Series, width_px: int = 880, height_px: int = 560) -> tuple[dict, float]:
     """Centre and zoom that fit every point (MapLibre: the world is 512 px wide at zoom 0)."""
-    lat_span = max(float(lat.max() - lat.min()), 0.5) * 1.35
-    lon_span = max(float(lon.max() - lon.min()), 0.5) * 1.25
+    lat_span = max(float(lat.max() - lat.min()), 0.5) * 1.4
+    lon_span = max(float(lon.max() - lon.min()), 0.5) * 1.3
     mid = math.radians(float(lat.mean()))
     z_lon = math.log2(360 * width_px / (512 * lon_span))
     z_lat = math.log2(360 * height_px * math.cos(mid) / (512 * lat_span))
@@ -143,7 +141,7 @@ def map_figure(events: pd.DataFrame, *, online: bool = False) -> go.Figure | str
                                  (2, "#8a8a8a", "grey ring: near a town, or a district")):
         ring = pts[pts["geo_precision"].fillna(0).astype(int) == level]
         under = go.Scattermap(lat=ring["latitude"], lon=ring["longitude"], mode="markers",
-                              marker=dict(size=ring["size"] + 5, color=colour), hoverinfo="skip",
+                              marker=dict(size=ring["size"] + 7, color=colour), hoverinfo="skip",
                               showlegend=False)
         key = go.Scattermap(lat=[None], lon=[None], mode="markers", name=label,
                             marker=dict(size=12, color=colour), legendgroup="precision",
@@ -156,14 +154,13 @@ def map_figure(events: pd.DataFrame, *, online: bool = False) -> go.Figure | str
     fig.data = tuple(rings + [t for t in fig.data if t.hoverinfo != "skip"])
     layers = []
     if not online and (outlines := _outlines()):
-        layers = [dict(sourcetype="geojson", source=outlines, type="fill", color="#f1efe9", below="traces"),
-                  dict(sourcetype="geojson", source=outlines, type="line", color="#9a9a9a",
-                       line=dict(width=0.8), below="traces")]
+        # One fill layer with outlines: the GeoJSON (about 170 kB) is sent to the browser once.
+        layers = [dict(sourcetype="geojson", source=outlines, type="fill", color="#f1efe9",
+                       fill=dict(outlinecolor="#8f8f8f"), below="traces")]
     fig.update_layout(map_layers=layers, margin=dict(l=0, r=0, t=0, b=0), font=FONT,
-                      legend=dict(orientation="v", x=0.005, y=0.995, xanchor="left", yanchor="top",
-                                  bgcolor="rgba(255,255,255,0.88)", bordercolor="#cccccc", borderwidth=1,
-                                  itemsizing="constant", groupclick="toggleitem"),
-                      hoverlabel=dict(align="left", bgcolor="white", font_size=12))
+                      legend=dict(orientation="h", x=0, y=-0.02, xanchor="left", yanchor="top", title_text="",
+                                  itemsizing="constant", groupclick="toggleitem", entrywidth=0),
+                      hoverlabel=dict(align="left", bgcolor="white", bordercolor="#555", font=dict(size=12.5, color="#1a1a1a")))
     return fig
 
 
@@ -171,7 +168,7 @@ def map_figure(events: pd.DataFrame, *, online: bool = False) -> go.Figure | str
 
 def _period(dates: pd.Series, freq: str) -> pd.Series:
     d = dates.dt.normalize()
-    return d - pd.to_timedelta(d.dt.weekday, unit="D") if freq == "week" else d
+    return d - pd.to_timedelta(d.dt.day_of_week, unit="D") if freq == "week" else d
 
 
 def _sum_range(g: pd.DataFrame, kind: str) -> tuple[int, int | None]:
@@ -185,25 +182,68 @@ def _range_words(low: int, high: int | None) -> str:
     return f"{low:,}" if low == high else f"{low:,}–{high:,}"
 
 
-def _range_bars(fig, x, lows, highs, *, kind: str, coarse: bool, orientation: str = "v", row=None, col=None,
-                showlegend: bool = True, width=None):
-    """Bar to the lowest figure, a lighter bar from there to the highest (none when open-ended)."""
+def _range_bars(fig, x, lows, highs, *, kind: str, coarse: bool = False, orientation: str = "v", row=None,
+                col=None, showlegend: bool = True, width=None, labels=None):
+    """A dark bar up to the lowest figure and a light one from there up to the highest (nothing more
+    when open-ended: the label says "N+ ↑"). Explicit bases, so bars never stack across groups."""
     dark, light = KILLED_COLORS if kind == "killed" else INJURED_COLORS
     noun = "killed" if kind == "killed" else "injured"
-    pattern = dict(shape="/", fgcolor="#ffffff", size=6, solidity=0.35) if coarse else None
+    pattern = dict(shape="/", fgcolor="#ffffff", size=7, solidity=0.4, fillmode="overlay") if coarse else None
     extra = [0 if h is None else h - lo for lo, h in zip(lows, highs)]
-    tag = " — dated only to the month or year" if coarse else ""
-    for values, colour, name in ((lows, dark, f"{noun}: lowest reported figure{tag}"),
-                                 (extra, light, f"{noun}: possibly up to the highest figure{tag}")):
+    tag = ", dated only to a month (hatched)" if coarse else ""
+    for values, base, colour, name in ((lows, [0] * len(lows), dark, f"{noun}: lowest figure{tag}"),
+                                       (extra, lows, light, f"{noun}: up to the highest figure{tag}")):
         xy = dict(x=x, y=values) if orientation == "v" else dict(x=values, y=x)
-        fig.add_trace(go.Bar(**xy, orientation=orientation, name=name, marker_color=colour,
-                             marker_pattern=pattern, marker_line=dict(width=0.5, color=dark),
-                             width=width, showlegend=showlegend, hoverinfo="skip"),
+        fig.add_trace(go.Bar(**xy, base=base, orientation=orientation, name=name, marker_color=colour,
+                             marker_pattern=pattern, marker_line=dict(width=0.6, color=dark),
+                             width=width, showlegend=showlegend, hoverinfo="skip", legendgroup=name),
                       row=row, col=col)
+    if labels:
+        tops = [lo if h is None else h for lo, h in zip(lows, highs)]
+        xy = dict(x=x, y=tops) if orientation == "v" else dict(x=tops, y=x)
+        fig.add_trace(go.Scatter(**xy, mode="text", text=labels, showlegend=False, hoverinfo="skip",
+                                 textposition="top center" if orientation == "v" else "middle right",
+                                 textfont=dict(size=12.5, color="#222"), cliponaxis=False), row=row, col=col)
+
+
+def _coarse_period(start: pd.Timestamp, precision: str) -> tuple[pd.Timestamp, pd.Timestamp, str]:
+    if precision == "year":
+        return start, start + pd.offsets.YearEnd(0) + pd.Timedelta(days=1), f"{start:%Y} (year only)"
+    return start, start + pd.offsets.MonthEnd(0) + pd.Timedelta(days=1), f"{start:%b %Y} (month only)"
+
+
+def _casualty_bars(fig, stated: pd.DataFrame, kind: str, freq: str, row=None, col=None,
+                   showlegend: bool = True) -> tuple[list, list]:
+    """Add range bars per day/week (and hatched month-wide bars for month-dated incidents);
+    return the x edges and bar tops drawn, to size the axes."""
+    coarse = stated["date_precision"].isin(["month", "year"])
+    span = pd.Timedelta(days=7 if freq == "week" else 1)
+    edges, tops = [], []
+    wide = stated[coarse]
+    if not wide.empty:
+        groups = [(_coarse_period(d, str(p)), g) for (d, p), g in
+                  wide.groupby([wide["event_date"], wide["date_precision"].astype(str)])]
+        sums = [(a, b, what, *_sum_range(g, kind)) for (a, b, what), g in groups]
+        _range_bars(fig, [a + (b - a) / 2 for a, b, *_ in sums], [s[3] for s in sums], [s[4] for s in sums],
+                    kind=kind, coarse=True, width=[(b - a).total_seconds() * 1000 * 0.97 for a, b, *_ in sums],
+                    labels=[f"{_range_words(lo, hi)} · {what}" for _, _, what, lo, hi in sums],
+                    row=row, col=col, showlegend=showlegend)
+        edges += [a for a, *_ in sums] + [b for _, b, *_ in sums]
+        tops += [lo if hi is None else hi for *_, lo, hi in sums]
+    fine = stated[~coarse]
+    if not fine.empty:
+        sums = [(p, *_sum_range(g, kind)) for p, g in fine.groupby(_period(fine["event_date"], freq))]
+        _range_bars(fig, [p + span / 2 for p, *_ in sums], [s[1] for s in sums], [s[2] for s in sums],
+                    kind=kind, width=span.total_seconds() * 1000 * 0.8,
+                    labels=[_range_words(lo, hi) for _, lo, hi in sums], row=row, col=col, showlegend=showlegend)
+        edges += [p for p, *_ in sums] + [p + span for p, *_ in sums]
+        tops += [lo if hi is None else hi for _, lo, hi in sums]
+    return edges, tops
 
 
 def casualties_time_figure(counted: pd.DataFrame, kind: str = "killed", freq: str = "week") -> go.Figure | str:
-    """Killed or injured per day/week, counting each incident once, as ranges."""
+    """Killed or injured per day or week, each incident once, as ranges. An incident dated only to a
+    month is drawn hatched across its whole month, never on a day it may not have happened."""
     noun = "deaths" if kind == "killed" else "injuries"
     if counted.empty:
         return "No incidents pass the current filters, so there is no casualty chart."
@@ -211,38 +251,18 @@ def casualties_time_figure(counted: pd.DataFrame, kind: str = "killed", freq: st
     if stated.empty:
         return (f"None of the {len(counted)} incidents that pass the filters states a number of {noun}, "
                 "so there is nothing to chart.")
-    stated["period"] = _period(stated["event_date"], freq)
-    stated["coarse"] = stated["date_precision"].isin(["month", "year"])
     span = pd.Timedelta(days=7 if freq == "week" else 1)
     fig = go.Figure()
-    for coarse in (False, True):
-        part = stated[stated["coarse"] == coarse]
-        if part.empty:
-            continue
-        sums = [(p, *_sum_range(g, kind)) for p, g in part.groupby("period")]
-        x = [p + span / 2 for p, _, _ in sums]
-        _range_bars(fig, x, [lo for _, lo, _ in sums], [hi for _, _, hi in sums], kind=kind, coarse=coarse,
-                    width=span.total_seconds() * 1000 * 0.8)
-    totals = [(p + span / 2, *_sum_range(g, kind), len(g)) for p, g in stated.groupby("period")]
-    fig.add_trace(go.Scatter(
-        x=[t[0] for t in totals], y=[t[1] if t[2] is None else t[2] for t in totals], mode="text",
-        text=[_range_words(lo, hi) for _, lo, hi, _ in totals], textposition="top center",
-        textfont=dict(size=13, color="#222"), showlegend=False,
-        customdata=[[f"{'week of ' if freq == 'week' else ''}{day(p - span / 2)}", _range_words(lo, hi), n]
-                    for p, lo, hi, n in totals],
-        hovertemplate="%{customdata[0]}<br>%{customdata[1]} " + ("killed" if kind == "killed" else "injured")
-                      + " in %{customdata[2]} incident(s)<extra></extra>"))
-    top = max((t[2] if t[2] is not None else t[1]) for t in totals) or 1
+    edges, tops = _casualty_bars(fig, stated, kind, freq)
+    pad = max(span, pd.Timedelta(days=3))
     fig.update_layout(
-        barmode="stack", height=420, font=FONT, margin=dict(l=10, r=10, t=30, b=10),
-        xaxis=dict(title=("Week (Monday start)" if freq == "week" else "Day"), type="date",
-                   range=[min(t[0] for t in totals) - span * 2, max(t[0] for t in totals) + span * 2],
-                   tickformat="%d %b %Y"),
+        barmode="overlay", height=430, font=FONT, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
+        xaxis=dict(title=("Week (bars start on Monday)" if freq == "week" else "Day"), type="date",
+                   range=[min(edges) - pad, max(edges) + pad], tickformat="%d %b %Y", gridcolor="#eeeeee"),
         yaxis=dict(title=f"People {'killed' if kind == 'killed' else 'injured'} (each incident once)",
-                   range=[0, top * 1.22], rangemode="tozero"),
-        legend=dict(orientation="h", y=-0.25, x=0), plot_bgcolor="white",
+                   range=[0, (max(tops) or 1) * 1.2], gridcolor="#e5e5e5"),
+        legend=dict(orientation="h", y=-0.22, x=0, traceorder="normal"),
     )
-    fig.update_yaxes(gridcolor="#e5e5e5")
     return fig
 
 
@@ -258,13 +278,10 @@ def casualties_place_figure(counted: pd.DataFrame, kind: str = "killed", top: in
     sums = sums[-top:]
     fig = go.Figure()
     _range_bars(fig, [s[0] for s in sums], [s[1] for s in sums], [s[2] for s in sums], kind=kind,
-                coarse=False, orientation="h")
-    fig.add_trace(go.Scatter(
-        y=[s[0] for s in sums], x=[s[1] if s[2] is None else s[2] for s in sums], mode="text",
-        text=[f"  {_range_words(lo, hi)}  ({n} incident{'s' if n > 1 else ''})" for _, lo, hi, n in sums],
-        textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False))
+                orientation="h", width=0.6,
+                labels=[f"  {_range_words(lo, hi)}  ({n} incident{'s' if n > 1 else ''})" for _, lo, hi, n in sums])
     right = max((s[2] if s[2] is not None else s[1]) for s in sums) or 1
-    fig.update_layout(barmode="stack", height=max(260, 70 + 42 * len(sums)), font=FONT,
+    fig.update_layout(barmode="overlay", height=max(260, 70 + 42 * len(sums)), font=FONT,
                       margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
                       xaxis=dict(title=f"People {'killed' if kind == 'killed' else 'injured'} (each incident once)",
                                  range=[0, right * 1.45], gridcolor="#e5e5e5"),
@@ -280,7 +297,8 @@ TALKS_COLORS = {"none": "#e0e0e0", "scheduled": "#c6dbef", "ongoing": "#6baed6",
 CEASEFIRE_COLORS = {"none": "#e0e0e0", "agreed": "#c7e9c0", "holding": "#74c476", "strained": "#fdd49e",
                     "violated": "#fc8d59", "collapsed": "#d7301f", "expired": "#bdbdbd"}
 STATE_WORDS = {"strained": "holding but strained"}
-LANES = {"Talks": 4, "Ceasefire": 3, "Diplomatic events": 2, "Violence": 1}
+BAND_WORDS = {("talks", "none"): "no talks reported", ("ceasefire", "none"): "no ceasefire"}
+LANES = {"Talks": 6.0, "Ceasefire": 5.0, "Diplomatic events": 3.1, "Violence": 1.2}  # room above for labels
 
 
 def _bands(status: DyadStatus, field: str, start: pd.Timestamp, end: pd.Timestamp) -> list[tuple]:
@@ -325,17 +343,19 @@ def diplomacy_figure(rows: pd.DataFrame, status: DyadStatus) -> go.Figure | str:
     tolls = incident_tolls(rows)
     first = rows.groupby("incident_id", observed=True).first()
     start = rows["event_date"].min() - pd.Timedelta(days=2)
-    end = as_of + pd.Timedelta(days=2)
-    days = max((end - start).days, 7)
-    px_per_day = 1050 / days
+    days = max((as_of - start).days, 7)
+    end = as_of + pd.Timedelta(days=max(3, round(days * 0.2)))  # room on the right for the latest labels
+    px_per_day = 1000 / max((end - start).days, 1)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
     for lane, field, colours in (("Talks", "talks", TALKS_COLORS), ("Ceasefire", "ceasefire", CEASEFIRE_COLORS)):
         for a, b, state, reason in _bands(status, field, start, as_of):
-            words = STATE_WORDS.get(state, state)
+            words = BAND_WORDS.get((field, state), STATE_WORDS.get(state, state))
+            fits = (b - a).days * px_per_day > len(words) * 7.5 + 10
             fig.add_trace(go.Bar(
                 y=[LANES[lane]], x=[(b - a).total_seconds() * 1000], base=[a], orientation="h", width=0.62,
                 marker=dict(color=colours.get(state, "#dddddd"), line=dict(color="#555", width=0.6)),
-                text=[words], textposition="inside", insidetextanchor="middle", textfont=dict(size=13, color="#111"),
+                text=[words if fits else f"  {words}"], textposition="inside" if fits else "outside",
+                insidetextanchor="middle", textfont=dict(size=13, color="#111"), cliponaxis=False,
                 showlegend=False, customdata=[[lane, words, day(a), hover(reason)]],
                 hovertemplate="%{customdata[0]}: %{customdata[1]} from %{customdata[2]}<br>why: %{customdata[3]}<extra></extra>"),
                 row=1, col=1)
@@ -378,29 +398,22 @@ def diplomacy_figure(rows: pd.DataFrame, status: DyadStatus) -> go.Figure | str:
                                                  symbol="diamond" if lane == "Diplomatic events" else "circle",
                                                  line=dict(color="#222", width=1)),
                                      customdata=[[m["info"]]], hovertemplate=HOVER), row=1, col=1)
-            shift = [26, -26, 46, -46][level % 4]
             fig.add_annotation(x=m["x"], y=y, text=hover(m["label"]), showarrow=True, arrowhead=0, arrowwidth=0.8,
-                               arrowcolor="#666", ax=0, ay=-shift, font=dict(size=11.5, color="#222"),
+                               arrowcolor="#888", ax=0, ay=-(22 + 19 * min(level, 5)), font=dict(size=11.5, color="#222"),
                                bgcolor="rgba(255,255,255,0.85)", row=1, col=1)
-    # Deaths per day beneath (incidents once; month-dated ones drawn hatched on their first day).
+    # Deaths per day beneath (incidents once; month-dated ones hatched across their month).
     stated = tolls[tolls["killed_low"].notna() & (tolls["event_type"] != "Strategic developments")]
-    for coarse in (False, True):
-        part = stated[stated["date_precision"].isin(["month", "year"]) == coarse]
-        if part.empty:
-            continue
-        sums = [(p, *_sum_range(g, "killed")) for p, g in part.groupby(part["event_date"].dt.normalize())]
-        _range_bars(fig, [p + pd.Timedelta(hours=12) for p, _, _ in sums], [s[1] for s in sums],
-                    [s[2] for s in sums], kind="killed", coarse=coarse, row=2, col=1,
-                    width=86400000 * 0.8)
+    _, tops = _casualty_bars(fig, stated, "killed", "day", row=2, col=1) if not stated.empty else ([], [])
     fig.add_vline(x=as_of.timestamp() * 1000, line=dict(color="#333", dash="dot", width=1))
     fig.add_annotation(x=as_of, y=1.02, yref="paper", text=f"status as of {day(as_of)}", showarrow=False,
                        font=dict(size=12), xanchor="right")
-    fig.update_layout(height=640, font=FONT, barmode="stack", plot_bgcolor="white", bargap=0.2,
+    fig.update_layout(height=720, font=FONT, barmode="overlay", plot_bgcolor="white", bargap=0.2,
                       margin=dict(l=10, r=10, t=40, b=10),
-                      legend=dict(orientation="h", y=-0.12, x=0, title_text="Deaths per day: "))
-    fig.update_yaxes(row=1, col=1, tickvals=list(LANES.values()), ticktext=list(LANES), range=[0.35, 4.7],
+                      legend=dict(orientation="h", y=-0.1, x=0, title_text="Deaths per day: "))
+    fig.update_yaxes(row=1, col=1, tickvals=list(LANES.values()), ticktext=list(LANES), range=[0.7, 6.5],
                      showgrid=False, zeroline=False)
-    fig.update_yaxes(row=2, col=1, title_text="killed", rangemode="tozero", gridcolor="#e5e5e5")
+    fig.update_yaxes(row=2, col=1, title_text="killed per day", range=[0, (max(tops, default=0) or 1) * 1.35],
+                     gridcolor="#e5e5e5")
     fig.update_xaxes(range=[start, end], type="date", tickformat="%d %b", gridcolor="#eeeeee")
     fig.update_xaxes(row=2, col=1, title_text="Date")
     return fig

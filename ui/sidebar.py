@@ -3,6 +3,9 @@
 URL keys (SPEC §6): start, end (YYYY-MM-DD), country (ISO3, repeated), type, actor, dataset
 (repeated), dyad (AFG-PAK), plus data (the fingerprint of the data the link was made from).
 
+Bound widgets take no format_func: Streamlit writes the *formatted* label to the URL and only
+accepts formatted labels back (checked with AppTest), which would break `?country=TUR`.
+
 The date inputs start empty (no bound) rather than at the data's first/last day, and accept any
 date from 1989 to 2100. Checked with AppTest: a bound date_input whose default is the data's
 min date drops `?start=<that date>` from the URL (defaults are left out) and silently resets a
@@ -12,6 +15,7 @@ the data grew. With an empty default and wide bounds, a linked date is kept exac
 
 from __future__ import annotations
 
+import inspect
 from datetime import date
 from functools import lru_cache
 
@@ -25,6 +29,8 @@ from ui.data import data_fingerprint
 DATE_MIN, DATE_MAX = date(1989, 1, 1), date(2100, 12, 31)  # UCDP GED starts in 1989
 FILTER_KEYS = ("start", "end", "country", "type", "actor", "dataset", "dyad")
 LINK_KEY = "_faultline_link_data"  # session: the fingerprint a mismatching link named
+KEEP_KEY = "_faultline_filters"    # session: the filter values, to carry them across pages
+PAGE_KEY = "_faultline_page"       # session: the page drawn last
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +54,26 @@ def dyad_label(dyad: str, names: dict[str, str]) -> str:
     """'AFG-PAK' -> 'Afghanistan – Pakistan (AFG-PAK)'; non-state keys stay as they are."""
     parts = [names.get(k, k) for k in str(dyad).split("-")]
     return f"{' – '.join(parts)} ({dyad})"
+
+
+def _carry_over(page: str) -> None:
+    """Carry the filters to a page the user switched to.
+
+    Checked in a browser with Streamlit 1.67 and the pages/ folder: a bound widget with the same key
+    on another page comes up at its default after a page switch, and the parameter disappears from
+    the URL (it reappears on return). So on a page switch, put the kept values back into session
+    state (the widget takes them) and into the URL before the widgets bind (afterwards a bound
+    parameter cannot be set directly).
+    """
+    kept = st.session_state.setdefault(KEEP_KEY, {})
+    if st.session_state.get(PAGE_KEY) not in (None, page):
+        for key, value in kept.items():
+            st.session_state[key] = value
+            if value:
+                st.query_params[key] = ([v.isoformat() for v in value] if isinstance(value, list) and
+                                        value and isinstance(value[0], date) else
+                                        value.isoformat() if isinstance(value, date) else value)
+    st.session_state[PAGE_KEY] = page
 
 
 def _reset() -> None:
@@ -80,8 +106,12 @@ def _dropped_link_values(options: dict[str, list[str]]) -> list[str]:
     return missing
 
 
-def sidebar(events: pd.DataFrame) -> Filters:
-    """Draw the shared filters in the sidebar (bound to the URL) and return them."""
+def sidebar(events: pd.DataFrame, page: str | None = None) -> Filters:
+    """Draw the shared filters in the sidebar (bound to the URL) and return them.
+
+    `page` names the calling page (default: the caller's file), to notice page switches."""
+    caller = inspect.currentframe().f_back
+    _carry_over(page or (caller.f_code.co_filename if caller else "?"))
     fingerprint = data_fingerprint(events)
     names = country_names(events)
     countries = sorted(events["iso3"].dropna().unique())
@@ -96,34 +126,37 @@ def sidebar(events: pd.DataFrame) -> Filters:
     with st.sidebar:
         st.header("Filters")
         st.caption("Every filter is kept in the page address: copy the link to share this exact view.")
-        c1, c2 = st.columns(2)
-        start = c1.date_input("From", value=None, min_value=DATE_MIN, max_value=DATE_MAX, key="start",
+        start = st.date_input("From", value=None, min_value=DATE_MIN, max_value=DATE_MAX, key="start",
                               format="YYYY-MM-DD", bind="query-params",
                               help=f"Empty = from the first event. The data runs {span}.")
-        end = c2.date_input("To", value=None, min_value=DATE_MIN, max_value=DATE_MAX, key="end",
+        end = st.date_input("To", value=None, min_value=DATE_MIN, max_value=DATE_MAX, key="end",
                             format="YYYY-MM-DD", bind="query-params",
                             help="Empty = up to the latest event. The diplomatic status is shown as of this day.")
+        # No format_func on bound widgets: Streamlit would put the formatted label in the URL
+        # ("TUR · Türkiye") instead of the contract's code, and drop links that carry the code.
         sel_countries = st.multiselect("Country (where it happened)", countries, key="country",
-                                       format_func=lambda k: f"{k} · {names.get(k, k)}",
-                                       bind="query-params", placeholder="All countries")
+                                       bind="query-params", placeholder="All countries",
+                                       help="ISO3 codes: " + ", ".join(f"{k} {names.get(k, k)}" for k in countries))
         sel_types = st.multiselect("Event type", EVENT_TYPES, key="type", bind="query-params",
                                    placeholder="All types")
         sel_actors = st.multiselect("Actor", options["actor"], key="actor", bind="query-params",
                                     placeholder="All actors")
         sel_datasets = st.multiselect("Dataset", DATASETS, key="dataset", bind="query-params",
                                       placeholder="All datasets")
-        sel_dyad = st.selectbox("Dyad (pair in conflict)", dyads, index=None, key="dyad",
-                                format_func=lambda d: dyad_label(d, names), bind="query-params",
-                                placeholder="All dyads")
+        sel_dyad = st.selectbox("Dyad (pair in conflict)", dyads, index=None, key="dyad", bind="query-params",
+                                placeholder="All dyads",
+                                help="; ".join(dyad_label(d, names) for d in dyads) or "No dyad in the data")
         include_gdelt = False
         if (events["dataset"] == "gdelt").any():
             include_gdelt = st.toggle("Count GDELT-only incidents in totals", value=False,
                                       help="GDELT is machine-coded media signal; by default its "
                                            "uncorroborated incidents stay out of casualty totals.")
-        st.button("Reset filters", on_click=_reset, icon=":material/restart_alt:")
+        st.button("Reset filters", on_click=_reset, icon=":material/restart_alt:", key="reset_filters")
         if dropped:
             st.warning("Ignored from the link (not in this data): " + ", ".join(dropped))
         st.caption(f"Data fingerprint **{fingerprint}** · {len(events):,} reports · {span}")
+    st.session_state[KEEP_KEY] = {"start": start, "end": end, "country": sel_countries, "type": sel_types,
+                                   "actor": sel_actors, "dataset": sel_datasets, "dyad": sel_dyad}
     if start and end and start > end:
         st.warning(f"'From' ({start}) is after 'To' ({end}); the two dates were swapped.")
         start, end = end, start

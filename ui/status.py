@@ -30,26 +30,33 @@ def status_for(rows: pd.DataFrame, dyad: str, as_of: date | None) -> DyadStatus:
 
 
 def evidence_table(status: DyadStatus, events: pd.DataFrame) -> pd.DataFrame:
-    """One line per (state, event) behind the status: date, what, place, quote, source."""
+    """One line per event behind the status, oldest first: what it backs, date, what, place, toll,
+    quote and source."""
     by_id = events.set_index("event_id")
-    out = []
+    backs: dict[str, list[str]] = {}
     for name, ids in status.evidence.items():
-        for eid in dict.fromkeys(ids):
-            if eid not in by_id.index:
-                continue
-            r = by_id.loc[eid]
-            action = r["diplomatic_action"]
-            out.append({
-                "for": EVIDENCE_LABELS.get(name, name),
-                "date": when(r["event_date"], r["date_precision"]),
-                "what": str(action).replace("_", " ") if isinstance(action, str) else str(r["event_type"]),
-                "place": r["location"] if isinstance(r["location"], str) else "",
-                "toll": r["casualty_text"] if isinstance(r["casualty_text"], str) else "",
-                "quote": r["source_quote"] if isinstance(r["source_quote"], str) else "",
-                "source": r["source_name"],
-                "event_id": eid,
-            })
-    return pd.DataFrame(out, columns=["for", "date", "what", "place", "toll", "quote", "source", "event_id"])
+        for eid in ids:
+            if eid in by_id.index and EVIDENCE_LABELS.get(name, name) not in backs.setdefault(eid, []):
+                backs[eid].append(EVIDENCE_LABELS.get(name, name))
+    out = []
+    for eid, labels in backs.items():
+        r = by_id.loc[eid]
+        action = r["diplomatic_action"]
+        out.append({
+            "backs": ", ".join(labels),
+            "sort": r["event_date"],
+            "date": when(r["event_date"], r["date_precision"]),
+            "what": str(action).replace("_", " ") if isinstance(action, str) else str(r["event_type"]),
+            "place": r["location"] if isinstance(r["location"], str) else "",
+            "toll": r["casualty_text"] if isinstance(r["casualty_text"], str) else "",
+            "quote": r["source_quote"] if isinstance(r["source_quote"], str) else "",
+            "source": r["source_name"],
+            "event_id": eid,
+        })
+    cols = ["backs", "date", "what", "place", "toll", "quote", "source", "event_id"]
+    if not out:
+        return pd.DataFrame(columns=cols)
+    return pd.DataFrame(out).sort_values(["sort", "event_id"])[cols].reset_index(drop=True)
 
 
 def transitions_table(status: DyadStatus, events: pd.DataFrame) -> pd.DataFrame:
@@ -67,19 +74,21 @@ def status_card(status: DyadStatus, events: pd.DataFrame, title: str) -> None:
     """Draw the indicator in a bordered box. All data text is escaped or shown as plain text."""
     with st.container(border=True):
         st.subheader(md(title), anchor=False)
-        c = st.columns(4)
-        c[0].metric("Talks", status.talks)
-        c[1].metric("Ceasefire", STATE_WORDS.get(status.ceasefire, status.ceasefire))
-        c[2].metric("Trend (30 days)", f"{TREND_ICONS.get(status.trend, '')} {status.trend}",
-                    help="CrisisWatch-style: the last 30 days of violence and diplomacy against the 90 before.")
-        c[3].metric("Alert", ALERT_WORDS.get(status.alert, str(status.alert)))
+        top, bottom = st.columns(2), st.columns(2)  # two by two: "holding but strained" needs the room
+        top[0].metric("Talks", status.talks)
+        top[1].metric("Ceasefire", STATE_WORDS.get(status.ceasefire, status.ceasefire))
+        bottom[0].metric("Trend (30 days)", f"{TREND_ICONS.get(status.trend, '')} {status.trend}",
+                         help="CrisisWatch-style: the last 30 days of violence and diplomacy against the 90 before.")
+        bottom[1].metric("Alert", ALERT_WORDS.get(status.alert, str(status.alert)))
         st.markdown(f"**{md(status.headline)}**")
         changed = day(status.changed_on) if status.changed_on else "never"
         st.caption(f"Status as of {md(day(status.as_of)) or 'n/a'} · last change {md(changed)} · {md(status.rationale)}")
         table = evidence_table(status, events)
-        with st.expander(f"Evidence: the {table['event_id'].nunique()} report(s) behind this status"):
+        with st.expander(f"Evidence: the {len(table)} report(s) behind this status"):
             if table.empty:
                 st.text("No events back this status.")
-            else:
-                st.dataframe(table, hide_index=True, width="stretch",
-                             column_config={"quote": st.column_config.TextColumn("quote", width="large")})
+            for _, r in table.iterrows():
+                meta = [f"**{md(r['date'])}**", md(r["what"])] + [md(r[k]) for k in ("place", "toll") if r[k]]
+                st.markdown(" · ".join(meta) + f" — *backs: {md(r['backs'])}*")
+                st.markdown(f"> {md(r['quote']) or '(no quote)'}")
+                st.caption(f"Source: {md(r['source'])} · {md(r['event_id'])}")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from loaders.export import to_csv
 from monitor import Filters, Range, apply_filters, counted_incidents, incident_tolls, total
-from ui.text import precision_words, toll_text, when
+from ui.text import md, precision_words, toll_text, when
 
 QUOTE = st.column_config.TextColumn("quote", width="large")
 
@@ -40,14 +40,17 @@ def headline_numbers(events: pd.DataFrame, filters: Filters) -> dict[str, str]:
 
 
 def _what(r) -> str:
+    """'talks failed' for diplomacy, 'Battles: Armed clash' for the rest."""
     action = r["diplomatic_action"]
+    if isinstance(action, str):
+        return str(action).replace("_", " ")
     sub = r["sub_event_type"]
-    base = str(r["event_type"]) + (f" / {sub}" if isinstance(sub, str) else "")
-    return f"{base}: {str(action).replace('_', ' ')}" if isinstance(action, str) else base
+    return str(r["event_type"]) + (f": {sub}" if isinstance(sub, str) else "")
 
 
 def _place(r) -> str:
     parts = [v for v in (r["location"], r["admin1"], r["iso3"]) if isinstance(v, str)]
+    parts = [p for i, p in enumerate(parts) if i == 0 or p != parts[i - 1]]  # "Istanbul, Istanbul"
     return ", ".join(parts) if parts else "(no place)"
 
 
@@ -63,6 +66,19 @@ def latest_events(events: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     })
 
 
+def show_latest(events: pd.DataFrame, n: int = 8) -> None:
+    """The latest reports as a readable list: what/where/toll, then the quote and its source.
+    Every piece of data text goes through md(), so it renders as text, never as markup."""
+    for _, r in latest_events(events, n).iterrows():
+        meta = [f"**{md(r['date'])}**", md(r["what"]), md(r["place"])]
+        toll = r["toll (source's words)"]
+        if toll:
+            meta.append(f"*{md(toll)}*")
+        st.markdown(" · ".join(meta))
+        st.markdown(f"> {md(r['quote']) or '(no quote)'}")
+        st.caption(f"Source: {md(r['source'])}")
+
+
 def _row_toll(r) -> str:
     if pd.isna(r["fatalities_low"]):
         return ""
@@ -75,28 +91,56 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
     sources = inc["source_name"].agg(lambda s: "; ".join(dict.fromkeys(s.astype(str))))
     datasets = inc["dataset"].agg(lambda s: ";".join(sorted(set(map(str, s)))))
     reports = inc.size()
+    text = lambda col: events[col].astype("string").fillna("")  # noqa: E731 - empty, not "None"
     return pd.DataFrame({
         "date": events["event_date"].dt.strftime("%Y-%m-%d"),
-        "precision": events["date_precision"].astype("string"),
         "what": [_what(r) for _, r in events.iterrows()],
-        "dyad": events["dyad"],
         "place": [_place(r) for _, r in events.iterrows()],
-        "place precision": [precision_words(v) if pd.notna(v) else "no place" for v in events["geo_precision"]],
         "killed": [_row_toll(r) for _, r in events.iterrows()],
         "injured": [toll_text(lo, hi, pd.isna(hi), "injured") if pd.notna(lo) else ""
                     for lo, hi in zip(events["injured_low"], events["injured_high"])],
-        "toll (source's words)": events["casualty_text"],
-        "claimed by": events["claimed_by"],
-        "quote": events["source_quote"],
-        "source": events["source_name"],
-        "url": events["source_url"],
-        "dataset": events["dataset"].astype("string"),
-        "incident_id": events["incident_id"],
-        "reports of incident": events["incident_id"].map(reports).astype("Int64"),
+        "quote": text("source_quote"),
+        "source": text("source_name"),
         "incident sources": events["incident_id"].map(sources),
+        "reports of incident": events["incident_id"].map(reports).astype("Int64"),
+        "incident_id": events["incident_id"],
+        "date precision": text("date_precision"),
+        "place precision": [precision_words(v) for v in events["geo_precision"]],
+        "dyad": text("dyad"),
+        "toll (source's words)": text("casualty_text"),
+        "claimed by": text("claimed_by"),
+        "dataset": text("dataset"),
         "incident datasets": events["incident_id"].map(datasets),
+        "url": text("source_url"),
         "event_id": events["event_id"],
     }).reset_index(drop=True)
+
+
+def show_report(row: pd.Series | None) -> None:
+    """The full text of one row of events_table (table cells cut long quotes), as text."""
+    if row is None:
+        st.caption("Select a row (the box at its left) to read its full quote and sources here.")
+        return
+    with st.container(border=True):
+        st.markdown(f"**{md(row['date'])}** · {md(row['what'])} · {md(row['place'])}"
+                    + (f" · *{md(row['killed'])}*" if row["killed"] else ""))
+        st.markdown(f"> {md(row['quote']) or '(no quote)'}")
+        st.caption(f"Source: {md(row['source'])}" + (f" · {md(row['url'])}" if row["url"] else "")
+                   + f" · incident {md(row['incident_id'])}, {row['reports of incident']} report(s) from: "
+                   + md(row["incident sources"]))
+
+
+EVENTS_COLUMNS = {
+    "date": st.column_config.TextColumn("date", width=90, pinned=True),
+    "what": st.column_config.TextColumn("what", width=150),
+    "place": st.column_config.TextColumn("place", width=170),
+    "killed": st.column_config.TextColumn("killed", width=100),
+    "injured": st.column_config.TextColumn("injured", width=90),
+    "quote": st.column_config.TextColumn("quote", width=520),
+    "source": st.column_config.TextColumn("source", width=170),
+    "incident sources": st.column_config.TextColumn("incident sources", width=200),
+    "url": st.column_config.TextColumn("url"),  # text, not a link: URLs come from untrusted input
+}
 
 
 def incidents_table(inc: pd.DataFrame) -> pd.DataFrame:
@@ -107,8 +151,10 @@ def incidents_table(inc: pd.DataFrame) -> pd.DataFrame:
         "date": [when(d, p) for d, p in zip(inc["event_date"], inc["date_precision"])],
         "place": inc["location"].fillna("(no place)"),
         "type": inc["event_type"],
-        "killed": [toll_text(lo, hi, o, "killed") for lo, hi, o in zip(inc["killed_low"], inc["killed_high"], inc["killed_open"])],
-        "injured": [toll_text(lo, hi, o, "injured") for lo, hi, o in zip(inc["injured_low"], inc["injured_high"], inc["injured_open"])],
+        "killed": [toll_text(lo, hi, o, "killed") if pd.notna(lo) else ""
+                   for lo, hi, o in zip(inc["killed_low"], inc["killed_high"], inc["killed_open"])],
+        "injured": [toll_text(lo, hi, o, "injured") if pd.notna(lo) else ""
+                    for lo, hi, o in zip(inc["injured_low"], inc["injured_high"], inc["injured_open"])],
         "contested": inc["contested"].map({True: "yes", False: ""}),
         "claims": inc["claims"].fillna(""),
         "reports": inc["reports"],

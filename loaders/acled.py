@@ -1,0 +1,116 @@
+"""ACLED CSV exports -> the events table (SPEC §5)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from loaders.actors import dyad_of, resolve_actor
+from loaders.news import diplomatic_reading
+from loaders.pipeline import REVISION, Source
+from loaders.problems import Problem
+from loaders.schema import EVENT_TYPES, SUB_EVENT_TYPES
+from loaders.tabular import first_row, iso3_from_names, iso3_from_numeric, map_unique, numbers, parse_dates, read_table, reject
+
+COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+           "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+           "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+           "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+           "fatalities", "tags", "timestamp"]
+OLDER_EXTRA = {"data_id", "event_id_no_cnty", "iso3"}
+REQUIRED = {"event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "country", "latitude",
+            "longitude", "fatalities"}
+EXPECTED = "an ACLED export: a header row with event_id_cnty, event_date, event_type, ... (31 columns)"
+TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
+GEO_PRECISION = {"1": 1, "2": 2, "3": 3}
+
+
+def recognise(source: Source) -> bool:
+    """A comma-separated header holding ACLED's identifying columns."""
+    header = {h.strip().lower() for h in first_row(source.text[:20_000], ",")}
+    return REQUIRED <= header
+
+
+def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read, check and map an ACLED export; bad rows are reported with their line and left out."""
+    path = str(source.path)
+    header = [h.strip().lower() for h in first_row(source.text, ",")]
+    unknown = [h for h in header if h not in COLUMNS and h not in OLDER_EXTRA]
+    problems: list[Problem] = []
+    if unknown:
+        problems.append(Problem(path, 1, f"columns not in ACLED's export layout, ignored: {', '.join(unknown)}"))
+    raw, read_problems = read_table(path, source.text, header)
+    problems += read_problems
+    for col in COLUMNS:
+        if col not in raw:
+            raw[col] = ""
+    raw, p = _checked(raw, path)
+    problems += p
+    return to_events(raw), problems
+
+
+def _checked(raw: pd.DataFrame, path: str) -> tuple[pd.DataFrame, list[Problem]]:
+    problems: list[Problem] = []
+    raw = raw.assign(_date=parse_dates(raw["event_date"]), _lat=numbers(raw["latitude"]),
+                     _lon=numbers(raw["longitude"]), _fat=numbers(raw["fatalities"]),
+                     _ts=numbers(raw["timestamp"]))
+    checks = [
+        (raw["event_id_cnty"].str.strip() == "", lambda r: "empty event_id_cnty"),
+        (raw["_date"].isna(), lambda r: f"unreadable event_date {r['event_date']!r} (expected YYYY-MM-DD)"),
+        (~raw["event_type"].isin(EVENT_TYPES), lambda r: f"unknown event_type {r['event_type']!r}"),
+        (~raw["sub_event_type"].isin(SUB_EVENT_TYPES), lambda r: f"unknown sub_event_type {r['sub_event_type']!r}"),
+        (raw["_lat"].notna() & ~raw["_lat"].between(-90, 90), lambda r: f"latitude {r['latitude']} out of range"),
+        (raw["_lon"].notna() & ~raw["_lon"].between(-180, 180), lambda r: f"longitude {r['longitude']} out of range"),
+        ((raw["fatalities"].str.strip() != "") & (raw["_fat"].isna() | (raw["_fat"] < 0) | (raw["_fat"] % 1 != 0)),
+         lambda r: f"fatalities {r['fatalities']!r} is not a whole number"),
+    ]
+    for bad, why in checks:
+        raw, p = reject(raw, bad.reindex(raw.index, fill_value=False), path, why)
+        problems += p
+    return raw, problems
+
+
+def to_events(raw: pd.DataFrame) -> pd.DataFrame:
+    """ACLED columns -> events-table columns."""
+    a1 = map_unique(raw["actor1"], resolve_actor)
+    a2 = map_unique(raw["actor2"], resolve_actor)
+    key1 = a1.map(lambda t: t[1] if isinstance(t, tuple) else None)
+    key2 = a2.map(lambda t: t[1] if isinstance(t, tuple) else None)
+    iso3 = iso3_from_numeric(raw["iso"]) if "iso" in raw else pd.Series(None, index=raw.index)
+    if "iso3" in raw:
+        iso3 = iso3.fillna(raw["iso3"].where(raw["iso3"].str.len() == 3))
+    iso3 = iso3.fillna(iso3_from_names(raw["country"]))
+    strategic = raw["event_type"] == "Strategic developments"
+    reading = map_unique(raw.loc[strategic, "notes"], diplomatic_reading)
+    action = reading.map(lambda t: t[0] if isinstance(t, tuple) else None).reindex(raw.index)
+    # ACLED codes signed deals as Agreement; when the notes name no clearer action, that is what it is.
+    action = action.where(action.notna() | ~(strategic & (raw["sub_event_type"] == "Agreement")), "agreement_signed")
+    fat = raw["_fat"].astype("Int64")
+    out = pd.DataFrame({
+        "event_id": "acled:" + raw["event_id_cnty"].str.strip(),
+        "event_date": raw["_date"],
+        "date_precision": raw["time_precision"].str.strip().map(TIME_PRECISION).fillna("day"),
+        "event_type": raw["event_type"],
+        "sub_event_type": raw["sub_event_type"],
+        "diplomatic_action": action,
+        "mediators": reading.map(lambda t: t[1] if isinstance(t, tuple) else None).reindex(raw.index),
+        "actor1": a1.map(lambda t: t[0] if isinstance(t, tuple) else None),
+        "actor2": a2.map(lambda t: t[0] if isinstance(t, tuple) else None),
+        "dyad": [dyad_of(x, y) for x, y in zip(key1, key2)],
+        "country": raw["country"],
+        "iso3": iso3,
+        "admin1": raw["admin1"],
+        "location": raw["location"],
+        "latitude": raw["_lat"],
+        "longitude": raw["_lon"],
+        "geo_precision": raw["geo_precision"].str.strip().map(GEO_PRECISION),
+        "geocoder": "source",
+        "fatalities_low": fat, "fatalities_best": fat, "fatalities_high": fat,
+        "dataset": "acled",
+        "source_name": raw["source"].where(raw["source"].str.strip() != "", "ACLED"),
+        "source_quote": raw["notes"],
+        "confidence": 1.0,
+        "_line": raw["_line"],
+        REVISION: raw["_ts"].fillna(0),
+    })
+    out.loc[out["latitude"].isna(), "geocoder"] = "none"
+    return out.reset_index(drop=True)

@@ -1,0 +1,69 @@
+"""Actor names -> canonical actor, dyad key and kind, from data/actors.csv and the state's name."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import pandas as pd
+
+from loaders.geocode import curated_places, normalise
+from loaders.paths import DATA_DIR
+
+NON_PARTIES = re.compile(r"^(?:civilians|protesters|rioters|refugees|migrants|journalists|aid workers|prisoners)\b", re.I)
+STATE_FORMS = re.compile(r"^(?:government|military forces|police forces|armed forces|navy|air force|army|"
+                         r"security forces|border guards?)\s+of\s+(?:the\s+)?(?P<state>[^():]+?)\s*(?:\(.*\))?$", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def actor_table() -> pd.DataFrame:
+    """Actor name variants -> canonical actor, dyad key, kind; country names count as their state."""
+    df = pd.read_csv(DATA_DIR / "actors.csv", dtype=str, keep_default_na=False)
+    places = curated_places()
+    countries = places[places["feature"] == "country"][["key", "name", "iso3"]]
+    extra = [{"variant": k, "actor": None, "dyad_key": iso, "iso3": iso, "kind": "state"}
+             for k, iso in zip(countries["key"], countries["iso3"])]
+    df = pd.concat([df, pd.DataFrame(extra)], ignore_index=True)
+    df["key"] = df["variant"].map(normalise)
+    canonical = df[df["kind"] == "state"].dropna(subset=["actor"]).drop_duplicates("dyad_key")
+    by_key = dict(zip(canonical["dyad_key"], canonical["actor"]))
+    df["actor"] = [a if isinstance(a, str) and a else by_key.get(k, k) for a, k in zip(df["actor"], df["dyad_key"])]
+    return df.drop_duplicates("key")
+
+
+@functools.lru_cache(maxsize=1)
+def _by_key() -> dict[str, tuple[str, str, str]]:
+    t = actor_table()
+    return {k: (a, d, kind) for k, a, d, kind in zip(t["key"], t["actor"], t["dyad_key"], t["kind"])}
+
+
+@functools.lru_cache(maxsize=20_000)
+def resolve_actor(name: str) -> tuple[str | None, str | None, str | None]:
+    """(canonical actor, dyad key, kind) for a dataset's actor string; kind 'other' for non-parties."""
+    if not name or not name.strip():
+        return None, None, None
+    raw = name.strip()
+    table = _by_key()
+    for candidate in (raw, re.sub(r"\s*\(.*?\)\s*$", "", raw), raw.split(":")[0]):
+        hit = table.get(normalise(candidate))
+        if hit:
+            return hit
+    if NON_PARTIES.match(raw):
+        return raw, None, "other"
+    m = STATE_FORMS.match(raw)
+    if m:
+        hit = table.get(normalise(m.group("state")))
+        if hit and hit[2] == "state":
+            return hit
+    if ":" in raw:  # ACLED writes "ACRONYM: Full Name"
+        short = raw.split(":")[0].strip()
+        return raw, short.upper() if len(short) <= 8 else normalise(short).upper().replace(" ", "_"), "nonstate"
+    core = re.sub(r"\s*\(.*?\)\s*$", "", raw)
+    return raw, normalise(core).upper().replace(" ", "_")[:24] or None, "nonstate"
+
+
+def dyad_of(key_a: str | None, key_b: str | None) -> str | None:
+    """The pair in conflict, keys sorted and joined by '-'; None without two distinct parties."""
+    if not key_a or not key_b or key_a == key_b:
+        return None
+    return "-".join(sorted([key_a, key_b]))

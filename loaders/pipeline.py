@@ -1,0 +1,293 @@
+"""The steps every input goes through: read, recognise, parse, type, de-duplicate, group, validate."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.geocode import online_enabled
+from loaders.incidents import assign_incidents
+from loaders.problems import Problem
+from loaders.schema import COLUMNS, EVENTS_SCHEMA, conform, empty_events, sort_events
+
+MAX_FILE_BYTES = 500 * 1024 * 1024
+MAX_ZIP_MEMBERS = 50
+MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
+REVISION = "_revision"  # readers may add it: a newer revision of one event_id replaces an older one
+
+
+@dataclass
+class Source:
+    """One input file: where it is, its bytes, and what the caller told us about it."""
+
+    path: Path
+    data: bytes
+    published: date | None = None
+    online: bool = False
+    _text: str | None = None
+    text_problem: Problem | None = None
+
+    @property
+    def text(self) -> str:
+        """The content as text: UTF-8, or Windows-1252 with a problem noted (accented names may be off)."""
+        if self._text is None:
+            try:
+                self._text = self.data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                line = self.data[: exc.start].count(b"\n") + 1
+                self._text = self.data.decode("cp1252", errors="replace")
+                self.text_problem = Problem(str(self.path), line, "not valid UTF-8; read as Windows-1252, "
+                                            "check accented names")
+        return self._text
+
+
+# A reader turns a Source into a frame of (some of) the events table's columns and its problems.
+Reader = Callable[[Source], tuple[pd.DataFrame, list[Problem]]]
+
+
+@dataclass
+class Format:
+    """A registered input format: how to recognise it and how to read it."""
+
+    name: str
+    recognise: Callable[[Source], bool]
+    read: Reader
+    expected: str  # said to the user when a file is forced into this format but does not fit
+
+
+FORMATS: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> None:
+    """Add a format; recognition tries formats in registration order."""
+    FORMATS[fmt.name] = fmt
+
+
+@dataclass
+class FileReport:
+    """What happened to one input file."""
+
+    path: str
+    format: str | None
+    rows_read: int = 0
+    rows_kept: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    first_date: pd.Timestamp | None = None
+    last_date: pd.Timestamp | None = None
+
+
+@dataclass
+class LoadResult:
+    """The events table, every problem met, and a report per file."""
+
+    events: pd.DataFrame
+    problems: list[Problem]
+    files: list[FileReport]
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and the files inside folders named (sorted, hidden files skipped)."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith(".")))
+        else:
+            out.append(p)
+    return out
+
+
+def _open(path: Path, published, online) -> tuple[list[Source], list[Problem]]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return [], [Problem(str(path), 0, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], [Problem(str(path), 0, f"cannot read file: {exc.strerror or exc}")]
+    if data[:4] != b"PK\x03\x04":
+        return [Source(path, data, published, online)], []
+    return _unzip(path, data, published, online)
+
+
+def _unzip(path: Path, data: bytes, published, online) -> tuple[list[Source], list[Problem]]:
+    """A zip's members, bounded in number and size so a zip bomb cannot exhaust memory."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in zf.infolist() if not m.is_dir()]
+    except zipfile.BadZipFile as exc:
+        return [], [Problem(str(path), 0, f"damaged zip file: {exc}")]
+    if len(members) > MAX_ZIP_MEMBERS:
+        return [], [Problem(str(path), 0, f"zip holds {len(members)} files; the limit is {MAX_ZIP_MEMBERS}")]
+    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+        return [], [Problem(str(path), 0, "zip would unpack to more than the size limit")]
+    sources, problems = [], []
+    for m in members:
+        # The member's name is only a label: nothing is ever written to disk under it.
+        label = Path(f"{path}!{Path(m.filename).name}")
+        try:
+            sources.append(Source(label, zf.read(m), published, online))
+        except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+            problems.append(Problem(str(label), 0, f"cannot unpack: {exc}"))
+    return sources, problems
+
+
+def recognise(source: Source) -> str | None:
+    """The first registered format whose signature fits the content."""
+    if not source.data.strip():
+        return None
+    for fmt in FORMATS.values():
+        if fmt.recognise(source):
+            return fmt.name
+    return None
+
+
+def _read_one(source: Source, forced: str | None) -> tuple[str | None, pd.DataFrame | None, list[Problem]]:
+    name = forced or recognise(source)
+    if name is None:
+        what = "empty file" if not source.data.strip() else "format not recognised"
+        expected = "; ".join(f"{f.name}: {f.expected}" for f in FORMATS.values())
+        return None, None, [Problem(str(source.path), 0, f"{what}: expected one of — {expected}")]
+    fmt = FORMATS[name]
+    if forced and not fmt.recognise(source):
+        return name, None, [Problem(str(source.path), 0, f"not a {name} file: expected {fmt.expected}")]
+    try:
+        frame, problems = fmt.read(source)
+    except Exception as exc:  # one broken file never sinks the others
+        return name, None, [Problem(str(source.path), 0, f"could not be read as {name} "
+                                    f"({type(exc).__name__}: {exc}); the other files were still loaded")]
+    if source.text_problem:
+        problems = [source.text_problem, *problems]
+    return name, frame, problems
+
+
+def _typed_rows(frame: pd.DataFrame, path: str, lines: pd.Series | None) -> tuple[pd.DataFrame, list[int], list[Problem]]:
+    """Give a reader's frame the contract's dtypes; rows that cannot be typed are reported, not kept."""
+    try:
+        return conform(frame), list(range(len(frame))), []
+    except (ValueError, TypeError):
+        pass
+    keep, problems = [], []
+    for i in range(len(frame)):
+        try:
+            conform(frame.iloc[[i]])
+            keep.append(i)
+        except (ValueError, TypeError) as exc:
+            line = int(lines.iloc[i]) if lines is not None else 0
+            problems.append(Problem(path, line, f"row does not fit the events table: {exc}"))
+    return conform(frame.iloc[keep]), keep, problems
+
+
+def _drop_invalid(events: pd.DataFrame, origin: pd.Series) -> tuple[pd.DataFrame, list[Problem]]:
+    """Validate every row; a row that breaks the contract is reported and left out, the rest kept."""
+    import pandera.errors
+
+    try:
+        return EVENTS_SCHEMA.validate(events, lazy=True), []
+    except pandera.errors.SchemaErrors as err:
+        cases = err.failure_cases
+    bad_rows = cases["index"].dropna().astype(int).unique()
+    problems = []
+    for idx in bad_rows:
+        why = cases[cases["index"] == idx]
+        detail = "; ".join(f"{c}: {chk}" for c, chk in zip(why["column"], why["check"]))
+        file, line = origin.loc[idx]
+        problems.append(Problem(file, line, f"row breaks the events table ({detail})"))
+    kept = events.drop(index=bad_rows)
+    return EVENTS_SCHEMA.validate(kept), problems
+
+
+def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto",
+               published: date | str | None = None, online: bool = False) -> LoadResult:
+    """Load inputs into one events table, with every problem and a report per file."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    if isinstance(published, str):
+        published = date.fromisoformat(published)
+    if format != "auto" and format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
+    online = online_enabled(online)
+    frames, origins, reports, problems = [], [], [], []
+    for path in expand(paths):
+        sources, opened = _open(path, published, online)
+        problems.extend(opened)
+        if opened and not sources:
+            reports.append(FileReport(str(path), None, problems=list(opened)))
+        for source in sources:
+            name, frame, probs = _read_one(source, None if format == "auto" else format)
+            report = FileReport(str(source.path), name, problems=list(probs))
+            reports.append(report)
+            problems.extend(probs)
+            if frame is None or frame.empty:
+                continue
+            lines = frame.pop("_line") if "_line" in frame else pd.Series(0, index=frame.index)
+            revision = frame.pop(REVISION) if REVISION in frame else pd.Series(0, index=frame.index)
+            typed, keep, type_problems = _typed_rows(frame, str(source.path), lines)
+            report.problems.extend(type_problems)
+            problems.extend(type_problems)
+            report.rows_read = len(frame) + sum(1 for p in probs if p.line > 0)
+            typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
+            frames.append(typed)
+            origins.append(pd.DataFrame({"file": str(source.path), "line": lines.iloc[keep].to_numpy(),
+                                         "report": len(reports) - 1}))
+    if not frames:
+        return LoadResult(empty_events(), problems, reports)
+    events = pd.concat(frames, ignore_index=True)
+    origin = pd.concat(origins, ignore_index=True)
+    events, origin, dup_problems = _one_row_per_event(events, origin)
+    problems.extend(dup_problems)
+    if events["incident_id"].isna().any():
+        events = assign_incidents(events)
+    events = events.drop(columns=[REVISION], errors="ignore")
+    events, invalid = _drop_invalid(events[list(COLUMNS)], origin[["file", "line"]].apply(tuple, axis=1))
+    problems.extend(invalid)
+    origin = origin.loc[events.index]
+    events = events.assign(_report=origin["report"].to_numpy())
+    events = sort_events(events)
+    for idx, g in events.groupby("_report", sort=False):
+        r = reports[int(idx)]
+        r.rows_kept = len(g)
+        r.first_date, r.last_date = g["event_date"].min(), g["event_date"].max()
+    events = events.drop(columns=["_report"])
+    return LoadResult(events, problems, reports)
+
+
+def _one_row_per_event(events: pd.DataFrame, origin: pd.DataFrame):
+    """One row per event_id: a newer revision replaces an older one; an exact repeat is kept once.
+    Either way the dropped row is named in the problems, never lost silently."""
+    dup = events["event_id"].duplicated(keep=False)
+    if not dup.any():
+        return events, origin, []
+    order = (events.assign(_rev=events[REVISION], _pos=range(len(events)))
+             .sort_values(["event_id", "_rev", "_pos"], ascending=[True, False, True], kind="stable"))
+    drop = order.index[order["event_id"].duplicated(keep="first")]
+    winners = order.drop(index=drop).set_index("event_id")
+    problems = []
+    for idx in drop:
+        file, line = origin.loc[idx, "file"], int(origin.loc[idx, "line"])
+        eid = events.loc[idx, "event_id"]
+        newer = winners.loc[eid, "_rev"] > order.loc[idx, "_rev"]
+        why = ("replaced by a newer revision of the same event" if newer
+               else "the same event was loaded more than once; kept the first copy")
+        problems.append(Problem(file, line, f"{eid}: {why}"))
+    return events.drop(index=drop), origin.drop(index=drop), problems
+
+
+def looks_like_prose(source: Source) -> bool:
+    """Sentences, not a grid of delimiters or binary."""
+    head = source.data[:8192]
+    if b"\x00" in head:
+        return False
+    text = source.text[:5000]
+    lines = [line for line in text.splitlines()[:6] if line.strip()]
+    if len(lines) >= 2 and any(len({line.count(d) for line in lines}) == 1 and lines[0].count(d) >= 3
+                               for d in (",", "\t", ";", "|")):
+        return False
+    return len(re.findall(r"[^\W\d_]{2,}", text)) >= 5 and bool(re.search(r"[.!?]", text))
