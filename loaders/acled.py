@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.actors import dyad_of, resolve_actor
-from loaders.news import diplomatic_reading
+from loaders.actors import dyad_with_victims, resolve_actor
+from loaders.news import diplomatic_reading, truce_end
 from loaders.pipeline import REVISION, Source
 from loaders.problems import Problem
 from loaders.schema import EVENT_TYPES, SUB_EVENT_TYPES
@@ -95,7 +95,8 @@ def to_events(raw: pd.DataFrame) -> pd.DataFrame:
         "mediators": reading.map(lambda t: t[1] if isinstance(t, tuple) else None).reindex(raw.index),
         "actor1": a1.map(lambda t: t[0] if isinstance(t, tuple) else None),
         "actor2": a2.map(lambda t: t[0] if isinstance(t, tuple) else None),
-        "dyad": [dyad_of(x, y) for x, y in zip(key1, key2)],
+        "dyad": [dyad_with_victims(x, y, n2, t[2] if isinstance(t, tuple) else None)
+                 for x, y, n2, t in zip(key1, key2, raw["actor2"], a1)],
         "country": raw["country"],
         "iso3": iso3,
         "admin1": raw["admin1"],
@@ -113,4 +114,7 @@ def to_events(raw: pd.DataFrame) -> pd.DataFrame:
         REVISION: raw["_ts"].fillna(0),
     })
     out.loc[out["latitude"].isna(), "geocoder"] = "none"
+    agreed = out["diplomatic_action"] == "ceasefire_agreed"
+    out["date_end"] = pd.Series([truce_end(q, d) if a else None for q, d, a in
+                                 zip(out["source_quote"], out["event_date"], agreed)], index=out.index, dtype="object")
     return out.reset_index(drop=True)

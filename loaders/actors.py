@@ -10,7 +10,8 @@ import pandas as pd
 from loaders.geocode import curated_places, normalise
 from loaders.paths import DATA_DIR
 
-NON_PARTIES = re.compile(r"^(?:civilians|protesters|rioters|refugees|migrants|journalists|aid workers|prisoners)\b", re.I)
+NON_PARTIES = re.compile(r"^(?:civilians|protesters|rioters|refugees|migrants|journalists|aid workers|prisoners|"
+                         r"unidentified)\b", re.I)
 STATE_FORMS = re.compile(r"^(?:government|military forces|police forces|armed forces|navy|air force|army|"
                          r"security forces|border guards?)\s+of\s+(?:the\s+)?(?P<state>[^():]+?)\s*(?:\(.*\))?$", re.I)
 
@@ -62,8 +63,25 @@ def resolve_actor(name: str) -> tuple[str | None, str | None, str | None]:
     return raw, normalise(core).upper().replace(" ", "_")[:24] or None, "nonstate"
 
 
+def victims_state(name: str | None) -> str | None:
+    """ISO3 of the country in "Civilians (<country>)", for violence that crosses a border."""
+    if not isinstance(name, str) or not NON_PARTIES.match(name):
+        return None
+    m = re.search(r"\(([^()]+)\)\s*$", name)
+    hit = _by_key().get(normalise(m.group(1))) if m else None
+    return hit[1] if hit and hit[2] == "state" else None
+
+
+def dyad_with_victims(key_a, key_b, name_b, kind_a) -> str | None:
+    """The dyad, or for a state striking another country's civilians, that pair of states."""
+    dyad = dyad_of(key_a, key_b)
+    if dyad is None and kind_a == "state":
+        dyad = dyad_of(key_a, victims_state(name_b))
+    return dyad
+
+
 def dyad_of(key_a: str | None, key_b: str | None) -> str | None:
     """The pair in conflict, keys sorted and joined by '-'; None without two distinct parties."""
-    if not key_a or not key_b or key_a == key_b:
+    if not isinstance(key_a, str) or not isinstance(key_b, str) or not key_a or not key_b or key_a == key_b:
         return None
     return "-".join(sorted([key_a, key_b]))

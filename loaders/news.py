@@ -584,10 +584,14 @@ _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 
 
 def _truce_end(d: Draft) -> pd.Timestamp | None:
-    """A ceasefire with a stated duration ends by itself: a 48-hour truce from the 15th ends on the 17th."""
     if d.cue.row["diplomatic_action"] != "ceasefire_agreed":
         return None
-    m = _DURATION.search(d.quote)
+    return truce_end(d.quote, d.day)
+
+
+def truce_end(text: str, start) -> pd.Timestamp | None:
+    """A ceasefire with a stated duration ends by itself: a 48-hour truce from the 15th ends on the 17th."""
+    m = _DURATION.search(text) if isinstance(text, str) else None
     if not m:
         return None
     raw, unit = (m.group("n"), m.group("unit")) if m.group("n") else (m.group("n2"), m.group("unit2"))
@@ -595,7 +599,7 @@ def _truce_end(d: Draft) -> pd.Timestamp | None:
         return None
     n = int(raw) if raw.isdigit() else _WORD_NUMBERS[raw.lower()]
     days = {"hour": n / 24, "day": n, "week": 7 * n}[unit.lower().rstrip("s")]
-    return pd.Timestamp(d.day) + pd.Timedelta(days=max(1, round(days)))
+    return pd.Timestamp(start) + pd.Timedelta(days=max(1, round(days)))
 
 
 def _confidence(d: Draft) -> float:
@@ -702,6 +706,10 @@ def diplomatic_reading(text: str) -> tuple[str | None, str | None]:
     """(diplomatic action, mediators) that the cue table reads in a passage such as ACLED's notes."""
     if not isinstance(text, str) or not text.strip():
         return None, None
-    action = next((c.row["diplomatic_action"] for c in _find_cues(text) if c.row["diplomatic_action"]), None)
+    # The first action named is the main clause ("On <date>, X and Y agreed ..."); but a passage
+    # that says talks both stalled and failed reports a failure.
+    actions = [c.row["diplomatic_action"] for c in _find_cues(text) if c.row["diplomatic_action"]]
+    action = "talks_failed" if "talks_failed" in actions and actions[:1] == ["talks_stalled"] else \
+        (actions[0] if actions else None)
     mediators = sorted({a.actor for a in _find_actors(text) if a.actor_kind == "mediator"})
     return action, ";".join(mediators) or None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.actors import dyad_of, resolve_actor
+from loaders.actors import dyad_with_victims, resolve_actor
 from loaders.pipeline import Source
 from loaders.problems import Problem
 from loaders.tabular import first_row, iso3_from_names, map_unique, numbers, parse_dates, read_table, reject
@@ -92,8 +92,8 @@ def to_events(raw: pd.DataFrame) -> pd.DataFrame:
         "sub_event_type": violence.map(lambda t: t[1]),
         "actor1": a.map(lambda t: t[0] if isinstance(t, tuple) else None),
         "actor2": b.map(lambda t: t[0] if isinstance(t, tuple) else None),
-        "dyad": [dyad_of(x[1] if isinstance(x, tuple) else None, y[1] if isinstance(y, tuple) else None)
-                 for x, y in zip(a, b)],
+        "dyad": [dyad_with_victims(x[1] if isinstance(x, tuple) else None, y[1] if isinstance(y, tuple) else None,
+                                   n, x[2] if isinstance(x, tuple) else None) for x, y, n in zip(a, b, raw["side_b"])],
         "country": raw["country"].str.replace(r"\s*\(.*\)$", "", regex=True),
         "iso3": iso3_from_names(raw["country"].str.replace(r"\s*\(.*\)$", "", regex=True)),
         "admin1": raw["adm_1"].str.replace(r"\s+(province|region|state)$", "", regex=True, case=False),

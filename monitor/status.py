@@ -111,6 +111,8 @@ def dyad_key(a: str, b: str) -> str:
 def _moments(rows: pd.DataFrame) -> pd.DataFrame:
     """One moment per incident: its dates, kind, place, toll and the event_ids behind it."""
     tolls = incident_tolls(rows).set_index("incident_id")
+    # An incident is described by its most trusted report (a curated dataset before a wire copy).
+    rows = rows.sort_values(["confidence", "event_date", "event_id"], ascending=[False, True, True], kind="stable")
     g = rows.groupby("incident_id", sort=False, observed=True)
     m = pd.DataFrame({
         "start": g["event_date"].min(),
@@ -150,10 +152,18 @@ def _ids(m) -> tuple[str, ...]:
     return tuple(str(m["evidence"]).split(";")) if isinstance(m["evidence"], str) else ()
 
 
-def dyad_status(events: pd.DataFrame, a: str, b: str, as_of: date | str | None = None) -> DyadStatus:
-    """The talks, ceasefire, trend and alert of dyad a-b from the given rows up to as_of."""
+def dyad_status(events: pd.DataFrame, a: str, b: str, as_of: date | str | None = None, *,
+                include_gdelt: bool = False) -> DyadStatus:
+    """The talks, ceasefire, trend and alert of dyad a-b from the given rows up to as_of.
+
+    GDELT is media signal: incidents only GDELT reports change the status only with include_gdelt.
+    """
     dyad = dyad_key(a, b)
     rows = events[events["dyad"] == dyad]
+    if not include_gdelt and len(rows):
+        gdelt_only = rows.groupby("incident_id", observed=True)["dataset"].transform(
+            lambda s: (s.astype(str) == "gdelt").all())
+        rows = rows[~gdelt_only.astype(bool)]
     if as_of is None:
         as_of_ts = rows["event_date"].max() if not rows.empty else None
     else:
