@@ -9,7 +9,7 @@ from loaders.news import diplomatic_reading, truce_end
 from loaders.pipeline import REVISION, Source
 from loaders.problems import Problem
 from loaders.schema import EVENT_TYPES, SUB_EVENT_TYPES
-from loaders.tabular import first_row, iso3_from_names, iso3_from_numeric, map_unique, numbers, parse_dates, read_table, reject
+from loaders.tabular import first_row, iso3_from_names, iso3_from_numeric, numbers, unique_parts, parse_dates, read_table, reject
 
 COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
            "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
@@ -20,27 +20,31 @@ OLDER_EXTRA = {"data_id", "event_id_no_cnty", "iso3"}
 REQUIRED = {"event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "country", "latitude",
             "longitude", "fatalities"}
 EXPECTED = "an ACLED export: a header row with event_id_cnty, event_date, event_type, ... (31 columns)"
+# The columns Faultline maps; the rest of an export is never held in memory.
+USED = ["event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
+        "iso", "iso3", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source",
+        "notes", "fatalities", "timestamp"]
 TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
 GEO_PRECISION = {"1": 1, "2": 2, "3": 3}
 
 
 def recognise(source: Source) -> bool:
     """A comma-separated header holding ACLED's identifying columns."""
-    header = {h.strip().lower() for h in first_row(source.text[:20_000], ",")}
+    header = {h.strip().lower() for h in first_row(source.head(), ",")}
     return REQUIRED <= header
 
 
 def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
     """Read, check and map an ACLED export; bad rows are reported with their line and left out."""
     path = str(source.path)
-    header = [h.strip().lower() for h in first_row(source.text, ",")]
+    header = [h.strip().lower() for h in first_row(source.head(), ",")]
     unknown = [h for h in header if h not in COLUMNS and h not in OLDER_EXTRA]
     problems: list[Problem] = []
     if unknown:
         problems.append(Problem(path, 1, f"columns not in ACLED's export layout, ignored: {', '.join(unknown)}"))
-    raw, read_problems = read_table(path, source.text, header)
+    raw, read_problems = read_table(path, source, header, usecols=USED)
     problems += read_problems
-    for col in COLUMNS:
+    for col in USED:
         if col not in raw:
             raw[col] = ""
     raw, p = _checked(raw, path)
@@ -69,19 +73,26 @@ def _checked(raw: pd.DataFrame, path: str) -> tuple[pd.DataFrame, list[Problem]]
     return raw, problems
 
 
+def _dyads(key1: pd.Series, key2: pd.Series, actor2: pd.Series, kind1: pd.Series) -> pd.Series:
+    """Dyad per row, computed once per distinct combination of actors."""
+    combos = pd.DataFrame({"k1": key1, "k2": key2, "n2": actor2.astype(object), "t1": kind1}).astype(object)
+    memo: dict[tuple, str | None] = {}
+    keys = list(zip(combos["k1"], combos["k2"], combos["n2"], combos["t1"]))
+    for k in set(keys):
+        memo[k] = dyad_with_victims(*k)
+    return pd.Series([memo[k] for k in keys], index=key1.index, dtype=object)
+
+
 def to_events(raw: pd.DataFrame) -> pd.DataFrame:
     """ACLED columns -> events-table columns."""
-    a1 = map_unique(raw["actor1"], resolve_actor)
-    a2 = map_unique(raw["actor2"], resolve_actor)
-    key1 = a1.map(lambda t: t[1] if isinstance(t, tuple) else None)
-    key2 = a2.map(lambda t: t[1] if isinstance(t, tuple) else None)
+    name1, key1, kind1 = unique_parts(raw["actor1"], resolve_actor, 3)
+    name2, key2, _ = unique_parts(raw["actor2"], resolve_actor, 3)
     iso3 = iso3_from_numeric(raw["iso"]) if "iso" in raw else pd.Series(None, index=raw.index)
     if "iso3" in raw:
         iso3 = iso3.fillna(raw["iso3"].where(raw["iso3"].str.len() == 3))
     iso3 = iso3.fillna(iso3_from_names(raw["country"]))
     strategic = raw["event_type"] == "Strategic developments"
-    reading = map_unique(raw.loc[strategic, "notes"], diplomatic_reading)
-    action = reading.map(lambda t: t[0] if isinstance(t, tuple) else None).reindex(raw.index)
+    action, mediators = (p.reindex(raw.index) for p in unique_parts(raw.loc[strategic, "notes"], diplomatic_reading, 2))
     # ACLED codes signed deals as Agreement; when the notes name no clearer action, that is what it is.
     action = action.where(action.notna() | ~(strategic & (raw["sub_event_type"] == "Agreement")), "agreement_signed")
     fat = raw["_fat"].astype("Int64")
@@ -92,11 +103,10 @@ def to_events(raw: pd.DataFrame) -> pd.DataFrame:
         "event_type": raw["event_type"],
         "sub_event_type": raw["sub_event_type"],
         "diplomatic_action": action,
-        "mediators": reading.map(lambda t: t[1] if isinstance(t, tuple) else None).reindex(raw.index),
-        "actor1": a1.map(lambda t: t[0] if isinstance(t, tuple) else None),
-        "actor2": a2.map(lambda t: t[0] if isinstance(t, tuple) else None),
-        "dyad": [dyad_with_victims(x, y, n2, t[2] if isinstance(t, tuple) else None)
-                 for x, y, n2, t in zip(key1, key2, raw["actor2"], a1)],
+        "mediators": mediators,
+        "actor1": name1,
+        "actor2": name2,
+        "dyad": _dyads(key1, key2, raw["actor2"], kind1),
         "country": raw["country"],
         "iso3": iso3,
         "admin1": raw["admin1"],
@@ -115,6 +125,7 @@ def to_events(raw: pd.DataFrame) -> pd.DataFrame:
     })
     out.loc[out["latitude"].isna(), "geocoder"] = "none"
     agreed = out["diplomatic_action"] == "ceasefire_agreed"
-    out["date_end"] = pd.Series([truce_end(q, d) if a else None for q, d, a in
-                                 zip(out["source_quote"], out["event_date"], agreed)], index=out.index, dtype="object")
+    out["date_end"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
+    for i in out.index[agreed.fillna(False).astype(bool)]:
+        out.loc[i, "date_end"] = truce_end(out.loc[i, "source_quote"], out.loc[i, "event_date"])
     return out.reset_index(drop=True)

@@ -22,7 +22,7 @@ def looks_like(header: list[str]) -> bool:
 
 def recognise(source) -> bool:
     """The first line is exactly the events table's header."""
-    first = source.text.lstrip("\ufeff").split("\n", 1)[0].strip("\r")
+    first = source.head().lstrip("\ufeff").split("\n", 1)[0].strip("\r")
     try:
         return looks_like(next(csv.reader(io.StringIO(first))))
     except (StopIteration, csv.Error):

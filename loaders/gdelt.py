@@ -38,9 +38,22 @@ GEO_PRECISION = {"1": 4, "2": 3, "5": 3, "3": 1, "4": 1}
 MAX_CONFIDENCE = 0.6  # machine-coded media signal never reaches the trust of a curated dataset
 
 
+ADM2_POSITIONS = (39, 47, 55)  # GDELT 2.0 added an ADM2 code to each of the three geographies
+
+
+def _gdelt1_row(row: list[str]) -> list[str] | None:
+    """A 58-field GDELT 1.0 row -> the 61-field layout (empty ADM2 codes)."""
+    if len(row) != 58:
+        return None
+    row = list(row)
+    for pos in ADM2_POSITIONS:
+        row.insert(pos, "")
+    return row
+
+
 def recognise(source: Source) -> bool:
     """Tab-separated rows of 61 fields whose first two are a numeric id and a YYYYMMDD day."""
-    first = source.text[:20_000].split("\n", 1)[0].rstrip("\r").split("\t")
+    first = source.head().split("\n", 1)[0].rstrip("\r").split("\t")
     return len(first) in (58, 61) and first[0].strip().isdigit() and len(first[1].strip()) == 8 \
         and first[1].strip().isdigit()
 
@@ -67,7 +80,8 @@ def map_cameo(codes: pd.Series) -> pd.DataFrame:
 def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
     """Read and map a GDELT events export; rows of other CAMEO families are counted, not loaded."""
     path = str(source.path)
-    raw, problems = read_table(path, source.text, COLUMNS, delimiter="\t", header=False, quoting=csv.QUOTE_NONE)
+    raw, problems = read_table(path, source, COLUMNS, delimiter="\t", header=False, quoting=csv.QUOTE_NONE,
+                               fix_row=_gdelt1_row)
     raw = raw.assign(_day=parse_dates(raw["Day"], "%Y%m%d"), _lat=numbers(raw["ActionGeo_Lat"]),
                      _lon=numbers(raw["ActionGeo_Long"]), _added=parse_dates(raw["DATEADDED"].str[:8], "%Y%m%d"))
     checks = [

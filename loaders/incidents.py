@@ -113,6 +113,24 @@ def assign_incidents(events: pd.DataFrame) -> pd.DataFrame:
     """
     if events.empty:
         return events.assign(incident_id=pd.Series([], dtype="string"))
+    out = events.copy()
+    out["incident_id"] = pd.array([incident_id_for(e) for e in events["event_id"]], dtype="string")
+    # Only groups of (parties, kind) where a report could meet one from another source need the
+    # careful pass; a group holding rows of a single curated dataset is one incident per row.
+    party = events["dyad"].astype(object).where(events["dyad"].notna(), "iso:" + events["iso3"].astype(object).fillna(""))
+    kind = events["diplomatic_action"].astype(object).fillna("violent")
+    group = party.astype(str) + "|" + kind.astype(str)
+    ds = events["dataset"].astype(str)
+    frame = pd.DataFrame({"g": group, "ds": ds, "open": ~ds.isin(CURATED)})
+    stats = frame.groupby("g").agg(n=("ds", "nunique"), open=("open", "any"))
+    busy = group.map((stats["n"] > 1) | stats["open"]).astype(bool)
+    if busy.any():
+        out.loc[busy, "incident_id"] = _assign_careful(events[busy])
+    return out
+
+
+def _assign_careful(events: pd.DataFrame) -> pd.Series:
+    """Anchor-by-anchor grouping for the rows that may merge."""
     df = events.sort_values(["event_date", "event_id"], kind="stable")
     cols = ["event_id", "event_date", "date_precision", "diplomatic_action", "dyad", "iso3", "location",
             "latitude", "longitude", "dataset"]
@@ -137,6 +155,4 @@ def assign_incidents(events: pd.DataFrame) -> pd.DataFrame:
             incident[i] = incident_id_for(row["event_id"])
         else:
             incident[i] = incident[match]
-    out = df.copy()
-    out["incident_id"] = pd.array(incident, dtype="string")
-    return out.loc[events.index]
+    return pd.Series(pd.array(incident, dtype="string"), index=df.index).loc[events.index]

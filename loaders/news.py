@@ -305,9 +305,11 @@ class Cue:
     row: dict
 
 
-def _find_cues(text: str) -> list[Cue]:
+def _find_cues(text: str, diplomatic_only: bool = False) -> list[Cue]:
     cues: list[Cue] = []
     for row in cue_table():
+        if diplomatic_only and not row["diplomatic_action"]:
+            continue
         for m in row["rx"].finditer(text):
             if any(m.start() < c.end and c.start < m.end() for c in cues):
                 continue
@@ -702,14 +704,31 @@ def load_news(path: Path, text: str, published: date | None = None,
     return records, article.problems
 
 
+_DIPLOMATIC_WORDS = re.compile(r"ceasefire|cease-fire|truce|armistice|hostilities|talks|negotiat|dialogue|meet|"
+                               r"agree|accord|deal|treaty|memorandum|declaration|threat|warn|vow|retaliat|"
+                               r"necessary|phone|call|mediat|broker|round", re.I)
+
+
 def diplomatic_reading(text: str) -> tuple[str | None, str | None]:
     """(diplomatic action, mediators) that the cue table reads in a passage such as ACLED's notes."""
-    if not isinstance(text, str) or not text.strip():
-        return None, None
+    if not isinstance(text, str) or not _DIPLOMATIC_WORDS.search(text):
+        return None, None  # most notes say nothing diplomatic: skip the full cue table
     # The first action named is the main clause ("On <date>, X and Y agreed ..."); but a passage
     # that says talks both stalled and failed reports a failure.
-    actions = [c.row["diplomatic_action"] for c in _find_cues(text) if c.row["diplomatic_action"]]
+    actions = [c.row["diplomatic_action"] for c in _find_cues(text, diplomatic_only=True)]
     action = "talks_failed" if "talks_failed" in actions and actions[:1] == ["talks_stalled"] else \
         (actions[0] if actions else None)
-    mediators = sorted({a.actor for a in _find_actors(text) if a.actor_kind == "mediator"})
+    if action is None:
+        return None, None
+    names, rx = _mediator_names()
+    mediators = sorted({names[normalise(m.group(0))] for m in rx.finditer(text) if normalise(m.group(0)) in names})
     return action, ";".join(mediators) or None
+
+
+@functools.lru_cache(maxsize=1)
+def _mediator_names() -> tuple[dict[str, str], re.Pattern]:
+    t = actor_table()
+    med = t[t["kind"] == "mediator"]
+    names = dict(zip(med["key"], med["actor"]))
+    variants = sorted(set(med["variant"]), key=len, reverse=True)
+    return names, re.compile(r"\b(?:" + "|".join(re.escape(v) for v in variants) + r")\b")

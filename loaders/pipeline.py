@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from loaders.geocode import online_enabled
 from loaders.incidents import assign_incidents
 from loaders.problems import Problem
-from loaders.schema import COLUMNS, EVENTS_SCHEMA, conform, empty_events, sort_events
+from loaders.schema import COLUMNS, EVENTS_SCHEMA, conform, empty_events
 
 MAX_FILE_BYTES = 500 * 1024 * 1024
 MAX_ZIP_MEMBERS = 50
@@ -33,6 +34,16 @@ class Source:
     online: bool = False
     _text: str | None = None
     text_problem: Problem | None = None
+
+    def release(self) -> None:
+        """Forget the bytes once a reader has parsed them (text stays if it was decoded)."""
+        self.data = self.data[:65536]
+
+    def head(self, n: int = 65536) -> str:
+        """The first n bytes as text, without decoding a large file whole just to recognise it."""
+        if self._text is not None:
+            return self._text[:n]
+        return self.data[:n].decode("utf-8-sig", errors="replace")
 
     @property
     def text(self) -> str:
@@ -185,7 +196,7 @@ def _typed_rows(frame: pd.DataFrame, path: str, lines: pd.Series | None) -> tupl
     return conform(frame.iloc[keep]), keep, problems
 
 
-def _drop_invalid(events: pd.DataFrame, origin: pd.Series) -> tuple[pd.DataFrame, list[Problem]]:
+def _drop_invalid(events: pd.DataFrame, origin: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     """Validate every row; a row that breaks the contract is reported and left out, the rest kept."""
     import pandera.errors
 
@@ -198,8 +209,8 @@ def _drop_invalid(events: pd.DataFrame, origin: pd.Series) -> tuple[pd.DataFrame
     for idx in bad_rows:
         why = cases[cases["index"] == idx]
         detail = "; ".join(f"{c}: {chk}" for c, chk in zip(why["column"], why["check"]))
-        file, line = origin.loc[idx]
-        problems.append(Problem(file, line, f"row breaks the events table ({detail})"))
+        problems.append(Problem(origin.loc[idx, "file"], int(origin.loc[idx, "line"]),
+                                f"row breaks the events table ({detail})"))
     kept = events.drop(index=bad_rows)
     return EVENTS_SCHEMA.validate(kept), problems
 
@@ -239,23 +250,25 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
                                          "report": len(reports) - 1}))
     if not frames:
         return LoadResult(empty_events(), problems, reports)
-    events = pd.concat(frames, ignore_index=True)
-    origin = pd.concat(origins, ignore_index=True)
+    events = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    origin = origins[0] if len(origins) == 1 else pd.concat(origins, ignore_index=True)
+    origin["file"] = origin["file"].astype("category")
+    del frames, origins
     events, origin, dup_problems = _one_row_per_event(events, origin)
     problems.extend(dup_problems)
     if events["incident_id"].isna().any():
         events = assign_incidents(events)
-    events = events.drop(columns=[REVISION], errors="ignore")
-    events, invalid = _drop_invalid(events[list(COLUMNS)], origin[["file", "line"]].apply(tuple, axis=1))
+    events, invalid = _drop_invalid(events[list(COLUMNS)], origin)
     problems.extend(invalid)
-    origin = origin.loc[events.index]
-    events = events.assign(_report=origin["report"].to_numpy())
-    events = sort_events(events)
-    for idx, g in events.groupby("_report", sort=False):
+    order = events.sort_values(["event_date", "event_id"], kind="stable").index
+    report_of = origin.loc[order, "report"].to_numpy()
+    events = events.loc[order].reset_index(drop=True)
+    for idx in np.unique(report_of):
+        mask = report_of == idx
         r = reports[int(idx)]
-        r.rows_kept = len(g)
-        r.first_date, r.last_date = g["event_date"].min(), g["event_date"].max()
-    events = events.drop(columns=["_report"])
+        r.rows_kept = int(mask.sum())
+        dates = events["event_date"].to_numpy()[mask]
+        r.first_date, r.last_date = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
     return LoadResult(events, problems, reports)
 
 
@@ -285,7 +298,7 @@ def looks_like_prose(source: Source) -> bool:
     head = source.data[:8192]
     if b"\x00" in head:
         return False
-    text = source.text[:5000]
+    text = source.head(5000)
     lines = [line for line in text.splitlines()[:6] if line.strip()]
     if len(lines) >= 2 and any(len({line.count(d) for line in lines}) == 1 and lines[0].count(d) >= 3
                                for d in (",", "\t", ";", "|")):

@@ -23,20 +23,33 @@ def first_row(text: str, delimiter: str) -> list[str]:
         return []
 
 
-def read_table(path: str, text: str, columns: list[str], *, delimiter: str = ",", header: bool = True,
-               quoting: int = csv.QUOTE_MINIMAL) -> tuple[pd.DataFrame, list[Problem]]:
+def read_table(path: str, source, columns: list[str], *, delimiter: str = ",", header: bool = True,
+               quoting: int = csv.QUOTE_MINIMAL, fix_row=None,
+               usecols: list[str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """All cells as text plus `_line` (the physical line, header = 1); rows of the wrong width are
-    reported by line and left out."""
+    reported by line and left out. `fix_row` may repair a row of another known width (or return None).
+
+    The fast path (pyarrow) reads UTF-8 files whose records are one line each; anything else goes
+    through the csv module, which is slower but exact."""
+    fast = _read_arrow(path, source.data, columns, delimiter, header, quoting, fix_row, usecols)
+    if fast is None:
+        fast = _read_careful(path, source.text, columns, delimiter, header, quoting, fix_row)
+        if usecols:
+            fast = (fast[0][[c for c in fast[0].columns if c in usecols or c == "_line"]], fast[1])
+    source.release()  # the bytes are parsed; a large file should not sit in memory twice
+    return fast
+
+
+def _read_careful(path, text, columns, delimiter, header, quoting, fix_row):
+    """The csv module, record by record: slow, but exact about lines even with quoted newlines."""
     problems: list[Problem] = []
     width = len(columns)
     body = text.lstrip("\ufeff")
-    fast = _read_fast(body, columns, delimiter, header, quoting)
-    if fast is not None:
-        return fast, problems
     rows: list[list[str]] = []
     lines: list[int] = []
     reader = csv.reader(io.StringIO(body), delimiter=delimiter, quoting=quoting, strict=False)
     start = 1
+    total_lines = body.count("\n") + (0 if body.endswith("\n") else 1)
     try:
         for row in reader:
             end = reader.line_num
@@ -46,39 +59,82 @@ def read_table(path: str, text: str, columns: list[str], *, delimiter: str = ","
             if not row or (len(row) == 1 and not row[0].strip()):
                 start = end + 1
                 continue
+            if len(row) != width and fix_row is not None:
+                row = fix_row(row) or row
             if len(row) != width:
-                truncated = end == body.count("\n") + (0 if body.endswith("\n") else 1) and not body.endswith("\n")
-                what = "the file ends in the middle of this row" if truncated and len(row) < width else \
-                    f"expected {width} fields, found {len(row)}"
-                problems.append(Problem(path, start, what))
+                truncated = end == total_lines and not body.endswith("\n") and len(row) < width
+                problems.append(Problem(path, start, "the file ends in the middle of this row" if truncated
+                                        else f"expected {width} fields, found {len(row)}"))
             else:
                 rows.append(row)
                 lines.append(start)
             start = end + 1
     except csv.Error as exc:
         problems.append(Problem(path, start, f"unreadable row ({exc}); the rest of the file was skipped"))
-    frame = pd.DataFrame(rows, columns=columns, dtype="object") if rows else pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(rows, columns=columns, dtype="str") if rows else pd.DataFrame(
+        {c: pd.Series([], dtype="str") for c in columns})
     frame["_line"] = np.asarray(lines, dtype="int64")
     return frame, problems
 
 
-def _read_fast(body: str, columns: list[str], delimiter: str, header: bool, quoting: int) -> pd.DataFrame | None:
-    """pandas' C parser, used when every record is one physical line of the right width."""
-    if not body.endswith("\n") or '"' in body and quoting != csv.QUOTE_NONE and "\n\"" in body:
-        return None
+def _read_arrow(path, data: bytes, columns, delimiter, header, quoting, fix_row=None, usecols=None):
+    """pyarrow's C++ reader; used when every record is one physical line (checked), else None."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    # Invalid UTF-8 makes pyarrow fail; the careful path then reads it as Windows-1252 and says so.
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    invalid: list = []
+
+    def on_invalid(row):
+        invalid.append((row.number, row.actual_columns))
+        return "skip"
+
+    def run(threads: bool):
+        invalid.clear()
+        return pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1 if header else 0,
+                                           use_threads=threads, block_size=8 << 20),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter,
+                                             quote_char=False if quoting == csv.QUOTE_NONE else '"',
+                                             newlines_in_values=False, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in columns},
+                                                 include_columns=[c for c in columns if not usecols or c in usecols],
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
     try:
-        frame = pd.read_csv(io.StringIO(body), sep=delimiter, header=0 if header else None, names=columns,
-                            dtype=str, keep_default_na=False, na_filter=False, engine="c",
-                            quoting=quoting, skip_blank_lines=False, on_bad_lines="error")
-    except (pd.errors.ParserError, ValueError, csv.Error):
+        table = run(True)
+        if invalid:
+            table = run(False)  # row numbers are only known when parsing in one thread
+    except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
         return None
-    n_lines = body.count("\n") - (1 if header else 0)
-    if len(frame) != n_lines or frame.isna().any().any():
-        return None  # a quoted field spans lines, or blank lines: line numbers need the careful path
-    if (frame.iloc[:, -1] == "").all() and len(columns) > 1 and (frame.iloc[:, -2] == "").all():
+    record_lines = _record_lines(data, header)
+    bad_lines = [n for n, _ in invalid]
+    if any(n is None for n in bad_lines) or table.num_rows + len(invalid) != len(record_lines):
         return None
-    frame["_line"] = np.arange(2 if header else 1, len(frame) + (2 if header else 1), dtype="int64")
-    return frame
+    if invalid and fix_row is not None:
+        return None  # rows of another known width: the careful path repairs them
+    good_lines = record_lines[~np.isin(record_lines, bad_lines)] if bad_lines else record_lines
+    frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.string() else None)
+    frame["_line"] = good_lines.astype("int64")
+    last_line = int(record_lines[-1]) if len(record_lines) else 0
+    problems = [Problem(path, int(n), "the file ends in the middle of this row"
+                        if n == last_line and not data.endswith(b"\n") and actual < len(columns)
+                        else f"expected {len(columns)} fields, found {actual}") for n, actual in invalid]
+    return frame, problems
+
+
+def _record_lines(data: bytes, header: bool) -> np.ndarray:
+    """Physical line numbers of the non-blank lines after the header (header = line 1)."""
+    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    first = 2 if header else 1
+    if b"\n\n" not in data and b"\n\r\n" not in data and not data.startswith((b"\n", b"\r\n")):
+        return np.arange(first, n_lines + 1, dtype="int64")  # no blank lines: no need to look closer
+    lines = data.split(b"\n")
+    if data.endswith(b"\n"):
+        lines = lines[:-1]
+    return np.array([i for i, line in enumerate(lines, 1) if i >= first and line.strip(b"\r")], dtype="int64")
 
 
 def reject(frame: pd.DataFrame, bad: pd.Series, path: str, message) -> tuple[pd.DataFrame, list[Problem]]:
@@ -133,23 +189,38 @@ def country_lookup() -> dict[str, tuple[str, str]]:
 def iso3_from_numeric(codes: pd.Series) -> pd.Series:
     """ISO 3166 numeric codes (ACLED's `iso`) -> ISO3."""
     table = dict(zip(_countries()["isonumeric"], _countries()["iso3"]))
-    return codes.astype(str).str.strip().str.lstrip("0").map(table)
+    return map_unique(codes, lambda c: table.get(str(c).strip().lstrip("0")))
 
 
 def iso3_from_fips(codes: pd.Series) -> pd.Series:
     """FIPS 10-4 country codes (GDELT geography) -> ISO3."""
     table = {f: i for f, i in zip(_countries()["fips"], _countries()["iso3"]) if f}
-    return codes.astype(str).str.strip().map(table)
+    return map_unique(codes, lambda c: table.get(str(c).strip()))
 
 
 def iso3_from_names(names: pd.Series) -> pd.Series:
     """English country names -> ISO3 (None when unknown)."""
     table = country_lookup()
-    uniq = {n: table.get(normalise(n), (None, None))[0] for n in names.dropna().unique()}
-    return names.map(uniq)
+    return map_unique(names, lambda n: table.get(normalise(n), (None, None))[0])
 
 
 def map_unique(values: pd.Series, func) -> pd.Series:
     """Apply func once per distinct value: datasets repeat the same actor and place names a lot."""
-    uniq = {v: func(v) for v in values.dropna().unique()}
-    return values.map(uniq)
+    codes, uniques = pd.factorize(values)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:-1] = [func(u) for u in uniques]
+    results[-1] = None  # code -1: a missing value
+    return pd.Series(results[codes], index=values.index, dtype=object)
+
+
+def unique_parts(values: pd.Series, func, n: int) -> list[pd.Series]:
+    """Like map_unique for a func returning an n-tuple: one Series per part, None where missing."""
+    codes, uniques = pd.factorize(values)
+    parts = [np.empty(len(uniques) + 1, dtype=object) for _ in range(n)]
+    for i, u in enumerate(uniques):
+        out = func(u) or (None,) * n
+        for k in range(n):
+            parts[k][i] = out[k]
+    for k in range(n):
+        parts[k][-1] = None
+    return [pd.Series(p[codes], index=values.index, dtype=object) for p in parts]

@@ -7,7 +7,7 @@ import pandas as pd
 from loaders.actors import dyad_with_victims, resolve_actor
 from loaders.pipeline import Source
 from loaders.problems import Problem
-from loaders.tabular import first_row, iso3_from_names, map_unique, numbers, parse_dates, read_table, reject
+from loaders.tabular import first_row, iso3_from_names, numbers, unique_parts, parse_dates, read_table, reject
 
 COLUMNS = ["id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
            "conflict_new_id", "conflict_name", "dyad_dset_id", "dyad_new_id", "dyad_name", "side_a_dset_id",
@@ -30,7 +30,7 @@ def _has_header(row: list[str]) -> bool:
 
 def recognise(source: Source) -> bool:
     """GED's header, or (Candidate files) a first row of 49 fields starting with a numeric id."""
-    row = first_row(source.text[:50_000], ",")
+    row = first_row(source.head(), ",")
     if _has_header(row):
         return {"date_start", "best", "type_of_violence"} <= {c.strip().lower() for c in row}
     return len(row) == len(COLUMNS) and row[0].strip().isdigit() and row[5].strip() in VIOLENCE
@@ -39,7 +39,7 @@ def recognise(source: Source) -> bool:
 def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
     """Read, check and map a GED file; bad rows are reported with their line and left out."""
     path = str(source.path)
-    row = first_row(source.text, ",")
+    row = first_row(source.head(), ",")
     header = _has_header(row)
     problems: list[Problem] = []
     if header:
@@ -49,7 +49,7 @@ def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
             return pd.DataFrame(), [Problem(path, 1, f"not a GED file: missing {', '.join(missing)}")]
     else:
         names = COLUMNS
-    raw, read_problems = read_table(path, source.text, names, header=header)
+    raw, read_problems = read_table(path, source, names, header=header)
     problems += read_problems
     for col in COLUMNS:
         if col not in raw:
@@ -76,8 +76,8 @@ def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
 
 def to_events(raw: pd.DataFrame) -> pd.DataFrame:
     """GED columns -> events-table columns."""
-    a = map_unique(raw["side_a"], resolve_actor)
-    b = map_unique(raw["side_b"], resolve_actor)
+    name_a, key_a, kind_a = unique_parts(raw["side_a"], resolve_actor, 3)
+    name_b, key_b, _ = unique_parts(raw["side_b"], resolve_actor, 3)
     violence = raw["type_of_violence"].str.strip().map(VIOLENCE)
     end = raw["_end"].where(raw["_end"] > raw["_start"])
     # A place named in where_coordinates ("<name> town") is the best label GED gives.
@@ -90,10 +90,9 @@ def to_events(raw: pd.DataFrame) -> pd.DataFrame:
         "date_precision": raw["date_prec"].str.strip().map(DATE_PREC).fillna("day"),
         "event_type": violence.map(lambda t: t[0]),
         "sub_event_type": violence.map(lambda t: t[1]),
-        "actor1": a.map(lambda t: t[0] if isinstance(t, tuple) else None),
-        "actor2": b.map(lambda t: t[0] if isinstance(t, tuple) else None),
-        "dyad": [dyad_with_victims(x[1] if isinstance(x, tuple) else None, y[1] if isinstance(y, tuple) else None,
-                                   n, x[2] if isinstance(x, tuple) else None) for x, y, n in zip(a, b, raw["side_b"])],
+        "actor1": name_a,
+        "actor2": name_b,
+        "dyad": [dyad_with_victims(x, y, n, k) for x, y, n, k in zip(key_a, key_b, raw["side_b"], kind_a)],
         "country": raw["country"].str.replace(r"\s*\(.*\)$", "", regex=True),
         "iso3": iso3_from_names(raw["country"].str.replace(r"\s*\(.*\)$", "", regex=True)),
         "admin1": raw["adm_1"].str.replace(r"\s+(province|region|state)$", "", regex=True, case=False),
