@@ -28,21 +28,34 @@ TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
 GEO_PRECISION = {"1": 1, "2": 2, "3": 3}
 
 
+DELIMITERS = (",", ";", "\t")  # spreadsheets in many locales save "CSV" with semicolons
+
+
+def _delimiter(source: Source) -> str | None:
+    head = source.head()
+    for d in DELIMITERS:
+        if REQUIRED <= {h.strip().lower() for h in first_row(head, d)}:
+            return d
+    return None
+
+
 def recognise(source: Source) -> bool:
-    """A comma-separated header holding ACLED's identifying columns."""
-    header = {h.strip().lower() for h in first_row(source.head(), ",")}
-    return REQUIRED <= header
+    """A header holding ACLED's identifying columns (comma-, semicolon- or tab-separated)."""
+    return _delimiter(source) is not None
 
 
 def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
     """Read, check and map an ACLED export; bad rows are reported with their line and left out."""
     path = str(source.path)
-    header = [h.strip().lower() for h in first_row(source.head(), ",")]
+    delimiter = _delimiter(source) or ","
+    header = [h.strip().lower() for h in first_row(source.head(), delimiter)]
     unknown = [h for h in header if h not in COLUMNS and h not in OLDER_EXTRA]
     problems: list[Problem] = []
+    if delimiter != ",":
+        problems.append(Problem(path, 1, f"fields are separated by {delimiter!r}, not commas; read anyway"))
     if unknown:
         problems.append(Problem(path, 1, f"columns not in ACLED's export layout, ignored: {', '.join(unknown)}"))
-    raw, read_problems = read_table(path, source, header, usecols=USED)
+    raw, read_problems = read_table(path, source, header, delimiter=delimiter, usecols=USED)
     problems += read_problems
     for col in USED:
         if col not in raw:
