@@ -12,7 +12,9 @@ from monitor.casualties import incident_tolls
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 # Talks: which diplomatic action puts talks in which state, and how strongly it speaks when two
-# reports of the same period disagree (a failure outranks a meeting held the same day).
+# reports of one period disagree (a failure outranks a meeting on that date). A ceasefire
+# concludes talks only when it was reached at talks: mediators named or a host abroad (see
+# _reached_at_talks); a truce the two sides declare between themselves leaves talks as they were.
 TALKS_TRANSITIONS = {
     "talks_scheduled": ("scheduled", 1),
     "talks_held": ("ongoing", 2),
@@ -58,6 +60,9 @@ CEASEFIRE_TRANSITIONS = {
     ("strained", "expiry"): "expired",
     ("violated", "expiry"): "expired",
 }
+# Within one day, things happen in their natural order: a deal is struck before it can be breached
+# or reaffirmed, and talks are held before they end.
+SAME_DAY_ORDER = {"talks_scheduled": 0, "ceasefire_agreed": 0, "talks_held": 1, "agreement_signed": 2}
 MAJOR_KILLED = 10          # one incident this deadly violates a ceasefire at once
 HOSTILITIES_INCIDENTS = 3  # this many clashes within HOSTILITIES_DAYS means fighting has resumed
 HOSTILITIES_DAYS = 7
@@ -121,6 +126,7 @@ def _moments(rows: pd.DataFrame) -> pd.DataFrame:
         "violent": g["event_type"].first().astype("string") != "Strategic developments",
         "location": g["location"].first(),
         "date_end": g["date_end"].max(),
+        "at_talks": _reached_at_talks(rows).groupby(rows["incident_id"], observed=True).any(),
     })
     # An incident lasts until the end of its latest report's period (talks confirmed failed on two days).
     ends = pd.Series([_period_end(d, str(p)) for d, p in zip(rows["event_date"], rows["date_precision"])],
@@ -130,7 +136,17 @@ def _moments(rows: pd.DataFrame) -> pd.DataFrame:
     m["evidence"] = tolls["event_ids"].reindex(m.index)
     m["rank"] = m["action"].map(lambda a: TALKS_TRANSITIONS.get(a, (None, 0))[1] if isinstance(a, str) else 0)
     m["prec_rank"] = m["precision"].map(PRECISION_RANK)
-    return m.sort_values(["start", "prec_rank", "rank"], kind="stable")
+    m["order"] = m["action"].map(lambda a: SAME_DAY_ORDER.get(a, 3) if isinstance(a, str) else 3)
+    return m.sort_values(["start", "prec_rank", "order", "rank"], kind="stable")
+
+
+def _reached_at_talks(rows: pd.DataFrame) -> pd.Series:
+    """Per report: mediators named, or a host country that is neither party (the deal came out of talks)."""
+    parties = rows["dyad"].astype(object).fillna("").str.split("-")
+    a, b = parties.str[0], parties.str[1]
+    iso = rows["iso3"].astype(object)
+    abroad = iso.notna() & (iso != a) & (iso != b)
+    return (rows["mediators"].notna() | abroad).astype(bool)
 
 
 def _period_end(start: pd.Timestamp, precision: str) -> pd.Timestamp:
@@ -194,7 +210,7 @@ def dyad_status(events: pd.DataFrame, a: str, b: str, as_of: date | str | None =
             set_cf("expired", {"start": cf_end + pd.Timedelta(days=1), "evidence": cf_m["evidence"]},
                    f"the truce ran to {_fmt(cf_end)}")
         action = m["action"] if isinstance(m["action"], str) else None
-        if action in TALKS_TRANSITIONS:
+        if action in TALKS_TRANSITIONS and (action != "ceasefire_agreed" or m["at_talks"]):
             new, rank = TALKS_TRANSITIONS[action]
             later = talks_m is None or m["start"] > talks_m["end"]
             overlapping_but_surer = talks_m is not None and not later and (

@@ -17,7 +17,7 @@ def make_events(rows: list[dict], *, incidents: bool = True) -> pd.DataFrame:
             "event_date": pd.Timestamp(r["date"]),
             "date_precision": r.get("precision", "day"),
             "event_type": r.get("type", "Strategic developments" if r.get("action") else "Battles"),
-            "sub_event_type": r.get("sub", "Other" if r.get("action") else "Armed clash"),
+            "sub_event_type": r.get("sub") or ("Other" if r.get("action") else "Armed clash"),
             "diplomatic_action": r.get("action"),
             "dyad": r.get("dyad", "AFG-PAK"),
             "location": r.get("location"),
@@ -35,6 +35,7 @@ def make_events(rows: list[dict], *, incidents: bool = True) -> pd.DataFrame:
             "source_name": r.get("source", "test fixture"),
             "actor1": r.get("actor1"),
             "actor2": r.get("actor2"),
+            "mediators": r.get("mediators"),
             "confidence": 1.0,
             "incident_id": r.get("incident_id"),
         }
