@@ -201,7 +201,7 @@ def _drop_invalid(events: pd.DataFrame, origin: pd.DataFrame) -> tuple[pd.DataFr
     import pandera.errors
 
     try:
-        return EVENTS_SCHEMA.validate(events, lazy=True), []
+        return EVENTS_SCHEMA.validate(events, lazy=True, inplace=True), []
     except pandera.errors.SchemaErrors as err:
         cases = err.failure_cases
     bad_rows = cases["index"].dropna().astype(int).unique()
@@ -258,7 +258,11 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
     problems.extend(dup_problems)
     if events["incident_id"].isna().any():
         events = assign_incidents(events)
-    events, invalid = _drop_invalid(events[list(COLUMNS)], origin)
+    if REVISION in events:
+        del events[REVISION]
+    if list(events.columns) != list(COLUMNS):
+        events = events[list(COLUMNS)]
+    events, invalid = _drop_invalid(events, origin)
     problems.extend(invalid)
     order = events.sort_values(["event_date", "event_id"], kind="stable").index
     report_of = origin.loc[order, "report"].to_numpy()

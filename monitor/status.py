@@ -114,11 +114,11 @@ def dyad_key(a: str, b: str) -> str:
 
 
 def _moments(rows: pd.DataFrame) -> pd.DataFrame:
-    """One moment per incident: its dates, kind, place, toll and the event_ids behind it."""
-    tolls = incident_tolls(rows).set_index("incident_id")
+    """One moment per incident: its dates, kind, place, lowest stated toll and the event_ids behind it."""
     # An incident is described by its most trusted report (a curated dataset before a wire copy).
     rows = rows.sort_values(["confidence", "event_date", "event_id"], ascending=[False, True, True], kind="stable")
-    g = rows.groupby("incident_id", sort=False, observed=True)
+    inc = rows["incident_id"]
+    g = rows.groupby(inc, sort=False, observed=True)
     m = pd.DataFrame({
         "start": g["event_date"].min(),
         "precision": g["date_precision"].first().astype("string"),
@@ -126,14 +126,16 @@ def _moments(rows: pd.DataFrame) -> pd.DataFrame:
         "violent": g["event_type"].first().astype("string") != "Strategic developments",
         "location": g["location"].first(),
         "date_end": g["date_end"].max(),
-        "at_talks": _reached_at_talks(rows).groupby(rows["incident_id"], observed=True).any(),
+        "at_talks": _reached_at_talks(rows).groupby(inc, observed=True).any(),
+        "killed": g["fatalities_low"].min().fillna(0).astype(int),
     })
     # An incident lasts until the end of its latest report's period (talks confirmed failed on two days).
     ends = pd.Series([_period_end(d, str(p)) for d, p in zip(rows["event_date"], rows["date_precision"])],
                      index=rows.index)
-    m["end"] = ends.groupby(rows["incident_id"]).max().reindex(m.index)
-    m["killed"] = tolls["killed_low"].reindex(m.index).fillna(0).astype(int)
-    m["evidence"] = tolls["event_ids"].reindex(m.index)
+    m["end"] = ends.groupby(inc, observed=True).max().reindex(m.index)
+    ids = rows["event_id"].to_numpy(dtype=object)
+    positions = g.indices
+    m["evidence"] = [";".join(ids[positions[k]]) for k in m.index]
     m["rank"] = m["action"].map(lambda a: TALKS_TRANSITIONS.get(a, (None, 0))[1] if isinstance(a, str) else 0)
     m["prec_rank"] = m["precision"].map(PRECISION_RANK)
     m["order"] = m["action"].map(lambda a: SAME_DAY_ORDER.get(a, 3) if isinstance(a, str) else 3)
@@ -177,9 +179,9 @@ def dyad_status(events: pd.DataFrame, a: str, b: str, as_of: date | str | None =
     dyad = dyad_key(a, b)
     rows = events[events["dyad"] == dyad]
     if not include_gdelt and len(rows):
-        gdelt_only = rows.groupby("incident_id", observed=True)["dataset"].transform(
-            lambda s: (s.astype(str) == "gdelt").all())
-        rows = rows[~gdelt_only.astype(bool)]
+        is_gdelt = (rows["dataset"] == "gdelt").astype(bool)
+        gdelt_only = is_gdelt.groupby(rows["incident_id"], observed=True).transform("all")
+        rows = rows[~gdelt_only.to_numpy(dtype=bool)]
     if as_of is None:
         as_of_ts = rows["event_date"].max() if not rows.empty else None
     else:
@@ -195,7 +197,7 @@ def dyad_status(events: pd.DataFrame, a: str, b: str, as_of: date | str | None =
     cf_end = None
     clashes: list = []  # violent moments wholly after the current ceasefire began
     last_clash = None
-    evidence: dict[str, tuple[str, ...]] = {"talks": (), "ceasefire": (), "violence": ()}
+    evidence: dict[str, list[str]] = {"talks": [], "ceasefire": [], "violence": []}
 
     def set_cf(new: str, m, reason: str) -> None:
         nonlocal cf
@@ -204,7 +206,7 @@ def dyad_status(events: pd.DataFrame, a: str, b: str, as_of: date | str | None =
                                     "ceasefire", cf, new, reason, _ids(m)))
         cf = new
 
-    for _, m in moments.iterrows():
+    for m in (moments.reset_index().to_dict("records") if len(moments) else []):
         # A truce with a stated end expires by itself once an event falls wholly after it.
         if cf_end is not None and cf in ("agreed", "holding", "strained", "violated") and m["start"] > cf_end:
             set_cf("expired", {"start": cf_end + pd.Timedelta(days=1), "evidence": cf_m["evidence"]},
@@ -219,9 +221,9 @@ def dyad_status(events: pd.DataFrame, a: str, b: str, as_of: date | str | None =
             if later or overlapping_but_surer:
                 if new != talks:
                     trans.append(Transition(m["start"].date(), "talks", talks, new, action, _ids(m)))
-                    evidence["talks"] = _ids(m)
+                    evidence["talks"] = list(_ids(m))
                 else:
-                    evidence["talks"] = evidence["talks"] + _ids(m)
+                    evidence["talks"].extend(_ids(m))
                 talks, talks_m = new, m
         if action and action.startswith("ceasefire"):
             key = ("*", action) if action == "ceasefire_agreed" else (cf, action)
@@ -230,15 +232,15 @@ def dyad_status(events: pd.DataFrame, a: str, b: str, as_of: date | str | None =
                 cf_m, clashes = m, []
                 cf_end = m["date_end"] if pd.notna(m["date_end"]) else None
                 set_cf("agreed", m, "ceasefire agreed")
-                evidence["ceasefire"] = _ids(m)
+                evidence["ceasefire"] = list(_ids(m))
             elif new:
                 if action == "ceasefire_reaffirmed":
                     cf_end = None  # a reaffirmed or extended truce no longer runs out on its first date
                 set_cf(new, m, action.replace("_", " "))
-                evidence["ceasefire"] = evidence["ceasefire"] + _ids(m)
+                evidence["ceasefire"].extend(_ids(m))
         if m["violent"]:
             last_clash = m
-            evidence["violence"] = evidence["violence"] + _ids(m)
+            evidence["violence"].extend(_ids(m))
             if cf_m is not None and m["start"] > cf_m["end"] and cf in ("agreed", "holding", "strained", "violated"):
                 clashes.append(m)
                 recent = [c for c in clashes if (m["start"] - c["start"]).days <= HOSTILITIES_DAYS]
@@ -251,13 +253,13 @@ def dyad_status(events: pd.DataFrame, a: str, b: str, as_of: date | str | None =
                     event = "clash"
                 set_cf(CEASEFIRE_TRANSITIONS[(cf, event)], m,
                        f"{int(m['killed'])} killed at {m['location'] or 'an unnamed place'}")
-                evidence["ceasefire"] = evidence["ceasefire"] + _ids(m)
+                evidence["ceasefire"].extend(_ids(m))
     if cf_end is not None and cf in ("agreed", "holding", "strained", "violated") and as_of_ts > cf_end:
         set_cf("expired", {"start": cf_end + pd.Timedelta(days=1), "evidence": cf_m["evidence"]},
                f"the truce ran to {_fmt(cf_end)}")
 
     trend, rationale, trend_ids = _trend(moments, as_of_ts, talks, cf)
-    evidence["trend"] = trend_ids
+    evidence["trend"] = list(trend_ids)
     alert = None
     if trend == "deteriorated" and talks in ("failed", "stalled", "none") and cf in ("strained", "violated", "collapsed", "expired", "none"):
         alert = "conflict_risk"
@@ -266,7 +268,7 @@ def dyad_status(events: pd.DataFrame, a: str, b: str, as_of: date | str | None =
     headline = _headline(dyad, talks, talks_m, cf, cf_m, clashes, last_clash)
     changed = max((t.on for t in trans), default=None)
     return DyadStatus(dyad, as_of_ts.date(), talks, cf, trend, alert, changed, headline,
-                      {k: v for k, v in evidence.items() if v}, rationale, tuple(trans))
+                      {k: tuple(v) for k, v in evidence.items() if v}, rationale, tuple(trans))
 
 
 def _trend(moments: pd.DataFrame, as_of: pd.Timestamp, talks: str, cf: str) -> tuple[str, str, tuple[str, ...]]:
