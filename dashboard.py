@@ -1,12 +1,13 @@
 """Faultline overview: where each conflict pair stands, headline numbers and the latest reports."""
 
+import pandas as pd
 import streamlit as st
 
 from monitor import active_dyads, apply_filters
 from ui.data import load_events
 from ui.sidebar import country_names, describe, dyad_label, sidebar
-from ui.status import indicator_rows, status_card, status_for
-from ui.tables import headline_numbers, show_latest
+from ui.status import ALERT_WORDS, STATE_WORDS, indicator_rows, signal_only, signal_only_note, status_card, status_for
+from ui.tables import headline_numbers, left_out_words, show_latest
 from ui.text import md
 
 st.set_page_config(page_title="Faultline", page_icon=":material/crisis_alert:", layout="wide")
@@ -19,16 +20,39 @@ st.markdown("Where violence happened, how many were killed and injured by whose 
             "diplomacy stands — built from the articles and conflict datasets you feed it.")
 
 st.header("Diplomatic status", anchor=False)
+FULL_CARDS = 2  # the most reported pairs get a full card; the rest one line each
 names = country_names(events)
 dyads = [filters.dyad] if filters.dyad else active_dyads(events)
 if not dyads:
     st.info("No conflict pair (dyad) appears in the loaded data, so there is no status to show.")
+include_gdelt = bool(filters.extra.get("include_gdelt"))
+signal_pairs, others, cards = [], [], 0
 for dyad in dyads:
     rows = indicator_rows(events, dyad, filters)
     if rows.empty:
         st.info(f"No reports of {dyad} in the selected dataset(s), so there is no status to show.")
+    elif signal_only(rows) and not include_gdelt and not filters.dyad:
+        signal_pairs.append(dyad)  # said once below, instead of an empty card per pair
+    elif cards >= FULL_CARDS:
+        others.append((dyad, status_for(rows, dyad, filters.end, include_gdelt)))
     else:
-        status_card(status_for(rows, dyad, filters.end), rows, dyad_label(dyad, names))
+        cards += 1
+        status_card(status_for(rows, dyad, filters.end, include_gdelt), rows, dyad_label(dyad, names))
+        if note := signal_only_note(rows, include_gdelt):
+            st.caption(note)
+if others:
+    st.subheader(f"{len(others)} other pair(s) in the data", anchor=False)
+    st.dataframe(pd.DataFrame([{
+        "pair": dyad_label(d, names), "talks": st_.talks, "ceasefire": STATE_WORDS.get(st_.ceasefire, st_.ceasefire),
+        "trend (30 days)": st_.trend, "alert": ALERT_WORDS.get(st_.alert, str(st_.alert)),
+        "as of": st_.as_of.isoformat() if st_.as_of else "", "headline": st_.headline} for d, st_ in others]),
+        hide_index=True, width="stretch", column_config={"headline": st.column_config.TextColumn(width="large")})
+    st.caption("Fewer reports than the pairs above. Pick one in the sidebar's Dyad filter, or on the Diplomacy "
+               "page, for its full status and evidence.")
+if signal_pairs:
+    st.caption("Seen only in GDELT media signal, so no status is shown: "
+               + md(", ".join(dyad_label(d, names) for d in signal_pairs))
+               + ". Switch on 'Count GDELT-only incidents in totals' in the sidebar to show their status.")
 st.caption("The status uses every report of the pair (only the dataset filter applies), so a place or "
            "type filter never hides a clash; with a 'To' date it is the status as of that day.")
 
@@ -36,11 +60,14 @@ st.header("In the current view", anchor=False)
 st.caption(f"Filters: {md(describe(filters))}")
 nums = headline_numbers(shown, filters)
 c = st.columns(4)
-c[0].metric("Incidents", nums["incidents"], help="Reports of one real-world event count once.")
+c[0].metric("Incidents", nums["incidents"], help="Reports of one real-world event count once. Incidents only GDELT "
+            "reports count only when 'Count GDELT-only incidents in totals' is on in the sidebar.")
 c[1].metric("Killed", nums["killed"], help="Sum over incidents of the lowest to the highest reported figure; "
             "'at least' when a source gives an open-ended figure. See Casualties for the incidents behind it.")
 c[2].metric("Injured", nums["injured"], help="As for killed; 'not stated' when no source gives a number.")
 c[3].metric("Latest event", nums["latest"])
+if note := left_out_words(shown, filters):
+    st.caption(note)
 
 st.header("Latest events", anchor=False)
 if shown.empty:

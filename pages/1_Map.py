@@ -4,7 +4,7 @@ import streamlit as st
 
 from monitor import apply_filters
 from ui.data import load_events
-from ui.figures import map_figure, show
+from ui.figures import GDELT_LABEL, cached_map_view, show
 from ui.sidebar import describe, sidebar
 from ui.tables import EVENTS_COLUMNS, QUOTE, events_table, unplaced
 from ui.text import md
@@ -16,22 +16,35 @@ shown = apply_filters(events, filters)
 
 st.title("Map")
 st.caption(f"Filters: {md(describe(filters))}")
-online = st.toggle("Online map tiles", value=False,
-                   help="Off: country outlines shipped with the app, no network. On: CARTO/OpenStreetMap "
-                        "tiles that your browser loads from the internet.")
+cols = st.columns(2)
+online = cols[0].toggle("Online map tiles", value=False, key="map_online",
+                        help="Off: country outlines shipped with the app, no network. On: CARTO/OpenStreetMap "
+                             "tiles that your browser loads from the internet.")
+has_signal = bool((events["dataset"].astype(str) == "gdelt").any())
+show_signal = has_signal and cols[1].toggle(
+    "Show GDELT media signal", value=True, key="map_gdelt",
+    help="GDELT 2.0 events are machine-coded from news and often not at the place they name: drawn as hollow "
+         "violet rings, never as verified pins. Off: only curated datasets (ACLED, UCDP), news and your own rows.")
 if online:
     st.caption("Base map tiles load from the internet (© OpenStreetMap contributors, © CARTO).")
-event = show(map_figure(shown, online=online), key="map", on_select="rerun")
+view = cached_map_view(shown, online, show_signal)
+event = show(view.figure if view.figure is not None else view.reason, key="map", on_select="rerun")
 st.caption("Colour: event type. Size: deaths (best estimate; the smallest dots have none or none stated). "
            "A dark ring marks a place known to the town, a grey ring 'near' a town or a district; a faint "
            "large disc without a ring is only a province or country centroid — not a pin on a town. "
            "Coordinates are never invented or jittered. Hover for date, place, toll and source; click a point to list its reports below.")
+if has_signal and show_signal:
+    st.caption(f"Hollow violet rings: {GDELT_LABEL.split(' (')[0]}. GDELT codes events automatically from news "
+               "coverage; audits find most of its conflict pins are not real events at that place. A ring shares "
+               "a curated point's place when both name it; its size does not mean deaths (GDELT gives none).")
+for note in view.notes:
+    st.caption(note)
 
-picked = [p for p in (event or {}).get("selection", {}).get("points", []) if p.get("customdata")]
-if picked:
-    ids = {i for p in picked for i in str(p["customdata"][2]).split(";")}
+keys = {p["customdata"][1] for p in (event or {}).get("selection", {}).get("points", []) if p.get("customdata")}
+ids = {i for ids in view.points.loc[view.points["key"].isin(keys), "event_ids"] for i in str(ids).split(";")}
+if ids:
     st.subheader("Selected on the map", anchor=False)
-    st.dataframe(events_table(shown[shown["event_id"].isin(ids)]), hide_index=True, width="stretch",
+    st.dataframe(events_table(shown[shown["event_id"].isin(ids)], events), hide_index=True, width="stretch",
                  column_config=EVENTS_COLUMNS)
 
 missing = unplaced(shown)

@@ -6,7 +6,7 @@ from monitor import apply_filters
 from ui.data import load_events
 from ui.figures import casualties_place_figure, casualties_time_figure, show
 from ui.sidebar import describe, sidebar
-from ui.tables import counted, headline_numbers, incidents_table
+from ui.tables import counted, headline_numbers, incidents_table, left_out_words
 from ui.text import md
 
 st.set_page_config(page_title="Faultline · Casualties", page_icon=":material/bar_chart:", layout="wide")
@@ -26,7 +26,9 @@ c[2].metric("Incidents with a stated toll", f"{len(with_toll):,} of {len(inciden
 st.markdown("Each real-world incident counts **once**, however many reports describe it. The dark bar "
             "reaches the lowest figure any source gives, the light bar the highest; **N+ ↑** means a source "
             "says \"at least N\" with no upper bound. Hatched bars are incidents dated only to a month "
-            "(drawn at the start of their period). Machine-coded GDELT-only incidents stay out of totals.")
+            "(drawn at the start of their period).")
+if note := left_out_words(shown, filters):
+    st.caption(note)
 
 if incidents.empty:
     st.info("No incidents pass the current filters. Widen the dates or clear a filter in the sidebar.")

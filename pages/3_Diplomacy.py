@@ -7,8 +7,8 @@ from monitor import active_dyads
 from ui.data import load_events
 from ui.figures import diplomacy_figure, show
 from ui.sidebar import country_names, dyad_label, sidebar
-from ui.status import indicator_rows, status_card, status_for, transitions_table
-from ui.tables import QUOTE, mediators
+from ui.status import indicator_rows, signal_only_note, status_card, status_for, transitions_table
+from ui.tables import QUOTE, mediators, signal_only_incidents
 
 st.set_page_config(page_title="Faultline · Diplomacy", page_icon=":material/handshake:", layout="wide")
 events, problems, sources = load_events()
@@ -33,12 +33,26 @@ if first < last:
 else:
     as_of = first
     st.caption(f"All reports of this pair fall on {first}.")
-status = status_for(rows, dyad, as_of)
+include_gdelt = bool(filters.extra.get("include_gdelt"))
+status = status_for(rows, dyad, as_of, include_gdelt)
 status_card(status, rows, dyad_label(dyad, names))
-show(diplomacy_figure(rows, status), key="timeline")
+if note := signal_only_note(rows, include_gdelt):
+    st.caption(note)
+# The timeline shows what the status is built from: GDELT-only incidents only when they count.
+drawn = rows if include_gdelt else rows[~rows["incident_id"].isin(signal_only_incidents(rows))]
+# Datasets reach back years: draw a readable window (the sidebar's 'From', else the last TIMELINE_DAYS
+# before the status date). The status above still uses every report.
+TIMELINE_DAYS = 120
+window = pd.Timestamp(filters.start) if filters.start else pd.Timestamp(as_of) - pd.Timedelta(days=TIMELINE_DAYS)
+older = drawn[drawn["event_date"] < window]
+drawn = drawn[drawn["event_date"] >= window]
+show(diplomacy_figure(drawn, status) if len(drawn) else "No reports of this pair in the timeline's window.",
+     key="timeline")
 st.caption("Bands: the state of talks and of the ceasefire, each starting on the day a report changed it. "
            "Diamonds: diplomatic events; circles: violent incidents, sized by deaths (one per incident). "
-           "A thick line is an event dated only to a week or month, drawn over its whole period.")
+           "A thick line is an event dated only to a week or month, drawn over its whole period."
+           + (f" The timeline starts on {window:%Y-%m-%d}: {len(older)} older report(s) count in the status but are "
+              "not drawn (set 'From' in the sidebar to draw further back)." if len(older) else ""))
 
 st.subheader("Mediators named", anchor=False)
 med = mediators(rows[rows["event_date"] <= pd.Timestamp(as_of)])

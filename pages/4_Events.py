@@ -17,7 +17,9 @@ st.title("Events")
 st.caption(f"Filters: {md(describe(filters))}")
 st.markdown(f"**{len(shown):,}** reports of **{shown['incident_id'].nunique():,}** incidents "
             f"(out of {len(events):,} reports loaded). Reports of one real-world event share an incident_id; "
-            "*incident sources* lists every source that backs it.")
+            "*report* says what kind of evidence each row is (curated dataset, machine-read news, or GDELT "
+            "**media signal** — machine-coded and unverified), and *incident sources* lists every dataset and "
+            "publisher that backs its incident, including reports the filters hide.")
 st.download_button("Download these rows as CSV", data=lambda: filtered_csv(events, filters),
                    file_name=f"faultline-events-{data_fingerprint(events)}.csv", mime="text/csv",
                    on_click="ignore", icon=":material/download:", disabled=shown.empty,
@@ -26,8 +28,9 @@ st.download_button("Download these rows as CSV", data=lambda: filtered_csv(event
 if shown.empty:
     st.info("No events pass the current filters. Widen the dates or clear a filter in the sidebar.")
 else:
-    table = events_table(shown)
-    picked = st.dataframe(table, hide_index=True, width="stretch", column_config=EVENTS_COLUMNS, key="events",
-                          on_select="rerun", selection_mode="single-row")
+    # Newest first on screen (the CSV keeps the table's order: by date, then event_id).
+    table = events_table(shown.sort_values(["event_date", "event_id"], ascending=[False, True]), events)
+    picked = st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 600),
+                          column_config=EVENTS_COLUMNS, key="events", on_select="rerun", selection_mode="single-row")
     rows = picked.selection.rows if picked else []
     show_report(table.iloc[rows[0]] if rows else None)

@@ -134,7 +134,7 @@ def test_map_has_a_point_at_spin_boldak():
 
 def test_online_tiles_toggle_switches_the_base_map():
     at = run("pages/1_Map.py")
-    at.toggle[0].set_value(True).run()
+    at.toggle(key="map_online").set_value(True).run()
     (spec,) = plotly_specs(at)
     assert spec["layout"]["map"]["style"] == "carto-positron"
     assert any("internet" in c.value for c in at.caption)
@@ -251,7 +251,8 @@ def test_sources_lists_the_seed_file():
     files = at.dataframe[0].value
     row = files[files["file"].str.endswith(SEED)]
     assert len(row) == 1
-    assert row["format"].iloc[0] == "news" and row["rows"].iloc[0] == len(seed_events())
+    assert row["format"].iloc[0] == "news" and row["rows kept"].iloc[0] == len(seed_events())
+    assert row["origin"].iloc[0] == "seed"
     text = " ".join(m.value for m in at.markdown)
     for credit in ("GeoNames", "CC BY 4.0", "Natural Earth", "ACLED", "UCDP", "GDELT"):
         assert credit in text
@@ -411,3 +412,330 @@ def test_browser_filters_survive_a_page_switch_and_download_matches(server):
         body = Path(info.value.path()).read_text(encoding="utf-8")
         browser.close()
     assert body == filtered_csv(seed_events(), Filters(countries=("TUR",)))
+
+
+# ---------------------------------------------------------------- datasets: ACLED, UCDP, GDELT in the inbox
+
+DATASETS = ROOT / "tests" / "fixtures" / "datasets"
+GOOD_FIXTURES = sorted(p for p in DATASETS.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".zip"))
+BAD_FIXTURES = sorted(p for p in (DATASETS / "bad").iterdir() if p.is_file())
+GDELT = DATASETS / "gdelt_20251107.export.CSV"
+
+
+def fill_inbox(home: Path, files=GOOD_FIXTURES, bad: bool = False) -> Path:
+    """Copy fixture files into FAULTLINE_HOME/inbox (bad ones into inbox/bad/), as an analyst would."""
+    import shutil
+
+    inbox = home / "inbox"
+    (inbox / "bad").mkdir(parents=True, exist_ok=True)
+    for f in files:
+        shutil.copy(f, inbox / f.name)
+    for f in BAD_FIXTURES if bad else []:
+        shutil.copy(f, inbox / "bad" / f.name)
+    return inbox
+
+
+def test_sources_lists_every_dataset_file_with_format_and_counts(fresh):
+    inbox = fill_inbox(fresh, bad=True)
+    at = run("pages/5_Sources.py")
+    files = at.dataframe[0].value
+    # The loaders' own report of the same files is what the page must show, file by file.
+    report = loaders.load_files([SEEDS_DIR, inbox]).files
+    assert len(files) == len(report)
+    for r in report:
+        outer, _, member = r.path.partition("!")
+        shown = str(Path(outer).relative_to(inbox)) if outer.startswith(str(inbox)) else None
+        if shown is None:
+            continue
+        if member:
+            shown += f" › {member}"
+        row = files[files["file"] == shown]
+        assert len(row) == 1, (shown, list(files["file"]))
+        assert row["format"].iloc[0] == (r.format or "not recognised"), shown
+        assert row["rows read"].iloc[0] == r.rows_read and row["rows kept"].iloc[0] == r.rows_kept, shown
+        assert row["origin"].iloc[0] == "inbox"
+    by_name = {f: files[files["file"] == f].iloc[0] for f in files["file"]}
+    for name, fmt in (("acled_afpak_2025.csv", "acled"), ("ucdp_ged_candidate_2025.csv", "ucdp"),
+                      ("ucdp_ged_candidate_noheader.csv", "ucdp"), ("gdelt_20251107.export.CSV", "gdelt"),
+                      ("gdelt_20251107.export.CSV.zip › gdelt_20251107.export.CSV", "gdelt"),
+                      ("bad/binary.dat", "not recognised"), ("bad/empty.csv", "not recognised"),
+                      ("bad/ucdp_wrong_columns.csv", "not recognised")):
+        assert by_name[name]["format"] == fmt, name
+    ucdp = by_name["ucdp_ged_candidate_2025.csv"]
+    assert (ucdp["rows read"], ucdp["rows kept"], ucdp["rows rejected"]) == (8, 8, 0)
+    assert ucdp["date range"] == "2025-10-01 – 2025-11-11"
+    assert ucdp["days since latest event"] >= 0 and ucdp["size"].endswith("kB")
+    assert by_name["bad/acled_bad_rows.csv"]["rows rejected"] == 3
+    # The zipped GDELT file repeats the plain one: its rows are duplicates, loaded once.
+    zipped = by_name["gdelt_20251107.export.CSV.zip › gdelt_20251107.export.CSV"]
+    assert zipped["rows kept"] == 0 and zipped["duplicates"] == zipped["rows read"] > 0
+    text = " ".join(c.value for c in at.caption)
+    assert "derived" in text and "never modified" in text
+
+    problems = at.dataframe[1].value
+    assert list(problems.columns) == ["file", "line", "effect", "problem"]
+    bad_rows = problems[(problems["file"] == "bad/acled_bad_rows.csv") & (problems["effect"] == "row rejected")]
+    assert sorted(bad_rows["line"].tolist()) == ["5", "6", "7"]
+    assert "2025-13-45" in " ".join(bad_rows["problem"])
+    truncated = problems[problems["file"] == "bad/acled_truncated.csv"]
+    assert "5" in truncated["line"].tolist()
+    for whole in ("bad/empty.csv", "bad/binary.dat", "bad/ucdp_wrong_columns.csv"):
+        rows = problems[problems["file"] == whole]
+        assert len(rows) >= 1 and (rows["line"] == "").all() and (rows["effect"] == "whole file").all(), whole
+    assert at.subheader[2].value == f"Problems ({len(problems)})"
+
+
+def _zip_of(path: Path) -> bytes:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(path.name, path.read_bytes())
+    return buf.getvalue()
+
+
+def test_upload_saves_under_a_content_name_and_loads_at_once(fresh):
+    """Upload through the page: files land in the inbox under <hash>.<ext chosen by content>, the
+    uploaded name is only a label, and the new rows are loaded on the same click."""
+    import hashlib
+
+    acled = (DATASETS / "acled_afpak_2025.csv").read_bytes()
+    gdelt_zip = _zip_of(GDELT)
+    at = run("pages/5_Sources.py")
+    before = len(at.dataframe[0].value)
+    at.file_uploader[0].set_value([
+        ("../../etc/evil<b>name.csv", acled, "text/csv"),
+        ("events.export.CSV.zip", gdelt_zip, "application/zip"),
+        ("picture.csv", bytes(range(256)) * 4, "text/csv"),
+    ])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    inbox = fresh / "inbox"
+    saved = sorted(p.name for p in inbox.iterdir() if not p.name.startswith("."))
+    assert saved == sorted([hashlib.sha256(acled).hexdigest()[:16] + ".csv",
+                            hashlib.sha256(gdelt_zip).hexdigest()[:16] + ".zip"])
+    assert not (fresh / "etc").exists() and not any("evil" in p.name for p in fresh.rglob("*") if p.is_file()
+                                                     and not p.name.endswith(".name"))
+    files = at.dataframe[0].value
+    assert len(files) == before + 2
+    up = files[files["origin"] == "upload"]
+    assert len(up) == 2 and set(up["format"]) == {"acled", "gdelt"}
+    assert any(f.startswith("evil<b>name.csv (upload, stored as ") for f in up["file"]), list(up["file"])
+    assert any(f.startswith("events.export.CSV.zip › gdelt_20251107.export.CSV (upload, stored as ") for f in up["file"])
+    assert (at.dataframe[0].value["rows kept"] > 0).sum() >= 3
+    errors = unescape(" ".join(e.value for e in at.error))
+    assert "picture.csv" in errors and "binary" in errors
+    assert any("saved as inbox/" in s.value for s in at.success)
+    assert len(at.file_uploader) == 1 and not at.file_uploader[0].value, "the uploader is emptied after saving"
+    # Data text in messages is inert markdown.
+    assert all("<b>" not in s.value for s in at.success)
+
+
+def test_save_upload_names_by_content_and_refuses_bad_files(fresh):
+    from ui.uploads import MAX_UPLOAD_BYTES, UploadRefused, save_upload, uploaded_names
+
+    article = (SEEDS_DIR / SEED).read_bytes()
+    gdelt = GDELT.read_bytes()
+    acled = (DATASETS / "acled_afpak_2025.csv").read_bytes()
+    # The extension comes from the content, from an allow-list; the name is never a path.
+    a = save_upload("..\\..\\notes.csv", article)
+    g = save_upload("/tmp/x/report.txt", gdelt)
+    c = save_upload("data.md", acled)
+    z = save_upload("archive.csv", _zip_of(GDELT))
+    inbox = fresh / "inbox"
+    for s, ext in ((a, ".txt"), (g, ".tsv"), (c, ".csv"), (z, ".zip")):
+        assert s.path.parent == inbox and re.fullmatch(r"[0-9a-f]{16}" + re.escape(ext), s.path.name), s
+    assert (a.original, g.original) == ("notes.csv", "report.txt")
+    assert uploaded_names(inbox)[a.path.name] == "notes.csv"
+    assert (inbox / f".{a.path.name}.name").read_text(encoding="utf-8") == "notes.csv"
+    assert a.path.read_bytes() == article  # stored unchanged
+    # The same content again: one file, nothing rewritten.
+    again = save_upload("other-name.txt", article)
+    assert again.already and again.path == a.path
+    assert len([p for p in inbox.iterdir() if not p.name.startswith(".")]) == 4
+    for name, data, why in (("empty.csv", b"", "empty"), ("x.csv", b"\x00\xff\xfe" * 100, "binary"),
+                            ("x.zip", b"PK\x03\x04broken", "zip")):
+        with pytest.raises(UploadRefused, match=why):
+            save_upload(name, data)
+    with pytest.raises(UploadRefused, match="limit is 50 MB"):
+        save_upload("big.csv", b"a,b,c\n" * (MAX_UPLOAD_BYTES // 6 + 1))
+    assert len([p for p in inbox.iterdir() if not p.name.startswith(".")]) == 4
+
+
+def test_uploads_are_refused_on_a_read_only_deployment(fresh, monkeypatch, tmp_path):
+    from ui.uploads import UploadRefused, save_upload, upload_refusal
+
+    monkeypatch.setenv("FAULTLINE_READ_ONLY", "1")
+    assert "read-only" in upload_refusal()
+    with pytest.raises(UploadRefused, match="read-only"):
+        save_upload("a.txt", (SEEDS_DIR / SEED).read_bytes())
+    at = run("pages/5_Sources.py")
+    assert len(at.file_uploader) == 0
+    assert any("Uploads are off" in i.value and "FAULTLINE_READ_ONLY" in i.value for i in at.info)
+    monkeypatch.delenv("FAULTLINE_READ_ONLY")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("FAULTLINE_HOME", str(blocker / "home"))
+    with pytest.raises(UploadRefused, match="cannot be written"):
+        save_upload("a.txt", (SEEDS_DIR / SEED).read_bytes())
+    at = run("pages/5_Sources.py")
+    assert len(at.file_uploader) == 0 and any("Uploads are off" in i.value for i in at.info)
+
+
+def test_map_draws_gdelt_as_media_signal(fresh):
+    from ui.figures import GDELT_COLOR, GDELT_LABEL
+
+    fill_inbox(fresh, files=[GDELT, DATASETS / "acled_afpak_2025.csv"])
+    at = run("pages/1_Map.py")
+    assert at.toggle(key="map_gdelt").value is True, "on by default when GDELT rows exist"
+    (spec,) = plotly_specs(at)
+    traces = [t for t in spec["data"] if t.get("type") == "scattermap"]
+    (signal,) = [t for t in traces if t.get("name") == GDELT_LABEL]
+    assert "GDELT media signal — machine-coded, unverified pin" in signal["name"]
+    assert signal["marker"]["color"] == GDELT_COLOR
+    hovers = [cd[0] for cd in signal["customdata"]]
+    assert hovers and all("media signal (GDELT), confidence 0." in h for h in hovers)
+    assert any("Spin Boldak" in h for h in hovers)
+    # Hollow: a white centre drawn on each GDELT ring, at the same places.
+    (centre,) = [t for t in traces if t.get("legendgroup") == "gdelt" and t.get("hoverinfo") == "skip"]
+    assert centre["marker"]["color"] == "#ffffff"
+    assert _array(centre["lat"]) == _array(signal["lat"])
+    assert all(c < o for c, o in zip(_array(centre["marker"]["size"]), _array(signal["marker"]["size"])))
+    # Curated rows keep the event-type style and never say "media signal".
+    curated = [t for t in traces if t.get("legendgroup") == "type"]
+    assert curated and all("media signal" not in cd[0] for t in curated for cd in t["customdata"])
+    assert {t["name"] for t in curated} <= {"Battles", "Explosions/Remote violence", "Violence against civilians",
+                                            "Protests", "Riots", "Strategic developments"}
+    at.toggle(key="map_gdelt").set_value(False).run()
+    (spec,) = plotly_specs(at)
+    assert not [t for t in spec["data"] if t.get("legendgroup") == "gdelt"]
+    assert any("GDELT media-signal report(s) are hidden" in c.value for c in at.caption)
+
+
+def test_map_beyond_the_point_limit_draws_density_and_the_deadliest(fresh):
+    from ui.figures import map_view
+
+    fill_inbox(fresh)
+    events = loaders.load([SEEDS_DIR, fresh / "inbox"])
+    placed = events[events["latitude"].notna()]
+    view = map_view(events, limit=10)
+    kinds = [t.type for t in view.figure.data]
+    assert kinds[0] == "densitymap" and sum(view.figure.data[0].z) == len(placed)
+    drawn = {i for ids in view.points["event_ids"] for i in ids.split(";")}
+    assert len(drawn) == 10
+    deadliest = placed["fatalities_best"].astype("Float64").fillna(-1).sort_values(ascending=False)
+    assert placed.loc[deadliest.index[0], "event_id"] in drawn
+    assert any("only the 10 deadliest" in n for n in view.notes)
+    small = map_view(events)
+    assert all(t.type == "scattermap" for t in small.figure.data) and not small.notes
+
+
+def test_map_figure_stays_small_with_many_points():
+    """Beyond 20,000 placed reports the figure carries a density layer plus 20,000 points with
+    one-line hovers, not every report."""
+    from ui.figures import MAP_POINT_LIMIT, map_view
+
+    base = seed_events()
+    row = base[base["latitude"].notna()].iloc[[0]]
+    n = MAP_POINT_LIMIT + 5_000
+    rng = np.random.default_rng(1)
+    big = pd.concat([row] * n, ignore_index=True)
+    big["event_id"] = [f"manual:big-{i}" for i in range(n)]
+    big["incident_id"] = [f"inc:big-{i}" for i in range(n)]
+    big["latitude"] = rng.uniform(25, 38, n).round(4)
+    big["longitude"] = rng.uniform(60, 75, n).round(4)
+    big["fatalities_best"] = big["fatalities_low"] = big["fatalities_high"] = pd.array(rng.integers(0, 50, n), dtype="Int64")
+    view = map_view(big)
+    size = len(view.figure.to_json())
+    assert view.figure.data[0].type == "densitymap"
+    assert len(view.points) <= MAP_POINT_LIMIT
+    assert size < 5_000_000, size
+
+
+def test_events_rows_name_every_source_of_their_incident(fresh):
+    fill_inbox(fresh)
+    events = loaders.load([SEEDS_DIR, fresh / "inbox"])
+    at = run("pages/4_Events.py", dataset="gdelt")
+    table = at.dataframe[0].value
+    assert len(table) == int((events["dataset"] == "gdelt").sum())
+    assert table["report"].str.fullmatch(r"GDELT media signal \(0\.\d+\)").all(), table["report"]
+    # Corroboration stays visible when the dataset filter hides the other reports.
+    shared = events.groupby("incident_id")["dataset"].agg(lambda s: set(map(str, s)))
+    mixed = [i for i, d in shared.items() if "gdelt" in d and len(d) > 1]
+    assert mixed, "the fixtures have a GDELT report of an incident ACLED/UCDP also report"
+    for _, row in table[table["incident_id"].isin(mixed)].iterrows():
+        for d in shared[row["incident_id"]]:
+            assert {"acled": "ACLED:", "ucdp": "UCDP GED:", "news": "news:", "gdelt": "GDELT media signal"}[d] \
+                in row["incident sources"], row["incident sources"]
+        assert "media signal only" not in row["incident datasets"]
+    alone = table[~table["incident_id"].isin(mixed)]
+    assert len(alone) and alone["incident datasets"].str.contains("media signal only").all()
+    at = run("pages/4_Events.py", dataset="acled")
+    assert at.dataframe[0].value["report"].eq("ACLED (curated)").all()
+
+
+def _gdelt_only_incidents(events) -> int:
+    only = events.groupby("incident_id")["dataset"].agg(lambda s: (s.astype(str) == "gdelt").all())
+    return int(only.sum())
+
+
+def test_overview_status_and_totals_count_gdelt_only_when_asked(fresh):
+    """The overview passes the sidebar's 'Count GDELT-only incidents' to dyad_status and to the totals."""
+    from monitor import dyad_status
+
+    fill_inbox(fresh, files=[GDELT])
+    events = loaders.load([SEEDS_DIR, fresh / "inbox"])
+    pair = events[events["dyad"] == "AFG-PAK"]
+    off, on = (dyad_status(pair, "AFG", "PAK", include_gdelt=g) for g in (False, True))
+    assert (off.talks, off.ceasefire, off.headline) != (on.talks, on.ceasefire, on.headline), \
+        "the GDELT fixture changes the AFG-PAK status when counted"
+    n_only = _gdelt_only_incidents(events)
+    assert n_only > 0
+
+    at = run()
+    headlines = [unescape(m.value) for m in at.markdown]
+    assert f"**{off.headline}**" in headlines and f"**{on.headline}**" not in headlines
+    m = metrics(at)
+    assert m["Talks"] == off.talks
+    assert int(m["Incidents"]) == events["incident_id"].nunique() - n_only
+    assert any(f"{n_only} GDELT-only incident(s) are left out" in c.value for c in at.caption)
+
+    at.toggle(key="gdelt").set_value(True).run()
+    assert not at.exception
+    headlines = [unescape(m.value) for m in at.markdown]
+    assert f"**{on.headline}**" in headlines
+    assert int(metrics(at)["Incidents"]) == events["incident_id"].nunique()
+    # The same through a shared link, and on the Casualties page after a page switch.
+    at = run(gdelt="true")
+    assert f"**{on.headline}**" in [unescape(m.value) for m in at.markdown]
+    at.switch_page("pages/2_Casualties.py")
+    at.run()
+    assert at.toggle(key="gdelt").value is True
+    assert any("Including" in c.value and "GDELT-only" in c.value for c in at.caption)
+
+
+def test_casualties_page_says_how_many_gdelt_only_incidents_are_left_out(fresh):
+    fill_inbox(fresh, files=[GDELT])
+    events = loaders.load([SEEDS_DIR, fresh / "inbox"])
+    n_only = _gdelt_only_incidents(events)
+    at = run("pages/2_Casualties.py")
+    assert any(f"{n_only} GDELT-only incident(s) are left out of these totals" in c.value for c in at.caption)
+    killed_off = metrics(at)["Killed"]
+    counted_off = metrics(at)["Incidents with a stated toll"]
+    at.toggle(key="gdelt").set_value(True).run()
+    assert not at.exception
+    # GDELT states no tolls: counting its incidents adds incidents, never deaths.
+    assert metrics(at)["Killed"] == killed_off
+    total_on = int(metrics(at)["Incidents with a stated toll"].split(" of ")[1].replace(",", ""))
+    assert total_on == int(counted_off.split(" of ")[1].replace(",", "")) + n_only
+
+
+def test_data_changing_under_an_open_page_is_not_a_foreign_link(fresh):
+    """After an upload (or a file dropped in the inbox) the URL's fingerprint is this session's own,
+    older one: no 'link made from different data' warning."""
+    at = run("pages/5_Sources.py")
+    at.file_uploader[0].set_value(("ucdp.csv", (DATASETS / "ucdp_ged_candidate_2025.csv").read_bytes(), "text/csv"))
+    at.run()
+    assert not at.exception
+    assert not any("different data" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert any(f.startswith("ucdp.csv (upload") for f in at.dataframe[0].value["file"])

@@ -12,8 +12,26 @@ import streamlit as st
 import loaders
 from loaders.paths import SEEDS_DIR, user_home, writable_home
 from loaders.problems import Problem
+from ui.uploads import uploaded_names
 
-SOURCE_COLUMNS = ["file", "origin", "format", "rows", "problems", "size_kb", "modified"]
+SOURCE_COLUMNS = ["path", "file", "origin", "format", "rows read", "rows kept", "rows rejected", "duplicates",
+                  "first event", "last event", "modified", "size_bytes"]
+DUPLICATE_WORDS = ("the same event was loaded more than once", "replaced by a newer revision")
+# Problems that did not keep a row out (the file was still read). The loaders' Problem has no severity
+# yet, so it is read from the wording.
+WARNING_WORDS = ("not valid UTF-8", "read anyway")
+
+
+def problem_kind(problem: Problem) -> str:
+    """How a problem affected its file: 'duplicate' (the row is loaded from elsewhere or replaced by a
+    newer revision), 'warning' (the row was still loaded), 'file' (the whole file, or a summary without
+    a line) or 'row rejected'."""
+    message = str(problem.message)
+    if any(w in message for w in DUPLICATE_WORDS):
+        return "duplicate"
+    if any(w in message for w in WARNING_WORDS):
+        return "warning"
+    return "file" if not problem.line else "row rejected"
 
 
 def inbox_dir() -> Path:
@@ -57,30 +75,59 @@ def _load(signature: tuple) -> tuple[pd.DataFrame, list, pd.DataFrame]:
     except Exception as exc:  # a loader bug must not take the whole dashboard down
         problem = Problem("(all inputs)", 0, f"loading failed ({type(exc).__name__}: {exc})")
         return loaders.load([]), [problem], pd.DataFrame(columns=SOURCE_COLUMNS)
+    by_file: dict[str, list[Problem]] = {}
+    for p in result.problems:  # duplicates and contract breaks are only in the overall list
+        by_file.setdefault(str(p.file), []).append(p)
     rows = []
     for r in result.files:
         parent = r.path.split("!", 1)[0]  # a zip member is reported under its zip
         origin, mtime, size = origins.get(parent, ("inbox", None, None))
+        kinds = [problem_kind(p) for p in by_file.get(r.path, [])]
+        rejected_lines = {p.line for p, k in zip(by_file.get(r.path, []), kinds) if k == "row rejected"}
         rows.append({
-            "file": _display_path(Path(r.path)),
+            "path": r.path,
+            "file": r.path,  # replaced by a display name in load_events (upload names can change)
             "origin": origin,
             "format": r.format or "not recognised",
-            "rows": r.rows_kept,
-            "problems": len(r.problems),
-            "size_kb": round((size or 0) / 1024, 1),
+            "rows read": r.rows_read,
+            "rows kept": r.rows_kept,
+            "rows rejected": len(rejected_lines),
+            "duplicates": kinds.count("duplicate"),
+            "first event": r.first_date if r.first_date is not None else pd.NaT,
+            "last event": r.last_date if r.last_date is not None else pd.NaT,
             "modified": pd.Timestamp(mtime, unit="ns").floor("s") if mtime else pd.NaT,
+            "size_bytes": size,
         })
     return result.events, result.problems, pd.DataFrame(rows, columns=SOURCE_COLUMNS)
 
 
 def _display_path(path: Path) -> str:
-    """Seeds relative to the project; inbox files relative to the inbox; otherwise as given."""
-    for base, label in ((SEEDS_DIR.parent, ""), (inbox_dir(), "inbox/")):
+    """Seeds relative to the seeds folder, inbox files relative to the inbox (the origin column says
+    which); otherwise as given."""
+    for base, label in ((SEEDS_DIR, ""), (inbox_dir(), "")):
         try:
             return label + str(path.relative_to(base))
         except ValueError:
             continue
     return str(path)
+
+
+def display_file(path: str, names: dict[str, str] | None = None) -> str:
+    """A file as the analyst knows it: its path inside the seeds folder or the inbox, an upload by the name
+    it was uploaded under (with the name it is stored as), a zip member as 'archive.zip › member'."""
+    names = uploaded_names(inbox_dir()) if names is None else names
+    outer, _, member = str(path).partition("!")
+    saved = Path(outer).name
+    upload = saved in names and Path(outer).parent == inbox_dir()
+    shown = names[saved] if upload else _display_path(Path(outer))
+    if member:
+        shown += f" › {member}"
+    return f"{shown} (upload, stored as {saved})" if upload else shown
+
+
+def file_origin(path: str, origin: str, names: dict[str, str]) -> str:
+    outer = Path(str(path).partition("!")[0])
+    return "upload" if origin == "inbox" and outer.name in names and outer.parent == inbox_dir() else origin
 
 
 def load_events() -> tuple[pd.DataFrame, list, pd.DataFrame]:
@@ -94,12 +141,30 @@ def load_events() -> tuple[pd.DataFrame, list, pd.DataFrame]:
         st.info(f"Read-only deployment: the app runs from the shipped data only. The analyst folder "
                 f"({user_home()}) cannot be written, so no inbox, cache or corrections are kept.",
                 icon=":material/lock:")
-    else:
+    if read_only_flag():
+        pass  # FAULTLINE_READ_ONLY=1: read what is there, create nothing
+    elif home is not None:
         try:
             inbox_dir().mkdir(parents=True, exist_ok=True)
         except OSError:
             pass
-    return _load(_signature(input_files()))
+    events, problems, sources = _load(_signature(input_files()))
+    if len(sources):
+        names = uploaded_names(inbox_dir())
+        sources = sources.assign(
+            file=[display_file(p, names) for p in sources["path"]],
+            origin=[file_origin(p, o, names) for p, o in zip(sources["path"], sources["origin"])])
+    return events, problems, sources
+
+
+def reload_inputs() -> None:
+    """Forget the cached events so the next page run reads the input files again."""
+    _load.clear()
+
+
+def read_only_flag() -> bool:
+    """FAULTLINE_READ_ONLY=1 marks a deployment where nothing may be written (no uploads)."""
+    return os.environ.get("FAULTLINE_READ_ONLY", "") == "1"
 
 
 def data_fingerprint(events: pd.DataFrame) -> str:

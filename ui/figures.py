@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, field
 from functools import lru_cache
+
+import numpy as np
 
 import pandas as pd
 import plotly.express as px
@@ -17,7 +20,7 @@ from plotly.subplots import make_subplots
 from loaders.paths import DATA_DIR
 from loaders.schema import EVENT_TYPES
 from monitor import DyadStatus, incident_tolls
-from ui.text import day, hover, precision_words, short, toll_range, when
+from ui.text import day, hover, is_signal, precision_words, report_kind, short, toll_range, when
 
 OUTLINES = DATA_DIR / "world_110m.geojson"
 # Okabe–Ito colours (readable with colour-blindness); the legend always names the type too.
@@ -56,108 +59,259 @@ def _outlines() -> dict | None:
 
 
 def _view(lat: pd.Series, lon: pd.Series, width_px: int = 880, height_px: int = 560) -> tuple[dict, float]:
-    """Centre and zoom that fit every point (MapLibre: the world is 512 px wide at zoom 0)."""
-    lat_span = max(float(lat.max() - lat.min()), 0.5) * 1.4
+    """Centre and zoom that fit every point (MapLibre: the world is 512 px wide at zoom 0; latitudes
+    are measured in Web Mercator, so a span far from the equator is not cut off)."""
+    def merc(v: float) -> float:
+        v = max(min(v, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(v) / 2))
+
+    y0, y1 = merc(float(lat.min())), merc(float(lat.max()))
+    y_span = max(y1 - y0, math.radians(0.5)) * 1.4
     lon_span = max(float(lon.max() - lon.min()), 0.5) * 1.3
-    mid = math.radians(float(lat.mean()))
     z_lon = math.log2(360 * width_px / (512 * lon_span))
-    z_lat = math.log2(360 * height_px * math.cos(mid) / (512 * lat_span))
+    z_lat = math.log2(2 * math.pi * height_px / (512 * y_span))
     zoom = max(1.0, min(7.0, min(z_lon, z_lat)))
-    return {"lat": float((lat.max() + lat.min()) / 2), "lon": float((lon.max() + lon.min()) / 2)}, zoom
+    mid = math.degrees(2 * math.atan(math.exp((y0 + y1) / 2)) - math.pi / 2)
+    return {"lat": mid, "lon": float((lon.max() + lon.min()) / 2)}, zoom
 
 
 def _action_words(value) -> str:
     return "" if value is None or pd.isna(value) else str(value).replace("_", " ")
 
 
-def _row_line(r, toll) -> str:
+MAP_POINT_LIMIT = 20_000  # more placed reports than this: a density layer plus the deadliest as points
+DETAILED_HOVER_LIMIT = 5_000  # more drawn reports than this: a one-line hover per place (click for the rest)
+GDELT_COLOR = "#7b6fa8"   # muted violet: not an event-type colour, not a precision-ring grey
+GDELT_LABEL = "GDELT media signal — machine-coded, unverified pin (hollow ring)"
+_GDELT_RING = {"exact": (15, 8), "approx": (26, 20)}  # outer and inner diameter (px)
+
+
+@dataclass
+class MapView:
+    """What the Map page draws: the figure (or why there is none), one row per marker (key ->
+    event_ids, for clicks), and sentences to say under the map."""
+
+    figure: go.Figure | None
+    reason: str | None
+    points: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def _row_line(r: dict, toll) -> str:
     what = hover(r["event_type"])
     if isinstance(r["sub_event_type"], str):
         what += f" ({hover(r['sub_event_type'])})"
     action = _action_words(r["diplomatic_action"])
     parts = [hover(when(r["event_date"], r["date_precision"])), what]
+    if is_signal(r["dataset"]):
+        parts.insert(0, hover(report_kind(r["dataset"], r["confidence"])))
     if action:
         parts.append(hover(action))
-    if toll is not None:
-        parts.append(f"{hover(str(toll))} killed")
-    elif r["event_type"] != "Strategic developments":
-        parts.append("deaths not stated")
+    talks = r["event_type"] == "Strategic developments"
+    if toll is not None and not (talks and toll.high == 0):  # "0 killed" on talks says nothing
+        parts.append(f"{hover(str(toll))} killed" + (" (incident)" if is_signal(r["dataset"]) else ""))
+    elif toll is None and not talks:
+        parts.append("no toll (GDELT gives none)" if is_signal(r["dataset"]) else "deaths not stated")
     src = hover(short(r["source_name"], 60))
     return " · ".join(parts) + f"<br>   source: {src}"
 
 
-def map_points(events: pd.DataFrame) -> pd.DataFrame:
-    """One point per place, precision and event type, with the reports there as hover lines."""
+_POINT_COLUMNS = ["key", "latitude", "longitude", "geo_precision", "event_type", "signal", "place", "killed",
+                  "reports", "hover", "size", "opacity", "event_ids"]
+
+
+def map_points(events: pd.DataFrame, tolls: pd.DataFrame | None = None, *, hover_lines: int = 8) -> pd.DataFrame:
+    """One marker per place, precision and event type (GDELT media signal: per place and precision),
+    with the reports there as hover lines (hover_lines=0: a one-line summary, to keep a big map small).
+    `tolls` (incident_tolls) may cover more rows than `events`."""
     placed = events[events["latitude"].notna() & events["longitude"].notna()]
     if placed.empty:
-        return pd.DataFrame()
-    tolls = incident_tolls(events).set_index("incident_id")
+        return pd.DataFrame(columns=_POINT_COLUMNS)
+    tolls = incident_tolls(events) if tolls is None else tolls
+    toll_of = {t.incident_id: toll_range(t.killed_low, t.killed_high, t.killed_open, t.killed_best)
+               for t in tolls.itertuples(index=False)}
+    cols = ["event_type", "sub_event_type", "diplomatic_action", "event_date", "date_precision", "dataset",
+            "confidence", "source_name", "incident_id"]
+    recs = placed[cols].to_dict("records")
+    signal = (placed["dataset"].astype(str) == "gdelt").to_numpy()
+    df = pd.DataFrame({
+        "latitude": placed["latitude"].to_numpy(), "longitude": placed["longitude"].to_numpy(),
+        "geo_precision": placed["geo_precision"].to_numpy(),
+        "kind": np.where(signal, "GDELT", placed["event_type"].astype(str).to_numpy()),
+        "incident_id": placed["incident_id"].to_numpy(),
+        "line": [_row_line(r, toll_of.get(r["incident_id"])) for r in recs],
+        "event_id": placed["event_id"].astype(str).to_numpy(),
+        "location": placed["location"].to_numpy(), "admin1": placed["admin1"].to_numpy(),
+        "country": placed["country"].to_numpy(),
+    })
+    df["best"] = [(lambda t: 0 if t is None else (t.best if t.best is not None else t.low))(toll_of.get(i))
+                  for i in df["incident_id"]]
+    keys = ["latitude", "longitude", "geo_precision", "kind"]
+    g = df.groupby(keys, dropna=False, sort=False)
+    per_place = (df.drop_duplicates(keys + ["incident_id"]).groupby(keys, dropna=False, sort=False)["best"].sum())
+    agg = g.agg(reports=("event_id", "size"), event_ids=("event_id", ";".join),
+                lines=("line", lambda s: list(s[:max(hover_lines, 1)])), location=("location", "first"),
+                admin1=("admin1", "first"), country=("country", "first")).reset_index()
+    agg["killed"] = per_place.reindex(pd.MultiIndex.from_frame(agg[keys])).to_numpy()
     rows = []
-    keys = ["latitude", "longitude", "geo_precision", "event_type"]
-    for (lat, lon, prec, etype), g in placed.groupby(keys, dropna=False, observed=True, sort=False):
-        seen, lines, killed = set(), [], 0
-        for _, r in g.iterrows():
-            t = tolls.loc[r["incident_id"]] if r["incident_id"] in tolls.index else None
-            toll = toll_range(t["killed_low"], t["killed_high"], t["killed_open"], t["killed_best"]) if t is not None else None
-            if toll is not None and r["incident_id"] not in seen:
-                killed += toll.best if toll.best is not None else toll.low
-            seen.add(r["incident_id"])
-            lines.append(_row_line(r, toll))
-        first = g.iloc[0]
-        place = ", ".join(hover(v) for v in (first["location"], first["admin1"], first["country"]) if isinstance(v, str))
-        more = f"<br>… and {len(lines) - 8} more report(s)" if len(lines) > 8 else ""
-        text = (f"<b>{place or 'unnamed place'}</b><br>Place: {hover(precision_words(prec))}<br>"
-                + "<br>".join(lines[:8]) + more)
+    for i, a in enumerate(agg.itertuples(index=False)):
+        prec = a.geo_precision
+        is_gdelt = a.kind == "GDELT"
+        place = ", ".join(hover(v) for v in (a.location, a.admin1, a.country) if isinstance(v, str))
+        more = f"<br>… and {a.reports - len(a.lines)} more report(s)" if a.reports > len(a.lines) else ""
+        head = f"<b>{place or 'unnamed place'}</b><br>"
+        if is_gdelt:
+            head += "GDELT media signal — machine-coded, unverified pin<br>"
         approx = pd.isna(prec) or int(prec) >= 3
-        size = min(46.0, 10 + 3.2 * math.sqrt(killed))
-        rows.append({"latitude": lat, "longitude": lon, "geo_precision": prec, "event_type": str(etype),
-                     "place": first["location"], "killed": killed, "reports": len(g), "hover": text,
-                     "size": max(size, 30.0) if approx else size, "opacity": 0.3 if approx else 0.95,
-                     "event_ids": ";".join(g["event_id"])})
-    return pd.DataFrame(rows)
+        killed = int(a.killed) if pd.notna(a.killed) else 0
+        if hover_lines:
+            text = head + f"Place: {hover(precision_words(prec))}<br>" + "<br>".join(a.lines) + more
+        else:  # compact: a summary, the reports are listed below the map on click
+            what = "GDELT media signal, unverified" if is_gdelt else hover(a.kind)
+            # ASCII separators: each non-ASCII character costs six bytes of JSON per point.
+            text = (f"<b>{hover(a.location) if isinstance(a.location, str) else 'unnamed place'}</b> | {what}<br>"
+                    f"{a.reports} report(s)" + (f", {killed:,} killed" if killed else "")
+                    + f", {'approximate' if approx else 'exact'} place")
+        if is_gdelt:
+            size, opacity = _GDELT_RING["approx" if approx else "exact"][0], 0.55 if approx else 0.95
+        else:
+            size = min(46.0, 10 + 3.2 * math.sqrt(killed))
+            size, opacity = (max(size, 30.0), 0.3) if approx else (size, 0.95)
+        rows.append({"key": f"p{i}", "latitude": a.latitude, "longitude": a.longitude, "geo_precision": prec,
+                     "event_type": "" if is_gdelt else a.kind, "signal": is_gdelt, "place": a.location,
+                     "killed": killed, "reports": a.reports, "hover": text, "size": size, "opacity": opacity,
+                     "event_ids": a.event_ids})
+    return pd.DataFrame(rows, columns=_POINT_COLUMNS)
 
 
-def map_figure(events: pd.DataFrame, *, online: bool = False) -> go.Figure | str:
-    """Events on a map: colour = event type, size = deaths, outline/faintness = place precision."""
+def _deadliest(placed: pd.DataFrame, tolls: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The `limit` deadliest placed reports (by their incident's toll, else their own), the most
+    precisely placed and then the latest first among equals."""
+    best = tolls.set_index("incident_id")["killed_best"].astype("Float64")
+    low = tolls.set_index("incident_id")["killed_low"].astype("Float64")
+    score = placed["incident_id"].map(best.fillna(low)).astype("Float64")
+    score = score.fillna(placed["fatalities_best"].astype("Float64")).fillna(-1)
+    ranked = placed.assign(_score=score.to_numpy(dtype=float), _prec=placed["geo_precision"].astype("Float64").fillna(9).to_numpy(dtype=float))
+    ranked = ranked.sort_values(["_score", "_prec", "event_date", "event_id"], ascending=[False, True, False, True],
+                                kind="stable")
+    return ranked.head(limit).drop(columns=["_score", "_prec"])
+
+
+def _density(placed: pd.DataFrame) -> go.Densitymap:
+    """Where all placed reports are, binned to 0.05° (about 5 km) so the figure stays small."""
+    step = 0.05
+    bins = (pd.DataFrame({"lat": (placed["latitude"].astype(float) / step).round() * step,
+                          "lon": (placed["longitude"].astype(float) / step).round() * step})
+            .groupby(["lat", "lon"]).size().reset_index(name="n"))
+    return go.Densitymap(lat=bins["lat"].to_numpy(np.float32), lon=bins["lon"].to_numpy(np.float32),
+                         z=bins["n"].to_numpy(np.float32),
+                         radius=14, opacity=0.6, showscale=False, hoverinfo="skip", showlegend=True,
+                         colorscale=[[0, "rgba(80,80,80,0)"], [0.2, "#c6c6d9"], [1, "#3a3a5c"]],
+                         name=f"shading: density of all {len(placed):,} placed reports", legendgroup="density")
+
+
+def map_view(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = True,
+             limit: int = MAP_POINT_LIMIT) -> MapView:
+    """Events on a map: colour = event type, size = deaths, ring/faintness = place precision; GDELT
+    media signal as hollow muted rings; beyond `limit` placed reports, a density layer plus the
+    deadliest as points."""
+    empty = pd.DataFrame(columns=_POINT_COLUMNS)
     if events.empty:
-        return "No events pass the current filters, so there is nothing to map."
-    pts = map_points(events)
-    if pts.empty:
-        return (f"None of the {len(events)} events that pass the filters has a known place, "
-                "so the map is empty; they are listed below.")
-    center, zoom = _view(pts["latitude"], pts["longitude"])
-    types = [t for t in EVENT_TYPES if t in set(pts["event_type"])]
-    fig = px.scatter_map(pts, lat="latitude", lon="longitude", color="event_type", size="size",
-                         custom_data=["hover", "opacity", "event_ids"], color_discrete_map=TYPE_COLORS,
-                         category_orders={"event_type": types}, center=center, zoom=zoom,
-                         map_style="carto-positron" if online else "white-bg", height=600)
-    for tr in fig.data:
-        tr.marker.update(sizemode="diameter", sizeref=1, sizemin=4,
-                         opacity=[float(cd[1]) for cd in tr.customdata])
-        tr.update(hovertemplate="%{customdata[0]}<extra></extra>", legendgroup="type",
-                  legendgrouptitle_text="Event type (colour)")
+        return MapView(None, "No events pass the current filters, so there is nothing to map.", empty)
+    notes = []
+    signal = events["dataset"].astype(str) == "gdelt"
+    if not show_gdelt and signal.any():
+        notes.append(f"{int(signal.sum()):,} GDELT media-signal report(s) are hidden; switch on "
+                     "'Show GDELT media signal' to see them.")
+        events = events[~signal]
+    placed = events[events["latitude"].notna() & events["longitude"].notna()]
+    if placed.empty:
+        return MapView(None, f"None of the {len(events)} events that pass the filters has a known place, "
+                             "so the map is empty; they are listed below.", empty, notes)
+    tolls = incident_tolls(events)
+    dense = len(placed) > limit
+    drawn = _deadliest(placed, tolls, limit) if dense else placed
+    if dense:
+        notes.append(f"{len(placed):,} placed reports pass the filters — more than {limit:,}. The grey shading "
+                     f"shows where all of them are; only the {limit:,} deadliest (then the most precisely "
+                     "placed, then the latest) are drawn as points. Narrow the filters to see every point.")
+    if len(drawn) > DETAILED_HOVER_LIMIT:
+        notes.append(f"With more than {DETAILED_HOVER_LIMIT:,} reports drawn, hovering shows a one-line summary per "
+                     "place; click a point to list its reports below the map.")
+    # Every report in the hover while the map is small; a one-line summary per place beyond that.
+    pts = map_points(drawn, tolls, hover_lines=8 if len(drawn) <= DETAILED_HOVER_LIMIT else 0)
+    return MapView(_map_figure(pts, placed if dense else None, online=online), None, pts, notes)
+
+
+@st.cache_data(max_entries=4, show_spinner="Drawing the map…")
+def cached_map_view(events: pd.DataFrame, online: bool = False, show_gdelt: bool = True) -> MapView:
+    """map_view, kept for the next rerun: a click or a caption's rerun redraws nothing."""
+    return map_view(events, online=online, show_gdelt=show_gdelt)
+
+
+def map_figure(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = True,
+               limit: int = MAP_POINT_LIMIT) -> go.Figure | str:
+    """The map's figure, or a sentence saying why there is none (see map_view)."""
+    view = map_view(events, online=online, show_gdelt=show_gdelt, limit=limit)
+    return view.figure if view.figure is not None else view.reason
+
+
+def _custom(pts: pd.DataFrame) -> list[list]:
+    """customdata of a marker: [hover text, marker key] (the key finds its event_ids on a click)."""
+    return [[h, k] for h, k in zip(pts["hover"], pts["key"])]
+
+
+def _map_figure(pts: pd.DataFrame, dense: pd.DataFrame | None, *, online: bool) -> go.Figure:
+    lat = pd.concat([pts["latitude"], dense["latitude"]]) if dense is not None else pts["latitude"]
+    lon = pd.concat([pts["longitude"], dense["longitude"]]) if dense is not None else pts["longitude"]
+    center, zoom = _view(lat.astype(float), lon.astype(float))
+    fig = go.Figure()
+    if dense is not None:
+        fig.add_trace(_density(dense))
+    curated, media = pts[~pts["signal"].astype(bool)], pts[pts["signal"].astype(bool)]
     # A dark ring under each place known to the town (grey: near it / district); centroids get none.
     for level, colour, label in ((1, "#111111", "dark ring: the town itself"),
                                  (2, "#8a8a8a", "grey ring: near a town, or a district")):
-        ring = pts[pts["geo_precision"].fillna(0).astype(int) == level]
-        under = go.Scattermap(lat=ring["latitude"], lon=ring["longitude"], mode="markers",
-                              marker=dict(size=ring["size"] + 7, color=colour), hoverinfo="skip",
-                              showlegend=False)
-        key = go.Scattermap(lat=[None], lon=[None], mode="markers", name=label,
-                            marker=dict(size=12, color=colour), legendgroup="precision",
-                            legendgrouptitle_text="Place precision (ring)")
-        fig.add_traces([under, key])
-    fig.add_trace(go.Scattermap(lat=[None], lon=[None], mode="markers", marker=dict(size=16, color="#bbbbbb"),
-                                name="faint, large, no ring: approximate (province or country centroid)",
-                                legendgroup="precision"))
-    rings = [t for t in fig.data if t.hoverinfo == "skip"]
-    fig.data = tuple(rings + [t for t in fig.data if t.hoverinfo != "skip"])
+        ring = curated[curated["geo_precision"].astype("Float64").fillna(0).astype(int) == level]
+        if len(ring):
+            fig.add_trace(go.Scattermap(lat=ring["latitude"].to_numpy(np.float32), lon=ring["longitude"].to_numpy(np.float32),
+                                        mode="markers", marker=dict(size=(ring["size"] + 7).to_numpy(np.float32), color=colour),
+                                        hoverinfo="skip", showlegend=False))
+    for t in [t for t in EVENT_TYPES if t in set(curated["event_type"])]:
+        sub = curated[curated["event_type"] == t]
+        fig.add_trace(go.Scattermap(
+            lat=sub["latitude"].to_numpy(np.float32), lon=sub["longitude"].to_numpy(np.float32), mode="markers", name=t,
+            marker=dict(size=sub["size"].to_numpy(np.float32), color=TYPE_COLORS.get(t, "#444"),
+                        opacity=sub["opacity"].to_numpy(np.float32), sizemode="diameter"),
+            customdata=_custom(sub), hovertemplate=HOVER, legendgroup="type",
+            legendgrouptitle_text="Event type (colour)"))
+    if len(curated):
+        for colour, label in (("#111111", "dark ring: the town itself"), ("#8a8a8a", "grey ring: near a town, or a district"),
+                              ("#bbbbbb", "faint, large, no ring: approximate (province or country centroid)")):
+            fig.add_trace(go.Scattermap(lat=[None], lon=[None], mode="markers", name=label,
+                                        marker=dict(size=12 if colour != "#bbbbbb" else 16, color=colour),
+                                        legendgroup="precision", legendgrouptitle_text="Place precision (ring)"))
+    if len(media):
+        # A hollow ring: a muted disc with a white one on top. Fixed size: GDELT states no deaths.
+        inner = [(_GDELT_RING["approx"] if s == _GDELT_RING["approx"][0] else _GDELT_RING["exact"])[1] for s in media["size"]]
+        fig.add_trace(go.Scattermap(
+            lat=media["latitude"].to_numpy(np.float32), lon=media["longitude"].to_numpy(np.float32), mode="markers",
+            name=GDELT_LABEL, marker=dict(size=media["size"].to_numpy(np.float32), color=GDELT_COLOR,
+                                          opacity=media["opacity"].to_numpy(np.float32), sizemode="diameter"),
+            customdata=_custom(media), hovertemplate=HOVER, legendgroup="gdelt",
+            legendgrouptitle_text="Media signal (not verified)"))
+        fig.add_trace(go.Scattermap(
+            lat=media["latitude"].to_numpy(np.float32), lon=media["longitude"].to_numpy(np.float32), mode="markers",
+            marker=dict(size=np.asarray(inner, np.float32), color="#ffffff", opacity=0.9), hoverinfo="skip", showlegend=False,
+            legendgroup="gdelt", name="GDELT ring centre"))
     layers = []
     if not online and (outlines := _outlines()):
         # One fill layer with outlines: the GeoJSON (about 170 kB) is sent to the browser once.
         layers = [dict(sourcetype="geojson", source=outlines, type="fill", color="#f1efe9",
                        fill=dict(outlinecolor="#8f8f8f"), below="traces")]
-    fig.update_layout(map_layers=layers, margin=dict(l=0, r=0, t=0, b=0), font=FONT,
+    fig.update_layout(map=dict(style="carto-positron" if online else "white-bg", center=center, zoom=zoom,
+                               layers=layers),
+                      height=780, margin=dict(l=0, r=0, t=0, b=0), font=FONT,  # about 190 px of legend below
                       legend=dict(orientation="h", x=0, y=-0.02, xanchor="left", yanchor="top", title_text="",
                                   itemsizing="constant", groupclick="toggleitem", entrywidth=0),
                       hoverlabel=dict(align="left", bgcolor="white", bordercolor="#555", font=dict(size=12.5, color="#1a1a1a")))

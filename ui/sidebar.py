@@ -27,10 +27,11 @@ from monitor import Filters, active_dyads, actor_options
 from ui.data import data_fingerprint
 
 DATE_MIN, DATE_MAX = date(1989, 1, 1), date(2100, 12, 31)  # UCDP GED starts in 1989
-FILTER_KEYS = ("start", "end", "country", "type", "actor", "dataset", "dyad")
+FILTER_KEYS = ("start", "end", "country", "type", "actor", "dataset", "dyad", "gdelt")
 LINK_KEY = "_faultline_link_data"  # session: the fingerprint a mismatching link named
 KEEP_KEY = "_faultline_filters"    # session: the filter values, to carry them across pages
 PAGE_KEY = "_faultline_page"       # session: the page drawn last
+OWN_KEY = "_faultline_own_data"    # session: the fingerprint this session last put in the URL
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +70,9 @@ def _carry_over(page: str) -> None:
     if st.session_state.get(PAGE_KEY) not in (None, page):
         for key, value in kept.items():
             st.session_state[key] = value
-            if value:
+            if value is True:
+                st.query_params[key] = "true"
+            elif value:
                 st.query_params[key] = ([v.isoformat() for v in value] if isinstance(value, list) and
                                         value and isinstance(value[0], date) else
                                         value.isoformat() if isinstance(value, date) else value)
@@ -78,13 +81,17 @@ def _carry_over(page: str) -> None:
 
 def _reset() -> None:
     for key in FILTER_KEYS:
-        st.session_state[key] = None if key in ("start", "end", "dyad") else []
+        st.session_state[key] = None if key in ("start", "end", "dyad") else False if key == "gdelt" else []
 
 
 def _check_link(fingerprint: str) -> None:
-    """Warn when the link names other data; then make the URL name the data on screen."""
+    """Warn when the link names other data; then make the URL name the data on screen.
+
+    A fingerprint this session wrote itself is not a foreign link: when the data changes under an open
+    page (an upload, a file dropped in the inbox) the URL is simply brought up to date."""
     linked = st.query_params.get("data")
-    if linked and linked != fingerprint and LINK_KEY not in st.session_state:
+    own = st.session_state.get(OWN_KEY)
+    if linked and linked != fingerprint and linked != own and LINK_KEY not in st.session_state:
         st.session_state[LINK_KEY] = linked
     if st.session_state.get(LINK_KEY):
         st.warning(
@@ -94,6 +101,7 @@ def _check_link(fingerprint: str) -> None:
             icon=":material/warning:",
         )
     st.query_params["data"] = fingerprint
+    st.session_state[OWN_KEY] = fingerprint
 
 
 def _dropped_link_values(options: dict[str, list[str]]) -> list[str]:
@@ -148,15 +156,18 @@ def sidebar(events: pd.DataFrame, page: str | None = None) -> Filters:
                                 help="; ".join(dyad_label(d, names) for d in dyads) or "No dyad in the data")
         include_gdelt = False
         if (events["dataset"] == "gdelt").any():
-            include_gdelt = st.toggle("Count GDELT-only incidents in totals", value=False,
-                                      help="GDELT is machine-coded media signal; by default its "
-                                           "uncorroborated incidents stay out of casualty totals.")
+            include_gdelt = st.toggle("Count GDELT-only incidents in totals", value=False, key="gdelt",
+                                      bind="query-params",
+                                      help="GDELT is machine-coded media signal. By default an incident that only "
+                                           "GDELT reports stays out of the incident and casualty totals and does not "
+                                           "change the diplomatic status; switch on to count it.")
         st.button("Reset filters", on_click=_reset, icon=":material/restart_alt:", key="reset_filters")
         if dropped:
             st.warning("Ignored from the link (not in this data): " + ", ".join(dropped))
         st.caption(f"Data fingerprint **{fingerprint}** · {len(events):,} reports · {span}")
     st.session_state[KEEP_KEY] = {"start": start, "end": end, "country": sel_countries, "type": sel_types,
-                                   "actor": sel_actors, "dataset": sel_datasets, "dyad": sel_dyad}
+                                   "actor": sel_actors, "dataset": sel_datasets, "dyad": sel_dyad,
+                                   "gdelt": include_gdelt}
     if start and end and start > end:
         st.warning(f"'From' ({start}) is after 'To' ({end}); the two dates were swapped.")
         start, end = end, start

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor import DyadStatus, Filters, dyad_status
-from ui.text import day, md, short, when
+from ui.text import day, is_signal, md, report_kind, short, when
 
 STATE_WORDS = {"strained": "holding but strained"}
 ALERT_WORDS = {None: "none", "conflict_risk": "conflict risk", "resolution_opportunity": "resolution opportunity"}
@@ -24,9 +24,33 @@ def indicator_rows(events: pd.DataFrame, dyad: str, f: Filters) -> pd.DataFrame:
     return rows
 
 
-def status_for(rows: pd.DataFrame, dyad: str, as_of: date | None) -> DyadStatus:
+def status_for(rows: pd.DataFrame, dyad: str, as_of: date | None, include_gdelt: bool = False) -> DyadStatus:
+    """The dyad's status; GDELT-only incidents change it only when the analyst counts them."""
     a, _, b = dyad.partition("-")
-    return dyad_status(rows, a, b or a, as_of=as_of)
+    return dyad_status(rows, a, b or a, as_of=as_of, include_gdelt=include_gdelt)
+
+
+def signal_only(rows: pd.DataFrame) -> bool:
+    """True when every incident in these rows is reported by GDELT alone."""
+    return len(rows) > 0 and bool((rows["dataset"].astype(str) == "gdelt").all())
+
+
+def signal_only_note(rows: pd.DataFrame, include_gdelt: bool) -> str | None:
+    """A sentence when GDELT-only incidents of the pair are left out of the status (or counted)."""
+    if rows.empty:
+        return None
+    only = rows.groupby("incident_id", observed=True)["dataset"].agg(lambda s: bool((s.astype(str) == "gdelt").all()))
+    n = int(only.sum())
+    if not n:
+        return None
+    if include_gdelt:
+        return (f"{n} GDELT-only incident(s) of this pair count in this status (the sidebar's 'Count GDELT-only "
+                "incidents' is on): machine-coded media signal that no other source confirms.")
+    if n == len(only):
+        return ("Every report of this pair here is GDELT media signal, and incidents only GDELT reports do not change "
+                "the status: switch on 'Count GDELT-only incidents in totals' in the sidebar to use them.")
+    return (f"{n} GDELT-only incident(s) of this pair are left out of this status (machine-coded media signal); "
+            "switch on 'Count GDELT-only incidents in totals' in the sidebar to count them.")
 
 
 def evidence_table(status: DyadStatus, events: pd.DataFrame) -> pd.DataFrame:
@@ -50,7 +74,8 @@ def evidence_table(status: DyadStatus, events: pd.DataFrame) -> pd.DataFrame:
             "place": r["location"] if isinstance(r["location"], str) else "",
             "toll": r["casualty_text"] if isinstance(r["casualty_text"], str) else "",
             "quote": r["source_quote"] if isinstance(r["source_quote"], str) else "",
-            "source": r["source_name"],
+            "source": (f"{report_kind(r['dataset'], r['confidence'])} · {r['source_name']}"
+                       if is_signal(r["dataset"]) else r["source_name"]),
             "event_id": eid,
         })
     cols = ["backs", "date", "what", "place", "toll", "quote", "source", "event_id"]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
 
 import pandas as pd
 import streamlit as st
 
 from loaders.export import to_csv
 from monitor import Filters, Range, apply_filters, counted_incidents, incident_tolls, total
-from ui.text import md, precision_words, toll_text, when
+from ui.data import display_file, inbox_dir, problem_kind
+from ui.text import DATASET_NAMES, md, precision_words, report_kind, toll_text, when
+from ui.uploads import uploaded_names
 
 QUOTE = st.column_config.TextColumn("quote", width="large")
 
@@ -28,11 +30,38 @@ def range_text(r: Range | None, none: str = "not stated") -> str:
     return str(r) if r is not None else none
 
 
+def signal_only_incidents(events: pd.DataFrame) -> set[str]:
+    """Incidents that only GDELT reports among these rows (machine-coded media signal, uncorroborated)."""
+    if events.empty:
+        return set()
+    only = events.groupby("incident_id", observed=True)["dataset"].agg(lambda s: bool((s.astype(str) == "gdelt").all()))
+    return set(only[only].index)
+
+
+def left_out(events: pd.DataFrame, filters: Filters) -> int:
+    """How many GDELT-only incidents the totals leave out (0 when the analyst counts them)."""
+    return 0 if filters.extra.get("include_gdelt") else len(signal_only_incidents(events))
+
+
+def left_out_words(events: pd.DataFrame, filters: Filters) -> str | None:
+    """One sentence on GDELT-only incidents and the totals, or None when there are none."""
+    n = len(signal_only_incidents(events))
+    if not n:
+        return None
+    if filters.extra.get("include_gdelt"):
+        return (f"Including {n:,} GDELT-only incident(s) — machine-coded media signal that no curated dataset or "
+                "news report confirms (GDELT gives no death tolls). Switch off 'Count GDELT-only incidents' in the "
+                "sidebar to leave them out.")
+    return (f"{n:,} GDELT-only incident(s) are left out of these totals: machine-coded media signal that no curated "
+            "dataset or news report confirms. Switch on 'Count GDELT-only incidents in totals' in the sidebar to "
+            "count them.")
+
+
 def headline_numbers(events: pd.DataFrame, filters: Filters) -> dict[str, str]:
     inc = counted(events, filters)
     latest = events["event_date"].max() if len(events) else None
     return {
-        "incidents": f"{events['incident_id'].nunique():,}",
+        "incidents": f"{events['incident_id'].nunique() - left_out(events, filters):,}",
         "killed": range_text(total(inc, "killed")),
         "injured": range_text(total(inc, "injured")),
         "latest": latest.strftime("%Y-%m-%d") if latest is not None and not pd.isna(latest) else "—",
@@ -62,8 +91,20 @@ def latest_events(events: pd.DataFrame, n: int = 10) -> pd.DataFrame:
         "place": [_place(r) for _, r in rows.iterrows()],
         "toll (source's words)": rows["casualty_text"].fillna(""),
         "quote": rows["source_quote"].fillna(""),
-        "source": rows["source_name"],
+        "source": [source_words(d, n, c) for d, n, c in zip(rows["dataset"], rows["source_name"], rows["confidence"])],
     })
+
+
+def source_words(dataset, source_name, confidence=None) -> str:
+    """A row's source for a caption: UCDP's source list reduced to its publishers, GDELT marked as
+    media signal."""
+    d = str(dataset)
+    names = "; ".join(_publishers(d, source_name))
+    if d == "ucdp":
+        return f"UCDP GED: {names}"
+    if d == "gdelt":
+        return f"{report_kind(d, confidence)} · {names}"
+    return names
 
 
 def show_latest(events: pd.DataFrame, n: int = 8) -> None:
@@ -82,35 +123,76 @@ def show_latest(events: pd.DataFrame, n: int = 8) -> None:
 def _row_toll(r) -> str:
     if pd.isna(r["fatalities_low"]):
         return ""
+    if r["event_type"] == "Strategic developments" and pd.notna(r["fatalities_high"]) and r["fatalities_high"] == 0:
+        return ""  # ACLED codes talks and deals with 0 fatalities: "0 killed" says nothing
     return toll_text(r["fatalities_low"], r["fatalities_high"], pd.isna(r["fatalities_high"]), "killed")
 
 
-def events_table(events: pd.DataFrame) -> pd.DataFrame:
-    """The filtered rows, one per report, with the incident each belongs to and its sources."""
-    inc = events.groupby("incident_id", observed=True)
-    sources = inc["source_name"].agg(lambda s: "; ".join(dict.fromkeys(s.astype(str))))
-    datasets = inc["dataset"].agg(lambda s: ";".join(sorted(set(map(str, s)))))
-    reports = inc.size()
+def _publishers(dataset: str, source_name) -> list[str]:
+    """The publishers named in one row's source_name. UCDP lists its sources as
+    'UCDP GED: Publisher,YYYY-MM-DD,headline;...': keep the publishers."""
+    text = "" if source_name is None or (not isinstance(source_name, str) and pd.isna(source_name)) else str(source_name)
+    if dataset == "ucdp":
+        text = re.sub(r"^\s*UCDP(?: GED)?\s*:\s*", "", text)
+        names = [re.split(r",\s*\d{4}-\d{2}-\d{2}", part, maxsplit=1)[0].strip() for part in text.split(";")]
+        return [n for n in names if n] or ["UCDP GED"]
+    return [n.strip() for n in text.split(";") if n.strip()] or ["(source not named)"]
+
+
+def incident_backing(events: pd.DataFrame) -> pd.DataFrame:
+    """Per incident, over *all* its reports (not only the filtered ones): which datasets back it, and
+    whose reports, e.g. 'ACLED: Dawn; Tolo News · UCDP GED: Dawn · GDELT media signal ×3: www.dawn.com'."""
+    cols = ["incident_id", "backed by", "datasets", "reports", "signal only"]
+    if events.empty:
+        return pd.DataFrame(columns=cols).set_index("incident_id")
+    order = {"acled": 0, "ucdp": 1, "news": 2, "manual": 3, "gdelt": 4}
+    out = []
+    for iid, g in events.groupby("incident_id", observed=True, sort=False):
+        parts = []
+        sets = sorted({str(d) for d in g["dataset"]}, key=lambda d: (order.get(d, 9), d))
+        for d in sets:
+            rows = g[g["dataset"].astype(str) == d]
+            names = list(dict.fromkeys(n for s in rows["source_name"] for n in _publishers(d, s)))
+            label = f"GDELT media signal ×{len(rows)}" if d == "gdelt" else DATASET_NAMES.get(d, d)
+            shown = "; ".join(names[:6]) + (f"; +{len(names) - 6} more" if len(names) > 6 else "")
+            parts.append(f"{label}: {shown}")
+        out.append({"incident_id": iid, "backed by": " · ".join(parts),
+                    "datasets": "; ".join(DATASET_NAMES.get(d, d) for d in sets), "reports": len(g),
+                    "signal only": sets == ["gdelt"]})
+    return pd.DataFrame(out, columns=cols).set_index("incident_id")
+
+
+def events_table(events: pd.DataFrame, all_events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The filtered rows, one per report, with the incident each belongs to and every source behind
+    it (from `all_events`, the whole loaded table, so a filter never hides a corroborating report)."""
+    backing = incident_backing(events if all_events is None else
+                               all_events[all_events["incident_id"].isin(events["incident_id"])])
     text = lambda col: events[col].astype("string").fillna("")  # noqa: E731 - empty, not "None"
+    inc = events["incident_id"]
+    datasets = inc.map(backing["datasets"]).fillna("")
+    signal_only = inc.map(backing["signal only"]).fillna(False).astype(bool)
     return pd.DataFrame({
         "date": events["event_date"].dt.strftime("%Y-%m-%d"),
         "what": [_what(r) for _, r in events.iterrows()],
         "place": [_place(r) for _, r in events.iterrows()],
         "killed": [_row_toll(r) for _, r in events.iterrows()],
+        "report": [report_kind(d, c, short=True) for d, c in zip(events["dataset"], events["confidence"])],
+        "incident sources": inc.map(backing["backed by"]).fillna(""),
+        "source": text("source_name"),
         "injured": [toll_text(lo, hi, pd.isna(hi), "injured") if pd.notna(lo) else ""
                     for lo, hi in zip(events["injured_low"], events["injured_high"])],
+        "incident datasets": [f"{d} (media signal only, uncorroborated)" if only else d
+                              for d, only in zip(datasets, signal_only)],
+        "reports of incident": inc.map(backing["reports"]).astype("Int64"),
         "quote": text("source_quote"),
-        "source": text("source_name"),
-        "incident sources": events["incident_id"].map(sources),
-        "reports of incident": events["incident_id"].map(reports).astype("Int64"),
-        "incident_id": events["incident_id"],
+        "incident_id": inc,
         "date precision": text("date_precision"),
         "place precision": [precision_words(v) for v in events["geo_precision"]],
         "dyad": text("dyad"),
         "toll (source's words)": text("casualty_text"),
         "claimed by": text("claimed_by"),
         "dataset": text("dataset"),
-        "incident datasets": events["incident_id"].map(datasets),
+        "confidence": events["confidence"].astype(float).round(2),
         "url": text("source_url"),
         "event_id": events["event_id"],
     }).reset_index(drop=True)
@@ -125,20 +207,28 @@ def show_report(row: pd.Series | None) -> None:
         st.markdown(f"**{md(row['date'])}** · {md(row['what'])} · {md(row['place'])}"
                     + (f" · *{md(row['killed'])}*" if row["killed"] else ""))
         st.markdown(f"> {md(row['quote']) or '(no quote)'}")
-        st.caption(f"Source: {md(row['source'])}" + (f" · {md(row['url'])}" if row["url"] else "")
-                   + f" · incident {md(row['incident_id'])}, {row['reports of incident']} report(s) from: "
+        st.caption(f"{md(row['report'])} · source: {md(row['source'])}" + (f" · {md(row['url'])}" if row["url"] else ""))
+        st.caption(f"Incident {md(row['incident_id'])}: {row['reports of incident']} report(s) — "
                    + md(row["incident sources"]))
 
 
 EVENTS_COLUMNS = {
-    "date": st.column_config.TextColumn("date", width=90, pinned=True),
-    "what": st.column_config.TextColumn("what", width=150),
-    "place": st.column_config.TextColumn("place", width=170),
-    "killed": st.column_config.TextColumn("killed", width=100),
-    "injured": st.column_config.TextColumn("injured", width=90),
-    "quote": st.column_config.TextColumn("quote", width=520),
+    "date": st.column_config.TextColumn("date", width=88, pinned=True),
+    "what": st.column_config.TextColumn("what", width=140),
+    "place": st.column_config.TextColumn("place", width=140),
+    "killed": st.column_config.TextColumn("killed", width=85),
+    "report": st.column_config.TextColumn(
+        "report", width=175, help="What kind of evidence this row is: a curated dataset (ACLED, UCDP GED), a news "
+                                  "report read by machine, or GDELT media signal (machine-coded, unverified). "
+                                  "In brackets: the loader's confidence, 0–1."),
+    "incident sources": st.column_config.TextColumn(
+        "incident sources", width=330, help="Every report of the same real-world incident, by dataset and "
+                                            "publisher — including reports the filters hide."),
     "source": st.column_config.TextColumn("source", width=170),
-    "incident sources": st.column_config.TextColumn("incident sources", width=200),
+    "injured": st.column_config.TextColumn("injured", width=90),
+    "incident datasets": st.column_config.TextColumn("incident datasets", width=150),
+    "reports of incident": st.column_config.NumberColumn("reports of incident", width=80),
+    "quote": st.column_config.TextColumn("quote", width=520),
     "url": st.column_config.TextColumn("url"),  # text, not a link: URLs come from untrusted input
 }
 
@@ -156,7 +246,8 @@ def incidents_table(inc: pd.DataFrame) -> pd.DataFrame:
         "injured": [toll_text(lo, hi, o, "injured") if pd.notna(lo) else ""
                     for lo, hi, o in zip(inc["injured_low"], inc["injured_high"], inc["injured_open"])],
         "contested": inc["contested"].map({True: "yes", False: ""}),
-        "claims": inc["claims"].fillna(""),
+        # monitor writes each claim as 'who (their words)'; dataset rows have no words: drop the empty '()'.
+        "claims": inc["claims"].fillna("").astype(str).str.replace(" ()", "", regex=False),
         "reports": inc["reports"],
         "event_ids": inc["event_ids"],
     }).reset_index(drop=True)
@@ -175,16 +266,56 @@ def unplaced(events: pd.DataFrame) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
+PROBLEM_KIND_WORDS = {"row rejected": "row rejected", "file": "whole file", "duplicate": "duplicate (kept once)",
+                      "warning": "warning (row loaded)"}
+
+
 def problems_table(problems: list) -> pd.DataFrame:
+    """Every problem as text: the file as the analyst knows it, the physical line (header = 1; empty for
+    the whole file), what it did to the row, and the loader's message."""
+    names = uploaded_names(inbox_dir())
     return pd.DataFrame({
-        "where": [f"{_short_path(p.file)}:{p.line}" if p.line else _short_path(p.file) for p in problems],
-        "problem": [p.message for p in problems],
-    }, columns=["where", "problem"])
+        "file": [display_file(str(p.file), names) if str(p.file) != "(all inputs)" else str(p.file) for p in problems],
+        "line": [str(p.line) if p.line else "" for p in problems],  # empty: the whole file
+        "effect": [PROBLEM_KIND_WORDS[problem_kind(p)] for p in problems],
+        "problem": [str(p.message) for p in problems],
+    }, columns=["file", "line", "effect", "problem"])
 
 
-def _short_path(path: str) -> str:
-    p = Path(path)
-    return str(p.relative_to(Path.cwd())) if p.is_absolute() and p.is_relative_to(Path.cwd()) else str(p)
+def sources_table(sources: pd.DataFrame, today: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The per-file report for the Sources page: what was read, kept and rejected, the dates it covers,
+    and how fresh it is (file modified time, days since its latest event)."""
+    today = (today or pd.Timestamp.now()).normalize()
+    if sources.empty:
+        return pd.DataFrame(columns=["file", "format", "rows read", "rows kept", "rows rejected", "duplicates",
+                                     "date range", "days since latest event", "origin", "modified", "size"])
+    first, last = pd.to_datetime(sources["first event"]), pd.to_datetime(sources["last event"])
+    return pd.DataFrame({
+        "file": sources["file"],
+        "format": sources["format"],
+        "rows read": sources["rows read"].astype("Int64"),
+        "rows kept": sources["rows kept"].astype("Int64"),
+        "rows rejected": sources["rows rejected"].astype("Int64"),
+        "duplicates": sources["duplicates"].astype("Int64"),
+        "date range": [f"{a:%Y-%m-%d} – {b:%Y-%m-%d}" if pd.notna(a) else "no events"
+                       for a, b in zip(first, last)],
+        "days since latest event": pd.array([(today - b.normalize()).days if pd.notna(b) else None for b in last],
+                                            dtype="Int64"),
+        "origin": sources["origin"],
+        "modified": pd.to_datetime(sources["modified"]),
+        "size": [_size(b) for b in sources["size_bytes"]],
+    }).reset_index(drop=True)
+
+
+def _size(n) -> str:
+    if n is None or pd.isna(n):
+        return ""
+    n = int(n)
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} kB"
+    return f"{n / 1024 / 1024:.1f} MB"
 
 
 def not_geocoded(events: pd.DataFrame) -> pd.DataFrame:

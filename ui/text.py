@@ -83,3 +83,38 @@ def precision_words(value) -> str:
     if value is None or pd.isna(value):
         return "no place"
     return PRECISION_WORDS.get(int(value), f"precision {value}")
+
+
+DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP GED", "gdelt": "GDELT", "news": "news", "manual": "analyst"}
+
+
+def confidence_words(value) -> str:
+    """0.4642 -> '0.46'; unknown -> 'unknown'."""
+    if value is None or pd.isna(value):
+        return "unknown"
+    return f"{round(float(value), 2):g}"
+
+
+def is_signal(dataset) -> bool:
+    """GDELT rows are machine-coded media signal, never verified events."""
+    return str(dataset) == "gdelt"
+
+
+def report_kind(dataset, confidence, *, short: bool = False) -> str:
+    """What kind of evidence one row is, in words: 'media signal (GDELT), confidence 0.4'
+    (short, for a table cell: 'GDELT media signal (0.4)')."""
+    d = str(dataset)
+    if short:
+        return {"gdelt": f"GDELT media signal ({confidence_words(confidence)})",
+                "acled": "ACLED (curated)", "ucdp": "UCDP GED (curated)",
+                "news": f"news, machine-read ({confidence_words(confidence)})",
+                "manual": "added by the analyst"}.get(d, d)
+    if d == "gdelt":
+        return f"media signal (GDELT), confidence {confidence_words(confidence)}"
+    if d in ("acled", "ucdp"):
+        return f"curated dataset ({DATASET_NAMES[d]})"
+    if d == "news":
+        return f"news report, machine-read (confidence {confidence_words(confidence)})"
+    if d == "manual":
+        return "added by the analyst"
+    return d
