@@ -52,9 +52,10 @@ def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
     unknown = [h for h in header if h not in COLUMNS and h not in OLDER_EXTRA]
     problems: list[Problem] = []
     if delimiter != ",":
-        problems.append(Problem(path, 1, f"fields are separated by {delimiter!r}, not commas; read anyway"))
+        problems.append(Problem(path, 1, f"fields are separated by {delimiter!r}, not commas; read anyway", kind="note"))
     if unknown:
-        problems.append(Problem(path, 1, f"columns not in ACLED's export layout, ignored: {', '.join(unknown)}"))
+        problems.append(Problem(path, 1, f"columns not in ACLED's export layout, ignored: {', '.join(unknown)}",
+                                kind="note"))
     raw, read_problems = read_table(path, source, header, delimiter=delimiter, usecols=USED)
     problems += read_problems
     for col in USED:

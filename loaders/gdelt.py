@@ -96,8 +96,10 @@ def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
     codes = map_cameo(raw["EventCode"].str.strip())
     outside = codes["event_type"].isna()
     if outside.any():
-        problems.append(Problem(path, 0, f"{int(outside.sum())} row(s) with CAMEO codes outside conflict and "
-                                "diplomacy (e.g. statements, visits, aid) were not loaded as events"))
+        lines = raw.loc[outside, "_line"].astype(int).tolist()
+        shown = ", ".join(map(str, lines[:10])) + (" ..." if len(lines) > 10 else "")
+        problems.append(Problem(path, 0, f"{len(lines)} row(s) with CAMEO codes outside conflict and diplomacy "
+                                f"(statements, visits, aid...) were not loaded as events: lines {shown}", kind="note"))
     raw, codes = raw[~outside], codes[~outside]
     return to_events(raw, codes), problems
 

@@ -700,7 +700,7 @@ def load_news(path: Path, text: str, published: date | None = None,
     article.online = online
     records = to_records(article, extract(article))
     if not records and not article.problems:
-        article.problems.append(Problem(str(path), 0, "no events found in this article"))
+        article.problems.append(Problem(str(path), 0, "no events found in this article", kind="note"))
     return records, article.problems
 
 

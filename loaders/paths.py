@@ -18,6 +18,8 @@ def user_home() -> Path:
 
 def writable_home() -> Path | None:
     """FAULTLINE_HOME if it exists (or can be made) and accepts writes; None on a read-only deployment."""
+    if os.environ.get("FAULTLINE_READ_ONLY", "") == "1":
+        return None  # a public deployment that must not write, whatever the disk allows
     home = user_home()
     try:
         home.mkdir(parents=True, exist_ok=True)

@@ -55,7 +55,7 @@ class Source:
                 line = self.data[: exc.start].count(b"\n") + 1
                 self._text = self.data.decode("cp1252", errors="replace")
                 self.text_problem = Problem(str(self.path), line, "not valid UTF-8; read as Windows-1252, "
-                                            "check accented names")
+                                            "check accented names", kind="note")
         return self._text
 
 
@@ -119,10 +119,10 @@ def _open(path: Path, published, online) -> tuple[list[Source], list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return [], [Problem(str(path), 0, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+            return [], [Problem(str(path), 0, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", kind="file")]
         data = path.read_bytes()
     except OSError as exc:
-        return [], [Problem(str(path), 0, f"cannot read file: {exc.strerror or exc}")]
+        return [], [Problem(str(path), 0, f"cannot read file: {exc.strerror or exc}", kind="file")]
     if data[:4] != b"PK\x03\x04":
         return [Source(path, data, published, online)], []
     return _unzip(path, data, published, online)
@@ -134,11 +134,11 @@ def _unzip(path: Path, data: bytes, published, online) -> tuple[list[Source], li
         zf = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in zf.infolist() if not m.is_dir()]
     except zipfile.BadZipFile as exc:
-        return [], [Problem(str(path), 0, f"damaged zip file: {exc}")]
+        return [], [Problem(str(path), 0, f"damaged zip file: {exc}", kind="file")]
     if len(members) > MAX_ZIP_MEMBERS:
-        return [], [Problem(str(path), 0, f"zip holds {len(members)} files; the limit is {MAX_ZIP_MEMBERS}")]
+        return [], [Problem(str(path), 0, f"zip holds {len(members)} files; the limit is {MAX_ZIP_MEMBERS}", kind="file")]
     if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-        return [], [Problem(str(path), 0, "zip would unpack to more than the size limit")]
+        return [], [Problem(str(path), 0, "zip would unpack to more than the size limit", kind="file")]
     sources, problems = [], []
     for m in members:
         # The member's name is only a label: nothing is ever written to disk under it.
@@ -146,7 +146,7 @@ def _unzip(path: Path, data: bytes, published, online) -> tuple[list[Source], li
         try:
             sources.append(Source(label, zf.read(m), published, online))
         except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-            problems.append(Problem(str(label), 0, f"cannot unpack: {exc}"))
+            problems.append(Problem(str(label), 0, f"cannot unpack: {exc}", kind="file"))
     return sources, problems
 
 
@@ -165,15 +165,15 @@ def _read_one(source: Source, forced: str | None) -> tuple[str | None, pd.DataFr
     if name is None:
         what = "empty file" if not source.data.strip() else "format not recognised"
         expected = "; ".join(f"{f.name}: {f.expected}" for f in FORMATS.values())
-        return None, None, [Problem(str(source.path), 0, f"{what}: expected one of — {expected}")]
+        return None, None, [Problem(str(source.path), 0, f"{what}: expected one of — {expected}", kind="file")]
     fmt = FORMATS[name]
     if forced and not fmt.recognise(source):
-        return name, None, [Problem(str(source.path), 0, f"not a {name} file: expected {fmt.expected}")]
+        return name, None, [Problem(str(source.path), 0, f"not a {name} file: expected {fmt.expected}", kind="file")]
     try:
         frame, problems = fmt.read(source)
     except Exception as exc:  # one broken file never sinks the others
         return name, None, [Problem(str(source.path), 0, f"could not be read as {name} "
-                                    f"({type(exc).__name__}: {exc}); the other files were still loaded")]
+                                    f"({type(exc).__name__}: {exc}); the other files were still loaded", kind="file")]
     if source.text_problem:
         problems = [source.text_problem, *problems]
     return name, frame, problems
@@ -243,7 +243,7 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
             typed, keep, type_problems = _typed_rows(frame, str(source.path), lines)
             report.problems.extend(type_problems)
             problems.extend(type_problems)
-            report.rows_read = len(frame) + sum(1 for p in probs if p.line > 0)
+            report.rows_read = len(frame) + sum(1 for p in [*probs, *type_problems] if p.kind == "rejected" and p.line > 0)
             typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
             frames.append(typed)
             origins.append(pd.DataFrame({"file": str(source.path), "line": lines.iloc[keep].to_numpy(),
@@ -256,6 +256,10 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
     del frames, origins
     events, origin, dup_problems = _one_row_per_event(events, origin)
     problems.extend(dup_problems)
+    by_path = {r.path: r for r in reports}
+    for p in dup_problems:
+        if p.file in by_path:
+            by_path[p.file].problems.append(p)
     if events["incident_id"].isna().any():
         events = assign_incidents(events)
     if REVISION in events:
@@ -293,7 +297,7 @@ def _one_row_per_event(events: pd.DataFrame, origin: pd.DataFrame):
         newer = winners.loc[eid, "_rev"] > order.loc[idx, "_rev"]
         why = ("replaced by a newer revision of the same event" if newer
                else "the same event was loaded more than once; kept the first copy")
-        problems.append(Problem(file, line, f"{eid}: {why}"))
+        problems.append(Problem(file, line, f"{eid}: {why}", kind="duplicate"))
     return events.drop(index=drop), origin.drop(index=drop), problems
 
 

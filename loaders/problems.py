@@ -7,11 +7,16 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
-    """A rejected file or row: the file, its physical line (header = 1, 0 = whole file) and why."""
+    """A rejected file or row: the file, its physical line (header = 1, 0 = whole file) and why.
+
+    kind: "rejected" (a row left out), "file" (the whole file unreadable), "duplicate" (a row
+    replaced by another copy or a newer revision) or "note" (read anyway, but worth knowing).
+    """
 
     file: str
     line: int
     message: str
+    kind: str = "rejected"
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -74,6 +74,20 @@ def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
     return to_events(raw), problems
 
 
+def _publishers(article: str) -> str:
+    """GED's source_article ("Outlet,2025-11-07,Headline;Outlet2,...") -> "UCDP GED: Outlet; Outlet2"."""
+    names = [part.split(",")[0].strip() for part in str(article).split(";") if part.strip()]
+    names = list(dict.fromkeys(n for n in names if n))
+    return "UCDP GED: " + "; ".join(names[:5]) if names else "UCDP GED"
+
+
+def map_publishers(articles: pd.Series) -> pd.Series:
+    """Publisher names of each row's source_article."""
+    from loaders.tabular import map_unique
+
+    return map_unique(articles, _publishers)
+
+
 def to_events(raw: pd.DataFrame) -> pd.DataFrame:
     """GED columns -> events-table columns."""
     name_a, key_a, kind_a = unique_parts(raw["side_a"], resolve_actor, 3)
@@ -106,8 +120,7 @@ def to_events(raw: pd.DataFrame) -> pd.DataFrame:
         "fatalities_high": raw["_high"].astype("Int64"),
         "fatalities_civilians": raw["_civ"].astype("Int64"),
         "dataset": "ucdp",
-        "source_name": ("UCDP GED" + (": " + raw["source_article"].str.strip().str[:300])
-                        .where(raw["source_article"].str.strip() != "", "")),
+        "source_name": map_publishers(raw["source_article"]),
         "source_quote": raw["source_headline"].where(raw["source_headline"].str.strip() != "", raw["where_description"]),
         "confidence": 1.0,
         "_line": raw["_line"],

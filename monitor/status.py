@@ -127,7 +127,7 @@ def _moments(rows: pd.DataFrame) -> pd.DataFrame:
         "location": g["location"].first(),
         "date_end": g["date_end"].max(),
         "at_talks": _reached_at_talks(rows).groupby(inc, observed=True).any(),
-        "killed": g["fatalities_low"].min().fillna(0).astype(int),
+        "killed": g["fatalities_low"].min().astype("Int64"),  # NA: no toll stated
     })
     # An incident lasts until the end of its latest report's period (talks confirmed failed on two days).
     ends = pd.Series([_period_end(d, str(p)) for d, p in zip(rows["event_date"], rows["date_precision"])],
@@ -159,6 +159,18 @@ def _period_end(start: pd.Timestamp, precision: str) -> pd.Timestamp:
     if precision == "year":
         return start + pd.offsets.YearEnd(0)
     return start
+
+
+def _known(killed) -> int:
+    return 0 if killed is None or pd.isna(killed) else int(killed)
+
+
+def _toll_words(killed) -> str:
+    return "a clash with no stated toll" if killed is None or pd.isna(killed) else f"{int(killed)} killed"
+
+
+def _place(m) -> str:
+    return m["location"] if isinstance(m["location"], str) else "an unnamed place"
 
 
 def _fmt(day) -> str:
@@ -240,19 +252,19 @@ def dyad_status(events: pd.DataFrame, a: str, b: str, as_of: date | str | None =
                 evidence["ceasefire"].extend(_ids(m))
         if m["violent"]:
             last_clash = m
-            evidence["violence"].extend(_ids(m))
+            if m["start"] > as_of_ts - pd.Timedelta(days=RECENT_DAYS + BASELINE_DAYS):
+                evidence["violence"].extend(_ids(m))  # the violence the trend weighs, not every clash ever
             if cf_m is not None and m["start"] > cf_m["end"] and cf in ("agreed", "holding", "strained", "violated"):
                 clashes.append(m)
                 recent = [c for c in clashes if (m["start"] - c["start"]).days <= HOSTILITIES_DAYS]
-                killed = sum(int(c["killed"]) for c in clashes)
+                killed = sum(_known(c["killed"]) for c in clashes)
                 if len(recent) >= HOSTILITIES_INCIDENTS or killed >= HOSTILITIES_KILLED:
                     event = "hostilities"
-                elif m["killed"] >= MAJOR_KILLED:
+                elif _known(m["killed"]) >= MAJOR_KILLED:
                     event = "major"
                 else:
                     event = "clash"
-                set_cf(CEASEFIRE_TRANSITIONS[(cf, event)], m,
-                       f"{int(m['killed'])} killed at {m['location'] or 'an unnamed place'}")
+                set_cf(CEASEFIRE_TRANSITIONS[(cf, event)], m, f"{_toll_words(m['killed'])} at {_place(m)}")
                 evidence["ceasefire"].extend(_ids(m))
     if cf_end is not None and cf in ("agreed", "holding", "strained", "violated") and as_of_ts > cf_end:
         set_cf("expired", {"start": cf_end + pd.Timedelta(days=1), "evidence": cf_m["evidence"]},
@@ -282,7 +294,7 @@ def _trend(moments: pd.DataFrame, as_of: pd.Timestamp, talks: str, cf: str) -> t
     recent = violent[(violent["start"] > recent_from) & (violent["end"] <= as_of)]
     base = violent[(violent["start"] > base_from) & (violent["end"] <= recent_from)]
     r_n, b_n = len(recent), len(base)
-    r_k, b_k = int(recent["killed"].sum()), int(base["killed"].sum())
+    r_k, b_k = int(recent["killed"].fillna(0).sum()), int(base["killed"].fillna(0).sum())
     r_rate, b_rate = r_n / RECENT_DAYS, b_n / BASELINE_DAYS
     dip = moments[(moments["start"] > recent_from) & moments["action"].notna()]
     bad_dip = dip["action"].isin(["talks_failed", "ceasefire_violated", "ceasefire_ended"]).any()
@@ -316,7 +328,7 @@ def _headline(dyad, talks, talks_m, cf, cf_m, clashes, last_clash) -> str:
         if clashes:
             c = clashes[-1]
             place = f" at {c['location']}" if isinstance(c["location"], str) else ""
-            text += f": {int(c['killed'])} killed{place} on {_fmt(c['start'])}"
+            text += f": {_toll_words(c['killed'])}{place} on {_fmt(c['start'])}"
         parts.append(text)
     elif last_clash is not None:
         place = f" at {last_clash['location']}" if isinstance(last_clash["location"], str) else ""
