@@ -20,9 +20,11 @@ st.markdown("Where violence happened, how many were killed and injured by whose 
             "diplomacy stands — built from the articles and conflict datasets you feed it.")
 
 st.header("Diplomatic status", anchor=False)
-FULL_CARDS = 2  # the most reported pairs get a full card; the rest one line each
+FULL_CARDS = 2  # the most reported pairs get a full card; the next ones one line each
+TABLE_PAIRS = 20  # beyond these, a regional dataset's thousands of pairs are reached through the Dyad filter
 names = country_names(events)
-dyads = [filters.dyad] if filters.dyad else active_dyads(events)
+all_dyads = [filters.dyad] if filters.dyad else active_dyads(events)
+dyads = all_dyads[:FULL_CARDS + TABLE_PAIRS]
 if not dyads:
     st.info("No conflict pair (dyad) appears in the loaded data, so there is no status to show.")
 include_gdelt = bool(filters.extra.get("include_gdelt"))
@@ -47,8 +49,10 @@ if others:
         "trend (30 days)": st_.trend, "alert": ALERT_WORDS.get(st_.alert, str(st_.alert)),
         "as of": st_.as_of.isoformat() if st_.as_of else "", "headline": st_.headline} for d, st_ in others]),
         hide_index=True, width="stretch", column_config={"headline": st.column_config.TextColumn(width="large")})
+    more = len(all_dyads) - len(dyads)
     st.caption("Fewer reports than the pairs above. Pick one in the sidebar's Dyad filter, or on the Diplomacy "
-               "page, for its full status and evidence.")
+               "page, for its full status and evidence."
+               + (f" {more:,} less reported pair(s) are not listed here." if more > 0 else ""))
 if signal_pairs:
     st.caption("Seen only in GDELT media signal, so no status is shown: "
                + md(", ".join(dyad_label(d, names) for d in signal_pairs))
