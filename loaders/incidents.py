@@ -81,28 +81,15 @@ def incident_id_for(event_id: str) -> str:
 CELL = 0.1  # degrees; with its neighbours, a cell covers everything within MAX_KM
 
 
-def _buckets(row) -> list[tuple]:
-    """Index keys under which a report can be found by later reports it may match."""
-    keys = []
-    if isinstance(row["location"], str):
-        keys.append(("name", row["location"]))
-    if pd.notna(row["latitude"]):
-        keys.append(("cell", int(row["latitude"] // CELL), int(row["longitude"] // CELL)))
-    if not keys:
-        keys.append(("nowhere",))
-    return keys
-
-
-def _probe_keys(row) -> list[tuple]:
+def _place_keys(row, spread: int) -> list[tuple]:
+    """Index keys for a report's place: its name, and its grid cell with `spread` cells around it."""
     keys = []
     if isinstance(row["location"], str):
         keys.append(("name", row["location"]))
     if pd.notna(row["latitude"]):
         y, x = int(row["latitude"] // CELL), int(row["longitude"] // CELL)
-        keys += [("cell", y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
-    if not keys:
-        keys.append(("nowhere",))
-    return keys
+        keys += [("cell", y + dy, x + dx) for dy in range(-spread, spread + 1) for dx in range(-spread, spread + 1)]
+    return keys or [("nowhere",)]
 
 
 def assign_incidents(events: pd.DataFrame) -> pd.DataFrame:
@@ -141,7 +128,7 @@ def _assign_careful(events: pd.DataFrame) -> pd.Series:
     for i, row in enumerate(records):
         head = (_party(row), _kind(row))
         match = None
-        for key in _probe_keys(row):
+        for key in _place_keys(row, spread=1):
             for j in reversed(index.get(head + key, ())):
                 anchor = records[j]
                 if row["event_date"] - anchor["event_date"] > window:
@@ -150,7 +137,7 @@ def _assign_careful(events: pd.DataFrame) -> pd.Series:
                     match = j if match is None or j < match else match
                     break
         if match is None:
-            for key in _buckets(row):
+            for key in _place_keys(row, spread=0):
                 index.setdefault(head + key, []).append(i)
             incident[i] = incident_id_for(row["event_id"])
         else:
