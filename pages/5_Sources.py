@@ -5,6 +5,7 @@ import streamlit as st
 from ui.data import inbox_dir, load_events, online_enabled, reload_inputs
 from ui.sidebar import sidebar
 from ui.tables import PROBLEM_KIND_WORDS, QUOTE, not_geocoded, problems_table, sources_table
+from ui.fetch_panel import fetch_panel
 from ui.uploads import upload_panel
 
 st.set_page_config(page_title="Faultline · Sources", page_icon=":material/source:", layout="wide")
@@ -21,6 +22,7 @@ st.caption("Input files are never modified. The events table every page shows is
 
 st.subheader("Add files", anchor=False)
 upload_panel(on_saved=reload_inputs)
+fetch_panel(on_saved=reload_inputs)
 
 st.subheader("Input files", anchor=False)
 if sources.empty:
