@@ -37,6 +37,10 @@ _FEATURE_FOR_SUFFIX = {" province": ("province",), " state": ("province",), " re
 _FEATURE_RANK = {"capital": 0, "town": 0, "crossing": 1, "district": 2, "province": 3, "country": 4}
 
 
+# Online lookups that failed since the last time a caller looked (the news loader reports them).
+ONLINE_ERRORS: list[str] = []
+
+
 @dataclass(frozen=True)
 class Place:
     """A resolved place."""
@@ -331,10 +335,30 @@ def _nominatim() -> NominatimClient:
 
 
 def geocode(name: str, country: str | None = None, *, online: bool = False) -> Place | None:
-    """Resolve a place phrase ("near <town>", "<name> province") to a Place, or None."""
+    """Resolve a place phrase ("near <town>", "<name> province") to a Place, or None.
+
+    Online (Nominatim) only with online=True or FAULTLINE_ONLINE=1, and only when offline fails."""
+    return lookup(name, country, online=online_enabled(online))
+
+
+_online_down_until = 0.0
+ONLINE_PAUSE = 60.0  # after a failure, stay offline this many seconds instead of waiting on every name
+
+
+def lookup(name: str, country: str | None = None, *, online: bool = False) -> Place | None:
+    """geocode() with `online` taken literally (the environment is not consulted)."""
+    global _online_down_until
     if not name or not name.strip():
         return None
-    return _geocode(name, country, online_enabled(online), _pins_stamp())
+    offline = _geocode(name, country, False, _pins_stamp())
+    if offline is not None or not online or time.monotonic() < _online_down_until:
+        return offline
+    try:
+        return _geocode(name, country, True, _pins_stamp())
+    except Exception as exc:  # geopy's errors, timeouts, a refused connection: never fatal
+        ONLINE_ERRORS.append(f"{type(exc).__name__}: {str(exc)[:200]}")
+        _online_down_until = time.monotonic() + ONLINE_PAUSE
+        return None
 
 
 def _pins_stamp() -> tuple:

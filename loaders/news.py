@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.geocode import Place, curated_places, geocode, geonames_hits, normalise
+from loaders.geocode import ONLINE_ERRORS, Place, curated_places, geonames_hits, lookup, normalise
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
@@ -240,7 +240,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                     if not hits.empty and (hits["iso3"].isin(countries).any() or hits["population"].max() >= 100000):
                         best = (s, e, span, locative, b)
                     elif online and span[:1].isupper() and any(
-                            geocode(span, c, online=True) for c in sorted(countries)):
+                            lookup(span, c, online=True) for c in sorted(countries)):
                         best = (s, e, span, locative, b)
                 if best:
                     break
@@ -257,7 +257,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
 def _place_mention(text: str, best: tuple, countries: set[str], online: bool = False) -> Mention | None:
     """A gazetteer hit with its phrase words ("near X", "X district") geocoded."""
     s, e, span, locative, _ = best
-    phrase = span
+    phrase = re.sub(r"[’']s$", "", span)  # "<country>'s capital": the place is the country
     suffix = _PLACE_SUFFIX.match(text[e:])
     if suffix:
         phrase += suffix.group(0)
@@ -274,12 +274,18 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
 
 
 def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) -> Place | None:
-    """Prefer the countries the article is about; online lookups only inside those countries."""
+    """Prefer the countries the article is about; offline first, online only inside those countries."""
     for iso3 in sorted(countries):
-        place = geocode(phrase, iso3) or (geocode(phrase, iso3, online=True) if online else None)
+        place = lookup(phrase, iso3)
         if place is not None:
             return place
-    return geocode(phrase)
+    place = lookup(phrase)
+    if place is None and online:
+        for iso3 in sorted(countries):
+            place = lookup(phrase, iso3, online=True)
+            if place is not None:
+                return place
+    return place
 
 
 def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
@@ -698,7 +704,12 @@ def load_news(path: Path, text: str, published: date | None = None,
     """Read one article file into event records and the problems met on the way."""
     article = read_article(path, text, published)
     article.online = online
+    ONLINE_ERRORS.clear()
     records = to_records(article, extract(article))
+    if ONLINE_ERRORS:
+        article.problems.append(Problem(str(path), 0, f"online geocoding failed {len(ONLINE_ERRORS)} time(s) "
+                                        f"({ONLINE_ERRORS[0]}); places were looked up offline only", kind="note"))
+        ONLINE_ERRORS.clear()
     if not records and not article.problems:
         article.problems.append(Problem(str(path), 0, "no events found in this article", kind="note"))
     return records, article.problems

@@ -1,6 +1,7 @@
 """Gazetteer lookups: curated places, phrases, countries, GeoNames fallback, pins, Nominatim opt-in."""
 
 import json
+from pathlib import Path
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -127,3 +128,23 @@ def test_news_places_an_unknown_village_only_when_online(tmp_path, monkeypatch):
         assert list(online["location"]) == ["Testabad"] and list(online["geocoder"]) == ["nominatim"]
     finally:
         server.shutdown()
+
+
+def test_an_unreachable_geocoder_never_breaks_an_article(tmp_path, monkeypatch):
+    import loaders
+
+    monkeypatch.setenv("FAULTLINE_HOME", str(tmp_path))
+    monkeypatch.setenv("FAULTLINE_ONLINE", "1")
+    monkeypatch.setattr(geocode_module, "_online_down_until", 0.0)
+    # A closed port on loopback: the connection is refused at once.
+    client = NominatimClient(domain="127.0.0.1:9", scheme="http", min_delay=0, timeout=1)
+    monkeypatch.setattr(geocode_module, "_nominatim", lambda: client)
+    article = tmp_path / "a.txt"
+    article.write_text("Published: 2025-11-08\n\nAfghan and Pakistani troops clashed in Qwertabad on Thursday, "
+                       "killing two soldiers, officials said.\n", encoding="utf-8")
+    events, problems = loaders.load_report([Path(__file__).resolve().parent.parent / "seeds", article])
+    monkeypatch.delenv("FAULTLINE_ONLINE")
+    offline = loaders.load([Path(__file__).resolve().parent.parent / "seeds", article])
+    assert list(events["event_id"]) == list(offline["event_id"]) and len(events) == 10
+    notes = [p for p in problems if "online geocoding failed" in p.message]
+    assert len(notes) == 1 and notes[0].kind == "note" and notes[0].file == str(article)
