@@ -268,9 +268,9 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
         events = events[list(COLUMNS)]
     events, invalid = _drop_invalid(events, origin)
     problems.extend(invalid)
-    order = events.sort_values(["event_date", "event_id"], kind="stable").index
-    report_of = origin.loc[order, "report"].to_numpy()
-    events = events.loc[order].reset_index(drop=True)
+    order = _event_order(events)
+    report_of = origin.loc[events.index[order], "report"].to_numpy()
+    events = _take_columnwise(events, order)
     for idx in np.unique(report_of):
         mask = report_of == idx
         r = reports[int(idx)]
@@ -278,6 +278,21 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
         dates = events["event_date"].to_numpy()[mask]
         r.first_date, r.last_date = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
     return LoadResult(events, problems, reports)
+
+
+def _event_order(events: pd.DataFrame) -> np.ndarray:
+    """Positions that sort the table by event_date, then event_id (the contract's order)."""
+    ids = pd.factorize(events["event_id"], sort=True)[0]
+    return np.lexsort((ids, events["event_date"].to_numpy()))
+
+
+def _take_columnwise(events: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+    """Reorder a large table one column at a time, so it never sits in memory twice."""
+    out = {}
+    for col in list(events.columns):
+        out[col] = events[col].take(order).reset_index(drop=True)
+        del events[col]
+    return pd.DataFrame(out)
 
 
 def _one_row_per_event(events: pd.DataFrame, origin: pd.DataFrame):
