@@ -7,7 +7,6 @@ from datetime import date
 
 import pandas as pd
 
-from monitor.casualties import incident_tolls
 
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 

@@ -12,7 +12,6 @@ from functools import lru_cache
 import numpy as np
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
@@ -501,9 +500,9 @@ def diplomacy_figure(rows: pd.DataFrame, status: DyadStatus) -> go.Figure | str:
     end = as_of + pd.Timedelta(days=max(3, round(days * 0.2)))  # room on the right for the latest labels
     px_per_day = 1000 / max((end - start).days, 1)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
-    for lane, field, colours in (("Talks", "talks", TALKS_COLORS), ("Ceasefire", "ceasefire", CEASEFIRE_COLORS)):
-        for a, b, state, reason in _bands(status, field, start, as_of):
-            words = BAND_WORDS.get((field, state), STATE_WORDS.get(state, state))
+    for lane, which, colours in (("Talks", "talks", TALKS_COLORS), ("Ceasefire", "ceasefire", CEASEFIRE_COLORS)):
+        for a, b, state, reason in _bands(status, which, start, as_of):
+            words = BAND_WORDS.get((which, state), STATE_WORDS.get(state, state))
             fits = (b - a).days * px_per_day > len(words) * 7.5 + 10
             fig.add_trace(go.Bar(
                 y=[LANES[lane]], x=[(b - a).total_seconds() * 1000], base=[a], orientation="h", width=0.62,
