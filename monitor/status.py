@@ -129,8 +129,7 @@ def _moments(rows: pd.DataFrame) -> pd.DataFrame:
         "killed": g["fatalities_low"].min().astype("Int64"),  # NA: no toll stated
     })
     # An incident lasts until the end of its latest report's period (talks confirmed failed on two days).
-    ends = pd.Series([_period_end(d, str(p)) for d, p in zip(rows["event_date"], rows["date_precision"])],
-                     index=rows.index)
+    ends = _period_ends(rows["event_date"], rows["date_precision"])
     m["end"] = ends.groupby(inc, observed=True).max().reindex(m.index)
     ids = rows["event_id"].to_numpy(dtype=object)
     positions = g.indices
@@ -148,6 +147,18 @@ def _reached_at_talks(rows: pd.DataFrame) -> pd.Series:
     iso = rows["iso3"].astype(object)
     abroad = iso.notna() & (iso != a) & (iso != b)
     return (rows["mediators"].notna() | abroad).astype(bool)
+
+
+def _period_ends(starts: pd.Series, precisions: pd.Series) -> pd.Series:
+    """Last day of each row's period, for a whole column at once."""
+    p = precisions.astype(str).to_numpy()
+    ends = starts.copy()
+    for name, shift in (("week", pd.Timedelta(days=6)), ("month", pd.offsets.MonthEnd(0)),
+                        ("year", pd.offsets.YearEnd(0))):
+        mask = p == name
+        if mask.any():
+            ends[mask] = starts[mask] + shift
+    return ends
 
 
 def _period_end(start: pd.Timestamp, precision: str) -> pd.Timestamp:
