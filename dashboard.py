@@ -4,15 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from monitor import active_dyads, apply_filters
-from ui.data import load_events
-from ui.sidebar import country_names, describe, dyad_label, sidebar
+from ui.page import open_page
+from ui.sidebar import country_names, describe, dyad_label
 from ui.status import ALERT_WORDS, STATE_WORDS, indicator_rows, signal_only, signal_only_note, status_card, status_for
 from ui.tables import headline_numbers, left_out_words, show_latest
 from ui.text import md
 
-st.set_page_config(page_title="Faultline", page_icon=":material/crisis_alert:", layout="wide")
-events, problems, sources = load_events()
-filters = sidebar(events)
+events, problems, sources, filters = open_page(None, ":material/crisis_alert:")
 shown = apply_filters(events, filters)
 
 st.title("Faultline")

@@ -3,15 +3,13 @@
 import streamlit as st
 
 from monitor import apply_filters
-from ui.data import load_events
 from ui.figures import GDELT_LABEL, cached_map_view, show
-from ui.sidebar import describe, sidebar
+from ui.page import open_page
+from ui.sidebar import describe
 from ui.tables import EVENTS_COLUMNS, QUOTE, events_table, unplaced
 from ui.text import md
 
-st.set_page_config(page_title="Faultline · Map", page_icon=":material/map:", layout="wide")
-events, problems, sources = load_events()
-filters = sidebar(events)
+events, problems, sources, filters = open_page("Map", ":material/map:")
 shown = apply_filters(events, filters)
 
 st.title("Map")

@@ -3,15 +3,13 @@
 import streamlit as st
 
 from monitor import apply_filters
-from ui.data import load_events
 from ui.figures import casualties_place_figure, casualties_time_figure, show
-from ui.sidebar import describe, sidebar
+from ui.page import open_page
+from ui.sidebar import describe
 from ui.tables import counted, headline_numbers, incidents_table, left_out_words
 from ui.text import md
 
-st.set_page_config(page_title="Faultline · Casualties", page_icon=":material/bar_chart:", layout="wide")
-events, problems, sources = load_events()
-filters = sidebar(events)
+events, problems, sources, filters = open_page("Casualties", ":material/bar_chart:")
 shown = apply_filters(events, filters)
 incidents = counted(shown, filters)
 

@@ -4,15 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from monitor import active_dyads
-from ui.data import load_events
 from ui.figures import diplomacy_figure, show
-from ui.sidebar import country_names, dyad_label, sidebar
+from ui.page import open_page
+from ui.sidebar import country_names, dyad_label
 from ui.status import indicator_rows, signal_only_note, status_card, status_for, transitions_table
 from ui.tables import QUOTE, mediators, signal_only_incidents
 
-st.set_page_config(page_title="Faultline · Diplomacy", page_icon=":material/handshake:", layout="wide")
-events, problems, sources = load_events()
-filters = sidebar(events)
+events, problems, sources, filters = open_page("Diplomacy", ":material/handshake:")
 
 st.title("Diplomacy")
 dyads, names = active_dyads(events), country_names(events)

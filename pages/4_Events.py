@@ -3,14 +3,13 @@
 import streamlit as st
 
 from monitor import apply_filters
-from ui.data import data_fingerprint, load_events
-from ui.sidebar import describe, sidebar
+from ui.data import data_fingerprint
+from ui.page import open_page
+from ui.sidebar import describe
 from ui.tables import EVENTS_COLUMNS, events_table, filtered_csv, show_report
 from ui.text import md
 
-st.set_page_config(page_title="Faultline · Events", page_icon=":material/table:", layout="wide")
-events, problems, sources = load_events()
-filters = sidebar(events)
+events, problems, sources, filters = open_page("Events", ":material/table:")
 shown = apply_filters(events, filters)
 
 st.title("Events")

@@ -2,15 +2,13 @@
 
 import streamlit as st
 
-from ui.data import inbox_dir, load_events, online_enabled, reload_inputs
-from ui.sidebar import sidebar
-from ui.tables import PROBLEM_KIND_WORDS, QUOTE, not_geocoded, problems_table, sources_table
+from ui.data import inbox_dir, online_enabled, reload_inputs
 from ui.fetch_panel import fetch_panel
+from ui.page import open_page
+from ui.tables import PROBLEM_KIND_WORDS, QUOTE, not_geocoded, problems_table, sources_table
 from ui.uploads import upload_panel
 
-st.set_page_config(page_title="Faultline · Sources", page_icon=":material/source:", layout="wide")
-events, problems, sources = load_events()
-filters = sidebar(events)
+events, problems, sources, filters = open_page("Sources", ":material/source:")
 
 st.title("Sources")
 st.markdown(f"Files are read from the bundled `seeds/` folder and from your inbox, "
