@@ -95,39 +95,36 @@ class _FakeNominatim(BaseHTTPRequestHandler):
         pass
 
 
-def test_online_lookup_uses_nominatim_once_then_the_cache(tmp_path, monkeypatch):
+@pytest.fixture
+def fake_nominatim(tmp_path, monkeypatch):
+    """A Nominatim stand-in on 127.0.0.1 that the geocoder uses; FAULTLINE_HOME is a fresh folder."""
     monkeypatch.setenv("FAULTLINE_HOME", str(tmp_path))
+    _FakeNominatim.calls = 0
     server = HTTPServer(("127.0.0.1", 0), _FakeNominatim)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        client = NominatimClient(domain=f"127.0.0.1:{server.server_port}", scheme="http", min_delay=0)
-        monkeypatch.setattr(geocode_module, "_nominatim", lambda: client)
-        place = geocode("Testabad", online=True)
-        assert place.geocoder == "nominatim" and place.iso3 == "AFG" and place.latitude == 34.5
-        geocode("Testabad", online=True)
-        assert _FakeNominatim.calls == 1  # asked once ever; the second answer came from the disk cache
-    finally:
-        server.shutdown()
+    client = NominatimClient(domain=f"127.0.0.1:{server.server_port}", scheme="http", min_delay=0)
+    monkeypatch.setattr(geocode_module, "_nominatim", lambda: client)
+    yield _FakeNominatim
+    server.shutdown()
 
 
-def test_news_places_an_unknown_village_only_when_online(tmp_path, monkeypatch):
+def test_online_lookup_uses_nominatim_once_then_the_cache(fake_nominatim):
+    place = geocode("Testabad", online=True)
+    assert place.geocoder == "nominatim" and place.iso3 == "AFG" and place.latitude == 34.5
+    geocode("Testabad", online=True)
+    assert fake_nominatim.calls == 1  # asked once ever; the second answer came from the disk cache
+
+
+def test_news_places_an_unknown_village_only_when_online(tmp_path, fake_nominatim):
     import loaders
 
-    monkeypatch.setenv("FAULTLINE_HOME", str(tmp_path))
-    server = HTTPServer(("127.0.0.1", 0), _FakeNominatim)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        client = NominatimClient(domain=f"127.0.0.1:{server.server_port}", scheme="http", min_delay=0)
-        monkeypatch.setattr(geocode_module, "_nominatim", lambda: client)
-        article = tmp_path / "a.txt"
-        article.write_text("Published: 2025-11-08\n\nAfghan and Pakistani troops clashed in Testabad on Thursday, "
-                           "killing two soldiers, officials said.\n", encoding="utf-8")
-        offline = loaders.load(article)
-        assert offline["location"].isna().all()
-        online = loaders.load(article, online=True)
-        assert list(online["location"]) == ["Testabad"] and list(online["geocoder"]) == ["nominatim"]
-    finally:
-        server.shutdown()
+    article = tmp_path / "a.txt"
+    article.write_text("Published: 2025-11-08\n\nAfghan and Pakistani troops clashed in Testabad on Thursday, "
+                       "killing two soldiers, officials said.\n", encoding="utf-8")
+    offline = loaders.load(article)
+    assert offline["location"].isna().all()
+    online = loaders.load(article, online=True)
+    assert list(online["location"]) == ["Testabad"] and list(online["geocoder"]) == ["nominatim"]
 
 
 def test_an_unreachable_geocoder_never_breaks_an_article(tmp_path, monkeypatch):
