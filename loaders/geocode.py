@@ -187,7 +187,8 @@ def geonames_hits(key: str) -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=1)
-def _curated_by_key() -> dict[str, pd.DataFrame]:
+def curated_by_key() -> dict[str, pd.DataFrame]:
+    """The curated gazetteer's rows by normalised spelling."""
     return {k: g for k, g in curated_places().groupby("key", sort=False)}
 
 
@@ -237,7 +238,7 @@ def _from_pins(key: str, country: str | None) -> Place | None:
 
 
 def _from_curated(key: str, country: str | None, features: tuple[str, ...] | None) -> Place | None:
-    hits = _curated_by_key().get(key)
+    hits = curated_by_key().get(key)
     if hits is None:
         return None
     if country:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.geocode import ONLINE_ERRORS, Place, curated_places, geonames_hits, lookup, normalise
+from loaders.geocode import ONLINE_ERRORS, Place, curated_by_key, curated_places, geonames_hits, lookup, normalise
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
@@ -66,6 +66,7 @@ class Article:
     url: str | None = None
     header_lines: int = 0
     online: bool = False
+    parties: list[str] = field(default_factory=list)  # set by extract(): the article's two main parties
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -421,7 +422,9 @@ def extract(article: Article) -> list[Draft]:
     """The events an article reports, one Draft per (sentence clause, event, place)."""
     sents = sentences(article)
     full = " ".join(s.text for s in sents)
-    countries = _article_countries(full)
+    named = _find_actors(full)
+    countries = _article_countries(full, named)
+    article.parties = _parties(named)
     venue = _talks_venue(sents, countries)
     drafts: list[Draft] = []
     story: tuple[date, str] | None = None
@@ -515,13 +518,14 @@ def _toll_distance(text: str, place: Mention, toll) -> int:
     return min((_distance((place.start, place.end), s) for s in spans), default=0)
 
 
-def _article_countries(text: str) -> set[str]:
+def _article_countries(text: str, actors: list[Mention]) -> set[str]:
     """Countries the article is about: those of its actors and of curated places it names."""
     # A party named as an actor weighs twice a place merely mentioned.
-    isos = 2 * [a.dyad_key for a in _find_actors(text) if a.actor_kind == "state" and a.dyad_key]
-    curated = curated_places()
+    isos = 2 * [a.dyad_key for a in actors if a.actor_kind == "state" and a.dyad_key]
+    by_key = curated_by_key()
     for key in set(normalise(w) for w in re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)):
-        isos += list(curated.loc[curated["key"] == key, "iso3"])
+        if key in by_key:
+            isos += list(by_key[key]["iso3"])
     counts = pd.Series(isos, dtype="string").value_counts()
     return set(counts.index[:4])
 
@@ -579,10 +583,9 @@ def _canonical_actor(key: str) -> str:
     return hit["actor"].iloc[0] if not hit.empty else key
 
 
-def article_dyad(article: Article) -> list[str]:
+def _parties(actors: list[Mention]) -> list[str]:
     """The two parties an article is mostly about, by how often they are named."""
-    text = " ".join(s.text for s in sentences(article))
-    keys = [a.dyad_key for a in _find_actors(text) if a.actor_kind in ("state", "nonstate")]
+    keys = [a.dyad_key for a in actors if a.actor_kind in ("state", "nonstate")]
     return list(pd.Series(keys, dtype="string").value_counts().index[:2])
 
 
@@ -622,7 +625,7 @@ def _confidence(d: Draft) -> float:
 
 def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
     """Drafts -> rows of the events table (incident ids are set later, across all inputs)."""
-    fallback = article_dyad(article)
+    fallback = article.parties
     source_key = article.url or Path(article.path).name
     per_quote: dict[str, int] = {}
     rows = []
