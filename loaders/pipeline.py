@@ -16,7 +16,7 @@ import pandas as pd
 from loaders.geocode import online_enabled
 from loaders.incidents import assign_incidents
 from loaders.problems import Problem
-from loaders.schema import COLUMNS, EVENTS_SCHEMA, conform, empty_events
+from loaders.schema import COLUMNS, EVENTS_SCHEMA, conform, empty_events, event_order
 
 MAX_FILE_BYTES = 500 * 1024 * 1024
 MAX_ZIP_MEMBERS = 50
@@ -268,7 +268,7 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
         events = events[list(COLUMNS)]
     events, invalid = _drop_invalid(events, origin)
     problems.extend(invalid)
-    order = _event_order(events)
+    order = event_order(events)
     report_of = origin.loc[events.index[order], "report"].to_numpy()
     events = _take_columnwise(events, order)
     for idx in np.unique(report_of):
@@ -278,12 +278,6 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
         dates = events["event_date"].to_numpy()[mask]
         r.first_date, r.last_date = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
     return LoadResult(events, problems, reports)
-
-
-def _event_order(events: pd.DataFrame) -> np.ndarray:
-    """Positions that sort the table by event_date, then event_id (the contract's order)."""
-    ids = pd.factorize(events["event_id"], sort=True)[0]
-    return np.lexsort((ids, events["event_date"].to_numpy()))
 
 
 def _take_columnwise(events: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
