@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui.data import inbox_dir, online_enabled, reload_inputs
+from loaders.geocode import online_enabled
+from ui.data import inbox_dir, reload_inputs
 from ui.fetch_panel import fetch_panel
 from ui.page import open_page
 from ui.tables import PROBLEM_KIND_WORDS, QUOTE, not_geocoded, problems_table, sources_table

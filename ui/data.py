@@ -172,7 +172,3 @@ def data_fingerprint(events: pd.DataFrame) -> str:
     ids = sorted(events["event_id"].astype(str)) if len(events) else []
     return hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:8]
 
-
-def online_enabled() -> bool:
-    """Online geocoding is opt-in (FAULTLINE_ONLINE=1); the dashboard itself loads offline."""
-    return os.environ.get("FAULTLINE_ONLINE", "") == "1"

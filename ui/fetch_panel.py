@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from loaders.fetch import FetchError, fetch_acled, fetch_gdelt, fetch_ucdp
-from ui.data import online_enabled
+from loaders.geocode import online_enabled
 from ui.uploads import inbox, upload_refusal
 
 # A mirror or a test server can stand in for the real hosts.
