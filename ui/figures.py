@@ -57,7 +57,13 @@ def _outlines() -> dict | None:
         return None  # the map still works, just without country borders
 
 
-def _view(lat: pd.Series, lon: pd.Series, width_px: int = 880, height_px: int = 560) -> tuple[dict, float]:
+# The offline map draws only country outlines: closer than a few degrees it shows a bare line and
+# the reader loses where they are. With map tiles, towns and roads carry the context down to ~50 km.
+MIN_SPAN_DEG = {False: 8.0, True: 0.5}
+
+
+def _view(lat: pd.Series, lon: pd.Series, width_px: int = 880, height_px: int = 560,
+          min_span: float = 0.5) -> tuple[dict, float]:
     """Centre and zoom that fit every point (MapLibre: the world is 512 px wide at zoom 0; latitudes
     are measured in Web Mercator, so a span far from the equator is not cut off)."""
     def merc(v: float) -> float:
@@ -65,8 +71,8 @@ def _view(lat: pd.Series, lon: pd.Series, width_px: int = 880, height_px: int = 
         return math.log(math.tan(math.pi / 4 + math.radians(v) / 2))
 
     y0, y1 = merc(float(lat.min())), merc(float(lat.max()))
-    y_span = max(y1 - y0, math.radians(0.5)) * 1.4
-    lon_span = max(float(lon.max() - lon.min()), 0.5) * 1.3
+    y_span = max(y1 - y0, math.radians(min_span)) * 1.4
+    lon_span = max(float(lon.max() - lon.min()), min_span) * 1.3
     z_lon = math.log2(360 * width_px / (512 * lon_span))
     z_lat = math.log2(2 * math.pi * height_px / (512 * y_span))
     zoom = max(1.0, min(7.0, min(z_lon, z_lat)))
@@ -263,7 +269,7 @@ def _custom(pts: pd.DataFrame) -> list[list]:
 def _map_figure(pts: pd.DataFrame, dense: pd.DataFrame | None, *, online: bool) -> go.Figure:
     lat = pd.concat([pts["latitude"], dense["latitude"]]) if dense is not None else pts["latitude"]
     lon = pd.concat([pts["longitude"], dense["longitude"]]) if dense is not None else pts["longitude"]
-    center, zoom = _view(lat.astype(float), lon.astype(float))
+    center, zoom = _view(lat.astype(float), lon.astype(float), min_span=MIN_SPAN_DEG[bool(online)])
     fig = go.Figure()
     if dense is not None:
         fig.add_trace(_density(dense))
