@@ -38,7 +38,7 @@ _ATTRIBUTION = [
     re.compile(rf"(?P<who>\b(?:an?\s+|the\s+)?(?:[A-Z][\w’'.-]*|officials?|police|army|military|ministry|spokes\w+|sources?|residents?|witnesses?|medics?)(?:\s+[\w’'.-]+){{0,5}}?)\s+{_SPEECH}\b"),
 ]
 _POSSESSIVE = r"(?:[A-Z][\w-]+(?:’|')s\s+)?(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?"
-_LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered)\s+(?:the\s+)?{_POSSESSIVE}$", re.I)
+_LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered)\s+(?:the\s+)?{_POSSESSIVE}$", re.I)
 _SPEECH_DATE = re.compile(r"\b(?:said|says|told\s+[\w ]{1,30}?|announced|stated|added|confirmed|reported)\s+(?:late\s+|early\s+)?$", re.I)
 _COUNTRY_LOCATIVE = re.compile(r"\b(?:in|inside|into|across|within)\s+(?:the\s+)?$", re.I)
 # How far (characters) a place may stand from the words of an event and still be its place.
@@ -518,14 +518,42 @@ def _toll_distance(text: str, place: Mention, toll) -> int:
     return min((_distance((place.start, place.end), s) for s in spans), default=0)
 
 
+_COUNTRY_WORD = re.compile(r"\b[A-Z][\w’'.-]*(?:[ -][A-Z][\w’'.-]*){0,3}")
+
+
+@functools.lru_cache(maxsize=1)
+def country_words() -> dict[str, str]:
+    """Normalised country names, short names and demonyms -> ISO3 (GeoNames' names plus
+    data/country_words.csv)."""
+    from loaders.geocode import country_table
+
+    out = {normalise(r.name): r.iso3 for r in country_table().itertuples() if r.iso3}
+    extra = pd.read_csv(DATA_DIR / "country_words.csv", dtype="string", keep_default_na=False)
+    out.update({normalise(w): iso for w, iso in zip(extra["word"], extra["iso3"])})
+    out.pop("", None)
+    return out
+
+
 def _article_countries(text: str, actors: list[Mention]) -> set[str]:
     """Countries the article is about: those of its actors and of curated places it names."""
     # A party named as an actor weighs twice a place merely mentioned.
     isos = 2 * [a.dyad_key for a in actors if a.actor_kind == "state" and a.dyad_key]
     by_key = curated_by_key()
+    words = country_words()
     for key in set(normalise(w) for w in re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)):
         if key in by_key:
             isos += list(by_key[key]["iso3"])
+    # Country names and demonyms ("Haitian police", "in South Sudan") count once per distinct word.
+    seen: set[str] = set()
+    for run in _COUNTRY_WORD.findall(text):
+        parts = re.split(r"(?<=\S)[ ](?=\S)", run)
+        for i in range(len(parts)):
+            for n in range(min(4, len(parts) - i), 0, -1):
+                key = normalise(re.sub(r"[’']s$", "", " ".join(parts[i:i + n]).rstrip(".,")))
+                if key in words:
+                    seen.add(words[key])
+                    break
+    isos += sorted(seen)
     counts = pd.Series(isos, dtype="string").value_counts()
     return set(counts.index[:4])
 

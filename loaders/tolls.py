@@ -226,6 +226,9 @@ def extract_toll(sentence: str) -> Toll:
         for m in pats[name].finditer(sentence):
             if _overlaps(m.span("q"), taken):
                 continue
+            if (name == "injure_verb" and re.match(r"(?:leaving|left)\b", m.group(0), re.I)
+                    and not re.search(_INJURY, m.group(0), re.I)):
+                continue  # "leaving <number> <things> stranded": no injury word, so no injured
             count = parse_quantity(m.group("q"))
             if count is None:
                 continue
