@@ -418,6 +418,9 @@ def _within(span: tuple[int, int], start: int, end: int) -> bool:
     return span[0] >= start and span[1] <= end
 
 
+_ANOTHER_EVENT = re.compile(r"^\W*(?:elsewhere|separately|in\s+(?:a|another)\s+(?:separate\s+)?(?:incident|attack)|meanwhile|also\s+on|in\s+other\s+news)\b", re.I)
+
+
 def extract(article: Article) -> list[Draft]:
     """The events an article reports, one Draft per (sentence clause, event, place)."""
     sents = sentences(article)
@@ -428,7 +431,11 @@ def extract(article: Article) -> list[Draft]:
     venue = _talks_venue(sents, countries)
     drafts: list[Draft] = []
     story: tuple[date, str] | None = None
-    for sent in sents:
+    # The last violent event placed on the map: (sentence number, date pick, places). A toll in the next
+    # sentence or two that names no place of its own (one side's count of its dead, the other side's
+    # larger claim) is told about that event, unless the sentence says it is another one.
+    last_placed: tuple[int, tuple, list[Mention]] | None = None
+    for n_sent, sent in enumerate(sents):
         text = sent.text
         dates = find_dates(text, article.published, story[0] if story else None)
         actors = None
@@ -488,6 +495,12 @@ def extract(article: Article) -> list[Draft]:
                 if is_violent:
                     if not places and inherited:
                         places = inherited[1]
+                    if (not places and not all_places and has_toll and last_placed
+                            and n_sent - last_placed[0] <= 2 and not _ANOTHER_EVENT.match(text)):
+                        places = last_placed[2]
+                        if not explicit:
+                            day, precision, explicit = last_placed[1]
+                            picked = last_placed[1]
                     targets = sorted(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)))
                     toll_at = min(targets, key=lambda p: _toll_distance(text, p, toll)) if targets else None
                     for p in targets or [None]:
@@ -495,6 +508,8 @@ def extract(article: Article) -> list[Draft]:
                                             actors, [], toll if (p is toll_at) else None,
                                             claimed if p is toll_at else None, text))
                     inherited = (picked, places, cue)
+                    if places:
+                        last_placed = (n_sent, picked, places)
                 else:
                     near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
                     place = near.place if near else (venue if cue.row["diplomatic_action"].startswith("talks") else None)
@@ -547,12 +562,16 @@ def _article_countries(text: str, actors: list[Mention]) -> set[str]:
     seen: set[str] = set()
     for run in _COUNTRY_WORD.findall(text):
         parts = re.split(r"(?<=\S)[ ](?=\S)", run)
-        for i in range(len(parts)):
+        i = 0
+        while i < len(parts):
+            step = 1
             for n in range(min(4, len(parts) - i), 0, -1):
                 key = normalise(re.sub(r"[’']s$", "", " ".join(parts[i:i + n]).rstrip(".,")))
                 if key in words:
                     seen.add(words[key])
+                    step = n  # "South Sudan" is not also "Sudan"
                     break
+            i += step
     isos += sorted(seen)
     counts = pd.Series(isos, dtype="string").value_counts()
     return set(counts.index[:4])

@@ -29,15 +29,24 @@ class DateMention:
     relative_to: str  # absolute | published | story
 
 
-def _nearest_year(month: int, day: int, published: date) -> date | None:
-    """The date with that month/day closest to publication (wire copy rarely looks > 6 months away)."""
+_FUTURE_TENSE = re.compile(r"\b(?:will|would|shall|next|due|scheduled|expected|planned|set\s+to|to\s+be\s+held|upcoming)\b", re.I)
+
+
+def _nearest_year(month: int, day: int, published: date, future: bool = True) -> date | None:
+    """The date with that month/day closest to publication (wire copy rarely looks > 6 months away).
+    News mostly looks back: unless the sentence speaks of the future, a later date counts three times
+    as far as an earlier one ("signed on <month> 10" in a late-year article is this year's)."""
+    def distance(cand: date) -> int:
+        days = (cand - published).days
+        return days * (1 if future else 3) if days > 0 else -days
+
     best = None
     for year in (published.year - 1, published.year, published.year + 1):
         try:
             cand = date(year, month, day)
         except ValueError:
             continue
-        if best is None or abs((cand - published).days) < abs((best - published).days):
+        if best is None or distance(cand) < distance(best):
             best = cand
     return best
 
@@ -60,7 +69,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("yesterday", re.compile(r"\b(?:yesterday|overnight|last\s+night)\b", re.I)),
     ("last_week", re.compile(r"\b(?:last|past|previous)\s+week\b|\bearlier\s+this\s+week\b|\ba\s+week\s+(?:ago|earlier)\b", re.I)),
     ("last_month", re.compile(r"\b(?:last|previous)\s+month\b|\bearlier\s+this\s+month\b|\ba\s+month\s+(?:ago|earlier)\b", re.I)),
-    ("in_month", re.compile(rf"\b(?P<mod>in|since|during|early|late|mid|mid-|throughout|of|until|by|last)[\s-]+{_MONTH}(?:\s+(?P<year>\d{{4}}))?\b(?!\s+\d)", re.I)),
+    ("in_month", re.compile(rf"\b(?P<mod>(?:the\s+)?(?:end|start|beginning|middle)\s+of|in|since|during|early|late|mid|mid-|throughout|of|until|by|last)[\s-]+{_MONTH}(?:\s+(?P<year>\d{{4}}))?\b(?!\s+\d)", re.I)),
     ("in_year", re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d{2})\b", re.I)),
     ("vague", re.compile(r"(?<!\ban\s)(?<!\bthe\s)(?<!\bits\s)\b(?:earlier(?!\s+(?:round|talks|meeting|agreement|ceasefire|truce|deal|attack|clash|statement|report|version))|recently|in\s+recent\s+days|this\s+week|in\s+the\s+past\s+few\s+days)\b", re.I)),
 ]
@@ -71,6 +80,7 @@ def find_dates(text: str, published: date | None, anchor: date | None = None) ->
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     story = anchor or published
+    future = bool(_FUTURE_TENSE.search(text))
     for kind, rx in _RULES:
         for m in rx.finditer(text):
             if any(m.start() < b and a < m.end() for a, b in taken):
@@ -80,7 +90,7 @@ def find_dates(text: str, published: date | None, anchor: date | None = None) ->
                 # "said on Wednesday ... a day earlier": counted from the sentence's own day if it has one.
                 before = [d for d in found if d.end <= m.start() and d.precision == "day"]
                 base = max(before, key=lambda d: d.end).day if before else story
-            res = _resolve(kind, m, published, base)
+            res = _resolve(kind, m, published, base, future)
             if res is None:
                 continue
             day, precision, rel = res
@@ -89,7 +99,7 @@ def find_dates(text: str, published: date | None, anchor: date | None = None) ->
     return sorted(found, key=lambda d: d.start)
 
 
-def _resolve(kind: str, m: re.Match, published: date | None, story: date | None):
+def _resolve(kind: str, m: re.Match, published: date | None, story: date | None, future: bool = True):
     g = m.groupdict()
     try:
         if kind == "iso":
@@ -100,7 +110,7 @@ def _resolve(kind: str, m: re.Match, published: date | None, story: date | None)
                 return date(int(g["year"]), month, day), "day", "absolute"
             if published is None:
                 return None
-            d = _nearest_year(month, day, published)
+            d = _nearest_year(month, day, published, future)
             return (d, "day", "published") if d else None
         if kind == "in_month":
             month = MONTHS[g["month"].lower().rstrip(".")]
