@@ -152,7 +152,7 @@ def _split_sentences(paragraph: str) -> list[str]:
 def cue_table() -> list[dict]:
     """Event cues from data/event_cues.csv, compiled; earlier rows win where matches overlap."""
     df = pd.read_csv(DATA_DIR / "event_cues.csv", dtype=str, keep_default_na=False)
-    talks = r"\b(?:(?:peace|ceasefire|bilateral|direct|indirect|proximity)\s+)?(?:talks|negotiations|dialogue|round\s+of\s+talks)\b"
+    talks = r"\b(?:(?:peace|ceasefire|bilateral|direct|indirect|proximity)\s+)?(?:talks|negotiations|dialogue|round\s+of\s+talks|(?:flag|border|commanders’?'?)\s+meetings?)\b"
     meeting = talks.replace(r"round\s+of\s+talks", r"round\s+of\s+talks|meetings?")
     cease = r"\b(?:ceasefire|cease-fire|truce|armistice|cessation\s+of\s+hostilities)\b"
     gap = lambda n: rf"(?:\W+[\w’'-]+){{0,{n}}}?\W+"  # noqa: E731
@@ -160,7 +160,7 @@ def cue_table() -> list[dict]:
     for rec in df.to_dict("records"):
         pattern = (rec["pattern"].replace("{TALKS}", talks).replace("{CEASEFIRE}", cease).replace("{MEETING}", meeting)
                    .replace("{GAP3}", gap(3)).replace("{GAP4}", gap(4)).replace("{GAP6}", gap(6))
-                   .replace("{GAP10}", gap(10)))
+                   .replace("{GAP10}", gap(10)).replace("{GAP14}", gap(14)))
         rows.append({**rec, "rx": re.compile(pattern, re.I), "needs_toll": rec["needs_toll"] == "1"})
     return rows
 
