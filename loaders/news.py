@@ -705,16 +705,20 @@ def _sub_event_type(row: dict, toll, quote: str) -> str:
 def load_news(path: Path, text: str, published: date | None = None,
               online: bool = False) -> tuple[list[dict], list[Problem]]:
     """Read one article file into event records and the problems met on the way."""
-    article = read_article(path, text, published)
+    return load_article(read_article(path, text, published), online)
+
+
+def load_article(article: Article, online: bool = False) -> tuple[list[dict], list[Problem]]:
+    """One article (from a text file, a web page or a feed item) -> event records and problems."""
     article.online = online
     ONLINE_ERRORS.clear()
     records = to_records(article, extract(article))
     if ONLINE_ERRORS:
-        article.problems.append(Problem(str(path), 0, f"online geocoding failed {len(ONLINE_ERRORS)} time(s) "
+        article.problems.append(Problem(article.path, 0, f"online geocoding failed {len(ONLINE_ERRORS)} time(s) "
                                         f"({ONLINE_ERRORS[0]}); places were looked up offline only", kind="note"))
         ONLINE_ERRORS.clear()
     if not records and not article.problems:
-        article.problems.append(Problem(str(path), 0, "no events found in this article", kind="note"))
+        article.problems.append(Problem(article.path, 0, "no events found in this article", kind="note"))
     return records, article.problems
 
 
