@@ -64,13 +64,17 @@ register(Format("news", looks_like_prose, _news, "an article as .txt/.md prose, 
 
 
 def load_report(paths: Iterable[str | Path] | str | Path, *, format: str = "auto",
-                published: date | str | None = None, online: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
+                published: date | str | None = None, online: bool = False,
+                curation: bool | str | Path = True) -> tuple[pd.DataFrame, list[Problem]]:
     """Load files into the events table and list every file or row that was rejected, and why."""
-    result = load_files(paths, format=format, published=published, online=online)
+    result = load_files(paths, format=format, published=published, online=online, curation=curation)
     return result.events, result.problems
 
 
 def load(paths: Iterable[str | Path] | str | Path, *, format: str = "auto",
-         published: date | str | None = None, online: bool = False) -> pd.DataFrame:
-    """Load files into the events table (use load_report to see what was rejected)."""
-    return load_report(paths, format=format, published=published, online=online)[0]
+         published: date | str | None = None, online: bool = False,
+         curation: bool | str | Path = True) -> pd.DataFrame:
+    """Load files into the events table (use load_report to see what was rejected).
+
+    The analyst's corrections in FAULTLINE_HOME/curation.csv are applied (curation=False leaves them out)."""
+    return load_report(paths, format=format, published=published, online=online, curation=curation)[0]

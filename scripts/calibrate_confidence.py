@@ -5,9 +5,10 @@
 
 A row is *right* when it matches an expected event of its article (the scorer's rule in
 tests/articles_eval.py: date ±1 day, coarse kind, place or country). The mapping is isotonic (pool
-adjacent violators: a higher raw score never gets a lower confidence), each pooled band's share
-smoothed as (right + 1) / (rows + 2) so a small band never claims certainty. Leave-one-article-out
-figures show how the mapping does on an article it was not fitted on.
+adjacent violators: a higher raw score never gets a lower confidence; bands under MIN_ROWS rows
+join a neighbour), each band's share smoothed as (right + 1) / (rows + 2) so a small band never
+claims certainty, and capped at CAP. Leave-one-article-out figures show how the mapping does on an
+article it was not fitted on.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tests.articles_eval import PARTS, article_paths, score_article  # noqa: E40
 TABLE = DATA_DIR / "confidence_calibration.csv"
 BINS = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
 CAP = 0.95
+MIN_ROWS = 5  # a band with fewer rows joins its smaller neighbour
 
 
 def scored_rows(folders: list[Path], raw: bool = True) -> pd.DataFrame:
@@ -53,6 +55,11 @@ def fit(rows: pd.DataFrame) -> pd.DataFrame:
         while len(merged) > 1 and merged[-2][2] / merged[-2][3] >= merged[-1][2] / merged[-1][3]:
             hi = merged.pop()
             merged[-1] = [merged[-1][0], hi[1], merged[-1][2] + hi[2], merged[-1][3] + hi[3]]
+    while len(merged) > 1 and min(b[3] for b in merged) < MIN_ROWS:  # too few rows to say anything: pool
+        i = min(range(len(merged)), key=lambda k: merged[k][3])
+        j = i + 1 if i == 0 or (i + 1 < len(merged) and merged[i + 1][3] < merged[i - 1][3]) else i - 1
+        a, b = sorted((i, j))
+        merged[a:b + 1] = [[merged[a][0], merged[b][1], merged[a][2] + merged[b][2], merged[a][3] + merged[b][3]]]
     table = pd.DataFrame(merged, columns=["raw_from", "raw_to", "right", "rows"])
     # Machine-read text never reaches a curated dataset's 1.0: the dev articles are few.
     table["confidence"] = ((table["right"] + 1) / (table["rows"] + 2)).clip(upper=CAP).round(2)
