@@ -279,8 +279,10 @@ def append_edits(edits: list[dict], path: Path | None = None) -> Path:
     except FileExistsError:
         pass
     with open(path, "rb") as fh:
-        fh.seek(0, os.SEEK_END)
-        ends_cleanly = fh.tell() == 0 or (fh.seek(-1, os.SEEK_END) or fh.read(1) == b"\n")
+        size = fh.seek(0, os.SEEK_END)
+        if size:
+            fh.seek(-1, os.SEEK_END)
+        ends_cleanly = size == 0 or fh.read(1) == b"\n"
     with open(path, "a", encoding="utf-8", newline="") as fh:
         fh.write(("" if ends_cleanly else "\n") + buf.getvalue())
         fh.flush()
@@ -297,3 +299,15 @@ def marks(path: Path | None = None) -> dict[str, str]:
         if what not in out.setdefault(e.event_id, []):
             out[e.event_id].append(what)
     return {k: ", ".join(v) for k, v in out.items()}
+
+
+def suppressed_ids(path: Path | None = None) -> list[str]:
+    """The event_ids the file keeps out now (suppressed and not restored since), in file order."""
+    edits, _ = read_edits(path or curation_path())
+    out: dict[str, None] = {}
+    for e in edits:
+        if e.action == "suppress":
+            out[e.event_id] = None
+        elif e.action == "restore":
+            out.pop(e.event_id, None)
+    return list(out)
