@@ -4,7 +4,7 @@ One line per edit, keyed by event_id; the file is only ever appended to, so ever
 who made it stays on record, and a later line about the same field wins:
 
     event_id,action,field,value,note,author,edited_at
-    news:1a2b3c4d5e6f,fix,location,Chaman,town named in the second paragraph,ana,2025-11-09T10:12:00
+    news:1a2b3c4d5e6f,fix,fatalities_high,7,second source gives seven,ana,2025-11-09T10:12:00
     news:0f9e8d7c6b5a,suppress,,,same clash as the wire copy,ana,2025-11-09T10:13:00
     manual:4e5f6a7b8c9d,add,event_date,2025-11-07,,ana,2025-11-09T10:15:00
     manual:4e5f6a7b8c9d,add,event_type,Battles,,ana,2025-11-09T10:15:00
