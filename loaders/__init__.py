@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders import acled, faultline_csv, gdelt, news, ucdp
+from loaders import acled, faultline_csv, feeds, gdelt, news, ucdp, webpage
 from loaders.geocode import Place, geocode, pin_place
 from loaders.pipeline import FORMATS, FileReport, Format, LoadResult, Source, load_files, looks_like_prose, register
 from loaders.problems import Problem
@@ -18,7 +18,32 @@ __all__ = ["FORMATS", "FileReport", "LoadResult", "Place", "Problem", "geocode",
 
 
 def _news(source: Source):
+    # "--format news" covers every kind of article file: pages and feeds keep their own readers.
+    if feeds.looks_like_feed(source.head(8192)):
+        return _feed(source)
+    if webpage.looks_like_html(source.head(4096)):
+        return _page(source)
     records, problems = news.load_news(source.path, source.text, source.published, source.online)
+    return pd.DataFrame.from_records(records), problems
+
+
+def _page(source: Source):
+    article = webpage.read_page(source.path, source.data, source.published)
+    if not article.body:
+        return pd.DataFrame(), article.problems
+    records, problems = news.load_article(article, source.online)
+    # Lines of the extracted text are not lines of the page: the whole page is named instead.
+    return pd.DataFrame.from_records(records), [Problem(p.file, 0, p.message, p.kind) for p in problems]
+
+
+def _feed(source: Source):
+    items, problems = feeds.read_feed(source.path, source.data, source.published)
+    records = []
+    for item in items:
+        rows, item_problems = news.load_article(item.article, source.online)
+        records += [{**r, "_line": item.line} for r in rows]
+        label = f"item {item.number}" + (f" ({item.article.title[:60]!r})" if item.article.title else "")
+        problems += [Problem(str(source.path), item.line, f"{label}: {p.message}", p.kind) for p in item_problems]
     return pd.DataFrame.from_records(records), problems
 
 
@@ -32,18 +57,24 @@ register(Format("faultline", faultline_csv.recognise, _faultline, "the 34 column
 register(Format("acled", acled.recognise, acled.read, acled.EXPECTED))
 register(Format("ucdp", ucdp.recognise, ucdp.read, ucdp.EXPECTED))
 register(Format("gdelt", gdelt.recognise, gdelt.read, gdelt.EXPECTED))
+register(Format("feed", lambda s: feeds.looks_like_feed(s.head(8192)), _feed, feeds.EXPECTED_FEED))
+register(Format("html", lambda s: webpage.looks_like_html(s.head(4096)), _page, webpage.EXPECTED_HTML))
 register(Format("news", looks_like_prose, _news, "an article as .txt/.md prose, optionally with a "
                 "Title:/Published:/Source:/URL: header block"))
 
 
 def load_report(paths: Iterable[str | Path] | str | Path, *, format: str = "auto",
-                published: date | str | None = None, online: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
+                published: date | str | None = None, online: bool = False,
+                curation: bool | str | Path = True) -> tuple[pd.DataFrame, list[Problem]]:
     """Load files into the events table and list every file or row that was rejected, and why."""
-    result = load_files(paths, format=format, published=published, online=online)
+    result = load_files(paths, format=format, published=published, online=online, curation=curation)
     return result.events, result.problems
 
 
 def load(paths: Iterable[str | Path] | str | Path, *, format: str = "auto",
-         published: date | str | None = None, online: bool = False) -> pd.DataFrame:
-    """Load files into the events table (use load_report to see what was rejected)."""
-    return load_report(paths, format=format, published=published, online=online)[0]
+         published: date | str | None = None, online: bool = False,
+         curation: bool | str | Path = True) -> pd.DataFrame:
+    """Load files into the events table (use load_report to see what was rejected).
+
+    The analyst's corrections in FAULTLINE_HOME/curation.csv are applied (curation=False leaves them out)."""
+    return load_report(paths, format=format, published=published, online=online, curation=curation)[0]

@@ -22,9 +22,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--excel-safe", action="store_true",
                         help="prefix text cells a spreadsheet would run as a formula with '")
     parser.add_argument("--online", action="store_true", help="allow online geocoding (Nominatim)")
+    parser.add_argument("--no-curation", action="store_true",
+                        help="leave out the analyst's corrections (FAULTLINE_HOME/curation.csv)")
     args = parser.parse_args(argv)
 
-    events, problems = load_report(args.paths, format=args.format, published=args.published, online=args.online)
+    events, problems = load_report(args.paths, format=args.format, published=args.published, online=args.online,
+                                   curation=not args.no_curation)
     for p in problems:
         print(str(p), file=sys.stderr)
     text = to_csv(events, excel_safe=args.excel_safe)

@@ -354,10 +354,11 @@ class Draft:
     toll: object | None
     claimed_by: str | None
     quote: str
+    date_source: str = "absolute"  # absolute | relative | clause | story | vague: how the date was found
 
 
 def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
-               published: date | None) -> tuple[date, str, bool] | None:
+               published: date | None) -> tuple[date, str, bool, str] | None:
     """The date phrase that dates this cue, or None when the clause has none."""
     scheduled = cue.row["diplomatic_action"] == "talks_scheduled"
     usable = []
@@ -373,7 +374,7 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
         violent = not cue.row["diplomatic_action"]
         d = min(usable, key=lambda d: (violent and bool(_SPEECH_DATE.search(sent[:d.start])),
                                        _distance((d.start, d.end), (cue.start, cue.end)), d.start))
-        return d.day, d.precision, True
+        return d.day, d.precision, True, "absolute" if d.relative_to == "absolute" else "relative"
     return None
 
 
@@ -479,16 +480,16 @@ def extract(article: Article) -> list[Draft]:
             for cue in chosen:
                 picked = _pick_date(text, cue, clause_dates, article.published)
                 if picked is None and inherited:
-                    picked = inherited[0]
+                    picked = (*inherited[0][:3], "clause")
                 if picked is None and story:
-                    picked = (story[0], story[1], False)
+                    picked = (story[0], story[1], False, "story")
                 if picked is None and article.published:
-                    picked = (week_ending(article.published), "week", False)  # dated only vaguely: SPEC §5
+                    picked = (week_ending(article.published), "week", False, "vague")  # dated only vaguely: SPEC §5
                 if picked is None:
                     article.problems.append(Problem(article.path, sent.line,
                                                     "an event with no readable date and no Published date: pass --published"))
                     continue
-                day, precision, explicit = picked
+                day, precision, explicit, date_source = picked
                 is_violent = not cue.row["diplomatic_action"]
                 places = [p for p in clause_places if _distance((p.start, p.end), (cue.start, cue.end))
                           <= (COUNTRY_REACH if p.place.feature == "country" else PLACE_REACH)]
@@ -506,7 +507,7 @@ def extract(article: Article) -> list[Draft]:
                     for p in targets or [None]:
                         drafts.append(Draft(sent, cue, day, precision, explicit, p.place if p else None,
                                             actors, [], toll if (p is toll_at) else None,
-                                            claimed if p is toll_at else None, text))
+                                            claimed if p is toll_at else None, text, date_source))
                     inherited = (picked, places, cue)
                     if places:
                         last_placed = (n_sent, picked, places)
@@ -515,7 +516,7 @@ def extract(article: Article) -> list[Draft]:
                     place = near.place if near else (venue if cue.row["diplomatic_action"].startswith("talks") else None)
                     mediators = sorted({a.actor for a in actors if a.actor_kind == "mediator"})
                     drafts.append(Draft(sent, cue, day, precision, explicit, place, actors, mediators,
-                                        None, None, text))
+                                        None, None, text, date_source))
         new = drafts[before:]
         story = _story_date(dates, article.published) or (
             (new[-1].day, new[-1].precision) if new and new[-1].precision == "day" else story)
@@ -660,14 +661,63 @@ def truce_end(text: str, start) -> pd.Timestamp | None:
     return pd.Timestamp(start) + pd.Timedelta(days=max(1, round(days)))
 
 
+def confidence_features(d: Draft) -> dict[str, str]:
+    """What the rules know about how well anchored one reading is (the inputs of its confidence)."""
+    row = d.cue.row
+    cue = "diplomatic" if row["diplomatic_action"] else ("weak" if row["needs_toll"] else "strong")
+    if d.place is None:
+        place = "none"
+    else:
+        place = {1: "town", 2: "near", 3: "province"}.get(d.place.geo_precision, "country")
+    killed = d.toll.killed if d.toll is not None else None
+    if killed is None:
+        toll = "none"
+    else:
+        toll = "number" if re.search(r"\d", d.toll.text or "") or killed.high == killed.low else "vague"
+    return {"cue": cue, "date": d.date_source, "place": place, "toll": toll,
+            "attributed": "yes" if (d.claimed_by or _attribution(d.quote)) else "no"}
+
+
+# Points per feature value: the raw score orders readings from least to best anchored; the
+# calibration table (data/confidence_calibration.csv) turns it into an observed share of right events.
+CONFIDENCE_POINTS = {
+    "cue": {"strong": 0.1, "diplomatic": 0.05, "weak": -0.1},
+    "date": {"absolute": 0.15, "relative": 0.15, "clause": 0.1, "story": 0.05, "vague": -0.1},
+    "place": {"town": 0.15, "near": 0.15, "province": 0.1, "country": 0.05, "none": 0.0},
+    "toll": {"number": 0.05, "vague": 0.0, "none": 0.0},
+    "attributed": {"yes": 0.05, "no": 0.0},
+}
+_CALIBRATE = [True]  # the calibration script reads raw scores
+
+
+def raw_confidence(d: Draft) -> float:
+    """The uncalibrated score of one reading: BASE_CONFIDENCE plus the points of its features."""
+    features = confidence_features(d)
+    score = BASE_CONFIDENCE + sum(CONFIDENCE_POINTS[k][v] for k, v in features.items())
+    return round(min(0.99, max(0.01, score)), 2)
+
+
+@functools.lru_cache(maxsize=1)
+def calibration_table() -> pd.DataFrame:
+    """Raw score bands -> the share of right events observed in them on the dev articles."""
+    path = DATA_DIR / "confidence_calibration.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=["raw_from", "raw_to", "confidence"])
+    return pd.read_csv(path).sort_values("raw_from").reset_index(drop=True)
+
+
+def calibrated(raw: float) -> float:
+    """The calibrated confidence for a raw score (the raw score itself when no table is shipped)."""
+    table = calibration_table()
+    if not _CALIBRATE[0] or table.empty:
+        return raw
+    hit = table[table["raw_from"] <= raw + 1e-9]
+    row = hit.iloc[-1] if not hit.empty else table.iloc[0]
+    return float(row["confidence"])
+
+
 def _confidence(d: Draft) -> float:
-    """A plain heuristic until the calibration of the news issue: more anchors, more trust."""
-    score = BASE_CONFIDENCE
-    score += 0.15 if d.date_explicit else 0.0
-    score += 0.15 if d.place is not None else 0.0
-    score += 0.1 if (d.claimed_by or d.cue.row["diplomatic_action"]) else 0.0
-    score -= 0.1 if d.cue.row["needs_toll"] else 0.0
-    return round(min(0.9, max(0.1, score)), 2)
+    return calibrated(raw_confidence(d))
 
 
 def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
@@ -752,16 +802,20 @@ def _sub_event_type(row: dict, toll, quote: str) -> str:
 def load_news(path: Path, text: str, published: date | None = None,
               online: bool = False) -> tuple[list[dict], list[Problem]]:
     """Read one article file into event records and the problems met on the way."""
-    article = read_article(path, text, published)
+    return load_article(read_article(path, text, published), online)
+
+
+def load_article(article: Article, online: bool = False) -> tuple[list[dict], list[Problem]]:
+    """One article (from a text file, a web page or a feed item) -> event records and problems."""
     article.online = online
     ONLINE_ERRORS.clear()
     records = to_records(article, extract(article))
     if ONLINE_ERRORS:
-        article.problems.append(Problem(str(path), 0, f"online geocoding failed {len(ONLINE_ERRORS)} time(s) "
+        article.problems.append(Problem(article.path, 0, f"online geocoding failed {len(ONLINE_ERRORS)} time(s) "
                                         f"({ONLINE_ERRORS[0]}); places were looked up offline only", kind="note"))
         ONLINE_ERRORS.clear()
     if not records and not article.problems:
-        article.problems.append(Problem(str(path), 0, "no events found in this article", kind="note"))
+        article.problems.append(Problem(article.path, 0, "no events found in this article", kind="note"))
     return records, article.problems
 
 

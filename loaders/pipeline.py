@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.geocode import online_enabled
+from loaders.curation import curation_path
 from loaders.incidents import assign_incidents
 from loaders.problems import Problem
 from loaders.schema import COLUMNS, EVENTS_SCHEMA, conform, empty_events, event_order
@@ -101,6 +102,7 @@ class LoadResult:
     events: pd.DataFrame
     problems: list[Problem]
     files: list[FileReport]
+    curated: dict[str, str] = field(default_factory=dict)  # event_id -> what the analyst's curation did
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
@@ -216,8 +218,12 @@ def _drop_invalid(events: pd.DataFrame, origin: pd.DataFrame) -> tuple[pd.DataFr
 
 
 def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto",
-               published: date | str | None = None, online: bool = False) -> LoadResult:
-    """Load inputs into one events table, with every problem and a report per file."""
+               published: date | str | None = None, online: bool = False,
+               curation: bool | str | Path = True) -> LoadResult:
+    """Load inputs into one events table, with every problem and a report per file.
+
+    The analyst's corrections (FAULTLINE_HOME/curation.csv; `curation` may name another file, or
+    False to leave them out) are applied after reading and before incidents are formed."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     if isinstance(published, str):
@@ -248,11 +254,16 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
             frames.append(typed)
             origins.append(pd.DataFrame({"file": str(source.path), "line": lines.iloc[keep].to_numpy(),
                                          "report": len(reports) - 1}))
+    curation_file = None if curation is False else (curation_path() if curation is True else Path(curation))
+    curated: dict[str, str] = {}
+    if curation_file is not None and curation_file.exists():
+        frames.append(empty_events().assign(**{REVISION: pd.Series([], dtype="float64")}))
+        origins.append(pd.DataFrame({"file": pd.Series([], dtype=object), "line": pd.Series([], dtype="int64"),
+                                     "report": pd.Series([], dtype="int64")}))
     if not frames:
         return LoadResult(empty_events(), problems, reports)
     events = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     origin = origins[0] if len(origins) == 1 else pd.concat(origins, ignore_index=True)
-    origin["file"] = origin["file"].astype("category")
     del frames, origins
     events, origin, dup_problems = _one_row_per_event(events, origin)
     problems.extend(dup_problems)
@@ -260,6 +271,11 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
     for p in dup_problems:
         if p.file in by_path:
             by_path[p.file].problems.append(p)
+    if curation_file is not None and curation_file.exists():
+        events, origin = _curate(events, origin, curation_file, reports, problems, curated)
+    origin["file"] = origin["file"].astype("category")
+    if events.empty:
+        return LoadResult(empty_events(), problems, reports, curated)
     if events["incident_id"].isna().any():
         events = assign_incidents(events)
     if REVISION in events:
@@ -277,7 +293,27 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
         r.rows_kept = int(mask.sum())
         dates = events["event_date"].to_numpy()[mask]
         r.first_date, r.last_date = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
-    return LoadResult(events, problems, reports)
+    curated = {k: v for k, v in curated.items() if k in set(events["event_id"])} if curated else {}
+    events.attrs["curated"] = curated  # travels with the table into caches and pages
+    return LoadResult(events, problems, reports, curated)
+
+
+def _curate(events: pd.DataFrame, origin: pd.DataFrame, path: Path, reports: list[FileReport],
+            problems: list[Problem], marks: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply the analyst's corrections; the corrections file gets its own report (rows = events added)."""
+    from loaders import curation
+
+    events, cur_problems, result = curation.apply(events, path)
+    marks.update(result.marks)
+    report = FileReport(str(path), "curation", rows_read=result.added, problems=list(cur_problems))
+    reports.append(report)
+    problems.extend(cur_problems)
+    kept = origin.loc[origin.index.intersection(events.index)]
+    added = events.index.difference(origin.index)
+    extra = pd.DataFrame({"file": str(path), "line": result.added_lines[:len(added)] + [0] * (len(added) - len(result.added_lines)),
+                          "report": len(reports) - 1}, index=added)
+    origin = pd.concat([kept.astype({"file": object}), extra]) if len(added) else kept
+    return events, origin.loc[events.index]
 
 
 def _take_columnwise(events: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:

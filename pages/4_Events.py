@@ -1,9 +1,12 @@
-"""Events: the filtered table, one row per report, with the incident it belongs to; CSV download."""
+"""Events: the filtered table, one row per report, with the incident it belongs to; CSV download;
+the analyst's corrections (fix, suppress, restore, add)."""
 
 import streamlit as st
 
 from monitor import apply_filters
 from ui.data import data_fingerprint
+from loaders.curation import marks as curation_marks
+from ui.curation_panel import curation_panel
 from ui.page import open_page
 from ui.sidebar import describe
 from ui.tables import EVENTS_COLUMNS, events_table, filtered_csv, show_report
@@ -24,12 +27,18 @@ st.download_button("Download these rows as CSV", data=lambda: filtered_csv(event
                    on_click="ignore", icon=":material/download:", disabled=shown.empty,
                    help="Exactly the rows shown, all 34 columns of the events table, dates as YYYY-MM-DD. "
                         "Text cells that a spreadsheet would run as a formula get a leading apostrophe.")
+picked_id = None
+shown_ids: list[str] = []
 if shown.empty:
     st.info("No events pass the current filters. Widen the dates or clear a filter in the sidebar.")
 else:
     # Newest first on screen (the CSV keeps the table's order: by date, then event_id).
-    table = events_table(shown.sort_values(["event_date", "event_id"], ascending=[False, True]), events)
+    table = events_table(shown.sort_values(["event_date", "event_id"], ascending=[False, True]), events,
+                         curated=events.attrs["curated"] if "curated" in events.attrs else curation_marks())
     picked = st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 600),
                           column_config=EVENTS_COLUMNS, key="events", on_select="rerun", selection_mode="single-row")
     rows = picked.selection.rows if picked else []
     show_report(table.iloc[rows[0]] if rows else None)
+    shown_ids = table["event_id"].astype(str).tolist()
+    picked_id = shown_ids[rows[0]] if rows else None
+curation_panel(events, shown_ids, picked_id)

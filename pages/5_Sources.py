@@ -14,7 +14,7 @@ events, problems, sources, filters = open_page("Sources", ":material/source:")
 st.title("Sources")
 st.markdown(f"Files are read from the bundled `seeds/` folder and from your inbox, "
             f"`{str(inbox_dir()).replace(chr(96), chr(39))}`: drop ACLED, UCDP GED or GDELT exports (plain or "
-            "zipped), Faultline CSVs or articles (.txt/.md) there and reload the page, or upload them below. "
+            "zipped), Faultline CSVs, articles (.txt/.md), saved web pages (.html) or RSS/Atom feeds there and reload the page, or upload them below. "
             "The format is recognised from each file's content.")
 st.caption("Input files are never modified. The events table every page shows is derived: it is rebuilt "
            "from these files whenever one is added, changed or removed, and can always be rebuilt from them.")

@@ -1,4 +1,14 @@
-"""Compare what the news loader extracts from the frozen test articles with their expected events."""
+"""Compare what the news loader extracts from the frozen test articles with their expected events.
+
+Two views: `match_article` checks each expected event field by field (the frozen-article tests), and
+`score` measures the loader as an analyst would: precision and recall of events, and whether the
+casualty ranges agree.
+
+    python -m tests.articles_eval --part dev        # tests/fixtures/articles + articles_holdout
+    python -m tests.articles_eval --part heldout    # tests/fixtures/articles_heldout (when it exists)
+    python -m tests.articles_eval --part dev --detail   # every expected event and every unmatched incident
+    python -m tests.articles_eval --fields              # the old per-field listing
+"""
 
 from __future__ import annotations
 
@@ -14,10 +24,20 @@ ARTICLES = Path(__file__).parent / "fixtures" / "articles"
 
 
 HOLDOUT = Path(__file__).parent / "fixtures" / "articles_holdout"
+HELDOUT = Path(__file__).parent / "fixtures" / "articles_heldout"
+PARTS = {"dev": [ARTICLES, HOLDOUT], "heldout": [HELDOUT]}
 
 
 def article_paths(folder: Path = ARTICLES) -> list[Path]:
-    return sorted(folder.glob("*.txt"))
+    """The articles of a folder that have expected events (none when the folder does not exist)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".md", ".html", ".htm", ".xml", ".rss", ".atom")
+                  and _expected_path(p).exists())
+
+
+def _expected_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".expected.json")
 
 
 def _same(a, b) -> bool:
@@ -31,7 +51,7 @@ def _same(a, b) -> bool:
 def match_article(path: Path) -> tuple[list[dict], pd.DataFrame]:
     """For each expected event: the row found for it (by quote) and which fields differ."""
     events = loaders.load(path)
-    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    expected = json.loads(_expected_path(path).read_text(encoding="utf-8"))
     tolls = incident_tolls(events).set_index("incident_id") if not events.empty else None
     results = []
     for exp in expected:
@@ -65,10 +85,174 @@ def match_article(path: Path) -> tuple[list[dict], pd.DataFrame]:
     return results, events
 
 
-if __name__ == "__main__":
-    import sys
 
-    folder = HOLDOUT if "--holdout" in sys.argv else ARTICLES
+# ---------------------------------------------------------------------------------------------------
+# The scorer: precision / recall of events and casualty-range agreement.
+#
+# Coarse kind: what an analyst would never confuse.
+#   violence  = Battles, Explosions/Remote violence, Violence against civilians (any sub-type)
+#   unrest    = Protests, Riots
+#   Strategic developments, split by what the diplomacy is about (else a ceasefire row would "match"
+#   a threat made the same day):
+#     talks     = talks_scheduled, talks_held, talks_stalled, talks_failed
+#     ceasefire = ceasefire_agreed, ceasefire_reaffirmed, ceasefire_ended, agreement_signed
+#     violation = ceasefire_violated
+#     threat    = threat
+#     strategic = any other strategic development (no diplomatic action)
+# A produced row matches an expected event when all hold:
+#   - event_date within one day of the expected date;
+#   - the same coarse kind;
+#   - the same place (location, case-insensitive) or the same country (iso3); an expected event with
+#     no place at all (a statement) is matched on date and kind alone.
+# Recall: expected events matched by at least one produced row.
+# Precision is counted per incident (reports of one incident are one event, SPEC §3): an incident is
+#   right when at least one of its rows matches an expected event; precision = right / all incidents.
+#   Extra incidents that only repeat an event another incident already matched are right but listed
+#   as "repeats". (The expected lists may miss true events, so precision is a lower bound.)
+# Casualty overlap: for matched expected events where the expected or the produced incident states
+#   deaths, the share whose ranges overlap (open high = no upper bound; one side empty = no overlap);
+#   the same for injuries.
+
+COARSE_KINDS = {
+    "Battles": "violence", "Explosions/Remote violence": "violence", "Violence against civilians": "violence",
+    "Protests": "unrest", "Riots": "unrest", "Strategic developments": "strategic",
+}
+
+
+DIPLOMATIC_FAMILIES = {
+    "talks_scheduled": "talks", "talks_held": "talks", "talks_stalled": "talks", "talks_failed": "talks",
+    "ceasefire_agreed": "ceasefire", "ceasefire_reaffirmed": "ceasefire", "ceasefire_ended": "ceasefire",
+    "agreement_signed": "ceasefire", "ceasefire_violated": "violation", "threat": "threat",
+}
+
+
+def coarse_kind(event_type, diplomatic_action=None) -> str:
+    """violence | unrest | talks | ceasefire | violation | threat | strategic (see above)."""
+    kind = COARSE_KINDS.get(str(event_type), "other")
+    if kind == "strategic" and isinstance(diplomatic_action, str):
+        return DIPLOMATIC_FAMILIES.get(diplomatic_action, "strategic")
+    return kind
+
+
+def _text(value) -> str | None:
+    return value.strip().lower() if isinstance(value, str) and value.strip() else None
+
+
+def row_matches(row, exp: dict) -> bool:
+    """One produced row is a report of one expected event (date ±1 day, coarse kind, place or country)."""
+    if abs((row["event_date"] - pd.Timestamp(exp["event_date"])).days) > 1:
+        return False
+    if coarse_kind(row["event_type"], row["diplomatic_action"]) != coarse_kind(exp["event_type"], exp["diplomatic_action"]):
+        return False
+    if not exp.get("location") and not exp.get("iso3"):
+        return True
+    same_place = _text(exp.get("location")) is not None and _text(row["location"]) == _text(exp.get("location"))
+    same_country = _text(exp.get("iso3")) is not None and _text(row["iso3"]) == _text(exp.get("iso3"))
+    return same_place or same_country
+
+
+def _match_rank(row, exp: dict) -> tuple:
+    """Prefer the same place over the same country, then the closer date, then the same action."""
+    return (_text(row["location"]) != _text(exp.get("location")),
+            abs((row["event_date"] - pd.Timestamp(exp["event_date"])).days),
+            str(row["diplomatic_action"]) != str(exp.get("diplomatic_action")))
+
+
+def _overlap(lo, hi, exp_lo, exp_hi) -> bool | None:
+    """Ranges overlap (None when neither side states anything)."""
+    has, exp_has = not pd.isna(lo), exp_lo is not None
+    if not has and not exp_has:
+        return None
+    if has != exp_has:
+        return False
+    hi = float("inf") if pd.isna(hi) else hi
+    exp_hi = float("inf") if exp_hi is None else exp_hi
+    return lo <= exp_hi and exp_lo <= hi
+
+
+def score_article(path: Path) -> dict:
+    """Matches between one article's produced rows and its expected events."""
+    events = loaders.load(path)
+    expected = json.loads(_expected_path(path).read_text(encoding="utf-8"))
+    tolls = incident_tolls(events).set_index("incident_id") if not events.empty else None
+    row_hits = [[i for i, exp in enumerate(expected) if row_matches(r, exp)] for _, r in events.iterrows()]
+    events = events.assign(_hits=row_hits)
+    out = {"path": path, "expected": [], "incidents": [], "rows": []}
+    for i, exp in enumerate(expected):
+        cands = events[[i in h for h in events["_hits"]]]
+        item = {"expected": exp, "found": not cands.empty, "killed": None, "injured": None}
+        if not cands.empty:
+            best = min((r for _, r in cands.iterrows()), key=lambda r: _match_rank(r, exp))
+            inc = tolls.loc[best["incident_id"]]
+            item["killed"] = _overlap(inc["killed_low"], None if inc["killed_open"] else inc["killed_high"],
+                                      exp["fatalities_low"], exp["fatalities_high"])
+            item["injured"] = _overlap(inc["injured_low"], None if inc["injured_open"] else inc["injured_high"],
+                                       exp["injured_low"], exp["injured_high"])
+            item["row"] = best
+        out["expected"].append(item)
+    claimed: set[int] = set()
+    for iid, g in events.groupby("incident_id", sort=False):
+        hits = sorted({h for hs in g["_hits"] for h in hs})
+        first = g.iloc[0]
+        out["incidents"].append({"incident_id": iid, "right": bool(hits), "repeat": bool(hits) and set(hits) <= claimed,
+                                 "rows": len(g), "date": first["event_date"].strftime("%Y-%m-%d"),
+                                 "kind": coarse_kind(first["event_type"], first["diplomatic_action"]), "action": first["diplomatic_action"],
+                                 "location": first["location"], "quote": first["source_quote"]})
+        claimed |= set(hits)
+    for _, r in events.iterrows():
+        out["rows"].append({"event_id": r["event_id"], "confidence": float(r["confidence"]), "right": bool(r["_hits"])})
+    return out
+
+
+def score(folders: list[Path]) -> dict:
+    """Precision, recall and casualty-range agreement over every article with expectations in `folders`."""
+    articles = [score_article(p) for f in folders for p in article_paths(f)]
+    exp = [e for a in articles for e in a["expected"]]
+    inc = [i for a in articles for i in a["incidents"]]
+    killed = [e["killed"] for e in exp if e["found"] and e["killed"] is not None]
+    injured = [e["injured"] for e in exp if e["found"] and e["injured"] is not None]
+    ratio = lambda a, b: a / b if b else float("nan")  # noqa: E731
+    return {
+        "articles": len(articles), "expected": len(exp), "found": sum(e["found"] for e in exp),
+        "incidents": len(inc), "right_incidents": sum(i["right"] for i in inc),
+        "repeats": sum(i["repeat"] for i in inc),
+        "recall": ratio(sum(e["found"] for e in exp), len(exp)),
+        "precision": ratio(sum(i["right"] for i in inc), len(inc)),
+        "killed_overlap": ratio(sum(killed), len(killed)), "killed_compared": len(killed),
+        "injured_overlap": ratio(sum(injured), len(injured)), "injured_compared": len(injured),
+        "rows": [r for a in articles for r in a["rows"]],
+        "detail": articles,
+    }
+
+
+def print_score(part: str, result: dict, detail: bool = False) -> None:
+    if not result["articles"]:
+        print(f"{part}: no articles with expected events (looked in {', '.join(str(f) for f in PARTS[part])})")
+        return
+    if detail:
+        for a in result["detail"]:
+            print(f"\n== {a['path'].name}")
+            for e in a["expected"]:
+                x = e["expected"]
+                mark = "OK " if e["found"] else "MISS"
+                tolls = "" if not e["found"] else f" killed-overlap={e['killed']} injured-overlap={e['injured']}"
+                print(f"  {mark} {x['event_date']} {coarse_kind(x['event_type'], x['diplomatic_action'])} {x['location']} "
+                      f"| {x['quote_contains'][:50]}{tolls}")
+            for i in a["incidents"]:
+                if not i["right"] or i["repeat"]:
+                    print(f"  {'EXTRA' if not i['right'] else 'REPEAT'} {i['date']} {i['kind']} {i['action']} "
+                          f"{i['location']} | {str(i['quote'])[:70]}")
+    print(f"\n{part}: {result['articles']} articles, {result['expected']} expected events, "
+          f"{result['incidents']} incidents produced")
+    print(f"  recall     {result['recall']:.3f}  ({result['found']}/{result['expected']} expected events matched)")
+    print(f"  precision  {result['precision']:.3f}  ({result['right_incidents']}/{result['incidents']} incidents "
+          f"match an expected event; {result['repeats']} of them repeat an already matched event)")
+    print(f"  killed ranges overlap   {result['killed_overlap']:.3f}  (of {result['killed_compared']} matched events "
+          "where either side states deaths)")
+    print(f"  injured ranges overlap  {result['injured_overlap']:.3f}  (of {result['injured_compared']})")
+
+
+def _print_fields(folder: Path) -> None:
     total = exact = found = fields = field_ok = 0
     for path in article_paths(folder):
         results, events = match_article(path)
@@ -82,3 +266,18 @@ if __name__ == "__main__":
             mark = "OK " if not r["diffs"] else "XX "
             print(mark, r["expected"]["quote_contains"][:40], "|", "; ".join(r["diffs"]))
     print(f"\nexpected events found: {found}/{total}; exactly right: {exact}/{total}; fields right: {field_ok}/{fields}")
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--part", choices=sorted(PARTS), default="dev")
+    parser.add_argument("--detail", action="store_true", help="list every expected event and unmatched incident")
+    parser.add_argument("--fields", action="store_true", help="the per-field listing of match_article")
+    parser.add_argument("--holdout", action="store_true", help="with --fields: the holdout folder")
+    args = parser.parse_args()
+    if args.fields:
+        _print_fields(HOLDOUT if args.holdout else ARTICLES)
+    else:
+        print_score(args.part, score(PARTS[args.part]), args.detail)

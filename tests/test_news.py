@@ -10,6 +10,7 @@ import pytest
 import loaders
 from loaders.geocode import country_table
 from loaders.news import read_article, sentences
+from loaders.webpage import html_text
 from tests.articles_eval import HOLDOUT, article_paths, match_article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,6 +137,9 @@ def _article_strings() -> set[str]:
     texts = [SEED.read_text(encoding="utf-8")]
     texts += [p.read_text(encoding="utf-8") for p in FIXTURES.rglob("*.txt")]
     texts += [p.read_text(encoding="utf-8") for p in (Path(__file__).parent / "fixtures").rglob("*.txt")]
+    # Saved pages and feeds: their visible text (markup twice removed: feeds carry escaped HTML).
+    texts += [html_text(html_text(p.read_text(encoding="utf-8"))) for p in (Path(__file__).parent / "fixtures").rglob("*")
+              if p.suffix in (".html", ".htm", ".xml", ".rss", ".atom")]
     common = set("""The This That These Those They Their There When While After Before Despite However Also
     Earlier Later Speaking Mr Mrs Ms Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February
     March April May June July August September October November December Title Published Source URL Read Follow

@@ -10,6 +10,8 @@ import pandas as pd
 import streamlit as st
 
 import loaders
+from loaders.curation import FILE_NAME as CURATION_FILE
+from loaders.curation import curation_path
 from loaders.paths import SEEDS_DIR, user_home, writable_home
 from loaders.problems import Problem
 from ui.uploads import uploaded_names
@@ -24,9 +26,12 @@ WARNING_WORDS = ("not valid UTF-8", "read anyway")
 
 def problem_kind(problem: Problem) -> str:
     """How a problem affected its file: 'duplicate' (the row is loaded from elsewhere or replaced by a
-    newer revision), 'warning' (the row was still loaded), 'file' (the whole file, or a summary without
-    a line) or 'row rejected'."""
+    newer revision), 'warning' (the row was still loaded), 'curation' (the analyst's corrections file:
+    a suppressed event or an edit that could not be applied), 'file' (the whole file, or a summary
+    without a line) or 'row rejected'."""
     message = str(problem.message)
+    if Path(str(problem.file)).name == CURATION_FILE:
+        return "curation"
     if any(w in message for w in DUPLICATE_WORDS):
         return "duplicate"
     if any(w in message for w in WARNING_WORDS):
@@ -65,11 +70,17 @@ def _signature(files: list[tuple[str, Path]]) -> tuple:
     return tuple(sig)
 
 
+def curation_signature() -> tuple:
+    """The analyst's corrections file as part of the cache key: saving a correction reloads the data."""
+    return _signature([("curation", curation_path())]) if curation_path().exists() else ()
+
+
 @st.cache_data(show_spinner="Loading events…", max_entries=4)
-def _load(signature: tuple) -> tuple[pd.DataFrame, list, pd.DataFrame]:
+def _load(signature: tuple, curation: tuple = ()) -> tuple[pd.DataFrame, list, pd.DataFrame]:
     """Every input together (incidents span files), with a report per file. The loaders never let
-    one broken file sink the others; a failure of the loading itself still leaves the pages up."""
-    origins = {s[1]: (s[0], s[2], s[3]) for s in signature}
+    one broken file sink the others; a failure of the loading itself still leaves the pages up.
+    `curation` (the corrections file's signature) only keys the cache: the loaders read the file."""
+    origins = {s[1]: (s[0], s[2], s[3]) for s in signature + curation}
     try:
         result = loaders.load_files([Path(s[1]) for s in signature])
     except Exception as exc:  # a loader bug must not take the whole dashboard down
@@ -148,7 +159,7 @@ def load_events() -> tuple[pd.DataFrame, list, pd.DataFrame]:
             inbox_dir().mkdir(parents=True, exist_ok=True)
         except OSError:
             pass
-    events, problems, sources = _load(_signature(input_files()))
+    events, problems, sources = _load(_signature(input_files()), curation_signature())
     if len(sources):
         names = uploaded_names(inbox_dir())
         sources = sources.assign(

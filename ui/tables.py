@@ -162,9 +162,12 @@ def incident_backing(events: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=cols).set_index("incident_id")
 
 
-def events_table(events: pd.DataFrame, all_events: pd.DataFrame | None = None) -> pd.DataFrame:
+def events_table(events: pd.DataFrame, all_events: pd.DataFrame | None = None,
+                 curated: dict[str, str] | None = None) -> pd.DataFrame:
     """The filtered rows, one per report, with the incident each belongs to and every source behind
-    it (from `all_events`, the whole loaded table, so a filter never hides a corroborating report)."""
+    it (from `all_events`, the whole loaded table, so a filter never hides a corroborating report);
+    `curated` (event_id -> what the analyst changed) fills the 'curated' column."""
+    curated = curated or {}
     backing = incident_backing(events if all_events is None else
                                all_events[all_events["incident_id"].isin(events["incident_id"])])
     text = lambda col: events[col].astype("string").fillna("")  # noqa: E731 - empty, not "None"
@@ -176,6 +179,7 @@ def events_table(events: pd.DataFrame, all_events: pd.DataFrame | None = None) -
         "what": [_what(r) for _, r in events.iterrows()],
         "place": [_place(r) for _, r in events.iterrows()],
         "killed": [_row_toll(r) for _, r in events.iterrows()],
+        "curated": [curated.get(str(e), "") for e in events["event_id"]],
         "report": [report_kind(d, c, short=True) for d, c in zip(events["dataset"], events["confidence"])],
         "incident sources": inc.map(backing["backed by"]).fillna(""),
         "source": text("source_name"),
@@ -217,6 +221,9 @@ EVENTS_COLUMNS = {
     "what": st.column_config.TextColumn("what", width=140),
     "place": st.column_config.TextColumn("place", width=140),
     "killed": st.column_config.TextColumn("killed", width=85),
+    "curated": st.column_config.TextColumn(
+        "curated", width=120, help="What the analyst changed in this row (corrections kept in curation.csv "
+                                   "in the analyst folder): a fixed field, or an event added by hand."),
     "report": st.column_config.TextColumn(
         "report", width=175, help="What kind of evidence this row is: a curated dataset (ACLED, UCDP GED), a news "
                                   "report read by machine, or GDELT media signal (machine-coded, unverified). "
@@ -267,7 +274,7 @@ def unplaced(events: pd.DataFrame) -> pd.DataFrame:
 
 
 PROBLEM_KIND_WORDS = {"row rejected": "row rejected", "file": "whole file", "duplicate": "duplicate (kept once)",
-                      "warning": "warning (row loaded)"}
+                      "warning": "warning (row loaded)", "curation": "analyst correction"}
 
 
 def problems_table(problems: list) -> pd.DataFrame:

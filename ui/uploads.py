@@ -25,7 +25,7 @@ from loaders.paths import user_home, writable_home
 MAX_UPLOAD_MB = 50  # per file; .streamlit/config.toml sets server.maxUploadSize to the same
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 # What the uploader offers (the browser filters by these; the content decides the saved extension).
-UPLOAD_TYPES = [".csv", ".CSV", ".tsv", ".txt", ".md", ".zip"]
+UPLOAD_TYPES = [".csv", ".CSV", ".tsv", ".txt", ".md", ".html", ".htm", ".xml", ".rss", ".atom", ".zip"]
 SAVED_EXTENSIONS = (".csv", ".tsv", ".txt", ".md", ".zip")  # the only extensions a saved file gets
 HASH_CHARS = 16
 _SNIFF_BYTES = 64 * 1024
@@ -120,7 +120,7 @@ def detect_extension(data: bytes) -> tuple[str, str]:
     text = _head_text(data)
     if text is None:
         raise UploadRefused("it is not text or a zip archive (binary content); Faultline reads CSV/TSV "
-                            "exports, GDELT files, articles (.txt/.md) and zips of them.")
+                            "exports, GDELT files, articles (.txt/.md, saved web pages, RSS/Atom feeds) and zips of them.")
     lines = [line for line in text.splitlines() if line.strip()][:25]
     if _grid(lines, "\t"):
         return ".tsv", "tab-separated table"
@@ -221,7 +221,7 @@ def upload_panel(on_saved) -> None:
         f"Upload files (up to {MAX_UPLOAD_MB} MB each)", type=UPLOAD_TYPES, accept_multiple_files=True,
         key=f"upload_{n}", max_upload_size=MAX_UPLOAD_MB,
         help="ACLED or UCDP GED CSV exports, GDELT 2.0 event files (plain or zipped), Faultline CSVs, "
-             "articles as .txt/.md. Each file is saved into the inbox under a name made from its content; "
+             "articles as .txt/.md, saved web pages (.html) and RSS/Atom feeds. Each file is saved into the inbox under a name made from its content; "
              "the format is recognised from the content, not the file name.")
     if not files:
         return
