@@ -500,8 +500,9 @@ def extract(article: Article) -> list[Draft]:
                             and n_sent - last_placed[0] <= 2 and not _ANOTHER_EVENT.match(text)):
                         places = last_placed[2]
                         if not explicit:
-                            day, precision, explicit = last_placed[1]
-                            picked = last_placed[1]
+                            day, precision, explicit = last_placed[1][:3]
+                            date_source = "clause"
+                            picked = (day, precision, explicit, date_source)
                     targets = sorted(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)))
                     toll_at = min(targets, key=lambda p: _toll_distance(text, p, toll)) if targets else None
                     for p in targets or [None]:

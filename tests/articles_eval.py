@@ -24,8 +24,9 @@ ARTICLES = Path(__file__).parent / "fixtures" / "articles"
 
 
 HOLDOUT = Path(__file__).parent / "fixtures" / "articles_holdout"
+DEV_MORE = Path(__file__).parent / "fixtures" / "articles_dev"
 HELDOUT = Path(__file__).parent / "fixtures" / "articles_heldout"
-PARTS = {"dev": [ARTICLES, HOLDOUT], "heldout": [HELDOUT]}
+PARTS = {"dev": [ARTICLES, HOLDOUT, DEV_MORE], "heldout": [HELDOUT]}
 
 
 def article_paths(folder: Path = ARTICLES) -> list[Path]:
