@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.geocode import ONLINE_ERRORS, Place, curated_by_key, curated_places, geonames_hits, lookup, normalise
+from loaders.geocode import ONLINE_ERRORS, country_names, Place, curated_by_key, curated_places, geonames_hits, lookup, normalise
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
@@ -38,7 +38,7 @@ _ATTRIBUTION = [
     re.compile(rf"(?P<who>\b(?:an?\s+|the\s+)?(?:[A-Z][\w’'.-]*|officials?|police|army|military|ministry|spokes\w+|sources?|residents?|witnesses?|medics?)(?:\s+[\w’'.-]+){{0,5}}?)\s+{_SPEECH}\b"),
 ]
 _POSSESSIVE = r"(?:[A-Z][\w-]+(?:’|')s\s+)?(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?"
-_LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered)\s+(?:the\s+)?{_POSSESSIVE}$", re.I)
+_LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered|shut|closed|reopened|sealed|blocked|besieged|bombarded|pounded|recaptured|retook|encircled|surrounded)\s+(?:the\s+)?{_POSSESSIVE}$", re.I)
 _SPEECH_DATE = re.compile(r"\b(?:said|says|told\s+[\w ]{1,30}?|announced|stated|added|confirmed|reported)\s+(?:late\s+|early\s+)?$", re.I)
 _COUNTRY_LOCATIVE = re.compile(r"\b(?:in|inside|into|across|within)\s+(?:the\s+)?$", re.I)
 # How far (characters) a place may stand from the words of an event and still be its place.
@@ -67,6 +67,7 @@ class Article:
     header_lines: int = 0
     online: bool = False
     parties: list[str] = field(default_factory=list)  # set by extract(): the article's two main parties
+    main_country: str | None = None  # set by extract(): the one country the article is mostly about, if any
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -415,6 +416,11 @@ def _dated_and_placed(clause: str, dates: list[DateMention], places: list[Mentio
             and any(p.place.feature != "country" for p in places if _within((p.start, p.end), c0, c1)))
 
 
+def _anchored(sentence: str, dates: list[DateMention], places: list[Mention]) -> bool:
+    """A sentence that ties its violence to a time or a place of its own (not only the story's)."""
+    return bool(dates) or any(p.place.feature != "country" for p in places)
+
+
 def _within(span: tuple[int, int], start: int, end: int) -> bool:
     return span[0] >= start and span[1] <= end
 
@@ -428,6 +434,7 @@ def extract(article: Article) -> list[Draft]:
     full = " ".join(s.text for s in sents)
     named = _find_actors(full)
     countries = _article_countries(full, named)
+    article.main_country = _main_country(full, named)
     article.parties = _parties(named)
     venue = _talks_venue(sents, countries)
     drafts: list[Draft] = []
@@ -460,6 +467,8 @@ def extract(article: Article) -> list[Draft]:
             if not has_toll and not any(not c.row["needs_toll"] for c in violent) and not _dated_and_placed(
                     clause, dates, all_places_of(text), c0, c1):
                 violent = []
+            if violent and not has_toll and not inherited and not _anchored(text, dates, all_places_of(text)):
+                violent = []  # a general remark ("its use of drones has grown"): no toll, day or place
             if has_toll and not violent and inherited:
                 # "...; the other side put its losses at 11": a counter-claim about the clause before.
                 violent = [Cue(c0, c0, inherited[2].row)]
@@ -577,6 +586,32 @@ def _article_countries(text: str, actors: list[Mention]) -> set[str]:
     isos += sorted(seen)
     counts = pd.Series(isos, dtype="string").value_counts()
     return set(counts.index[:4])
+
+
+def _main_country(text: str, actors: list[Mention]) -> str | None:
+    """The country an article is mostly about: named (country names, demonyms, state actors) at least
+    twice and at least twice as often as any other; None for a story between two countries."""
+    words = country_words()
+    counts: dict[str, int] = {}
+    for a in actors:
+        if a.actor_kind == "state" and a.dyad_key:
+            counts[a.dyad_key] = counts.get(a.dyad_key, 0) + 1
+    for run in _COUNTRY_WORD.findall(text):
+        parts = re.split(r"(?<=\S)[ ](?=\S)", run)
+        i = 0
+        while i < len(parts):
+            step = 1
+            for n in range(min(4, len(parts) - i), 0, -1):
+                iso = words.get(normalise(re.sub(r"[’']s$", "", " ".join(parts[i:i + n]).rstrip(".,"))))
+                if iso:
+                    counts[iso] = counts.get(iso, 0) + 1
+                    step = n
+                    break
+            i += step
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+        return None
+    return ranked[0][0]
 
 
 def _talks_venue(sents: list[Sentence], countries: set[str]) -> Place | None:
@@ -740,6 +775,10 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
         row = d.cue.row
         p = d.place
         toll = d.toll
+        # No place of its own: the event still happened in the country the article is about, when the
+        # article is about one (talks and threats are left out: they are often held or made elsewhere).
+        home = (article.main_country if p is None and not (row["diplomatic_action"] or "").startswith(("talks", "threat"))
+                else None)
         killed = toll.killed if toll else None
         injured = toll.injured if toll else None
         records.append({
@@ -754,8 +793,8 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
             "actor2": names[1] if len(names) > 1 else None,
             "dyad": dyad,
             "mediators": ";".join(d.mediators) or None,
-            "country": p.country if p else None,
-            "iso3": p.iso3 if p else None,
+            "country": p.country if p else (country_names()[home][1] if home in country_names() else None),
+            "iso3": p.iso3 if p else home,
             "admin1": p.admin1 if p else None,
             "location": p.name if p else None,
             "latitude": p.latitude if p else None,
