@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 import numpy as np
@@ -187,6 +189,7 @@ def _place(m) -> str:
     return m["location"] if isinstance(m["location"], str) else "an unnamed place"
 
 
+@lru_cache(maxsize=8192)
 def _fmt(day) -> str:
     d = day if isinstance(day, date) else pd.Timestamp(day)  # a Timestamp is a date too
     return f"{d.day} {d.strftime('%b')}"
@@ -341,22 +344,31 @@ def _headline(dyad, talks, talks_m, cf, cf_m, clashes, last_clash) -> str:
 
 
 
+
 # ---------------------------------------------------------------------------------------------------
 # Every dyad at once. dyad_status above is the reference; all_dyad_statuses gives the same DyadStatus
-# for each dyad (tests/test_status_all.py compares them) from an incident table built once per events
-# table (prepare_statuses; the UI caches it with the data), so that a page can show every pair.
-# The state machine runs only on the moments that can change it: every moment carrying a talks or
-# ceasefire action, and the moments that follow while a ceasefire is live (agreed, holding, strained or
-# violated, after its agreement). Any other moment leaves the machine as it was; what it still counts
-# for (the latest violence, the trend) is read from the dyad's last RECENT_DAYS + BASELINE_DAYS.
+# for each dyad (tests/test_status_all.py compares them), so that a page can show every pair.
+#
+# One-time, per events table (prepare_statuses; the UI caches it with the data): one moment per incident
+# of each dyad, sorted as dyad_status sorts them, and one run of the state machine over each dyad's whole
+# history that records the state after every moment it reads. The machine reads only the moments that can
+# change it: every moment with a talks or ceasefire action, and the moments that follow while a ceasefire
+# is live (agreed, holding, strained or violated, once agreed); any other moment leaves it as it was.
+# Per status date (all_dyad_statuses): the state after the last moment on or before that date, the truce's
+# expiry, and the trend and violence of the last RECENT_DAYS + BASELINE_DAYS. An incident reported both
+# before and after the date is rebuilt from its reports up to the date, and its dyad run again.
 
 _ACTIVE = ("agreed", "holding", "strained", "violated")
 _MACHINE_ACTIONS = frozenset(TALKS_TRANSITIONS) | {a for _, a in CEASEFIRE_TRANSITIONS if a.startswith("ceasefire")}
 _TABLE_COLUMNS = ["event_id", "incident_id", "dyad", "event_date", "date_end", "date_precision", "event_type",
                   "diplomatic_action", "location", "iso3", "mediators", "fatalities_low", "confidence", "dataset"]
-# dyad_status's order (start, precision, same-day order, talks rank, then incident_id), for all dyads at once.
-_SORT_KEYS = ["dyad", "start", "prec_rank", "order", "rank", "incident"]
+_ORDER = {a: SAME_DAY_ORDER.get(a, 3) for a in (*TALKS_TRANSITIONS, *SAME_DAY_ORDER)}
+_RANK = {a: r for a, (_, r) in TALKS_TRANSITIONS.items()}
 _DAY0 = date(1970, 1, 1).toordinal()
+_EMPTY = {"dyad": object, "incident": object, "start": np.int64, "end": np.int64, "last": np.int64,
+          "date_end": "datetime64[ns]", "action": object, "violent": bool, "location": object, "at_talks": bool,
+          "killed": float, "gdelt_only": bool, "ids": object, "prec_rank": np.int64, "order": np.int64,
+          "rank": np.int64}
 
 
 def _days(values) -> np.ndarray:
@@ -380,23 +392,19 @@ def _period_end_days(start: np.ndarray, precision: np.ndarray) -> np.ndarray:
     return end
 
 
-def _incident_moments(rows: pd.DataFrame, group: np.ndarray, gdelt_only: np.ndarray) -> pd.DataFrame:
-    """One moment per group of reports (one incident of one dyad), as _moments computes it, for every dyad.
-
-    rows carry _TABLE_COLUMNS; group numbers the (dyad, incident) of each row; gdelt_only is the flag of
-    the whole incident (all its reports GDELT), kept when rows hold only some of its reports.
-    """
+def _report_columns(rows: pd.DataFrame, gdelt_only: np.ndarray) -> dict[str, np.ndarray]:
+    """What a moment is made of, per report, as arrays."""
     start = _days(rows["event_date"])
     precision = rows["date_precision"].astype(object).to_numpy()
     dyad = rows["dyad"].astype(object).to_numpy()
+    codes, names = pd.factorize(dyad)
+    parties = [(str(d).split("-") + [None])[:2] for d in names]
+    a = np.array([p[0] for p in parties] + [None], dtype=object)[codes]
+    b = np.array([p[1] for p in parties] + [None], dtype=object)[codes]
     iso = rows["iso3"].astype(object).to_numpy()
-    iso_known = rows["iso3"].notna().to_numpy(dtype=bool)
     # _reached_at_talks: mediators named, or a host that is neither party.
-    parties = {d: (d.split("-") + [None])[:2] for d in pd.unique(dyad)}
-    abroad = np.fromiter((k and i != parties[d][0] and i != parties[d][1] for i, k, d in zip(iso, iso_known, dyad)),
-                         dtype=bool, count=len(rows))
-    frame = pd.DataFrame({
-        "g": group,
+    abroad = rows["iso3"].notna().to_numpy(dtype=bool) & (iso != a) & (iso != b)
+    return {
         "dyad": dyad,
         "incident": rows["incident_id"].astype(object).to_numpy(),
         "start": start,
@@ -404,71 +412,96 @@ def _incident_moments(rows: pd.DataFrame, group: np.ndarray, gdelt_only: np.ndar
         "date_end": rows["date_end"].to_numpy(dtype="datetime64[ns]"),
         "precision": precision,
         "action": rows["diplomatic_action"].astype(object).to_numpy(),
-        "event_type": rows["event_type"].astype(object).to_numpy(),
+        "violent": rows["event_type"].astype(object).to_numpy(),
         "location": rows["location"].astype(object).to_numpy(),
-        "at_talks": rows["mediators"].notna().to_numpy(dtype=bool) | abroad,
+        "at_talks": rows["mediators"].notna().to_numpy(dtype=bool) | abroad.astype(bool),
         "killed": rows["fatalities_low"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
         "neg_conf": -rows["confidence"].to_numpy(dtype=float),
         "report": rows["event_id"].astype(object).to_numpy(),
         "gdelt_only": np.asarray(gdelt_only, dtype=bool),
-    })
-    # The most trusted report first (a curated dataset before a wire copy), as in _moments.
-    frame = frame.sort_values(["neg_conf", "start", "report"], kind="stable")
-    g = frame.groupby("g", sort=False)
-    m = pd.DataFrame({
-        "dyad": g["dyad"].first(),
-        "incident": g["incident"].first(),
-        "start": g["start"].min(),
-        "end": g["end"].max(),
-        "last": g["start"].max(),
-        "date_end": g["date_end"].max(),
-        "precision": g["precision"].first(),
-        "action": g["action"].first(),
-        "violent": g["event_type"].first() != "Strategic developments",
-        "location": g["location"].first(),
-        "at_talks": g["at_talks"].any(),
-        "killed": g["killed"].min(),
-        "gdelt_only": g["gdelt_only"].first(),
-    })
-    # The event_ids behind each moment, most trusted report first (as _moments joins them).
-    g_arr = frame["g"].to_numpy()
-    order = np.argsort(g_arr, kind="stable")
-    gs, ids = g_arr[order], frame["report"].to_numpy()[order]
-    if len(m) == len(frame):
-        evidence = [tuple(x.split(";")) for x in ids]
-        keys = gs
+    }
+
+
+def _incident_moments(rows: pd.DataFrame, group: np.ndarray, gdelt_only: np.ndarray, single: bool = False) -> pd.DataFrame:
+    """One moment per group of reports (one incident of one dyad) as _moments makes it, for every dyad.
+
+    rows carry _TABLE_COLUMNS; group numbers the (dyad, incident) of each row; gdelt_only is the flag of
+    the whole incident (all its reports GDELT), kept when rows hold only some of its reports; single: every
+    group is one report.
+    """
+    r = _report_columns(rows, gdelt_only)
+    if single:  # one report each: the moment is the report
+        m = pd.DataFrame({k: r[k] for k in ("dyad", "incident", "start", "end", "date_end", "precision", "action",
+                                             "location", "at_talks", "killed", "gdelt_only")})
+        m["last"] = r["start"]
+        m["violent"] = r["violent"] != "Strategic developments"
+        m["ids"] = [tuple(x.split(";")) for x in r["report"]] if any(";" in x for x in r["report"]) else \
+            [(x,) for x in r["report"]]
     else:
-        cuts = np.flatnonzero(gs[1:] != gs[:-1]) + 1
-        bounds = np.r_[0, cuts, len(gs)]
+        frame = pd.DataFrame({"g": group, **r})
+        # The most trusted report first (a curated dataset before a wire copy), as in _moments.
+        frame = frame.sort_values(["neg_conf", "start", "report"], kind="stable")
+        g = frame.groupby("g", sort=False)
+        m = pd.DataFrame({
+            "dyad": g["dyad"].first(), "incident": g["incident"].first(),
+            "start": g["start"].min(), "end": g["end"].max(), "last": g["start"].max(),
+            "date_end": g["date_end"].max(), "precision": g["precision"].first(), "action": g["action"].first(),
+            "violent": g["violent"].first() != "Strategic developments", "location": g["location"].first(),
+            "at_talks": g["at_talks"].any(), "killed": g["killed"].min(), "gdelt_only": g["gdelt_only"].first(),
+        })
+        g_arr = frame["g"].to_numpy()
+        order = np.argsort(g_arr, kind="stable")  # each incident's reports together, most trusted first
+        gs, ids = g_arr[order], frame["report"].to_numpy()[order]
+        bounds = np.r_[0, np.flatnonzero(gs[1:] != gs[:-1]) + 1, len(gs)]
         evidence = [tuple(";".join(ids[a:b]).split(";")) for a, b in zip(bounds[:-1], bounds[1:])]
-        keys = gs[bounds[:-1]]
-    m["ids"] = pd.Series(evidence, index=keys, dtype=object).reindex(m.index)
-    m["prec_rank"] = m["precision"].map(PRECISION_RANK)
-    m["order"] = m["action"].map(lambda x: SAME_DAY_ORDER.get(x, 3) if isinstance(x, str) else 3)
-    m["rank"] = m["action"].map(lambda x: TALKS_TRANSITIONS.get(x, (None, 0))[1] if isinstance(x, str) else 0)
-    return m.drop(columns="precision").reset_index(drop=True)
+        m["ids"] = pd.Series(evidence, index=gs[bounds[:-1]], dtype=object).reindex(m.index)
+        m = m.reset_index(drop=True)
+    for name, table, missing in (("prec_rank", PRECISION_RANK, -1), ("order", _ORDER, 3), ("rank", _RANK, 0)):
+        codes, values = pd.factorize(m["precision" if name == "prec_rank" else "action"], use_na_sentinel=True)
+        lookup = np.array([table.get(v, missing) for v in values] + [missing], dtype=np.int64)
+        m[name] = lookup[codes]
+    return m.drop(columns="precision")
+
+
+def _sorted(m: pd.DataFrame) -> pd.DataFrame:
+    """Dyad by dyad, in dyad_status's order: start, precision, same-day order, talks rank, incident_id."""
+    numeric = [m["rank"].to_numpy(), m["order"].to_numpy(), m["prec_rank"].to_numpy(), m["start"].to_numpy(),
+               pd.factorize(m["dyad"])[0]]
+    first = np.lexsort(numeric)
+    keys = np.stack([k[first] for k in numeric])
+    tie = np.r_[False, (keys[:, 1:] == keys[:, :-1]).all(axis=0)]
+    if tie.any():  # the few moments that only incident_id orders
+        run = np.cumsum(~tie)
+        tied = tie | np.r_[tie[1:], False]
+        pos = np.flatnonzero(tied)
+        sub = pd.DataFrame({"run": run[pos], "incident": m["incident"].to_numpy()[first[pos]], "at": first[pos]})
+        first[pos] = sub.sort_values(["run", "incident"], kind="stable")["at"].to_numpy()
+    return m.iloc[first].reset_index(drop=True)
 
 
 class _Moments:
-    """Moments sorted as dyad_status sorts them, dyad after dyad, as plain lists (what the machine reads)."""
+    """Moments sorted dyad by dyad as dyad_status sorts them, as plain lists (what the machine reads)."""
 
-    def __init__(self, m: pd.DataFrame):
+    def __init__(self, m: pd.DataFrame, run: bool = True):
         n = len(m)
         self.frame = m
-        self.start = m["start"].astype(np.int64).tolist()
-        self.end = m["end"].astype(np.int64).tolist()
-        self.last = m["last"].astype(np.int64).tolist()
+        self.start = m["start"].to_numpy(dtype=np.int64).tolist()
+        self.end = m["end"].to_numpy(dtype=np.int64).tolist()
+        self.last = m["last"].to_numpy(dtype=np.int64).tolist()
         de = m["date_end"].to_numpy(dtype="datetime64[ns]")
-        self.date_end = [None if nat else d for d, nat in zip(_days(de).tolist(), np.isnat(de).tolist())]
+        nat = np.isnat(de)
+        self.date_end = [None] * n if nat.all() else \
+            [None if x else d for d, x in zip(_days(de).tolist(), nat.tolist())]
         self.action = [a if isinstance(a, str) else None for a in m["action"].tolist()]
         self.violent = m["violent"].to_numpy(dtype=bool).tolist()
         self.location = [x if isinstance(x, str) else None for x in m["location"].tolist()]
         self.at_talks = m["at_talks"].to_numpy(dtype=bool).tolist()
-        self.killed = [None if k != k else int(k) for k in m["killed"].to_numpy(dtype=float).tolist()]
+        killed = m["killed"].to_numpy(dtype=float)
+        self.killed = [None if k != k else int(k) for k in killed.tolist()]
         self.prec_rank = m["prec_rank"].tolist()
         self.rank = m["rank"].tolist()
         self.ids = m["ids"].tolist()
-        self.keys = [i for i, a in enumerate(self.action) if a in _MACHINE_ACTIONS]
+        self.keys = np.flatnonzero(m["action"].isin(_MACHINE_ACTIONS).to_numpy(dtype=bool)).tolist()
         violent_at = np.where(m["violent"].to_numpy(dtype=bool), np.arange(n), -1)
         self.prev_violent = np.maximum.accumulate(violent_at).tolist() if n else []
         dyads = m["dyad"].to_numpy(dtype=object)
@@ -479,125 +512,44 @@ class _Moments:
         self.last_day = {d: int(last[lo:hi].max()) for d, (lo, hi) in self.ranges.items()}
         # Incidents reported on several days: a status date inside them cuts some of their reports off.
         self.spans = np.flatnonzero(last > m["start"].to_numpy())
+        self.runs = {d: _machine_run(self, lo, hi) for d, (lo, hi) in self.ranges.items()} if run else {}
 
 
-class StatusTable:
-    """One moment per incident of each dyad, sorted: the part of every dyad's status that does not depend
-    on the status date. Build once per events table (prepare_statuses) and keep it while the data is the
-    same; it is read-only. It also keeps the reports of incidents reported on several days, to recut them
-    when a status date falls inside them."""
+class _Run:
+    """One run of the state machine over a dyad's history: the moments it read, the state after each."""
 
-    def __init__(self, events: pd.DataFrame):
-        rows = events.loc[events["dyad"].notna().to_numpy(dtype=bool), _TABLE_COLUMNS]
-        self.rows = len(rows)
-        d_codes, dyads = pd.factorize(rows["dyad"].astype(object))
-        self.dyads = [str(d) for d in dyads]
-        i_codes = pd.factorize(rows["incident_id"].astype(object))[0].astype(np.int64)
-        group = pd.factorize(d_codes.astype(np.int64) * (int(i_codes.max(initial=0)) + 1) + i_codes)[0]
-        gdelt = (rows["dataset"].astype(object) == "gdelt").to_numpy(dtype=bool)
-        n_groups = int(group.max(initial=-1)) + 1
-        gdelt_only = (np.bincount(group, weights=~gdelt, minlength=n_groups) == 0)[group]
-        not_gdelt = np.bincount(d_codes, weights=~gdelt, minlength=len(dyads))
-        self.signal_only = {d for d, n in zip(self.dyads, not_gdelt) if n == 0}  # every report GDELT
-        multi = np.bincount(group, minlength=n_groups)[group] > 1
-        parts = [_incident_moments(rows[mask], group[mask], gdelt_only[mask]) for mask in (~multi, multi) if mask.any()]
-        moments = pd.concat(parts, ignore_index=True) if parts else _incident_moments(rows, group, gdelt_only)
-        self.moments = moments.sort_values(_SORT_KEYS, kind="stable", ignore_index=True)
-        self.multi_rows = rows[multi]
-        self.multi_group = group[multi]
-        self.multi_gdelt_only = gdelt_only[multi]
-        self.multi_days = _days(self.multi_rows["event_date"])
-        self.multi_incident = self.multi_rows["dyad"].astype(object) + "\x1f" + self.multi_rows["incident_id"].astype(object)
-        self.has_gdelt_only = bool(self.moments["gdelt_only"].any())
-        self._variants: dict[bool, _Moments] = {}
+    __slots__ = ("read", "states", "trans", "talks_log", "cf_log")
 
-    def variant(self, include_gdelt: bool) -> _Moments:
-        """The moments the status reads: GDELT-only incidents only with include_gdelt."""
-        key = include_gdelt or not self.has_gdelt_only
-        if key not in self._variants:
-            m = self.moments if key else self.moments[~self.moments["gdelt_only"].to_numpy(dtype=bool)]
-            self._variants[key] = _Moments(m.reset_index(drop=True))
-        return self._variants[key]
-
-    def recut(self, v: _Moments, lo: int, stop: int, straddling: np.ndarray, as_of: int) -> _Moments:
-        """A dyad's moments up to as_of when some of its incidents have reports after it: those are
-        rebuilt from their reports up to as_of."""
-        frame = v.frame.iloc[lo:stop]
-        cut = frame.iloc[straddling - lo]
-        names = set(cut["dyad"] + "\x1f" + cut["incident"])
-        sel = self.multi_incident.isin(names).to_numpy() & (self.multi_days <= as_of)
-        redone = _incident_moments(self.multi_rows[sel], self.multi_group[sel], self.multi_gdelt_only[sel])
-        keep = frame.drop(index=cut.index)
-        both = pd.concat([keep, redone], ignore_index=True) if len(keep) else redone
-        return _Moments(both.sort_values(_SORT_KEYS, kind="stable", ignore_index=True))
+    def __init__(self):
+        self.read: list[int] = []
+        self.states: list[tuple] = []
+        self.trans: list[Transition] = []
+        self.talks_log: list[str] = []
+        self.cf_log: list[str] = []
 
 
-def prepare_statuses(events: pd.DataFrame) -> StatusTable:
-    """The one-time part of all_dyad_statuses for an events table: keep it as long as the data is the same."""
-    return StatusTable(events)
+_START = ("none", None, "none", None, None, 0, 0, 0, 0, 0, None)
 
 
-def _query_key(dyad: str) -> str:
-    """The dyad dyad_status reads when asked for the pair a dyad string names (as the UI asks it)."""
-    a, _, b = dyad.partition("-")
-    return dyad_key(a, b or a)
-
-
-def all_dyad_statuses(events: pd.DataFrame | StatusTable, as_of: date | str | None = None, *,
-                      include_gdelt: bool = False, dyads=None) -> dict[str, DyadStatus]:
-    """dyad_status for every dyad of the table (or those named), keyed by dyad, from one incident table.
-
-    events: an events table, or a StatusTable from prepare_statuses (the slow part: build it once per
-    events table and keep it). as_of None gives each dyad the date of its own latest report, as
-    dyad_status does; a date gives every dyad its status on that day.
-    """
-    table = events if isinstance(events, StatusTable) else prepare_statuses(events)
-    v = table.variant(include_gdelt)
-    given = None if as_of is None else pd.Timestamp(as_of)
-    given_day = None if given is None else int(_days([given.to_datetime64()])[0])
-    straddling: dict[str, np.ndarray] = {}
-    if given_day is not None and len(v.spans):
-        starts, lasts = np.asarray(v.start)[v.spans], np.asarray(v.last)[v.spans]
-        hit = v.spans[(starts <= given_day) & (lasts > given_day)]
-        for d, at in pd.Series(hit).groupby(v.frame["dyad"].to_numpy(dtype=object)[hit]):
-            straddling[d] = at.to_numpy()
-    out: dict[str, DyadStatus] = {}
-    for name in (table.dyads if dyads is None else dyads):
-        key = _query_key(name)
-        lo, hi = v.ranges.get(key, (0, 0))
-        if hi == lo and given is None:
-            out[name] = DyadStatus(key, None, "none", "none", "unchanged", None, None,
-                                   f"No events for {key} in the data.", {})
-            continue
-        day = v.last_day[key] if given is None else given_day
-        stop = bisect_right(v.start, day, lo, hi)
-        cols = v
-        if key in straddling:
-            cols = table.recut(v, lo, stop, straddling[key], day)
-            lo, stop = 0, len(cols.start)
-        out[name] = _run_machine(cols, key, lo, stop, day, _on(day) if given is None else given.date())
-    return out
-
-
-def _run_machine(c: _Moments, dyad: str, lo: int, stop: int, as_of: int, as_of_date: date) -> DyadStatus:
-    """dyad_status's loop over moments lo..stop of c, fed only the moments that can change its state."""
-    trans: list[Transition] = []
+def _machine_run(c: _Moments, lo: int, hi: int) -> _Run:
+    """dyad_status's loop over moments lo..hi of c, fed only the moments that can change its state."""
+    run = _Run()
+    read, states, trans, talks_log, cf_log = run.read, run.states, run.trans, run.talks_log, run.cf_log
     talks, tm = "none", None
     cf, cfm, cf_end = "none", None, None
     clashes: list[int] = []
     clash_killed = 0
-    ev_talks: list[str] = []
-    ev_cf: list[str] = []
+    t_from = c_from = 0  # where the talks and ceasefire evidence start in their logs
     start, end, action, ids, keys = c.start, c.end, c.action, c.ids, c.keys
     k, i = bisect_left(keys, lo), lo
     while True:
         if cfm is not None and cf in _ACTIVE:
-            if i >= stop:
+            if i >= hi:
                 break
             j = i  # a live ceasefire: any moment may strain, violate or end it, or outlast it
         else:
             k = bisect_left(keys, i, k)
-            if k >= len(keys) or keys[k] >= stop:
+            if k >= len(keys) or keys[k] >= hi:
                 break
             j = keys[k]  # nothing live: only a talks or ceasefire moment changes anything
         i = j + 1
@@ -615,9 +567,8 @@ def _run_machine(c: _Moments, dyad: str, lo: int, stop: int, as_of: int, as_of_d
             if later or surer:
                 if new != talks:
                     trans.append(Transition(_on(s), "talks", talks, new, a, ids[j]))
-                    ev_talks = list(ids[j])
-                else:
-                    ev_talks.extend(ids[j])
+                    t_from = len(talks_log)
+                talks_log.extend(ids[j])
                 talks, tm = new, j
         if a is not None and a.startswith("ceasefire"):
             if a == "ceasefire_agreed":
@@ -625,14 +576,15 @@ def _run_machine(c: _Moments, dyad: str, lo: int, stop: int, as_of: int, as_of_d
                 if cf != "agreed":
                     trans.append(Transition(_on(s), "ceasefire", cf, "agreed", "ceasefire agreed", ids[j]))
                 cf = "agreed"
-                ev_cf = list(ids[j])
+                c_from = len(cf_log)
+                cf_log.extend(ids[j])
             elif new := CEASEFIRE_TRANSITIONS.get((cf, a)):
                 if a == "ceasefire_reaffirmed":
                     cf_end = None
                 if new != cf:
                     trans.append(Transition(_on(s), "ceasefire", cf, new, a.replace("_", " "), ids[j]))
                 cf = new
-                ev_cf.extend(ids[j])
+                cf_log.extend(ids[j])
         if c.violent[j] and cfm is not None and s > end[cfm] and cf in _ACTIVE:
             clashes.append(j)
             killed = c.killed[j]
@@ -653,12 +605,143 @@ def _run_machine(c: _Moments, dyad: str, lo: int, stop: int, as_of: int, as_of_d
                 place = c.location[j] if c.location[j] is not None else "an unnamed place"
                 trans.append(Transition(_on(s), "ceasefire", cf, new, f"{_toll_words(killed)} at {place}", ids[j]))
             cf = new
-            ev_cf.extend(ids[j])
+            cf_log.extend(ids[j])
+        read.append(j)
+        states.append((talks, tm, cf, cfm, cf_end, len(trans), t_from, len(talks_log), c_from, len(cf_log),
+                       clashes[-1] if clashes else None))
+    return run
+
+
+class StatusTable:
+    """What every dyad's status is read from, built once per events table (prepare_statuses) and kept
+    while the data is the same (read-only): the moments of each dyad and the machine's run over them,
+    plus the reports of incidents reported on several days, to rebuild them at a status date inside them."""
+
+    def __init__(self, events: pd.DataFrame):
+        rows = events.loc[events["dyad"].notna().to_numpy(dtype=bool), _TABLE_COLUMNS]
+        self.rows = len(rows)
+        d_codes, dyads = pd.factorize(rows["dyad"].astype(object))
+        self.dyads = [str(d) for d in dyads]
+        i_codes = pd.factorize(rows["incident_id"])[0].astype(np.int64)
+        group = pd.factorize(d_codes.astype(np.int64) * (int(i_codes.max(initial=0)) + 1) + i_codes)[0]
+        gdelt = (rows["dataset"].astype(object) == "gdelt").to_numpy(dtype=bool)
+        n_groups = int(group.max(initial=-1)) + 1
+        gdelt_only = (np.bincount(group, weights=~gdelt, minlength=n_groups) == 0)[group]
+        not_gdelt = np.bincount(d_codes, weights=~gdelt, minlength=len(dyads))
+        self.signal_only = {d for d, n in zip(self.dyads, not_gdelt) if n == 0}  # every report GDELT
+        multi = np.bincount(group, minlength=n_groups)[group] > 1
+        parts = [_incident_moments(rows[mask], group[mask], gdelt_only[mask], single=mask is not multi)
+                 for mask in (~multi, multi) if mask.any()]
+        moments = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+            {k: pd.Series(dtype=t) for k, t in _EMPTY.items()})
+        self.moments = _sorted(moments)
+        self.multi_rows = rows[multi]
+        self.multi_group = group[multi]
+        self.multi_gdelt_only = gdelt_only[multi]
+        self.multi_days = _days(self.multi_rows["event_date"])
+        self.multi_incident = (self.multi_rows["dyad"].astype(object) + "\x1f"
+                               + self.multi_rows["incident_id"].astype(object)).to_numpy()
+        self.has_gdelt_only = bool(self.moments["gdelt_only"].any())
+        self._variants: dict[bool, _Moments] = {}
+
+    def variant(self, include_gdelt: bool) -> _Moments:
+        """The moments the status reads (GDELT-only incidents only with include_gdelt), built on first use."""
+        key = include_gdelt or not self.has_gdelt_only
+        if key not in self._variants:
+            m = self.moments if key else self.moments[~self.moments["gdelt_only"].to_numpy(dtype=bool)]
+            self._variants[key] = _Moments(m.reset_index(drop=True))
+        return self._variants[key]
+
+    def recut(self, v: _Moments, lo: int, stop: int, straddling: np.ndarray, as_of: int) -> _Moments:
+        """A dyad's moments up to as_of when some of its incidents have reports after it: those are
+        rebuilt from their reports up to as_of."""
+        frame = v.frame.iloc[lo:stop]
+        cut = frame.iloc[straddling - lo]
+        names = set(cut["dyad"] + "\x1f" + cut["incident"])
+        sel = np.isin(self.multi_incident, list(names)) & (self.multi_days <= as_of)
+        redone = _incident_moments(self.multi_rows[sel], self.multi_group[sel], self.multi_gdelt_only[sel])
+        keep = frame.drop(index=cut.index)
+        both = pd.concat([keep, redone], ignore_index=True) if len(keep) else redone
+        return _Moments(_sorted(both), run=False)
+
+
+def prepare_statuses(events: pd.DataFrame, *, include_gdelt: bool | None = None) -> StatusTable:
+    """The one-time part of all_dyad_statuses for an events table: keep it as long as the data is the same.
+
+    include_gdelt True or False also runs the machine for that choice now (otherwise on first use)."""
+    table = StatusTable(events)
+    if include_gdelt is not None:
+        table.variant(include_gdelt)
+    return table
+
+
+def _query_key(dyad: str) -> str:
+    """The dyad dyad_status reads when asked for the pair a dyad string names (as the UI asks it)."""
+    a, _, b = dyad.partition("-")
+    return dyad_key(a, b or a)
+
+
+def all_dyad_statuses(events: pd.DataFrame | StatusTable, as_of: date | str | None = None, *,
+                      include_gdelt: bool = False, dyads=None) -> dict[str, DyadStatus]:
+    """dyad_status for every dyad of the table (or those named), keyed by dyad, from one prepared table.
+
+    events: an events table, or a StatusTable from prepare_statuses (the slow part: build it once per
+    events table and keep it). as_of None gives each dyad the date of its own latest report, as
+    dyad_status does; a date gives every dyad its status on that day.
+    """
+    table = events if isinstance(events, StatusTable) else prepare_statuses(events)
+    v = table.variant(include_gdelt)
+    given = None if as_of is None else pd.Timestamp(as_of)
+    given_day = None if given is None else int(_days([given.to_datetime64()])[0])
+    straddling: dict[str, np.ndarray] = {}
+    if given_day is not None and len(v.spans):
+        starts, lasts = np.asarray(v.start)[v.spans], np.asarray(v.last)[v.spans]
+        hit = v.spans[(starts <= given_day) & (lasts > given_day)]
+        for d, at in pd.Series(hit).groupby(v.frame["dyad"].to_numpy(dtype=object)[hit]):
+            straddling[d] = at.to_numpy()
+    out: dict[str, DyadStatus] = {}
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of small objects: no collector passes over the big table meanwhile
+    try:
+        _fill(out, table, v, table.dyads if dyads is None else dyads, given, given_day, straddling)
+    finally:
+        if collecting:
+            gc.enable()
+    return out
+
+
+def _fill(out: dict, table: StatusTable, v: _Moments, names, given, given_day, straddling) -> None:
+    """all_dyad_statuses for each named dyad, into out."""
+    for name in names:
+        key = _query_key(name)
+        lo, hi = v.ranges.get(key, (0, 0))
+        if hi == lo and given is None:
+            out[name] = DyadStatus(key, None, "none", "none", "unchanged", None, None,
+                                   f"No events for {key} in the data.", {})
+            continue
+        day = v.last_day[key] if given is None else given_day
+        stop = bisect_right(v.start, day, lo, hi)
+        c, run = v, v.runs.get(key) or _Run()
+        if key in straddling:
+            c = table.recut(v, lo, stop, straddling[key], day)
+            lo, stop = 0, len(c.start)
+            run = _machine_run(c, lo, stop)
+        out[name] = _status_from_run(c, run, key, lo, stop, day, _on(day) if given is None else given.date())
+
+
+def _status_from_run(c: _Moments, run: _Run, dyad: str, lo: int, stop: int, as_of: int,
+                     as_of_date: date) -> DyadStatus:
+    """The status after moments lo..stop: the machine's state after the last of them it read, the truce's
+    expiry by as_of, the trend and the headline."""
+    n = bisect_left(run.read, stop)
+    talks, tm, cf, cfm, cf_end, n_trans, t_from, t_to, c_from, c_to, last_cl = run.states[n - 1] if n else _START
+    trans = run.trans[:n_trans]
+    ev_talks, ev_cf = run.talks_log[t_from:t_to], run.cf_log[c_from:c_to]
     if cf_end is not None and cf in _ACTIVE and as_of > cf_end:
         trans.append(Transition(_on(cf_end + 1), "ceasefire", cf, "expired",
-                                f"the truce ran to {_fmt(_on(cf_end))}", ids[cfm]))
+                                f"the truce ran to {_fmt(_on(cf_end))}", c.ids[cfm]))
         cf = "expired"
-
+    start, end, action, ids, violent, killed = c.start, c.end, c.action, c.ids, c.violent, c.killed
     # The violence the trend weighs and the trend itself: only the last RECENT_DAYS + BASELINE_DAYS.
     recent_from, base_from = as_of - RECENT_DAYS, as_of - RECENT_DAYS - BASELINE_DAYS
     ev_violence: list[str] = []
@@ -668,15 +751,15 @@ def _run_machine(c: _Moments, dyad: str, lo: int, stop: int, as_of: int, as_of_d
     bad_dip = good_dip = False
     for j in range(bisect_right(start, base_from, lo, stop), stop):
         s, a = start[j], action[j]
-        if c.violent[j]:
+        if violent[j]:
             ev_violence.extend(ids[j])
             if s > recent_from and end[j] <= as_of:
                 r_n += 1
-                r_k += c.killed[j] or 0
+                r_k += killed[j] or 0
                 recent_ids.extend(ids[j])
             elif end[j] <= recent_from:
                 b_n += 1
-                b_k += c.killed[j] or 0
+                b_k += killed[j] or 0
         if a is not None and s > recent_from:
             dip_ids.extend(ids[j])
             bad_dip = bad_dip or a in ("talks_failed", "ceasefire_violated", "ceasefire_ended")
@@ -694,7 +777,7 @@ def _run_machine(c: _Moments, dyad: str, lo: int, stop: int, as_of: int, as_of_d
     if (cf == "none" or cfm is None) and stop > lo and c.prev_violent[stop - 1] >= lo:
         last_clash = c.prev_violent[stop - 1]
     headline = _headline(dyad, talks, _record(c, tm), cf, _record(c, cfm),
-                         [_record(c, clashes[-1])] if clashes else [], _record(c, last_clash))
+                         [_record(c, last_cl)] if last_cl is not None else [], _record(c, last_clash))
     evidence = {"talks": ev_talks, "ceasefire": ev_cf, "violence": ev_violence, "trend": recent_ids + dip_ids}
     changed = max((t.on for t in trans), default=None)
     return DyadStatus(dyad, as_of_date, talks, cf, trend, alert, changed, headline,
