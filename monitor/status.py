@@ -401,7 +401,7 @@ def _report_columns(rows: pd.DataFrame, gdelt_only: np.ndarray) -> dict[str, np.
     parties = [(str(d).split("-") + [None])[:2] for d in names]
     a = np.array([p[0] for p in parties] + [None], dtype=object)[codes]
     b = np.array([p[1] for p in parties] + [None], dtype=object)[codes]
-    iso = rows["iso3"].astype(object).to_numpy()
+    iso = rows["iso3"].astype(object).to_numpy(na_value=None)
     # _reached_at_talks: mediators named, or a host that is neither party.
     abroad = rows["iso3"].notna().to_numpy(dtype=bool) & (iso != a) & (iso != b)
     return {

@@ -38,7 +38,7 @@ def generated(seed: int = 11, per_dyad: int = 260) -> list[dict]:
                 if rng.random() < 0.3:
                     row.update(iso3="ZZZ", location="Venue", lat=10.0, lon=10.0)  # talks abroad
                 if row["location"] is None:
-                    row.update(lat=None, lon=None)
+                    row.update(lat=None, lon=None, iso3=None if rng.random() < 0.5 else a)  # a statement
                 if action == "ceasefire_agreed" and rng.random() < 0.5:
                     row.update(date_end=(day + timedelta(days=int(rng.integers(1, 20)))).isoformat())
                 if rng.random() < 0.2:
@@ -81,6 +81,7 @@ def test_the_generated_data_has_what_the_comparison_needs(events):
     only = per_incident["dataset"].agg(lambda s: (s.astype(str) == "gdelt").all())
     assert only.sum() > 20, "GDELT-only incidents"
     assert events["date_end"].notna().sum() > 5 and events["mediators"].notna().sum() > 10
+    assert events["iso3"].isna().sum() > 5 and events["location"].isna().sum() > 5
 
 
 def _straddling_days(events) -> list[date]:
