@@ -512,6 +512,8 @@ class _Moments:
         self.last_day = {d: int(last[lo:hi].max()) for d, (lo, hi) in self.ranges.items()}
         # Incidents reported on several days: a status date inside them cuts some of their reports off.
         self.spans = np.flatnonzero(last > m["start"].to_numpy())
+        self.span_start, self.span_last = m["start"].to_numpy()[self.spans], last[self.spans]
+        self.span_dyad = dyads[self.spans]
         self.runs = {d: _machine_run(self, lo, hi) for d, (lo, hi) in self.ranges.items()} if run else {}
 
 
@@ -639,8 +641,10 @@ class StatusTable:
         self.multi_group = group[multi]
         self.multi_gdelt_only = gdelt_only[multi]
         self.multi_days = _days(self.multi_rows["event_date"])
-        self.multi_incident = (self.multi_rows["dyad"].astype(object) + "\x1f"
-                               + self.multi_rows["incident_id"].astype(object)).to_numpy()
+        # Each incident's reports by (dyad, incident_id), to rebuild it at a status date.
+        self.multi_at = pd.Series(np.arange(len(self.multi_rows))).groupby(
+            [self.multi_rows["dyad"].astype(object).to_numpy(), self.multi_rows["incident_id"].astype(object).to_numpy()],
+            sort=False).indices if len(self.multi_rows) else {}
         self.has_gdelt_only = bool(self.moments["gdelt_only"].any())
         self._variants: dict[bool, _Moments] = {}
 
@@ -657,8 +661,10 @@ class StatusTable:
         rebuilt from their reports up to as_of."""
         frame = v.frame.iloc[lo:stop]
         cut = frame.iloc[straddling - lo]
-        names = set(cut["dyad"] + "\x1f" + cut["incident"])
-        sel = np.isin(self.multi_incident, list(names)) & (self.multi_days <= as_of)
+        at = np.concatenate([self.multi_at[k] for k in zip(cut["dyad"], cut["incident"])])
+        sel = np.zeros(len(self.multi_rows), dtype=bool)
+        sel[at] = True
+        sel &= self.multi_days <= as_of
         redone = _incident_moments(self.multi_rows[sel], self.multi_group[sel], self.multi_gdelt_only[sel])
         keep = frame.drop(index=cut.index)
         both = pd.concat([keep, redone], ignore_index=True) if len(keep) else redone
@@ -695,10 +701,10 @@ def all_dyad_statuses(events: pd.DataFrame | StatusTable, as_of: date | str | No
     given_day = None if given is None else int(_days([given.to_datetime64()])[0])
     straddling: dict[str, np.ndarray] = {}
     if given_day is not None and len(v.spans):
-        starts, lasts = np.asarray(v.start)[v.spans], np.asarray(v.last)[v.spans]
-        hit = v.spans[(starts <= given_day) & (lasts > given_day)]
-        for d, at in pd.Series(hit).groupby(v.frame["dyad"].to_numpy(dtype=object)[hit]):
-            straddling[d] = at.to_numpy()
+        inside = (v.span_start <= given_day) & (v.span_last > given_day)
+        if inside.any():
+            for d, at in pd.Series(v.spans[inside]).groupby(v.span_dyad[inside]):
+                straddling[d] = at.to_numpy()
     out: dict[str, DyadStatus] = {}
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of small objects: no collector passes over the big table meanwhile
