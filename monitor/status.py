@@ -672,7 +672,7 @@ class StatusTable:
 
 
 def prepare_statuses(events: pd.DataFrame, *, include_gdelt: bool | None = None) -> StatusTable:
-    """The one-time part of all_dyad_statuses for an events table: keep it as long as the data is the same.
+    """The one-time part of all_dyad_statuses for an events table: keep it while the data stays the same.
 
     include_gdelt True or False also runs the machine for that choice now (otherwise on first use)."""
     table = StatusTable(events)
