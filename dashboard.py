@@ -6,7 +6,7 @@ import streamlit as st
 from monitor import active_dyads, apply_filters
 from ui.page import open_page
 from ui.sidebar import country_names, describe, dyad_label
-from ui.status import ALERT_WORDS, STATE_WORDS, indicator_rows, signal_only, signal_only_note, status_card, status_for
+from ui.status import ALERT_WORDS, STATE_WORDS, all_statuses, indicator_rows, signal_only_note, status_card
 from ui.tables import headline_numbers, left_out_words, show_latest
 from ui.text import md
 
@@ -18,42 +18,47 @@ st.markdown("Where violence happened, how many were killed and injured by whose 
             "diplomacy stands — built from the articles and conflict datasets you feed it.")
 
 st.header("Diplomatic status", anchor=False)
-FULL_CARDS = 2  # the most reported pairs get a full card; the next ones one line each
-TABLE_PAIRS = 20  # beyond these, a regional dataset's thousands of pairs are reached through the Dyad filter
+FULL_CARDS = 2  # the most reported pairs get a full card; every other pair one line in the table below
+SIGNAL_NAMES = 20  # pairs seen only in GDELT named in the note; the rest counted
 names = country_names(events)
-all_dyads = [filters.dyad] if filters.dyad else active_dyads(events)
-dyads = all_dyads[:FULL_CARDS + TABLE_PAIRS]
+dyads = [filters.dyad] if filters.dyad else active_dyads(events)
 if not dyads:
     st.info("No conflict pair (dyad) appears in the loaded data, so there is no status to show.")
 include_gdelt = bool(filters.extra.get("include_gdelt"))
-signal_pairs, others, cards = [], [], 0
+# Every pair's status from one incident table, prepared once per data and dataset filter (cached).
+statuses, signal_only_pairs = all_statuses(events, filters, filters.end, include_gdelt)
+signal_pairs, others, missing, cards = [], [], [], 0
 for dyad in dyads:
-    rows = indicator_rows(events, dyad, filters)
-    if rows.empty:
-        st.info(f"No reports of {dyad} in the selected dataset(s), so there is no status to show.")
-    elif signal_only(rows) and not include_gdelt and not filters.dyad:
+    if dyad not in statuses:
+        missing.append(dyad)  # no report of the pair in the selected dataset(s)
+    elif dyad in signal_only_pairs and not include_gdelt and not filters.dyad:
         signal_pairs.append(dyad)  # said once below, instead of an empty card per pair
     elif cards >= FULL_CARDS:
-        others.append((dyad, status_for(rows, dyad, filters.end, include_gdelt)))
+        others.append((dyad, statuses[dyad]))
     else:
         cards += 1
-        status_card(status_for(rows, dyad, filters.end, include_gdelt), rows, dyad_label(dyad, names))
+        rows = indicator_rows(events, dyad, filters)
+        status_card(statuses[dyad], rows, dyad_label(dyad, names))
         if note := signal_only_note(rows, include_gdelt):
             st.caption(note)
+if missing and filters.dyad:
+    st.info(f"No reports of {filters.dyad} in the selected dataset(s), so there is no status to show.")
+elif missing:
+    st.caption(f"{len(missing):,} pair(s) have no reports in the selected dataset(s), so no status is shown for them.")
 if others:
-    st.subheader(f"{len(others)} other pair(s) in the data", anchor=False)
+    st.subheader(f"{len(others):,} other pair(s) in the data", anchor=False)
     st.dataframe(pd.DataFrame([{
         "pair": dyad_label(d, names), "talks": st_.talks, "ceasefire": STATE_WORDS.get(st_.ceasefire, st_.ceasefire),
         "trend (30 days)": st_.trend, "alert": ALERT_WORDS.get(st_.alert, str(st_.alert)),
         "as of": st_.as_of.isoformat() if st_.as_of else "", "headline": st_.headline} for d, st_ in others]),
         hide_index=True, width="stretch", column_config={"headline": st.column_config.TextColumn(width="large")})
-    more = len(all_dyads) - len(dyads)
-    st.caption("Fewer reports than the pairs above. Pick one in the sidebar's Dyad filter, or on the Diplomacy "
-               "page, for its full status and evidence."
-               + (f" {more:,} less reported pair(s) are not listed here." if more > 0 else ""))
+    st.caption("Every other pair, the most reported first. Pick one in the sidebar's Dyad filter, or on the "
+               "Diplomacy page, for its full status and evidence.")
 if signal_pairs:
-    st.caption("Seen only in GDELT media signal, so no status is shown: "
-               + md(", ".join(dyad_label(d, names) for d in signal_pairs))
+    shown_names = ", ".join(dyad_label(d, names) for d in signal_pairs[:SIGNAL_NAMES])
+    more = len(signal_pairs) - SIGNAL_NAMES
+    st.caption("Seen only in GDELT media signal, so no status is shown: " + md(shown_names)
+               + (f" and {more:,} more" if more > 0 else "")
                + ". Switch on 'Count GDELT-only incidents in totals' in the sidebar to show their status.")
 st.caption("The status uses every report of the pair (only the dataset filter applies), so a place or "
            "type filter never hides a clash; with a 'To' date it is the status as of that day.")

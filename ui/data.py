@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -159,13 +161,37 @@ def load_events() -> tuple[pd.DataFrame, list, pd.DataFrame]:
             inbox_dir().mkdir(parents=True, exist_ok=True)
         except OSError:
             pass
-    events, problems, sources = _load(_signature(input_files()), curation_signature())
+    signature = (_signature(input_files()), curation_signature())
+    events, problems, sources = _load(*signature)
+    _remember(events, signature)
     if len(sources):
         names = uploaded_names(inbox_dir())
         sources = sources.assign(
             file=[display_file(p, names) for p in sources["path"]],
             origin=[file_origin(p, o, names) for p, o in zip(sources["path"], sources["origin"])])
     return events, problems, sources
+
+
+# The input files each loaded events table was read from, so that what is derived from it (the status of
+# every pair) can be cached under the same key as the table itself without hashing a million rows.
+_KEYS: dict[int, tuple[weakref.ref, str]] = {}
+_KEYS_LOCK = threading.Lock()
+
+
+def _remember(events: pd.DataFrame, signature: tuple) -> None:
+    key = hashlib.sha256(repr(signature).encode("utf-8")).hexdigest()[:16]
+    with _KEYS_LOCK:
+        for k in [k for k, (ref, _) in _KEYS.items() if ref() is None]:
+            del _KEYS[k]
+        _KEYS[id(events)] = (weakref.ref(events), key)
+
+
+def events_key(events: pd.DataFrame) -> str | None:
+    """A key naming the input files (paths, times, sizes) this events table was loaded from, for tables
+    load_events returned; None for any other table (a filtered copy, a test's own frame)."""
+    with _KEYS_LOCK:
+        ref, key = _KEYS.get(id(events), (None, None))
+    return key if ref is not None and ref() is events else None
 
 
 def reload_inputs() -> None:

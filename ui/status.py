@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from monitor import DyadStatus, Filters, dyad_status
+from monitor import DyadStatus, Filters, StatusTable, all_dyad_statuses, dyad_status, prepare_statuses
+from ui.data import events_key
 from ui.text import day, is_signal, md, report_kind, short, when
 
 STATE_WORDS = {"strained": "holding but strained"}
@@ -28,6 +29,39 @@ def status_for(rows: pd.DataFrame, dyad: str, as_of: date | None, include_gdelt:
     """The dyad's status; GDELT-only incidents change it only when the analyst counts them."""
     a, _, b = dyad.partition("-")
     return dyad_status(rows, a, b or a, as_of=as_of, include_gdelt=include_gdelt)
+
+
+def dataset_rows(events: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """Every pair's rows filtered by dataset only (indicator_rows for all pairs at once)."""
+    return events[events["dataset"].isin(f.datasets)] if f.datasets else events
+
+
+@st.cache_resource(max_entries=4, show_spinner="Preparing the status of every pair (once per data)…")
+def _status_table(key: str, datasets: tuple[str, ...], _events: pd.DataFrame) -> StatusTable:
+    """The incident table every pair's status is read from: once per loaded data and dataset filter.
+    Kept as one shared object (not copied per run like st.cache_data); it is never modified."""
+    return prepare_statuses(_events[_events["dataset"].isin(datasets)] if datasets else _events)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _statuses(key: str, datasets: tuple[str, ...], as_of: date | None, include_gdelt: bool,
+              _table: StatusTable) -> dict[str, DyadStatus]:
+    return all_dyad_statuses(_table, as_of, include_gdelt=include_gdelt)
+
+
+def all_statuses(events: pd.DataFrame, f: Filters, as_of: date | None,
+                 include_gdelt: bool = False) -> tuple[dict[str, DyadStatus], set[str]]:
+    """(status of every pair, the pairs only GDELT reports), each as status_for gives it for that pair.
+
+    For the table load_events returned, the preparation is cached with the data (its input files) and the
+    dataset filter, and the statuses with the date and the GDELT choice too; any other table is computed."""
+    datasets = tuple(sorted(f.datasets))
+    key = events_key(events)
+    if key is None:
+        table = prepare_statuses(dataset_rows(events, f))
+        return all_dyad_statuses(table, as_of, include_gdelt=include_gdelt), table.signal_only
+    table = _status_table(key, datasets, events)
+    return _statuses(key, datasets, as_of, include_gdelt, table), table.signal_only
 
 
 def signal_only(rows: pd.DataFrame) -> bool:
