@@ -191,6 +191,13 @@ def _actor_keys() -> tuple[dict[str, dict], int, frozenset[str]]:
     return keys, max(len(k.split()) for k in keys), frozenset(k.split()[0] for k in keys if k)
 
 
+def _inside_country_name(text: str, previous: re.Match, span: str) -> bool:
+    """Whether the previous word and this span make a longer country name ("South" + "Sudan's")."""
+    if text[previous.end():previous.end() + 1] != " " or not previous.group(0)[:1].isupper():
+        return False
+    return normalise(re.sub(r"[’']s$", "", f"{previous.group(0)} {span}")) in country_words()
+
+
 def _find_actors(text: str) -> list[Mention]:
     keys, longest, first_words = _actor_keys()
     found: list[Mention] = []
@@ -206,6 +213,8 @@ def _find_actors(text: str) -> list[Mention]:
             rec = keys.get(normalise(re.sub(r"[’']s$", "", span)))
             # Short all-caps keys (acronyms) must be written in capitals; everything else case-insensitive
             # but starting with a capital, so a lower-case common word is not taken for an actor.
+            if rec and i > 0 and _inside_country_name(text, tokens[i - 1], span):
+                rec = None  # "<South> <Sudan>": the word belongs to a longer country name
             if rec and (span[:1].isupper() or len(span) <= 4 and span.isupper()):
                 found.append(Mention(tokens[i].start(), tokens[i + n - 1].end(), span, "actor",
                                      actor=rec["actor"], dyad_key=rec["dyad_key"], actor_kind=rec["kind"]))
@@ -425,6 +434,10 @@ def _within(span: tuple[int, int], start: int, end: int) -> bool:
     return span[0] >= start and span[1] <= end
 
 
+# A toll told of a whole war or campaign rather than of one incident.
+_CUMULATIVE = re.compile(r"\b(?:war|wars|conflict|insurgency|uprising|rebellion|civil\s+war|crisis|campaign|fighting\s+since|violence\s+since)"
+                         r"\s+(?:\w+\s+){0,4}?(?:that|which)\s+(?:has\s+|have\s+|had\s+)?(?:\w+\s+)?(?:killed|left|claimed|cost)\b"
+                         r"|\bsince\s+the\s+(?:war|conflict|insurgency|fighting|uprising)\s+(?:began|started|erupted|broke\s+out)\b", re.I)
 _ANOTHER_EVENT = re.compile(r"^\W*(?:elsewhere|separately|in\s+(?:a|another)\s+(?:separate\s+)?(?:incident|attack)|meanwhile|also\s+on|in\s+other\s+news)\b", re.I)
 
 
@@ -463,7 +476,10 @@ def extract(article: Article) -> list[Draft]:
             cues = [Cue(c.start + c0, c.end + c0, c.row) for c in _find_cues(clause)]
             toll = extract_toll(clause)
             has_toll = toll.killed is not None or toll.injured is not None
-            violent = [c for c in cues if not c.row["diplomatic_action"]]
+            cumulative = has_toll and bool(_CUMULATIVE.search(clause))
+            if cumulative:  # a war's running toll ("a conflict that has killed N") is background, not an event
+                toll, has_toll = extract_toll(""), False
+            violent = [] if cumulative else [c for c in cues if not c.row["diplomatic_action"]]
             if not has_toll and not any(not c.row["needs_toll"] for c in violent) and not _dated_and_placed(
                     clause, dates, all_places_of(text), c0, c1):
                 violent = []
@@ -589,14 +605,14 @@ def _article_countries(text: str, actors: list[Mention]) -> set[str]:
 
 
 def _main_country(text: str, actors: list[Mention]) -> str | None:
-    """The country an article is mostly about: named (country names, demonyms, state actors) at least
-    twice and at least twice as often as any other; None for a story between two countries."""
+    """The country an article is mostly about: named (country names, demonyms; the dateline thrice) at
+    least twice and at least twice as often as any other; None for a story between two countries."""
     words = country_words()
     counts: dict[str, int] = {}
-    for a in actors:
-        if a.actor_kind == "state" and a.dyad_key:
-            counts[a.dyad_key] = counts.get(a.dyad_key, 0) + 1
-    for run in _COUNTRY_WORD.findall(text):
+    # The dateline ("CITY, Country (Agency) —") says where the story is told from: it counts thrice.
+    dateline = re.match(r"^[^—–(]{0,80}[—–(]", text)
+    runs = _COUNTRY_WORD.findall(text) + 2 * (_COUNTRY_WORD.findall(dateline.group(0)) if dateline else [])
+    for run in runs:
         parts = re.split(r"(?<=\S)[ ](?=\S)", run)
         i = 0
         while i < len(parts):
@@ -775,9 +791,9 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
         row = d.cue.row
         p = d.place
         toll = d.toll
-        # No place of its own: the event still happened in the country the article is about, when the
-        # article is about one (talks and threats are left out: they are often held or made elsewhere).
-        home = (article.main_country if p is None and not (row["diplomatic_action"] or "").startswith(("talks", "threat"))
+        # No place of its own: violence still happened in the country the article
+        # is about, when it is about one. Talks, threats and agreements are often held or made elsewhere.
+        home = (article.main_country if p is None and not row["diplomatic_action"]
                 else None)
         killed = toll.killed if toll else None
         injured = toll.injured if toll else None

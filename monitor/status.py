@@ -707,7 +707,7 @@ def all_dyad_statuses(events: pd.DataFrame | StatusTable, as_of: date | str | No
                 straddling[d] = at.to_numpy()
     out: dict[str, DyadStatus] = {}
     collecting = gc.isenabled()
-    gc.disable()  # tens of thousands of small objects: no collector passes over the big table meanwhile
+    gc.disable()  # many thousands of small objects: no collector passes over the big table meanwhile
     try:
         _fill(out, table, v, table.dyads if dyads is None else dyads, given, given_day, straddling)
     finally:
