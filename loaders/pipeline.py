@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from loaders.geocode import online_enabled
+from loaders.geocode import fill_admin1, online_enabled
 from loaders.incidents import assign_incidents
 from loaders.problems import Problem
 from loaders.schema import COLUMNS, EVENTS_SCHEMA, conform, empty_events, event_order
@@ -260,6 +260,7 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
     for p in dup_problems:
         if p.file in by_path:
             by_path[p.file].problems.append(p)
+    events = fill_admin1(events)  # a province for every located row that lacks one (news, GDELT, ...)
     if events["incident_id"].isna().any():
         events = assign_incidents(events)
     if REVISION in events:

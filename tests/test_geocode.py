@@ -145,3 +145,57 @@ def test_an_unreachable_geocoder_never_breaks_an_article(tmp_path, monkeypatch):
     assert list(events["event_id"]) == list(offline["event_id"]) and len(events) == 10
     notes = [p for p in problems if "online geocoding failed" in p.message]
     assert len(notes) == 1 and notes[0].kind == "note" and notes[0].file == str(article)
+
+
+# --- provinces (admin1) by reverse lookup --------------------------------------------------------------
+
+def _geonames_point(name: str, iso3: str) -> tuple[float, float]:
+    hits = geocode_module.geonames_hits(geocode_module.normalise(name))
+    hits = hits[hits["iso3"] == iso3].sort_values("population", ascending=False)
+    return float(hits.iloc[0]["latitude"]), float(hits.iloc[0]["longitude"])
+
+
+@pytest.mark.parametrize("town, iso3, province", [
+    ("Spin Boldak", "AFG", "Kandahar"), ("Chaman", "PAK", "Balochistan"), ("Miranshah", "PAK", "Khyber Pakhtunkhwa"),
+    ("Bakhmut", "UKR", "Donetsk"), ("El Fasher", "SDN", "North Darfur"), ("Goma", "COD", "North Kivu"),
+    ("Khan Yunis", "PSE", "Gaza Strip"), ("Nabatieh", "LBN", "Nabatieh"), ("Marib", "YEM", "Ma’rib"),
+    ("Myawadi", "MMR", "Kayin State"), ("Kantharalak", "THA", "Si Sa Ket"),
+])
+def test_a_point_gets_the_province_it_lies_in(town, iso3, province):
+    lat, lon = _geonames_point(town, iso3)
+    # A little off the town itself (a village nearby): still the same province.
+    assert geocode_module.admin1_at(lat + 0.03, lon - 0.03, iso3) == province
+
+
+def test_country_keeps_the_province_on_its_own_side_of_a_border():
+    lat, lon = _geonames_point("Chaman", "PAK")
+    assert geocode_module.admin1_at(lat, lon, "PAK") == "Balochistan"
+    lat, lon = _geonames_point("Spin Boldak", "AFG")
+    assert geocode_module.admin1_at(lat, lon, "AFG") == "Kandahar"
+    assert geocode_module.admin1_at(0.0, -30.0) is None  # mid-Atlantic: no province
+
+
+def test_every_geonames_and_pinned_place_has_a_province(tmp_path, monkeypatch):
+    assert geocode("Kantharalak", "THA").admin1 == "Si Sa Ket"
+    monkeypatch.setenv("FAULTLINE_HOME", str(tmp_path))
+    lat, lon = _geonames_point("Spin Boldak", "AFG")
+    pin_place("Qwertkili", lat + 0.05, lon + 0.05, "AFG")
+    assert geocode("Qwertkili").admin1 == "Kandahar"
+
+
+def test_loaded_rows_without_a_province_get_one():
+    events = pd.DataFrame({"admin1": pd.array([None, "Given", None, None], dtype="string"),
+                           "latitude": [31.0057, 31.0057, None, 33.0],
+                           "longitude": [66.40, 66.40, None, 65.0],
+                           "iso3": pd.array(["AFG", "AFG", "AFG", "AFG"], dtype="string"),
+                           "geo_precision": pd.array([1, 1, None, 4], dtype="Int8")})
+    out = geocode_module.fill_admin1(events)
+    assert list(out["admin1"].astype(object).where(out["admin1"].notna(), None)) == ["Kandahar", "Given", None, None]
+
+
+def test_news_rows_carry_a_province():
+    import loaders
+
+    events = loaders.load(Path(__file__).resolve().parent.parent / "seeds")
+    located = events[events["latitude"].notna() & (events["geo_precision"] < 4)]
+    assert len(located) and located["admin1"].notna().all()
