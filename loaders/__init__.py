@@ -10,7 +10,7 @@ import pandas as pd
 
 from loaders import acled, faultline_csv, gdelt, news, ucdp
 from loaders.geocode import Place, geocode, pin_place
-from loaders.pipeline import FORMATS, FileReport, Format, LoadResult, Source, load_files, looks_like_prose, register
+from loaders.pipeline import UNRESOLVED_ATTR, FORMATS, FileReport, Format, LoadResult, Source, load_files, looks_like_prose, register
 from loaders.problems import Problem
 
 __all__ = ["FORMATS", "FileReport", "LoadResult", "Place", "Problem", "geocode", "load", "load_files",
@@ -18,8 +18,11 @@ __all__ = ["FORMATS", "FileReport", "LoadResult", "Place", "Problem", "geocode",
 
 
 def _news(source: Source):
-    records, problems = news.load_news(source.path, source.text, source.published, source.online)
-    return pd.DataFrame.from_records(records), problems
+    unresolved: list = []
+    records, problems = news.load_news(source.path, source.text, source.published, source.online, unresolved)
+    frame = pd.DataFrame.from_records(records)
+    frame.attrs[UNRESOLVED_ATTR] = unresolved  # place names no gazetteer knows, for the Sources page
+    return frame, problems
 
 
 def _faultline(source: Source):

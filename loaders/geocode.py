@@ -314,15 +314,40 @@ def _read_pins(stamp: tuple) -> pd.DataFrame:
     if stamp[1] is None:
         return pd.DataFrame(columns=PIN_COLUMNS + ["key"])
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    df["key"] = df["name"].map(normalise)
+    df["key"] = [normalise(parse_phrase(n)[0]) for n in df["name"]]  # "X district" is pinned as X
     return df
+
+
+def pinned_keys() -> frozenset[str]:
+    """Normalised names the analyst has pinned (changes as soon as the pins file does)."""
+    return _pinned_keys(_pins_stamp())
+
+
+@functools.lru_cache(maxsize=4)
+def _pinned_keys(stamp: tuple) -> frozenset[str]:
+    return frozenset(_read_pins(stamp)["key"])
+
+
+def pins_signature() -> tuple:
+    """Path, modification time and size of the pins file: part of any cache key over geocoded rows."""
+    return _pins_stamp()
 
 
 def pin_place(name: str, latitude: float, longitude: float, iso3: str | None = None,
               geo_precision: int = 1, note: str = "") -> Path:
-    """Store the analyst's own coordinates for a name under FAULTLINE_HOME."""
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ValueError(f"coordinates out of range: {latitude}, {longitude}")
+    """Store the analyst's own coordinates for a name under FAULTLINE_HOME (the latest pin of a name wins)."""
+    if not name or not normalise(name):
+        raise ValueError("a pin needs a place name")
+    if not (isinstance(latitude, (int, float)) and -90 <= latitude <= 90):
+        raise ValueError(f"latitude {latitude} is out of range: it must be between -90 and 90 (south is negative)")
+    if not (isinstance(longitude, (int, float)) and -180 <= longitude <= 180):
+        raise ValueError(f"longitude {longitude} is out of range: it must be between -180 and 180 (west is negative)")
+    if iso3 and iso3 not in country_names():
+        raise ValueError(f"unknown country code {iso3!r}: use an ISO3 code such as AFG or PAK")
+    if iso3 and len(iso3) == 2:
+        iso3 = country_names()[iso3][0]
+    if geo_precision not in (1, 2, 3, 4):
+        raise ValueError("geo_precision must be 1 (the place itself) to 4 (country only)")
     home = writable_home()
     if home is None:
         raise PermissionError("FAULTLINE_HOME is not writable: pins cannot be saved")

@@ -22,6 +22,9 @@ MAX_FILE_BYTES = 500 * 1024 * 1024
 MAX_ZIP_MEMBERS = 50
 MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
 REVISION = "_revision"  # readers may add it: a newer revision of one event_id replaces an older one
+# A reader may list place names it could not resolve in frame.attrs[UNRESOLVED_ATTR]: (name, line, countries).
+UNRESOLVED_ATTR = "unresolved_places"
+UNRESOLVED_COLUMNS = ["name", "file", "line", "countries"]
 
 
 @dataclass
@@ -101,6 +104,8 @@ class LoadResult:
     events: pd.DataFrame
     problems: list[Problem]
     files: list[FileReport]
+    # One row per mention of a place name no gazetteer layer resolved: name, file, line, countries.
+    unresolved: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNRESOLVED_COLUMNS))
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
@@ -225,7 +230,7 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
     if format != "auto" and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
     online = online_enabled(online)
-    frames, origins, reports, problems = [], [], [], []
+    frames, origins, reports, problems, unresolved = [], [], [], [], []
     for path in expand(paths):
         sources, opened = _open(path, published, online)
         problems.extend(opened)
@@ -236,6 +241,8 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
             report = FileReport(str(source.path), name, problems=list(probs))
             reports.append(report)
             problems.extend(probs)
+            if frame is not None:
+                unresolved.extend((n, str(source.path), line, c) for n, line, c in frame.attrs.get(UNRESOLVED_ATTR, []))
             if frame is None or frame.empty:
                 continue
             lines = frame.pop("_line") if "_line" in frame else pd.Series(0, index=frame.index)
@@ -243,13 +250,15 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
             typed, keep, type_problems = _typed_rows(frame, str(source.path), lines)
             report.problems.extend(type_problems)
             problems.extend(type_problems)
+            unresolved.extend(_unresolved_of(frame, typed, str(source.path), lines.iloc[keep]))
             report.rows_read = len(frame) + sum(1 for p in [*probs, *type_problems] if p.kind == "rejected" and p.line > 0)
             typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
             frames.append(typed)
             origins.append(pd.DataFrame({"file": str(source.path), "line": lines.iloc[keep].to_numpy(),
                                          "report": len(reports) - 1}))
+    unresolved_table = pd.DataFrame(unresolved, columns=UNRESOLVED_COLUMNS)
     if not frames:
-        return LoadResult(empty_events(), problems, reports)
+        return LoadResult(empty_events(), problems, reports, unresolved_table)
     events = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     origin = origins[0] if len(origins) == 1 else pd.concat(origins, ignore_index=True)
     origin["file"] = origin["file"].astype("category")
@@ -278,7 +287,40 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
         r.rows_kept = int(mask.sum())
         dates = events["event_date"].to_numpy()[mask]
         r.first_date, r.last_date = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
-    return LoadResult(events, problems, reports)
+    return LoadResult(events, problems, reports, unresolved_table)
+
+
+def _unresolved_of(frame: pd.DataFrame, typed: pd.DataFrame, path: str, lines: pd.Series) -> list[tuple]:
+    """Dataset rows that name a place but carry no coordinates: the name is unresolved too."""
+    if frame.attrs.get(UNRESOLVED_ATTR) is not None or "location" not in typed:
+        return []  # the reader listed its own (news)
+    miss = typed["location"].notna() & typed["latitude"].isna()
+    if not miss.any():
+        return []
+    iso = typed["iso3"].astype("string").fillna("") if "iso3" in typed else pd.Series("", index=typed.index)
+    return [(str(n), path, int(line), str(c)) for n, line, c
+            in zip(typed.loc[miss, "location"], lines.to_numpy()[miss.to_numpy()], iso[miss])]
+
+
+def unresolved_summary(unresolved: pd.DataFrame) -> pd.DataFrame:
+    """One row per unresolved name: how often it was met, in which files (and lines), the countries
+    of the articles that use it (a hint for pinning it)."""
+    cols = ["name", "mentions", "files", "where", "countries"]
+    if unresolved is None or unresolved.empty:
+        return pd.DataFrame(columns=cols)
+    from loaders.geocode import normalise
+
+    df = unresolved.assign(key=unresolved["name"].map(normalise))
+    rows = []
+    for _, g in df.groupby("key", sort=False):
+        files = list(dict.fromkeys(g["file"]))
+        where = "; ".join(f"{f} (line{'s' if len(ls) > 1 else ''} {', '.join(map(str, ls))})"
+                          for f, ls in ((f, sorted(set(g.loc[g['file'] == f, 'line']))) for f in files))
+        countries = sorted({c for cs in g["countries"] for c in str(cs).split(";") if c})
+        rows.append({"name": g["name"].mode().iloc[0], "mentions": len(g), "files": len(files), "where": where,
+                     "countries": ";".join(countries)})
+    return pd.DataFrame(rows, columns=cols).sort_values(["mentions", "name"], ascending=[False, True],
+                                                        kind="stable").reset_index(drop=True)
 
 
 def _take_columnwise(events: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:

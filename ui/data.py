@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 import loaders
+from loaders.geocode import pins_signature
 from loaders.paths import SEEDS_DIR, user_home, writable_home
+from loaders.pipeline import unresolved_summary
 from loaders.problems import Problem
 from ui.uploads import uploaded_names
 
@@ -66,15 +68,17 @@ def _signature(files: list[tuple[str, Path]]) -> tuple:
 
 
 @st.cache_data(show_spinner="Loading events…", max_entries=4)
-def _load(signature: tuple) -> tuple[pd.DataFrame, list, pd.DataFrame]:
-    """Every input together (incidents span files), with a report per file. The loaders never let
-    one broken file sink the others; a failure of the loading itself still leaves the pages up."""
+def _load(signature: tuple, pins: tuple = ()) -> tuple[pd.DataFrame, list, pd.DataFrame, pd.DataFrame]:
+    """Every input together (incidents span files), with a report per file and the place names no
+    gazetteer resolved. The loaders never let one broken file sink the others; a failure of the
+    loading itself still leaves the pages up. `pins` (the analyst's pins file signature) is part of
+    the cache key only: a new pin re-geocodes every input."""
     origins = {s[1]: (s[0], s[2], s[3]) for s in signature}
     try:
         result = loaders.load_files([Path(s[1]) for s in signature])
     except Exception as exc:  # a loader bug must not take the whole dashboard down
         problem = Problem("(all inputs)", 0, f"loading failed ({type(exc).__name__}: {exc})")
-        return loaders.load([]), [problem], pd.DataFrame(columns=SOURCE_COLUMNS)
+        return loaders.load([]), [problem], pd.DataFrame(columns=SOURCE_COLUMNS), unresolved_summary(None)
     by_file: dict[str, list[Problem]] = {}
     for p in result.problems:  # duplicates and contract breaks are only in the overall list
         by_file.setdefault(str(p.file), []).append(p)
@@ -98,7 +102,8 @@ def _load(signature: tuple) -> tuple[pd.DataFrame, list, pd.DataFrame]:
             "modified": pd.Timestamp(mtime, unit="ns").floor("s") if mtime else pd.NaT,
             "size_bytes": size,
         })
-    return result.events, result.problems, pd.DataFrame(rows, columns=SOURCE_COLUMNS)
+    return result.events, result.problems, pd.DataFrame(rows, columns=SOURCE_COLUMNS), \
+        unresolved_summary(result.unresolved)
 
 
 def _display_path(path: Path) -> str:
@@ -148,13 +153,31 @@ def load_events() -> tuple[pd.DataFrame, list, pd.DataFrame]:
             inbox_dir().mkdir(parents=True, exist_ok=True)
         except OSError:
             pass
-    events, problems, sources = _load(_signature(input_files()))
+    events, problems, sources, _ = _load(_signature(input_files()), pins_signature())
     if len(sources):
         names = uploaded_names(inbox_dir())
         sources = sources.assign(
             file=[display_file(p, names) for p in sources["path"]],
             origin=[file_origin(p, o, names) for p, o in zip(sources["path"], sources["origin"])])
     return events, problems, sources
+
+
+def unresolved_places() -> pd.DataFrame:
+    """Place names the loaders met but could not resolve (name, mentions, files, where, countries), from
+    the same cached load as the events; file paths shown as the analyst knows them."""
+    table = _load(_signature(input_files()), pins_signature())[3].copy()
+    if len(table):
+        names = uploaded_names(inbox_dir())
+        table["where"] = [_display_where(w, names) for w in table["where"]]
+    return table
+
+
+def _display_where(where: str, names: dict[str, str]) -> str:
+    parts = []
+    for item in str(where).split("; "):
+        path, sep, lines = item.rpartition(" (line")
+        parts.append(f"{display_file(path, names)}{sep}{lines}" if sep else item)
+    return "; ".join(parts)
 
 
 def reload_inputs() -> None:
