@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import json
 import math
 import os
@@ -128,7 +129,11 @@ def country_names() -> dict[str, tuple[str, str]]:
 
 def _geonames_index_path() -> Path | None:
     home = writable_home()
-    return home / "cache" / f"geonames_index_v{GEONAMES_INDEX_VERSION}.parquet" if home else None
+    if not home:
+        return None
+    # The province names are baked into the index: a new names table means a new index.
+    names = hashlib.sha1(ADMIN1_NAMES_CSV.read_bytes()).hexdigest()[:8]
+    return home / "cache" / f"geonames_index_v{GEONAMES_INDEX_VERSION}_{names}.parquet"
 
 
 @functools.lru_cache(maxsize=1)

@@ -52,8 +52,11 @@ def main(rg_gz: str) -> None:
         w.writerow(["iso2", "admin1_code", "name", "places_agreeing", "places_total"])
         for (cc, code), counter in sorted(votes.items()):
             name, n = counter.most_common(1)[0]
-            name = overrides.get((cc, code)) or re.sub(r"\s+(Governorate|Province|province)$", "", name)
+            name = overrides.get((cc, code)) or re.sub(r"\s+(Governorate|Province|province|Oblast)$", "", name)
             w.writerow([cc, code, name, n, sum(counter.values())])
+        for (cc, code), name in sorted(overrides.items()):
+            if (cc, code) not in votes:  # a code no place of the join carried: named from the override's source
+                w.writerow([cc, code, name, 0, 0])
     print(f"{len(votes)} admin1 codes written to {out}")
 
 
