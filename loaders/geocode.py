@@ -418,14 +418,31 @@ def online_enabled(online: bool = False) -> bool:
 class NominatimClient:
     """Nominatim through geopy: identifying agent, 1 request/s, failures surfaced, answers cached."""
 
-    def __init__(self, domain: str | None = None, scheme: str | None = None, timeout: float = 10.0,
+    def __init__(self, domain: str | None = None, scheme: str | None = None, timeout: float | None = None,
                  min_delay: float = 1.0):
         from geopy.geocoders import Nominatim
 
         self.domain = domain or os.environ.get("FAULTLINE_NOMINATIM_DOMAIN", "nominatim.openstreetmap.org")
         self.scheme = scheme or os.environ.get("FAULTLINE_NOMINATIM_SCHEME", "https")
+        if timeout is None:  # seconds per request; FAULTLINE_NOMINATIM_TIMEOUT overrides the default 10
+            try:
+                timeout = float(os.environ.get("FAULTLINE_NOMINATIM_TIMEOUT", "") or 10.0)
+            except ValueError:
+                timeout = 10.0
+        self.timeout = timeout
+        def adapter(proxies, ssl_context):
+            # No silent retries: a retried request would break the one-per-second policy and triple a timeout.
+            try:
+                from geopy.adapters import RequestsAdapter
+
+                return RequestsAdapter(proxies=proxies, ssl_context=ssl_context, max_retries=0)
+            except ImportError:  # requests not installed: urllib does not retry
+                from geopy.adapters import URLLibAdapter
+
+                return URLLibAdapter(proxies=proxies, ssl_context=ssl_context)
+
         self._geocoder = Nominatim(user_agent="faultline-conflict-monitor/0.1 (https://github.com/faultline)",
-                                   domain=self.domain, scheme=self.scheme, timeout=timeout)
+                                   domain=self.domain, scheme=self.scheme, timeout=timeout, adapter_factory=adapter)
         self.min_delay = min_delay
         self._last = 0.0
 
@@ -449,13 +466,17 @@ class NominatimClient:
         if key in cache:
             hit = cache[key]
         else:
+            # At most one request per min_delay, counted from the end of the previous one, so two requests
+            # never reach the server closer together than that (Nominatim's policy: 1 per second).
             wait = self.min_delay - (time.monotonic() - self._last)
             if wait > 0:
                 time.sleep(wait)
-            self._last = time.monotonic()
             iso2 = next((k for k, v in country_names().items() if len(k) == 2 and v[0] == country), None)
-            loc = self._geocoder.geocode(name, exactly_one=True, country_codes=iso2.lower() if iso2 else None,
-                                         addressdetails=True)
+            try:
+                loc = self._geocoder.geocode(name, exactly_one=True, country_codes=iso2.lower() if iso2 else None,
+                                             addressdetails=True)
+            finally:
+                self._last = time.monotonic()
             hit = None
             if loc is not None:
                 addr = loc.raw.get("address", {})
@@ -500,10 +521,27 @@ def lookup(name: str, country: str | None = None, *, online: bool = False) -> Pl
         return offline
     try:
         return _geocode(name, country, True, _pins_stamp())
-    except Exception as exc:  # geopy's errors, timeouts, a refused connection: never fatal
-        ONLINE_ERRORS.append(f"{type(exc).__name__}: {str(exc)[:200]}")
-        _online_down_until = time.monotonic() + ONLINE_PAUSE
-        return None
+    except Exception as exc:  # geopy's errors, timeouts, a refused connection: never fatal, never cached
+        ONLINE_ERRORS.append(online_failure(exc))
+        retry_after = getattr(exc, "retry_after", None) or 0
+        _online_down_until = time.monotonic() + max(ONLINE_PAUSE, float(retry_after))
+        return offline
+
+
+def online_failure(exc: Exception) -> str:
+    """A failed Nominatim request in words for the analyst (the HTTP status where there is one)."""
+    from geopy import exc as gexc
+
+    detail = str(exc)[:200]
+    if isinstance(exc, gexc.GeocoderRateLimited) or "status code 429" in detail:
+        return f"Nominatim said too many requests (HTTP 429); online lookups paused ({detail})"
+    if "status code 503" in detail:  # geopy raises 503 as a timeout or unavailable, depending on the version
+        return f"Nominatim unavailable (HTTP 503); online lookups paused ({detail})"
+    if isinstance(exc, gexc.GeocoderTimedOut) or "timed out" in detail.lower():
+        return f"Nominatim did not answer in time (timeout); online lookups paused ({detail})"
+    if isinstance(exc, gexc.GeocoderUnavailable):
+        return f"Nominatim unavailable (no connection); online lookups paused ({detail})"
+    return f"{type(exc).__name__}: {detail}"
 
 
 def _pins_stamp() -> tuple:

@@ -3,7 +3,8 @@
 import json
 from pathlib import Path
 import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer  # noqa: F401
+import time
 
 import pandas as pd
 import pytest
@@ -79,9 +80,23 @@ def test_pins_win_and_persist(tmp_path, monkeypatch):
 
 class _FakeNominatim(BaseHTTPRequestHandler):
     calls = 0
+    times: list = []      # when each request arrived (server clock)
+    status = 200          # what the next requests get: 200, 429, 503
+    delay = 0.0           # seconds the server sleeps before answering
 
     def do_GET(self):  # noqa: N802
-        type(self).calls += 1
+        cls = type(self)
+        cls.calls += 1
+        cls.times.append(time.monotonic())
+        if cls.delay:
+            time.sleep(cls.delay)
+        if cls.status != 200:
+            self.send_response(cls.status)
+            if cls.status == 429:
+                self.send_header("Retry-After", "1")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         body = [{"lat": "34.5", "lon": "69.1", "name": "Testabad", "display_name": "Testabad",
                  "address": {"country_code": "af", "state": "Kabul", "country": "Afghanistan"}}]
         data = json.dumps(body).encode()
@@ -99,11 +114,14 @@ class _FakeNominatim(BaseHTTPRequestHandler):
 def fake_nominatim(tmp_path, monkeypatch):
     """A Nominatim stand-in on 127.0.0.1 that the geocoder uses; FAULTLINE_HOME is a fresh folder."""
     monkeypatch.setenv("FAULTLINE_HOME", str(tmp_path))
-    _FakeNominatim.calls = 0
-    server = HTTPServer(("127.0.0.1", 0), _FakeNominatim)
+    monkeypatch.setattr(geocode_module, "_online_down_until", 0.0)
+    _FakeNominatim.calls, _FakeNominatim.times, _FakeNominatim.status, _FakeNominatim.delay = 0, [], 200, 0.0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeNominatim)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     client = NominatimClient(domain=f"127.0.0.1:{server.server_port}", scheme="http", min_delay=0)
     monkeypatch.setattr(geocode_module, "_nominatim", lambda: client)
+    _FakeNominatim.client = client
+    _FakeNominatim.port = server.server_port
     yield _FakeNominatim
     server.shutdown()
 
@@ -199,3 +217,62 @@ def test_news_rows_carry_a_province():
     events = loaders.load(Path(__file__).resolve().parent.parent / "seeds")
     located = events[events["latitude"].notna() & (events["geo_precision"] < 4)]
     assert len(located) and located["admin1"].notna().all()
+
+
+
+# --- online path against the fake Nominatim: rate limit, timeout, refusals, cache -----------------------
+
+def test_requests_reach_the_server_at_least_a_second_apart(fake_nominatim, monkeypatch):
+    client = NominatimClient(domain=f"127.0.0.1:{fake_nominatim.port}", scheme="http")  # default: 1 per second
+    monkeypatch.setattr(geocode_module, "_nominatim", lambda: client)
+    assert geocode("Testabad", online=True).geocoder == "nominatim"
+    assert geocode("Qwertabad", online=True) is not None  # another name: a second request
+    assert fake_nominatim.calls == 2
+    assert fake_nominatim.times[1] - fake_nominatim.times[0] >= 1.0
+
+
+def test_a_slow_server_times_out_without_breaking_anything(fake_nominatim, monkeypatch):
+    monkeypatch.setenv("FAULTLINE_NOMINATIM_TIMEOUT", "0.3")
+    client = NominatimClient(domain=f"127.0.0.1:{fake_nominatim.port}", scheme="http", min_delay=0)
+    assert client.timeout == 0.3
+    monkeypatch.setattr(geocode_module, "_nominatim", lambda: client)
+    fake_nominatim.delay = 2.0
+    geocode_module.ONLINE_ERRORS.clear()
+    start = time.monotonic()
+    assert geocode("Testabad", online=True) is None
+    assert time.monotonic() - start < 1.5  # gave up after the timeout, did not wait for the server
+    assert any("timeout" in e for e in geocode_module.ONLINE_ERRORS)
+    # Offline answers are still given, and the failed name was not stored as a miss.
+    assert geocode("Kabul", online=True).geocoder == "places"
+    cache = Path(geocode_module.writable_home()) / "cache" / "nominatim.json"
+    assert not cache.exists() or "testabad|" not in json.loads(cache.read_text())
+
+
+@pytest.mark.parametrize("status, words", [(429, "too many requests (HTTP 429)"), (503, "unavailable (HTTP 503)")])
+def test_refusals_are_noted_kept_offline_and_not_cached(fake_nominatim, monkeypatch, status, words):
+    fake_nominatim.status = status
+    geocode_module.ONLINE_ERRORS.clear()
+    assert geocode("Testabad", online=True) is None
+    assert any(words in e for e in geocode_module.ONLINE_ERRORS), geocode_module.ONLINE_ERRORS
+    assert geocode("Spin Boldak", online=True).geocoder == "places"  # offline result kept
+    calls = fake_nominatim.calls
+    assert geocode("Testabad", online=True) is None and fake_nominatim.calls == calls  # paused: no hammering
+    # Once the server is back (and the pause is over) the name is asked again: it was not cached as a miss.
+    fake_nominatim.status = 200
+    monkeypatch.setattr(geocode_module, "_online_down_until", 0.0)
+    geocode_module._geocode.cache_clear()
+    assert geocode("Testabad", online=True).geocoder == "nominatim"
+    assert fake_nominatim.calls == calls + 1
+
+
+def test_a_refusal_in_an_article_is_one_clear_note(tmp_path, fake_nominatim):
+    import loaders
+
+    fake_nominatim.status = 429
+    article = tmp_path / "a.txt"
+    article.write_text("Published: 2025-11-08\n\nAfghan and Pakistani troops clashed in Testabad on Thursday, "
+                       "killing two soldiers, officials said.\n", encoding="utf-8")
+    events, problems = loaders.load_report(article, online=True)
+    assert len(events) == 1 and events["location"].isna().all()
+    notes = [p for p in problems if "online geocoding failed" in p.message]
+    assert len(notes) == 1 and "HTTP 429" in notes[0].message and notes[0].kind == "note"
