@@ -21,7 +21,7 @@ from loaders.paths import DATA_DIR, user_home, writable_home
 PLACES_CSV = DATA_DIR / "places.csv"
 PINS_FILE = "pinned_places.csv"
 # Bump when the index layout changes, so an old cache is never read with new assumptions (sorted keys).
-GEONAMES_INDEX_VERSION = 3
+GEONAMES_INDEX_VERSION = 5
 ADMIN1_NAMES_CSV = DATA_DIR / "admin1_names.csv"
 PIN_COLUMNS = ["name", "iso3", "latitude", "longitude", "geo_precision", "note"]
 
@@ -32,8 +32,12 @@ _SUFFIXES = [
     (" border area", 2), (" border region", 2), (" border", 2), (" area", 2),
     (" district", 2), (" agency", 2), (" tribal district", 2),
     (" province", 3), (" state", 3), (" region", 3), (" city", None),
+    (" oblast", 3), (" governorate", 3), (" prefecture", 3), (" raion", 2), (" rayon", 2), (" county", 2),
+    (" tehsil", 2), (" town", None), (" village", None),
 ]
 _FEATURE_FOR_SUFFIX = {" province": ("province",), " state": ("province",), " region": ("province",),
+                       " oblast": ("province",), " governorate": ("province",), " prefecture": ("province",),
+                       " raion": ("district",), " rayon": ("district",), " county": ("district",), " tehsil": ("district",),
                        " district": ("district",), " agency": ("district",), " tribal district": ("district",)}
 # Which kinds of place a bare name prefers when several share it (a city before its province).
 _FEATURE_RANK = {"capital": 0, "town": 0, "crossing": 1, "district": 2, "province": 3, "country": 4}
@@ -66,6 +70,29 @@ def normalise(name: str) -> str:
     text = re.sub(r"[’'`ʼ‘]", "", text)
     text = re.sub(r"[^\w]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+_ARTICLES = frozenset("al el ad ar as at ash az an ul".split())
+_DIGRAPHS = [("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "k"), ("gh", "g"), ("q", "k"), ("dh", "d"), ("th", "t"),
+             ("ph", "f"), ("ck", "k"), ("c", "k"), ("sch", "sh"), ("tch", "ch"), ("x", "ks"), ("w", "v")]
+
+
+@functools.lru_cache(maxsize=200_000)
+def fuzzy_key(key: str) -> str:
+    """A looser spelling key for transliterations of one name: Arabic articles dropped (al-, el-), common
+    digraphs merged (kh/k, q/k, dh/d, zh/j), every run of vowels (y included) one 'a', doubled letters
+    single, a final h after a vowel dropped. "Deir al-Balah" and "Dayr al Balah" meet; so do "Hodeidah"
+    and "Al Hudaydah", "Kupiansk" and "Kupyansk"."""
+    words = [w for w in key.split() if w not in _ARTICLES] or key.split()
+    out = []
+    for w in words:
+        for a, b in _DIGRAPHS:
+            w = w.replace(a, b)
+        w = re.sub(r"[aeiouy]+", "a", w)
+        w = re.sub(r"(?<=a)h$", "", w)
+        w = re.sub(r"(.)\1+", r"\1", w)
+        out.append(w)
+    return " ".join(out)
 
 
 def parse_phrase(phrase: str) -> tuple[str, int | None, tuple[str, ...] | None]:
@@ -160,22 +187,34 @@ def geonames_index() -> pd.DataFrame:
         names = {c["name"], *c.get("alternatenames", [])}
         for n in names:
             # Alternate names in other scripts cannot match English text; skip them to stay small.
+            # Airport and other codes ("GAO", "KBL") are not place names: they would answer for real ones.
+            if n != c["name"] and len(n) <= 4 and n.isupper():
+                continue
             if n and all(ord(ch) < 0x250 for ch in n if ch.isalpha()):
                 rows.append((normalise(n), c["name"], c["latitude"], c["longitude"], iso3,
-                             int(c.get("population") or 0), int(c["geonameid"]), adm))
+                             int(c.get("population") or 0), int(c["geonameid"]), adm, n == c["name"]))
     df = pd.DataFrame(rows, columns=["key", "name", "latitude", "longitude", "iso3",
-                                     "population", "geonameid", "admin1"]).drop_duplicates(["key", "geonameid"])
+                                     "population", "geonameid", "admin1", "primary"])
+    # One row per (spelling, place); a spelling that is the place's own name marks the row primary.
+    df = df.sort_values("primary", ascending=False, kind="stable").drop_duplicates(["key", "geonameid"])
     df = df.sort_values(["key", "population"], ascending=[True, False], kind="stable").reset_index(drop=True)
     df["key"] = df["key"].astype("string")
     df["name"] = df["name"].astype("string")
     df["iso3"] = df["iso3"].astype("category")
     df["admin1"] = df["admin1"].astype("category")
+    fkeys = pd.Series([fuzzy_key(k) for k in df["key"]], dtype="string")
+    df["forder"] = fkeys.argsort(kind="stable").to_numpy().astype("int32")  # positions sorted by fuzzy key
+    df["fkey"] = fkeys
+    fuzzy_key.cache_clear()
     if path:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
             df.to_parquet(tmp, index=False)
             os.replace(tmp, path)
+            for old in path.parent.glob("geonames_index_v*.parquet"):  # earlier layouts or name tables
+                if old != path:
+                    old.unlink(missing_ok=True)
         except OSError:
             pass
     return df
@@ -296,6 +335,57 @@ def _geonames_keys():
     return np.asarray(geonames_index()["key"].to_numpy(dtype=object))
 
 
+@functools.lru_cache(maxsize=1)
+def _geonames_fuzzy():
+    import numpy as np
+
+    idx = geonames_index()
+    order = idx["forder"].to_numpy()
+    return np.asarray(idx["fkey"].to_numpy(dtype=object)[order]), order
+
+
+def geonames_fuzzy_hits(key: str) -> pd.DataFrame:
+    """GeoNames rows whose spelling meets key's under fuzzy_key (transliteration variants)."""
+    fkeys, order = _geonames_fuzzy()
+    fk = fuzzy_key(key)
+    lo, hi = fkeys.searchsorted(fk, "left"), fkeys.searchsorted(fk, "right")
+    return geonames_index().iloc[order[lo:hi]]
+
+
+@functools.lru_cache(maxsize=1)
+def _admin1_by_key() -> dict[str, list[tuple[str, str]]]:
+    """Normalised province name (and its fuzzy key) -> [(ISO3, name)] from the admin1 names table."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    iso = country_names()
+    for (iso2, _), name in admin1_names().items():
+        iso3 = iso.get(iso2, (None, None))[0]
+        if not iso3:
+            continue
+        k = normalise(name)
+        for key in {k, re.sub(r" (province|state|region|oblast|governorate|district|division)$", "", k)}:
+            for kk in (key, "~" + fuzzy_key(key)):
+                if (iso3, name) not in out.setdefault(kk, []):
+                    out[kk].append((iso3, name))
+    return out
+
+
+def _from_admin1(key: str, country: str | None) -> Place | None:
+    """A province GeoNames names but the curated table lacks: pinned on its most populous GeoNames place."""
+    cands = _admin1_by_key().get(key) or _admin1_by_key().get("~" + fuzzy_key(key)) or []
+    if country:
+        cands = [c for c in cands if c[0] == country]
+    if len(cands) != 1:
+        return None  # unknown, or the same name in several countries without one to choose
+    iso3, name = cands[0]
+    idx = geonames_index()
+    pts = idx[(idx["iso3"] == iso3) & (idx["admin1"] == name)]
+    if pts.empty:
+        return None
+    r = pts.sort_values("population", ascending=False, kind="stable").iloc[0]
+    return Place(name, float(r["latitude"]), float(r["longitude"]), iso3, name, 3, "geonames",
+                 country_names().get(iso3, (None, None))[1], "province")
+
+
 def geonames_hits(key: str) -> pd.DataFrame:
     """GeoNames rows whose name or alternate name normalises to key (binary search, no scan)."""
     keys = _geonames_keys()
@@ -397,17 +487,50 @@ def _from_curated(key: str, country: str | None, features: tuple[str, ...] | Non
                  int(r["geo_precision"]), "places", r["country"] or None, r["feature"] or None)
 
 
+# A spelling variant (fuzzy match) without a country must name a sizeable place to be trusted.
+FUZZY_MIN_POPULATION = 100_000
+
+
 def _from_geonames(key: str, country: str | None) -> Place | None:
     hits = geonames_hits(key)
     if country:
         hits = hits[hits["iso3"] == country]
     if hits.empty:
+        hits = geonames_fuzzy_hits(key)
+        if country:
+            hits = hits[hits["iso3"] == country]
+        else:  # no country to narrow it: only a sizeable place
+            hits = hits[hits["population"] >= FUZZY_MIN_POPULATION]
+        if not hits.empty:
+            # The closest spellings only, and only close enough (stricter without a country).
+            ratio = hits["key"].map(lambda k: _edit_ratio(k, key))
+            hits = hits[(ratio <= (0.4 if country else 0.25)) & (ratio == ratio.min())]
+    if hits.empty:
         return None
+    # A place whose own name this is beats one that merely lists it among alternates (a historic or foreign
+    # name), unless the other is ten times larger.
+    if "primary" in hits and hits["primary"].any() and not hits["primary"].all():
+        own = hits[hits["primary"]]
+        if hits.loc[~hits["primary"], "population"].max() < 10 * max(1, own["population"].max()):
+            hits = own
     r = hits.sort_values("population", ascending=False, kind="stable").iloc[0]
     iso3 = r["iso3"] if isinstance(r["iso3"], str) else None
     adm = r["admin1"] if isinstance(r["admin1"], str) else None
     return Place(str(r["name"]), float(r["latitude"]), float(r["longitude"]), iso3, adm, 1,
                  "geonames", country_names().get(iso3, (None, None))[1] if iso3 else None, "town")
+
+
+def _edit_ratio(a: str, b: str) -> float:
+    """Levenshtein distance of two spellings over the longer one's length."""
+    if a == b:
+        return 0.0
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1] / max(len(a), len(b), 1)
 
 
 def online_enabled(online: bool = False) -> bool:
@@ -561,7 +684,8 @@ def _geocode(name: str, country: str | None, online: bool, pins_stamp: tuple) ->
     if not key:
         return None
     place = (_from_pins(key, country) or _from_curated(key, country, features)
-             or (None if features and "district" not in features else _from_geonames(key, country)))
+             or (None if features and "district" not in features else _from_geonames(key, country))
+             or (_from_admin1(key, country) if features is None or "province" in features else None))
     if place is None and online:
         place = _nominatim().lookup(core, country)
     if place is None:
