@@ -21,7 +21,7 @@ from loaders.paths import DATA_DIR, user_home, writable_home
 PLACES_CSV = DATA_DIR / "places.csv"
 PINS_FILE = "pinned_places.csv"
 # Bump when the index layout changes, so an old cache is never read with new assumptions (sorted keys).
-GEONAMES_INDEX_VERSION = 5
+GEONAMES_INDEX_VERSION = 6
 ADMIN1_NAMES_CSV = DATA_DIR / "admin1_names.csv"
 PIN_COLUMNS = ["name", "iso3", "latitude", "longitude", "geo_precision", "note"]
 
@@ -163,15 +163,31 @@ def _geonames_index_path() -> Path | None:
     return home / "cache" / f"geonames_index_v{GEONAMES_INDEX_VERSION}_{names}.parquet"
 
 
+def _hash64(keys) -> "np.ndarray":
+    """A stable 64-bit hash per spelling (the same on every run and machine), for binary search."""
+    import numpy as np
+
+    return np.fromiter((int.from_bytes(hashlib.blake2b(k.encode("utf-8"), digest_size=8).digest(), "little")
+                        for k in keys), dtype=np.uint64, count=len(keys))
+
+
+_INDEX_ARRAYS: dict = {}  # positions sorted by spelling hash and by fuzzy-spelling hash (set with the index)
+
+
 @functools.lru_cache(maxsize=1)
 def geonames_index() -> pd.DataFrame:
-    """GeoNames cities500 as a compact (key -> place) table, built once and cached on disk."""
+    """GeoNames cities500 as a compact (spelling -> place) table, built once and cached on disk.
+
+    One row per (normalised spelling, place), sorted by spelling; names, countries and provinces are
+    categories and the spelling is an Arrow string, so the table stays small in memory."""
+    import numpy as np
+
     path = _geonames_index_path()
     if path and path.exists():
         try:
-            df = pd.read_parquet(path)
-            if df["key"].is_monotonic_increasing:
-                return df
+            df = _read_index(path)
+            if {"khash", "korder", "fhash", "forder"} <= set(df.columns) and len(df):
+                return _split_index(df)
             path.unlink(missing_ok=True)
         except Exception:  # a corrupt cache is rebuilt, never trusted
             path.unlink(missing_ok=True)
@@ -193,19 +209,23 @@ def geonames_index() -> pd.DataFrame:
             if n and all(ord(ch) < 0x250 for ch in n if ch.isalpha()):
                 rows.append((normalise(n), c["name"], c["latitude"], c["longitude"], iso3,
                              int(c.get("population") or 0), int(c["geonameid"]), adm, n == c["name"]))
+    del cities
     df = pd.DataFrame(rows, columns=["key", "name", "latitude", "longitude", "iso3",
                                      "population", "geonameid", "admin1", "primary"])
+    del rows
     # One row per (spelling, place); a spelling that is the place's own name marks the row primary.
     df = df.sort_values("primary", ascending=False, kind="stable").drop_duplicates(["key", "geonameid"])
     df = df.sort_values(["key", "population"], ascending=[True, False], kind="stable").reset_index(drop=True)
-    df["key"] = df["key"].astype("string")
-    df["name"] = df["name"].astype("string")
-    df["iso3"] = df["iso3"].astype("category")
-    df["admin1"] = df["admin1"].astype("category")
-    fkeys = pd.Series([fuzzy_key(k) for k in df["key"]], dtype="string")
-    df["forder"] = fkeys.argsort(kind="stable").to_numpy().astype("int32")  # positions sorted by fuzzy key
-    df["fkey"] = fkeys
+    keys = df["key"].tolist()
+    khash = _hash64(keys)
+    fhash = _hash64([fuzzy_key(k) for k in keys])
     fuzzy_key.cache_clear()
+    df["khash"], df["korder"] = khash, np.argsort(khash, kind="stable").astype("int32")
+    df["fhash"], df["forder"] = fhash, np.argsort(fhash, kind="stable").astype("int32")
+    df["population"] = df["population"].astype("int32")
+    df["geonameid"] = df["geonameid"].astype("int32")
+    for col in ("name", "iso3", "admin1"):
+        df[col] = df[col].astype("category")
     if path:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -217,7 +237,57 @@ def geonames_index() -> pd.DataFrame:
                     old.unlink(missing_ok=True)
         except OSError:
             pass
+    return _split_index(df)
+
+
+def _read_index(path: Path) -> pd.DataFrame:
+    """The cached index, spellings kept as Arrow strings (no Python object per row)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        return pd.read_parquet(path)
+    table = pq.read_table(path, memory_map=False)  # a memory map would count the whole file as resident
+    arrow = pd.ArrowDtype(pa.string())
+    return table.to_pandas(types_mapper={pa.string(): arrow, pa.large_string(): arrow}.get, self_destruct=True)
+
+
+def _split_index(df: pd.DataFrame) -> pd.DataFrame:
+    """Keep the search arrays beside the table (sorted hashes -> row positions), out of the frame itself."""
+    import numpy as np
+
+    korder, forder = df["korder"].to_numpy(), df["forder"].to_numpy()
+    _INDEX_ARRAYS.clear()
+    _INDEX_ARRAYS.update(
+        khash=df["khash"].to_numpy()[korder], korder=korder, fhash=df["fhash"].to_numpy()[forder], forder=forder,
+        lat=df["latitude"].to_numpy(), lon=df["longitude"].to_numpy(), pop=df["population"].to_numpy(),
+        primary=df["primary"].to_numpy(), iso_codes=df["iso3"].cat.codes.to_numpy(),
+        iso_cats=np.asarray(df["iso3"].cat.categories, dtype=object),
+        adm_codes=df["admin1"].cat.codes.to_numpy(), adm_cats=np.asarray(df["admin1"].cat.categories, dtype=object),
+        name_codes=df["name"].cat.codes.to_numpy(), name_cats=df["name"].cat.categories)
+    df = df.drop(columns=["khash", "korder", "fhash", "forder"])
+    if not isinstance(df["key"].dtype, pd.ArrowDtype):
+        try:
+            import pyarrow as pa
+
+            df["key"] = pd.Series(pd.arrays.ArrowExtensionArray(pa.array(df["key"].tolist(), pa.string())),
+                                  index=df.index)
+        except ImportError:
+            pass
     return df
+
+
+def _index_arrays() -> dict:
+    geonames_index()
+    return _INDEX_ARRAYS
+
+
+def _positions(hash_name: str, order_name: str, key: str):
+    arrs = _index_arrays()
+    h = _hash64([key])[0]
+    hashes = arrs[hash_name]
+    lo, hi = hashes.searchsorted(h, "left"), hashes.searchsorted(h, "right")
+    return arrs[order_name][lo:hi]
 
 
 @functools.lru_cache(maxsize=1)
@@ -239,11 +309,15 @@ class _Admin1Grid:
     def __init__(self, index: pd.DataFrame):
         import numpy as np
 
-        pts = index[index["admin1"].notna()].drop_duplicates("geonameid")
-        self.lat = pts["latitude"].to_numpy(dtype="float64")
-        self.lon = pts["longitude"].to_numpy(dtype="float64")
-        self.names = pts["admin1"].astype("string").to_numpy(dtype=object)
-        iso = pts["iso3"].astype("string").fillna("").to_numpy(dtype=object)
+        arrs = _index_arrays()
+        gid = index["geonameid"].to_numpy()
+        keep = ~pd.Index(gid).duplicated() & (arrs["adm_codes"] >= 0)
+        self.lat = arrs["lat"][keep]
+        self.lon = arrs["lon"][keep]
+        self.adm = arrs["adm_codes"][keep]
+        self.adm_cats = arrs["adm_cats"]
+        iso = arrs["iso_codes"][keep]
+        iso_cats = arrs["iso_cats"]
         cell = self._cell(self.lat, self.lon)
         self.by_cell = np.argsort(cell, kind="stable")
         self.cells = cell[self.by_cell]
@@ -253,8 +327,10 @@ class _Admin1Grid:
         iso_sorted = iso[order]
         bounds = np.flatnonzero(iso_sorted[1:] != iso_sorted[:-1]) + 1
         for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(order)]):
+            if iso_sorted[lo] < 0:
+                continue
             idx = order[lo:hi]
-            self.countries[iso_sorted[lo]] = (idx, cell[idx])
+            self.countries[iso_cats[iso_sorted[lo]]] = (idx, cell[idx])
 
     def _cell(self, lat, lon):
         import numpy as np
@@ -290,7 +366,7 @@ class _Admin1Grid:
             best = int(d2.argmin())
             # A hit in this ring is the nearest only if it is closer than any point outside the ring.
             if math.sqrt(d2[best]) <= ring * self.CELL * coslat or ring == max_rings:
-                return str(self.names[pos[best]])
+                return str(self.adm_cats[self.adm[pos[best]]])
         return None
 
 
@@ -328,28 +404,9 @@ def fill_admin1(events: pd.DataFrame) -> pd.DataFrame:
     return events
 
 
-@functools.lru_cache(maxsize=1)
-def _geonames_keys():
-    import numpy as np
-
-    return np.asarray(geonames_index()["key"].to_numpy(dtype=object))
-
-
-@functools.lru_cache(maxsize=1)
-def _geonames_fuzzy():
-    import numpy as np
-
-    idx = geonames_index()
-    order = idx["forder"].to_numpy()
-    return np.asarray(idx["fkey"].to_numpy(dtype=object)[order]), order
-
-
 def geonames_fuzzy_hits(key: str) -> pd.DataFrame:
     """GeoNames rows whose spelling meets key's under fuzzy_key (transliteration variants)."""
-    fkeys, order = _geonames_fuzzy()
-    fk = fuzzy_key(key)
-    lo, hi = fkeys.searchsorted(fk, "left"), fkeys.searchsorted(fk, "right")
-    return geonames_index().iloc[order[lo:hi]]
+    return geonames_index().iloc[_positions("fhash", "forder", fuzzy_key(key))]
 
 
 @functools.lru_cache(maxsize=1)
@@ -377,20 +434,31 @@ def _from_admin1(key: str, country: str | None) -> Place | None:
     if len(cands) != 1:
         return None  # unknown, or the same name in several countries without one to choose
     iso3, name = cands[0]
-    idx = geonames_index()
-    pts = idx[(idx["iso3"] == iso3) & (idx["admin1"] == name)]
-    if pts.empty:
+    pos = _largest_place_of_province().get((iso3, name))
+    if pos is None:
         return None
-    r = pts.sort_values("population", ascending=False, kind="stable").iloc[0]
-    return Place(name, float(r["latitude"]), float(r["longitude"]), iso3, name, 3, "geonames",
+    arrs = _index_arrays()
+    return Place(name, float(arrs["lat"][pos]), float(arrs["lon"][pos]), iso3, name, 3, "geonames",
                  country_names().get(iso3, (None, None))[1], "province")
 
 
+@functools.lru_cache(maxsize=1)
+def _largest_place_of_province() -> dict[tuple[str, str], int]:
+    """(ISO3, province) -> row position of its most populous GeoNames place."""
+    import numpy as np
+
+    arrs = _index_arrays()
+    order = np.lexsort((-arrs["pop"].astype("int64"), arrs["adm_codes"], arrs["iso_codes"]))
+    iso, adm = arrs["iso_codes"][order], arrs["adm_codes"][order]
+    first = np.r_[True, (iso[1:] != iso[:-1]) | (adm[1:] != adm[:-1])]
+    return {(arrs["iso_cats"][i], arrs["adm_cats"][a]): int(p)
+            for i, a, p in zip(iso[first], adm[first], order[first]) if i >= 0 and a >= 0}
+
+
 def geonames_hits(key: str) -> pd.DataFrame:
-    """GeoNames rows whose name or alternate name normalises to key (binary search, no scan)."""
-    keys = _geonames_keys()
-    lo, hi = keys.searchsorted(key, "left"), keys.searchsorted(key, "right")
-    return geonames_index().iloc[lo:hi]
+    """GeoNames rows whose name or alternate name normalises to key (hash search, no scan)."""
+    pos = _positions("khash", "korder", key)
+    return geonames_index().iloc[pos]
 
 
 @functools.lru_cache(maxsize=1)
@@ -457,6 +525,8 @@ def pin_place(name: str, latitude: float, longitude: float, iso3: str | None = N
 
 
 def _from_pins(key: str, country: str | None) -> Place | None:
+    if key not in pinned_keys():
+        return None
     pins = _pins()
     hits = pins[pins["key"] == key]
     if country:
@@ -470,20 +540,29 @@ def _from_pins(key: str, country: str | None) -> Place | None:
                  int(r["geo_precision"] or 1), "user", country_names().get(iso3, (None, None))[1] if iso3 else None)
 
 
+@functools.lru_cache(maxsize=1)
+def _curated_records() -> dict[str, list[dict]]:
+    """The curated rows by spelling as plain records, ordered by feature rank (a town before its province)."""
+    out: dict[str, list[dict]] = {}
+    for rec in curated_places().to_dict("records"):
+        out.setdefault(rec["key"], []).append(rec)
+    for recs in out.values():
+        recs.sort(key=lambda r: _FEATURE_RANK.get(r["feature"], 5))
+    return out
+
+
 def _from_curated(key: str, country: str | None, features: tuple[str, ...] | None) -> Place | None:
-    hits = curated_by_key().get(key)
-    if hits is None:
+    hits = _curated_records().get(key)
+    if not hits:
         return None
     if country:
-        hits = hits[hits["iso3"] == country]
+        hits = [r for r in hits if r["iso3"] == country]
     if features:
-        wanted = hits[hits["feature"].isin(features)]
-        hits = wanted if not wanted.empty else hits
-    if hits.empty:
+        hits = [r for r in hits if r["feature"] in features] or hits
+    if not hits:
         return None
-    hits = hits.assign(rank=hits["feature"].map(_FEATURE_RANK).fillna(5)).sort_values("rank", kind="stable")
-    r = hits.iloc[0]
-    return Place(r["name"], r["latitude"], r["longitude"], r["iso3"] or None, r["admin1"] or None,
+    r = hits[0]
+    return Place(r["name"], float(r["latitude"]), float(r["longitude"]), r["iso3"] or None, r["admin1"] or None,
                  int(r["geo_precision"]), "places", r["country"] or None, r["feature"] or None)
 
 
@@ -492,32 +571,41 @@ FUZZY_MIN_POPULATION = 100_000
 
 
 def _from_geonames(key: str, country: str | None) -> Place | None:
-    hits = geonames_hits(key)
+    """The GeoNames place for a spelling: in `country` when given; numpy over the few matching rows."""
+    import numpy as np
+
+    arrs = _index_arrays()
+    code = None
     if country:
-        hits = hits[hits["iso3"] == country]
-    if hits.empty:
-        hits = geonames_fuzzy_hits(key)
-        if country:
-            hits = hits[hits["iso3"] == country]
-        else:  # no country to narrow it: only a sizeable place
-            hits = hits[hits["population"] >= FUZZY_MIN_POPULATION]
-        if not hits.empty:
+        cats = arrs["iso_cats"]
+        found = np.flatnonzero(cats == country)
+        if not len(found):
+            return None
+        code = int(found[0])
+    pos = _positions("khash", "korder", key)
+    if code is not None:
+        pos = pos[arrs["iso_codes"][pos] == code]
+    if not len(pos):
+        pos = _positions("fhash", "forder", fuzzy_key(key))
+        pos = pos[arrs["iso_codes"][pos] == code] if code is not None else pos[arrs["pop"][pos] >= FUZZY_MIN_POPULATION]
+        if len(pos):
             # The closest spellings only, and only close enough (stricter without a country).
-            ratio = hits["key"].map(lambda k: _edit_ratio(k, key))
-            hits = hits[(ratio <= (0.4 if country else 0.25)) & (ratio == ratio.min())]
-    if hits.empty:
+            keys = geonames_index()["key"].iloc[pos].tolist()
+            ratio = np.array([_edit_ratio(k, key) for k in keys])
+            pos = pos[(ratio <= (0.4 if country else 0.25)) & (ratio == ratio.min())]
+    if not len(pos):
         return None
     # A place whose own name this is beats one that merely lists it among alternates (a historic or foreign
     # name), unless the other is ten times larger.
-    if "primary" in hits and hits["primary"].any() and not hits["primary"].all():
-        own = hits[hits["primary"]]
-        if hits.loc[~hits["primary"], "population"].max() < 10 * max(1, own["population"].max()):
-            hits = own
-    r = hits.sort_values("population", ascending=False, kind="stable").iloc[0]
-    iso3 = r["iso3"] if isinstance(r["iso3"], str) else None
-    adm = r["admin1"] if isinstance(r["admin1"], str) else None
-    return Place(str(r["name"]), float(r["latitude"]), float(r["longitude"]), iso3, adm, 1,
-                 "geonames", country_names().get(iso3, (None, None))[1] if iso3 else None, "town")
+    primary, pop = arrs["primary"][pos], arrs["pop"][pos]
+    if primary.any() and not primary.all() and pop[~primary].max() < 10 * max(1, pop[primary].max()):
+        pos, pop = pos[primary], pop[primary]
+    best = int(pos[int(np.argmax(pop))])  # the first of the most populous (rows are in a stable order)
+    iso_code, adm_code = arrs["iso_codes"][best], arrs["adm_codes"][best]
+    iso3 = str(arrs["iso_cats"][iso_code]) if iso_code >= 0 else None
+    adm = str(arrs["adm_cats"][adm_code]) if adm_code >= 0 else None
+    return Place(str(arrs["name_cats"][arrs["name_codes"][best]]), float(arrs["lat"][best]), float(arrs["lon"][best]),
+                 iso3, adm, 1, "geonames", country_names().get(iso3, (None, None))[1] if iso3 else None, "town")
 
 
 def _edit_ratio(a: str, b: str) -> float:
