@@ -10,7 +10,7 @@ import pandas as pd
 
 from loaders import acled, faultline_csv, feeds, gdelt, news, ucdp, webpage
 from loaders.geocode import Place, geocode, pin_place
-from loaders.pipeline import FORMATS, FileReport, Format, LoadResult, Source, load_files, looks_like_prose, register
+from loaders.pipeline import UNRESOLVED_ATTR, FORMATS, FileReport, Format, LoadResult, Source, load_files, looks_like_prose, register
 from loaders.problems import Problem
 
 __all__ = ["FORMATS", "FileReport", "LoadResult", "Place", "Problem", "geocode", "load", "load_files",
@@ -23,28 +23,38 @@ def _news(source: Source):
         return _feed(source)
     if webpage.looks_like_html(source.head(4096)):
         return _page(source)
-    records, problems = news.load_news(source.path, source.text, source.published, source.online)
-    return pd.DataFrame.from_records(records), problems
+    unresolved: list = []
+    records, problems = news.load_news(source.path, source.text, source.published, source.online, unresolved)
+    frame = pd.DataFrame.from_records(records)
+    frame.attrs[UNRESOLVED_ATTR] = unresolved  # place names no gazetteer knows, for the Sources page
+    return frame, problems
 
 
 def _page(source: Source):
     article = webpage.read_page(source.path, source.data, source.published)
     if not article.body:
         return pd.DataFrame(), article.problems
-    records, problems = news.load_article(article, source.online)
+    unresolved: list = []
+    records, problems = news.load_article(article, source.online, unresolved)
+    frame = pd.DataFrame.from_records(records)
     # Lines of the extracted text are not lines of the page: the whole page is named instead.
-    return pd.DataFrame.from_records(records), [Problem(p.file, 0, p.message, p.kind) for p in problems]
+    frame.attrs[UNRESOLVED_ATTR] = [(name, 0, countries) for name, _, countries in unresolved]
+    return frame, [Problem(p.file, 0, p.message, p.kind) for p in problems]
 
 
 def _feed(source: Source):
     items, problems = feeds.read_feed(source.path, source.data, source.published)
-    records = []
+    records, unresolved = [], []
     for item in items:
-        rows, item_problems = news.load_article(item.article, source.online)
+        found: list = []
+        rows, item_problems = news.load_article(item.article, source.online, found)
+        unresolved += [(name, item.line, countries) for name, _, countries in found]
         records += [{**r, "_line": item.line} for r in rows]
         label = f"item {item.number}" + (f" ({item.article.title[:60]!r})" if item.article.title else "")
         problems += [Problem(str(source.path), item.line, f"{label}: {p.message}", p.kind) for p in item_problems]
-    return pd.DataFrame.from_records(records), problems
+    frame = pd.DataFrame.from_records(records)
+    frame.attrs[UNRESOLVED_ATTR] = unresolved
+    return frame, problems
 
 
 def _faultline(source: Source):

