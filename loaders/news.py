@@ -286,8 +286,13 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
 
 
 def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) -> Place | None:
-    """Prefer the countries the article is about; offline first, online only inside those countries."""
-    for iso3 in sorted(countries):
+    """Prefer the countries the article is about; offline first, online only inside those countries.
+    A country where the name is spelt exactly so is asked before one where only a variant spelling
+    would meet it (a city of one country is not a look-alike village of a neighbour)."""
+    key = normalise(re.sub(r"^(?:near|outside|close\s+to)\s+(?:the\s+)?", "", phrase, flags=re.I))
+    exact = set(geonames_hits(key)["iso3"].astype(str))
+    exact |= set(curated_by_key()[key]["iso3"]) if key in curated_by_key() else set()
+    for iso3 in sorted(countries, key=lambda c: (c not in exact, c)):
         place = lookup(phrase, iso3)
         if place is not None:
             return place
