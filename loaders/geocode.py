@@ -21,7 +21,7 @@ from loaders.paths import DATA_DIR, user_home, writable_home
 PLACES_CSV = DATA_DIR / "places.csv"
 PINS_FILE = "pinned_places.csv"
 # Bump when the index layout changes, so an old cache is never read with new assumptions (sorted keys).
-GEONAMES_INDEX_VERSION = 6
+GEONAMES_INDEX_VERSION = 7
 ADMIN1_NAMES_CSV = DATA_DIR / "admin1_names.csv"
 PIN_COLUMNS = ["name", "iso3", "latitude", "longitude", "geo_precision", "note"]
 
@@ -92,7 +92,8 @@ def fuzzy_key(key: str) -> str:
         w = re.sub(r"(?<=a)h$", "", w)
         w = re.sub(r"(.)\1+", r"\1", w)
         out.append(w)
-    return " ".join(out)
+    # Word breaks differ between spellings too ("X-Y" and "Xy"; "Al X" and "Alx").
+    return "".join(out)
 
 
 def parse_phrase(phrase: str) -> tuple[str, int | None, tuple[str, ...] | None]:
