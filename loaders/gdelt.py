@@ -17,7 +17,7 @@ from loaders.actors import dyad_of
 from loaders.paths import DATA_DIR
 from loaders.pipeline import Source
 from loaders.problems import Problem
-from loaders.tabular import iso3_from_fips, numbers, parse_dates, read_table, reject
+from loaders.tabular import coordinate_checks, iso3_from_fips, numbers, parse_dates, read_table, reject
 
 COLUMNS = ["GlobalEventID", "Day", "MonthYear", "Year", "FractionDate",
            "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1KnownGroupCode", "Actor1EthnicCode",
@@ -87,8 +87,7 @@ def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
     checks = [
         (~raw["GlobalEventID"].str.strip().str.isdigit(), lambda r: f"GlobalEventID {r['GlobalEventID']!r} is not a number"),
         (raw["_day"].isna(), lambda r: f"unreadable Day {r['Day']!r} (expected YYYYMMDD)"),
-        (raw["_lat"].notna() & ~raw["_lat"].between(-90, 90), lambda r: f"ActionGeo_Lat {r['ActionGeo_Lat']} out of range"),
-        (raw["_lon"].notna() & ~raw["_lon"].between(-180, 180), lambda r: f"ActionGeo_Long {r['ActionGeo_Long']} out of range"),
+        *coordinate_checks(raw, "ActionGeo_Lat", "ActionGeo_Long"),
     ]
     for bad, why in checks:
         raw, p = reject(raw, bad.reindex(raw.index, fill_value=False), path, why)

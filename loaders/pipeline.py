@@ -21,6 +21,7 @@ from loaders.schema import COLUMNS, EVENTS_SCHEMA, conform, empty_events, event_
 MAX_FILE_BYTES = 500 * 1024 * 1024
 MAX_ZIP_MEMBERS = 50
 MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
+PENDING_INCIDENT = "inc:pending"  # stands in until assign_incidents runs on the valid rows
 REVISION = "_revision"  # readers may add it: a newer revision of one event_id replaces an older one
 
 
@@ -183,14 +184,14 @@ def _typed_rows(frame: pd.DataFrame, path: str, lines: pd.Series | None) -> tupl
     """Give a reader's frame the contract's dtypes; rows that cannot be typed are reported, not kept."""
     try:
         return conform(frame), list(range(len(frame))), []
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         pass
     keep, problems = [], []
     for i in range(len(frame)):
         try:
             conform(frame.iloc[[i]])
             keep.append(i)
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             line = int(lines.iloc[i]) if lines is not None else 0
             problems.append(Problem(path, line, f"row does not fit the events table: {exc}"))
     return conform(frame.iloc[keep]), keep, problems
@@ -260,14 +261,19 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
     for p in dup_problems:
         if p.file in by_path:
             by_path[p.file].problems.append(p)
-    if events["incident_id"].isna().any():
-        events = assign_incidents(events)
     if REVISION in events:
         del events[REVISION]
     if list(events.columns) != list(COLUMNS):
         events = events[list(COLUMNS)]
+    # Rows that break the contract are left out before incidents are formed, so a broken row never
+    # anchors an incident (nor trips the grouping); incident ids still to make get a placeholder.
+    pending = events["incident_id"].isna()
+    if pending.any():
+        events["incident_id"] = events["incident_id"].fillna(PENDING_INCIDENT)
     events, invalid = _drop_invalid(events, origin)
     problems.extend(invalid)
+    if pending.any():
+        events = assign_incidents(events)
     order = event_order(events)
     report_of = origin.loc[events.index[order], "report"].to_numpy()
     events = _take_columnwise(events, order)

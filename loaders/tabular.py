@@ -160,6 +160,37 @@ def numbers(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values.astype(str).str.strip().replace("", np.nan), errors="coerce")
 
 
+MAX_COUNT = 10**9  # a death or source count above this is a broken cell, not a figure
+
+
+def filled(values: pd.Series) -> pd.Series:
+    """Cells that hold something other than blanks."""
+    return values.astype(str).str.strip() != ""
+
+
+def not_a_count(text: pd.Series, value: pd.Series, *, required: bool = False) -> pd.Series:
+    """Cells that are not a whole number from 0 to MAX_COUNT ("many", 1.5, -1, inf, 1e30); an empty
+    cell passes unless `required`."""
+    finite = value.where(np.isfinite(value.astype("float64")))
+    bad = finite.isna() | (finite < 0) | (finite % 1 != 0) | (finite > MAX_COUNT)
+    return bad & (filled(text) | required)
+
+
+def coordinate_checks(raw: pd.DataFrame, lat: str, lon: str) -> list:
+    """(bad rows, why) for a pair of coordinate columns whose text is in `lat`/`lon` and whose numbers
+    are in `_lat`/`_lon`: unreadable text, out of range, or one coordinate without the other.
+    A row with no coordinates at all passes (it is kept without a pin)."""
+    lat_text, lon_text = filled(raw[lat]), filled(raw[lon])
+    return [
+        (lat_text & raw["_lat"].isna(), lambda r: f"{lat} {r[lat]!r} is not a number"),
+        (lon_text & raw["_lon"].isna(), lambda r: f"{lon} {r[lon]!r} is not a number"),
+        (raw["_lat"].notna() & ~raw["_lat"].between(-90, 90), lambda r: f"{lat} {r[lat]} out of range"),
+        (raw["_lon"].notna() & ~raw["_lon"].between(-180, 180), lambda r: f"{lon} {r[lon]} out of range"),
+        (raw["_lat"].isna() != raw["_lon"].isna(),
+         lambda r: f"only one coordinate ({lat} {r[lat]!r}, {lon} {r[lon]!r}); a place needs both"),
+    ]
+
+
 @functools.lru_cache(maxsize=1)
 def country_lookup() -> dict[str, tuple[str, str]]:
     """Country names, ISO2/ISO3 codes and common variants -> (ISO3, English name)."""

@@ -7,7 +7,8 @@ import pandas as pd
 from loaders.actors import dyad_with_victims, resolve_actor
 from loaders.pipeline import Source
 from loaders.problems import Problem
-from loaders.tabular import first_row, iso3_from_names, numbers, unique_parts, parse_dates, read_table, reject
+from loaders.tabular import (coordinate_checks, first_row, iso3_from_names, not_a_count, numbers, parse_dates,
+                              read_table, reject, unique_parts)
 
 COLUMNS = ["id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
            "conflict_new_id", "conflict_name", "dyad_dset_id", "dyad_new_id", "dyad_name", "side_a_dset_id",
@@ -61,10 +62,12 @@ def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
         (raw["id"].str.strip() == "", lambda r: "empty id"),
         (raw["_start"].isna(), lambda r: f"unreadable date_start {r['date_start']!r}"),
         (~raw["type_of_violence"].str.strip().isin(VIOLENCE), lambda r: f"type_of_violence {r['type_of_violence']!r} is not 1, 2 or 3"),
-        (raw["_lat"].notna() & ~raw["_lat"].between(-90, 90), lambda r: f"latitude {r['latitude']} out of range"),
-        (raw["_lon"].notna() & ~raw["_lon"].between(-180, 180), lambda r: f"longitude {r['longitude']} out of range"),
-        (raw[["_best", "_low", "_high"]].isna().any(axis=1) | (raw[["_best", "_low", "_high"]] < 0).any(axis=1),
+        *coordinate_checks(raw, "latitude", "longitude"),
+        (not_a_count(raw["best"], raw["_best"], required=True) | not_a_count(raw["low"], raw["_low"], required=True)
+         | not_a_count(raw["high"], raw["_high"], required=True),
          lambda r: f"best/low/high deaths not whole numbers ({r['best']!r}, {r['low']!r}, {r['high']!r})"),
+        (not_a_count(raw["deaths_civilians"], raw["_civ"]),
+         lambda r: f"deaths_civilians {r['deaths_civilians']!r} is not a whole number"),
         ((raw["_low"] > raw["_best"]) | (raw["_best"] > raw["_high"]),
          lambda r: f"deaths not ordered low <= best <= high ({r['low']}, {r['best']}, {r['high']})"),
     ]
