@@ -29,8 +29,8 @@ def _faultline(source: Source):
 
 # Recognition order matters: the strict table signatures first, prose last.
 register(Format("faultline", faultline_csv.recognise, _faultline, "the 34 columns of Faultline's events CSV"))
-register(Format("acled", acled.recognise, acled.read, acled.EXPECTED))
-register(Format("ucdp", ucdp.recognise, ucdp.read, ucdp.EXPECTED))
+register(Format("acled", acled.recognise, acled.read, acled.EXPECTED, acled.diagnose))
+register(Format("ucdp", ucdp.recognise, ucdp.read, ucdp.EXPECTED, ucdp.diagnose))
 register(Format("gdelt", gdelt.recognise, gdelt.read, gdelt.EXPECTED))
 register(Format("news", looks_like_prose, _news, "an article as .txt/.md prose, optionally with a "
                 "Title:/Published:/Source:/URL: header block"))

@@ -40,6 +40,15 @@ def _delimiter(source: Source) -> str | None:
     return None
 
 
+def diagnose(source: Source) -> str | None:
+    """For a file that is nearly an ACLED export: which identifying columns it lacks."""
+    for d in DELIMITERS:
+        names = {h.strip().lower() for h in first_row(source.head(), d)}
+        if {"event_id_cnty", "event_date"} <= names:
+            return f"it looks like an ACLED export but lacks the column(s) {', '.join(sorted(REQUIRED - names))}"
+    return None
+
+
 def recognise(source: Source) -> bool:
     """A header holding ACLED's identifying columns (comma-, semicolon- or tab-separated)."""
     return _delimiter(source) is not None

@@ -98,7 +98,8 @@ def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
         lines = raw.loc[outside, "_line"].astype(int).tolist()
         shown = ", ".join(map(str, lines[:10])) + (" ..." if len(lines) > 10 else "")
         problems.append(Problem(path, 0, f"{len(lines)} row(s) with CAMEO codes outside conflict and diplomacy "
-                                f"(statements, visits, aid...) were not loaded as events: lines {shown}", kind="note"))
+                                f"(statements, visits, aid...) were not loaded as events: lines {shown}", kind="note",
+                                rows=len(lines)))
     raw, codes = raw[~outside], codes[~outside]
     return to_events(raw, codes), problems
 

@@ -21,6 +21,8 @@ from loaders.schema import COLUMNS, EVENTS_SCHEMA, conform, empty_events, event_
 MAX_FILE_BYTES = 500 * 1024 * 1024
 MAX_ZIP_MEMBERS = 50
 MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
+MAX_ZIP_RATIO = 100  # unpacked : packed, per member; real CSV exports pack about 5-20:1
+MIN_RATIO_CHECK = 10 * 1024 * 1024  # small members are never refused for their ratio
 PENDING_INCIDENT = "inc:pending"  # stands in until assign_incidents runs on the valid rows
 REVISION = "_revision"  # readers may add it: a newer revision of one event_id replaces an older one
 
@@ -72,6 +74,7 @@ class Format:
     recognise: Callable[[Source], bool]
     read: Reader
     expected: str  # said to the user when a file is forced into this format but does not fit
+    diagnose: Callable[[Source], str | None] | None = None  # why a file that nearly fits does not
 
 
 FORMATS: dict[str, Format] = {}
@@ -125,8 +128,20 @@ def _open(path: Path, published, online) -> tuple[list[Source], list[Problem]]:
     except OSError as exc:
         return [], [Problem(str(path), 0, f"cannot read file: {exc.strerror or exc}", kind="file")]
     if data[:4] != b"PK\x03\x04":
-        return [Source(path, data, published, online)], []
+        return [_source(path, data, published, online)], []
     return _unzip(path, data, published, online)
+
+
+def _source(path: Path, data: bytes, published, online) -> Source:
+    """A Source; UTF-16 text (what spreadsheets save as "Unicode text") is turned into UTF-8 first."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return Source(path, data, published, online)
+        return Source(path, data, published, online,
+                      text_problem=Problem(str(path), 0, "UTF-16 text; read as such", kind="note"))
+    return Source(path, data, published, online)
 
 
 def _unzip(path: Path, data: bytes, published, online) -> tuple[list[Source], list[Problem]]:
@@ -143,12 +158,33 @@ def _unzip(path: Path, data: bytes, published, online) -> tuple[list[Source], li
     sources, problems = [], []
     for m in members:
         # The member's name is only a label: nothing is ever written to disk under it.
-        label = Path(f"{path}!{Path(m.filename).name}")
+        label = Path(f"{path}!{member_label(m.filename)}")
+        if m.file_size > MIN_RATIO_CHECK and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1):
+            problems.append(Problem(str(label), 0, f"not unpacked: its compression ratio is above {MAX_ZIP_RATIO}:1 "
+                                    "(a zip bomb, or data no real export looks like)", kind="file"))
+            continue
         try:
-            sources.append(Source(label, zf.read(m), published, online))
-        except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+            with zf.open(m) as fh:
+                data = fh.read(m.file_size + 1)  # never more than the header declares, whatever it holds
+        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError, NotImplementedError) as exc:
             problems.append(Problem(str(label), 0, f"cannot unpack: {exc}", kind="file"))
+            continue
+        if len(data) > m.file_size:
+            problems.append(Problem(str(label), 0, "not unpacked: it holds more than its zip header declares",
+                                    kind="file"))
+        elif data[:4] == b"PK\x03\x04":
+            problems.append(Problem(str(label), 0, "a zip inside a zip is not opened: unzip it and load its files",
+                                    kind="file"))
+        else:
+            sources.append(_source(label, data, published, online))
     return sources, problems
+
+
+def member_label(name: str) -> str:
+    """A zip member's name as a one-part label: no folders (either slash), no control characters."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip()
+    return base if base not in ("", ".", "..") else "(unnamed member)"
 
 
 def recognise(source: Source) -> str | None:
@@ -165,6 +201,9 @@ def _read_one(source: Source, forced: str | None) -> tuple[str | None, pd.DataFr
     name = forced or recognise(source)
     if name is None:
         what = "empty file" if not source.data.strip() else "format not recognised"
+        hints = [h for f in FORMATS.values() if f.diagnose and source.data.strip() and (h := f.diagnose(source))]
+        if hints:
+            return None, None, [Problem(str(source.path), 0, f"{what}: {'; '.join(hints)}", kind="file")]
         expected = "; ".join(f"{f.name}: {f.expected}" for f in FORMATS.values())
         return None, None, [Problem(str(source.path), 0, f"{what}: expected one of — {expected}", kind="file")]
     fmt = FORMATS[name]
@@ -244,7 +283,8 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
             typed, keep, type_problems = _typed_rows(frame, str(source.path), lines)
             report.problems.extend(type_problems)
             problems.extend(type_problems)
-            report.rows_read = len(frame) + sum(1 for p in [*probs, *type_problems] if p.kind == "rejected" and p.line > 0)
+            report.rows_read = len(frame) + sum(1 for p in [*probs, *type_problems] if p.kind == "rejected" and p.line > 0) \
+                + sum(p.rows for p in probs)
             typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
             frames.append(typed)
             origins.append(pd.DataFrame({"file": str(source.path), "line": lines.iloc[keep].to_numpy(),
@@ -318,12 +358,22 @@ def _one_row_per_event(events: pd.DataFrame, origin: pd.DataFrame):
 
 def looks_like_prose(source: Source) -> bool:
     """Sentences, not a grid of delimiters or binary."""
+    import csv
+
     head = source.data[:8192]
     if b"\x00" in head:
         return False
     text = source.head(5000)
     lines = [line for line in text.splitlines()[:6] if line.strip()]
-    if len(lines) >= 2 and any(len({line.count(d) for line in lines}) == 1 and lines[0].count(d) >= 3
-                               for d in (",", "\t", ";", "|")):
-        return False
-    return len(re.findall(r"[^\W\d_]{2,}", text)) >= 5 and bool(re.search(r"[.!?]", text))
+    sentence = re.compile(r"[^\W\d_]{2,}[.!?][\"'”’)\]]*(?:\s|$)")
+    if lines and not sentence.search(lines[0]):  # a header row or a record, not a sentence
+        for d in (",", "\t", ";", "|"):
+            try:
+                widths = [len(r) for r in csv.reader(lines, delimiter=d)]
+            except csv.Error:
+                continue
+            if len(widths) >= 2 and len(set(widths)) == 1 and widths[0] >= 4:
+                return False  # records of one width (quoted delimiters respected): a table
+            if widths and widths[0] >= 10:
+                return False  # a header or record of ten fields or more: a table, even alone
+    return len(re.findall(r"[^\W\d_]{2,}", text)) >= 5 and bool(sentence.search(text))

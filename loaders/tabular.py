@@ -37,6 +37,8 @@ def read_table(path: str, source, columns: list[str], *, delimiter: str = ",", h
         if usecols:
             fast = (fast[0][[c for c in fast[0].columns if c in usecols or c == "_line"]], fast[1])
     source.release()  # the bytes are parsed; a large file should not sit in memory twice
+    if fast[0].empty and not fast[1]:
+        fast = (fast[0], [Problem(path, 0, "no data rows: the file holds a header (or blank lines) only", kind="note")])
     return fast
 
 
@@ -50,27 +52,37 @@ def _read_careful(path, text, columns, delimiter, header, quoting, fix_row):
     reader = csv.reader(io.StringIO(body), delimiter=delimiter, quoting=quoting, strict=False)
     start = 1
     total_lines = body.count("\n") + (0 if body.endswith("\n") else 1)
-    try:
-        for row in reader:
-            end = reader.line_num
-            if header and end == 1:
-                start = end + 1
-                continue
-            if not row or (len(row) == 1 and not row[0].strip()):
-                start = end + 1
-                continue
-            if len(row) != width and fix_row is not None:
-                row = fix_row(row) or row
-            if len(row) != width:
-                truncated = end == total_lines and not body.endswith("\n") and len(row) < width
-                problems.append(Problem(path, start, "the file ends in the middle of this row" if truncated
-                                        else f"expected {width} fields, found {len(row)}"))
-            else:
-                rows.append(row)
-                lines.append(start)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            # One unreadable record (e.g. a line beyond the field size limit) is reported; the reader
+            # starts again on the next line, so the rows after it are still read.
+            end = max(reader.line_num, start)
+            problems.append(Problem(path, start, f"unreadable row ({exc})"))
             start = end + 1
-    except csv.Error as exc:
-        problems.append(Problem(path, start, f"unreadable row ({exc}); the rest of the file was skipped"))
+            continue
+        end = reader.line_num
+        if header and end == 1:
+            start = end + 1
+            continue
+        if not row or (len(row) == 1 and not row[0].strip()):
+            start = end + 1
+            continue
+        if len(row) != width and fix_row is not None:
+            row = fix_row(row) or row
+        if len(row) != width:
+            truncated = end == total_lines and not body.endswith("\n") and len(row) < width
+            why = "the file ends in the middle of this row" if truncated else f"expected {width} fields, found {len(row)}"
+            if end > start:  # one record over several lines: usually a quote that is never closed
+                why += f"; this record runs from line {start} to line {end}, so a quote is probably not closed"
+            problems.append(Problem(path, start, why))
+        else:
+            rows.append(row)
+            lines.append(start)
+        start = end + 1
     frame = pd.DataFrame(rows, columns=columns, dtype="str") if rows else pd.DataFrame(
         {c: pd.Series([], dtype="str") for c in columns})
     frame["_line"] = np.asarray(lines, dtype="int64")
@@ -88,7 +100,9 @@ def _read_arrow(path, data: bytes, columns, delimiter, header, quoting, fix_row=
     invalid: list = []
 
     def on_invalid(row):
-        invalid.append((row.number, row.actual_columns))
+        # row.number counts the rows pyarrow saw (the header included, blank lines not): it is mapped
+        # to the physical line below. A line of only spaces is blank, as in the careful path.
+        invalid.append((row.number, row.actual_columns, not row.text.strip()))
         return "skip"
 
     def run(threads: bool):
@@ -110,12 +124,16 @@ def _read_arrow(path, data: bytes, columns, delimiter, header, quoting, fix_row=
     except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
         return None
     record_lines = _record_lines(data, header)
-    bad_lines = [n for n, _ in invalid]
-    if any(n is None for n in bad_lines) or table.num_rows + len(invalid) != len(record_lines):
+    if any(n is None for n, _, _ in invalid) or table.num_rows + len(invalid) != len(record_lines):
         return None
-    if invalid and fix_row is not None:
+    if invalid and fix_row is not None and not all(blank for _, _, blank in invalid):
         return None  # rows of another known width: the careful path repairs them
-    good_lines = record_lines[~np.isin(record_lines, bad_lines)] if bad_lines else record_lines
+    first = 2 if header else 1
+    positions = [n - first for n, _, _ in invalid]
+    if any(not 0 <= i < len(record_lines) for i in positions):
+        return None
+    good_lines = np.delete(record_lines, positions) if positions else record_lines
+    invalid = [(int(record_lines[i]), actual) for i, (_, actual, blank) in zip(positions, invalid) if not blank]
     frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.string() else None)
     frame["_line"] = good_lines.astype("int64")
     last_line = int(record_lines[-1]) if len(record_lines) else 0

@@ -29,28 +29,53 @@ def _has_header(row: list[str]) -> bool:
     return [c.strip().lower() for c in row[:3]] == ["id", "relid", "year"]
 
 
-def recognise(source: Source) -> bool:
-    """GED's header, or (Candidate files) a first row of 49 fields starting with a numeric id."""
-    row = first_row(source.head(), ",")
+DELIMITERS = (",", ";", "\t")  # spreadsheets in many locales save "CSV" with semicolons
+
+
+def _fits(row: list[str]) -> bool:
     if _has_header(row):
         return {"date_start", "best", "type_of_violence"} <= {c.strip().lower() for c in row}
     return len(row) == len(COLUMNS) and row[0].strip().isdigit() and row[5].strip() in VIOLENCE
 
 
+def _delimiter(source: Source) -> str | None:
+    head = source.head()
+    return next((d for d in DELIMITERS if _fits(first_row(head, d))), None)
+
+
+def recognise(source: Source) -> bool:
+    """GED's header, or (Candidate files) a first row of 49 fields starting with a numeric id."""
+    return _delimiter(source) is not None
+
+
+def diagnose(source: Source) -> str | None:
+    """For a file that starts like GED (id, relid, year) but lacks the columns Faultline needs."""
+    for d in DELIMITERS:
+        row = first_row(source.head(), d)
+        if _has_header(row):
+            names = {c.strip().lower() for c in row}
+            missing = [c for c in ("date_start", "best", "type_of_violence") if c not in names]
+            return f"it looks like a UCDP GED file but lacks the column(s) {', '.join(missing)}"
+    return None
+
+
 def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
     """Read, check and map a GED file; bad rows are reported with their line and left out."""
     path = str(source.path)
-    row = first_row(source.head(), ",")
+    delimiter = _delimiter(source) or ","
+    row = first_row(source.head(), delimiter)
     header = _has_header(row)
     problems: list[Problem] = []
+    if delimiter != ",":
+        problems.append(Problem(path, 1, f"fields are separated by {delimiter!r}, not commas; read anyway", kind="note"))
     if header:
         names = [c.strip().lower() for c in row]
         missing = [c for c in ("id", "date_start", "best", "low", "high", "type_of_violence") if c not in names]
         if missing:
-            return pd.DataFrame(), [Problem(path, 1, f"not a GED file: missing {', '.join(missing)}")]
+            return pd.DataFrame(), [Problem(path, 1, f"not a GED file: missing {', '.join(missing)}", kind="file")]
     else:
         names = COLUMNS
-    raw, read_problems = read_table(path, source, names, header=header)
+    raw, read_problems = read_table(path, source, names, header=header, delimiter=delimiter)
     problems += read_problems
     for col in COLUMNS:
         if col not in raw:
