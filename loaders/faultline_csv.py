@@ -29,11 +29,15 @@ def recognise(source) -> bool:
         return False
 
 
+def guarded(value: str) -> bool:
+    """Apostrophes, then a formula start ("'=cmd", "''+x"): a cell the export prefixed with one more "'"."""
+    return value.startswith("'") and value.lstrip("'").startswith(FORMULA_START)
+
+
 def unprotect(value: str) -> str:
-    """Undo the spreadsheet guard: "'=cmd" -> "=cmd"."""
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:
-        return value[1:]
-    return value
+    """Undo the spreadsheet guard: "'=cmd" -> "=cmd", "''=cmd" -> "'=cmd" (the export prefixes one "'"
+    to "=cmd" and to "'=cmd" alike, so every text loads back exactly)."""
+    return value[1:] if guarded(value) else value
 
 
 def load_faultline(path: Path, text: str) -> tuple[list[dict], list[Problem]]:

@@ -51,11 +51,17 @@ def _gdelt1_row(row: list[str]) -> list[str] | None:
     return row
 
 
+def _signature(line: str) -> bool:
+    fields = line.rstrip("\r").split("\t")
+    return len(fields) in (58, 61) and fields[0].strip().isdigit()
+
+
 def recognise(source: Source) -> bool:
-    """Tab-separated rows of 61 fields whose first two are a numeric id and a YYYYMMDD day."""
-    first = source.head().split("\n", 1)[0].rstrip("\r").split("\t")
-    return len(first) in (58, 61) and first[0].strip().isdigit() and len(first[1].strip()) == 8 \
-        and first[1].strip().isdigit()
+    """Tab-separated rows of 61 (GDELT 1.0: 58) fields starting with a numeric GlobalEventID, in one of
+    the first five rows: a broken row is reported by its line (a bad Day too), not a reason to refuse
+    the file."""
+    lines = [line for line in source.head().split("\n")[:20] if line.strip()][:5]
+    return any(_signature(line) for line in lines)
 
 
 @functools.lru_cache(maxsize=1)

@@ -276,6 +276,7 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
             report = FileReport(str(source.path), name, problems=list(probs))
             reports.append(report)
             problems.extend(probs)
+            report.rows_read = sum(1 for p in probs if p.kind == "rejected" and p.line > 0) + sum(p.rows for p in probs)
             if frame is None or frame.empty:
                 continue
             lines = frame.pop("_line") if "_line" in frame else pd.Series(0, index=frame.index)
@@ -283,8 +284,7 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
             typed, keep, type_problems = _typed_rows(frame, str(source.path), lines)
             report.problems.extend(type_problems)
             problems.extend(type_problems)
-            report.rows_read = len(frame) + sum(1 for p in [*probs, *type_problems] if p.kind == "rejected" and p.line > 0) \
-                + sum(p.rows for p in probs)
+            report.rows_read += len(frame) + sum(1 for p in type_problems if p.kind == "rejected" and p.line > 0)
             typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
             frames.append(typed)
             origins.append(pd.DataFrame({"file": str(source.path), "line": lines.iloc[keep].to_numpy(),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
+
 import pandas as pd
 
 from loaders.actors import dyad_with_victims, resolve_actor
@@ -38,9 +42,26 @@ def _fits(row: list[str]) -> bool:
     return len(row) == len(COLUMNS) and row[0].strip().isdigit() and row[5].strip() in VIOLENCE
 
 
+def _first_rows(text: str, delimiter: str, n: int = 5) -> list[list[str]]:
+    try:
+        return list(itertools.islice(csv.reader(io.StringIO(text.lstrip("\ufeff")[:200_000]), delimiter=delimiter), n))
+    except csv.Error:
+        return []
+
+
 def _delimiter(source: Source) -> str | None:
+    """The delimiter under which the header fits, or (no header) one of the first five rows does:
+    a broken first row is reported by its line, not a reason to refuse the file."""
     head = source.head()
-    return next((d for d in DELIMITERS if _fits(first_row(head, d))), None)
+    for d in DELIMITERS:
+        row = first_row(head, d)
+        if _has_header(row):
+            if _fits(row):
+                return d
+            continue
+        if any(_fits(r) for r in _first_rows(head, d) if r and not _has_header(r)):
+            return d
+    return None
 
 
 def recognise(source: Source) -> bool:
