@@ -151,15 +151,13 @@ def _unzip(path: Path, data: bytes, published, online) -> tuple[list[Source], li
         members = [m for m in zf.infolist() if not m.is_dir()]
     except zipfile.BadZipFile as exc:
         return [], [Problem(str(path), 0, f"damaged zip file: {exc}", kind="file")]
-    if len(members) > MAX_ZIP_MEMBERS:
-        return [], [Problem(str(path), 0, f"zip holds {len(members)} files; the limit is {MAX_ZIP_MEMBERS}", kind="file")]
-    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-        return [], [Problem(str(path), 0, "zip would unpack to more than the size limit", kind="file")]
+    if refusal := zip_refusal(members):
+        return [], [Problem(str(path), 0, refusal, kind="file")]
     sources, problems = [], []
     for m in members:
         # The member's name is only a label: nothing is ever written to disk under it.
         label = Path(f"{path}!{member_label(m.filename)}")
-        if m.file_size > MIN_RATIO_CHECK and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1):
+        if bomb_member(m):
             problems.append(Problem(str(label), 0, f"not unpacked: its compression ratio is above {MAX_ZIP_RATIO}:1 "
                                     "(a zip bomb, or data no real export looks like)", kind="file"))
             continue
@@ -178,6 +176,20 @@ def _unzip(path: Path, data: bytes, published, online) -> tuple[list[Source], li
         else:
             sources.append(_source(label, data, published, online))
     return sources, problems
+
+
+def zip_refusal(members: list[zipfile.ZipInfo]) -> str | None:
+    """Why a zip is not opened at all (too many files, too large unpacked), or None."""
+    if len(members) > MAX_ZIP_MEMBERS:
+        return f"zip holds {len(members)} files; the limit is {MAX_ZIP_MEMBERS}"
+    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+        return f"zip would unpack to more than the size limit ({MAX_UNZIPPED_BYTES:,} bytes)"
+    return None
+
+
+def bomb_member(m: zipfile.ZipInfo) -> bool:
+    """A member packed beyond any real export's ratio."""
+    return m.file_size > MIN_RATIO_CHECK and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1)
 
 
 def member_label(name: str) -> str:

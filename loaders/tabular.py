@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -164,12 +165,27 @@ def reject(frame: pd.DataFrame, bad: pd.Series, path: str, message) -> tuple[pd.
     return frame[~bad], problems
 
 
+_YEAR_FIRST = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})[-/.]|(\d{2}))(\d{1,2})(?:[T ].*)?\s*$")
+
+
 def parse_dates(values: pd.Series, fmt: str | None = "%Y-%m-%d") -> pd.Series:
-    """Dates in the given format, falling back to other common layouts; NaT when unreadable."""
+    """Dates in the given format, falling back to other common layouts; NaT when unreadable.
+
+    A date written year first (2025-11-07, 2025/11/07) is only ever year-month-day: "2025-13-01" is
+    unreadable, never the 13th of January. Other layouts ("07/11/2025", "7 November 2025") read day first."""
     out = pd.to_datetime(values, format=fmt, errors="coerce") if fmt else pd.Series(pd.NaT, index=values.index)
-    missing = out.isna() & (values.astype(str).str.strip() != "")
+    text = values.astype(str)
+    missing = out.isna() & (text.str.strip() != "")
     if missing.any():
-        out[missing] = pd.to_datetime(values[missing], errors="coerce", format="mixed", dayfirst=True)
+        parts = text[missing].str.extract(_YEAR_FIRST)
+        year_first = parts[0].notna()
+        if year_first.any():
+            p = parts[year_first]
+            iso = p[0] + "-" + p[1].fillna(p[2]).str.zfill(2) + "-" + p[3].str.zfill(2)
+            out[iso.index] = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+        other = year_first.index[~year_first.to_numpy()]
+        if len(other):
+            out[other] = pd.to_datetime(values[other], errors="coerce", format="mixed", dayfirst=True)
     return out
 
 
