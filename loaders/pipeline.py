@@ -113,7 +113,9 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith(".")))
+            # A link to nothing is listed too: it is reported as unreadable, never skipped in silence.
+            out.extend(sorted(q for q in p.rglob("*") if (q.is_file() or (q.is_symlink() and not q.exists()))
+                              and not q.name.startswith(".")))
         else:
             out.append(p)
     return out
@@ -301,6 +303,10 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
             frames.append(typed)
             origins.append(pd.DataFrame({"file": str(source.path), "line": lines.iloc[keep].to_numpy(),
                                          "report": len(reports) - 1}))
+    from loaders.geocode import NOTES
+
+    problems.extend(NOTES)  # caches rebuilt, pins left out: said once, with this load
+    NOTES.clear()
     if not frames:
         return LoadResult(empty_events(), problems, reports)
     events = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
