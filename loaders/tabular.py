@@ -103,7 +103,11 @@ def _read_arrow(path, data: bytes, columns, delimiter, header, quoting, fix_row=
     def on_invalid(row):
         # row.number counts the rows pyarrow saw (the header included, blank lines not): it is mapped
         # to the physical line below. A line of only spaces is blank, as in the careful path.
-        invalid.append((row.number, row.actual_columns, not row.text.strip()))
+        try:
+            blank = not row.text.strip()
+        except UnicodeDecodeError:  # the careful path then reads the file (as Windows-1252, with a note)
+            blank = False
+        invalid.append((row.number, row.actual_columns, blank))
         return "skip"
 
     def run(threads: bool):
