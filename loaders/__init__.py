@@ -64,8 +64,8 @@ def _faultline(source: Source):
 
 # Recognition order matters: the strict table signatures first, prose last.
 register(Format("faultline", faultline_csv.recognise, _faultline, "the 34 columns of Faultline's events CSV"))
-register(Format("acled", acled.recognise, acled.read, acled.EXPECTED))
-register(Format("ucdp", ucdp.recognise, ucdp.read, ucdp.EXPECTED))
+register(Format("acled", acled.recognise, acled.read, acled.EXPECTED, acled.diagnose))
+register(Format("ucdp", ucdp.recognise, ucdp.read, ucdp.EXPECTED, ucdp.diagnose))
 register(Format("gdelt", gdelt.recognise, gdelt.read, gdelt.EXPECTED))
 register(Format("feed", lambda s: feeds.looks_like_feed(s.head(8192)), _feed, feeds.EXPECTED_FEED))
 register(Format("html", lambda s: webpage.looks_like_html(s.head(4096)), _page, webpage.EXPECTED_HTML))

@@ -9,7 +9,8 @@ from loaders.news import diplomatic_reading, truce_end
 from loaders.pipeline import REVISION, Source
 from loaders.problems import Problem
 from loaders.schema import EVENT_TYPES, SUB_EVENT_TYPES
-from loaders.tabular import first_row, iso3_from_names, iso3_from_numeric, numbers, unique_parts, parse_dates, read_table, reject
+from loaders.tabular import (coordinate_checks, first_row, iso3_from_names, iso3_from_numeric, not_a_count, numbers,
+                              parse_dates, read_table, reject, unique_parts)
 
 COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
            "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
@@ -36,6 +37,15 @@ def _delimiter(source: Source) -> str | None:
     for d in DELIMITERS:
         if REQUIRED <= {h.strip().lower() for h in first_row(head, d)}:
             return d
+    return None
+
+
+def diagnose(source: Source) -> str | None:
+    """For a file that is nearly an ACLED export: which identifying columns it lacks."""
+    for d in DELIMITERS:
+        names = {h.strip().lower() for h in first_row(source.head(), d)}
+        if {"event_id_cnty", "event_date"} <= names:
+            return f"it looks like an ACLED export but lacks the column(s) {', '.join(sorted(REQUIRED - names))}"
     return None
 
 
@@ -78,10 +88,8 @@ def _checked(raw: pd.DataFrame, path: str) -> tuple[pd.DataFrame, list[Problem]]
         (raw["_date"].isna(), lambda r: f"unreadable event_date {r['event_date']!r} (expected YYYY-MM-DD)"),
         (~raw["event_type"].isin(EVENT_TYPES), lambda r: f"unknown event_type {r['event_type']!r}"),
         (~raw["sub_event_type"].isin(SUB_EVENT_TYPES), lambda r: f"unknown sub_event_type {r['sub_event_type']!r}"),
-        (raw["_lat"].notna() & ~raw["_lat"].between(-90, 90), lambda r: f"latitude {r['latitude']} out of range"),
-        (raw["_lon"].notna() & ~raw["_lon"].between(-180, 180), lambda r: f"longitude {r['longitude']} out of range"),
-        ((raw["fatalities"].str.strip() != "") & (raw["_fat"].isna() | (raw["_fat"] < 0) | (raw["_fat"] % 1 != 0)),
-         lambda r: f"fatalities {r['fatalities']!r} is not a whole number"),
+        *coordinate_checks(raw, "latitude", "longitude"),
+        (not_a_count(raw["fatalities"], raw["_fat"]), lambda r: f"fatalities {r['fatalities']!r} is not a whole number"),
     ]
     for bad, why in checks:
         raw, p = reject(raw, bad.reindex(raw.index, fill_value=False), path, why)

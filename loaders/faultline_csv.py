@@ -29,44 +29,61 @@ def recognise(source) -> bool:
         return False
 
 
+def guarded(value: str) -> bool:
+    """Apostrophes, then a formula start ("'=cmd", "''+x"): a cell the export prefixed with one more "'"."""
+    return value.startswith("'") and value.lstrip("'").startswith(FORMULA_START)
+
+
 def unprotect(value: str) -> str:
-    """Undo the spreadsheet guard: "'=cmd" -> "=cmd"."""
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:
-        return value[1:]
-    return value
+    """Undo the spreadsheet guard: "'=cmd" -> "=cmd", "''=cmd" -> "'=cmd" (the export prefixes one "'"
+    to "=cmd" and to "'=cmd" alike, so every text loads back exactly)."""
+    return value[1:] if guarded(value) else value
 
 
 def load_faultline(path: Path, text: str) -> tuple[list[dict], list[Problem]]:
     """Rows of a Faultline CSV, each checked on its own so one bad row never sinks the file."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     problems: list[Problem] = []
     records: list[dict] = []
     header = next(reader, None)
     if header is None or not looks_like(header):
-        return [], [Problem(str(path), 1, "not a Faultline CSV: expected the 34 events-table columns")]
+        return [], [Problem(str(path), 1, "not a Faultline CSV: expected the 34 events-table columns", kind="file")]
+    header = [h.strip() for h in header]
     text_cols = {c for c, t in COLUMNS.items() if t == "string"}
-    for row in reader:
-        line = reader.line_num
+    start = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(str(path), start, f"unreadable row ({exc})"))
+            start = reader.line_num + 1
+            continue
+        line, start = start, reader.line_num + 1  # the record's first physical line
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
             problems.append(Problem(str(path), line, f"expected {len(header)} fields, found {len(row)}"))
             continue
-        rec: dict = {}
+        rec: dict = {"_line": line}
         try:
             for col, cell in zip(header, row):
                 cell = unprotect(cell) if col in text_cols else cell
+                kind = COLUMNS[col]
                 if cell == "":
                     rec[col] = None
                 elif col in DATE_COLUMNS:
                     rec[col] = pd.Timestamp(cell)
                 elif col in INT_COLUMNS:
                     rec[col] = int(cell)
-                elif COLUMNS[col] == "float64":
+                elif kind == "float64":
                     rec[col] = float(cell)
+                elif isinstance(kind, pd.CategoricalDtype) and cell not in kind.categories:
+                    raise ValueError(f"{cell!r} is not one of {', '.join(kind.categories)}")
                 else:
                     rec[col] = cell
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             problems.append(Problem(str(path), line, f"column {col}: {exc}"))
             continue
         records.append(rec)

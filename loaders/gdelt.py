@@ -17,7 +17,7 @@ from loaders.actors import dyad_of
 from loaders.paths import DATA_DIR
 from loaders.pipeline import Source
 from loaders.problems import Problem
-from loaders.tabular import iso3_from_fips, numbers, parse_dates, read_table, reject
+from loaders.tabular import coordinate_checks, iso3_from_fips, numbers, parse_dates, read_table, reject
 
 COLUMNS = ["GlobalEventID", "Day", "MonthYear", "Year", "FractionDate",
            "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1KnownGroupCode", "Actor1EthnicCode",
@@ -51,11 +51,17 @@ def _gdelt1_row(row: list[str]) -> list[str] | None:
     return row
 
 
+def _signature(line: str) -> bool:
+    fields = line.rstrip("\r").split("\t")
+    return len(fields) in (58, 61) and fields[0].strip().isdigit()
+
+
 def recognise(source: Source) -> bool:
-    """Tab-separated rows of 61 fields whose first two are a numeric id and a YYYYMMDD day."""
-    first = source.head().split("\n", 1)[0].rstrip("\r").split("\t")
-    return len(first) in (58, 61) and first[0].strip().isdigit() and len(first[1].strip()) == 8 \
-        and first[1].strip().isdigit()
+    """Tab-separated rows of 61 (GDELT 1.0: 58) fields starting with a numeric GlobalEventID, in one of
+    the first five rows: a broken row is reported by its line (a bad Day too), not a reason to refuse
+    the file."""
+    lines = [line for line in source.head().split("\n")[:20] if line.strip()][:5]
+    return any(_signature(line) for line in lines)
 
 
 @functools.lru_cache(maxsize=1)
@@ -87,8 +93,7 @@ def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
     checks = [
         (~raw["GlobalEventID"].str.strip().str.isdigit(), lambda r: f"GlobalEventID {r['GlobalEventID']!r} is not a number"),
         (raw["_day"].isna(), lambda r: f"unreadable Day {r['Day']!r} (expected YYYYMMDD)"),
-        (raw["_lat"].notna() & ~raw["_lat"].between(-90, 90), lambda r: f"ActionGeo_Lat {r['ActionGeo_Lat']} out of range"),
-        (raw["_lon"].notna() & ~raw["_lon"].between(-180, 180), lambda r: f"ActionGeo_Long {r['ActionGeo_Long']} out of range"),
+        *coordinate_checks(raw, "ActionGeo_Lat", "ActionGeo_Long"),
     ]
     for bad, why in checks:
         raw, p = reject(raw, bad.reindex(raw.index, fill_value=False), path, why)
@@ -99,7 +104,8 @@ def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
         lines = raw.loc[outside, "_line"].astype(int).tolist()
         shown = ", ".join(map(str, lines[:10])) + (" ..." if len(lines) > 10 else "")
         problems.append(Problem(path, 0, f"{len(lines)} row(s) with CAMEO codes outside conflict and diplomacy "
-                                f"(statements, visits, aid...) were not loaded as events: lines {shown}", kind="note"))
+                                f"(statements, visits, aid...) were not loaded as events: lines {shown}", kind="note",
+                                rows=len(lines)))
     raw, codes = raw[~outside], codes[~outside]
     return to_events(raw, codes), problems
 

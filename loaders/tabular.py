@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,8 @@ def read_table(path: str, source, columns: list[str], *, delimiter: str = ",", h
         if usecols:
             fast = (fast[0][[c for c in fast[0].columns if c in usecols or c == "_line"]], fast[1])
     source.release()  # the bytes are parsed; a large file should not sit in memory twice
+    if fast[0].empty and not fast[1]:
+        fast = (fast[0], [Problem(path, 0, "no data rows: the file holds a header (or blank lines) only", kind="note")])
     return fast
 
 
@@ -50,27 +53,37 @@ def _read_careful(path, text, columns, delimiter, header, quoting, fix_row):
     reader = csv.reader(io.StringIO(body), delimiter=delimiter, quoting=quoting, strict=False)
     start = 1
     total_lines = body.count("\n") + (0 if body.endswith("\n") else 1)
-    try:
-        for row in reader:
-            end = reader.line_num
-            if header and end == 1:
-                start = end + 1
-                continue
-            if not row or (len(row) == 1 and not row[0].strip()):
-                start = end + 1
-                continue
-            if len(row) != width and fix_row is not None:
-                row = fix_row(row) or row
-            if len(row) != width:
-                truncated = end == total_lines and not body.endswith("\n") and len(row) < width
-                problems.append(Problem(path, start, "the file ends in the middle of this row" if truncated
-                                        else f"expected {width} fields, found {len(row)}"))
-            else:
-                rows.append(row)
-                lines.append(start)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            # One unreadable record (e.g. a line beyond the field size limit) is reported; the reader
+            # starts again on the next line, so the rows after it are still read.
+            end = max(reader.line_num, start)
+            problems.append(Problem(path, start, f"unreadable row ({exc})"))
             start = end + 1
-    except csv.Error as exc:
-        problems.append(Problem(path, start, f"unreadable row ({exc}); the rest of the file was skipped"))
+            continue
+        end = reader.line_num
+        if header and end == 1:
+            start = end + 1
+            continue
+        if not row or (len(row) == 1 and not row[0].strip()):
+            start = end + 1
+            continue
+        if len(row) != width and fix_row is not None:
+            row = fix_row(row) or row
+        if len(row) != width:
+            truncated = end == total_lines and not body.endswith("\n") and len(row) < width
+            why = "the file ends in the middle of this row" if truncated else f"expected {width} fields, found {len(row)}"
+            if end > start:  # one record over several lines: usually a quote that is never closed
+                why += f"; this record runs from line {start} to line {end}, so a quote is probably not closed"
+            problems.append(Problem(path, start, why))
+        else:
+            rows.append(row)
+            lines.append(start)
+        start = end + 1
     frame = pd.DataFrame(rows, columns=columns, dtype="str") if rows else pd.DataFrame(
         {c: pd.Series([], dtype="str") for c in columns})
     frame["_line"] = np.asarray(lines, dtype="int64")
@@ -88,7 +101,13 @@ def _read_arrow(path, data: bytes, columns, delimiter, header, quoting, fix_row=
     invalid: list = []
 
     def on_invalid(row):
-        invalid.append((row.number, row.actual_columns))
+        # row.number counts the rows pyarrow saw (the header included, blank lines not): it is mapped
+        # to the physical line below. A line of only spaces is blank, as in the careful path.
+        try:
+            blank = not row.text.strip()
+        except UnicodeDecodeError:  # the careful path then reads the file (as Windows-1252, with a note)
+            blank = False
+        invalid.append((row.number, row.actual_columns, blank))
         return "skip"
 
     def run(threads: bool):
@@ -110,12 +129,16 @@ def _read_arrow(path, data: bytes, columns, delimiter, header, quoting, fix_row=
     except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
         return None
     record_lines = _record_lines(data, header)
-    bad_lines = [n for n, _ in invalid]
-    if any(n is None for n in bad_lines) or table.num_rows + len(invalid) != len(record_lines):
+    if any(n is None for n, _, _ in invalid) or table.num_rows + len(invalid) != len(record_lines):
         return None
-    if invalid and fix_row is not None:
+    if invalid and fix_row is not None and not all(blank for _, _, blank in invalid):
         return None  # rows of another known width: the careful path repairs them
-    good_lines = record_lines[~np.isin(record_lines, bad_lines)] if bad_lines else record_lines
+    first = 2 if header else 1
+    positions = [n - first for n, _, _ in invalid]
+    if any(not 0 <= i < len(record_lines) for i in positions):
+        return None
+    good_lines = np.delete(record_lines, positions) if positions else record_lines
+    invalid = [(int(record_lines[i]), actual) for i, (_, actual, blank) in zip(positions, invalid) if not blank]
     frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.string() else None)
     frame["_line"] = good_lines.astype("int64")
     last_line = int(record_lines[-1]) if len(record_lines) else 0
@@ -146,18 +169,64 @@ def reject(frame: pd.DataFrame, bad: pd.Series, path: str, message) -> tuple[pd.
     return frame[~bad], problems
 
 
+_YEAR_FIRST = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})[-/.]|(\d{2}))(\d{1,2})(?:[T ].*)?\s*$")
+
+
 def parse_dates(values: pd.Series, fmt: str | None = "%Y-%m-%d") -> pd.Series:
-    """Dates in the given format, falling back to other common layouts; NaT when unreadable."""
+    """Dates in the given format, falling back to other common layouts; NaT when unreadable.
+
+    A date written year first (2025-11-07, 2025/11/07) is only ever year-month-day: "2025-13-01" is
+    unreadable, never the 13th of January. Other layouts ("07/11/2025", "7 November 2025") read day first."""
     out = pd.to_datetime(values, format=fmt, errors="coerce") if fmt else pd.Series(pd.NaT, index=values.index)
-    missing = out.isna() & (values.astype(str).str.strip() != "")
+    text = values.astype(str)
+    missing = out.isna() & (text.str.strip() != "")
     if missing.any():
-        out[missing] = pd.to_datetime(values[missing], errors="coerce", format="mixed", dayfirst=True)
+        parts = text[missing].str.extract(_YEAR_FIRST)
+        year_first = parts[0].notna()
+        if year_first.any():
+            p = parts[year_first]
+            iso = p[0] + "-" + p[1].fillna(p[2]).str.zfill(2) + "-" + p[3].str.zfill(2)
+            out[iso.index] = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+        other = year_first.index[~year_first.to_numpy()]
+        if len(other):
+            out[other] = pd.to_datetime(values[other], errors="coerce", format="mixed", dayfirst=True)
     return out
 
 
 def numbers(values: pd.Series) -> pd.Series:
     """Numeric cells; NaN for empty or unreadable ones."""
     return pd.to_numeric(values.astype(str).str.strip().replace("", np.nan), errors="coerce")
+
+
+MAX_COUNT = 10**9  # a death or source count above this is a broken cell, not a figure
+
+
+def filled(values: pd.Series) -> pd.Series:
+    """Cells that hold something other than blanks."""
+    return values.astype(str).str.strip() != ""
+
+
+def not_a_count(text: pd.Series, value: pd.Series, *, required: bool = False) -> pd.Series:
+    """Cells that are not a whole number from 0 to MAX_COUNT ("many", 1.5, -1, inf, 1e30); an empty
+    cell passes unless `required`."""
+    finite = value.where(np.isfinite(value.astype("float64")))
+    bad = finite.isna() | (finite < 0) | (finite % 1 != 0) | (finite > MAX_COUNT)
+    return bad & (filled(text) | required)
+
+
+def coordinate_checks(raw: pd.DataFrame, lat: str, lon: str) -> list:
+    """(bad rows, why) for a pair of coordinate columns whose text is in `lat`/`lon` and whose numbers
+    are in `_lat`/`_lon`: unreadable text, out of range, or one coordinate without the other.
+    A row with no coordinates at all passes (it is kept without a pin)."""
+    lat_text, lon_text = filled(raw[lat]), filled(raw[lon])
+    return [
+        (lat_text & raw["_lat"].isna(), lambda r: f"{lat} {r[lat]!r} is not a number"),
+        (lon_text & raw["_lon"].isna(), lambda r: f"{lon} {r[lon]!r} is not a number"),
+        (raw["_lat"].notna() & ~raw["_lat"].between(-90, 90), lambda r: f"{lat} {r[lat]} out of range"),
+        (raw["_lon"].notna() & ~raw["_lon"].between(-180, 180), lambda r: f"{lon} {r[lon]} out of range"),
+        (raw["_lat"].isna() != raw["_lon"].isna(),
+         lambda r: f"only one coordinate ({lat} {r[lat]!r}, {lon} {r[lon]!r}); a place needs both"),
+    ]
 
 
 @functools.lru_cache(maxsize=1)

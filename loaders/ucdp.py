@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
+
 import pandas as pd
 
 from loaders.actors import dyad_with_victims, resolve_actor
 from loaders.pipeline import Source
 from loaders.problems import Problem
-from loaders.tabular import first_row, iso3_from_names, numbers, unique_parts, parse_dates, read_table, reject
+from loaders.tabular import (coordinate_checks, first_row, iso3_from_names, not_a_count, numbers, parse_dates,
+                              read_table, reject, unique_parts)
 
 COLUMNS = ["id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
            "conflict_new_id", "conflict_name", "dyad_dset_id", "dyad_new_id", "dyad_name", "side_a_dset_id",
@@ -28,28 +33,70 @@ def _has_header(row: list[str]) -> bool:
     return [c.strip().lower() for c in row[:3]] == ["id", "relid", "year"]
 
 
-def recognise(source: Source) -> bool:
-    """GED's header, or (Candidate files) a first row of 49 fields starting with a numeric id."""
-    row = first_row(source.head(), ",")
+DELIMITERS = (",", ";", "\t")  # spreadsheets in many locales save "CSV" with semicolons
+
+
+def _fits(row: list[str]) -> bool:
     if _has_header(row):
         return {"date_start", "best", "type_of_violence"} <= {c.strip().lower() for c in row}
     return len(row) == len(COLUMNS) and row[0].strip().isdigit() and row[5].strip() in VIOLENCE
 
 
+def _first_rows(text: str, delimiter: str, n: int = 5) -> list[list[str]]:
+    try:
+        return list(itertools.islice(csv.reader(io.StringIO(text.lstrip("\ufeff")[:200_000]), delimiter=delimiter), n))
+    except csv.Error:
+        return []
+
+
+def _delimiter(source: Source) -> str | None:
+    """The delimiter under which the header fits, or (no header) one of the first five rows does:
+    a broken first row is reported by its line, not a reason to refuse the file."""
+    head = source.head()
+    for d in DELIMITERS:
+        row = first_row(head, d)
+        if _has_header(row):
+            if _fits(row):
+                return d
+            continue
+        if any(_fits(r) for r in _first_rows(head, d) if r and not _has_header(r)):
+            return d
+    return None
+
+
+def recognise(source: Source) -> bool:
+    """GED's header, or (Candidate files) a first row of 49 fields starting with a numeric id."""
+    return _delimiter(source) is not None
+
+
+def diagnose(source: Source) -> str | None:
+    """For a file that starts like GED (id, relid, year) but lacks the columns Faultline needs."""
+    for d in DELIMITERS:
+        row = first_row(source.head(), d)
+        if _has_header(row):
+            names = {c.strip().lower() for c in row}
+            missing = [c for c in ("date_start", "best", "type_of_violence") if c not in names]
+            return f"it looks like a UCDP GED file but lacks the column(s) {', '.join(missing)}"
+    return None
+
+
 def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
     """Read, check and map a GED file; bad rows are reported with their line and left out."""
     path = str(source.path)
-    row = first_row(source.head(), ",")
+    delimiter = _delimiter(source) or ","
+    row = first_row(source.head(), delimiter)
     header = _has_header(row)
     problems: list[Problem] = []
+    if delimiter != ",":
+        problems.append(Problem(path, 1, f"fields are separated by {delimiter!r}, not commas; read anyway", kind="note"))
     if header:
         names = [c.strip().lower() for c in row]
         missing = [c for c in ("id", "date_start", "best", "low", "high", "type_of_violence") if c not in names]
         if missing:
-            return pd.DataFrame(), [Problem(path, 1, f"not a GED file: missing {', '.join(missing)}")]
+            return pd.DataFrame(), [Problem(path, 1, f"not a GED file: missing {', '.join(missing)}", kind="file")]
     else:
         names = COLUMNS
-    raw, read_problems = read_table(path, source, names, header=header)
+    raw, read_problems = read_table(path, source, names, header=header, delimiter=delimiter)
     problems += read_problems
     for col in COLUMNS:
         if col not in raw:
@@ -61,10 +108,12 @@ def read(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
         (raw["id"].str.strip() == "", lambda r: "empty id"),
         (raw["_start"].isna(), lambda r: f"unreadable date_start {r['date_start']!r}"),
         (~raw["type_of_violence"].str.strip().isin(VIOLENCE), lambda r: f"type_of_violence {r['type_of_violence']!r} is not 1, 2 or 3"),
-        (raw["_lat"].notna() & ~raw["_lat"].between(-90, 90), lambda r: f"latitude {r['latitude']} out of range"),
-        (raw["_lon"].notna() & ~raw["_lon"].between(-180, 180), lambda r: f"longitude {r['longitude']} out of range"),
-        (raw[["_best", "_low", "_high"]].isna().any(axis=1) | (raw[["_best", "_low", "_high"]] < 0).any(axis=1),
+        *coordinate_checks(raw, "latitude", "longitude"),
+        (not_a_count(raw["best"], raw["_best"], required=True) | not_a_count(raw["low"], raw["_low"], required=True)
+         | not_a_count(raw["high"], raw["_high"], required=True),
          lambda r: f"best/low/high deaths not whole numbers ({r['best']!r}, {r['low']!r}, {r['high']!r})"),
+        (not_a_count(raw["deaths_civilians"], raw["_civ"]),
+         lambda r: f"deaths_civilians {r['deaths_civilians']!r} is not a whole number"),
         ((raw["_low"] > raw["_best"]) | (raw["_best"] > raw["_high"]),
          lambda r: f"deaths not ordered low <= best <= high ({r['low']}, {r['best']}, {r['high']})"),
     ]

@@ -7,6 +7,7 @@ from monitor import apply_filters
 from ui.data import data_fingerprint
 from loaders.curation import marks as curation_marks
 from ui.curation_panel import curation_panel
+from ui.licence import downloadable, licence_note, no_raw_download
 from ui.page import open_page
 from ui.sidebar import describe
 from ui.tables import EVENTS_COLUMNS, events_table, filtered_csv, show_report
@@ -22,11 +23,17 @@ st.markdown(f"**{len(shown):,}** reports of **{shown['incident_id'].nunique():,}
             "*report* says what kind of evidence each row is (curated dataset, machine-read news, or GDELT "
             "**media signal** — machine-coded and unverified), and *incident sources* lists every dataset and "
             "publisher that backs its incident, including reports the filters hide.")
-st.download_button("Download these rows as CSV", data=lambda: filtered_csv(events, filters),
+blocked, unknown = no_raw_download()
+offered = downloadable(shown, blocked)
+st.download_button("Download these rows as CSV", data=lambda: filtered_csv(events, filters, blocked),
                    file_name=f"faultline-events-{data_fingerprint(events)}.csv", mime="text/csv",
-                   on_click="ignore", icon=":material/download:", disabled=shown.empty,
+                   on_click="ignore", icon=":material/download:", disabled=offered.empty,
                    help="Exactly the rows shown, all 34 columns of the events table, dates as YYYY-MM-DD. "
-                        "Text cells that a spreadsheet would run as a formula get a leading apostrophe.")
+                        "Text cells that a spreadsheet would run as a formula get a leading apostrophe."
+                        + (" Rows of datasets whose licence does not allow passing them on are left out."
+                           if blocked else ""))
+if note := licence_note(shown, blocked, unknown):
+    st.info(note, icon=":material/gavel:")
 picked_id = None
 shown_ids: list[str] = []
 if shown.empty:

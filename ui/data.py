@@ -52,7 +52,8 @@ def _files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     try:
-        return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+        return sorted(p for p in folder.rglob("*") if (p.is_file() or (p.is_symlink() and not p.exists()))
+                      and not p.name.startswith("."))  # a dangling link is reported by the loaders, not hidden
     except OSError:
         return []  # an unreadable inbox is reported as empty, never a crash
 

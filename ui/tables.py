@@ -16,9 +16,12 @@ from ui.uploads import uploaded_names
 QUOTE = st.column_config.TextColumn("quote", width="large")
 
 
-def filtered_csv(events: pd.DataFrame, filters: Filters) -> str:
-    """Exactly the rows that pass the filters, all 34 columns, spreadsheet-safe (the download)."""
-    return to_csv(apply_filters(events, filters), excel_safe=True)
+def filtered_csv(events: pd.DataFrame, filters: Filters, exclude: frozenset[str] = frozenset()) -> str:
+    """Exactly the rows that pass the filters, all 34 columns, spreadsheet-safe (the download); rows of
+    the datasets in `exclude` (not downloadable under their licence here) left out."""
+    from ui.licence import downloadable
+
+    return to_csv(downloadable(apply_filters(events, filters), exclude), excel_safe=True)
 
 
 def counted(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:

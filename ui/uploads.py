@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 
 from loaders.paths import user_home, writable_home
+from loaders.pipeline import MAX_ZIP_RATIO, bomb_member, zip_refusal
 
 MAX_UPLOAD_MB = 50  # per file; .streamlit/config.toml sets server.maxUploadSize to the same
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -113,9 +114,15 @@ def detect_extension(data: bytes) -> tuple[str, str]:
     if data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                zf.infolist()
+                members = [m for m in zf.infolist() if not m.is_dir()]
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise UploadRefused(f"it starts like a zip archive but cannot be opened ({exc}).") from None
+        if refusal := zip_refusal(members):
+            raise UploadRefused(f"{refusal}.")
+        if bombs := [m for m in members if bomb_member(m)]:
+            raise UploadRefused(f"{len(bombs)} file(s) in it are packed more than {MAX_ZIP_RATIO}:1, like a zip bomb.")
+        if not members:
+            raise UploadRefused("the zip archive holds no files.")
         return ".zip", "zip archive"
     text = _head_text(data)
     if text is None:
