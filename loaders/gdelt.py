@@ -57,7 +57,7 @@ def _signature(line: str) -> bool:
 
 
 def recognise(source: Source) -> bool:
-    """Tab-separated rows of 61 (GDELT 1.0: 58) fields starting with a numeric GlobalEventID, in one of
+    """Tab-separated rows of 61 (GDELT 1.0: 58) fields starting with a numeric GlobalEventID, within any of
     the first five rows: a broken row is reported by its line (a bad Day too), not a reason to refuse
     the file."""
     lines = [line for line in source.head().split("\n")[:20] if line.strip()][:5]

@@ -169,11 +169,11 @@ def test_a_failing_fetch_on_the_page_leaves_every_page_working(monkeypatch, fres
 def test_a_damaged_geonames_cache_is_rebuilt_with_a_note(fresh):
     geocode = sys.modules["loaders.geocode"]
 
-    cache = fresh / "cache" / f"geonames_index_v{geocode.GEONAMES_INDEX_VERSION}.parquet"
+    cache = geocode._geonames_index_path()
     cache.parent.mkdir(parents=True)
     cache.write_bytes(b"PAR1" + os.urandom(2000))  # a parquet header, then garbage (a write cut short)
     geocode.geonames_index.cache_clear()
-    geocode._geonames_keys.cache_clear()
+    geocode._INDEX_ARRAYS.clear()
     try:
         events, problems = loaders.load_report(ROOT / "seeds")
         assert len(events) and any("GeoNames index cache was damaged" in p.message and p.kind == "note"
@@ -181,7 +181,7 @@ def test_a_damaged_geonames_cache_is_rebuilt_with_a_note(fresh):
         assert cache.stat().st_size > 1_000_000  # rebuilt in place
     finally:
         geocode.geonames_index.cache_clear()
-        geocode._geonames_keys.cache_clear()
+        geocode._INDEX_ARRAYS.clear()
 
 
 @pytest.mark.parametrize("content", [b"\x00\xff\xfe garbage\n\"unclosed,\n",
