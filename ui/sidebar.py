@@ -100,7 +100,10 @@ def _check_link(fingerprint: str) -> None:
             f"and status you see may differ from what the sender saw.",
             icon=":material/warning:",
         )
-    st.query_params["data"] = fingerprint
+    # Only when it changes: writing it on every run raced with the bound widgets' own URL updates; in a
+    # browser a date typed and then confirmed through the calendar filtered the page but never reached the URL.
+    if st.query_params.get("data") != fingerprint:
+        st.query_params["data"] = fingerprint
     st.session_state[OWN_KEY] = fingerprint
 
 
