@@ -137,5 +137,13 @@ def grid_rows(grid) -> list[list[str]]:
     return rows
 
 
+def grid_row_count(grid) -> int:
+    """How many data rows an st.dataframe holds, drawn or not (the grid's aria-rowcount counts the header)."""
+    grid.scroll_into_view_if_needed()
+    return int(grid.locator('[role="grid"][aria-rowcount]').first.get_attribute("aria-rowcount")) - 1
+
+
 def grid_header(grid) -> list[str]:
-    return [c.strip() for c in grid.locator('[role="columnheader"]').all_text_contents()]
+    grid.scroll_into_view_if_needed()
+    grid.locator('[role="columnheader"]').first.wait_for(state="attached", timeout=60_000)
+    return [c.strip() for c in grid.locator('[role="columnheader"]').all_text_contents()]  # invisible: text, not inner_text
