@@ -29,12 +29,13 @@ if online:
 view = cached_map_view(shown, online, show_signal)
 event = show(view.figure if view.figure is not None else view.reason, key=map_key(), on_select="rerun",
              selection_mode=SELECTION_MODES)
-st.caption("Colour: event type. Size: deaths (best estimate; the smallest dots have none or none stated). "
-           "A dark ring marks a place known to the town, a grey ring 'near' a town or a district; a faint "
-           "large disc without a ring is only a province or country centroid — not a pin on a town. "
-           "Coordinates are never invented or jittered. Hover for date, place, toll and source; click a point, or drag a "
-           "box or lasso (tools at the map's top right), to list the reports there below the map.")
-if has_signal and show_signal:
+if view.figure is not None:  # the legend's explanation, only under a map
+    st.caption("Colour: event type. Size: deaths (best estimate; the smallest dots have none or none stated). "
+               "A dark ring marks a place known to the town, a grey ring 'near' a town or a district; a faint "
+               "large disc without a ring is only a province or country centroid — not a pin on a town. "
+               "Coordinates are never invented or jittered. Hover for date, place, toll and source; click a point, or drag a "
+               "box or lasso (tools at the map's top right), to list the reports there below the map.")
+if has_signal and show_signal and view.figure is not None:
     st.caption(f"Hollow violet rings: {GDELT_LABEL.split(' (')[0]}. GDELT codes events automatically from news "
                "coverage; audits find most of its conflict pins are not real events at that place. A ring shares "
                "a curated point's place when both name it; its size does not mean deaths (GDELT gives none).")

@@ -463,6 +463,7 @@ CEASEFIRE_COLORS = {"none": "#e0e0e0", "agreed": "#c7e9c0", "holding": "#74c476"
                     "violated": "#fc8d59", "collapsed": "#d7301f", "expired": "#bdbdbd"}
 STATE_WORDS = {"strained": "holding but strained"}
 BAND_WORDS = {("talks", "none"): "no talks reported", ("ceasefire", "none"): "no ceasefire"}
+LABEL_ROWS = 5  # rows of marker labels above a lane; more would climb into the lane above (seen in screenshots)
 LANES = {"Talks": 6.0, "Ceasefire": 5.0, "Diplomatic events": 3.1, "Violence": 1.2}  # room above for labels
 
 
@@ -563,8 +564,10 @@ def diplomacy_figure(rows: pd.DataFrame, status: DyadStatus) -> go.Figure | str:
                                                  symbol="diamond" if lane == "Diplomatic events" else "circle",
                                                  line=dict(color="#222", width=1)),
                                      customdata=[[m["info"]]], hovertemplate=HOVER), row=1, col=1)
+            if level >= LABEL_ROWS:  # no free row left: a label here would sit on another; hover still tells
+                continue
             fig.add_annotation(x=m["x"], y=y, text=hover(m["label"]), showarrow=True, arrowhead=0, arrowwidth=0.8,
-                               arrowcolor="#888", ax=0, ay=-(22 + 19 * min(level, 5)), font=dict(size=11.5, color="#222"),
+                               arrowcolor="#888", ax=0, ay=-(22 + 19 * level), font=dict(size=11.5, color="#222"),
                                bgcolor="rgba(255,255,255,0.85)", row=1, col=1)
     # Deaths per day beneath (incidents once; month-dated ones hatched across their month).
     stated = tolls[tolls["killed_low"].notna() & (tolls["event_type"] != "Strategic developments")]
