@@ -26,6 +26,7 @@ HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=1">'
 JS_LINK = "[click](javascript:window.__pwned=1)"
+HOSTILE_COUNTRY = "Syria **bold** [x](javascript:window.__pwned=1) <b>b</b> :red[r]"
 
 # Runs before any of the page's own scripts: records every element added to the document that could run
 # code — a script mentioning the payload (or any script inside the app), an element with an on* handler
@@ -165,6 +166,29 @@ def test_sidebar_options_show_hostile_actor_names_as_text(hostile_server, browse
         options = page.locator('[role="option"]').all_inner_texts()
         assert "Militia " + SCRIPT in options, options
         page.keyboard.press("Escape")
+        # Help tooltips are markdown: the data's country names (listed in the Country help) must stay text.
+        page.get_by_role("button", name="Help for Country (where it happened)").hover()
+        tip = page.locator('[data-testid="stTooltipContent"]')
+        tip.wait_for(timeout=10_000)
+        assert "SYR " + HOSTILE_COUNTRY in tip.inner_text()
+        assert tip.locator("a, strong, b").count() == 0
+        assert_nothing_ran(page)
+    finally:
+        page.close()
+
+
+def test_a_hostile_link_shows_its_values_as_text(hostile_server, browser):
+    """A link is untrusted too: what it names that the data cannot offer, and its data fingerprint, are
+    quoted back in warnings -- as text."""
+    from urllib.parse import quote
+
+    bad = "[click](javascript:window.__pwned=1)"
+    page = hostile_page(browser, f"{hostile_server}/Events?data={quote(bad)}&actor={quote(IMG)}&country={quote(bad)}")
+    try:
+        warnings = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
+        assert "fingerprint " + bad in warnings
+        assert "actor=" + IMG in warnings and "country=" + bad in warnings
+        assert page.locator('[data-testid="stAlert"] a').count() == 0
         assert_nothing_ran(page)
     finally:
         page.close()
