@@ -120,6 +120,17 @@ def open_page(browser, url: str, *, init_script: str | None = None):
     return page
 
 
+def wait_for_value(read, want, timeout: float = 30):
+    """Call read() until it returns want (a rerun may still be on its way after the URL changed) or the time is
+    up; returns the last value, for the assertion's message."""
+    deadline = time.time() + timeout
+    while True:
+        value = read()
+        if value == want or time.time() > deadline:
+            return value
+        time.sleep(0.5)
+
+
 def main_text(page) -> str:
     return page.locator('[data-testid="stMain"]').inner_text()
 

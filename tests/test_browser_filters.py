@@ -17,7 +17,8 @@ from urllib.parse import parse_qs, urlencode, urlparse, urlunparse
 
 import pytest
 
-from browser_support import ROOT, grid_header, grid_row_count, grid_rows, launch, main_text, open_page, serve, settle, skip_without_browser
+from browser_support import (ROOT, grid_header, grid_row_count, grid_rows, launch, main_text, open_page, serve, settle,
+                             skip_without_browser, wait_for_value)
 
 skip_without_browser()
 pytestmark = pytest.mark.browser
@@ -132,7 +133,7 @@ def test_each_filter_updates_the_url_and_the_counts_and_its_link_reproduces_the_
         assert params(page.url)[key] == url_value
         want = expected(events, meaning)
         assert want != (len(events), events["incident_id"].nunique()), "the filter should change the counts"
-        assert counts(page) == want
+        assert wait_for_value(lambda: counts(page), want) == want
         link = page.url
     finally:
         page.close()
@@ -162,7 +163,7 @@ def test_gdelt_toggle_counts_gdelt_only_incidents_and_its_link_reproduces_the_vi
         page.locator('[data-testid="stSidebar"]').get_by_text("Count GDELT-only incidents in totals").click()
         settle(page)
         page.wait_for_function("() => new URLSearchParams(location.search).get('gdelt') === 'true'", timeout=30_000)
-        assert incidents(page) == on
+        assert wait_for_value(lambda: incidents(page), on) == on
         link = page.url
     finally:
         page.close()
@@ -204,7 +205,7 @@ def test_reset_filters_clears_the_url_and_shows_everything(app, browser, events)
         page.get_by_role("button", name="Reset filters").click()
         settle(page)
         page.wait_for_function("() => !new URLSearchParams(location.search).has('country')", timeout=30_000)
-        assert counts(page) == expected(events, Filters())
+        assert wait_for_value(lambda: counts(page), expected(events, Filters())) == expected(events, Filters())
         assert set(params(page.url)) <= {"data"}
     finally:
         page.close()
@@ -300,6 +301,6 @@ def test_box_select_on_the_map_lists_the_selected_reports_and_clear_resets(app, 
         assert set(dates) <= set(events[events["event_id"].isin(want)]["event_date"].dt.strftime("%Y-%m-%d"))
         page.get_by_role("button", name="Clear selection").click()
         settle(page)
-        assert "Selected on the map" not in main_text(page)
+        assert not wait_for_value(lambda: "Selected on the map" in main_text(page), False)
     finally:
         page.close()
