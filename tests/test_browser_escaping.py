@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ROOT, grid_rows, launch, main_text, open_page, serve, settle, skip_without_browser
+from browser_support import (ROOT, grid_rows, launch, main_text, open_page, serve, settle, skip_without_browser,
+                             wait_for_value)
 
 skip_without_browser()
 pytestmark = pytest.mark.browser
@@ -143,6 +144,23 @@ MARKERS = """() => {
 }"""
 
 
+# Where the timeline draws the hostile agreement's marker (a cartesian scatter point whose hover data names it).
+TIMELINE_MARKER = """() => {
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    if (!gd._fullLayout || !gd.data) continue;
+    for (const t of gd.data) {
+      if (t.mode !== 'markers' || !t.customdata || !JSON.stringify(t.customdata).includes('Istanbul [click]')) continue;
+      gd.scrollIntoView({block: 'center'});  // the mouse can only hover what is on screen
+      const box = gd.getBoundingClientRect();
+      const xa = gd._fullLayout[(t.xaxis || 'x').replace('x', 'xaxis')];
+      const ya = gd._fullLayout[(t.yaxis || 'y').replace('y', 'yaxis')];
+      return {x: box.left + xa._offset + xa.d2p(t.x[0]), y: box.top + ya._offset + ya.d2p(t.y[0])};
+    }
+  }
+  return null;
+}"""
+
+
 def test_overview_shows_hostile_text_as_text(hostile_server, browser):
     page = hostile_page(browser, hostile_server)
     try:
@@ -234,10 +252,19 @@ def test_casualties_chart_labels_and_table_show_hostile_place_as_text(hostile_se
 def test_diplomacy_timeline_and_tables_show_hostile_text_as_text(hostile_server, browser):
     page = hostile_page(browser, f"{hostile_server}/Diplomacy")
     try:
-        page.wait_for_function("() => [...document.querySelectorAll('.annotation-text')]"
-                               ".some(t => t.textContent.includes('Istanbul [click]'))", timeout=60_000)
+        # The timeline's marker for the hostile agreement: hover it, its label must show the text as text.
+        page.wait_for_function(f"() => !!({TIMELINE_MARKER})()", timeout=60_000)
+        spot = page.evaluate(TIMELINE_MARKER)
+        page.mouse.move(spot["x"], spot["y"])
+        page.wait_for_selector(".hoverlayer .hovertext", timeout=10_000)
+        label = page.evaluate("() => [...document.querySelectorAll('.hoverlayer .hovertext text tspan.line')]"
+                              ".map(l => l.textContent).join('\\n')")
+        assert "ceasefire agreed · Istanbul [click](javas…" in label, label  # the label is cut at 42 characters
+        assert "talks in Istanbul " + SCRIPT in label, label
+        assert page.locator(".hoverlayer a").count() == 0
+        # Marker labels (drawn where there is room) are text too.
         notes = page.evaluate("() => [...document.querySelectorAll('.annotation-text')].map(t => t.textContent)")
-        assert any("Istanbul [click](javascript:" in n for n in notes), notes  # labels are cut at 42 characters
+        assert not [n for n in notes if "Istanbul [click]" in n and "[click](javascript:" not in n and len(n) > 42]
         text = main_text(page)
         assert "Istanbul " + JS_LINK in text  # the headline
         assert "talks in Istanbul " + SCRIPT in all_grid_text(page)  # every change of state, and why: the quote
@@ -271,6 +298,7 @@ def test_events_table_and_report_show_hostile_text_as_text(hostile_server, brows
 def test_sources_page_with_hostile_inputs(hostile_server, browser):
     page = hostile_page(browser, f"{hostile_server}/Sources")
     try:
+        assert wait_for_value(lambda: "acled_hostile.csv" in all_grid_text(page), True)
         files = all_grid_text(page)
         assert "acled_hostile.csv" in files and "hostile_article.txt" in files
         assert_nothing_ran(page)

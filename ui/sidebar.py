@@ -167,7 +167,9 @@ def sidebar(events: pd.DataFrame, page: str | None = None) -> Filters:
                                            "change the diplomatic status; switch on to count it.")
         st.button("Reset filters", on_click=_reset, icon=":material/restart_alt:", key="reset_filters")
         if dropped:
-            st.warning("Ignored from the link (not in this data): " + md(", ".join(dropped)))  # the link is untrusted
+            # The link is untrusted: its values are quoted as text (the keys are ours).
+            st.warning("Ignored from the link (not in this data): "
+                       + ", ".join(f"{k}={md(v)}" for k, v in (d.split("=", 1) for d in dropped)))
         st.caption(f"Data fingerprint **{fingerprint}** · {len(events):,} reports · {span}")
     st.session_state[KEEP_KEY] = {"start": start, "end": end, "country": sel_countries, "type": sel_types,
                                    "actor": sel_actors, "dataset": sel_datasets, "dyad": sel_dyad,
