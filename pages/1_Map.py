@@ -4,6 +4,7 @@ import streamlit as st
 
 from monitor import apply_filters
 from ui.figures import GDELT_LABEL, cached_map_view, show
+from ui.map_selection import SELECTION_MODES, clear_selection, map_key, marker_ids, selected_markers, selection_note
 from ui.page import open_page
 from ui.sidebar import describe
 from ui.tables import EVENTS_COLUMNS, QUOTE, events_table, unplaced
@@ -26,24 +27,29 @@ show_signal = has_signal and cols[1].toggle(
 if online:
     st.caption("Base map tiles load from the internet (© OpenStreetMap contributors, © CARTO).")
 view = cached_map_view(shown, online, show_signal)
-event = show(view.figure if view.figure is not None else view.reason, key="map", on_select="rerun")
-st.caption("Colour: event type. Size: deaths (best estimate; the smallest dots have none or none stated). "
-           "A dark ring marks a place known to the town, a grey ring 'near' a town or a district; a faint "
-           "large disc without a ring is only a province or country centroid — not a pin on a town. "
-           "Coordinates are never invented or jittered. Hover for date, place, toll and source; click a point to list its reports below.")
-if has_signal and show_signal:
+event = show(view.figure if view.figure is not None else view.reason, key=map_key(), on_select="rerun",
+             selection_mode=SELECTION_MODES)
+if view.figure is not None:  # the legend's explanation, only under a map
+    st.caption("Colour: event type. Size: deaths (best estimate; the smallest dots have none or none stated). "
+               "A dark ring marks a place known to the town, a grey ring 'near' a town or a district; a faint "
+               "large disc without a ring is only a province or country centroid — not a pin on a town. "
+               "Coordinates are never invented or jittered. Hover for date, place, toll and source; click a point, or drag a "
+               "box or lasso (tools at the map's top right), to list the reports there below the map.")
+if has_signal and show_signal and view.figure is not None:
     st.caption(f"Hollow violet rings: {GDELT_LABEL.split(' (')[0]}. GDELT codes events automatically from news "
                "coverage; audits find most of its conflict pins are not real events at that place. A ring shares "
                "a curated point's place when both name it; its size does not mean deaths (GDELT gives none).")
 for note in view.notes:
     st.caption(note)
 
-keys = {p["customdata"][1] for p in (event or {}).get("selection", {}).get("points", []) if p.get("customdata")}
-ids = {i for ids in view.points.loc[view.points["key"].isin(keys), "event_ids"] for i in str(ids).split(";")}
-if ids:
+markers = selected_markers(event, view.points)
+if len(markers):
+    picked = shown[shown["event_id"].isin(marker_ids(markers))]
     st.subheader("Selected on the map", anchor=False)
-    st.dataframe(events_table(shown[shown["event_id"].isin(ids)], events), hide_index=True, width="stretch",
-                 column_config=EVENTS_COLUMNS)
+    st.markdown(selection_note(len(picked), len(markers), len(shown)))
+    st.button("Clear selection", on_click=clear_selection, icon=":material/deselect:", key="map_clear")
+    st.dataframe(events_table(picked.sort_values(["event_date", "event_id"], ascending=[False, True]), events),
+                 hide_index=True, width="stretch", column_config=EVENTS_COLUMNS, key="map_selected")
 
 missing = unplaced(shown)
 if len(missing):

@@ -48,7 +48,8 @@ show(diplomacy_figure(drawn, status) if len(drawn) else "No reports of this pair
      key="timeline")
 st.caption("Bands: the state of talks and of the ceasefire, each starting on the day a report changed it. "
            "Diamonds: diplomatic events; circles: violent incidents, sized by deaths (one per incident). "
-           "A thick line is an event dated only to a week or month, drawn over its whole period."
+           "A thick line is an event dated only to a week or month, drawn over its whole period. Where markers crowd, "
+           "some go unlabelled: hover a marker for its date, toll and quote."
            + (f" The timeline starts on {window:%Y-%m-%d}: {len(older)} older report(s) count in the status but are "
               "not drawn (set 'From' in the sidebar to draw further back)." if len(older) else ""))
 

@@ -8,79 +8,25 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+from browser_support import ROOT, launch, open_page, serve, skip_without_browser
+
 PAGES = {"": "Faultline", "Map": "Map", "Casualties": "Casualties", "Diplomacy": "Diplomacy",
          "Events": "Events", "Sources": "Sources"}
 
+skip_without_browser()
 pytestmark = pytest.mark.browser
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-_missing = None
-if sync_playwright is None:
-    _missing = "the playwright package is not installed (pip install -r requirements-test.txt)"
-elif not Path(CHROMIUM).exists():
-    _missing = "chromium not found (Debian: apt-get install chromium); .ci/run installs it"
-if _missing:
-    if os.environ.get("FAULTLINE_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"browser tests required but {_missing}")
-    pytest.skip(f"browser tests skipped: {_missing}", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(home: Path):
-    """`streamlit run dashboard.py` on a free port with FAULTLINE_HOME=home; yields its base URL."""
-    port = _free_port()
-    env = {**os.environ, "FAULTLINE_HOME": str(home)}
-    env.pop("FAULTLINE_ONLINE", None)
-    env.pop("FAULTLINE_READ_ONLY", None)
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-                             "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    try:
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+from playwright.sync_api import sync_playwright  # noqa: E402 - after the skip
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    yield from _serve(tmp_path_factory.mktemp("home"))
+    yield from serve(tmp_path_factory.mktemp("home"))
 
 
 DATASETS = ROOT / "tests" / "fixtures" / "datasets"
@@ -96,23 +42,15 @@ def dataset_server(tmp_path_factory):
             shutil.copy(f, home / "inbox" / f.name)
     for f in (DATASETS / "bad").iterdir():
         shutil.copy(f, home / "inbox" / "bad" / f.name)
-    yield from _serve(home)
+    yield from serve(home)
 
 
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        b = launch(p)
         yield b
         b.close()
-
-
-def open_page(browser, url: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page.goto(url)
-    page.wait_for_selector("h1", timeout=90_000)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000)
-    return page
 
 
 @pytest.mark.parametrize("path, title", PAGES.items(), ids=lambda v: v or "overview")

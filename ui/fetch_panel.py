@@ -9,6 +9,7 @@ import streamlit as st
 
 from loaders.fetch import FetchError, fetch_acled, fetch_gdelt, fetch_ucdp
 from loaders.geocode import online_enabled
+from ui.text import md
 from ui.uploads import inbox, upload_refusal
 
 # A mirror or a test server can stand in for the real hosts.
@@ -52,7 +53,7 @@ def fetch_panel(on_saved) -> None:
         with st.spinner(f"Fetching from {source.upper()}…"):
             result = run_fetch(source, items, start, end, extra)
     except (FetchError, ValueError) as exc:
-        st.error(f"The fetch failed and nothing was added: {exc}")
+        st.error(f"The fetch failed and nothing was added: {md(exc)}")  # may quote the remote server's reply
         return
     st.success(result.message)
     on_saved()

@@ -37,12 +37,12 @@ HOVER = "%{customdata[0]}<extra></extra>"  # data text goes in customdata, never
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
 
 
-def show(fig_or_reason, *, key: str | None = None, on_select=None):
-    """Draw a figure, or say why there is none. Returns the selection event when asked for."""
+def show(fig_or_reason, *, key: str | None = None, on_select=None, selection_mode="points"):
+    """Draw a figure (or its dict), or say why there is none. Returns the selection event when asked for."""
     if isinstance(fig_or_reason, str):
         st.info(fig_or_reason, icon=":material/info:")
         return None
-    kwargs = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    kwargs = {"on_select": on_select, "selection_mode": selection_mode} if on_select else {}
     return st.plotly_chart(fig_or_reason, width="stretch", key=key,
                            config={"displaylogo": False, "scrollZoom": True}, **kwargs)
 
@@ -96,7 +96,7 @@ class MapView:
     """What the Map page draws: the figure (or why there is none), one row per marker (key ->
     event_ids, for clicks), and sentences to say under the map."""
 
-    figure: go.Figure | None
+    figure: go.Figure | dict | None
     reason: str | None
     points: pd.DataFrame
     notes: list[str] = field(default_factory=list)
@@ -250,8 +250,13 @@ def map_view(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = T
 
 @st.cache_data(max_entries=4, show_spinner="Drawing the map…")
 def cached_map_view(events: pd.DataFrame, online: bool = False, show_gdelt: bool = True) -> MapView:
-    """map_view, kept for the next rerun: a click or a caption's rerun redraws nothing."""
-    return map_view(events, online=online, show_gdelt=show_gdelt)
+    """map_view, kept for the next rerun: a click or a caption's rerun redraws nothing.
+
+    The figure is kept as a plain dict. A Figure comes back from the cache with its layout keys in another
+    order, so the chart's spec -- and with it Streamlit's widget id -- would differ between the first run and
+    the next, and the selection that triggered that next run would be dropped (seen in a browser)."""
+    view = map_view(events, online=online, show_gdelt=show_gdelt)
+    return view if view.figure is None else MapView(view.figure.to_dict(), view.reason, view.points, view.notes)
 
 
 def map_figure(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = True,
@@ -431,7 +436,8 @@ def casualties_place_figure(counted: pd.DataFrame, kind: str = "killed", top: in
     stated = counted[counted[f"{kind}_low"].notna()].copy() if not counted.empty else counted
     if stated.empty:
         return f"No incident that passes the filters states a number of {noun}, so there is no chart by place."
-    stated["place"] = stated["location"].fillna("(no place stated)")
+    # Category labels are plotly pseudo-HTML too: a place named "<b>x</b>" would be drawn bold, a link as a link.
+    stated["place"] = [hover(p) if isinstance(p, str) else "(no place stated)" for p in stated["location"]]
     sums = [(p, *_sum_range(g, kind), len(g)) for p, g in stated.groupby("place")]
     sums.sort(key=lambda s: (s[2] if s[2] is not None else math.inf, s[1]))  # worst at the top
     sums = sums[-top:]
@@ -457,6 +463,7 @@ CEASEFIRE_COLORS = {"none": "#e0e0e0", "agreed": "#c7e9c0", "holding": "#74c476"
                     "violated": "#fc8d59", "collapsed": "#d7301f", "expired": "#bdbdbd"}
 STATE_WORDS = {"strained": "holding but strained"}
 BAND_WORDS = {("talks", "none"): "no talks reported", ("ceasefire", "none"): "no ceasefire"}
+LABEL_ROWS = 5  # rows of marker labels above a lane; more would climb into the lane above (seen in screenshots)
 LANES = {"Talks": 6.0, "Ceasefire": 5.0, "Diplomatic events": 3.1, "Violence": 1.2}  # room above for labels
 
 
@@ -557,8 +564,10 @@ def diplomacy_figure(rows: pd.DataFrame, status: DyadStatus) -> go.Figure | str:
                                                  symbol="diamond" if lane == "Diplomatic events" else "circle",
                                                  line=dict(color="#222", width=1)),
                                      customdata=[[m["info"]]], hovertemplate=HOVER), row=1, col=1)
+            if level >= LABEL_ROWS:  # no free row left: a label here would sit on another; hover still tells
+                continue
             fig.add_annotation(x=m["x"], y=y, text=hover(m["label"]), showarrow=True, arrowhead=0, arrowwidth=0.8,
-                               arrowcolor="#888", ax=0, ay=-(22 + 19 * min(level, 5)), font=dict(size=11.5, color="#222"),
+                               arrowcolor="#888", ax=0, ay=-(22 + 19 * level), font=dict(size=11.5, color="#222"),
                                bgcolor="rgba(255,255,255,0.85)", row=1, col=1)
     # Deaths per day beneath (incidents once; month-dated ones hatched across their month).
     stated = tolls[tolls["killed_low"].notna() & (tolls["event_type"] != "Strategic developments")]

@@ -25,6 +25,7 @@ import streamlit as st
 from loaders.schema import DATASETS, EVENT_TYPES
 from monitor import Filters, active_dyads, actor_options
 from ui.data import data_fingerprint
+from ui.text import md  # help tooltips are markdown; country names come from the data
 
 DATE_MIN, DATE_MAX = date(1989, 1, 1), date(2100, 12, 31)  # UCDP GED starts in 1989
 FILTER_KEYS = ("start", "end", "country", "type", "actor", "dataset", "dyad", "gdelt")
@@ -95,12 +96,15 @@ def _check_link(fingerprint: str) -> None:
         st.session_state[LINK_KEY] = linked
     if st.session_state.get(LINK_KEY):
         st.warning(
-            f"This link was made from different data (fingerprint {st.session_state[LINK_KEY]}; the "
+            f"This link was made from different data (fingerprint {md(st.session_state[LINK_KEY])}; the "
             f"data loaded here is {fingerprint}). The filters are applied, but the events, totals "
             f"and status you see may differ from what the sender saw.",
             icon=":material/warning:",
         )
-    st.query_params["data"] = fingerprint
+    # Only when it changes: writing it on every run raced with the bound widgets' own URL updates; in a
+    # browser a date typed and then confirmed through the calendar filtered the page but never reached the URL.
+    if st.query_params.get("data") != fingerprint:
+        st.query_params["data"] = fingerprint
     st.session_state[OWN_KEY] = fingerprint
 
 
@@ -144,7 +148,7 @@ def sidebar(events: pd.DataFrame, page: str | None = None) -> Filters:
         # ("TUR · Türkiye") instead of the contract's code, and drop links that carry the code.
         sel_countries = st.multiselect("Country (where it happened)", countries, key="country",
                                        bind="query-params", placeholder="All countries",
-                                       help="ISO3 codes: " + ", ".join(f"{k} {names.get(k, k)}" for k in countries))
+                                       help="ISO3 codes: " + ", ".join(f"{k} {md(names.get(k, k))}" for k in countries))
         sel_types = st.multiselect("Event type", EVENT_TYPES, key="type", bind="query-params",
                                    placeholder="All types")
         sel_actors = st.multiselect("Actor", options["actor"], key="actor", bind="query-params",
@@ -153,7 +157,7 @@ def sidebar(events: pd.DataFrame, page: str | None = None) -> Filters:
                                       placeholder="All datasets")
         sel_dyad = st.selectbox("Dyad (pair in conflict)", dyads, index=None, key="dyad", bind="query-params",
                                 placeholder="All dyads",
-                                help="; ".join(dyad_label(d, names) for d in dyads) or "No dyad in the data")
+                                help="; ".join(md(dyad_label(d, names)) for d in dyads) or "No dyad in the data")
         include_gdelt = False
         if (events["dataset"] == "gdelt").any():
             include_gdelt = st.toggle("Count GDELT-only incidents in totals", value=False, key="gdelt",
@@ -163,7 +167,9 @@ def sidebar(events: pd.DataFrame, page: str | None = None) -> Filters:
                                            "change the diplomatic status; switch on to count it.")
         st.button("Reset filters", on_click=_reset, icon=":material/restart_alt:", key="reset_filters")
         if dropped:
-            st.warning("Ignored from the link (not in this data): " + ", ".join(dropped))
+            # The link is untrusted: its values are quoted as text (the keys are ours).
+            st.warning("Ignored from the link (not in this data): "
+                       + ", ".join(f"{k}={md(v)}" for k, v in (d.split("=", 1) for d in dropped)))
         st.caption(f"Data fingerprint **{fingerprint}** · {len(events):,} reports · {span}")
     st.session_state[KEEP_KEY] = {"start": start, "end": end, "country": sel_countries, "type": sel_types,
                                    "actor": sel_actors, "dataset": sel_datasets, "dyad": sel_dyad,
