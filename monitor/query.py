@@ -226,9 +226,9 @@ class ParquetEvents:
 
     # ------------------------------------------------------------------ filtered rows
 
-    def count(self, f: Filters | None = None) -> tuple[int, int]:
-        """(reports, incidents) that pass the filters."""
-        cond, params = self._where(f)
+    def count(self, f: Filters | None = None, *, where: str | None = None) -> tuple[int, int]:
+        """(reports, incidents) that pass the filters (and this module's own `where`)."""
+        cond, params = self._where(f, where)
         n, inc = self._run(f"SELECT count(*), count(DISTINCT incident_id) FROM {self.SRC} WHERE {cond}",
                            params).fetchone()
         return int(n), int(inc)
@@ -265,9 +265,11 @@ class ParquetEvents:
             return self.rows(None, where="FALSE")
         return self.rows(None, where="list_contains($incidents, incident_id)", params={"incidents": ids})
 
-    def unplaced(self, f: Filters | None, limit: int = 1000) -> pd.DataFrame:
-        """The first rows that pass the filters and have no coordinates."""
-        return self.rows(f, where="latitude IS NULL OR longitude IS NULL", limit=limit)
+    UNPLACED = "latitude IS NULL OR longitude IS NULL"
+
+    def unplaced(self, f: Filters | None, limit: int = 1000) -> tuple[int, pd.DataFrame]:
+        """How many rows pass the filters without coordinates, and the first `limit` of them."""
+        return self.count(f, where=self.UNPLACED)[0], self.rows(f, where=self.UNPLACED, limit=limit)
 
     # ------------------------------------------------------------------ incidents
 
