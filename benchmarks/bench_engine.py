@@ -37,10 +37,18 @@ def rss_mb() -> float:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def timed(out: dict, name: str, func):
-    t = time.perf_counter()
+    """Wall-clock seconds under `name`, CPU seconds (all threads) under `name`_cpu: on a shared machine
+    the wall time includes waiting for a core, the CPU time does not."""
+    t, c = time.perf_counter(), cpu_seconds()
     value = func()
     out[name] = round(time.perf_counter() - t, 3)
+    out[name + "_cpu"] = round(cpu_seconds() - c, 3)
     return value
 
 
@@ -172,7 +180,9 @@ def main() -> None:
     print("| rows | engine | " + " | ".join(keys) + " |")
     print("|---|---|" + "---|" * len(keys))
     for size, engine, r in rows:
-        print(f"| {size:,} | {engine} | " + " | ".join(str(r.get(k, "")) for k in keys) + " |")
+        cells = [f"{r[k]} ({r[k + '_cpu']} cpu)" if k + "_cpu" in r else str(r.get(k, "")) for k in keys]
+        print(f"| {size:,} | {engine} | " + " | ".join(cells) + " |")
+    print("(wall seconds, with the CPU seconds of all the process's threads in brackets)")
 
 
 if __name__ == "__main__":
