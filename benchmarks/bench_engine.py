@@ -124,6 +124,33 @@ def worker_duckdb(path: str, spec: dict, threads: int, memory_limit: str | None)
     return out
 
 
+def worker_apptest(path: str, spec: dict, threads: int, memory_limit: str | None) -> dict:
+    """The three pages headless (Streamlit AppTest) on the DuckDB path: a cold first run (facets, no
+    filter), then the same page opened from a link with the slice's filters."""
+    import tempfile
+
+    os.environ.update({"FAULTLINE_PARQUET": path, "FAULTLINE_ENGINE": "duckdb",
+                       "FAULTLINE_HOME": tempfile.mkdtemp(prefix="faultline-apptest-"),
+                       "FAULTLINE_DUCKDB_THREADS": str(threads)})
+    if memory_limit:
+        os.environ["FAULTLINE_DUCKDB_MEMORY"] = memory_limit
+    from streamlit.testing.v1 import AppTest
+
+    out: dict = {"baseline_mb": round(rss_mb())}
+    link = {"country": spec["country"], "start": spec["start"], "end": spec["end"]}
+    for page in ("1_Map.py", "2_Casualties.py", "4_Events.py"):
+        name = page.split("_", 1)[1].removesuffix(".py").lower()
+        for label, params in (("all", {}), ("slice", link)):
+            at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=900)
+            for k, v in params.items():
+                at.query_params[k] = v
+            timed(out, f"page_{name}_{label}", at.run)
+            if at.exception:
+                raise SystemExit(f"{page}: {[e.value for e in at.exception]}")
+    out["peak_mb"] = round(peak_mb())
+    return out
+
+
 def slice_spec(path: str) -> dict:
     """The busiest country and the busiest year in it: a realistic analyst's view."""
     import duckdb
@@ -146,8 +173,12 @@ def main() -> None:
     if args.worker:
         engine, path, spec = args.worker
         spec = json.loads(spec)
-        result = worker_pandas(path, spec) if engine == "pandas" else \
-            worker_duckdb(path, spec, args.threads, args.memory_limit or None)
+        if engine == "pandas":
+            result = worker_pandas(path, spec)
+        elif engine == "apptest":
+            result = worker_apptest(path, spec, args.threads, args.memory_limit or None)
+        else:
+            result = worker_duckdb(path, spec, args.threads, args.memory_limit or None)
         print("RESULT " + json.dumps(result))
         return
     rows = []

@@ -20,7 +20,6 @@ import glob as _glob
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import duckdb
