@@ -151,7 +151,7 @@ class ParquetEvents:
         self.files = resolve_parquet(paths)
         if not self.files:
             raise FileNotFoundError(f"no Parquet files at {paths!r}")
-        config = {}
+        config = {"preserve_insertion_order": False}  # every query that needs an order says so
         if threads:
             config["threads"] = int(threads)
         if memory_limit:
@@ -273,9 +273,24 @@ class ParquetEvents:
     # ------------------------------------------------------------------ incidents
 
     @staticmethod
+    def _best_sql(filtered: str, groups: str) -> str:
+        """CTEs `med` and `t`: killed_best = the median best, rounded half to even (as pandas rounds). The
+        median of one or two values is their midpoint; only incidents with three or more reports need a
+        real median (a holistic aggregate that keeps every value: run on those few only, to save memory)."""
+        return f"""
+        med AS (SELECT incident_id, median(fatalities_best) AS best_med FROM {filtered}
+                WHERE fatalities_low IS NOT NULL AND fatalities_best IS NOT NULL
+                  AND incident_id IN (SELECT incident_id FROM {groups} WHERE n_best >= 3)
+                GROUP BY incident_id),
+        t AS (SELECT g.* EXCLUDE (n_best, best_lo, best_hi),
+                     round_even(CASE WHEN g.n_best = 0 THEN NULL WHEN g.n_best <= 2 THEN (g.best_lo + g.best_hi) / 2
+                                     ELSE med.best_med END, 0) AS killed_best
+              FROM {groups} g LEFT JOIN med USING (incident_id))"""
+
+    @staticmethod
     def _tolls_sql(filtered: str) -> str:
-        """monitor.incident_tolls in SQL over the CTE `filtered` (without claims, contested and the
-        per-incident lists, which only the rows a page shows need)."""
+        """monitor.incident_tolls in SQL over the CTE `filtered` (without killed_best, see _best_sql, and
+        without claims, contested and the per-incident lists, which only the rows a page shows need)."""
         first = "{'d': event_date, 'i': event_id}"
         return f"""
         SELECT incident_id,
@@ -285,7 +300,9 @@ class ParquetEvents:
                arg_min(event_type, {first}) FILTER (WHERE event_type IS NOT NULL) AS event_type,
                arg_min(location, {first}) FILTER (WHERE location IS NOT NULL) AS location,
                min(fatalities_low) AS killed_low,
-               round_even(median(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL), 0) AS killed_best,
+               count(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS n_best,
+               min(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS best_lo,
+               max(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS best_hi,
                max(fatalities_high) FILTER (WHERE fatalities_low IS NOT NULL) AS killed_high,
                coalesce(bool_or(fatalities_high IS NULL) FILTER (WHERE fatalities_low IS NOT NULL), FALSE)
                    AS killed_open,
@@ -307,8 +324,9 @@ class ParquetEvents:
         params["files"] = self.files
         coarse = ", ".join(f"'{c}'" for c in COARSE)
         sql = f"""
-        WITH f AS (SELECT {self._TOLL_COLS} FROM {self.SRC} WHERE {cond}),
-        t AS ({self._tolls_sql('f')}),
+        WITH f AS NOT MATERIALIZED (SELECT {self._TOLL_COLS} FROM {self.SRC} WHERE {cond}),
+        g AS ({self._tolls_sql('f')}),
+        {self._best_sql('f', 'g')},
         keep AS (SELECT * FROM t WHERE $include_gdelt OR NOT gdelt_only),
         fine AS (SELECT dyad, event_date FROM keep
                  WHERE date_precision NOT IN ({coarse}) AND killed_low IS NOT NULL
@@ -401,12 +419,15 @@ class ParquetEvents:
             # ranked: incident score (best, else low) over the filtered rows, else the report's own best.
             p = dict(params, limit=int(limit))
             ids = [r[0] for r in self._run(f"""
-                WITH f AS (SELECT {self._TOLL_COLS}, latitude, longitude, geo_precision
-                           FROM {self.SRC} WHERE {cond}),
-                s AS (SELECT incident_id,
-                             coalesce(round_even(median(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL), 0),
-                                      min(fatalities_low)) AS score
-                      FROM f GROUP BY incident_id)
+                WITH f AS NOT MATERIALIZED (SELECT {self._TOLL_COLS}, latitude, longitude, geo_precision
+                                            FROM {self.SRC} WHERE {cond}),
+                g AS (SELECT incident_id, min(fatalities_low) AS killed_low,
+                             count(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS n_best,
+                             min(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS best_lo,
+                             max(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS best_hi
+                      FROM f GROUP BY incident_id),
+                {self._best_sql('f', 'g')},
+                s AS (SELECT incident_id, coalesce(killed_best, killed_low) AS score FROM t)
                 SELECT f.event_id FROM f LEFT JOIN s USING (incident_id)
                 WHERE f.latitude IS NOT NULL AND f.longitude IS NOT NULL
                 ORDER BY coalesce(s.score, f.fatalities_best, -1) DESC, coalesce(f.geo_precision, 9) ASC,
