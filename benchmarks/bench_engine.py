@@ -3,7 +3,7 @@
 (monitor.query over Parquet). Each measurement runs in a fresh process, so its peak RSS is its own.
 
     .venv/bin/python benchmarks/bench_engine.py [--sizes 1000000,10000000] [--dir /tmp] [--pandas-max 1000000]
-                                                [--memory-limit 1GB] [--threads 2]
+                                                [--memory-limit 1.5GB] [--threads 2]
 
 Prints `size engine step seconds` lines and a summary table. Two filter sets: `all` (no filter: the
 worst case, every row counts) and `slice` (the busiest country over one year, what an analyst looks at).
@@ -167,7 +167,7 @@ def main() -> None:
     parser.add_argument("--dir", default="/tmp")
     parser.add_argument("--pandas-max", type=int, default=1_000_000, help="largest size run through pandas")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--memory-limit", default="1GB", help="DuckDB's memory_limit (spills to disk beyond)")
+    parser.add_argument("--memory-limit", default="1.5GB", help="DuckDB's memory_limit (spills to disk beyond)")
     parser.add_argument("--worker", nargs=3, metavar=("ENGINE", "PATH", "SPEC"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
