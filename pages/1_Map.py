@@ -5,10 +5,17 @@ import streamlit as st
 from monitor import apply_filters
 from ui.figures import GDELT_LABEL, cached_map_view, show
 from ui.map_selection import SELECTION_MODES, clear_selection, map_key, marker_ids, selected_markers, selection_note
+from ui.engine import large_store
 from ui.page import open_page
 from ui.sidebar import describe
 from ui.tables import EVENTS_COLUMNS, QUOTE, events_table, unplaced
 from ui.text import md
+
+if (store := large_store()) is not None:  # large data: DuckDB over Parquet files (ui.engine)
+    from ui.large import map_page
+
+    map_page(store)
+    st.stop()
 
 events, problems, sources, filters = open_page("Map", ":material/map:")
 shown = apply_filters(events, filters)

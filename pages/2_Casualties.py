@@ -4,10 +4,17 @@ import streamlit as st
 
 from monitor import apply_filters
 from ui.figures import casualties_place_figure, casualties_time_figure, show
+from ui.engine import large_store
 from ui.page import open_page
 from ui.sidebar import describe
 from ui.tables import counted, headline_numbers, incidents_table, left_out_words
 from ui.text import md
+
+if (store := large_store()) is not None:  # large data: DuckDB over Parquet files (ui.engine)
+    from ui.large import casualties_page
+
+    casualties_page(store)
+    st.stop()
 
 events, problems, sources, filters = open_page("Casualties", ":material/bar_chart:")
 shown = apply_filters(events, filters)

@@ -8,10 +8,17 @@ from ui.data import data_fingerprint
 from loaders.curation import marks as curation_marks
 from ui.curation_panel import curation_panel
 from ui.licence import downloadable, licence_note, no_raw_download
+from ui.engine import large_store
 from ui.page import open_page
 from ui.sidebar import describe
 from ui.tables import EVENTS_COLUMNS, events_table, filtered_csv, show_report
 from ui.text import md
+
+if (store := large_store()) is not None:  # large data: DuckDB over Parquet files (ui.engine)
+    from ui.large import events_page
+
+    events_page(store)
+    st.stop()
 
 events, problems, sources, filters = open_page("Events", ":material/table:")
 shown = apply_filters(events, filters)

@@ -202,17 +202,24 @@ def _deadliest(placed: pd.DataFrame, tolls: pd.DataFrame, limit: int) -> pd.Data
     return ranked.head(limit).drop(columns=["_score", "_prec"])
 
 
-def _density(placed: pd.DataFrame) -> go.Densitymap:
-    """Where all placed reports are, binned to 0.05° (about 5 km) so the figure stays small."""
-    step = 0.05
-    bins = (pd.DataFrame({"lat": (placed["latitude"].astype(float) / step).round() * step,
+DENSITY_STEP = 0.05  # degrees, about 5 km
+
+
+def density_bins(placed: pd.DataFrame, step: float = DENSITY_STEP) -> pd.DataFrame:
+    """Placed reports counted per grid cell (lat, lon, n): what the density layer draws. The DuckDB
+    path (monitor.query) computes the same grid in SQL."""
+    return (pd.DataFrame({"lat": (placed["latitude"].astype(float) / step).round() * step,
                           "lon": (placed["longitude"].astype(float) / step).round() * step})
             .groupby(["lat", "lon"]).size().reset_index(name="n"))
+
+
+def _density(bins: pd.DataFrame, total: int) -> go.Densitymap:
+    """Where all placed reports are, binned to 0.05° (about 5 km) so the figure stays small."""
     return go.Densitymap(lat=bins["lat"].to_numpy(np.float32), lon=bins["lon"].to_numpy(np.float32),
                          z=bins["n"].to_numpy(np.float32),
                          radius=14, opacity=0.6, showscale=False, hoverinfo="skip", showlegend=True,
                          colorscale=[[0, "rgba(80,80,80,0)"], [0.2, "#c6c6d9"], [1, "#3a3a5c"]],
-                         name=f"shading: density of all {len(placed):,} placed reports", legendgroup="density")
+                         name=f"shading: density of all {total:,} placed reports", legendgroup="density")
 
 
 def map_view(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = True,
@@ -236,8 +243,18 @@ def map_view(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = T
     tolls = incident_tolls(events)
     dense = len(placed) > limit
     drawn = _deadliest(placed, tolls, limit) if dense else placed
-    if dense:
-        notes.append(f"{len(placed):,} placed reports pass the filters — more than {limit:,}. The grey shading "
+    bounds = (placed["latitude"].min(), placed["latitude"].max(), placed["longitude"].min(), placed["longitude"].max())
+    return assemble_map_view(drawn, tolls, placed=len(placed), bins=density_bins(placed) if dense else None,
+                             bounds=bounds, notes=notes, online=online, limit=limit)
+
+
+def assemble_map_view(drawn: pd.DataFrame, tolls: pd.DataFrame, *, placed: int, bins: pd.DataFrame | None,
+                      bounds: tuple, notes: list[str], online: bool, limit: int = MAP_POINT_LIMIT) -> MapView:
+    """The map from the reports to draw, their incidents' tolls and, beyond `limit` placed reports, the
+    density grid of all of them (computed in pandas by map_view, or in SQL by the DuckDB path)."""
+    notes = list(notes)
+    if bins is not None:
+        notes.append(f"{placed:,} placed reports pass the filters — more than {limit:,}. The grey shading "
                      f"shows where all of them are; only the {limit:,} deadliest (then the most precisely "
                      "placed, then the latest) are drawn as points. Narrow the filters to see every point.")
     if len(drawn) > DETAILED_HOVER_LIMIT:
@@ -245,7 +262,9 @@ def map_view(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = T
                      "place; click a point to list its reports below the map.")
     # Every report in the hover while the map is small; a one-line summary per place beyond that.
     pts = map_points(drawn, tolls, hover_lines=8 if len(drawn) <= DETAILED_HOVER_LIMIT else 0)
-    return MapView(_map_figure(pts, placed if dense else None, online=online), None, pts, notes)
+    fig = _map_figure(pts, bins, placed if bins is not None else 0, bounds if bins is not None else None,
+                      online=online)
+    return MapView(fig, None, pts, notes)
 
 
 @st.cache_data(max_entries=4, show_spinner="Drawing the map…")
@@ -271,13 +290,16 @@ def _custom(pts: pd.DataFrame) -> list[list]:
     return [[h, k] for h, k in zip(pts["hover"], pts["key"])]
 
 
-def _map_figure(pts: pd.DataFrame, dense: pd.DataFrame | None, *, online: bool) -> go.Figure:
-    lat = pd.concat([pts["latitude"], dense["latitude"]]) if dense is not None else pts["latitude"]
-    lon = pd.concat([pts["longitude"], dense["longitude"]]) if dense is not None else pts["longitude"]
+def _map_figure(pts: pd.DataFrame, bins: pd.DataFrame | None, total: int, bounds: tuple | None, *,
+                online: bool) -> go.Figure:
+    lat, lon = pts["latitude"], pts["longitude"]
+    if bounds is not None:  # the view fits every placed report, not only the ones drawn as points
+        lat = pd.concat([lat, pd.Series(bounds[:2], dtype="float64")])
+        lon = pd.concat([lon, pd.Series(bounds[2:], dtype="float64")])
     center, zoom = _view(lat.astype(float), lon.astype(float), min_span=MIN_SPAN_DEG[bool(online)])
     fig = go.Figure()
-    if dense is not None:
-        fig.add_trace(_density(dense))
+    if bins is not None:
+        fig.add_trace(_density(bins, total))
     curated, media = pts[~pts["signal"].astype(bool)], pts[pts["signal"].astype(bool)]
     # A dark ring under each place known to the town (grey: near it / district); centroids get none.
     for level, colour, label in ((1, "#111111", "dark ring: the town itself"),
@@ -438,7 +460,9 @@ def casualties_place_figure(counted: pd.DataFrame, kind: str = "killed", top: in
         return f"No incident that passes the filters states a number of {noun}, so there is no chart by place."
     # Category labels are plotly pseudo-HTML too: a place named "<b>x</b>" would be drawn bold, a link as a link.
     stated["place"] = [hover(p) if isinstance(p, str) else "(no place stated)" for p in stated["location"]]
-    sums = [(p, *_sum_range(g, kind), len(g)) for p, g in stated.groupby("place")]
+    # rows are incidents, or (DuckDB path) per-place sums that say how many incidents they hold
+    sums = [(p, *_sum_range(g, kind), int(g["incidents"].sum()) if "incidents" in g else len(g))
+            for p, g in stated.groupby("place")]
     sums.sort(key=lambda s: (s[2] if s[2] is not None else math.inf, s[1]))  # worst at the top
     sums = sums[-top:]
     fig = go.Figure()

@@ -24,6 +24,7 @@ import streamlit as st
 
 from loaders.schema import DATASETS, EVENT_TYPES
 from monitor import Filters, active_dyads, actor_options
+from monitor.query import Facets
 from ui.data import data_fingerprint
 from ui.text import md  # help tooltips are markdown; country names come from the data
 
@@ -118,22 +119,38 @@ def _dropped_link_values(options: dict[str, list[str]]) -> list[str]:
     return missing
 
 
+def facets_of(events: pd.DataFrame) -> Facets:
+    """What the sidebar offers, from an events table in memory (monitor.query reads the same from Parquet)."""
+    pairs = events[["iso3", "country"]].dropna().drop_duplicates("iso3")
+    return Facets(rows=len(events), first=events["event_date"].min() if len(events) else None,
+                  last=events["event_date"].max() if len(events) else None,
+                  countries=sorted(events["iso3"].dropna().unique()),
+                  country_names=dict(zip(pairs["iso3"], pairs["country"])), dyads=active_dyads(events),
+                  actors=actor_options(events), has_gdelt=bool((events["dataset"] == "gdelt").any()),
+                  fingerprint=data_fingerprint(events))
+
+
 def sidebar(events: pd.DataFrame, page: str | None = None) -> Filters:
     """Draw the shared filters in the sidebar (bound to the URL) and return them.
 
     `page` names the calling page (default: the caller's file), to notice page switches."""
     caller = inspect.currentframe().f_back
-    _carry_over(page or (caller.f_code.co_filename if caller else "?"))
-    fingerprint = data_fingerprint(events)
-    names = country_names(events)
-    countries = sorted(events["iso3"].dropna().unique())
-    dyads = active_dyads(events)
-    options = {"country": countries, "type": EVENT_TYPES, "actor": actor_options(events),
+    return sidebar_for(facets_of(events), page or (caller.f_code.co_filename if caller else "?"))
+
+
+def sidebar_for(facets: Facets, page: str) -> Filters:
+    """The sidebar from the data's facets: the same widgets whether the rows are in memory or in Parquet."""
+    _carry_over(page)
+    fingerprint = facets.fingerprint
+    names = dict(_geonames_countries())
+    names.update(facets.country_names)
+    countries = facets.countries
+    dyads = facets.dyads
+    options = {"country": countries, "type": EVENT_TYPES, "actor": facets.actors,
                "dataset": DATASETS, "dyad": dyads}
     dropped = _dropped_link_values(options)
     _check_link(fingerprint)
-    first = events["event_date"].min() if len(events) else None
-    last = events["event_date"].max() if len(events) else None
+    first, last = facets.first, facets.last
     span = f"{first:%Y-%m-%d} to {last:%Y-%m-%d}" if first is not None else "no events"
     with st.sidebar:
         st.header("Filters")
@@ -159,7 +176,7 @@ def sidebar(events: pd.DataFrame, page: str | None = None) -> Filters:
                                 placeholder="All dyads",
                                 help="; ".join(md(dyad_label(d, names)) for d in dyads) or "No dyad in the data")
         include_gdelt = False
-        if (events["dataset"] == "gdelt").any():
+        if facets.has_gdelt:
             include_gdelt = st.toggle("Count GDELT-only incidents in totals", value=False, key="gdelt",
                                       bind="query-params",
                                       help="GDELT is machine-coded media signal. By default an incident that only "
@@ -170,7 +187,7 @@ def sidebar(events: pd.DataFrame, page: str | None = None) -> Filters:
             # The link is untrusted: its values are quoted as text (the keys are ours).
             st.warning("Ignored from the link (not in this data): "
                        + ", ".join(f"{k}={md(v)}" for k, v in (d.split("=", 1) for d in dropped)))
-        st.caption(f"Data fingerprint **{fingerprint}** · {len(events):,} reports · {span}")
+        st.caption(f"Data fingerprint **{fingerprint}** · {facets.rows:,} reports · {span}")
     st.session_state[KEEP_KEY] = {"start": start, "end": end, "country": sel_countries, "type": sel_types,
                                    "actor": sel_actors, "dataset": sel_datasets, "dyad": sel_dyad,
                                    "gdelt": include_gdelt}

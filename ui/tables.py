@@ -48,10 +48,14 @@ def left_out(events: pd.DataFrame, filters: Filters) -> int:
 
 def left_out_words(events: pd.DataFrame, filters: Filters) -> str | None:
     """One sentence on GDELT-only incidents and the totals, or None when there are none."""
-    n = len(signal_only_incidents(events))
+    return signal_words(len(signal_only_incidents(events)), bool(filters.extra.get("include_gdelt")))
+
+
+def signal_words(n: int, include_gdelt: bool) -> str | None:
+    """The sentence of left_out_words for `n` GDELT-only incidents (also used by the DuckDB path)."""
     if not n:
         return None
-    if filters.extra.get("include_gdelt"):
+    if include_gdelt:
         return (f"Including {n:,} GDELT-only incident(s) — machine-coded media signal that no curated dataset or "
                 "news report confirms (GDELT gives no death tolls). Switch off 'Count GDELT-only incidents' in the "
                 "sidebar to leave them out.")

@@ -1,0 +1,500 @@
+"""The events table queried where it lies: DuckDB over Parquet files of the events table (SPEC §2).
+
+For data too large to hold in pandas (ten million reports and more), the sidebar's filters become one
+SQL WHERE clause that DuckDB pushes into the Parquet scan, and only what a page draws comes back: the
+map's points (at most a limit) and a density grid, the casualty totals and per-day / per-place sums,
+one page of the events table with its count, and the CSV download written by DuckDB's COPY.
+
+Every user value travels as a bound parameter (`$name`); column names come only from the events
+table's own column list. The results match the pandas path (monitor.filters, monitor.casualties) row
+for row — tests/test_query.py checks that on random filter combinations.
+
+The Parquet files must hold the events table's 34 columns; rows are taken to be in the contract's
+order (event_date, then event_id) wherever the pandas path would depend on row order ("the first
+report of an incident").
+"""
+
+from __future__ import annotations
+
+import glob as _glob
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from loaders.schema import COLUMNS, DATE_COLUMNS, conform
+from monitor.casualties import COARSE, Range, incident_tolls
+from monitor.filters import Filters
+
+ALLOWED_COLUMNS = tuple(COLUMNS)
+TEXT_COLUMNS = [c for c, t in COLUMNS.items() if t == "string" or isinstance(t, pd.CategoricalDtype)]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # as loaders.faultline_csv: cells a spreadsheet would run
+GRID_STEP = 0.05  # degrees: the map's density grid (about 5 km), as ui.figures' density layer
+ORDERS = {  # the orders a caller may ask for, by name: no free-form ORDER BY
+    "contract": "event_date ASC, event_id ASC",
+    "newest": "event_date DESC, event_id ASC",
+}
+
+
+def resolve_parquet(paths: str | Path | Iterable[str | Path]) -> list[str]:
+    """A glob pattern, one path, or several -> the sorted list of existing Parquet files."""
+    items = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    out: list[str] = []
+    for item in items:
+        text = str(item)
+        if any(ch in text for ch in "*?["):
+            out += sorted(_glob.glob(text, recursive=True))
+        elif Path(text).is_dir():
+            out += sorted(str(p) for p in Path(text).rglob("*.parquet"))
+        elif Path(text).is_file():
+            out.append(text)
+    return list(dict.fromkeys(os.path.abspath(p) for p in out))
+
+
+def _ident(name: str) -> str:
+    """A column name, only from the events table's own columns (identifiers are never user text)."""
+    if name not in ALLOWED_COLUMNS:
+        raise ValueError(f"not a column of the events table: {name!r}")
+    return '"' + name + '"'
+
+
+def _in(column: str, values: Sequence[str], key: str, params: dict) -> str:
+    """`column IN ($key_0, $key_1, ...)`, each value a bound parameter."""
+    names = []
+    for i, v in enumerate(values):
+        params[f"{key}_{i}"] = str(v)
+        names.append(f"${key}_{i}")
+    return f"{_ident(column)} IN ({', '.join(names)})"
+
+
+def filter_sql(f: Filters) -> tuple[str, dict]:
+    """The sidebar's filters as a SQL condition and its parameters, with monitor.filters' meaning:
+    a missing iso3/actor/dyad never matches a country/actor/dyad filter; empty lists mean all."""
+    clauses: list[str] = []
+    params: dict = {}
+    if f.start is not None:
+        params["start"] = pd.Timestamp(f.start).to_pydatetime()
+        clauses.append('"event_date" >= CAST($start AS TIMESTAMP)')
+    if f.end is not None:
+        params["end"] = pd.Timestamp(f.end).to_pydatetime()
+        clauses.append('"event_date" <= CAST($end AS TIMESTAMP)')
+    if f.countries:
+        clauses.append(_in("iso3", f.countries, "country", params))
+    if f.types:
+        clauses.append(_in("event_type", f.types, "type", params))
+    if f.actors:
+        clauses.append(f"({_in('actor1', f.actors, 'actor', params)} OR "
+                       f"{_in('actor2', f.actors, 'actor', params)})")
+    if f.datasets:
+        clauses.append(_in("dataset", f.datasets, "dataset", params))
+    if f.dyad:
+        params["dyad"] = str(f.dyad)
+        clauses.append('"dyad" = $dyad')
+    # NULL (a missing iso3, actor or dyad) leaves a clause unknown, and WHERE keeps only true rows.
+    return (" AND ".join(f"({c})" for c in clauses) if clauses else "TRUE"), params
+
+
+@dataclass
+class Facets:
+    """What the sidebar offers, read from the whole table (not the filtered rows)."""
+
+    rows: int
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
+    countries: list[str]
+    country_names: dict[str, str]
+    dyads: list[str]
+    actors: list[str]
+    has_gdelt: bool
+    fingerprint: str
+
+
+@dataclass
+class MapData:
+    """What the Map page draws from the filtered rows (GDELT already dropped when hidden)."""
+
+    placed: int                  # placed reports that pass the filters
+    unplaced: int                # reports without coordinates
+    hidden_signal: int           # GDELT reports hidden by the map's toggle
+    drawn: pd.DataFrame          # the reports drawn as points: all, or the `limit` deadliest
+    tolls: pd.DataFrame          # incident tolls (over the filtered rows) of the drawn reports' incidents
+    bins: pd.DataFrame | None    # density grid of all placed reports (lat, lon, n, killed) when beyond limit
+    bounds: tuple | None = None  # (lat_min, lat_max, lon_min, lon_max) of all placed reports
+
+
+@dataclass
+class CasualtySummary:
+    """The Casualties page's numbers: the same as monitor.casualties over the filtered rows, summed in SQL.
+
+    `by_date[kind]` and `by_place[kind]` are rows shaped like counted incidents (one per day and date
+    precision, or per place), so ui.figures draws them unchanged: sums of sums are the same sums."""
+
+    killed: Range | None
+    injured: Range | None
+    incidents: int               # counted incidents
+    with_toll: int               # ... of which state a killed or injured figure
+    signal_only: int             # GDELT-only incidents among the filtered rows
+    by_date: dict[str, pd.DataFrame] = field(default_factory=dict)
+    by_place: dict[str, pd.DataFrame] = field(default_factory=dict)
+    top: pd.DataFrame | None = None  # the deadliest counted incidents, as monitor.incident_tolls rows
+
+
+class ParquetEvents:
+    """The events table in Parquet files, queried with DuckDB. Cheap to create; thread-safe (one
+    cursor per query)."""
+
+    def __init__(self, paths: str | Path | Iterable[str | Path], *, threads: int | None = None,
+                 memory_limit: str | None = None, temp_directory: str | None = None):
+        self.files = resolve_parquet(paths)
+        if not self.files:
+            raise FileNotFoundError(f"no Parquet files at {paths!r}")
+        config = {"preserve_insertion_order": False}  # every query that needs an order says so
+        if threads:
+            config["threads"] = int(threads)
+        if memory_limit:
+            config["memory_limit"] = str(memory_limit)
+        if temp_directory:
+            config["temp_directory"] = str(temp_directory)
+        self._con = duckdb.connect(":memory:", config=config)
+        missing = [c for c in COLUMNS if c not in self._columns()]
+        if missing:
+            raise ValueError(f"the Parquet files lack events-table columns: {', '.join(missing)}")
+
+    # ------------------------------------------------------------------ plumbing
+
+    SRC = "read_parquet($files)"
+
+    def _run(self, sql: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:
+        params = dict(params or {})
+        if "$files" in sql:
+            params["files"] = self.files
+        cur = self._con.cursor()
+        return cur.execute(sql, params)
+
+    def _df(self, sql: str, params: dict | None = None) -> pd.DataFrame:
+        params = dict(params or {})
+        if "$files" in sql:
+            params["files"] = self.files
+        return self._con.cursor().sql(sql, params=params).to_arrow_table().to_pandas()
+
+    def _columns(self) -> list[str]:
+        return [r[0] for r in self._run(f"DESCRIBE SELECT * FROM {self.SRC}").fetchall()]
+
+    def _where(self, f: Filters | None, extra: str | None = None) -> tuple[str, dict]:
+        cond, params = filter_sql(f or Filters())
+        if extra:
+            cond = f"({cond}) AND ({extra})"
+        return cond, params
+
+    def _events(self, sql: str, params: dict) -> pd.DataFrame:
+        """Rows of the events table with the contract's dtypes."""
+        df = self._df(sql, params)
+        return conform(df) if len(df) else conform(pd.DataFrame({c: [] for c in COLUMNS}))
+
+    @staticmethod
+    def _cols(columns: Iterable[str] | None = None) -> str:
+        return ", ".join(_ident(c) for c in (columns or ALLOWED_COLUMNS))
+
+    # ------------------------------------------------------------------ whole table
+
+    def facets(self) -> Facets:
+        """Counts, dates and the sidebar's options; the fingerprint is ui.data.data_fingerprint's."""
+        row = self._run(f"""SELECT count(*), min(event_date), max(event_date), bool_or(dataset = 'gdelt'),
+                                   sha256(string_agg(event_id, chr(10) ORDER BY event_id))
+                            FROM {self.SRC}""").fetchone()
+        n, first, last, has_gdelt, digest = row
+        names = self._run(f"""SELECT iso3, arg_min(country, {{'d': event_date, 'i': event_id}})
+                              FROM {self.SRC} WHERE iso3 IS NOT NULL AND country IS NOT NULL
+                              GROUP BY iso3""").fetchall()
+        countries = [r[0] for r in self._run(
+            f"SELECT DISTINCT iso3 FROM {self.SRC} WHERE iso3 IS NOT NULL ORDER BY iso3").fetchall()]
+        dyads = [r[0] for r in self._run(
+            f"""SELECT dyad FROM {self.SRC} WHERE dyad IS NOT NULL GROUP BY dyad
+                ORDER BY count(*) DESC, min(event_date), dyad""").fetchall()]
+        actors = [r[0] for r in self._run(
+            f"""SELECT DISTINCT a FROM (SELECT actor1 AS a FROM {self.SRC} UNION ALL SELECT actor2 FROM {self.SRC})
+                WHERE a IS NOT NULL""").fetchall()]
+        empty_digest = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        return Facets(rows=int(n), first=pd.Timestamp(first) if first is not None else None,
+                      last=pd.Timestamp(last) if last is not None else None, countries=countries,
+                      country_names={k: v for k, v in names}, dyads=dyads, actors=sorted(actors),
+                      has_gdelt=bool(has_gdelt), fingerprint=(digest or empty_digest)[:8])
+
+    # ------------------------------------------------------------------ filtered rows
+
+    def count(self, f: Filters | None = None, *, where: str | None = None) -> tuple[int, int]:
+        """(reports, incidents) that pass the filters (and this module's own `where`)."""
+        cond, params = self._where(f, where)
+        n, inc = self._run(f"SELECT count(*), count(DISTINCT incident_id) FROM {self.SRC} WHERE {cond}",
+                           params).fetchone()
+        return int(n), int(inc)
+
+    def rows(self, f: Filters | None = None, *, order: str = "contract", limit: int | None = None,
+             offset: int = 0, where: str | None = None, params: dict | None = None) -> pd.DataFrame:
+        """The rows that pass the filters, in a named order, optionally one page of them.
+        `where`/`params` are for this module's own conditions (never user text)."""
+        if order not in ORDERS:
+            raise ValueError(f"unknown order {order!r}; one of {', '.join(ORDERS)}")
+        cond, p = self._where(f, where)
+        p.update(params or {})
+        sql = f"SELECT {self._cols()} FROM {self.SRC} WHERE {cond} ORDER BY {ORDERS[order]}"
+        if limit is not None:
+            p["limit"], p["offset"] = int(limit), int(offset)
+            sql += " LIMIT $limit OFFSET $offset"
+        return self._events(sql, p)
+
+    def page(self, f: Filters | None, page: int, size: int = 500) -> pd.DataFrame:
+        """One page of the Events table: newest first, then by event_id (as the pandas page sorts)."""
+        return self.rows(f, order="newest", limit=size, offset=max(page, 0) * size)
+
+    def by_ids(self, ids: Iterable[str], f: Filters | None = None) -> pd.DataFrame:
+        """The rows with these event_ids that pass the filters, in the contract's order."""
+        ids = sorted({str(i) for i in ids})
+        if not ids:
+            return self.rows(f, where="FALSE")
+        return self.rows(f, where="list_contains($ids, event_id)", params={"ids": ids})
+
+    def incident_rows(self, incident_ids: Iterable[str]) -> pd.DataFrame:
+        """Every report of these incidents, whatever the filters (who backs an incident)."""
+        ids = sorted({str(i) for i in incident_ids})
+        if not ids:
+            return self.rows(None, where="FALSE")
+        return self.rows(None, where="list_contains($incidents, incident_id)", params={"incidents": ids})
+
+    UNPLACED = "latitude IS NULL OR longitude IS NULL"
+
+    def unplaced(self, f: Filters | None, limit: int = 1000) -> tuple[int, pd.DataFrame]:
+        """How many rows pass the filters without coordinates, and the first `limit` of them."""
+        return self.count(f, where=self.UNPLACED)[0], self.rows(f, where=self.UNPLACED, limit=limit)
+
+    # ------------------------------------------------------------------ incidents
+
+    @staticmethod
+    def _best_sql(filtered: str, groups: str) -> str:
+        """CTEs `med` and `t`: killed_best = the median best, rounded half to even (as pandas rounds). The
+        median of one or two values is their midpoint; only incidents with three or more reports need a
+        real median (a holistic aggregate that keeps every value: run on those few only, to save memory)."""
+        return f"""
+        med AS (SELECT incident_id, median(fatalities_best) AS best_med FROM {filtered}
+                WHERE fatalities_low IS NOT NULL AND fatalities_best IS NOT NULL
+                  AND incident_id IN (SELECT incident_id FROM {groups} WHERE n_best >= 3)
+                GROUP BY incident_id),
+        t AS (SELECT g.* EXCLUDE (n_best, best_lo, best_hi),
+                     round_even(CASE WHEN g.n_best = 0 THEN NULL WHEN g.n_best <= 2 THEN (g.best_lo + g.best_hi) / 2
+                                     ELSE med.best_med END, 0) AS killed_best
+              FROM {groups} g LEFT JOIN med USING (incident_id))"""
+
+    @staticmethod
+    def _tolls_sql(filtered: str) -> str:
+        """monitor.incident_tolls in SQL over the CTE `filtered` (without killed_best, see _best_sql, and
+        without claims, contested and the per-incident lists, which only the rows a page shows need)."""
+        first = "{'d': event_date, 'i': event_id}"
+        return f"""
+        SELECT incident_id,
+               min(event_date) AS event_date,
+               arg_min(date_precision, {first}) FILTER (WHERE date_precision IS NOT NULL) AS date_precision,
+               arg_min(dyad, {first}) FILTER (WHERE dyad IS NOT NULL) AS dyad,
+               arg_min(event_type, {first}) FILTER (WHERE event_type IS NOT NULL) AS event_type,
+               arg_min(location, {first}) FILTER (WHERE location IS NOT NULL) AS location,
+               min(fatalities_low) AS killed_low,
+               count(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS n_best,
+               min(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS best_lo,
+               max(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS best_hi,
+               max(fatalities_high) FILTER (WHERE fatalities_low IS NOT NULL) AS killed_high,
+               coalesce(bool_or(fatalities_high IS NULL) FILTER (WHERE fatalities_low IS NOT NULL), FALSE)
+                   AS killed_open,
+               min(injured_low) AS injured_low,
+               max(injured_high) FILTER (WHERE injured_low IS NOT NULL) AS injured_high,
+               coalesce(bool_or(injured_high IS NULL) FILTER (WHERE injured_low IS NOT NULL), FALSE)
+                   AS injured_open,
+               count(*) AS reports,
+               bool_and(dataset = 'gdelt') AS gdelt_only
+        FROM {filtered} GROUP BY incident_id"""
+
+    _TOLL_COLS = ("incident_id, event_date, date_precision, dyad, event_type, location, dataset, "
+                  "fatalities_low, fatalities_best, fatalities_high, injured_low, injured_high, event_id")
+
+    def _counted_ctes(self, f: Filters | None, include_gdelt: bool) -> tuple[str, dict]:
+        """CTEs f (filtered rows), t (incident tolls), counted (monitor.counted_incidents)."""
+        cond, params = self._where(f)
+        params["include_gdelt"] = bool(include_gdelt)
+        params["files"] = self.files
+        coarse = ", ".join(f"'{c}'" for c in COARSE)
+        sql = f"""
+        WITH f AS NOT MATERIALIZED (SELECT {self._TOLL_COLS} FROM {self.SRC} WHERE {cond}),
+        g AS ({self._tolls_sql('f')}),
+        {self._best_sql('f', 'g')},
+        keep AS (SELECT * FROM t WHERE $include_gdelt OR NOT gdelt_only),
+        fine AS (SELECT dyad, event_date FROM keep
+                 WHERE date_precision NOT IN ({coarse}) AND killed_low IS NOT NULL
+                   AND event_type <> 'Strategic developments' AND dyad IS NOT NULL),
+        counted AS (
+            SELECT k.* FROM keep k
+            WHERE k.date_precision NOT IN ({coarse}) OR NOT EXISTS (
+                SELECT 1 FROM fine WHERE fine.dyad = k.dyad AND fine.event_date >= k.event_date
+                  AND fine.event_date <= CASE WHEN k.date_precision = 'month' THEN CAST(last_day(k.event_date) AS TIMESTAMP)
+                                              ELSE CAST(make_date(year(k.event_date), 12, 31) AS TIMESTAMP) END))"""
+        return sql, params
+
+    def casualties(self, f: Filters | None, *, include_gdelt: bool = False, top: int = 1000) -> CasualtySummary:
+        """Totals, per-day and per-place sums of the counted incidents, and the `top` deadliest."""
+        ctes, params = self._counted_ctes(f, include_gdelt)
+        cur = self._con.cursor()
+        cur.execute(f"CREATE TEMP TABLE counted_now AS {ctes} SELECT * FROM counted", params)
+        try:
+            head = cur.execute("""
+                SELECT count(*),
+                       count(*) FILTER (WHERE killed_low IS NOT NULL OR injured_low IS NOT NULL),
+                       sum(killed_low), bool_or(killed_open) FILTER (WHERE killed_low IS NOT NULL),
+                       sum(killed_high) FILTER (WHERE killed_low IS NOT NULL),
+                       sum(coalesce(killed_best, killed_low)) FILTER (WHERE killed_low IS NOT NULL),
+                       count(killed_low),
+                       sum(injured_low), bool_or(injured_open) FILTER (WHERE injured_low IS NOT NULL),
+                       sum(injured_high) FILTER (WHERE injured_low IS NOT NULL), count(injured_low)
+                FROM counted_now""").fetchone()
+            n, with_toll, k_lo, k_open, k_hi, k_best, k_n, i_lo, i_open, i_hi, i_n = head
+            killed = Range(int(k_lo), None if k_open else int(k_hi), int(k_best)) if k_n else None
+            injured = Range(int(i_lo), None if i_open else int(i_hi), None) if i_n else None
+            by_date, by_place = {}, {}
+            for kind in ("killed", "injured"):
+                by_date[kind] = cur.execute(f"""
+                    SELECT event_date, date_precision, sum({kind}_low) AS {kind}_low,
+                           sum({kind}_high) AS {kind}_high, bool_or({kind}_open) AS {kind}_open,
+                           count(*) AS incidents
+                    FROM counted_now WHERE {kind}_low IS NOT NULL
+                    GROUP BY event_date, date_precision ORDER BY event_date, date_precision""").df()
+                by_place[kind] = cur.execute(f"""
+                    SELECT location, sum({kind}_low) AS {kind}_low, sum({kind}_high) AS {kind}_high,
+                           bool_or({kind}_open) AS {kind}_open, count(*) AS incidents
+                    FROM counted_now WHERE {kind}_low IS NOT NULL
+                    GROUP BY location ORDER BY location NULLS LAST""").df()
+            top_ids = [r[0] for r in cur.execute("""
+                SELECT incident_id FROM counted_now WHERE killed_low IS NOT NULL OR injured_low IS NOT NULL
+                ORDER BY coalesce(killed_best, killed_low, -1) DESC, coalesce(injured_low, -1) DESC,
+                         event_date, incident_id
+                LIMIT $top""", {"top": int(top)}).fetchall()]
+        finally:
+            cur.execute("DROP TABLE IF EXISTS counted_now")
+        cond, p = self._where(f)
+        signal_only = self._run(f"""SELECT count(*) FROM (SELECT incident_id FROM {self.SRC} WHERE {cond}
+                                    GROUP BY incident_id HAVING bool_and(dataset = 'gdelt'))""", p).fetchone()[0]
+        top_rows = self.rows(f, where="list_contains($incidents, incident_id)", params={"incidents": top_ids}) \
+            if top_ids else self.rows(f, where="FALSE")
+        tolls = incident_tolls(top_rows)
+        if len(tolls):
+            order = {i: k for k, i in enumerate(top_ids)}
+            tolls = tolls.sort_values("incident_id", key=lambda s: s.map(order)).reset_index(drop=True)
+        for frames in (by_date, by_place):
+            for kind, df in frames.items():
+                frames[kind] = _typed_sums(df, kind)
+        return CasualtySummary(killed=killed, injured=injured, incidents=int(n or 0), with_toll=int(with_toll or 0),
+                               signal_only=int(signal_only), by_date=by_date, by_place=by_place, top=tolls)
+
+    # ------------------------------------------------------------------ map
+
+    def map_data(self, f: Filters | None, *, show_gdelt: bool = True, limit: int = 20_000,
+                 step: float = GRID_STEP) -> MapData:
+        """The Map page's rows: every placed report when there are at most `limit`, else the `limit`
+        deadliest (by their incident's toll over the filtered rows, then their own; the most precisely
+        placed, then the latest first among equals — as ui.figures' pandas map) plus a density grid
+        of all of them with counts and deaths per cell."""
+        cond, params = self._where(f)
+        hidden = 0
+        if not show_gdelt:
+            hidden = self._run(f"SELECT count(*) FROM {self.SRC} WHERE ({cond}) AND dataset = 'gdelt'",
+                               params).fetchone()[0]
+            cond = f"({cond}) AND dataset <> 'gdelt'"
+        placed_cond = f"({cond}) AND latitude IS NOT NULL AND longitude IS NOT NULL"
+        where_placed = "latitude IS NOT NULL AND longitude IS NOT NULL"
+        placed, unplaced, *bounds = self._run(f"""
+            SELECT count(*) FILTER (WHERE {where_placed}), count(*) FILTER (WHERE NOT ({where_placed})),
+                   min(latitude) FILTER (WHERE {where_placed}), max(latitude) FILTER (WHERE {where_placed}),
+                   min(longitude) FILTER (WHERE {where_placed}), max(longitude) FILTER (WHERE {where_placed})
+            FROM {self.SRC} WHERE {cond}""", params).fetchone()
+        bins = None
+        if placed > limit:
+            # ranked: incident score (best, else low) over the filtered rows, else the report's own best.
+            p = dict(params, limit=int(limit))
+            ids = [r[0] for r in self._run(f"""
+                WITH f AS NOT MATERIALIZED (SELECT {self._TOLL_COLS}, latitude, longitude, geo_precision
+                                            FROM {self.SRC} WHERE {cond}),
+                g AS (SELECT incident_id, min(fatalities_low) AS killed_low,
+                             count(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS n_best,
+                             min(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS best_lo,
+                             max(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS best_hi
+                      FROM f GROUP BY incident_id),
+                {self._best_sql('f', 'g')},
+                s AS (SELECT incident_id, coalesce(killed_best, killed_low) AS score FROM t)
+                SELECT f.event_id FROM f LEFT JOIN s USING (incident_id)
+                WHERE f.latitude IS NOT NULL AND f.longitude IS NOT NULL
+                ORDER BY coalesce(s.score, f.fatalities_best, -1) DESC, coalesce(f.geo_precision, 9) ASC,
+                         f.event_date DESC, f.event_id ASC
+                LIMIT $limit""", p).fetchall()]
+            drawn = self.rows(None, where=f"({placed_cond}) AND list_contains($ids, event_id)",
+                              params=dict(params, ids=ids))
+            rank = {e: k for k, e in enumerate(ids)}  # in the ranking's order, as the pandas map draws them
+            drawn = drawn.iloc[drawn["event_id"].map(rank).argsort(kind="stable")].reset_index(drop=True)
+            p = dict(params, step=float(step))
+            bins = self._df(f"""
+                SELECT round_even(latitude / $step, 0) * $step AS lat, round_even(longitude / $step, 0) * $step AS lon,
+                       count(*) AS n, sum(coalesce(fatalities_best, fatalities_low, 0)) AS killed
+                FROM {self.SRC} WHERE {placed_cond} GROUP BY 1, 2 ORDER BY 1, 2""", p)
+        else:
+            drawn = self.rows(None, where=placed_cond, params=params)
+        incidents = sorted(set(drawn["incident_id"].astype(str)))
+        tolls = self._tolls_of(cond, params, incidents)
+        return MapData(placed=int(placed), unplaced=int(unplaced), hidden_signal=int(hidden), drawn=drawn,
+                       tolls=tolls, bins=bins, bounds=tuple(bounds) if placed else None)
+
+    def _tolls_of(self, cond: str, params: dict, incidents: list[str]) -> pd.DataFrame:
+        """monitor.incident_tolls of these incidents over the rows that pass `cond`."""
+        if not incidents:
+            return incident_tolls(self.rows(None, where="FALSE"))
+        rows = self.rows(None, where=f"({cond}) AND list_contains($incidents, incident_id)",
+                         params=dict(params, incidents=incidents))
+        return incident_tolls(rows)
+
+    # ------------------------------------------------------------------ export
+
+    def export_csv(self, f: Filters | None, path: str | Path, *, excel_safe: bool = True) -> int:
+        """Write the filtered rows as loaders.export.to_csv would (34 columns, contract order, dates
+        YYYY-MM-DD, formula guard), streamed by DuckDB's COPY; returns the number of rows."""
+        cond, params = self._where(f)
+        starts = ", ".join("chr(%d)" % ord(c) for c in FORMULA_START)
+        cols = []
+        for c in COLUMNS:
+            q = _ident(c)
+            if c in DATE_COLUMNS:
+                cols.append(f"strftime({q}, '%Y-%m-%d') AS {q}")
+            elif excel_safe and c in TEXT_COLUMNS:
+                cols.append(f"CASE WHEN left(CAST({q} AS VARCHAR), 1) IN ({starts}) THEN chr(39) || {q} "
+                            f"ELSE CAST({q} AS VARCHAR) END AS {q}")
+            else:
+                cols.append(q)
+        target = str(Path(path).resolve())
+        if "'" in target:
+            raise ValueError("export path may not contain a quote")  # COPY takes the file name as a literal
+        sql = (f"COPY (SELECT {', '.join(cols)} FROM {self.SRC} WHERE {cond} ORDER BY {ORDERS['contract']}) "
+               f"TO '{target}' (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"')")
+        cur = self._run(sql, params)
+        row = cur.fetchone()
+        return int(row[0]) if row else self.count(f)[0]
+
+
+def _typed_sums(df: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Per-day/per-place sums with the dtypes of monitor.incident_tolls' columns."""
+    out = df.copy()
+    for col in (f"{kind}_low", f"{kind}_high"):
+        out[col] = pd.array(pd.to_numeric(out[col]), dtype="Int64")
+    out[f"{kind}_open"] = out[f"{kind}_open"].astype(bool)
+    out["incidents"] = out["incidents"].astype(int)
+    if "event_date" in out:
+        out["event_date"] = pd.to_datetime(out["event_date"]).astype("datetime64[us]")
+        out["date_precision"] = out["date_precision"].astype("string")
+    if "location" in out:
+        out["location"] = out["location"].astype("string")
+    return out
+
