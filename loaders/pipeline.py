@@ -215,6 +215,52 @@ def _drop_invalid(events: pd.DataFrame, origin: pd.DataFrame) -> tuple[pd.DataFr
     return EVENTS_SCHEMA.validate(kept), problems
 
 
+@dataclass
+class FilePart:
+    """What one input path yields before the cross-file steps: its reports (a zip has one per member),
+    its problems in order, and its typed rows with `_line`, `_revision` and `_report` (the index of the
+    row's report in `reports`). The derived cache stores one part per input file."""
+
+    reports: list[FileReport]
+    problems: list[Problem]
+    rows: pd.DataFrame | None
+
+
+PART_COLUMNS = ("_line", REVISION, "_report")
+
+
+def read_path(path: str | Path, *, format: str = "auto", published: date | None = None,
+              online: bool = False) -> FilePart:
+    """Open, recognise, read and type one input file (or each member of a zip)."""
+    path = Path(path)
+    reports, problems, frames = [], [], []
+    sources, opened = _open(path, published, online)
+    problems.extend(opened)
+    if opened and not sources:
+        reports.append(FileReport(str(path), None, problems=list(opened)))
+    for source in sources:
+        name, frame, probs = _read_one(source, None if format == "auto" else format)
+        report = FileReport(str(source.path), name, problems=list(probs))
+        reports.append(report)
+        problems.extend(probs)
+        if frame is None or frame.empty:
+            continue
+        lines = frame.pop("_line") if "_line" in frame else pd.Series(0, index=frame.index)
+        revision = frame.pop(REVISION) if REVISION in frame else pd.Series(0, index=frame.index)
+        typed, keep, type_problems = _typed_rows(frame, str(source.path), lines)
+        report.problems.extend(type_problems)
+        problems.extend(type_problems)
+        report.rows_read = len(frame) + sum(1 for p in [*probs, *type_problems] if p.kind == "rejected" and p.line > 0)
+        typed["_line"] = lines.iloc[keep].to_numpy().astype("int64")
+        typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
+        typed["_report"] = np.int32(len(reports) - 1)
+        frames.append(typed)
+    rows = None
+    if frames:
+        rows = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    return FilePart(reports, problems, rows)
+
+
 def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto",
                published: date | str | None = None, online: bool = False) -> LoadResult:
     """Load inputs into one events table, with every problem and a report per file."""
@@ -225,29 +271,26 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
     if format != "auto" and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
     online = online_enabled(online)
+    return combine([read_path(p, format=format, published=published, online=online) for p in expand(paths)])
+
+
+def combine(parts: list[FilePart]) -> LoadResult:
+    """The steps that span files: one row per event, incidents, validation, the contract's order."""
     frames, origins, reports, problems = [], [], [], []
-    for path in expand(paths):
-        sources, opened = _open(path, published, online)
-        problems.extend(opened)
-        if opened and not sources:
-            reports.append(FileReport(str(path), None, problems=list(opened)))
-        for source in sources:
-            name, frame, probs = _read_one(source, None if format == "auto" else format)
-            report = FileReport(str(source.path), name, problems=list(probs))
-            reports.append(report)
-            problems.extend(probs)
-            if frame is None or frame.empty:
-                continue
-            lines = frame.pop("_line") if "_line" in frame else pd.Series(0, index=frame.index)
-            revision = frame.pop(REVISION) if REVISION in frame else pd.Series(0, index=frame.index)
-            typed, keep, type_problems = _typed_rows(frame, str(source.path), lines)
-            report.problems.extend(type_problems)
-            problems.extend(type_problems)
-            report.rows_read = len(frame) + sum(1 for p in [*probs, *type_problems] if p.kind == "rejected" and p.line > 0)
-            typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
-            frames.append(typed)
-            origins.append(pd.DataFrame({"file": str(source.path), "line": lines.iloc[keep].to_numpy(),
-                                         "report": len(reports) - 1}))
+    for part in parts:
+        offset = len(reports)
+        reports.extend(part.reports)
+        problems.extend(part.problems)
+        if part.rows is None or part.rows.empty:
+            continue
+        rows = part.rows  # the part is used up here: its columns are moved, not copied
+        local = rows.pop("_report").to_numpy().astype("int64")
+        files = np.array([r.path for r in part.reports], dtype=object)
+        origins.append(pd.DataFrame({"file": files[local], "line": rows.pop("_line").to_numpy(),
+                                     "report": local + offset}))
+        if REVISION not in rows:
+            rows[REVISION] = 0
+        frames.append(rows)
     if not frames:
         return LoadResult(empty_events(), problems, reports)
     events = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
