@@ -24,5 +24,8 @@ def to_csv(events: pd.DataFrame, *, excel_safe: bool = False) -> str:
         out[col] = out[col].dt.strftime("%Y-%m-%d")
     if excel_safe:
         for col in TEXT_COLUMNS:
-            out[col] = out[col].astype("object").map(protect)
+            text = out[col].astype("string")
+            risky = text.str.startswith(FORMULA_START).fillna(False)
+            if risky.any():  # only these cells change; the rest keep their value (and NA stays empty)
+                out[col] = text.where(~risky, "'" + text)
     return out.to_csv(index=False, lineterminator="\n")

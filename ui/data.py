@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
+import threading
+import time
+import weakref
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 import loaders
+from loaders.cache import fingerprint, load_cached
 from loaders.paths import SEEDS_DIR, user_home, writable_home
 from loaders.problems import Problem
 from ui.uploads import uploaded_names
@@ -19,7 +22,7 @@ SOURCE_COLUMNS = ["path", "file", "origin", "format", "rows read", "rows kept", 
 DUPLICATE_WORDS = ("the same event was loaded more than once", "replaced by a newer revision")
 # Problems that did not keep a row out (the file was still read). The loaders' Problem has no severity
 # yet, so it is read from the wording.
-WARNING_WORDS = ("not valid UTF-8", "read anyway")
+WARNING_WORDS = ("not valid UTF-8", "read anyway", "rebuilt from the input files")
 
 
 def problem_kind(problem: Problem) -> str:
@@ -65,16 +68,37 @@ def _signature(files: list[tuple[str, Path]]) -> tuple:
     return tuple(sig)
 
 
-@st.cache_data(show_spinner="Loading events…", max_entries=4)
-def _load(signature: tuple) -> tuple[pd.DataFrame, list, pd.DataFrame]:
-    """Every input together (incidents span files), with a report per file. The loaders never let
-    one broken file sink the others; a failure of the loading itself still leaves the pages up."""
+_LOADED: dict[tuple, tuple] = {}   # key -> (events, problems, sources, fingerprint, notes): one entry
+_LOCK = threading.Lock()
+
+
+def _load(signature: tuple, progress=None) -> tuple[pd.DataFrame, list, pd.DataFrame, str, list[str]]:
+    """Every input together (incidents span files), with a report per file, through the derived cache
+    (loaders.cache): parsing happens only for inputs that changed since the cache was written.
+
+    Kept in memory per process and shared by every session, like st.cache_resource but without its
+    element replay (the progress box belongs to the run that loads). Not st.cache_data: that would
+    unpickle a copy of a million-row table on every rerun. Nobody mutates the returned table."""
+    key = (signature, str(user_home()), writable_home() is not None)
+    with _LOCK:
+        hit = _LOADED.get(key)
+        if hit is not None:
+            return hit
+        _LOADED.clear()  # one table in memory, never the old one beside the new
+        hit = _LOADED[key] = _load_now(signature, progress)
+        return hit
+
+
+def _load_now(signature: tuple, progress) -> tuple[pd.DataFrame, list, pd.DataFrame, str, list[str]]:
+    """The loaders never let one broken file sink the others; a failure of the loading itself still
+    leaves the pages up."""
     origins = {s[1]: (s[0], s[2], s[3]) for s in signature}
     try:
-        result = loaders.load_files([Path(s[1]) for s in signature])
+        result = load_cached([Path(s[1]) for s in signature], progress=progress)
     except Exception as exc:  # a loader bug must not take the whole dashboard down
         problem = Problem("(all inputs)", 0, f"loading failed ({type(exc).__name__}: {exc})")
-        return loaders.load([]), [problem], pd.DataFrame(columns=SOURCE_COLUMNS)
+        empty = loaders.load([])
+        return empty, [problem], pd.DataFrame(columns=SOURCE_COLUMNS), fingerprint(empty), []
     by_file: dict[str, list[Problem]] = {}
     for p in result.problems:  # duplicates and contract breaks are only in the overall list
         by_file.setdefault(str(p.file), []).append(p)
@@ -98,7 +122,17 @@ def _load(signature: tuple) -> tuple[pd.DataFrame, list, pd.DataFrame]:
             "modified": pd.Timestamp(mtime, unit="ns").floor("s") if mtime else pd.NaT,
             "size_bytes": size,
         })
-    return result.events, result.problems, pd.DataFrame(rows, columns=SOURCE_COLUMNS)
+    _remember_fingerprint(result.events, result.fingerprint)
+    return result.events, result.problems, pd.DataFrame(rows, columns=SOURCE_COLUMNS), result.fingerprint, result.notes
+
+
+_FINGERPRINTS: dict[int, tuple] = {}  # id(table) -> (weak reference, fingerprint) of loaded tables
+
+
+def _remember_fingerprint(events: pd.DataFrame, fp: str) -> None:
+    for k in [k for k, (ref, _) in _FINGERPRINTS.items() if ref() is None]:
+        del _FINGERPRINTS[k]
+    _FINGERPRINTS[id(events)] = (weakref.ref(events), fp)
 
 
 def _display_path(path: Path) -> str:
@@ -148,7 +182,23 @@ def load_events() -> tuple[pd.DataFrame, list, pd.DataFrame]:
             inbox_dir().mkdir(parents=True, exist_ok=True)
         except OSError:
             pass
-    events, problems, sources = _load(_signature(input_files()))
+    box = st.empty()
+    status = []
+
+    def progress(message: str) -> None:  # only called when something is actually read: a cache hit shows nothing
+        if not status:
+            status.append(box.status("Loading events…", expanded=False))
+        status[0].update(label=message)
+
+    t0 = time.perf_counter()
+    events, problems, sources, _fp, notes = _load(_signature(input_files()), progress)
+    if status:
+        for note in notes:
+            status[0].warning(note.capitalize() + ".", icon=":material/build:")
+        status[0].update(label=f"Loaded {len(events):,} reports in {time.perf_counter() - t0:.1f} s",
+                         state="error" if notes else "complete")
+        if not notes:
+            box.empty()
     if len(sources):
         names = uploaded_names(inbox_dir())
         sources = sources.assign(
@@ -158,8 +208,10 @@ def load_events() -> tuple[pd.DataFrame, list, pd.DataFrame]:
 
 
 def reload_inputs() -> None:
-    """Forget the cached events so the next page run reads the input files again."""
-    _load.clear()
+    """Forget the events in memory so the next page run looks at the input files again (the derived
+    cache on disk still spares parsing the ones that did not change)."""
+    with _LOCK:
+        _LOADED.clear()
 
 
 def read_only_flag() -> bool:
@@ -168,7 +220,10 @@ def read_only_flag() -> bool:
 
 
 def data_fingerprint(events: pd.DataFrame) -> str:
-    """Eight hex characters naming the data: the same event_ids give the same fingerprint."""
-    ids = sorted(events["event_id"].astype(str)) if len(events) else []
-    return hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:8]
+    """Eight hex characters naming the data: the same event_ids give the same fingerprint.
+    The loaded table's is computed once by the loader (sorting a million ids takes a second)."""
+    known = _FINGERPRINTS.get(id(events))
+    if known is not None and known[0]() is events:
+        return known[1]
+    return fingerprint(events)
 

@@ -84,7 +84,11 @@ def _action_words(value) -> str:
     return "" if value is None or pd.isna(value) else str(value).replace("_", " ")
 
 
-MAP_POINT_LIMIT = 20_000  # more placed reports than this: a density layer plus the deadliest as points
+MAP_POINT_LIMIT = 10_000  # more placed reports than this: the aggregated map (about 1.5 MB of JSON at the limit)
+DENSE_POINTS = 2_000      # the deadliest reports still drawn as points on an aggregated map
+MAX_CELLS = 3_000         # grid cells of the aggregated layer, at most
+MAX_DENSITY_BINS = 30_000  # bins of the density shading, at most
+CELL_STEPS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)  # degrees, finest first
 DETAILED_HOVER_LIMIT = 5_000  # more drawn reports than this: a one-line hover per place (click for the rest)
 GDELT_COLOR = "#7b6fa8"   # muted violet: not an event-type colour, not a precision-ring grey
 GDELT_LABEL = "GDELT media signal — machine-coded, unverified pin (hollow ring)"
@@ -100,6 +104,8 @@ class MapView:
     reason: str | None
     points: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    cells: pd.DataFrame = field(default_factory=pd.DataFrame)  # aggregated map: one row per grid cell
+    cell_step: float | None = None
 
 
 def _row_line(r: dict, toll) -> str:
@@ -191,23 +197,34 @@ def map_points(events: pd.DataFrame, tolls: pd.DataFrame | None = None, *, hover
 
 def _deadliest(placed: pd.DataFrame, tolls: pd.DataFrame, limit: int) -> pd.DataFrame:
     """The `limit` deadliest placed reports (by their incident's toll, else their own), the most
-    precisely placed and then the latest first among equals."""
-    best = tolls.set_index("incident_id")["killed_best"].astype("Float64")
-    low = tolls.set_index("incident_id")["killed_low"].astype("Float64")
-    score = placed["incident_id"].map(best.fillna(low)).astype("Float64")
-    score = score.fillna(placed["fatalities_best"].astype("Float64")).fillna(-1)
-    ranked = placed.assign(_score=score.to_numpy(dtype=float), _prec=placed["geo_precision"].astype("Float64").fillna(9).to_numpy(dtype=float))
+    precisely placed and then the latest first among equals (then by event_id)."""
+    by_incident = tolls.set_index("incident_id")
+    best = by_incident["killed_best"].astype("Float64").fillna(by_incident["killed_low"].astype("Float64"))
+    score = placed["incident_id"].map(best).astype("Float64")
+    score = score.fillna(placed["fatalities_best"].astype("Float64")).fillna(-1).to_numpy(dtype=float)
+    prec = placed["geo_precision"].astype("Float64").fillna(9).to_numpy(dtype=float)
+    if len(placed) > limit and placed["event_date"].is_monotonic_increasing:
+        # Rows are in the contract's order (date, then event_id): a numeric sort gives the same order
+        # as sorting the ids, without comparing a million strings.
+        day = placed["event_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+        order = np.lexsort((np.arange(len(placed)), -day, prec, -score))[:limit]
+        return placed.iloc[order]
+    ranked = placed.assign(_score=score, _prec=prec)
     ranked = ranked.sort_values(["_score", "_prec", "event_date", "event_id"], ascending=[False, True, False, True],
                                 kind="stable")
     return ranked.head(limit).drop(columns=["_score", "_prec"])
 
 
 def _density(placed: pd.DataFrame) -> go.Densitymap:
-    """Where all placed reports are, binned to 0.05° (about 5 km) so the figure stays small."""
-    step = 0.05
-    bins = (pd.DataFrame({"lat": (placed["latitude"].astype(float) / step).round() * step,
-                          "lon": (placed["longitude"].astype(float) / step).round() * step})
-            .groupby(["lat", "lon"]).size().reset_index(name="n"))
+    """Where all placed reports are, binned (0.05°, about 5 km, or coarser) so the figure stays small."""
+    lat, lon = placed["latitude"].to_numpy(float), placed["longitude"].to_numpy(float)
+    for step in CELL_STEPS:  # 0.05° (about 5 km) unless that makes too many bins for a small figure
+        key = np.round(lat / step).astype(np.int64) * 100_000 + np.round(lon / step).astype(np.int64)
+        keys, counts = np.unique(key, return_counts=True)
+        if len(keys) <= MAX_DENSITY_BINS:
+            break
+    y = np.floor_divide(keys + 50_000, 100_000)
+    bins = pd.DataFrame({"lat": y * step, "lon": (keys - y * 100_000) * step, "n": counts})
     return go.Densitymap(lat=bins["lat"].to_numpy(np.float32), lon=bins["lon"].to_numpy(np.float32),
                          z=bins["n"].to_numpy(np.float32),
                          radius=14, opacity=0.6, showscale=False, hoverinfo="skip", showlegend=True,
@@ -215,43 +232,104 @@ def _density(placed: pd.DataFrame) -> go.Densitymap:
                          name=f"shading: density of all {len(placed):,} placed reports", legendgroup="density")
 
 
+def _cells(placed: pd.DataFrame, tolls: pd.DataFrame, max_cells: int = MAX_CELLS) -> tuple[pd.DataFrame, float]:
+    """Placed reports binned to the finest grid (of CELL_STEPS degrees) with at most `max_cells` cells:
+    per cell its reports, incidents and deaths (each incident's best estimate once), and its centre
+    of mass. A filter to a smaller area gives finer cells."""
+    lat = placed["latitude"].to_numpy(float)
+    lon = placed["longitude"].to_numpy(float)
+    for step in CELL_STEPS:
+        cell = _cell_of(lat, lon, step)
+        if len(np.unique(cell)) <= max_cells:
+            break
+    by_incident = tolls.set_index("incident_id")
+    best = by_incident["killed_best"].astype("Float64").fillna(by_incident["killed_low"].astype("Float64"))
+    deaths = placed["incident_id"].map(best)
+    frame = pd.DataFrame({"cell": cell, "lat": lat, "lon": lon, "incident": placed["incident_id"].to_numpy(),
+                          "deaths": deaths.astype("Float64").fillna(0).to_numpy(dtype=float)})
+    g = frame.groupby("cell", sort=False)
+    out = g.agg(latitude=("lat", "mean"), longitude=("lon", "mean"), reports=("lat", "size"))
+    once = frame.drop_duplicates(["cell", "incident"]).groupby("cell", sort=False)
+    out["incidents"] = once.size()
+    out["killed"] = once["deaths"].sum().round().astype(np.int64)
+    out = out.reset_index()
+    out["key"] = ["c" + str(i) for i in range(len(out))]
+    return out, step
+
+
+def _cell_of(lat: np.ndarray, lon: np.ndarray, step: float) -> np.ndarray:
+    """A grid cell number per position (NaN positions get a meaningless number: mask them)."""
+    with np.errstate(invalid="ignore"):
+        y = np.floor(np.nan_to_num(lat) / step).astype(np.int64)
+        x = np.floor(np.nan_to_num(lon) / step).astype(np.int64)
+    return y * 100_000 + x
+
+
+def _cells_trace(cells: pd.DataFrame, step: float) -> go.Scattermap:
+    """The aggregated layer: one marker per grid cell, sized by reports, hover with counts and deaths."""
+    text = [f"<b>{r:,} report(s)</b> in this {step:g}° cell<br>{i:,} incident(s), {k:,} killed (best estimates, "
+            f"each incident once)<br>click to list them" for r, i, k in
+            zip(cells["reports"], cells["incidents"], cells["killed"])]
+    size = np.clip(6 + 3.0 * np.sqrt(cells["reports"].to_numpy(float)), 6, 40).astype(np.float32)
+    return go.Scattermap(lat=cells["latitude"].to_numpy(np.float32), lon=cells["longitude"].to_numpy(np.float32),
+                         mode="markers", name=f"grid cells of {step:g}°: size = reports (click to list)",
+                         marker=dict(size=size, color="#3a3a5c", opacity=0.35, sizemode="diameter"),
+                         customdata=[[h, k] for h, k in zip(text, cells["key"])], hovertemplate=HOVER,
+                         legendgroup="cells")
+
+
 def map_view(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = True,
-             limit: int = MAP_POINT_LIMIT) -> MapView:
+             limit: int = MAP_POINT_LIMIT, tolls: pd.DataFrame | None = None) -> MapView:
     """Events on a map: colour = event type, size = deaths, ring/faintness = place precision; GDELT
-    media signal as hollow muted rings; beyond `limit` placed reports, a density layer plus the
-    deadliest as points."""
+    media signal as hollow muted rings. Beyond `limit` placed reports the map is aggregated: a density
+    shading, a layer of grid cells (reports, incidents, deaths each; click one to list its reports) and
+    only the deadliest reports as points, so the figure stays under about 2 MB at any size.
+    `tolls` (incident_tolls of `events`, details not needed) saves recomputing them."""
     empty = pd.DataFrame(columns=_POINT_COLUMNS)
     if events.empty:
         return MapView(None, "No events pass the current filters, so there is nothing to map.", empty)
     notes = []
-    signal = events["dataset"].astype(str) == "gdelt"
+    signal = (events["dataset"] == "gdelt").to_numpy()
     if not show_gdelt and signal.any():
         notes.append(f"{int(signal.sum()):,} GDELT media-signal report(s) are hidden; switch on "
                      "'Show GDELT media signal' to see them.")
         events = events[~signal]
-    placed = events[events["latitude"].notna() & events["longitude"].notna()]
+        tolls = None
+    placed = events[(events["latitude"].notna() & events["longitude"].notna()).to_numpy()]
     if placed.empty:
         return MapView(None, f"None of the {len(events)} events that pass the filters has a known place, "
                              "so the map is empty; they are listed below.", empty, notes)
-    tolls = incident_tolls(events)
+    tolls = incident_tolls(events, details=False) if tolls is None else tolls
     dense = len(placed) > limit
-    drawn = _deadliest(placed, tolls, limit) if dense else placed
+    drawn = _deadliest(placed, tolls, min(limit, DENSE_POINTS)) if dense else placed
+    cells, step = pd.DataFrame(), None
     if dense:
-        notes.append(f"{len(placed):,} placed reports pass the filters — more than {limit:,}. The grey shading "
-                     f"shows where all of them are; only the {limit:,} deadliest (then the most precisely "
-                     "placed, then the latest) are drawn as points. Narrow the filters to see every point.")
+        cells, step = _cells(placed, tolls)
+        notes.append(f"Aggregated map: {len(placed):,} placed reports pass the filters, more than {limit:,}, too many "
+                     f"to send to the browser one by one. The grey shading shows where all of them are; the grid "
+                     f"cells ({step:g}°, {len(cells):,} of them) give the reports, incidents and deaths in each (click "
+                     f"one to list its reports); only the {len(drawn):,} deadliest (then the most precisely placed, "
+                     f"then the latest) are drawn as points. Narrow the filters (a country, a shorter period) to "
+                     f"{limit:,} placed reports or fewer to see every report as a point.")
     if len(drawn) > DETAILED_HOVER_LIMIT:
         notes.append(f"With more than {DETAILED_HOVER_LIMIT:,} reports drawn, hovering shows a one-line summary per "
                      "place; click a point to list its reports below the map.")
     # Every report in the hover while the map is small; a one-line summary per place beyond that.
     pts = map_points(drawn, tolls, hover_lines=8 if len(drawn) <= DETAILED_HOVER_LIMIT else 0)
-    return MapView(_map_figure(pts, placed if dense else None, online=online), None, pts, notes)
+    fig = _map_figure(pts, placed if dense else None, online=online)
+    if dense:
+        fig.add_trace(_cells_trace(cells, step))
+    return MapView(fig, None, pts, notes, cells, step)
 
 
-@st.cache_data(max_entries=4, show_spinner="Drawing the map…")
-def cached_map_view(events: pd.DataFrame, online: bool = False, show_gdelt: bool = True) -> MapView:
-    """map_view, kept for the next rerun: a click or a caption's rerun redraws nothing."""
-    return map_view(events, online=online, show_gdelt=show_gdelt)
+def cell_rows(events: pd.DataFrame, view: MapView, keys: set[str]) -> pd.DataFrame:
+    """The placed reports inside the clicked grid cells of an aggregated map."""
+    if view.cells.empty or not keys:
+        return events.iloc[:0]
+    hit = view.cells[view.cells["key"].isin(keys)]
+    lat, lon = events["latitude"].to_numpy(float), events["longitude"].to_numpy(float)
+    mask = np.isin(_cell_of(lat, lon, view.cell_step), hit["cell"].to_numpy()) & ~np.isnan(lat) & ~np.isnan(lon)
+    return events[mask]
 
 
 def map_figure(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = True,

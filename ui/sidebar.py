@@ -114,6 +114,17 @@ def _dropped_link_values(options: dict[str, list[str]]) -> list[str]:
     return missing
 
 
+@st.cache_data(max_entries=2, show_spinner=False)
+def _choices(fingerprint: str, _events: pd.DataFrame) -> tuple:
+    """What the filters offer, computed once per data (a million rows take a second to scan):
+    (country names, countries, dyads, actors, first day, last day, any GDELT rows)."""
+    events = _events
+    first = events["event_date"].min() if len(events) else None
+    last = events["event_date"].max() if len(events) else None
+    return (country_names(events), sorted(events["iso3"].dropna().unique()), active_dyads(events),
+            actor_options(events), first, last, bool((events["dataset"] == "gdelt").any()))
+
+
 def sidebar(events: pd.DataFrame, page: str | None = None) -> Filters:
     """Draw the shared filters in the sidebar (bound to the URL) and return them.
 
@@ -121,15 +132,10 @@ def sidebar(events: pd.DataFrame, page: str | None = None) -> Filters:
     caller = inspect.currentframe().f_back
     _carry_over(page or (caller.f_code.co_filename if caller else "?"))
     fingerprint = data_fingerprint(events)
-    names = country_names(events)
-    countries = sorted(events["iso3"].dropna().unique())
-    dyads = active_dyads(events)
-    options = {"country": countries, "type": EVENT_TYPES, "actor": actor_options(events),
-               "dataset": DATASETS, "dyad": dyads}
+    names, countries, dyads, actors, first, last, has_gdelt = _choices(fingerprint, events)
+    options = {"country": countries, "type": EVENT_TYPES, "actor": actors, "dataset": DATASETS, "dyad": dyads}
     dropped = _dropped_link_values(options)
     _check_link(fingerprint)
-    first = events["event_date"].min() if len(events) else None
-    last = events["event_date"].max() if len(events) else None
     span = f"{first:%Y-%m-%d} to {last:%Y-%m-%d}" if first is not None else "no events"
     with st.sidebar:
         st.header("Filters")
@@ -155,7 +161,7 @@ def sidebar(events: pd.DataFrame, page: str | None = None) -> Filters:
                                 placeholder="All dyads",
                                 help="; ".join(dyad_label(d, names) for d in dyads) or "No dyad in the data")
         include_gdelt = False
-        if (events["dataset"] == "gdelt").any():
+        if has_gdelt:
             include_gdelt = st.toggle("Count GDELT-only incidents in totals", value=False, key="gdelt",
                                       bind="query-params",
                                       help="GDELT is machine-coded media signal. By default an incident that only "

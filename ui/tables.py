@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from loaders.export import to_csv
-from monitor import Filters, Range, apply_filters, counted_incidents, incident_tolls, total
+from monitor import Filters, Range, apply_filters, counted_incidents, filter_mask, incident_tolls, total
 from ui.data import display_file, inbox_dir, problem_kind
 from ui.text import DATASET_NAMES, md, precision_words, report_kind, toll_text, when
 from ui.uploads import uploaded_names
@@ -19,6 +23,47 @@ QUOTE = st.column_config.TextColumn("quote", width="large")
 def filtered_csv(events: pd.DataFrame, filters: Filters) -> str:
     """Exactly the rows that pass the filters, all 34 columns, spreadsheet-safe (the download)."""
     return to_csv(apply_filters(events, filters), excel_safe=True)
+
+
+ZIP_ROWS = 100_000   # more rows than this (about 28 MB of CSV): the download is zipped
+CSV_CHUNK = 50_000   # rows written at a time: the filtered table is never copied whole
+
+
+@dataclass
+class Download:
+    data: bytes
+    file_name: str
+    mime: str
+
+
+def download_name(events: pd.DataFrame, filters: Filters, rows: int) -> tuple[str, str]:
+    """(file name, mime type) of the download: a zip past ZIP_ROWS rows, else a plain CSV."""
+    from ui.data import data_fingerprint
+
+    base = f"faultline-events-{data_fingerprint(events)}"
+    return (f"{base}.zip", "application/zip") if rows > ZIP_ROWS else (f"{base}.csv", "text/csv")
+
+
+def download_payload(events: pd.DataFrame, filters: Filters) -> Download:
+    """The download, built when the button is clicked: the filtered rows written CHUNK rows at a time
+    (straight into a zip past ZIP_ROWS rows), so a million rows never sit in memory twice."""
+    positions = np.flatnonzero(filter_mask(events, filters).to_numpy())
+    name, mime = download_name(events, filters, len(positions))
+    chunks = [positions[i:i + CSV_CHUNK] for i in range(0, len(positions), CSV_CHUNK)] or [positions]
+
+    def write(out) -> None:
+        for i, chunk in enumerate(chunks):
+            text = to_csv(events.take(chunk), excel_safe=True)
+            out.write((text if i == 0 else text.split("\n", 1)[1]).encode("utf-8"))
+
+    buf = io.BytesIO()
+    if mime == "application/zip":
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+            with zf.open(name.removesuffix(".zip") + ".csv", "w", force_zip64=True) as member:
+                write(member)
+    else:
+        write(buf)
+    return Download(buf.getvalue(), name, mime)
 
 
 def counted(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -34,18 +79,20 @@ def signal_only_incidents(events: pd.DataFrame) -> set[str]:
     """Incidents that only GDELT reports among these rows (machine-coded media signal, uncorroborated)."""
     if events.empty:
         return set()
-    only = events.groupby("incident_id", observed=True)["dataset"].agg(lambda s: bool((s.astype(str) == "gdelt").all()))
+    only = (events["dataset"] == "gdelt").groupby(events["incident_id"], observed=True, sort=False).all()
     return set(only[only].index)
 
 
-def left_out(events: pd.DataFrame, filters: Filters) -> int:
+def left_out(events: pd.DataFrame, filters: Filters, tolls: pd.DataFrame | None = None) -> int:
     """How many GDELT-only incidents the totals leave out (0 when the analyst counts them)."""
-    return 0 if filters.extra.get("include_gdelt") else len(signal_only_incidents(events))
+    if filters.extra.get("include_gdelt"):
+        return 0
+    return int(tolls["gdelt_only"].sum()) if tolls is not None and len(tolls) else len(signal_only_incidents(events))
 
 
-def left_out_words(events: pd.DataFrame, filters: Filters) -> str | None:
+def left_out_words(events: pd.DataFrame, filters: Filters, tolls: pd.DataFrame | None = None) -> str | None:
     """One sentence on GDELT-only incidents and the totals, or None when there are none."""
-    n = len(signal_only_incidents(events))
+    n = int(tolls["gdelt_only"].sum()) if tolls is not None and len(tolls) else len(signal_only_incidents(events))
     if not n:
         return None
     if filters.extra.get("include_gdelt"):
@@ -57,11 +104,16 @@ def left_out_words(events: pd.DataFrame, filters: Filters) -> str | None:
             "count them.")
 
 
-def headline_numbers(events: pd.DataFrame, filters: Filters) -> dict[str, str]:
-    inc = counted(events, filters)
+def headline_numbers(events: pd.DataFrame, filters: Filters, *, tolls: pd.DataFrame | None = None,
+                     counted_table: pd.DataFrame | None = None) -> dict[str, str]:
+    """Incidents, killed, injured and the latest day of these rows (tolls and counted may be given
+    when already computed: see ui.filtered)."""
+    tolls = incident_tolls(events, details=False) if tolls is None else tolls
+    inc = counted_incidents(tolls, include_gdelt=bool(filters.extra.get("include_gdelt"))) \
+        if counted_table is None else counted_table
     latest = events["event_date"].max() if len(events) else None
     return {
-        "incidents": f"{events['incident_id'].nunique() - left_out(events, filters):,}",
+        "incidents": f"{len(tolls) - left_out(events, filters, tolls):,}",
         "killed": range_text(total(inc, "killed")),
         "injured": range_text(total(inc, "injured")),
         "latest": latest.strftime("%Y-%m-%d") if latest is not None and not pd.isna(latest) else "—",
