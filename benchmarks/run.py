@@ -103,19 +103,32 @@ def _clear_caches() -> None:
     import streamlit as st
 
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def _aggregates(events, filters) -> None:
-    """What the pages compute from the filtered rows (overview, casualties, map, events, sources)."""
-    from monitor import apply_filters
+    """What the pages compute from the filtered rows (overview, casualties, map, events, sources),
+    through the shared per-filter path when this version has one (ui.filtered), caches cleared."""
     from ui.figures import map_view
-    from ui.tables import counted, events_table, headline_numbers, not_geocoded, unplaced
+    from ui.tables import events_table, not_geocoded, unplaced
 
-    shown = apply_filters(events, filters)
-    headline_numbers(shown, filters)
-    counted(shown, filters)
-    map_view(shown)
-    head = shown.sort_values(["event_date", "event_id"], ascending=[False, True]).head(500)
+    try:
+        from ui import filtered
+    except ImportError:
+        from monitor import apply_filters
+        from ui.tables import counted, headline_numbers
+
+        shown = apply_filters(events, filters)
+        headline_numbers(shown, filters)
+        counted(shown, filters)
+        map_view(shown)
+        head = shown.sort_values(["event_date", "event_id"], ascending=[False, True]).head(500)
+    else:
+        shown = filtered.shown_rows(events, filters)
+        filtered.headline(events, filters)
+        filtered.counted(events, filters)
+        map_view(shown, tolls=filtered.tolls(events, filters))
+        head = filtered.newest(shown, 500)
     events_table(head, events)
     unplaced(shown.head(500))
     not_geocoded(events.head(500))

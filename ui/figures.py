@@ -138,9 +138,11 @@ def map_points(events: pd.DataFrame, tolls: pd.DataFrame | None = None, *, hover
     placed = events[events["latitude"].notna() & events["longitude"].notna()]
     if placed.empty:
         return pd.DataFrame(columns=_POINT_COLUMNS)
-    tolls = incident_tolls(events) if tolls is None else tolls
+    tolls = incident_tolls(events, details=False) if tolls is None else tolls
+    tolls = tolls[tolls["incident_id"].isin(placed["incident_id"])] if len(tolls) > len(placed) else tolls
     toll_of = {t.incident_id: toll_range(t.killed_low, t.killed_high, t.killed_open, t.killed_best)
-               for t in tolls.itertuples(index=False)}
+               for t in tolls[["incident_id", "killed_low", "killed_high", "killed_open", "killed_best"]]
+               .astype(object).itertuples(index=False)}
     cols = ["event_type", "sub_event_type", "diplomatic_action", "event_date", "date_precision", "dataset",
             "confidence", "source_name", "incident_id"]
     recs = placed[cols].to_dict("records")
