@@ -145,14 +145,15 @@ def map_points(events: pd.DataFrame, tolls: pd.DataFrame | None = None, *, hover
                .astype(object).itertuples(index=False)}
     cols = ["event_type", "sub_event_type", "diplomatic_action", "event_date", "date_precision", "dataset",
             "confidence", "source_name", "incident_id"]
-    recs = placed[cols].to_dict("records")
+    recs = placed[cols].to_dict("records") if hover_lines else []
     signal = (placed["dataset"].astype(str) == "gdelt").to_numpy()
     df = pd.DataFrame({
         "latitude": placed["latitude"].to_numpy(), "longitude": placed["longitude"].to_numpy(),
         "geo_precision": placed["geo_precision"].to_numpy(),
         "kind": np.where(signal, "GDELT", placed["event_type"].astype(str).to_numpy()),
         "incident_id": placed["incident_id"].to_numpy(),
-        "line": [_row_line(r, toll_of.get(r["incident_id"])) for r in recs],
+        # The compact hover (hover_lines=0) lists no reports: no need to write a line per report.
+        "line": [_row_line(r, toll_of.get(r["incident_id"])) for r in recs] if hover_lines else "",
         "event_id": placed["event_id"].astype(str).to_numpy(),
         "location": placed["location"].to_numpy(), "admin1": placed["admin1"].to_numpy(),
         "country": placed["country"].to_numpy(),
@@ -161,11 +162,24 @@ def map_points(events: pd.DataFrame, tolls: pd.DataFrame | None = None, *, hover
                   for i in df["incident_id"]]
     keys = ["latitude", "longitude", "geo_precision", "kind"]
     g = df.groupby(keys, dropna=False, sort=False)
-    per_place = (df.drop_duplicates(keys + ["incident_id"]).groupby(keys, dropna=False, sort=False)["best"].sum())
-    agg = g.agg(reports=("event_id", "size"), event_ids=("event_id", ";".join),
-                lines=("line", lambda s: list(s[:max(hover_lines, 1)])), location=("location", "first"),
-                admin1=("admin1", "first"), country=("country", "first")).reset_index()
-    agg["killed"] = per_place.reindex(pd.MultiIndex.from_frame(agg[keys])).to_numpy()
+    gid = g.ngroup().to_numpy()
+    n = int(gid.max()) + 1
+    # Per marker: its reports' ids and first hover lines, collected in one pass (a per-group lambda
+    # costs a Series per place).
+    ids: list[list[str]] = [[] for _ in range(n)]
+    lines: list[list[str]] = [[] for _ in range(n)]
+    keep = max(hover_lines, 1)
+    for k, eid, line in zip(gid, df["event_id"], df["line"] if hover_lines else [""] * len(df)):
+        ids[k].append(eid)
+        if len(lines[k]) < keep:
+            lines[k].append(line)
+    once = ~pd.DataFrame({"g": gid, "i": df["incident_id"]}).duplicated().to_numpy()
+    killed = np.bincount(gid[once], weights=df["best"].to_numpy(dtype=float)[once], minlength=n)
+    agg = g[["location", "admin1", "country"]].first().reset_index()
+    agg["reports"] = np.bincount(gid, minlength=n)
+    agg["event_ids"] = [";".join(x) for x in ids]
+    agg["lines"] = lines
+    agg["killed"] = killed
     rows = []
     for i, a in enumerate(agg.itertuples(index=False)):
         prec = a.geo_precision

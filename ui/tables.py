@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -120,6 +121,14 @@ def headline_numbers(events: pd.DataFrame, filters: Filters, *, tolls: pd.DataFr
     }
 
 
+def _records(events: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of the fields _what, _place and _row_toll read (iterrows builds a Series per row)."""
+    cols = ["diplomatic_action", "sub_event_type", "event_type", "location", "admin1", "iso3", "fatalities_low",
+            "fatalities_high"]
+    frame = events[cols].astype(object)
+    return frame.where(frame.notna(), None).to_dict("records")
+
+
 def _what(r) -> str:
     """'talks failed' for diplomacy, 'Battles: Armed clash' for the rest."""
     action = r["diplomatic_action"]
@@ -139,8 +148,8 @@ def latest_events(events: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     rows = events.sort_values(["event_date", "event_id"], ascending=False).head(n)
     return pd.DataFrame({
         "date": [when(d, p) for d, p in zip(rows["event_date"], rows["date_precision"])],
-        "what": [_what(r) for _, r in rows.iterrows()],
-        "place": [_place(r) for _, r in rows.iterrows()],
+        "what": [_what(r) for r in _records(rows)],
+        "place": [_place(r) for r in _records(rows)],
         "toll (source's words)": rows["casualty_text"].fillna(""),
         "quote": rows["source_quote"].fillna(""),
         "source": [source_words(d, n, c) for d, n, c in zip(rows["dataset"], rows["source_name"], rows["confidence"])],
@@ -173,7 +182,7 @@ def show_latest(events: pd.DataFrame, n: int = 8) -> None:
 
 
 def _row_toll(r) -> str:
-    if pd.isna(r["fatalities_low"]):
+    if r["fatalities_low"] is None or pd.isna(r["fatalities_low"]):
         return ""
     if r["event_type"] == "Strategic developments" and pd.notna(r["fatalities_high"]) and r["fatalities_high"] == 0:
         return ""  # ACLED codes talks and deals with 0 fatalities: "0 killed" says nothing
@@ -191,6 +200,11 @@ def _publishers(dataset: str, source_name) -> list[str]:
     return [n.strip() for n in text.split(";") if n.strip()] or ["(source not named)"]
 
 
+@functools.lru_cache(maxsize=65536)
+def _publishers_cached(dataset: str, source_name) -> tuple[str, ...]:
+    return tuple(_publishers(dataset, source_name))
+
+
 def incident_backing(events: pd.DataFrame) -> pd.DataFrame:
     """Per incident, over *all* its reports (not only the filtered ones): which datasets back it, and
     whose reports, e.g. 'ACLED: Dawn; Tolo News · UCDP GED: Dawn · GDELT media signal ×3: www.dawn.com'."""
@@ -198,19 +212,27 @@ def incident_backing(events: pd.DataFrame) -> pd.DataFrame:
     if events.empty:
         return pd.DataFrame(columns=cols).set_index("incident_id")
     order = {"acled": 0, "ucdp": 1, "news": 2, "manual": 3, "gdelt": 4}
+    # One pass over the rows (a groupby per incident costs a frame per incident).
+    acc: dict[str, dict[str, list]] = {}
+    names = events["source_name"].astype(object).where(events["source_name"].notna(), None)
+    for iid, d, name in zip(events["incident_id"], events["dataset"].astype(str), names):
+        per = acc.setdefault(iid, {}).setdefault(d, [0, {}])
+        per[0] += 1
+        for n in _publishers_cached(d, name):
+            per[1][n] = None
     out = []
-    for iid, g in events.groupby("incident_id", observed=True, sort=False):
+    for iid, by_dataset in acc.items():
         parts = []
-        sets = sorted({str(d) for d in g["dataset"]}, key=lambda d: (order.get(d, 9), d))
+        sets = sorted(by_dataset, key=lambda d: (order.get(d, 9), d))
         for d in sets:
-            rows = g[g["dataset"].astype(str) == d]
-            names = list(dict.fromkeys(n for s in rows["source_name"] for n in _publishers(d, s)))
-            label = f"GDELT media signal ×{len(rows)}" if d == "gdelt" else DATASET_NAMES.get(d, d)
-            shown = "; ".join(names[:6]) + (f"; +{len(names) - 6} more" if len(names) > 6 else "")
+            count, seen = by_dataset[d]
+            publishers = list(seen)
+            label = f"GDELT media signal ×{count}" if d == "gdelt" else DATASET_NAMES.get(d, d)
+            shown = "; ".join(publishers[:6]) + (f"; +{len(publishers) - 6} more" if len(publishers) > 6 else "")
             parts.append(f"{label}: {shown}")
         out.append({"incident_id": iid, "backed by": " · ".join(parts),
-                    "datasets": "; ".join(DATASET_NAMES.get(d, d) for d in sets), "reports": len(g),
-                    "signal only": sets == ["gdelt"]})
+                    "datasets": "; ".join(DATASET_NAMES.get(d, d) for d in sets),
+                    "reports": sum(v[0] for v in by_dataset.values()), "signal only": sets == ["gdelt"]})
     return pd.DataFrame(out, columns=cols).set_index("incident_id")
 
 
@@ -223,11 +245,12 @@ def events_table(events: pd.DataFrame, all_events: pd.DataFrame | None = None) -
     inc = events["incident_id"]
     datasets = inc.map(backing["datasets"]).fillna("")
     signal_only = inc.map(backing["signal only"]).fillna(False).astype(bool)
+    records = _records(events)
     return pd.DataFrame({
         "date": events["event_date"].dt.strftime("%Y-%m-%d"),
-        "what": [_what(r) for _, r in events.iterrows()],
-        "place": [_place(r) for _, r in events.iterrows()],
-        "killed": [_row_toll(r) for _, r in events.iterrows()],
+        "what": [_what(r) for r in records],
+        "place": [_place(r) for r in records],
+        "killed": [_row_toll(r) for r in records],
         "report": [report_kind(d, c, short=True) for d, c in zip(events["dataset"], events["confidence"])],
         "incident sources": inc.map(backing["backed by"]).fillna(""),
         "source": text("source_name"),
@@ -310,7 +333,7 @@ def unplaced(events: pd.DataFrame) -> pd.DataFrame:
     rows = events[events["latitude"].isna() | events["longitude"].isna()]
     return pd.DataFrame({
         "date": [when(d, p) for d, p in zip(rows["event_date"], rows["date_precision"])],
-        "what": [_what(r) for _, r in rows.iterrows()],
+        "what": [_what(r) for r in _records(rows)],
         "place named": rows["location"].fillna(""),
         "quote": rows["source_quote"].fillna(""),
         "source": rows["source_name"],
@@ -379,7 +402,7 @@ def not_geocoded(events: pd.DataFrame) -> pd.DataFrame:
     df = pd.DataFrame({
         "quote": rows["source_quote"].fillna("(no quote)").astype(str),
         "date": rows["event_date"].dt.strftime("%Y-%m-%d"),
-        "what": [_what(r) for _, r in rows.iterrows()],
+        "what": [_what(r) for r in _records(rows)],
         "source": rows["source_name"].astype(str),
         "event_id": rows["event_id"].astype(str),
     })
