@@ -3,11 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import active_dyads
-from ui.filtered import headline, newest, shown_rows, tolls
+from ui.filtered import dyad_rows, dyad_status_for, headline, names_and_dyads, newest, shown_rows, tolls
 from ui.page import open_page
-from ui.sidebar import country_names, describe, dyad_label
-from ui.status import ALERT_WORDS, STATE_WORDS, indicator_rows, signal_only, signal_only_note, status_card, status_for
+from ui.sidebar import describe, dyad_label
+from ui.status import ALERT_WORDS, STATE_WORDS, signal_only, signal_only_note, status_card
 from ui.tables import left_out_words, show_latest
 from ui.text import md
 
@@ -21,24 +20,24 @@ st.markdown("Where violence happened, how many were killed and injured by whose 
 st.header("Diplomatic status", anchor=False)
 FULL_CARDS = 2  # the most reported pairs get a full card; the next ones one line each
 TABLE_PAIRS = 20  # beyond these, a regional dataset's thousands of pairs are reached through the Dyad filter
-names = country_names(events)
-all_dyads = [filters.dyad] if filters.dyad else active_dyads(events)
+names, known_dyads = names_and_dyads(events)
+all_dyads = [filters.dyad] if filters.dyad else known_dyads
 dyads = all_dyads[:FULL_CARDS + TABLE_PAIRS]
 if not dyads:
     st.info("No conflict pair (dyad) appears in the loaded data, so there is no status to show.")
 include_gdelt = bool(filters.extra.get("include_gdelt"))
 signal_pairs, others, cards = [], [], 0
 for dyad in dyads:
-    rows = indicator_rows(events, dyad, filters)
+    rows = dyad_rows(events, dyad, filters)
     if rows.empty:
         st.info(f"No reports of {dyad} in the selected dataset(s), so there is no status to show.")
     elif signal_only(rows) and not include_gdelt and not filters.dyad:
         signal_pairs.append(dyad)  # said once below, instead of an empty card per pair
     elif cards >= FULL_CARDS:
-        others.append((dyad, status_for(rows, dyad, filters.end, include_gdelt)))
+        others.append((dyad, dyad_status_for(events, rows, dyad, filters, filters.end, include_gdelt)))
     else:
         cards += 1
-        status_card(status_for(rows, dyad, filters.end, include_gdelt), rows, dyad_label(dyad, names))
+        status_card(dyad_status_for(events, rows, dyad, filters, filters.end, include_gdelt), rows, dyad_label(dyad, names))
         if note := signal_only_note(rows, include_gdelt):
             st.caption(note)
 if others:

@@ -108,3 +108,47 @@ def newest(rows: pd.DataFrame, n: int) -> pd.DataFrame:
     dates = rows["event_date"].to_numpy()
     cut = np.searchsorted(dates, dates[-n], "left")  # every row of the oldest day that could be in
     return rows.iloc[cut:].sort_values(["event_date", "event_id"], ascending=[False, True]).head(n)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _dyad_positions(fp: str, _events: pd.DataFrame) -> dict[str, np.ndarray]:
+    codes, uniques = pd.factorize(_events["dyad"])
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {d: order[bounds[i]:bounds[i + 1]] for i, d in enumerate(uniques)}
+
+
+def dyad_rows(events: pd.DataFrame, dyad: str, filters: Filters) -> pd.DataFrame:
+    """ui.status.indicator_rows through an index of each dyad's rows, built once per data: the
+    overview looks up twenty dyads on every run."""
+    positions = _dyad_positions(data_fingerprint(events), events).get(dyad)
+    rows = events.iloc[positions] if positions is not None else events.iloc[:0]
+    if filters.datasets:
+        rows = rows[rows["dataset"].isin(filters.datasets)]
+    return rows
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _status(fp: str, dyad: str, datasets: tuple, as_of, include_gdelt: bool, _rows: pd.DataFrame):
+    from ui.status import status_for
+
+    return status_for(_rows, dyad, as_of, include_gdelt)
+
+
+def dyad_status_for(events: pd.DataFrame, rows: pd.DataFrame, dyad: str, filters: Filters, as_of,
+                    include_gdelt: bool):
+    """ui.status.status_for of dyad_rows(events, dyad, filters), kept per data, dyad, datasets and day."""
+    return _status(data_fingerprint(events), dyad, tuple(filters.datasets), as_of, include_gdelt, rows)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _names_and_dyads(fp: str, _events: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
+    from monitor import active_dyads
+    from ui.sidebar import country_names
+
+    return country_names(_events), active_dyads(_events)
+
+
+def names_and_dyads(events: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
+    """(ISO3 -> country name, dyads by number of reports), computed once per data."""
+    return _names_and_dyads(data_fingerprint(events), events)
