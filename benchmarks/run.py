@@ -96,7 +96,11 @@ def _load():
         import loaders
 
         return loaders.load_files(_input_paths()).events
-    return load_cached(_input_paths()).events
+    result = load_cached(_input_paths())
+    from ui.data import _remember_fingerprint
+
+    _remember_fingerprint(result.events, result.fingerprint)  # as the app does: computed once, kept with the cache
+    return result.events
 
 
 def _clear_caches() -> None:

@@ -57,38 +57,35 @@ def incident_tolls(events: pd.DataFrame, *, details: bool = True,
         used, codes = np.unique(full, return_inverse=True)
         uniques = uniques_all[used]
     n = len(uniques)
-    by = pd.Series(codes, index=events.index)
-    g = lambda s: s.groupby(by, sort=True)  # noqa: E731 - one grouping for every column
-    first_pos = g(pd.Series(np.arange(len(events)), index=events.index)).min().to_numpy()
+    first_pos = np.full(n, len(events), dtype=np.int64)
+    np.minimum.at(first_pos, codes, np.arange(len(events)))
     out = pd.DataFrame({"incident_id": pd.array(uniques, dtype="string")})
-    out["event_date"] = g(events["event_date"]).min().to_numpy()
+    days = events["event_date"].to_numpy().astype("datetime64[us]").astype(np.int64)
+    out["event_date"] = pd.Series(days).groupby(codes).min().to_numpy().astype("datetime64[us]")
     out["date_precision"] = _category_at(events["date_precision"], first_pos)
     out["dyad"] = _first_valid(events["dyad"], codes, n)
     out["event_type"] = _category_at(events["event_type"], first_pos)
     out["location"] = _first_valid(events["location"], codes, n)
-    low, best, high = events["fatalities_low"], events["fatalities_best"], events["fatalities_high"]
-    has_low = low.notna()
-    stated = by[has_low]
-    lo_min = low[has_low].groupby(stated).min().reindex(range(n))
-    lo_max = low[has_low].groupby(stated).max().reindex(range(n))
-    out["killed_low"] = lo_min.to_numpy()
-    out["killed_best"] = best[has_low].groupby(stated).median().reindex(range(n)).round().astype("Int64").to_numpy()
-    hi = high[has_low]
-    hi_max = hi.groupby(stated).max().reindex(range(n))
-    hi_min = hi.groupby(stated).min().reindex(range(n))
+    # Plain float arrays (tolls are whole numbers far below 2**53): reductions without index alignment.
+    num = lambda col: events[col].astype("Float64").to_numpy(dtype=float, na_value=np.nan)  # noqa: E731
+    low, best, high = num("fatalities_low"), num("fatalities_best"), num("fatalities_high")
+    has_low = ~np.isnan(low)
+    lo_min, lo_max = _reduce(low, codes, n, "min"), _reduce(low, codes, n, "max")
+    hi = np.where(has_low, high, np.nan)
+    hi_min, hi_max = _reduce(hi, codes, n, "min"), _reduce(hi, codes, n, "max")
+    out["killed_low"] = _ints(lo_min)
+    out["killed_best"] = _ints(np.round(_reduce(np.where(has_low, best, np.nan), codes, n, "median")))
     # A claim with a low but no high is open-ended, and so is the incident.
-    killed_open = hi.isna().groupby(stated).any().reindex(range(n), fill_value=False).astype(bool)
-    out["killed_high"] = hi_max.astype("Int64").to_numpy()
-    out["killed_open"] = killed_open.to_numpy()
-    inj_low = events["injured_low"]
-    has_inj = inj_low.notna()
-    istated = by[has_inj]
-    out["injured_low"] = inj_low[has_inj].groupby(istated).min().reindex(range(n)).astype("Int64").to_numpy()
-    ihi = events["injured_high"][has_inj]
-    out["injured_high"] = ihi.groupby(istated).max().reindex(range(n)).astype("Int64").to_numpy()
-    out["injured_open"] = ihi.isna().groupby(istated).any().reindex(range(n), fill_value=False).astype(bool).to_numpy()
+    out["killed_high"] = _ints(hi_max)
+    out["killed_open"] = np.bincount(codes[has_low & np.isnan(high)], minlength=n) > 0
+    inj_low, inj_high = num("injured_low"), num("injured_high")
+    has_inj = ~np.isnan(inj_low)
+    out["injured_low"] = _ints(_reduce(inj_low, codes, n, "min"))
+    out["injured_high"] = _ints(_reduce(np.where(has_inj, inj_high, np.nan), codes, n, "max"))
+    out["injured_open"] = np.bincount(codes[has_inj & np.isnan(inj_high)], minlength=n) > 0
     # Reports disagree when their lows (or highs) differ.
-    out["contested"] = ((lo_min != lo_max).fillna(False) | (hi_min != hi_max).fillna(False)).astype(bool).to_numpy()
+    with np.errstate(invalid="ignore"):
+        out["contested"] = (lo_min != lo_max) & ~np.isnan(lo_min) | (hi_min != hi_max) & ~np.isnan(hi_min)
     out["claims"] = None
     out["reports"] = np.bincount(codes, minlength=n)
     ds = events["dataset"]
@@ -112,6 +109,19 @@ def incident_tolls(events: pd.DataFrame, *, details: bool = True,
     if details:
         out = incident_details(events, out)
     return out[TOLL_COLUMNS]
+
+
+def _reduce(values: np.ndarray, codes: np.ndarray, n: int, how: str) -> np.ndarray:
+    """Per group (0..n-1), min/max/median of the non-missing values; NaN where a group has none."""
+    ok = ~np.isnan(values)
+    red = pd.Series(values[ok]).groupby(codes[ok]).agg(how)
+    out = np.full(n, np.nan)
+    out[red.index.to_numpy()] = red.to_numpy()
+    return out
+
+
+def _ints(values: np.ndarray) -> pd.arrays.IntegerArray:
+    return pd.array(pd.Series(values).astype("Int64"))
 
 
 def _category_at(values: pd.Series, positions: np.ndarray) -> pd.Series:
@@ -162,25 +172,27 @@ def counted_incidents(tolls: pd.DataFrame, *, include_gdelt: bool = False) -> pd
         return keep
     fine = keep[~coarse & keep["killed_low"].notna().to_numpy()
                 & (keep["event_type"] != "Strategic developments").to_numpy()]
-    fine = fine[fine["dyad"].notna()]
+    fine = fine[fine["dyad"].notna().to_numpy()]
     wide = keep[coarse & keep["dyad"].notna().to_numpy()]
     if fine.empty or wide.empty:
         return keep
     # A coarse incident is dropped when a dated one of its dyad falls inside its month or year:
     # look each one up in the dated incidents sorted by (dyad, day).
-    dyads = pd.Index(pd.unique(pd.concat([fine["dyad"], wide["dyad"]]).astype(object)))
+    codes, _ = pd.factorize(pd.concat([wide["dyad"], fine["dyad"]], ignore_index=True))
     day = lambda s: s.to_numpy().astype("datetime64[D]").astype(np.int64)  # noqa: E731
     span = 1 << 20  # more days than any date range
-    fine_key = np.sort(dyads.get_indexer(fine["dyad"].astype(object)) * span + day(fine["event_date"]))
+    fine_key = np.sort(codes[len(wide):].astype(np.int64) * span + day(fine["event_date"]))
     start = wide["event_date"]
     end = start + pd.offsets.MonthEnd(0)
     yearly = (wide["date_precision"] == "year").to_numpy()
     if yearly.any():
         end = end.where(~yearly, start + pd.offsets.YearEnd(0))
-    base = dyads.get_indexer(wide["dyad"].astype(object)) * span
+    base = codes[:len(wide)].astype(np.int64) * span
     lo = np.searchsorted(fine_key, base + day(start), "left")
     hi = np.searchsorted(fine_key, base + day(end), "right")
-    return keep.drop(index=wide.index[hi > lo])
+    if not (hi > lo).any():
+        return keep
+    return keep[~keep.index.isin(wide.index[hi > lo])]
 
 
 def total(tolls: pd.DataFrame, kind: str = "killed") -> Range | None:

@@ -211,13 +211,14 @@ def map_points(events: pd.DataFrame, tolls: pd.DataFrame | None = None, *, hover
     return pd.DataFrame(rows, columns=_POINT_COLUMNS)
 
 
-def _deadliest(placed: pd.DataFrame, tolls: pd.DataFrame, limit: int) -> pd.DataFrame:
+def _deadliest(placed: pd.DataFrame, tolls: pd.DataFrame, limit: int, deaths: np.ndarray | None = None) -> pd.DataFrame:
     """The `limit` deadliest placed reports (by their incident's toll, else their own), the most
     precisely placed and then the latest first among equals (then by event_id)."""
-    by_incident = tolls.set_index("incident_id")
-    best = by_incident["killed_best"].astype("Float64").fillna(by_incident["killed_low"].astype("Float64"))
-    score = placed["incident_id"].map(best).astype("Float64")
-    score = score.fillna(placed["fatalities_best"].astype("Float64")).fillna(-1).to_numpy(dtype=float)
+    if deaths is None:
+        deaths = _incident_deaths(placed, tolls)[1]
+    own = placed["fatalities_best"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    score = np.where(np.isnan(deaths), own, deaths)
+    score = np.where(np.isnan(score), -1.0, score)
     prec = placed["geo_precision"].astype("Float64").fillna(9).to_numpy(dtype=float)
     if len(placed) > limit and placed["event_date"].is_monotonic_increasing:
         # Rows are in the contract's order (date, then event_id): a numeric sort gives the same order
@@ -231,54 +232,97 @@ def _deadliest(placed: pd.DataFrame, tolls: pd.DataFrame, limit: int) -> pd.Data
     return ranked.head(limit).drop(columns=["_score", "_prec"])
 
 
-def _density(placed: pd.DataFrame) -> go.Densitymap:
+def _density(grid: _Grid) -> go.Densitymap:
     """Where all placed reports are, binned (0.05°, about 5 km, or coarser) so the figure stays small."""
-    lat, lon = placed["latitude"].to_numpy(float), placed["longitude"].to_numpy(float)
-    for step in CELL_STEPS:  # 0.05° (about 5 km) unless that makes too many bins for a small figure
-        key = np.round(lat / step).astype(np.int64) * 100_000 + np.round(lon / step).astype(np.int64)
-        keys, counts = np.unique(key, return_counts=True)
-        if len(keys) <= MAX_DENSITY_BINS:
-            break
-    y = np.floor_divide(keys + 50_000, 100_000)
-    bins = pd.DataFrame({"lat": y * step, "lon": (keys - y * 100_000) * step, "n": counts})
-    return go.Densitymap(lat=bins["lat"].to_numpy(np.float32), lon=bins["lon"].to_numpy(np.float32),
-                         z=bins["n"].to_numpy(np.float32),
+    step, ids = grid.coarse(MAX_DENSITY_BINS)
+    keys, inverse = np.unique(ids, return_inverse=True)
+    counts = np.bincount(inverse[grid.inverse], minlength=len(keys))
+    lat, lon = _cell_centres(keys, step)
+    return go.Densitymap(lat=lat.astype(np.float32), lon=lon.astype(np.float32), z=counts.astype(np.float32),
                          radius=14, opacity=0.6, showscale=False, hoverinfo="skip", showlegend=True,
                          colorscale=[[0, "rgba(80,80,80,0)"], [0.2, "#c6c6d9"], [1, "#3a3a5c"]],
-                         name=f"shading: density of all {len(placed):,} placed reports", legendgroup="density")
+                         name=f"shading: density of all {len(grid.lat):,} placed reports", legendgroup="density")
 
 
-def _cells(placed: pd.DataFrame, tolls: pd.DataFrame, max_cells: int = MAX_CELLS) -> tuple[pd.DataFrame, float]:
+@dataclass
+class _Grid:
+    """Placed reports on the finest grid (CELL_STEPS[0] degrees), computed once per aggregated map:
+    the coarser grids, the density shading and the cells are all derived from it (the steps nest)."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    fine: np.ndarray      # distinct fine cells (ids)
+    inverse: np.ndarray   # per report: index into `fine`
+
+    @classmethod
+    def of(cls, placed: pd.DataFrame) -> _Grid:
+        lat, lon = placed["latitude"].to_numpy(float), placed["longitude"].to_numpy(float)
+        fine, inverse = np.unique(_fine_ids(lat, lon), return_inverse=True)
+        return cls(lat, lon, fine, inverse)
+
+    def coarse(self, max_cells: int) -> tuple[float, np.ndarray]:
+        """The finest step whose grid has at most max_cells occupied cells, and each fine cell's id on it."""
+        for step in CELL_STEPS:
+            ids = _coarser(self.fine, step)
+            if len(np.unique(ids)) <= max_cells:
+                break
+        return step, ids
+
+
+def _fine_ids(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        y = np.floor(np.nan_to_num(lat) / CELL_STEPS[0]).astype(np.int64)
+        x = np.floor(np.nan_to_num(lon) / CELL_STEPS[0]).astype(np.int64)
+    return y * 100_000 + x
+
+
+def _coarser(fine_ids: np.ndarray, step: float) -> np.ndarray:
+    """Fine cell ids -> ids on the grid of `step` degrees (a whole multiple of the fine step)."""
+    k = int(round(step / CELL_STEPS[0]))
+    y = np.floor_divide(fine_ids + 50_000, 100_000)
+    x = fine_ids - y * 100_000
+    return np.floor_divide(y, k) * 100_000 + np.floor_divide(x, k)
+
+
+def _cell_centres(ids: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray]:
+    y = np.floor_divide(ids + 50_000, 100_000)
+    x = ids - y * 100_000
+    return (y + 0.5) * step, (x + 0.5) * step
+
+
+def _cells(grid: _Grid, incident: np.ndarray, deaths: np.ndarray,
+           max_cells: int = MAX_CELLS) -> tuple[pd.DataFrame, float]:
     """Placed reports binned to the finest grid (of CELL_STEPS degrees) with at most `max_cells` cells:
-    per cell its reports, incidents and deaths (each incident's best estimate once), and its centre
-    of mass. A filter to a smaller area gives finer cells."""
-    lat = placed["latitude"].to_numpy(float)
-    lon = placed["longitude"].to_numpy(float)
-    for step in CELL_STEPS:
-        cell = _cell_of(lat, lon, step)
-        if len(np.unique(cell)) <= max_cells:
-            break
-    by_incident = tolls.set_index("incident_id")
-    best = by_incident["killed_best"].astype("Float64").fillna(by_incident["killed_low"].astype("Float64"))
-    deaths = placed["incident_id"].map(best)
-    frame = pd.DataFrame({"cell": cell, "lat": lat, "lon": lon, "incident": placed["incident_id"].to_numpy(),
-                          "deaths": deaths.astype("Float64").fillna(0).to_numpy(dtype=float)})
-    g = frame.groupby("cell", sort=False)
-    out = g.agg(latitude=("lat", "mean"), longitude=("lon", "mean"), reports=("lat", "size"))
-    once = frame.drop_duplicates(["cell", "incident"]).groupby("cell", sort=False)
-    out["incidents"] = once.size()
-    out["killed"] = once["deaths"].sum().round().astype(np.int64)
-    out = out.reset_index()
-    out["key"] = ["c" + str(i) for i in range(len(out))]
+    per cell its reports, incidents and deaths (each incident's best estimate once, per cell), and its
+    centre of mass. A filter to a smaller area gives finer cells."""
+    step, coarse_of_fine = grid.coarse(max_cells)
+    cell_ids, cell_of_fine = np.unique(coarse_of_fine, return_inverse=True)
+    row = cell_of_fine[grid.inverse]
+    n = len(cell_ids)
+    reports = np.bincount(row, minlength=n)
+    # One (cell, incident) pair counts its incident's deaths once.
+    pair = row.astype(np.int64) * (int(incident.max()) + 1) + incident
+    _, first = np.unique(pair, return_index=True)
+    out = pd.DataFrame({
+        "cell": cell_ids,
+        "latitude": np.bincount(row, weights=grid.lat, minlength=n) / reports,
+        "longitude": np.bincount(row, weights=grid.lon, minlength=n) / reports,
+        "reports": reports,
+        "incidents": np.bincount(row[first], minlength=n),
+        "killed": np.round(np.bincount(row[first], weights=np.nan_to_num(deaths[first]), minlength=n)).astype(np.int64),
+    })
+    out["key"] = ["c" + str(i) for i in range(n)]
     return out, step
 
 
-def _cell_of(lat: np.ndarray, lon: np.ndarray, step: float) -> np.ndarray:
-    """A grid cell number per position (NaN positions get a meaningless number: mask them)."""
-    with np.errstate(invalid="ignore"):
-        y = np.floor(np.nan_to_num(lat) / step).astype(np.int64)
-        x = np.floor(np.nan_to_num(lon) / step).astype(np.int64)
-    return y * 100_000 + x
+def _incident_deaths(placed: pd.DataFrame, tolls: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(incident code, the incident's best death estimate or NaN) per placed report, with one
+    factorisation of the ids instead of a string lookup per use."""
+    codes, uniques = pd.factorize(placed["incident_id"])
+    by = tolls.set_index("incident_id")
+    best = by["killed_best"].astype("Float64").fillna(by["killed_low"].astype("Float64"))
+    per_incident = best.reindex(pd.Index(uniques)).to_numpy(dtype=float, na_value=np.nan)
+    return codes, per_incident[codes]
 
 
 def _cells_trace(cells: pd.DataFrame, step: float) -> go.Scattermap:
@@ -317,10 +361,13 @@ def map_view(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = T
                              "so the map is empty; they are listed below.", empty, notes)
     tolls = incident_tolls(events, details=False) if tolls is None else tolls
     dense = len(placed) > limit
-    drawn = _deadliest(placed, tolls, min(limit, DENSE_POINTS)) if dense else placed
-    cells, step = pd.DataFrame(), None
+    cells, step, grid = pd.DataFrame(), None, None
+    drawn = placed
     if dense:
-        cells, step = _cells(placed, tolls)
+        incident, deaths = _incident_deaths(placed, tolls)
+        drawn = _deadliest(placed, tolls, min(limit, DENSE_POINTS), deaths)
+        grid = _Grid.of(placed)
+        cells, step = _cells(grid, incident, deaths)
         notes.append(f"Aggregated map: {len(placed):,} placed reports pass the filters, more than {limit:,}, too many "
                      f"to send to the browser one by one. The grey shading shows where all of them are; the grid "
                      f"cells ({step:g}°, {len(cells):,} of them) give the reports, incidents and deaths in each (click "
@@ -332,7 +379,7 @@ def map_view(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = T
                      "place; click a point to list its reports below the map.")
     # Every report in the hover while the map is small; a one-line summary per place beyond that.
     pts = map_points(drawn, tolls, hover_lines=8 if len(drawn) <= DETAILED_HOVER_LIMIT else 0)
-    fig = _map_figure(pts, placed if dense else None, online=online)
+    fig = _map_figure(pts, grid, online=online)
     if dense:
         fig.add_trace(_cells_trace(cells, step))
     return MapView(fig, None, pts, notes, cells, step)
@@ -344,8 +391,8 @@ def cell_rows(events: pd.DataFrame, view: MapView, keys: set[str]) -> pd.DataFra
         return events.iloc[:0]
     hit = view.cells[view.cells["key"].isin(keys)]
     lat, lon = events["latitude"].to_numpy(float), events["longitude"].to_numpy(float)
-    mask = np.isin(_cell_of(lat, lon, view.cell_step), hit["cell"].to_numpy()) & ~np.isnan(lat) & ~np.isnan(lon)
-    return events[mask]
+    cell = _coarser(_fine_ids(lat, lon), view.cell_step)
+    return events[np.isin(cell, hit["cell"].to_numpy()) & ~np.isnan(lat) & ~np.isnan(lon)]
 
 
 def map_figure(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = True,
@@ -360,13 +407,15 @@ def _custom(pts: pd.DataFrame) -> list[list]:
     return [[h, k] for h, k in zip(pts["hover"], pts["key"])]
 
 
-def _map_figure(pts: pd.DataFrame, dense: pd.DataFrame | None, *, online: bool) -> go.Figure:
-    lat = pd.concat([pts["latitude"], dense["latitude"]]) if dense is not None else pts["latitude"]
-    lon = pd.concat([pts["longitude"], dense["longitude"]]) if dense is not None else pts["longitude"]
-    center, zoom = _view(lat.astype(float), lon.astype(float), min_span=MIN_SPAN_DEG[bool(online)])
+def _map_figure(pts: pd.DataFrame, grid: _Grid | None, *, online: bool) -> go.Figure:
+    lat, lon = pts["latitude"].astype(float), pts["longitude"].astype(float)
+    if grid is not None:  # the view fits every placed report, not only the points drawn
+        lat = pd.Series([lat.min(), lat.max(), grid.lat.min(), grid.lat.max()])
+        lon = pd.Series([lon.min(), lon.max(), grid.lon.min(), grid.lon.max()])
+    center, zoom = _view(lat, lon, min_span=MIN_SPAN_DEG[bool(online)])
     fig = go.Figure()
-    if dense is not None:
-        fig.add_trace(_density(dense))
+    if grid is not None:
+        fig.add_trace(_density(grid))
     curated, media = pts[~pts["signal"].astype(bool)], pts[pts["signal"].astype(bool)]
     # A dark ring under each place known to the town (grey: near it / district); centroids get none.
     for level, colour, label in ((1, "#111111", "dark ring: the town itself"),
