@@ -1,10 +1,10 @@
 """Pure analysis over the events table: filters, casualty ranges, dyad status and trends."""
 
-from monitor.casualties import Range, counted_incidents, incident_details, incident_tolls, total
+from monitor.casualties import Range, counted_incidents, counted_mask, incident_details, incident_tolls, total
 from monitor.filters import Filters, active_dyads, actor_options, apply_filters, filter_mask
 from monitor.status import DyadStatus, Transition, dyad_key, dyad_status
 
 __all__ = [
     "DyadStatus", "Filters", "Range", "Transition", "active_dyads", "actor_options", "apply_filters",
-    "counted_incidents", "dyad_key", "incident_details", "dyad_status", "filter_mask", "incident_tolls", "total",
+    "counted_incidents", "counted_mask", "dyad_key", "incident_details", "dyad_status", "filter_mask", "incident_tolls", "total",
 ]

@@ -166,33 +166,39 @@ def counted_incidents(tolls: pd.DataFrame, *, include_gdelt: bool = False) -> pd
     """The incidents that count in totals: month/year reports only where no dated incident covers them."""
     if tolls.empty:
         return tolls
-    keep = tolls if include_gdelt else tolls[~tolls["gdelt_only"]]
-    coarse = keep["date_precision"].isin(COARSE).to_numpy()
+    return tolls[counted_mask(tolls, include_gdelt=include_gdelt)]
+
+
+def counted_mask(tolls: pd.DataFrame, *, include_gdelt: bool = False) -> np.ndarray:
+    """counted_incidents as a boolean mask over `tolls` (no copy of a large table)."""
+    keep = np.ones(len(tolls), dtype=bool) if include_gdelt else ~tolls["gdelt_only"].to_numpy(dtype=bool)
+    coarse = tolls["date_precision"].isin(COARSE).to_numpy(dtype=bool) & keep
     if not coarse.any():
         return keep
-    fine = keep[~coarse & keep["killed_low"].notna().to_numpy()
-                & (keep["event_type"] != "Strategic developments").to_numpy()]
-    fine = fine[fine["dyad"].notna().to_numpy()]
-    wide = keep[coarse & keep["dyad"].notna().to_numpy()]
-    if fine.empty or wide.empty:
+    has_dyad = tolls["dyad"].notna().to_numpy(dtype=bool)
+    fine_rows = np.flatnonzero(keep & ~coarse & tolls["killed_low"].notna().to_numpy(dtype=bool)
+                               & (tolls["event_type"] != "Strategic developments").to_numpy(dtype=bool) & has_dyad)
+    wide_rows = np.flatnonzero(coarse & has_dyad)
+    if not len(fine_rows) or not len(wide_rows):
         return keep
     # A coarse incident is dropped when a dated one of its dyad falls inside its month or year:
     # look each one up in the dated incidents sorted by (dyad, day).
-    codes, _ = pd.factorize(pd.concat([wide["dyad"], fine["dyad"]], ignore_index=True))
+    dyad = tolls["dyad"]
+    codes, _ = pd.factorize(pd.concat([dyad.iloc[wide_rows], dyad.iloc[fine_rows]], ignore_index=True))
+    dates = tolls["event_date"]
     day = lambda s: s.to_numpy().astype("datetime64[D]").astype(np.int64)  # noqa: E731
     span = 1 << 20  # more days than any date range
-    fine_key = np.sort(codes[len(wide):].astype(np.int64) * span + day(fine["event_date"]))
-    start = wide["event_date"]
+    fine_key = np.sort(codes[len(wide_rows):].astype(np.int64) * span + day(dates.iloc[fine_rows]))
+    start = dates.iloc[wide_rows]
     end = start + pd.offsets.MonthEnd(0)
-    yearly = (wide["date_precision"] == "year").to_numpy()
+    yearly = (tolls["date_precision"].iloc[wide_rows] == "year").to_numpy(dtype=bool)
     if yearly.any():
         end = end.where(~yearly, start + pd.offsets.YearEnd(0))
-    base = codes[:len(wide)].astype(np.int64) * span
+    base = codes[:len(wide_rows)].astype(np.int64) * span
     lo = np.searchsorted(fine_key, base + day(start), "left")
     hi = np.searchsorted(fine_key, base + day(end), "right")
-    if not (hi > lo).any():
-        return keep
-    return keep[~keep.index.isin(wide.index[hi > lo])]
+    keep[wide_rows[hi > lo]] = False
+    return keep
 
 
 def total(tolls: pd.DataFrame, kind: str = "killed") -> Range | None:

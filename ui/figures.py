@@ -355,17 +355,25 @@ def map_view(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = T
                      "'Show GDELT media signal' to see them.")
         events = events[~signal]
         tolls = None
-    placed = events[(events["latitude"].notna() & events["longitude"].notna()).to_numpy()]
-    if placed.empty:
+    is_placed = (events["latitude"].notna() & events["longitude"].notna()).to_numpy(dtype=bool)
+    n_placed = int(is_placed.sum())
+    if not n_placed:
         return MapView(None, f"None of the {len(events)} events that pass the filters has a known place, "
                              "so the map is empty; they are listed below.", empty, notes)
     tolls = incident_tolls(events, details=False) if tolls is None else tolls
-    dense = len(placed) > limit
+    dense = n_placed > limit
     cells, step, grid = pd.DataFrame(), None, None
-    drawn = placed
-    if dense:
+    if not dense:
+        placed = drawn = events[is_placed]
+    else:
+        # Only the columns the aggregation reads (a full copy of a million rows would cost 400 MB),
+        # labelled by position so the deadliest rows can be taken whole afterwards.
+        placed = events[["event_id", "incident_id", "event_date", "latitude", "longitude", "geo_precision",
+                         "fatalities_best"]]
+        placed.index = pd.RangeIndex(len(events))
+        placed = placed[is_placed]
         incident, deaths = _incident_deaths(placed, tolls)
-        drawn = _deadliest(placed, tolls, min(limit, DENSE_POINTS), deaths)
+        drawn = events.iloc[_deadliest(placed, tolls, min(limit, DENSE_POINTS), deaths).index.to_numpy()]
         grid = _Grid.of(placed)
         cells, step = _cells(grid, incident, deaths)
         notes.append(f"Aggregated map: {len(placed):,} placed reports pass the filters, more than {limit:,}, too many "

@@ -72,8 +72,7 @@ def _headline(fp: str, key: tuple, _events: pd.DataFrame, _filters: Filters) -> 
     from ui.tables import headline_numbers
 
     shown = _selection(fp, key, _events, _filters)[0]
-    return headline_numbers(shown, _filters, tolls=_tolls(fp, key, _events, _filters),
-                            counted_table=_counted(fp, key, _events, _filters))
+    return headline_numbers(shown, _filters, tolls=_tolls(fp, key, _events, _filters))
 
 
 def headline(events: pd.DataFrame, filters: Filters) -> dict[str, str]:

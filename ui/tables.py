@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders.export import to_csv
-from monitor import Filters, Range, apply_filters, counted_incidents, filter_mask, incident_tolls, total
+from monitor import Filters, Range, apply_filters, counted_incidents, counted_mask, filter_mask, incident_tolls, total
 from ui.data import display_file, inbox_dir, problem_kind
 from ui.text import DATASET_NAMES, md, precision_words, report_kind, toll_text, when
 from ui.uploads import uploaded_names
@@ -110,8 +110,11 @@ def headline_numbers(events: pd.DataFrame, filters: Filters, *, tolls: pd.DataFr
     """Incidents, killed, injured and the latest day of these rows (tolls and counted may be given
     when already computed: see ui.filtered)."""
     tolls = incident_tolls(events, details=False) if tolls is None else tolls
-    inc = counted_incidents(tolls, include_gdelt=bool(filters.extra.get("include_gdelt"))) \
-        if counted_table is None else counted_table
+    if counted_table is None and len(tolls):  # only the toll columns of the counted incidents
+        cols = ["killed_low", "killed_best", "killed_high", "killed_open", "injured_low", "injured_high", "injured_open"]
+        inc = tolls[cols][counted_mask(tolls, include_gdelt=bool(filters.extra.get("include_gdelt")))]
+    else:
+        inc = tolls if counted_table is None else counted_table
     latest = events["event_date"].max() if len(events) else None
     return {
         "incidents": f"{len(tolls) - left_out(events, filters, tolls):,}",
