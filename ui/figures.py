@@ -481,6 +481,18 @@ def _period(dates: pd.Series, freq: str) -> pd.Series:
     return d - pd.to_timedelta(d.dt.day_of_week, unit="D") if freq == "week" else d
 
 
+def _sum_ranges(frame: pd.DataFrame, keys, kind: str) -> list[tuple]:
+    """(group key, summed low, summed high or None when any incident is open-ended, incidents) per
+    group of `keys`, in sorted key order: _sum_range for every group in one grouped reduction."""
+    g = frame.groupby(keys, observed=True, sort=True)
+    low = g[f"{kind}_low"].sum()
+    high = g[f"{kind}_high"].sum()
+    is_open = g[f"{kind}_open"].any()
+    size = g.size()
+    return [(k, int(lo), None if bool(o) else int(hi), int(n))
+            for k, lo, hi, o, n in zip(low.index, low.to_numpy(), high.to_numpy(), is_open.to_numpy(), size.to_numpy())]
+
+
 def _sum_range(g: pd.DataFrame, kind: str) -> tuple[int, int | None]:
     low = int(g[f"{kind}_low"].sum())
     return low, None if g[f"{kind}_open"].any() else int(g[f"{kind}_high"].sum())
@@ -531,9 +543,8 @@ def _casualty_bars(fig, stated: pd.DataFrame, kind: str, freq: str, row=None, co
     edges, tops = [], []
     wide = stated[coarse]
     if not wide.empty:
-        groups = [(_coarse_period(d, str(p)), g) for (d, p), g in
-                  wide.groupby([wide["event_date"], wide["date_precision"].astype(str)])]
-        sums = [(a, b, what, *_sum_range(g, kind)) for (a, b, what), g in groups]
+        sums = [(*_coarse_period(d, str(p)), lo, hi) for (d, p), lo, hi, _ in
+                _sum_ranges(wide, [wide["event_date"], wide["date_precision"].astype(str)], kind)]
         _range_bars(fig, [a + (b - a) / 2 for a, b, *_ in sums], [s[3] for s in sums], [s[4] for s in sums],
                     kind=kind, coarse=True, width=[(b - a).total_seconds() * 1000 * 0.97 for a, b, *_ in sums],
                     labels=[f"{_range_words(lo, hi)} · {what}" for _, _, what, lo, hi in sums],
@@ -542,7 +553,7 @@ def _casualty_bars(fig, stated: pd.DataFrame, kind: str, freq: str, row=None, co
         tops += [lo if hi is None else hi for *_, lo, hi in sums]
     fine = stated[~coarse]
     if not fine.empty:
-        sums = [(p, *_sum_range(g, kind)) for p, g in fine.groupby(_period(fine["event_date"], freq))]
+        sums = [(p, lo, hi) for p, lo, hi, _ in _sum_ranges(fine, _period(fine["event_date"], freq), kind)]
         _range_bars(fig, [p + span / 2 for p, *_ in sums], [s[1] for s in sums], [s[2] for s in sums],
                     kind=kind, width=span.total_seconds() * 1000 * 0.8,
                     labels=[_range_words(lo, hi) for _, lo, hi in sums], row=row, col=col, showlegend=showlegend)
@@ -583,7 +594,7 @@ def casualties_place_figure(counted: pd.DataFrame, kind: str = "killed", top: in
     if stated.empty:
         return f"No incident that passes the filters states a number of {noun}, so there is no chart by place."
     stated["place"] = stated["location"].fillna("(no place stated)")
-    sums = [(p, *_sum_range(g, kind), len(g)) for p, g in stated.groupby("place")]
+    sums = _sum_ranges(stated, "place", kind)
     sums.sort(key=lambda s: (s[2] if s[2] is not None else math.inf, s[1]))  # worst at the top
     sums = sums[-top:]
     fig = go.Figure()

@@ -45,7 +45,7 @@ def shown_rows(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return _selection(data_fingerprint(events), filter_key(filters), events, filters)[0]
 
 
-@st.cache_resource(max_entries=3, show_spinner=False)
+@st.cache_resource(max_entries=3, show_spinner="Counting incidents and casualties…")
 def _tolls(fp: str, key: tuple, _events: pd.DataFrame, _filters: Filters) -> pd.DataFrame:
     shown, positions = _selection(fp, key, _events, _filters)
     codes, uniques = _incident_codes(fp, _events)
