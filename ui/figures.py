@@ -619,6 +619,7 @@ CEASEFIRE_COLORS = {"none": "#e0e0e0", "agreed": "#c7e9c0", "holding": "#74c476"
                     "violated": "#fc8d59", "collapsed": "#d7301f", "expired": "#bdbdbd"}
 STATE_WORDS = {"strained": "holding but strained"}
 BAND_WORDS = {("talks", "none"): "no talks reported", ("ceasefire", "none"): "no ceasefire"}
+MAX_BAND_TRACES = 30  # more state changes than this in a lane: drawn as one trace
 LANES = {"Talks": 6.0, "Ceasefire": 5.0, "Diplomatic events": 3.1, "Violence": 1.2}  # room above for labels
 
 
@@ -661,7 +662,7 @@ def diplomacy_figure(rows: pd.DataFrame, status: DyadStatus) -> go.Figure | str:
         return "No events for this dyad up to the chosen date, so there is no timeline."
     as_of = pd.Timestamp(status.as_of)
     rows = rows[rows["event_date"] <= as_of]
-    tolls = incident_tolls(rows)
+    tolls = incident_tolls(rows, details=False)
     first = rows.groupby("incident_id", observed=True).first()
     start = rows["event_date"].min() - pd.Timedelta(days=2)
     days = max((as_of - start).days, 7)
@@ -669,15 +670,20 @@ def diplomacy_figure(rows: pd.DataFrame, status: DyadStatus) -> go.Figure | str:
     px_per_day = 1000 / max((end - start).days, 1)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
     for lane, which, colours in (("Talks", "talks", TALKS_COLORS), ("Ceasefire", "ceasefire", CEASEFIRE_COLORS)):
-        for a, b, state, reason in _bands(status, which, start, as_of):
-            words = BAND_WORDS.get((which, state), STATE_WORDS.get(state, state))
-            fits = (b - a).days * px_per_day > len(words) * 7.5 + 10
+        bands = _bands(status, which, start, as_of)
+        # One trace per band; a long history (a busy dyad's hundreds of changes) as one trace per lane,
+        # since plotly validates every add_trace.
+        for group in ([bands] if len(bands) > MAX_BAND_TRACES else [[b] for b in bands]):
+            words = [BAND_WORDS.get((which, st_), STATE_WORDS.get(st_, st_)) for _, _, st_, _ in group]
+            fits = [(b - a).days * px_per_day > len(w) * 7.5 + 10 for (a, b, _, _), w in zip(group, words)]
             fig.add_trace(go.Bar(
-                y=[LANES[lane]], x=[(b - a).total_seconds() * 1000], base=[a], orientation="h", width=0.62,
-                marker=dict(color=colours.get(state, "#dddddd"), line=dict(color="#555", width=0.6)),
-                text=[words if fits else f"  {words}"], textposition="inside" if fits else "outside",
+                y=[LANES[lane]] * len(group), x=[(b - a).total_seconds() * 1000 for a, b, _, _ in group],
+                base=[a for a, *_ in group], orientation="h", width=0.62,
+                marker=dict(color=[colours.get(st_, "#dddddd") for _, _, st_, _ in group], line=dict(color="#555", width=0.6)),
+                text=[w if f else f"  {w}" for w, f in zip(words, fits)],
+                textposition=["inside" if f else "outside" for f in fits],
                 insidetextanchor="middle", textfont=dict(size=13, color="#111"), cliponaxis=False,
-                showlegend=False, customdata=[[lane, words, day(a), hover(reason)]],
+                showlegend=False, customdata=[[lane, w, day(a), hover(reason)] for (a, _, _, reason), w in zip(group, words)],
                 hovertemplate="%{customdata[0]}: %{customdata[1]} from %{customdata[2]}<br>why: %{customdata[3]}<extra></extra>"),
                 row=1, col=1)
     # Markers: one per incident (several reports of one event are one marker).
@@ -703,25 +709,30 @@ def diplomacy_figure(rows: pd.DataFrame, status: DyadStatus) -> go.Figure | str:
         marks.append(dict(x=t["event_date"], lane="Violence" if violent else "Diplomatic events", label=label,
                           coarse=coarse, precision=str(t["date_precision"]), killed=(toll.best if toll else 0) or 0,
                           info=info, colour=TYPE_COLORS.get(str(t["event_type"]), "#444")))
+    labels: list[dict] = []
     for lane in ("Diplomatic events", "Violence"):
         items = sorted([m for m in marks if m["lane"] == lane], key=lambda m: m["x"])
         levels = _stagger([(m["x"], m["label"]) for m in items], px_per_day)
-        for m, level in zip(items, levels):
-            y = LANES[lane]
+        y = LANES[lane]
+        for m in items:
             if m["coarse"]:  # an imprecise date: a line over its whole period, not a dot on day one
                 period_end = (m["x"] + pd.offsets.MonthEnd(0) if m["precision"] == "month" else
                               m["x"] + pd.offsets.YearEnd(0) if m["precision"] == "year" else m["x"] + pd.Timedelta(days=6))
                 fig.add_trace(go.Scatter(x=[m["x"], min(period_end, as_of)], y=[y, y], mode="lines",
                                          line=dict(color=m["colour"], width=7), opacity=0.55, showlegend=False,
                                          customdata=[[m["info"]]] * 2, hovertemplate=HOVER), row=1, col=1)
-            fig.add_trace(go.Scatter(x=[m["x"]], y=[y], mode="markers", showlegend=False,
-                                     marker=dict(size=min(34, 11 + 2.2 * math.sqrt(m["killed"])), color=m["colour"],
+        if items:  # one trace and one batch of labels per lane: plotly validates each add_* call
+            fig.add_trace(go.Scatter(x=[m["x"] for m in items], y=[y] * len(items), mode="markers", showlegend=False,
+                                     marker=dict(size=[min(34, 11 + 2.2 * math.sqrt(m["killed"])) for m in items],
+                                                 color=[m["colour"] for m in items],
                                                  symbol="diamond" if lane == "Diplomatic events" else "circle",
                                                  line=dict(color="#222", width=1)),
-                                     customdata=[[m["info"]]], hovertemplate=HOVER), row=1, col=1)
-            fig.add_annotation(x=m["x"], y=y, text=hover(m["label"]), showarrow=True, arrowhead=0, arrowwidth=0.8,
-                               arrowcolor="#888", ax=0, ay=-(22 + 19 * min(level, 5)), font=dict(size=11.5, color="#222"),
-                               bgcolor="rgba(255,255,255,0.85)", row=1, col=1)
+                                     customdata=[[m["info"]] for m in items], hovertemplate=HOVER), row=1, col=1)
+            labels += [dict(x=m["x"], y=y, xref="x", yref="y", text=hover(m["label"]), showarrow=True, arrowhead=0,
+                            arrowwidth=0.8, arrowcolor="#888", ax=0, ay=-(22 + 19 * min(level, 5)),
+                            font=dict(size=11.5, color="#222"), bgcolor="rgba(255,255,255,0.85)")
+                       for m, level in zip(items, levels)]
+    fig.update_layout(annotations=list(fig.layout.annotations) + labels)
     # Deaths per day beneath (incidents once; month-dated ones hatched across their month).
     stated = tolls[tolls["killed_low"].notna() & (tolls["event_type"] != "Strategic developments")]
     _, tops = _casualty_bars(fig, stated, "killed", "day", row=2, col=1) if not stated.empty else ([], [])
