@@ -3,15 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import active_dyads, apply_filters
+from ui.filtered import dyad_rows, headline, names_and_dyads, newest, shown_rows, tolls
 from ui.page import open_page
-from ui.sidebar import country_names, describe, dyad_label
-from ui.status import ALERT_WORDS, STATE_WORDS, all_statuses, indicator_rows, signal_only_note, status_card
-from ui.tables import headline_numbers, left_out_words, show_latest
+from ui.sidebar import describe, dyad_label
+from ui.status import ALERT_WORDS, STATE_WORDS, all_statuses, signal_only_note, status_card
+from ui.tables import left_out_words, show_latest
 from ui.text import md
 
 events, problems, sources, filters = open_page(None, ":material/crisis_alert:")
-shown = apply_filters(events, filters)
+shown = shown_rows(events, filters)
 
 st.title("Faultline")
 st.markdown("Where violence happened, how many were killed and injured by whose account, and where "
@@ -20,8 +20,8 @@ st.markdown("Where violence happened, how many were killed and injured by whose 
 st.header("Diplomatic status", anchor=False)
 FULL_CARDS = 2  # the most reported pairs get a full card; every other pair one line in the table below
 SIGNAL_NAMES = 20  # pairs seen only in GDELT named in the note; the rest counted
-names = country_names(events)
-dyads = [filters.dyad] if filters.dyad else active_dyads(events)
+names, known_dyads = names_and_dyads(events)  # computed once per data
+dyads = [filters.dyad] if filters.dyad else known_dyads
 if not dyads:
     st.info("No conflict pair (dyad) appears in the loaded data, so there is no status to show.")
 include_gdelt = bool(filters.extra.get("include_gdelt"))
@@ -37,7 +37,7 @@ for dyad in dyads:
         others.append((dyad, statuses[dyad]))
     else:
         cards += 1
-        rows = indicator_rows(events, dyad, filters)
+        rows = dyad_rows(events, dyad, filters)
         status_card(statuses[dyad], rows, dyad_label(dyad, names))
         if note := signal_only_note(rows, include_gdelt):
             st.caption(note)
@@ -65,7 +65,7 @@ st.caption("The status uses every report of the pair (only the dataset filter ap
 
 st.header("In the current view", anchor=False)
 st.caption(f"Filters: {md(describe(filters))}")
-nums = headline_numbers(shown, filters)
+nums = headline(events, filters)
 c = st.columns(4)
 c[0].metric("Incidents", nums["incidents"], help="Reports of one real-world event count once. Incidents only GDELT "
             "reports count only when 'Count GDELT-only incidents in totals' is on in the sidebar.")
@@ -73,12 +73,12 @@ c[1].metric("Killed", nums["killed"], help="Sum over incidents of the lowest to 
             "'at least' when a source gives an open-ended figure. See Casualties for the incidents behind it.")
 c[2].metric("Injured", nums["injured"], help="As for killed; 'not stated' when no source gives a number.")
 c[3].metric("Latest event", nums["latest"])
-if note := left_out_words(shown, filters):
+if note := left_out_words(shown, filters, tolls(events, filters)):
     st.caption(note)
 
 st.header("Latest events", anchor=False)
 if shown.empty:
     st.info("No events pass the current filters. Widen the dates or clear a filter in the sidebar.")
 else:
-    show_latest(shown, n=5)
+    show_latest(newest(shown, 5), n=5)
     st.caption(f"The {min(5, len(shown))} most recent of {len(shown):,} reports; the Events page lists them all.")

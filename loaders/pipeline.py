@@ -276,6 +276,58 @@ def _drop_invalid(events: pd.DataFrame, origin: pd.DataFrame) -> tuple[pd.DataFr
     return EVENTS_SCHEMA.validate(kept), problems
 
 
+@dataclass
+class FilePart:
+    """What one input path yields before the cross-file steps: its reports (a zip has one per member),
+    its problems in order, its typed rows with `_line`, `_revision` and `_report` (the index of the
+    row's report in `reports`), and the place names it used that no gazetteer knows (name, file, line,
+    countries). The derived cache stores one part per input file."""
+
+    reports: list[FileReport]
+    problems: list[Problem]
+    rows: pd.DataFrame | None
+    unresolved: list = field(default_factory=list)
+
+
+PART_COLUMNS = ("_line", REVISION, "_report")
+
+
+def read_path(path: str | Path, *, format: str = "auto", published: date | None = None,
+              online: bool = False) -> FilePart:
+    """Open, recognise, read and type one input file (or each member of a zip)."""
+    path = Path(path)
+    reports, problems, frames, unresolved = [], [], [], []
+    sources, opened = _open(path, published, online)
+    problems.extend(opened)
+    if opened and not sources:
+        reports.append(FileReport(str(path), None, problems=list(opened)))
+    for source in sources:
+        name, frame, probs = _read_one(source, None if format == "auto" else format)
+        report = FileReport(str(source.path), name, problems=list(probs))
+        reports.append(report)
+        problems.extend(probs)
+        report.rows_read = sum(1 for p in probs if p.kind == "rejected" and p.line > 0) + sum(p.rows for p in probs)
+        if frame is not None:
+            unresolved.extend((n, str(source.path), line, c) for n, line, c in frame.attrs.get(UNRESOLVED_ATTR, []))
+        if frame is None or frame.empty:
+            continue
+        lines = frame.pop("_line") if "_line" in frame else pd.Series(0, index=frame.index)
+        revision = frame.pop(REVISION) if REVISION in frame else pd.Series(0, index=frame.index)
+        typed, keep, type_problems = _typed_rows(frame, str(source.path), lines)
+        report.problems.extend(type_problems)
+        problems.extend(type_problems)
+        unresolved.extend(_unresolved_of(frame, typed, str(source.path), lines.iloc[keep]))
+        report.rows_read += len(frame) + sum(1 for p in type_problems if p.kind == "rejected" and p.line > 0)
+        typed["_line"] = lines.iloc[keep].to_numpy().astype("int64")
+        typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
+        typed["_report"] = np.int32(len(reports) - 1)
+        frames.append(typed)
+    rows = None
+    if frames:
+        rows = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    return FilePart(reports, problems, rows, unresolved)
+
+
 def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto",
                published: date | str | None = None, online: bool = False,
                curation: bool | str | Path = True) -> LoadResult:
@@ -290,39 +342,40 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
     if format != "auto" and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
     online = online_enabled(online)
+    parts = [read_path(p, format=format, published=published, online=online) for p in expand(paths)]
+    return combine(parts, curation=curation)
+
+
+def curation_file_of(curation: bool | str | Path) -> Path | None:
+    """The corrections file a load applies (None when corrections are left out)."""
+    return None if curation is False else (curation_path() if curation is True else Path(curation))
+
+
+def combine(parts: list[FilePart], curation: bool | str | Path = True) -> LoadResult:
+    """The steps that span files: one row per event, the analyst's corrections, provinces, validation,
+    incidents, the contract's order."""
     frames, origins, reports, problems, unresolved = [], [], [], [], []
-    for path in expand(paths):
-        sources, opened = _open(path, published, online)
-        problems.extend(opened)
-        if opened and not sources:
-            reports.append(FileReport(str(path), None, problems=list(opened)))
-        for source in sources:
-            name, frame, probs = _read_one(source, None if format == "auto" else format)
-            report = FileReport(str(source.path), name, problems=list(probs))
-            reports.append(report)
-            problems.extend(probs)
-            report.rows_read = sum(1 for p in probs if p.kind == "rejected" and p.line > 0) + sum(p.rows for p in probs)
-            if frame is not None:
-                unresolved.extend((n, str(source.path), line, c) for n, line, c in frame.attrs.get(UNRESOLVED_ATTR, []))
-            if frame is None or frame.empty:
-                continue
-            lines = frame.pop("_line") if "_line" in frame else pd.Series(0, index=frame.index)
-            revision = frame.pop(REVISION) if REVISION in frame else pd.Series(0, index=frame.index)
-            typed, keep, type_problems = _typed_rows(frame, str(source.path), lines)
-            report.problems.extend(type_problems)
-            problems.extend(type_problems)
-            unresolved.extend(_unresolved_of(frame, typed, str(source.path), lines.iloc[keep]))
-            report.rows_read += len(frame) + sum(1 for p in type_problems if p.kind == "rejected" and p.line > 0)
-            typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
-            frames.append(typed)
-            origins.append(pd.DataFrame({"file": str(source.path), "line": lines.iloc[keep].to_numpy(),
-                                         "report": len(reports) - 1}))
+    for part in parts:
+        offset = len(reports)
+        reports.extend(part.reports)
+        problems.extend(part.problems)
+        unresolved.extend(tuple(u) for u in part.unresolved)
+        if part.rows is None or part.rows.empty:
+            continue
+        rows = part.rows  # the part is used up here: its columns are moved, not copied
+        local = rows.pop("_report").to_numpy().astype("int64")
+        files = np.array([r.path for r in part.reports], dtype=object)
+        origins.append(pd.DataFrame({"file": files[local], "line": rows.pop("_line").to_numpy(),
+                                     "report": local + offset}))
+        if REVISION not in rows:
+            rows[REVISION] = 0
+        frames.append(rows)
     from loaders.geocode import NOTES
 
     problems.extend(NOTES)  # caches rebuilt, pins left out: said once, with this load
     NOTES.clear()
     unresolved_table = pd.DataFrame(unresolved, columns=UNRESOLVED_COLUMNS)
-    curation_file = None if curation is False else (curation_path() if curation is True else Path(curation))
+    curation_file = curation_file_of(curation)
     curated: dict[str, str] = {}
     if curation_file is not None and curation_file.exists():
         frames.append(empty_events().assign(**{REVISION: pd.Series([], dtype="float64")}))

@@ -55,4 +55,4 @@ def active_dyads(events: pd.DataFrame) -> list[str]:
 
 def actor_options(events: pd.DataFrame) -> list[str]:
     """Every actor named in the table, sorted."""
-    return sorted(set(events["actor1"].dropna()) | set(events["actor2"].dropna()))
+    return sorted(set(events["actor1"].dropna().unique()) | set(events["actor2"].dropna().unique()))

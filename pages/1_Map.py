@@ -1,11 +1,13 @@
 """Map: where the filtered events happened, how deadly, and how precisely each place is known."""
 
+import pandas as pd
 import streamlit as st
 
-from monitor import apply_filters
-from ui.figures import GDELT_LABEL, cached_map_view, show
-from ui.map_selection import SELECTION_MODES, clear_selection, map_key, marker_ids, selected_markers, selection_note
 from ui.engine import large_store
+from ui.figures import GDELT_LABEL, cell_rows, show
+from ui.filtered import map_view_for, newest, shown_rows
+from ui.map_selection import (SELECTION_MODES, clear_selection, map_key, marker_ids, selected_keys, selected_markers,
+                              selection_note)
 from ui.page import open_page
 from ui.sidebar import describe
 from ui.tables import EVENTS_COLUMNS, QUOTE, events_table, unplaced
@@ -16,9 +18,10 @@ if (store := large_store()) is not None:  # large data: DuckDB over Parquet file
 
     map_page(store)
     st.stop()
+LIST_LIMIT = 2_000  # rows listed under the map (a table of a million rows would stall the browser)
 
 events, problems, sources, filters = open_page("Map", ":material/map:")
-shown = apply_filters(events, filters)
+shown = shown_rows(events, filters)
 
 st.title("Map")
 st.caption(f"Filters: {md(describe(filters))}")
@@ -26,14 +29,14 @@ cols = st.columns(2)
 online = cols[0].toggle("Online map tiles", value=False, key="map_online",
                         help="Off: country outlines shipped with the app, no network. On: CARTO/OpenStreetMap "
                              "tiles that your browser loads from the internet.")
-has_signal = bool((events["dataset"].astype(str) == "gdelt").any())
+has_signal = bool((events["dataset"] == "gdelt").any())
 show_signal = has_signal and cols[1].toggle(
     "Show GDELT media signal", value=True, key="map_gdelt",
     help="GDELT 2.0 events are machine-coded from news and often not at the place they name: drawn as hollow "
          "violet rings, never as verified pins. Off: only curated datasets (ACLED, UCDP), news and your own rows.")
 if online:
     st.caption("Base map tiles load from the internet (© OpenStreetMap contributors, © CARTO).")
-view = cached_map_view(shown, online, show_signal)
+view = map_view_for(events, filters, online=online, show_gdelt=show_signal)  # kept for reruns: a click redraws nothing
 event = show(view.figure if view.figure is not None else view.reason, key=map_key(), on_select="rerun",
              selection_mode=SELECTION_MODES)
 if view.figure is not None:  # the legend's explanation, only under a map
@@ -50,17 +53,28 @@ for note in view.notes:
     st.caption(note)
 
 markers = selected_markers(event, view.points)
-if len(markers):
-    picked = shown[shown["event_id"].isin(marker_ids(markers))]
+picked = shown[shown["event_id"].isin(marker_ids(markers))] if len(markers) else shown.iloc[:0]
+in_cells = cell_rows(shown if show_signal else shown[shown["dataset"] != "gdelt"], view, set(selected_keys(event)))
+if len(in_cells):  # an aggregated map: the reports inside the selected grid cells
+    picked = pd.concat([picked, in_cells]).drop_duplicates("event_id")
+if len(picked):
     st.subheader("Selected on the map", anchor=False)
-    st.markdown(selection_note(len(picked), len(markers), len(shown)))
+    cells = 0 if view.cells.empty else int(view.cells["key"].isin(selected_keys(event)).sum())
+    st.markdown(selection_note(len(picked), len(markers) + cells, len(shown)))
     st.button("Clear selection", on_click=clear_selection, icon=":material/deselect:", key="map_clear")
-    st.dataframe(events_table(picked.sort_values(["event_date", "event_id"], ascending=[False, True]), events),
-                 hide_index=True, width="stretch", column_config=EVENTS_COLUMNS, key="map_selected")
+    listed = newest(picked, LIST_LIMIT)
+    st.dataframe(events_table(listed, events), hide_index=True, width="stretch", column_config=EVENTS_COLUMNS,
+                 key="map_selected")
+    if len(picked) > len(listed):
+        st.caption(f"The {len(listed):,} latest of the {len(picked):,} reports selected; narrow the filters to list "
+                   "the others, or download them from the Events page.")
 
-missing = unplaced(shown)
-if len(missing):
-    st.subheader(f"{len(missing)} events have no place and are not on the map", anchor=False)
+missing = unplaced(newest(shown[shown["latitude"].isna() | shown["longitude"].isna()], LIST_LIMIT))
+n_missing = int((shown["latitude"].isna() | shown["longitude"].isna()).sum())
+if n_missing:
+    st.subheader(f"{n_missing} events have no place and are not on the map", anchor=False)
     st.dataframe(missing, hide_index=True, width="stretch", column_config={"quote": QUOTE})
+    if n_missing > len(missing):
+        st.caption(f"The {len(missing):,} latest are listed; the Events page lists them all.")
 elif len(shown):
     st.caption("Every event that passes the filters has a place and is on the map.")

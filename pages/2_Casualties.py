@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from monitor import apply_filters
+from monitor import incident_details
 from ui.figures import casualties_place_figure, casualties_time_figure, show
 from ui.engine import large_store
 from ui.page import open_page
 from ui.sidebar import describe
-from ui.tables import counted, headline_numbers, incidents_table, left_out_words
+from ui.filtered import counted, headline, shown_rows, tolls
+from ui.tables import incidents_table, left_out_words
 from ui.text import md
 
 if (store := large_store()) is not None:  # large data: DuckDB over Parquet files (ui.engine)
@@ -17,12 +18,13 @@ if (store := large_store()) is not None:  # large data: DuckDB over Parquet file
     st.stop()
 
 events, problems, sources, filters = open_page("Casualties", ":material/bar_chart:")
-shown = apply_filters(events, filters)
-incidents = counted(shown, filters)
+shown = shown_rows(events, filters)
+incidents = counted(events, filters)
+TABLE_LIMIT = 1_000  # incidents listed under the charts, the deadliest first
 
 st.title("Casualties")
 st.caption(f"Filters: {md(describe(filters))}")
-nums = headline_numbers(shown, filters)
+nums = headline(events, filters)
 c = st.columns(3)
 c[0].metric("Killed", nums["killed"])
 c[1].metric("Injured", nums["injured"])
@@ -32,7 +34,7 @@ st.markdown("Each real-world incident counts **once**, however many reports desc
             "reaches the lowest figure any source gives, the light bar the highest; **N+ ↑** means a source "
             "says \"at least N\" with no upper bound. Hatched bars are incidents dated only to a month "
             "(drawn at the start of their period).")
-if note := left_out_words(shown, filters):
+if note := left_out_words(shown, filters, tolls(events, filters)):
     st.caption(note)
 
 if incidents.empty:
@@ -46,5 +48,13 @@ for kind, title in (("killed", "Killed"), ("injured", "Injured")):
     show(casualties_place_figure(incidents, kind), key=f"place_{kind}")
 
 st.subheader("The incidents behind these numbers", anchor=False)
-st.dataframe(incidents_table(with_toll), hide_index=True, width="stretch")
+listed = with_toll
+if len(with_toll) > TABLE_LIMIT:
+    rank = with_toll["killed_best"].astype("Float64").fillna(with_toll["killed_low"].astype("Float64")).fillna(0)
+    listed = with_toll.loc[rank.sort_values(ascending=False, kind="stable").index[:TABLE_LIMIT]]
+    listed = listed.sort_values("event_date", kind="stable")
+st.dataframe(incidents_table(incident_details(shown, listed)), hide_index=True, width="stretch")
+if len(with_toll) > len(listed):
+    st.caption(f"The {len(listed):,} deadliest of the {len(with_toll):,} incidents with a stated toll are listed; the "
+               "totals and charts above count them all. Narrow the filters to list the others.")
 st.caption(f"{len(incidents) - len(with_toll)} other counted incident(s) state no toll (talks, statements…).")

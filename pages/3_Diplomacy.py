@@ -3,23 +3,23 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import active_dyads
 from ui.figures import diplomacy_figure, show
 from ui.page import open_page
-from ui.sidebar import country_names, dyad_label
-from ui.status import indicator_rows, signal_only_note, status_card, status_for, transitions_table
+from ui.filtered import dyad_rows, dyad_status_for, names_and_dyads
+from ui.sidebar import dyad_label
+from ui.status import signal_only_note, status_card, transitions_table
 from ui.tables import QUOTE, mediators, signal_only_incidents
 
 events, problems, sources, filters = open_page("Diplomacy", ":material/handshake:")
 
 st.title("Diplomacy")
-dyads, names = active_dyads(events), country_names(events)
+names, dyads = names_and_dyads(events)
 if not dyads:
     st.info("No conflict pair (dyad) appears in the loaded data, so there is no diplomatic timeline.")
     st.stop()
 dyad = st.selectbox("Conflict pair", dyads, index=dyads.index(filters.dyad) if filters.dyad in dyads else 0,
                     format_func=lambda d: dyad_label(d, names))
-rows = indicator_rows(events, dyad, filters)
+rows = dyad_rows(events, dyad, filters)
 if rows.empty:
     st.info("No reports of this pair pass the dataset filter.")
     st.stop()
@@ -32,7 +32,7 @@ else:
     as_of = first
     st.caption(f"All reports of this pair fall on {first}.")
 include_gdelt = bool(filters.extra.get("include_gdelt"))
-status = status_for(rows, dyad, as_of, include_gdelt)
+status = dyad_status_for(events, rows, dyad, filters, as_of, include_gdelt)
 status_card(status, rows, dyad_label(dyad, names))
 if note := signal_only_note(rows, include_gdelt):
     st.caption(note)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
+import time
 import weakref
 from pathlib import Path
 
@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 import loaders
+from loaders.cache import fingerprint, load_cached
 from loaders.curation import FILE_NAME as CURATION_FILE
 from loaders.curation import curation_path
 from loaders.geocode import pins_signature
@@ -25,7 +26,7 @@ SOURCE_COLUMNS = ["path", "file", "origin", "format", "rows read", "rows kept", 
 DUPLICATE_WORDS = ("the same event was loaded more than once", "replaced by a newer revision")
 # Problems that did not keep a row out (the file was still read). The loaders' Problem has no severity
 # yet, so it is read from the wording.
-WARNING_WORDS = ("not valid UTF-8", "read anyway")
+WARNING_WORDS = ("not valid UTF-8", "read anyway", "rebuilt from the input files")
 
 
 def problem_kind(problem: Problem) -> str:
@@ -80,19 +81,40 @@ def curation_signature() -> tuple:
     return _signature([("curation", curation_path())]) if curation_path().exists() else ()
 
 
-@st.cache_data(show_spinner="Loading events…", max_entries=4)
-def _load(signature: tuple, curation: tuple = (), pins: tuple = ()) -> tuple[pd.DataFrame, list, pd.DataFrame, pd.DataFrame]:
+_LOADED: dict[tuple, tuple] = {}   # key -> (events, problems, sources, fingerprint, notes, unresolved): one entry
+_LOCK = threading.Lock()
+
+
+def _load(signature: tuple, progress=None) -> tuple[pd.DataFrame, list, pd.DataFrame, str, list[str], pd.DataFrame]:
     """Every input together (incidents span files), with a report per file and the place names no
-    gazetteer resolved. The loaders never let one broken file sink the others; a failure of the
-    loading itself still leaves the pages up. `curation` (the corrections file's signature) and `pins`
-    (the analyst's pins file signature) only key the cache: the loaders read those files themselves,
-    so a saved correction or a new pin reloads every input."""
-    origins = {s[1]: (s[0], s[2], s[3]) for s in signature + curation}
+    gazetteer resolved, through the derived cache (loaders.cache): parsing happens only for inputs that
+    changed since the cache was written. `signature` is (input files, corrections file, pins file): a
+    saved correction or a new pin reloads.
+
+    Kept in memory per process and shared by every session, like st.cache_resource but without its
+    element replay (the progress box belongs to the run that loads). Not st.cache_data: that would
+    unpickle a copy of a million-row table on every rerun. Nobody mutates the returned table."""
+    key = (signature, str(user_home()), writable_home() is not None)
+    with _LOCK:
+        hit = _LOADED.get(key)
+        if hit is not None:
+            return hit
+        _LOADED.clear()  # one table in memory, never the old one beside the new
+        hit = _LOADED[key] = _load_now(signature, progress)
+        return hit
+
+
+def _load_now(signature: tuple, progress) -> tuple[pd.DataFrame, list, pd.DataFrame, str, list[str], pd.DataFrame]:
+    """The loaders never let one broken file sink the others; a failure of the loading itself still
+    leaves the pages up."""
+    files, curation, _pins = signature
+    origins = {s[1]: (s[0], s[2], s[3]) for s in files + curation}
     try:
-        result = loaders.load_files([Path(s[1]) for s in signature])
+        result = load_cached([Path(s[1]) for s in files], progress=progress)
     except Exception as exc:  # a loader bug must not take the whole dashboard down
         problem = Problem("(all inputs)", 0, f"loading failed ({type(exc).__name__}: {exc})")
-        return loaders.load([]), [problem], pd.DataFrame(columns=SOURCE_COLUMNS), unresolved_summary(None)
+        empty = loaders.load([])
+        return empty, [problem], pd.DataFrame(columns=SOURCE_COLUMNS), fingerprint(empty), [], unresolved_summary(None)
     by_file: dict[str, list[Problem]] = {}
     for p in result.problems:  # duplicates and contract breaks are only in the overall list
         by_file.setdefault(str(p.file), []).append(p)
@@ -116,8 +138,18 @@ def _load(signature: tuple, curation: tuple = (), pins: tuple = ()) -> tuple[pd.
             "modified": pd.Timestamp(mtime, unit="ns").floor("s") if mtime else pd.NaT,
             "size_bytes": size,
         })
-    return result.events, result.problems, pd.DataFrame(rows, columns=SOURCE_COLUMNS), \
-        unresolved_summary(result.unresolved)
+    _remember_fingerprint(result.events, result.fingerprint)
+    return (result.events, result.problems, pd.DataFrame(rows, columns=SOURCE_COLUMNS), result.fingerprint,
+            result.notes, unresolved_summary(result.unresolved))
+
+
+_FINGERPRINTS: dict[int, tuple] = {}  # id(table) -> (weak reference, fingerprint) of loaded tables
+
+
+def _remember_fingerprint(events: pd.DataFrame, fp: str) -> None:
+    for k in [k for k, (ref, _) in _FINGERPRINTS.items() if ref() is None]:
+        del _FINGERPRINTS[k]
+    _FINGERPRINTS[id(events)] = (weakref.ref(events), fp)
 
 
 def _display_path(path: Path) -> str:
@@ -167,9 +199,25 @@ def load_events() -> tuple[pd.DataFrame, list, pd.DataFrame]:
             inbox_dir().mkdir(parents=True, exist_ok=True)
         except OSError:
             pass
+    box = st.empty()
+    status = []
+
+    def progress(message: str) -> None:  # only called when something is actually read: a cache hit shows nothing
+        if not status:
+            status.append(box.status("Loading events…", expanded=False))
+        status[0].update(label=message)
+
+    t0 = time.perf_counter()
     signature = (_signature(input_files()), curation_signature(), pins_signature())
-    events, problems, sources, _ = _load(*signature)
+    events, problems, sources, _fp, notes, _ = _load(signature, progress)
     _remember(events, signature)
+    if status:
+        for note in notes:
+            status[0].warning(note.capitalize() + ".", icon=":material/build:")
+        status[0].update(label=f"Loaded {len(events):,} reports in {time.perf_counter() - t0:.1f} s",
+                         state="error" if notes else "complete")
+        if not notes:
+            box.empty()
     if len(sources):
         names = uploaded_names(inbox_dir())
         sources = sources.assign(
@@ -203,7 +251,7 @@ def events_key(events: pd.DataFrame) -> str | None:
 def unresolved_places() -> pd.DataFrame:
     """Place names the loaders met but could not resolve (name, mentions, files, where, countries), from
     the same cached load as the events; file paths shown as the analyst knows them."""
-    table = _load(_signature(input_files()), curation_signature(), pins_signature())[3].copy()
+    table = _load((_signature(input_files()), curation_signature(), pins_signature()))[5].copy()
     if len(table):
         names = uploaded_names(inbox_dir())
         table["where"] = [_display_where(w, names) for w in table["where"]]
@@ -219,8 +267,10 @@ def _display_where(where: str, names: dict[str, str]) -> str:
 
 
 def reload_inputs() -> None:
-    """Forget the cached events so the next page run reads the input files again."""
-    _load.clear()
+    """Forget the events in memory so the next page run looks at the input files again (the derived
+    cache on disk still spares parsing the ones that did not change)."""
+    with _LOCK:
+        _LOADED.clear()
 
 
 def read_only_flag() -> bool:
@@ -229,7 +279,10 @@ def read_only_flag() -> bool:
 
 
 def data_fingerprint(events: pd.DataFrame) -> str:
-    """Eight hex characters naming the data: the same event_ids give the same fingerprint."""
-    ids = sorted(events["event_id"].astype(str)) if len(events) else []
-    return hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:8]
+    """Eight hex characters naming the data: the same event_ids give the same fingerprint.
+    The loaded table's is computed once by the loader (sorting a million ids takes a second)."""
+    known = _FINGERPRINTS.get(id(events))
+    if known is not None and known[0]() is events:
+        return known[1]
+    return fingerprint(events)
 

@@ -84,7 +84,11 @@ def _action_words(value) -> str:
     return "" if value is None or pd.isna(value) else str(value).replace("_", " ")
 
 
-MAP_POINT_LIMIT = 20_000  # more placed reports than this: a density layer plus the deadliest as points
+MAP_POINT_LIMIT = 10_000  # more placed reports than this: the aggregated map (about 1.5 MB of JSON at the limit)
+DENSE_POINTS = 2_000      # the deadliest reports still drawn as points on an aggregated map
+MAX_CELLS = 3_000         # grid cells of the aggregated layer, at most
+MAX_DENSITY_BINS = 30_000  # bins of the density shading, at most
+CELL_STEPS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)  # degrees, finest first
 DETAILED_HOVER_LIMIT = 5_000  # more drawn reports than this: a one-line hover per place (click for the rest)
 GDELT_COLOR = "#7b6fa8"   # muted violet: not an event-type colour, not a precision-ring grey
 GDELT_LABEL = "GDELT media signal — machine-coded, unverified pin (hollow ring)"
@@ -100,6 +104,8 @@ class MapView:
     reason: str | None
     points: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    cells: pd.DataFrame = field(default_factory=pd.DataFrame)  # aggregated map: one row per grid cell
+    cell_step: float | None = None
 
 
 def _row_line(r: dict, toll) -> str:
@@ -132,19 +138,22 @@ def map_points(events: pd.DataFrame, tolls: pd.DataFrame | None = None, *, hover
     placed = events[events["latitude"].notna() & events["longitude"].notna()]
     if placed.empty:
         return pd.DataFrame(columns=_POINT_COLUMNS)
-    tolls = incident_tolls(events) if tolls is None else tolls
+    tolls = incident_tolls(events, details=False) if tolls is None else tolls
+    tolls = tolls[tolls["incident_id"].isin(placed["incident_id"])] if len(tolls) > len(placed) else tolls
     toll_of = {t.incident_id: toll_range(t.killed_low, t.killed_high, t.killed_open, t.killed_best)
-               for t in tolls.itertuples(index=False)}
+               for t in tolls[["incident_id", "killed_low", "killed_high", "killed_open", "killed_best"]]
+               .astype(object).itertuples(index=False)}
     cols = ["event_type", "sub_event_type", "diplomatic_action", "event_date", "date_precision", "dataset",
             "confidence", "source_name", "incident_id"]
-    recs = placed[cols].to_dict("records")
+    recs = placed[cols].to_dict("records") if hover_lines else []
     signal = (placed["dataset"].astype(str) == "gdelt").to_numpy()
     df = pd.DataFrame({
         "latitude": placed["latitude"].to_numpy(), "longitude": placed["longitude"].to_numpy(),
         "geo_precision": placed["geo_precision"].to_numpy(),
         "kind": np.where(signal, "GDELT", placed["event_type"].astype(str).to_numpy()),
         "incident_id": placed["incident_id"].to_numpy(),
-        "line": [_row_line(r, toll_of.get(r["incident_id"])) for r in recs],
+        # The compact hover (hover_lines=0) lists no reports: no need to write a line per report.
+        "line": [_row_line(r, toll_of.get(r["incident_id"])) for r in recs] if hover_lines else "",
         "event_id": placed["event_id"].astype(str).to_numpy(),
         "location": placed["location"].to_numpy(), "admin1": placed["admin1"].to_numpy(),
         "country": placed["country"].to_numpy(),
@@ -153,11 +162,24 @@ def map_points(events: pd.DataFrame, tolls: pd.DataFrame | None = None, *, hover
                   for i in df["incident_id"]]
     keys = ["latitude", "longitude", "geo_precision", "kind"]
     g = df.groupby(keys, dropna=False, sort=False)
-    per_place = (df.drop_duplicates(keys + ["incident_id"]).groupby(keys, dropna=False, sort=False)["best"].sum())
-    agg = g.agg(reports=("event_id", "size"), event_ids=("event_id", ";".join),
-                lines=("line", lambda s: list(s[:max(hover_lines, 1)])), location=("location", "first"),
-                admin1=("admin1", "first"), country=("country", "first")).reset_index()
-    agg["killed"] = per_place.reindex(pd.MultiIndex.from_frame(agg[keys])).to_numpy()
+    gid = g.ngroup().to_numpy()
+    n = int(gid.max()) + 1
+    # Per marker: its reports' ids and first hover lines, collected in one pass (a per-group lambda
+    # costs a Series per place).
+    ids: list[list[str]] = [[] for _ in range(n)]
+    lines: list[list[str]] = [[] for _ in range(n)]
+    keep = max(hover_lines, 1)
+    for k, eid, line in zip(gid, df["event_id"], df["line"] if hover_lines else [""] * len(df)):
+        ids[k].append(eid)
+        if len(lines[k]) < keep:
+            lines[k].append(line)
+    once = ~pd.DataFrame({"g": gid, "i": df["incident_id"]}).duplicated().to_numpy()
+    killed = np.bincount(gid[once], weights=df["best"].to_numpy(dtype=float)[once], minlength=n)
+    agg = g[["location", "admin1", "country"]].first().reset_index()
+    agg["reports"] = np.bincount(gid, minlength=n)
+    agg["event_ids"] = [";".join(x) for x in ids]
+    agg["lines"] = lines
+    agg["killed"] = killed
     rows = []
     for i, a in enumerate(agg.itertuples(index=False)):
         prec = a.geo_precision
@@ -189,14 +211,22 @@ def map_points(events: pd.DataFrame, tolls: pd.DataFrame | None = None, *, hover
     return pd.DataFrame(rows, columns=_POINT_COLUMNS)
 
 
-def _deadliest(placed: pd.DataFrame, tolls: pd.DataFrame, limit: int) -> pd.DataFrame:
+def _deadliest(placed: pd.DataFrame, tolls: pd.DataFrame, limit: int, deaths: np.ndarray | None = None) -> pd.DataFrame:
     """The `limit` deadliest placed reports (by their incident's toll, else their own), the most
-    precisely placed and then the latest first among equals."""
-    best = tolls.set_index("incident_id")["killed_best"].astype("Float64")
-    low = tolls.set_index("incident_id")["killed_low"].astype("Float64")
-    score = placed["incident_id"].map(best.fillna(low)).astype("Float64")
-    score = score.fillna(placed["fatalities_best"].astype("Float64")).fillna(-1)
-    ranked = placed.assign(_score=score.to_numpy(dtype=float), _prec=placed["geo_precision"].astype("Float64").fillna(9).to_numpy(dtype=float))
+    precisely placed and then the latest first among equals (then by event_id)."""
+    if deaths is None:
+        deaths = _incident_deaths(placed, tolls)[1]
+    own = placed["fatalities_best"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    score = np.where(np.isnan(deaths), own, deaths)
+    score = np.where(np.isnan(score), -1.0, score)
+    prec = placed["geo_precision"].astype("Float64").fillna(9).to_numpy(dtype=float)
+    if len(placed) > limit and placed["event_date"].is_monotonic_increasing:
+        # Rows are in the contract's order (date, then event_id): a numeric sort gives the same order
+        # as sorting the ids, without comparing a million strings.
+        day = placed["event_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+        order = np.lexsort((np.arange(len(placed)), -day, prec, -score))[:limit]
+        return placed.iloc[order]
+    ranked = placed.assign(_score=score, _prec=prec)
     ranked = ranked.sort_values(["_score", "_prec", "event_date", "event_id"], ascending=[False, True, False, True],
                                 kind="stable")
     return ranked.head(limit).drop(columns=["_score", "_prec"])
@@ -213,8 +243,8 @@ def density_bins(placed: pd.DataFrame, step: float = DENSITY_STEP) -> pd.DataFra
             .groupby(["lat", "lon"]).size().reset_index(name="n"))
 
 
-def _density(bins: pd.DataFrame, total: int) -> go.Densitymap:
-    """Where all placed reports are, binned to 0.05° (about 5 km) so the figure stays small."""
+def _density_of_bins(bins: pd.DataFrame, total: int) -> go.Densitymap:
+    """The density layer from precomputed bins (the DuckDB path computes them in SQL)."""
     return go.Densitymap(lat=bins["lat"].to_numpy(np.float32), lon=bins["lon"].to_numpy(np.float32),
                          z=bins["n"].to_numpy(np.float32),
                          radius=14, opacity=0.6, showscale=False, hoverinfo="skip", showlegend=True,
@@ -222,36 +252,181 @@ def _density(bins: pd.DataFrame, total: int) -> go.Densitymap:
                          name=f"shading: density of all {total:,} placed reports", legendgroup="density")
 
 
+def _density(grid: _Grid) -> go.Densitymap:
+    """Where all placed reports are, binned (0.05°, about 5 km, or coarser) so the figure stays small."""
+    step, ids = grid.coarse(MAX_DENSITY_BINS)
+    keys, inverse = np.unique(ids, return_inverse=True)
+    counts = np.bincount(inverse[grid.inverse], minlength=len(keys))
+    lat, lon = _cell_centres(keys, step)
+    return go.Densitymap(lat=lat.astype(np.float32), lon=lon.astype(np.float32), z=counts.astype(np.float32),
+                         radius=14, opacity=0.6, showscale=False, hoverinfo="skip", showlegend=True,
+                         colorscale=[[0, "rgba(80,80,80,0)"], [0.2, "#c6c6d9"], [1, "#3a3a5c"]],
+                         name=f"shading: density of all {len(grid.lat):,} placed reports", legendgroup="density")
+
+
+@dataclass
+class _Grid:
+    """Placed reports on the finest grid (CELL_STEPS[0] degrees), computed once per aggregated map:
+    the coarser grids, the density shading and the cells are all derived from it (the steps nest)."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    fine: np.ndarray      # distinct fine cells (ids)
+    inverse: np.ndarray   # per report: index into `fine`
+
+    @classmethod
+    def of(cls, placed: pd.DataFrame) -> _Grid:
+        lat, lon = placed["latitude"].to_numpy(float), placed["longitude"].to_numpy(float)
+        fine, inverse = np.unique(_fine_ids(lat, lon), return_inverse=True)
+        return cls(lat, lon, fine, inverse)
+
+    def coarse(self, max_cells: int) -> tuple[float, np.ndarray]:
+        """The finest step whose grid has at most max_cells occupied cells, and each fine cell's id on it."""
+        for step in CELL_STEPS:
+            ids = _coarser(self.fine, step)
+            if len(np.unique(ids)) <= max_cells:
+                break
+        return step, ids
+
+
+def _fine_ids(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        y = np.floor(np.nan_to_num(lat) / CELL_STEPS[0]).astype(np.int64)
+        x = np.floor(np.nan_to_num(lon) / CELL_STEPS[0]).astype(np.int64)
+    return y * 100_000 + x
+
+
+def _coarser(fine_ids: np.ndarray, step: float) -> np.ndarray:
+    """Fine cell ids -> ids on the grid of `step` degrees (a whole multiple of the fine step)."""
+    k = int(round(step / CELL_STEPS[0]))
+    y = np.floor_divide(fine_ids + 50_000, 100_000)
+    x = fine_ids - y * 100_000
+    return np.floor_divide(y, k) * 100_000 + np.floor_divide(x, k)
+
+
+def _cell_centres(ids: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray]:
+    y = np.floor_divide(ids + 50_000, 100_000)
+    x = ids - y * 100_000
+    return (y + 0.5) * step, (x + 0.5) * step
+
+
+def _cells(grid: _Grid, incident: np.ndarray, deaths: np.ndarray,
+           max_cells: int = MAX_CELLS) -> tuple[pd.DataFrame, float]:
+    """Placed reports binned to the finest grid (of CELL_STEPS degrees) with at most `max_cells` cells:
+    per cell its reports, incidents and deaths (each incident's best estimate once, per cell), and its
+    centre of mass. A filter to a smaller area gives finer cells."""
+    step, coarse_of_fine = grid.coarse(max_cells)
+    cell_ids, cell_of_fine = np.unique(coarse_of_fine, return_inverse=True)
+    row = cell_of_fine[grid.inverse]
+    n = len(cell_ids)
+    reports = np.bincount(row, minlength=n)
+    # One (cell, incident) pair counts its incident's deaths once.
+    pair = row.astype(np.int64) * (int(incident.max()) + 1) + incident
+    _, first = np.unique(pair, return_index=True)
+    out = pd.DataFrame({
+        "cell": cell_ids,
+        "latitude": np.bincount(row, weights=grid.lat, minlength=n) / reports,
+        "longitude": np.bincount(row, weights=grid.lon, minlength=n) / reports,
+        "reports": reports,
+        "incidents": np.bincount(row[first], minlength=n),
+        "killed": np.round(np.bincount(row[first], weights=np.nan_to_num(deaths[first]), minlength=n)).astype(np.int64),
+    })
+    out["key"] = ["c" + str(i) for i in range(n)]
+    return out, step
+
+
+def _incident_deaths(placed: pd.DataFrame, tolls: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(incident code, the incident's best death estimate or NaN) per placed report, with one
+    factorisation of the ids instead of a string lookup per use."""
+    codes, uniques = pd.factorize(placed["incident_id"])
+    by = tolls.set_index("incident_id")
+    best = by["killed_best"].astype("Float64").fillna(by["killed_low"].astype("Float64"))
+    per_incident = best.reindex(pd.Index(uniques)).to_numpy(dtype=float, na_value=np.nan)
+    return codes, per_incident[codes]
+
+
+def _cells_trace(cells: pd.DataFrame, step: float) -> go.Scattermap:
+    """The aggregated layer: one marker per grid cell, sized by reports, hover with counts and deaths."""
+    text = [f"<b>{r:,} report(s)</b> in this {step:g}° cell<br>{i:,} incident(s), {k:,} killed (best estimates, "
+            f"each incident once)<br>click to list them" for r, i, k in
+            zip(cells["reports"], cells["incidents"], cells["killed"])]
+    size = np.clip(6 + 3.0 * np.sqrt(cells["reports"].to_numpy(float)), 6, 40).astype(np.float32)
+    return go.Scattermap(lat=cells["latitude"].to_numpy(np.float32), lon=cells["longitude"].to_numpy(np.float32),
+                         mode="markers", name=f"grid cells of {step:g}°: size = reports (click to list)",
+                         marker=dict(size=size, color="#3a3a5c", opacity=0.35, sizemode="diameter"),
+                         customdata=[[h, k] for h, k in zip(text, cells["key"])], hovertemplate=HOVER,
+                         legendgroup="cells")
+
+
 def map_view(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = True,
-             limit: int = MAP_POINT_LIMIT) -> MapView:
+             limit: int = MAP_POINT_LIMIT, tolls: pd.DataFrame | None = None) -> MapView:
     """Events on a map: colour = event type, size = deaths, ring/faintness = place precision; GDELT
-    media signal as hollow muted rings; beyond `limit` placed reports, a density layer plus the
-    deadliest as points."""
+    media signal as hollow muted rings. Beyond `limit` placed reports the map is aggregated: a density
+    shading, a layer of grid cells (reports, incidents, deaths each; click one to list its reports) and
+    only the deadliest reports as points, so the figure stays under about 2 MB at any size.
+    `tolls` (incident_tolls of `events`, details not needed) saves recomputing them."""
     empty = pd.DataFrame(columns=_POINT_COLUMNS)
     if events.empty:
         return MapView(None, "No events pass the current filters, so there is nothing to map.", empty)
     notes = []
-    signal = events["dataset"].astype(str) == "gdelt"
+    signal = (events["dataset"] == "gdelt").to_numpy()
     if not show_gdelt and signal.any():
         notes.append(f"{int(signal.sum()):,} GDELT media-signal report(s) are hidden; switch on "
                      "'Show GDELT media signal' to see them.")
         events = events[~signal]
-    placed = events[events["latitude"].notna() & events["longitude"].notna()]
-    if placed.empty:
+        tolls = None
+    is_placed = (events["latitude"].notna() & events["longitude"].notna()).to_numpy(dtype=bool)
+    n_placed = int(is_placed.sum())
+    if not n_placed:
         return MapView(None, f"None of the {len(events)} events that pass the filters has a known place, "
                              "so the map is empty; they are listed below.", empty, notes)
-    tolls = incident_tolls(events)
-    dense = len(placed) > limit
-    drawn = _deadliest(placed, tolls, limit) if dense else placed
-    bounds = (placed["latitude"].min(), placed["latitude"].max(), placed["longitude"].min(), placed["longitude"].max())
-    return assemble_map_view(drawn, tolls, placed=len(placed), bins=density_bins(placed) if dense else None,
-                             bounds=bounds, notes=notes, online=online, limit=limit)
+    tolls = incident_tolls(events, details=False) if tolls is None else tolls
+    dense = n_placed > limit
+    cells, step, grid = pd.DataFrame(), None, None
+    if not dense:
+        placed = drawn = events[is_placed]
+    else:
+        # Only the columns the aggregation reads (a full copy of a million rows would cost 400 MB),
+        # labelled by position so the deadliest rows can be taken whole afterwards.
+        placed = events[["event_id", "incident_id", "event_date", "latitude", "longitude", "geo_precision",
+                         "fatalities_best"]]
+        placed.index = pd.RangeIndex(len(events))
+        placed = placed[is_placed]
+        incident, deaths = _incident_deaths(placed, tolls)
+        drawn = events.iloc[_deadliest(placed, tolls, min(limit, DENSE_POINTS), deaths).index.to_numpy()]
+        grid = _Grid.of(placed)
+        cells, step = _cells(grid, incident, deaths)
+        notes.append(f"Aggregated map: {len(placed):,} placed reports pass the filters, more than {limit:,}, too many "
+                     f"to send to the browser one by one. The grey shading shows where all of them are; the grid "
+                     f"cells ({step:g}°, {len(cells):,} of them) give the reports, incidents and deaths in each (click "
+                     f"one to list its reports); only the {len(drawn):,} deadliest (then the most precisely placed, "
+                     f"then the latest) are drawn as points. Narrow the filters (a country, a shorter period) to "
+                     f"{limit:,} placed reports or fewer to see every report as a point.")
+    if len(drawn) > DETAILED_HOVER_LIMIT:
+        notes.append(f"With more than {DETAILED_HOVER_LIMIT:,} reports drawn, hovering shows a one-line summary per "
+                     "place; click a point to list its reports below the map.")
+    # Every report in the hover while the map is small; a one-line summary per place beyond that.
+    pts = map_points(drawn, tolls, hover_lines=8 if len(drawn) <= DETAILED_HOVER_LIMIT else 0)
+    fig = _map_figure(pts, grid, online=online)
+    if dense:
+        fig.add_trace(_cells_trace(cells, step))
+    return MapView(fig, None, pts, notes, cells, step)
+
+
+def cell_rows(events: pd.DataFrame, view: MapView, keys: set[str]) -> pd.DataFrame:
+    """The placed reports inside the clicked grid cells of an aggregated map."""
+    if view.cells.empty or not keys:
+        return events.iloc[:0]
+    hit = view.cells[view.cells["key"].isin(keys)]
+    lat, lon = events["latitude"].to_numpy(float), events["longitude"].to_numpy(float)
+    cell = _coarser(_fine_ids(lat, lon), view.cell_step)
+    return events[np.isin(cell, hit["cell"].to_numpy()) & ~np.isnan(lat) & ~np.isnan(lon)]
 
 
 def assemble_map_view(drawn: pd.DataFrame, tolls: pd.DataFrame, *, placed: int, bins: pd.DataFrame | None,
                       bounds: tuple, notes: list[str], online: bool, limit: int = MAP_POINT_LIMIT) -> MapView:
     """The map from the reports to draw, their incidents' tolls and, beyond `limit` placed reports, the
-    density grid of all of them (computed in pandas by map_view, or in SQL by the DuckDB path)."""
+    density grid of all of them, computed in SQL (the DuckDB path, ui.large)."""
     notes = list(notes)
     if bins is not None:
         notes.append(f"{placed:,} placed reports pass the filters — more than {limit:,}. The grey shading "
@@ -260,22 +435,10 @@ def assemble_map_view(drawn: pd.DataFrame, tolls: pd.DataFrame, *, placed: int, 
     if len(drawn) > DETAILED_HOVER_LIMIT:
         notes.append(f"With more than {DETAILED_HOVER_LIMIT:,} reports drawn, hovering shows a one-line summary per "
                      "place; click a point to list its reports below the map.")
-    # Every report in the hover while the map is small; a one-line summary per place beyond that.
     pts = map_points(drawn, tolls, hover_lines=8 if len(drawn) <= DETAILED_HOVER_LIMIT else 0)
-    fig = _map_figure(pts, bins, placed if bins is not None else 0, bounds if bins is not None else None,
-                      online=online)
+    fig = _map_figure(pts, None, online=online, bins=bins, total=placed if bins is not None else 0,
+                      bounds=bounds if bins is not None else None)
     return MapView(fig, None, pts, notes)
-
-
-@st.cache_data(max_entries=4, show_spinner="Drawing the map…")
-def cached_map_view(events: pd.DataFrame, online: bool = False, show_gdelt: bool = True) -> MapView:
-    """map_view, kept for the next rerun: a click or a caption's rerun redraws nothing.
-
-    The figure is kept as a plain dict. A Figure comes back from the cache with its layout keys in another
-    order, so the chart's spec -- and with it Streamlit's widget id -- would differ between the first run and
-    the next, and the selection that triggered that next run would be dropped (seen in a browser)."""
-    view = map_view(events, online=online, show_gdelt=show_gdelt)
-    return view if view.figure is None else MapView(view.figure.to_dict(), view.reason, view.points, view.notes)
 
 
 def map_figure(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = True,
@@ -290,16 +453,21 @@ def _custom(pts: pd.DataFrame) -> list[list]:
     return [[h, k] for h, k in zip(pts["hover"], pts["key"])]
 
 
-def _map_figure(pts: pd.DataFrame, bins: pd.DataFrame | None, total: int, bounds: tuple | None, *,
-                online: bool) -> go.Figure:
-    lat, lon = pts["latitude"], pts["longitude"]
-    if bounds is not None:  # the view fits every placed report, not only the ones drawn as points
+def _map_figure(pts: pd.DataFrame, grid: _Grid | None, *, online: bool, bins: pd.DataFrame | None = None,
+                total: int = 0, bounds: tuple | None = None) -> go.Figure:
+    lat, lon = pts["latitude"].astype(float), pts["longitude"].astype(float)
+    if grid is not None:  # the view fits every placed report, not only the points drawn
+        lat = pd.Series([lat.min(), lat.max(), grid.lat.min(), grid.lat.max()])
+        lon = pd.Series([lon.min(), lon.max(), grid.lon.min(), grid.lon.max()])
+    elif bounds is not None:  # the same from the bounds the DuckDB path computed
         lat = pd.concat([lat, pd.Series(bounds[:2], dtype="float64")])
         lon = pd.concat([lon, pd.Series(bounds[2:], dtype="float64")])
-    center, zoom = _view(lat.astype(float), lon.astype(float), min_span=MIN_SPAN_DEG[bool(online)])
+    center, zoom = _view(lat, lon, min_span=MIN_SPAN_DEG[bool(online)])
     fig = go.Figure()
-    if bins is not None:
-        fig.add_trace(_density(bins, total))
+    if grid is not None:
+        fig.add_trace(_density(grid))
+    elif bins is not None:
+        fig.add_trace(_density_of_bins(bins, total))
     curated, media = pts[~pts["signal"].astype(bool)], pts[pts["signal"].astype(bool)]
     # A dark ring under each place known to the town (grey: near it / district); centroids get none.
     for level, colour, label in ((1, "#111111", "dark ring: the town itself"),
@@ -357,6 +525,19 @@ def _period(dates: pd.Series, freq: str) -> pd.Series:
     return d - pd.to_timedelta(d.dt.day_of_week, unit="D") if freq == "week" else d
 
 
+def _sum_ranges(frame: pd.DataFrame, keys, kind: str) -> list[tuple]:
+    """(group key, summed low, summed high or None when any incident is open-ended, incidents) per
+    group of `keys`, in sorted key order: _sum_range for every group in one grouped reduction."""
+    g = frame.groupby(keys, observed=True, sort=True)
+    low = g[f"{kind}_low"].sum()
+    high = g[f"{kind}_high"].sum()
+    is_open = g[f"{kind}_open"].any()
+    # rows are incidents, or (DuckDB path) per-place sums that say how many incidents they hold
+    size = g["incidents"].sum() if "incidents" in frame else g.size()
+    return [(k, int(lo), None if bool(o) else int(hi), int(n))
+            for k, lo, hi, o, n in zip(low.index, low.to_numpy(), high.to_numpy(), is_open.to_numpy(), size.to_numpy())]
+
+
 def _sum_range(g: pd.DataFrame, kind: str) -> tuple[int, int | None]:
     low = int(g[f"{kind}_low"].sum())
     return low, None if g[f"{kind}_open"].any() else int(g[f"{kind}_high"].sum())
@@ -407,9 +588,8 @@ def _casualty_bars(fig, stated: pd.DataFrame, kind: str, freq: str, row=None, co
     edges, tops = [], []
     wide = stated[coarse]
     if not wide.empty:
-        groups = [(_coarse_period(d, str(p)), g) for (d, p), g in
-                  wide.groupby([wide["event_date"], wide["date_precision"].astype(str)])]
-        sums = [(a, b, what, *_sum_range(g, kind)) for (a, b, what), g in groups]
+        sums = [(*_coarse_period(d, str(p)), lo, hi) for (d, p), lo, hi, _ in
+                _sum_ranges(wide, [wide["event_date"], wide["date_precision"].astype(str)], kind)]
         _range_bars(fig, [a + (b - a) / 2 for a, b, *_ in sums], [s[3] for s in sums], [s[4] for s in sums],
                     kind=kind, coarse=True, width=[(b - a).total_seconds() * 1000 * 0.97 for a, b, *_ in sums],
                     labels=[f"{_range_words(lo, hi)} · {what}" for _, _, what, lo, hi in sums],
@@ -418,7 +598,7 @@ def _casualty_bars(fig, stated: pd.DataFrame, kind: str, freq: str, row=None, co
         tops += [lo if hi is None else hi for *_, lo, hi in sums]
     fine = stated[~coarse]
     if not fine.empty:
-        sums = [(p, *_sum_range(g, kind)) for p, g in fine.groupby(_period(fine["event_date"], freq))]
+        sums = [(p, lo, hi) for p, lo, hi, _ in _sum_ranges(fine, _period(fine["event_date"], freq), kind)]
         _range_bars(fig, [p + span / 2 for p, *_ in sums], [s[1] for s in sums], [s[2] for s in sums],
                     kind=kind, width=span.total_seconds() * 1000 * 0.8,
                     labels=[_range_words(lo, hi) for _, lo, hi in sums], row=row, col=col, showlegend=showlegend)
@@ -460,9 +640,7 @@ def casualties_place_figure(counted: pd.DataFrame, kind: str = "killed", top: in
         return f"No incident that passes the filters states a number of {noun}, so there is no chart by place."
     # Category labels are plotly pseudo-HTML too: a place named "<b>x</b>" would be drawn bold, a link as a link.
     stated["place"] = [hover(p) if isinstance(p, str) else "(no place stated)" for p in stated["location"]]
-    # rows are incidents, or (DuckDB path) per-place sums that say how many incidents they hold
-    sums = [(p, *_sum_range(g, kind), int(g["incidents"].sum()) if "incidents" in g else len(g))
-            for p, g in stated.groupby("place")]
+    sums = _sum_ranges(stated, "place", kind)
     sums.sort(key=lambda s: (s[2] if s[2] is not None else math.inf, s[1]))  # worst at the top
     sums = sums[-top:]
     fig = go.Figure()
@@ -488,6 +666,7 @@ CEASEFIRE_COLORS = {"none": "#e0e0e0", "agreed": "#c7e9c0", "holding": "#74c476"
 STATE_WORDS = {"strained": "holding but strained"}
 BAND_WORDS = {("talks", "none"): "no talks reported", ("ceasefire", "none"): "no ceasefire"}
 LABEL_ROWS = 5  # rows of marker labels above a lane; more would climb into the lane above (seen in screenshots)
+MAX_BAND_TRACES = 30  # more state changes than this in a lane: drawn as one trace
 LANES = {"Talks": 6.0, "Ceasefire": 5.0, "Diplomatic events": 3.1, "Violence": 1.2}  # room above for labels
 
 
@@ -530,7 +709,7 @@ def diplomacy_figure(rows: pd.DataFrame, status: DyadStatus) -> go.Figure | str:
         return "No events for this dyad up to the chosen date, so there is no timeline."
     as_of = pd.Timestamp(status.as_of)
     rows = rows[rows["event_date"] <= as_of]
-    tolls = incident_tolls(rows)
+    tolls = incident_tolls(rows, details=False)
     first = rows.groupby("incident_id", observed=True).first()
     start = rows["event_date"].min() - pd.Timedelta(days=2)
     days = max((as_of - start).days, 7)
@@ -538,15 +717,20 @@ def diplomacy_figure(rows: pd.DataFrame, status: DyadStatus) -> go.Figure | str:
     px_per_day = 1000 / max((end - start).days, 1)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
     for lane, which, colours in (("Talks", "talks", TALKS_COLORS), ("Ceasefire", "ceasefire", CEASEFIRE_COLORS)):
-        for a, b, state, reason in _bands(status, which, start, as_of):
-            words = BAND_WORDS.get((which, state), STATE_WORDS.get(state, state))
-            fits = (b - a).days * px_per_day > len(words) * 7.5 + 10
+        bands = _bands(status, which, start, as_of)
+        # One trace per band; a long history (a busy dyad's hundreds of changes) as one trace per lane,
+        # since plotly validates every add_trace.
+        for group in ([bands] if len(bands) > MAX_BAND_TRACES else [[b] for b in bands]):
+            words = [BAND_WORDS.get((which, st_), STATE_WORDS.get(st_, st_)) for _, _, st_, _ in group]
+            fits = [(b - a).days * px_per_day > len(w) * 7.5 + 10 for (a, b, _, _), w in zip(group, words)]
             fig.add_trace(go.Bar(
-                y=[LANES[lane]], x=[(b - a).total_seconds() * 1000], base=[a], orientation="h", width=0.62,
-                marker=dict(color=colours.get(state, "#dddddd"), line=dict(color="#555", width=0.6)),
-                text=[words if fits else f"  {words}"], textposition="inside" if fits else "outside",
+                y=[LANES[lane]] * len(group), x=[(b - a).total_seconds() * 1000 for a, b, _, _ in group],
+                base=[a for a, *_ in group], orientation="h", width=0.62,
+                marker=dict(color=[colours.get(st_, "#dddddd") for _, _, st_, _ in group], line=dict(color="#555", width=0.6)),
+                text=[w if f else f"  {w}" for w, f in zip(words, fits)],
+                textposition=["inside" if f else "outside" for f in fits],
                 insidetextanchor="middle", textfont=dict(size=13, color="#111"), cliponaxis=False,
-                showlegend=False, customdata=[[lane, words, day(a), hover(reason)]],
+                showlegend=False, customdata=[[lane, w, day(a), hover(reason)] for (a, _, _, reason), w in zip(group, words)],
                 hovertemplate="%{customdata[0]}: %{customdata[1]} from %{customdata[2]}<br>why: %{customdata[3]}<extra></extra>"),
                 row=1, col=1)
     # Markers: one per incident (several reports of one event are one marker).
@@ -572,27 +756,31 @@ def diplomacy_figure(rows: pd.DataFrame, status: DyadStatus) -> go.Figure | str:
         marks.append(dict(x=t["event_date"], lane="Violence" if violent else "Diplomatic events", label=label,
                           coarse=coarse, precision=str(t["date_precision"]), killed=(toll.best if toll else 0) or 0,
                           info=info, colour=TYPE_COLORS.get(str(t["event_type"]), "#444")))
+    labels: list[dict] = []
     for lane in ("Diplomatic events", "Violence"):
         items = sorted([m for m in marks if m["lane"] == lane], key=lambda m: m["x"])
         levels = _stagger([(m["x"], m["label"]) for m in items], px_per_day)
-        for m, level in zip(items, levels):
-            y = LANES[lane]
+        y = LANES[lane]
+        for m in items:
             if m["coarse"]:  # an imprecise date: a line over its whole period, not a dot on day one
                 period_end = (m["x"] + pd.offsets.MonthEnd(0) if m["precision"] == "month" else
                               m["x"] + pd.offsets.YearEnd(0) if m["precision"] == "year" else m["x"] + pd.Timedelta(days=6))
                 fig.add_trace(go.Scatter(x=[m["x"], min(period_end, as_of)], y=[y, y], mode="lines",
                                          line=dict(color=m["colour"], width=7), opacity=0.55, showlegend=False,
                                          customdata=[[m["info"]]] * 2, hovertemplate=HOVER), row=1, col=1)
-            fig.add_trace(go.Scatter(x=[m["x"]], y=[y], mode="markers", showlegend=False,
-                                     marker=dict(size=min(34, 11 + 2.2 * math.sqrt(m["killed"])), color=m["colour"],
+        if items:  # one trace and one batch of labels per lane: plotly validates each add_* call
+            fig.add_trace(go.Scatter(x=[m["x"] for m in items], y=[y] * len(items), mode="markers", showlegend=False,
+                                     marker=dict(size=[min(34, 11 + 2.2 * math.sqrt(m["killed"])) for m in items],
+                                                 color=[m["colour"] for m in items],
                                                  symbol="diamond" if lane == "Diplomatic events" else "circle",
                                                  line=dict(color="#222", width=1)),
-                                     customdata=[[m["info"]]], hovertemplate=HOVER), row=1, col=1)
-            if level >= LABEL_ROWS:  # no free row left: a label here would sit on another; hover still tells
-                continue
-            fig.add_annotation(x=m["x"], y=y, text=hover(m["label"]), showarrow=True, arrowhead=0, arrowwidth=0.8,
-                               arrowcolor="#888", ax=0, ay=-(22 + 19 * level), font=dict(size=11.5, color="#222"),
-                               bgcolor="rgba(255,255,255,0.85)", row=1, col=1)
+                                     customdata=[[m["info"]] for m in items], hovertemplate=HOVER), row=1, col=1)
+            # No free row left (LABEL_ROWS): a label there would sit on another; the hover still tells.
+            labels += [dict(x=m["x"], y=y, xref="x", yref="y", text=hover(m["label"]), showarrow=True, arrowhead=0,
+                            arrowwidth=0.8, arrowcolor="#888", ax=0, ay=-(22 + 19 * level),
+                            font=dict(size=11.5, color="#222"), bgcolor="rgba(255,255,255,0.85)")
+                       for m, level in zip(items, levels) if level < LABEL_ROWS]
+    fig.update_layout(annotations=list(fig.layout.annotations) + labels)
     # Deaths per day beneath (incidents once; month-dated ones hatched across their month).
     stated = tolls[tolls["killed_low"].notna() & (tolls["event_type"] != "Strategic developments")]
     _, tops = _casualty_bars(fig, stated, "killed", "day", row=2, col=1) if not stated.empty else ([], [])

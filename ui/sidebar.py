@@ -119,15 +119,22 @@ def _dropped_link_values(options: dict[str, list[str]]) -> list[str]:
     return missing
 
 
-def facets_of(events: pd.DataFrame) -> Facets:
-    """What the sidebar offers, from an events table in memory (monitor.query reads the same from Parquet)."""
+@st.cache_data(max_entries=2, show_spinner=False)
+def _facets(fingerprint: str, _events: pd.DataFrame) -> Facets:
+    events = _events
     pairs = events[["iso3", "country"]].dropna().drop_duplicates("iso3")
     return Facets(rows=len(events), first=events["event_date"].min() if len(events) else None,
                   last=events["event_date"].max() if len(events) else None,
                   countries=sorted(events["iso3"].dropna().unique()),
                   country_names=dict(zip(pairs["iso3"], pairs["country"])), dyads=active_dyads(events),
                   actors=actor_options(events), has_gdelt=bool((events["dataset"] == "gdelt").any()),
-                  fingerprint=data_fingerprint(events))
+                  fingerprint=fingerprint)
+
+
+def facets_of(events: pd.DataFrame) -> Facets:
+    """What the sidebar offers, from an events table in memory (monitor.query reads the same from Parquet);
+    computed once per data (a million rows take a second to scan)."""
+    return _facets(data_fingerprint(events), events)
 
 
 def sidebar(events: pd.DataFrame, page: str | None = None) -> Filters:

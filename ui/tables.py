@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import re
+import zipfile
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from loaders.export import to_csv
-from monitor import Filters, Range, apply_filters, counted_incidents, incident_tolls, total
+from monitor import Filters, Range, apply_filters, counted_incidents, counted_mask, filter_mask, incident_tolls, total
 from ui.data import display_file, inbox_dir, problem_kind
 from ui.text import DATASET_NAMES, md, precision_words, report_kind, toll_text, when
 from ui.uploads import uploaded_names
@@ -24,6 +29,51 @@ def filtered_csv(events: pd.DataFrame, filters: Filters, exclude: frozenset[str]
     return to_csv(downloadable(apply_filters(events, filters), exclude), excel_safe=True)
 
 
+ZIP_ROWS = 100_000   # more rows than this (about 28 MB of CSV): the download is zipped
+CSV_CHUNK = 50_000   # rows written at a time: the filtered table is never copied whole
+
+
+@dataclass
+class Download:
+    data: bytes
+    file_name: str
+    mime: str
+
+
+def download_name(events: pd.DataFrame, filters: Filters, rows: int) -> tuple[str, str]:
+    """(file name, mime type) of the download: a zip past ZIP_ROWS rows, else a plain CSV."""
+    from ui.data import data_fingerprint
+
+    base = f"faultline-events-{data_fingerprint(events)}"
+    return (f"{base}.zip", "application/zip") if rows > ZIP_ROWS else (f"{base}.csv", "text/csv")
+
+
+def download_payload(events: pd.DataFrame, filters: Filters, exclude: frozenset[str] = frozenset()) -> Download:
+    """The download, built when the button is clicked: the filtered rows written CHUNK rows at a time
+    (straight into a zip past ZIP_ROWS rows), so a million rows never sit in memory twice. Rows of the
+    datasets in `exclude` (not downloadable under their licence here) are left out."""
+    mask = filter_mask(events, filters).to_numpy()
+    if exclude:
+        mask &= ~events["dataset"].astype("string").isin(list(exclude)).fillna(False).to_numpy()
+    positions = np.flatnonzero(mask)
+    name, mime = download_name(events, filters, len(positions))
+    chunks = [positions[i:i + CSV_CHUNK] for i in range(0, len(positions), CSV_CHUNK)] or [positions]
+
+    def write(out) -> None:
+        for i, chunk in enumerate(chunks):
+            text = to_csv(events.take(chunk), excel_safe=True)
+            out.write((text if i == 0 else text.split("\n", 1)[1]).encode("utf-8"))
+
+    buf = io.BytesIO()
+    if mime == "application/zip":
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+            with zf.open(name.removesuffix(".zip") + ".csv", "w", force_zip64=True) as member:
+                write(member)
+    else:
+        write(buf)
+    return Download(buf.getvalue(), name, mime)
+
+
 def counted(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The incidents that count in totals, tolls computed from the reports that pass the filters."""
     return counted_incidents(incident_tolls(events), include_gdelt=bool(filters.extra.get("include_gdelt")))
@@ -37,18 +87,21 @@ def signal_only_incidents(events: pd.DataFrame) -> set[str]:
     """Incidents that only GDELT reports among these rows (machine-coded media signal, uncorroborated)."""
     if events.empty:
         return set()
-    only = events.groupby("incident_id", observed=True)["dataset"].agg(lambda s: bool((s.astype(str) == "gdelt").all()))
+    only = (events["dataset"] == "gdelt").groupby(events["incident_id"], observed=True, sort=False).all()
     return set(only[only].index)
 
 
-def left_out(events: pd.DataFrame, filters: Filters) -> int:
+def left_out(events: pd.DataFrame, filters: Filters, tolls: pd.DataFrame | None = None) -> int:
     """How many GDELT-only incidents the totals leave out (0 when the analyst counts them)."""
-    return 0 if filters.extra.get("include_gdelt") else len(signal_only_incidents(events))
+    if filters.extra.get("include_gdelt"):
+        return 0
+    return int(tolls["gdelt_only"].sum()) if tolls is not None and len(tolls) else len(signal_only_incidents(events))
 
 
-def left_out_words(events: pd.DataFrame, filters: Filters) -> str | None:
+def left_out_words(events: pd.DataFrame, filters: Filters, tolls: pd.DataFrame | None = None) -> str | None:
     """One sentence on GDELT-only incidents and the totals, or None when there are none."""
-    return signal_words(len(signal_only_incidents(events)), bool(filters.extra.get("include_gdelt")))
+    n = int(tolls["gdelt_only"].sum()) if tolls is not None and len(tolls) else len(signal_only_incidents(events))
+    return signal_words(n, bool(filters.extra.get("include_gdelt")))
 
 
 def signal_words(n: int, include_gdelt: bool) -> str | None:
@@ -64,15 +117,31 @@ def signal_words(n: int, include_gdelt: bool) -> str | None:
             "count them.")
 
 
-def headline_numbers(events: pd.DataFrame, filters: Filters) -> dict[str, str]:
-    inc = counted(events, filters)
+def headline_numbers(events: pd.DataFrame, filters: Filters, *, tolls: pd.DataFrame | None = None,
+                     counted_table: pd.DataFrame | None = None) -> dict[str, str]:
+    """Incidents, killed, injured and the latest day of these rows (tolls and counted may be given
+    when already computed: see ui.filtered)."""
+    tolls = incident_tolls(events, details=False) if tolls is None else tolls
+    if counted_table is None and len(tolls):  # only the toll columns of the counted incidents
+        cols = ["killed_low", "killed_best", "killed_high", "killed_open", "injured_low", "injured_high", "injured_open"]
+        inc = tolls[cols][counted_mask(tolls, include_gdelt=bool(filters.extra.get("include_gdelt")))]
+    else:
+        inc = tolls if counted_table is None else counted_table
     latest = events["event_date"].max() if len(events) else None
     return {
-        "incidents": f"{events['incident_id'].nunique() - left_out(events, filters):,}",
+        "incidents": f"{len(tolls) - left_out(events, filters, tolls):,}",
         "killed": range_text(total(inc, "killed")),
         "injured": range_text(total(inc, "injured")),
         "latest": latest.strftime("%Y-%m-%d") if latest is not None and not pd.isna(latest) else "—",
     }
+
+
+def _records(events: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of the fields _what, _place and _row_toll read (iterrows builds a Series per row)."""
+    cols = ["diplomatic_action", "sub_event_type", "event_type", "location", "admin1", "iso3", "fatalities_low",
+            "fatalities_high"]
+    frame = events[cols].astype(object)
+    return frame.where(frame.notna(), None).to_dict("records")
 
 
 def _what(r) -> str:
@@ -94,8 +163,8 @@ def latest_events(events: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     rows = events.sort_values(["event_date", "event_id"], ascending=False).head(n)
     return pd.DataFrame({
         "date": [when(d, p) for d, p in zip(rows["event_date"], rows["date_precision"])],
-        "what": [_what(r) for _, r in rows.iterrows()],
-        "place": [_place(r) for _, r in rows.iterrows()],
+        "what": [_what(r) for r in _records(rows)],
+        "place": [_place(r) for r in _records(rows)],
         "toll (source's words)": rows["casualty_text"].fillna(""),
         "quote": rows["source_quote"].fillna(""),
         "source": [source_words(d, n, c) for d, n, c in zip(rows["dataset"], rows["source_name"], rows["confidence"])],
@@ -128,7 +197,7 @@ def show_latest(events: pd.DataFrame, n: int = 8) -> None:
 
 
 def _row_toll(r) -> str:
-    if pd.isna(r["fatalities_low"]):
+    if r["fatalities_low"] is None or pd.isna(r["fatalities_low"]):
         return ""
     if r["event_type"] == "Strategic developments" and pd.notna(r["fatalities_high"]) and r["fatalities_high"] == 0:
         return ""  # ACLED codes talks and deals with 0 fatalities: "0 killed" says nothing
@@ -146,6 +215,11 @@ def _publishers(dataset: str, source_name) -> list[str]:
     return [n.strip() for n in text.split(";") if n.strip()] or ["(source not named)"]
 
 
+@functools.lru_cache(maxsize=65536)
+def _publishers_cached(dataset: str, source_name) -> tuple[str, ...]:
+    return tuple(_publishers(dataset, source_name))
+
+
 def incident_backing(events: pd.DataFrame) -> pd.DataFrame:
     """Per incident, over *all* its reports (not only the filtered ones): which datasets back it, and
     whose reports, e.g. 'ACLED: Dawn; Tolo News · UCDP GED: Dawn · GDELT media signal ×3: www.dawn.com'."""
@@ -153,19 +227,27 @@ def incident_backing(events: pd.DataFrame) -> pd.DataFrame:
     if events.empty:
         return pd.DataFrame(columns=cols).set_index("incident_id")
     order = {"acled": 0, "ucdp": 1, "news": 2, "manual": 3, "gdelt": 4}
+    # One pass over the rows (a groupby per incident costs a frame per incident).
+    acc: dict[str, dict[str, list]] = {}
+    names = events["source_name"].astype(object).where(events["source_name"].notna(), None)
+    for iid, d, name in zip(events["incident_id"], events["dataset"].astype(str), names):
+        per = acc.setdefault(iid, {}).setdefault(d, [0, {}])
+        per[0] += 1
+        for n in _publishers_cached(d, name):
+            per[1][n] = None
     out = []
-    for iid, g in events.groupby("incident_id", observed=True, sort=False):
+    for iid, by_dataset in acc.items():
         parts = []
-        sets = sorted({str(d) for d in g["dataset"]}, key=lambda d: (order.get(d, 9), d))
+        sets = sorted(by_dataset, key=lambda d: (order.get(d, 9), d))
         for d in sets:
-            rows = g[g["dataset"].astype(str) == d]
-            names = list(dict.fromkeys(n for s in rows["source_name"] for n in _publishers(d, s)))
-            label = f"GDELT media signal ×{len(rows)}" if d == "gdelt" else DATASET_NAMES.get(d, d)
-            shown = "; ".join(names[:6]) + (f"; +{len(names) - 6} more" if len(names) > 6 else "")
+            count, seen = by_dataset[d]
+            publishers = list(seen)
+            label = f"GDELT media signal ×{count}" if d == "gdelt" else DATASET_NAMES.get(d, d)
+            shown = "; ".join(publishers[:6]) + (f"; +{len(publishers) - 6} more" if len(publishers) > 6 else "")
             parts.append(f"{label}: {shown}")
         out.append({"incident_id": iid, "backed by": " · ".join(parts),
-                    "datasets": "; ".join(DATASET_NAMES.get(d, d) for d in sets), "reports": len(g),
-                    "signal only": sets == ["gdelt"]})
+                    "datasets": "; ".join(DATASET_NAMES.get(d, d) for d in sets),
+                    "reports": sum(v[0] for v in by_dataset.values()), "signal only": sets == ["gdelt"]})
     return pd.DataFrame(out, columns=cols).set_index("incident_id")
 
 
@@ -181,11 +263,12 @@ def events_table(events: pd.DataFrame, all_events: pd.DataFrame | None = None,
     inc = events["incident_id"]
     datasets = inc.map(backing["datasets"]).fillna("")
     signal_only = inc.map(backing["signal only"]).fillna(False).astype(bool)
+    records = _records(events)
     return pd.DataFrame({
         "date": events["event_date"].dt.strftime("%Y-%m-%d"),
-        "what": [_what(r) for _, r in events.iterrows()],
-        "place": [_place(r) for _, r in events.iterrows()],
-        "killed": [_row_toll(r) for _, r in events.iterrows()],
+        "what": [_what(r) for r in records],
+        "place": [_place(r) for r in records],
+        "killed": [_row_toll(r) for r in records],
         "curated": [curated.get(str(e), "") for e in events["event_id"]],
         "report": [report_kind(d, c, short=True) for d, c in zip(events["dataset"], events["confidence"])],
         "incident sources": inc.map(backing["backed by"]).fillna(""),
@@ -272,7 +355,7 @@ def unplaced(events: pd.DataFrame) -> pd.DataFrame:
     rows = events[events["latitude"].isna() | events["longitude"].isna()]
     return pd.DataFrame({
         "date": [when(d, p) for d, p in zip(rows["event_date"], rows["date_precision"])],
-        "what": [_what(r) for _, r in rows.iterrows()],
+        "what": [_what(r) for r in _records(rows)],
         "place named": rows["location"].fillna(""),
         "quote": rows["source_quote"].fillna(""),
         "source": rows["source_name"],
@@ -341,7 +424,7 @@ def not_geocoded(events: pd.DataFrame) -> pd.DataFrame:
     df = pd.DataFrame({
         "quote": rows["source_quote"].fillna("(no quote)").astype(str),
         "date": rows["event_date"].dt.strftime("%Y-%m-%d"),
-        "what": [_what(r) for _, r in rows.iterrows()],
+        "what": [_what(r) for r in _records(rows)],
         "source": rows["source_name"].astype(str),
         "event_id": rows["event_id"].astype(str),
     })

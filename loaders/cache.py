@@ -1,0 +1,338 @@
+"""The derived cache under FAULTLINE_HOME/cache/events/: parsed inputs as Parquet, so a restart skips parsing.
+
+Two levels, each a Parquet file plus a JSON sidecar written after it (the sidecar is the commit record):
+- one *part* per input file: its typed rows before the cross-file steps, its reports and problems;
+- the *combined* table: the events table after de-duplication, incidents and validation, with the load
+  report and the data fingerprint, keyed by the keys of every part.
+
+A part's key is a hash of: the file's path, size and modification time (ns), the first and last
+1 MiB of its bytes, the reading options (format, published, online) and the loaders' own code and
+reference tables (any change to loaders/*.py or data/*.csv rebuilds everything). Hashing the whole
+file would cost about a second per gigabyte on every start; size + mtime + both ends catch every
+ordinary edit (an editor or a new export rewrites the file and its mtime). News parts also record the
+analyst's pinned places, which change how articles are geocoded.
+
+A restart with unchanged inputs reads the combined table only. A changed input is re-parsed alone; the
+other parts are read back and the cross-file steps (duplicates, incidents, validation, order) rerun.
+A cache file that fails its checksum (BLAKE2 of the Parquet bytes, kept in the sidecar) or cannot be
+read is rebuilt from the inputs, with a note. Writes go to a temporary file in the same folder and
+are renamed into place (atomic); nothing is written when the home is read-only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.geocode import online_enabled
+from loaders.paths import DATA_DIR, ROOT, user_home, writable_home
+from loaders.pipeline import UNRESOLVED_COLUMNS, FileReport, FilePart, LoadResult, combine, curation_file_of, expand, read_path
+from loaders.problems import Problem
+from loaders.schema import COLUMNS, empty_events
+
+FORMAT_VERSION = 1  # the layout of the cache files themselves
+BLOCK = 1 << 20     # bytes hashed at each end of an input file
+CACHE_NOTE = "the derived cache was damaged or unreadable ({why}); it was rebuilt from the input files"
+
+
+def cache_dir() -> Path:
+    return user_home() / "cache" / "events"
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the loaders' code and reference tables: parsing rules changed, cache rebuilt."""
+    h = hashlib.blake2b(str(FORMAT_VERSION).encode(), digest_size=16)
+    for path in sorted((ROOT / "loaders").glob("*.py")) + sorted(DATA_DIR.glob("*.csv")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def file_key(path: Path, options: tuple) -> str | None:
+    """The cache key of one input (see the module docstring); None when the file cannot be read."""
+    try:
+        st = path.stat()
+        h = hashlib.blake2b(digest_size=16)
+        h.update(repr((str(path), st.st_size, st.st_mtime_ns, options, code_version())).encode())
+        with path.open("rb") as f:
+            h.update(f.read(BLOCK))
+            if st.st_size > BLOCK:
+                f.seek(max(BLOCK, st.st_size - BLOCK))
+                h.update(f.read(BLOCK))
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _pins_stamp() -> str:
+    from loaders.geocode import PINS_FILE
+
+    try:
+        st = (user_home() / PINS_FILE).stat()
+        return f"{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        return ""
+
+
+# ---------------------------------------------------------------- reading and writing files
+
+class CacheDamaged(Exception):
+    """A cache file that is missing its sidecar, fails its checksum or cannot be parsed."""
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _write(stem: Path, frame: pd.DataFrame, meta: dict) -> None:
+    """Parquet first, then the sidecar naming its checksum: a reader never trusts a half-written pair."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buf, compression="zstd")
+    data = buf.getvalue()
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(stem.with_suffix(".parquet"), data)
+    meta = {**meta, "format": FORMAT_VERSION, "bytes": len(data), "blake2b": _digest(data), "rows": len(frame)}
+    _atomic_write(stem.with_suffix(".json"), json.dumps(meta).encode("utf-8"))
+
+
+def _read_meta(stem: Path) -> dict | None:
+    """The sidecar, or None when there is none (not cached yet); CacheDamaged when it is unreadable."""
+    try:
+        text = stem.with_suffix(".json").read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CacheDamaged(f"{stem.name}.json: {exc}") from exc
+    try:
+        meta = json.loads(text)
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
+            raise ValueError("unexpected layout")
+        return meta
+    except ValueError as exc:
+        raise CacheDamaged(f"{stem.name}.json: {exc}") from exc
+
+
+def _read_frame(stem: Path, meta: dict) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = stem.with_suffix(".parquet")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CacheDamaged(f"{path.name}: {exc}") from exc
+    if len(data) != meta.get("bytes") or _digest(data) != meta.get("blake2b"):
+        raise CacheDamaged(f"{path.name}: checksum mismatch")
+    try:
+        table = pq.read_table(pa.BufferReader(data))
+        del data
+        frame = table.to_pandas(types_mapper=_string_mapper, self_destruct=True, split_blocks=True)
+    except Exception as exc:  # pyarrow raises many kinds on a damaged file
+        raise CacheDamaged(f"{path.name}: {type(exc).__name__}: {exc}") from exc
+    if len(frame) != meta.get("rows"):
+        raise CacheDamaged(f"{path.name}: row count mismatch")
+    return _restore_dtypes(frame)
+
+
+def _string_mapper(t):
+    import pyarrow as pa
+
+    return pd.StringDtype("pyarrow") if t in (pa.string(), pa.large_string()) else None
+
+
+def _restore_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Parquet keeps values; give each contract column exactly its contract dtype back."""
+    for col, dtype in COLUMNS.items():
+        if col in frame and str(frame[col].dtype) != str(dtype):
+            frame[col] = frame[col].astype(dtype)
+        elif col in frame and isinstance(dtype, pd.CategoricalDtype) and frame[col].dtype != dtype:
+            frame[col] = frame[col].astype(dtype)
+    return frame
+
+
+def _problem_dict(p: Problem) -> dict:
+    return {"file": str(p.file), "line": int(p.line), "message": str(p.message), "kind": p.kind}
+
+
+def _report_dict(r: FileReport) -> dict:
+    return {"path": r.path, "format": r.format, "rows_read": r.rows_read, "rows_kept": r.rows_kept,
+            "problems": [_problem_dict(p) for p in r.problems],
+            "first_date": r.first_date.isoformat() if r.first_date is not None else None,
+            "last_date": r.last_date.isoformat() if r.last_date is not None else None}
+
+
+def _report(d: dict) -> FileReport:
+    return FileReport(d["path"], d["format"], d["rows_read"], d["rows_kept"], [Problem(**p) for p in d["problems"]],
+                      pd.Timestamp(d["first_date"]) if d["first_date"] else None,
+                      pd.Timestamp(d["last_date"]) if d["last_date"] else None)
+
+
+# ---------------------------------------------------------------- the cached load
+
+@dataclasses.dataclass
+class CachedLoad(LoadResult):
+    """A LoadResult plus the data fingerprint and what the cache did (for the benchmark and the UI)."""
+
+    fingerprint: str = ""
+    parsed: list[str] = dataclasses.field(default_factory=list)   # inputs parsed this time
+    notes: list[str] = dataclasses.field(default_factory=list)    # damaged cache files, rebuilt
+
+
+def fingerprint(events: pd.DataFrame) -> str:
+    """Eight hex characters naming the data: the same event_ids give the same fingerprint."""
+    ids = sorted(events["event_id"].astype(str)) if len(events) else []
+    return hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:8]
+
+
+def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto",
+                published: date | str | None = None, online: bool = False,
+                progress: Callable[[str], None] | None = None, curation: bool | str | Path = True) -> CachedLoad:
+    """loaders.load_files through the derived cache: the same table, parsed only when an input changed."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    if isinstance(published, str):
+        published = date.fromisoformat(published)
+    online = online_enabled(online)
+    say = progress or (lambda _msg: None)
+    files = expand(paths)
+    writable = writable_home() is not None
+    folder = cache_dir()
+    options = (format, published.isoformat() if published else None, online)
+    keys = [file_key(p, options) for p in files]
+    notes: list[str] = []
+    pins = _pins_stamp()
+    corrections = _stamp(curation_file_of(curation))
+    combo = None
+    if all(keys):
+        combo = hashlib.blake2b(repr((keys, pins, corrections)).encode(), digest_size=16).hexdigest()
+        stem = folder / f"events-{combo}"
+        try:
+            meta = _read_meta(stem)
+            if meta is not None:
+                say("Reading the cached events table…")
+                events = _read_frame(stem, meta)
+                curated = meta.get("curated", {})
+                events.attrs["curated"] = curated
+                return CachedLoad(events, [Problem(**p) for p in meta["problems"]],
+                                  [_report(r) for r in meta["reports"]], curated=curated,
+                                  unresolved=_unresolved_frame(meta.get("unresolved", [])),
+                                  fingerprint=meta["fingerprint"])
+        except CacheDamaged as exc:
+            notes.append(CACHE_NOTE.format(why=exc))
+    parts, parsed = [], []
+    for i, (path, key) in enumerate(zip(files, keys)):
+        part = None
+        stem = folder / f"part-{key}" if key else None
+        if stem is not None:
+            try:
+                meta = _read_meta(stem)
+                if meta is not None and (meta["pins"] == pins or not meta["news"]):
+                    rows = _read_frame(stem, meta) if meta["rows"] else None
+                    part = FilePart([_report(r) for r in meta["reports"]], [Problem(**p) for p in meta["problems"]],
+                                    rows, [tuple(u) for u in meta.get("unresolved", [])])
+            except CacheDamaged as exc:
+                notes.append(CACHE_NOTE.format(why=exc))
+        if part is None:
+            say(f"Reading {path.name} ({i + 1} of {len(files)})…")
+            part = read_path(path, format=format, published=published, online=online)
+            parsed.append(str(path))
+            if writable and stem is not None:
+                _store_part(stem, part)
+        parts.append(part)
+    say("Combining the inputs: duplicates, incidents, checks…")
+    result = combine(parts, curation=curation)
+    del parts
+    fp = fingerprint(result.events)
+    if writable and combo is not None:
+        try:
+            _write(folder / f"events-{combo}", result.events, {
+                "fingerprint": fp, "problems": [_problem_dict(p) for p in result.problems],
+                "reports": [_report_dict(r) for r in result.files], "curated": result.curated,
+                "unresolved": [[_plain(v) for v in row] for row in result.unresolved.itertuples(index=False)]})
+            _prune(folder, {f"events-{combo}"} | {f"part-{k}" for k in keys})
+        except OSError:
+            pass  # a full or vanished disk: the cache is only a speed-up
+    problems = result.problems + [Problem(str(folder), 0, n, kind="note") for n in notes]
+    return CachedLoad(result.events, problems, result.files, result.curated, result.unresolved,
+                      fingerprint=fp, parsed=parsed, notes=notes)
+
+
+def _plain(value):
+    """A value JSON can hold (numpy integers from the loaders become ints)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _unresolved_frame(rows: list) -> pd.DataFrame:
+    return pd.DataFrame([tuple(r) for r in rows], columns=UNRESOLVED_COLUMNS)
+
+
+def _stamp(path: Path | None) -> str:
+    """Size and modification time of a side file (the analyst's corrections) for the combined key."""
+    if path is None:
+        return "off"
+    try:
+        st = path.stat()
+        return f"{path}:{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        return f"{path}:absent"
+
+
+def _store_part(stem: Path, part: FilePart) -> None:
+    rows = part.rows if part.rows is not None else empty_events().iloc[:0]
+    meta = {"reports": [_report_dict(r) for r in part.reports], "problems": [_problem_dict(p) for p in part.problems],
+            "news": any(r.format in ("news", "html", "feed") for r in part.reports), "pins": _pins_stamp(),
+            "unresolved": [[_plain(v) for v in u] for u in part.unresolved]}
+    try:
+        _write(stem, rows, meta)
+    except OSError:
+        pass
+
+
+def _prune(folder: Path, keep: set[str]) -> None:
+    """Drop cache files of inputs that are gone or changed (and stray temporary files)."""
+    import time
+
+    for path in folder.iterdir():
+        if path.name.startswith("."):  # another process's temporary file: only once it is stale
+            try:
+                stale = path.name.endswith(".tmp") and time.time() - path.stat().st_mtime > 3600
+            except OSError:
+                stale = False
+            stem = "" if stale else None
+        else:
+            stem = path.name.split(".")[0]
+        if stem is not None and stem not in keep:
+            try:
+                path.unlink()
+            except OSError:
+                pass

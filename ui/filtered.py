@@ -1,0 +1,153 @@
+"""The filtered rows and what pages compute from them: once per data and filters, shared by a page's
+widgets and by every rerun (a click, a toggle) that keeps the same filters.
+
+The key is always (data fingerprint, filter tuple): hashing a million-row frame on each call (what
+st.cache_data does with a DataFrame argument) would cost more than the work it saves. Frames are kept
+with st.cache_resource (shared, never copied: nobody mutates them); small results with st.cache_data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from monitor import Filters, counted_incidents, filter_mask, incident_tolls
+from ui.data import data_fingerprint
+
+
+def filter_key(f: Filters) -> tuple:
+    """Everything that changes which rows pass or how they are counted."""
+    return (f.start, f.end, tuple(f.countries), tuple(f.types), tuple(f.actors), tuple(f.datasets), f.dyad,
+            bool(f.extra.get("include_gdelt")))
+
+
+def _no_row_filter(f: Filters) -> bool:
+    return not (f.start or f.end or f.countries or f.types or f.actors or f.datasets or f.dyad)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _incident_codes(fp: str, _events: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    codes, uniques = pd.factorize(_events["incident_id"])
+    return codes.astype(np.int32), pd.Index(uniques)
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _selection(fp: str, key: tuple, _events: pd.DataFrame, _filters: Filters) -> tuple[pd.DataFrame, np.ndarray | None]:
+    if _no_row_filter(_filters):
+        return _events, None  # every row: the loaded table itself, no copy
+    positions = np.flatnonzero(filter_mask(_events, _filters).to_numpy())
+    return _events.take(positions), positions
+
+
+def shown_rows(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The rows that pass the filters (the same rows as monitor.apply_filters)."""
+    return _selection(data_fingerprint(events), filter_key(filters), events, filters)[0]
+
+
+@st.cache_resource(max_entries=3, show_spinner="Counting incidents and casualties…")
+def _tolls(fp: str, key: tuple, _events: pd.DataFrame, _filters: Filters) -> pd.DataFrame:
+    shown, positions = _selection(fp, key, _events, _filters)
+    codes, uniques = _incident_codes(fp, _events)
+    return incident_tolls(shown, details=False, codes=(codes if positions is None else codes[positions], uniques))
+
+
+def tolls(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """incident_tolls of the filtered rows (without the claims and event_ids text: see incident_details)."""
+    return _tolls(data_fingerprint(events), filter_key(filters), events, filters)
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _counted(fp: str, key: tuple, _events: pd.DataFrame, _filters: Filters) -> pd.DataFrame:
+    return counted_incidents(_tolls(fp, key, _events, _filters), include_gdelt=key[-1])
+
+
+def counted(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The incidents that count in totals, tolls from the reports that pass the filters."""
+    return _counted(data_fingerprint(events), filter_key(filters), events, filters)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _headline(fp: str, key: tuple, _events: pd.DataFrame, _filters: Filters) -> dict[str, str]:
+    from ui.tables import headline_numbers
+
+    shown = _selection(fp, key, _events, _filters)[0]
+    return headline_numbers(shown, _filters, tolls=_tolls(fp, key, _events, _filters))
+
+
+def headline(events: pd.DataFrame, filters: Filters) -> dict[str, str]:
+    """The overview's and Casualties' numbers: incidents, killed, injured, latest event."""
+    return _headline(data_fingerprint(events), filter_key(filters), events, filters)
+
+
+def gdelt_only_count(events: pd.DataFrame, filters: Filters) -> int:
+    """Incidents among the filtered rows that only GDELT reports."""
+    t = tolls(events, filters)
+    return int(t["gdelt_only"].sum()) if len(t) else 0
+
+
+@st.cache_resource(max_entries=4, show_spinner="Drawing the map…")
+def _map(fp: str, key: tuple, online: bool, show_gdelt: bool, _events: pd.DataFrame, _filters: Filters):
+    from ui.figures import map_view
+
+    shown = _selection(fp, key, _events, _filters)[0]
+    return map_view(shown, online=online, show_gdelt=show_gdelt, tolls=_tolls(fp, key, _events, _filters))
+
+
+def map_view_for(events: pd.DataFrame, filters: Filters, *, online: bool = False, show_gdelt: bool = True):
+    """The Map page's MapView, kept for reruns (a click redraws nothing)."""
+    return _map(data_fingerprint(events), filter_key(filters), online, show_gdelt, events, filters)
+
+
+def newest(rows: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The n latest rows, newest first (ties by event_id): the table is kept sorted by date, then id,
+    so this reads its end instead of sorting a million rows."""
+    if len(rows) <= n or not rows["event_date"].is_monotonic_increasing:
+        return rows.sort_values(["event_date", "event_id"], ascending=[False, True]).head(n)
+    dates = rows["event_date"].to_numpy()
+    cut = np.searchsorted(dates, dates[-n], "left")  # every row of the oldest day that could be in
+    return rows.iloc[cut:].sort_values(["event_date", "event_id"], ascending=[False, True]).head(n)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _dyad_positions(fp: str, _events: pd.DataFrame) -> dict[str, np.ndarray]:
+    codes, uniques = pd.factorize(_events["dyad"])
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {d: order[bounds[i]:bounds[i + 1]] for i, d in enumerate(uniques)}
+
+
+def dyad_rows(events: pd.DataFrame, dyad: str, filters: Filters) -> pd.DataFrame:
+    """ui.status.indicator_rows through an index of each dyad's rows, built once per data: the
+    overview looks up twenty dyads on every run."""
+    positions = _dyad_positions(data_fingerprint(events), events).get(dyad)
+    rows = events.iloc[positions] if positions is not None else events.iloc[:0]
+    if filters.datasets:
+        rows = rows[rows["dataset"].isin(filters.datasets)]
+    return rows
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _status(fp: str, dyad: str, datasets: tuple, as_of, include_gdelt: bool, _rows: pd.DataFrame):
+    from ui.status import status_for
+
+    return status_for(_rows, dyad, as_of, include_gdelt)
+
+
+def dyad_status_for(events: pd.DataFrame, rows: pd.DataFrame, dyad: str, filters: Filters, as_of,
+                    include_gdelt: bool):
+    """ui.status.status_for of dyad_rows(events, dyad, filters), kept per data, dyad, datasets and day."""
+    return _status(data_fingerprint(events), dyad, tuple(filters.datasets), as_of, include_gdelt, rows)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _names_and_dyads(fp: str, _events: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
+    from monitor import active_dyads
+    from ui.sidebar import country_names
+
+    return country_names(_events), active_dyads(_events)
+
+
+def names_and_dyads(events: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
+    """(ISO3 -> country name, dyads by number of reports), computed once per data."""
+    return _names_and_dyads(data_fingerprint(events), events)
