@@ -173,7 +173,7 @@ def _geonames_index_path() -> Path | None:
     return home / "cache" / f"geonames_index_v{GEONAMES_INDEX_VERSION}_{names}.parquet"
 
 
-def _hash64(keys) -> "np.ndarray":
+def _hash64(keys):
     """A stable 64-bit hash per spelling (the same on every run and machine), for binary search."""
     import numpy as np
 

@@ -11,7 +11,6 @@ MutationObserver records every element added from the first byte), and the hosti
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 

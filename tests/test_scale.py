@@ -14,8 +14,6 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-import loaders
-from loaders.paths import SEEDS_DIR
 from monitor import Filters, apply_filters
 from tests.factories import make_events
 
