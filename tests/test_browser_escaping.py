@@ -149,11 +149,13 @@ TIMELINE_MARKER = """() => {
     if (!gd._fullLayout || !gd.data) continue;
     for (const t of gd.data) {
       if (t.mode !== 'markers' || !t.customdata || !JSON.stringify(t.customdata).includes('Istanbul [click]')) continue;
+      // One trace per lane: the marker is the point whose customdata names the hostile place.
+      const i = Array.from(t.customdata).findIndex(c => JSON.stringify(c).includes('Istanbul [click]'));
       gd.scrollIntoView({block: 'center'});  // the mouse can only hover what is on screen
       const box = gd.getBoundingClientRect();
       const xa = gd._fullLayout[(t.xaxis || 'x').replace('x', 'xaxis')];
       const ya = gd._fullLayout[(t.yaxis || 'y').replace('y', 'yaxis')];
-      return {x: box.left + xa._offset + xa.d2p(t.x[0]), y: box.top + ya._offset + ya.d2p(t.y[0])};
+      return {x: box.left + xa._offset + xa.d2p(t.x[i]), y: box.top + ya._offset + ya.d2p(t.y[i])};
     }
   }
   return null;
