@@ -279,6 +279,13 @@ def read_only_flag() -> bool:
     return os.environ.get("FAULTLINE_READ_ONLY", "") == "1"
 
 
+def data_key(events: pd.DataFrame) -> str:
+    """A cache key for what is derived from this table: the inputs it was loaded from, the analyst's
+    corrections and pins (a corrected field keeps every event_id, so the fingerprint alone would serve
+    stale rows); for any other table, its fingerprint."""
+    return events_key(events) or data_fingerprint(events)
+
+
 def data_fingerprint(events: pd.DataFrame) -> str:
     """Eight hex characters naming the data: the same event_ids give the same fingerprint.
     The loaded table's is computed once by the loader (sorting a million ids takes a second)."""

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor import Filters, counted_incidents, filter_mask, incident_tolls
-from ui.data import data_fingerprint
+from ui.data import data_key
 
 
 def filter_key(f: Filters) -> tuple:
@@ -42,7 +42,7 @@ def _selection(fp: str, key: tuple, _events: pd.DataFrame, _filters: Filters) ->
 
 def shown_rows(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The rows that pass the filters (the same rows as monitor.apply_filters)."""
-    return _selection(data_fingerprint(events), filter_key(filters), events, filters)[0]
+    return _selection(data_key(events), filter_key(filters), events, filters)[0]
 
 
 @st.cache_resource(max_entries=3, show_spinner="Counting incidents and casualties…")
@@ -54,7 +54,7 @@ def _tolls(fp: str, key: tuple, _events: pd.DataFrame, _filters: Filters) -> pd.
 
 def tolls(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """incident_tolls of the filtered rows (without the claims and event_ids text: see incident_details)."""
-    return _tolls(data_fingerprint(events), filter_key(filters), events, filters)
+    return _tolls(data_key(events), filter_key(filters), events, filters)
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
@@ -64,7 +64,7 @@ def _counted(fp: str, key: tuple, _events: pd.DataFrame, _filters: Filters) -> p
 
 def counted(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The incidents that count in totals, tolls from the reports that pass the filters."""
-    return _counted(data_fingerprint(events), filter_key(filters), events, filters)
+    return _counted(data_key(events), filter_key(filters), events, filters)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -77,7 +77,7 @@ def _headline(fp: str, key: tuple, _events: pd.DataFrame, _filters: Filters) -> 
 
 def headline(events: pd.DataFrame, filters: Filters) -> dict[str, str]:
     """The overview's and Casualties' numbers: incidents, killed, injured, latest event."""
-    return _headline(data_fingerprint(events), filter_key(filters), events, filters)
+    return _headline(data_key(events), filter_key(filters), events, filters)
 
 
 def gdelt_only_count(events: pd.DataFrame, filters: Filters) -> int:
@@ -96,7 +96,7 @@ def _map(fp: str, key: tuple, online: bool, show_gdelt: bool, _events: pd.DataFr
 
 def map_view_for(events: pd.DataFrame, filters: Filters, *, online: bool = False, show_gdelt: bool = True):
     """The Map page's MapView, kept for reruns (a click redraws nothing)."""
-    return _map(data_fingerprint(events), filter_key(filters), online, show_gdelt, events, filters)
+    return _map(data_key(events), filter_key(filters), online, show_gdelt, events, filters)
 
 
 def newest(rows: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -120,7 +120,7 @@ def _dyad_positions(fp: str, _events: pd.DataFrame) -> dict[str, np.ndarray]:
 def dyad_rows(events: pd.DataFrame, dyad: str, filters: Filters) -> pd.DataFrame:
     """ui.status.indicator_rows through an index of each dyad's rows, built once per data: the
     overview looks up twenty dyads on every run."""
-    positions = _dyad_positions(data_fingerprint(events), events).get(dyad)
+    positions = _dyad_positions(data_key(events), events).get(dyad)
     rows = events.iloc[positions] if positions is not None else events.iloc[:0]
     if filters.datasets:
         rows = rows[rows["dataset"].isin(filters.datasets)]
@@ -137,7 +137,7 @@ def _status(fp: str, dyad: str, datasets: tuple, as_of, include_gdelt: bool, _ro
 def dyad_status_for(events: pd.DataFrame, rows: pd.DataFrame, dyad: str, filters: Filters, as_of,
                     include_gdelt: bool):
     """ui.status.status_for of dyad_rows(events, dyad, filters), kept per data, dyad, datasets and day."""
-    return _status(data_fingerprint(events), dyad, tuple(filters.datasets), as_of, include_gdelt, rows)
+    return _status(data_key(events), dyad, tuple(filters.datasets), as_of, include_gdelt, rows)
 
 
 @st.cache_data(max_entries=2, show_spinner=False)
@@ -150,4 +150,4 @@ def _names_and_dyads(fp: str, _events: pd.DataFrame) -> tuple[dict[str, str], li
 
 def names_and_dyads(events: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
     """(ISO3 -> country name, dyads by number of reports), computed once per data."""
-    return _names_and_dyads(data_fingerprint(events), events)
+    return _names_and_dyads(data_key(events), events)

@@ -25,7 +25,7 @@ import streamlit as st
 from loaders.schema import DATASETS, EVENT_TYPES
 from monitor import Filters, active_dyads, actor_options
 from monitor.query import Facets
-from ui.data import data_fingerprint
+from ui.data import data_fingerprint, data_key
 from ui.text import md  # help tooltips are markdown; country names come from the data
 
 DATE_MIN, DATE_MAX = date(1989, 1, 1), date(2100, 12, 31)  # UCDP GED starts in 1989
@@ -120,7 +120,7 @@ def _dropped_link_values(options: dict[str, list[str]]) -> list[str]:
 
 
 @st.cache_data(max_entries=2, show_spinner=False)
-def _facets(fingerprint: str, _events: pd.DataFrame) -> Facets:
+def _facets(key: str, fingerprint: str, _events: pd.DataFrame) -> Facets:
     events = _events
     pairs = events[["iso3", "country"]].dropna().drop_duplicates("iso3")
     return Facets(rows=len(events), first=events["event_date"].min() if len(events) else None,
@@ -134,7 +134,7 @@ def _facets(fingerprint: str, _events: pd.DataFrame) -> Facets:
 def facets_of(events: pd.DataFrame) -> Facets:
     """What the sidebar offers, from an events table in memory (monitor.query reads the same from Parquet);
     computed once per data (a million rows take a second to scan)."""
-    return _facets(data_fingerprint(events), events)
+    return _facets(data_key(events), data_fingerprint(events), events)
 
 
 def sidebar(events: pd.DataFrame, page: str | None = None) -> Filters:
