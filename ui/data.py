@@ -216,7 +216,7 @@ def load_events() -> tuple[pd.DataFrame, list, pd.DataFrame]:
         for note in notes:
             status[0].warning(note.capitalize() + ".", icon=":material/build:")
         status[0].update(label=f"Loaded {len(events):,} reports in {time.perf_counter() - t0:.1f} s",
-                         state="error" if notes else "complete")
+                         state="complete")
         if not notes:
             box.empty()
     if len(sources):
