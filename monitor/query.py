@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import glob as _glob
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,8 +157,9 @@ class ParquetEvents:
             config["threads"] = int(threads)
         if memory_limit:
             config["memory_limit"] = str(memory_limit)
-        if temp_directory:
-            config["temp_directory"] = str(temp_directory)
+        # DuckDB spills beyond memory_limit; by default into ./.tmp, i.e. wherever the app was started
+        # (the repository, a read-only deployment): use the system's temporary folder instead.
+        config["temp_directory"] = str(temp_directory or Path(tempfile.gettempdir()) / "faultline-duckdb")
         self._con = duckdb.connect(":memory:", config=config)
         missing = [c for c in COLUMNS if c not in self._columns()]
         if missing:
