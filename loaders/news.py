@@ -69,6 +69,7 @@ class Article:
     online: bool = False
     parties: list[str] = field(default_factory=list)  # set by extract(): the article's two main parties
     main_country: str | None = None  # set by extract(): the one country the article is mostly about, if any
+    countries: set[str] = field(default_factory=set)  # set by extract(): the countries it is about
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -497,8 +498,9 @@ def extract(article: Article) -> list[Draft]:
     sents = sentences(article)
     full = " ".join(s.text for s in sents)
     named = _find_actors(full)
-    countries = _article_countries(full, named)
-    article.main_country = _main_country(full, named)
+    mentions = _country_mentions(full)
+    countries = article.countries = _article_countries(full, named, mentions)
+    article.main_country = _main_country(full, mentions)
     article.parties = _parties(named)
     venue = _talks_venue(sents, countries)
     drafts: list[Draft] = []
@@ -627,43 +629,12 @@ def country_words() -> dict[str, str]:
     return out
 
 
-def _article_countries(text: str, actors: list[Mention]) -> set[str]:
-    """Countries the article is about: those of its actors and of curated places it names."""
-    # A party named as an actor weighs twice a place merely mentioned.
-    isos = 2 * [a.dyad_key for a in actors if a.actor_kind == "state" and a.dyad_key]
-    by_key = curated_by_key()
+def _country_mentions(text: str) -> list[str]:
+    """ISO3 of every country name or demonym in text, in order ("Haitian police", "in South Sudan");
+    the longest name wins, so "South Sudan" is not also "Sudan"."""
     words = country_words()
-    for key in set(normalise(w) for w in re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)):
-        if key in by_key:
-            isos += list(by_key[key]["iso3"])
-    # Country names and demonyms ("Haitian police", "in South Sudan") count once per distinct word.
-    seen: set[str] = set()
+    found: list[str] = []
     for run in _COUNTRY_WORD.findall(text):
-        parts = re.split(r"(?<=\S)[ ](?=\S)", run)
-        i = 0
-        while i < len(parts):
-            step = 1
-            for n in range(min(4, len(parts) - i), 0, -1):
-                key = normalise(re.sub(r"[’']s$", "", " ".join(parts[i:i + n]).rstrip(".,")))
-                if key in words:
-                    seen.add(words[key])
-                    step = n  # "South Sudan" is not also "Sudan"
-                    break
-            i += step
-    isos += sorted(seen)
-    counts = pd.Series(isos, dtype="string").value_counts()
-    return set(counts.index[:4])
-
-
-def _main_country(text: str, actors: list[Mention]) -> str | None:
-    """The country an article is mostly about: named (country names, demonyms; the dateline thrice) at
-    least twice and at least twice as often as any other; None for a story between two countries."""
-    words = country_words()
-    counts: dict[str, int] = {}
-    # The dateline ("CITY, Country (Agency) —") says where the story is told from: it counts thrice.
-    dateline = re.match(r"^[^—–(]{0,80}[—–(]", text)
-    runs = _COUNTRY_WORD.findall(text) + 2 * (_COUNTRY_WORD.findall(dateline.group(0)) if dateline else [])
-    for run in runs:
         parts = re.split(r"(?<=\S)[ ](?=\S)", run)
         i = 0
         while i < len(parts):
@@ -671,14 +642,37 @@ def _main_country(text: str, actors: list[Mention]) -> str | None:
             for n in range(min(4, len(parts) - i), 0, -1):
                 iso = words.get(normalise(re.sub(r"[’']s$", "", " ".join(parts[i:i + n]).rstrip(".,"))))
                 if iso:
-                    counts[iso] = counts.get(iso, 0) + 1
+                    found.append(iso)
                     step = n
                     break
             i += step
-    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+    return found
+
+
+def _article_countries(text: str, actors: list[Mention], mentions: list[str]) -> set[str]:
+    """Countries the article is about: those of its actors, of curated places it names and of its
+    country names and demonyms (`mentions`, from _country_mentions)."""
+    # A party named as an actor weighs twice a place merely mentioned.
+    isos = 2 * [a.dyad_key for a in actors if a.actor_kind == "state" and a.dyad_key]
+    by_key = curated_by_key()
+    for key in set(normalise(w) for w in re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)):
+        if key in by_key:
+            isos += list(by_key[key]["iso3"])
+    isos += sorted(set(mentions))  # a country named counts once, however often
+    counts = pd.Series(isos, dtype="string").value_counts()
+    return set(counts.index[:4])
+
+
+def _main_country(text: str, mentions: list[str]) -> str | None:
+    """The country an article is mostly about: named (country names, demonyms; the dateline thrice) at
+    least twice and at least twice as often as any other; None for a story between two countries."""
+    # The dateline ("CITY, Country (Agency) —") says where the story is told from: it counts thrice.
+    dateline = re.match(r"^[^—–(]{0,80}[—–(]", text)
+    counts = pd.Series(mentions + 2 * (_country_mentions(dateline.group(0)) if dateline else []),
+                       dtype="string").value_counts()
+    if counts.empty or counts.iloc[0] < 2 or (len(counts) > 1 and counts.iloc[0] < 2 * counts.iloc[1]):
         return None
-    return ranked[0][0]
+    return counts.index[0]
 
 
 def _talks_venue(sents: list[Sentence], countries: set[str]) -> Place | None:
@@ -921,9 +915,10 @@ def load_article(article: Article, online: bool = False,
     ONLINE_ERRORS.clear()
     records = to_records(article, extract(article))
     if unresolved is not None:
-        sents = sentences(article)
-        countries = _article_countries(" ".join(s.text for s in sents), _find_actors(" ".join(s.text for s in sents)))
-        unresolved.extend((name, line, ";".join(sorted(countries))) for name, line in unresolved_places(sents, countries))
+        # The countries extract() found: the actors and gazetteer are not read a second time.
+        countries = article.countries
+        unresolved.extend((name, line, ";".join(sorted(countries)))
+                          for name, line in unresolved_places(sentences(article), countries))
     if ONLINE_ERRORS:
         article.problems.append(Problem(article.path, 0, f"online geocoding failed {len(ONLINE_ERRORS)} time(s) "
                                         f"({ONLINE_ERRORS[0]}); places were looked up offline only", kind="note"))
