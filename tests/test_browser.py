@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ROOT, launch, open_page, serve, skip_without_browser
+from browser_support import ROOT, open_page, serve, skip_without_browser
 
 PAGES = {"": "Faultline", "Map": "Map", "Casualties": "Casualties", "Diplomacy": "Diplomacy",
          "Events": "Events", "Sources": "Sources"}
@@ -21,7 +21,6 @@ PAGES = {"": "Faultline", "Map": "Map", "Casualties": "Casualties", "Diplomacy":
 skip_without_browser()
 pytestmark = pytest.mark.browser
 
-from playwright.sync_api import sync_playwright  # noqa: E402 - after the skip
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +42,6 @@ def dataset_server(tmp_path_factory):
     for f in (DATASETS / "bad").iterdir():
         shutil.copy(f, home / "inbox" / "bad" / f.name)
     yield from serve(home)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("path, title", PAGES.items(), ids=lambda v: v or "overview")

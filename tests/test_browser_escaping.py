@@ -14,13 +14,12 @@ import shutil
 
 import pytest
 
-from browser_support import (ROOT, grid_rows, launch, main_text, open_page, serve, settle, skip_without_browser,
+from browser_support import (ROOT, grid_rows, main_text, open_page, serve, settle, skip_without_browser,
                              wait_for_value)
 
 skip_without_browser()
 pytestmark = pytest.mark.browser
 
-from playwright.sync_api import sync_playwright  # noqa: E402 - after the skip
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 SCRIPT = "<script>window.__pwned=1</script>"
@@ -74,14 +73,6 @@ def hostile_server(tmp_path_factory):
     for f in HOSTILE.iterdir():
         shutil.copy(f, home / "inbox" / f.name)
     yield from serve(home)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def assert_nothing_ran(page) -> None:

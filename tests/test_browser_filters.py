@@ -17,13 +17,12 @@ from urllib.parse import parse_qs, urlencode, urlparse, urlunparse
 
 import pytest
 
-from browser_support import (ROOT, grid_header, grid_row_count, grid_rows, launch, main_text, open_page, serve, settle,
+from browser_support import (ROOT, grid_header, grid_row_count, grid_rows, main_text, open_page, serve, settle,
                              skip_without_browser, wait_for_value)
 
 skip_without_browser()
 pytestmark = pytest.mark.browser
 
-from playwright.sync_api import sync_playwright  # noqa: E402 - after the skip
 
 import loaders  # noqa: E402
 from loaders.paths import SEEDS_DIR  # noqa: E402
@@ -48,14 +47,6 @@ def app(tmp_path_factory):
     for f in INBOX_FILES:
         shutil.copy(f, home / "inbox" / f.name)
     yield from serve(home)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def counts(page) -> tuple[int, int]:

@@ -11,13 +11,13 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from local_server import LocalServer
 from streamlit.testing.v1 import AppTest
 
 import loaders
@@ -45,7 +45,7 @@ def fresh(tmp_path, monkeypatch):
     st.cache_data.clear()
 
 
-class FaultyServer:
+class FaultyServer(LocalServer):
     """Every answer broken in one way. ACLED's login succeeds, so the fault hits the data request."""
 
     def __init__(self, mode: str):
@@ -94,13 +94,7 @@ class FaultyServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        LocalServer.__init__(self, Handler)
 
 
 def _fetch(source: str, base: str, dest: Path):

@@ -9,13 +9,13 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from local_server import LocalServer
 
 import loaders
 from loaders import fetch
@@ -26,7 +26,7 @@ FIX = Path(__file__).parent / "fixtures" / "datasets"
 EMAIL, PASSWORD, TOKEN = "analyst@example.org", "s3cret-Pa55+word", "tok-abc123XYZ"
 
 
-class Server:
+class Server(LocalServer):
     """A local server whose answers the test sets: `handle(req) -> (status, headers, body)`."""
 
     def __init__(self):
@@ -58,14 +58,7 @@ class Server:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        LocalServer.__init__(self, Handler)
 
 
 @pytest.fixture

@@ -10,14 +10,14 @@ import json
 import logging
 import re
 import shutil
-import threading
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import streamlit as st
+from local_server import LocalServer
 from streamlit.testing.v1 import AppTest
 
 import loaders
@@ -171,7 +171,7 @@ def test_upload_zip_members_are_bounded(fresh):
 EMAIL, PASSWORD, TOKEN = "analyst@example.org", "Pa55-w0rd+secret", "ucdp-TOKEN-0123456789"
 
 
-class EchoServer:
+class EchoServer(LocalServer):
     """Fails every request, echoing what it was sent (body, headers, URL) back in the error body."""
 
     def __init__(self, status: int):
@@ -194,13 +194,7 @@ class EchoServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        LocalServer.__init__(self, Handler)
 
 
 def everything_shown(at: AppTest) -> str:
