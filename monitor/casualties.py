@@ -59,9 +59,10 @@ def incident_tolls(events: pd.DataFrame, *, details: bool = True,
     n = len(uniques)
     first_pos = np.full(n, len(events), dtype=np.int64)
     np.minimum.at(first_pos, codes, np.arange(len(events)))
+    groups = _Groups(codes, n)
     out = pd.DataFrame({"incident_id": pd.array(uniques, dtype="string")})
     days = events["event_date"].to_numpy().astype("datetime64[us]").astype(np.int64)
-    out["event_date"] = pd.Series(days).groupby(codes).min().to_numpy().astype("datetime64[us]")
+    out["event_date"] = groups.min_int(days).astype("datetime64[us]")
     out["date_precision"] = _category_at(events["date_precision"], first_pos)
     out["dyad"] = _first_valid(events["dyad"], codes, n)
     out["event_type"] = _category_at(events["event_type"], first_pos)
@@ -70,9 +71,9 @@ def incident_tolls(events: pd.DataFrame, *, details: bool = True,
     num = lambda col: events[col].astype("Float64").to_numpy(dtype=float, na_value=np.nan)  # noqa: E731
     low, best, high = num("fatalities_low"), num("fatalities_best"), num("fatalities_high")
     has_low = ~np.isnan(low)
-    lo_min, lo_max = _reduce(low, codes, n, "min"), _reduce(low, codes, n, "max")
+    lo_min, lo_max = groups.reduce(low, "min"), groups.reduce(low, "max")
     hi = np.where(has_low, high, np.nan)
-    hi_min, hi_max = _reduce(hi, codes, n, "min"), _reduce(hi, codes, n, "max")
+    hi_min, hi_max = groups.reduce(hi, "min"), groups.reduce(hi, "max")
     out["killed_low"] = _ints(lo_min)
     out["killed_best"] = _ints(np.round(_reduce(np.where(has_low, best, np.nan), codes, n, "median")))
     # A claim with a low but no high is open-ended, and so is the incident.
@@ -80,8 +81,8 @@ def incident_tolls(events: pd.DataFrame, *, details: bool = True,
     out["killed_open"] = np.bincount(codes[has_low & np.isnan(high)], minlength=n) > 0
     inj_low, inj_high = num("injured_low"), num("injured_high")
     has_inj = ~np.isnan(inj_low)
-    out["injured_low"] = _ints(_reduce(inj_low, codes, n, "min"))
-    out["injured_high"] = _ints(_reduce(np.where(has_inj, inj_high, np.nan), codes, n, "max"))
+    out["injured_low"] = _ints(groups.reduce(inj_low, "min"))
+    out["injured_high"] = _ints(groups.reduce(np.where(has_inj, inj_high, np.nan), "max"))
     out["injured_open"] = np.bincount(codes[has_inj & np.isnan(inj_high)], minlength=n) > 0
     # Reports disagree when their lows (or highs) differ.
     with np.errstate(invalid="ignore"):
@@ -109,6 +110,26 @@ def incident_tolls(events: pd.DataFrame, *, details: bool = True,
     if details:
         out = incident_details(events, out)
     return out[TOLL_COLUMNS]
+
+
+class _Groups:
+    """Rows sorted once by group (codes 0..n-1, every group present), for min/max per group with
+    ufunc.reduceat: one sort instead of a hash grouping per column."""
+
+    def __init__(self, codes: np.ndarray, n: int):
+        self.order = np.argsort(codes, kind="stable")
+        self.starts = np.searchsorted(codes[self.order], np.arange(n))
+        self.n = n
+
+    def reduce(self, values: np.ndarray, how: str) -> np.ndarray:
+        """Min or max of the non-missing values per group; NaN where a group has none (fmin/fmax
+        skip NaN)."""
+        if not self.n:
+            return np.full(0, np.nan)
+        return (np.fmin if how == "min" else np.fmax).reduceat(values[self.order], self.starts)
+
+    def min_int(self, values: np.ndarray) -> np.ndarray:
+        return np.minimum.reduceat(values[self.order], self.starts) if self.n else values[:0]
 
 
 def _reduce(values: np.ndarray, codes: np.ndarray, n: int, how: str) -> np.ndarray:

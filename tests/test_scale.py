@@ -141,8 +141,8 @@ def test_a_rerun_with_the_same_filters_reuses_the_filtered_rows_and_aggregates(b
 
     f = Filters(countries=tuple(big["iso3"].dropna().unique()[:1]))
     calls = []
-    real = filtered.incident_tolls
-    monkeypatch.setattr(filtered, "incident_tolls", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = filtered.EventIndex.tolls_and_codes
+    monkeypatch.setattr(filtered.EventIndex, "tolls_and_codes", lambda *a, **k: calls.append(1) or real(*a, **k))
     shown = filtered.shown_rows(big, f)
     first = filtered.headline(big, f)
     assert filtered.shown_rows(big, f) is shown

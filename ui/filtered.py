@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from monitor import Filters, counted_incidents, filter_mask, incident_tolls
+from monitor import Filters, counted_incidents
+from monitor.index import EventIndex
 from ui.data import data_key
 
 
@@ -26,17 +27,21 @@ def _no_row_filter(f: Filters) -> bool:
     return not (f.start or f.end or f.countries or f.types or f.actors or f.datasets or f.dyad)
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _incident_codes(fp: str, _events: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
-    codes, uniques = pd.factorize(_events["incident_id"])
-    return codes.astype(np.int32), pd.Index(uniques)
+@st.cache_resource(max_entries=1, show_spinner="Indexing the events for filtering…")
+def _index(fp: str, _events: pd.DataFrame) -> EventIndex:
+    return EventIndex.of(_events)
+
+
+def event_index(events: pd.DataFrame) -> EventIndex:
+    """The numeric index of the loaded table (monitor.index), built once per data."""
+    return _index(data_key(events), events)
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _selection(fp: str, key: tuple, _events: pd.DataFrame, _filters: Filters) -> tuple[pd.DataFrame, np.ndarray | None]:
     if _no_row_filter(_filters):
         return _events, None  # every row: the loaded table itself, no copy
-    positions = np.flatnonzero(filter_mask(_events, _filters).to_numpy())
+    positions = np.flatnonzero(_index(fp, _events).mask(_filters))
     return _events.take(positions), positions
 
 
@@ -46,10 +51,13 @@ def shown_rows(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=3, show_spinner="Counting incidents and casualties…")
+def _tolls_codes(fp: str, key: tuple, _events: pd.DataFrame, _filters: Filters) -> tuple[pd.DataFrame, np.ndarray]:
+    positions = _selection(fp, key, _events, _filters)[1]
+    return _index(fp, _events).tolls_and_codes(_events, positions)
+
+
 def _tolls(fp: str, key: tuple, _events: pd.DataFrame, _filters: Filters) -> pd.DataFrame:
-    shown, positions = _selection(fp, key, _events, _filters)
-    codes, uniques = _incident_codes(fp, _events)
-    return incident_tolls(shown, details=False, codes=(codes if positions is None else codes[positions], uniques))
+    return _tolls_codes(fp, key, _events, _filters)[0]
 
 
 def tolls(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
