@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from ui.filtered import dyad_rows, headline, names_and_dyads, newest, shown_rows, tolls
+from ui.filtered import dyad_presence, dyad_rows, dyad_status_for, headline, names_and_dyads, newest, shown_rows, tolls
 from ui.page import open_page
 from ui.sidebar import describe, dyad_label
-from ui.status import ALERT_WORDS, STATE_WORDS, all_statuses, signal_only_note, status_card
+from ui.status import ALERT_WORDS, STATE_WORDS, all_statuses, every_status_cheap, signal_only_note, status_card
 from ui.tables import left_out_words, show_latest
 from ui.text import md
 
@@ -25,20 +25,28 @@ dyads = [filters.dyad] if filters.dyad else known_dyads
 if not dyads:
     st.info("No conflict pair (dyad) appears in the loaded data, so there is no status to show.")
 include_gdelt = bool(filters.extra.get("include_gdelt"))
-# Every pair's status from one incident table, prepared once per data and dataset filter (cached).
-statuses, signal_only_pairs = all_statuses(events, filters, filters.end, include_gdelt)
+# Every pair's status from one incident table, prepared once per data and dataset filter (cached); on
+# large data only when asked for (below), the cards then come from each pair's own rows.
+every = every_status_cheap(events, filters)
+if every:
+    statuses, signal_only_pairs = all_statuses(events, filters, filters.end, include_gdelt)
+    present = set(statuses)
+else:
+    statuses = {}
+    present, signal_only_pairs = dyad_presence(events, filters)
 signal_pairs, others, missing, cards = [], [], [], 0
 for dyad in dyads:
-    if dyad not in statuses:
+    if dyad not in present:
         missing.append(dyad)  # no report of the pair in the selected dataset(s)
     elif dyad in signal_only_pairs and not include_gdelt and not filters.dyad:
         signal_pairs.append(dyad)  # said once below, instead of an empty card per pair
     elif cards >= FULL_CARDS:
-        others.append((dyad, statuses[dyad]))
+        others.append(dyad)
     else:
         cards += 1
         rows = dyad_rows(events, dyad, filters)
-        status_card(statuses[dyad], rows, dyad_label(dyad, names))
+        status = statuses.get(dyad) or dyad_status_for(events, rows, dyad, filters, filters.end, include_gdelt)
+        status_card(status, rows, dyad_label(dyad, names))
         if note := signal_only_note(rows, include_gdelt):
             st.caption(note)
 if missing and filters.dyad:
@@ -47,13 +55,25 @@ elif missing:
     st.caption(f"{len(missing):,} pair(s) have no reports in the selected dataset(s), so no status is shown for them.")
 if others:
     st.subheader(f"{len(others):,} other pair(s) in the data", anchor=False)
-    st.dataframe(pd.DataFrame([{
-        "pair": dyad_label(d, names), "talks": st_.talks, "ceasefire": STATE_WORDS.get(st_.ceasefire, st_.ceasefire),
-        "trend (30 days)": st_.trend, "alert": ALERT_WORDS.get(st_.alert, str(st_.alert)),
-        "as of": st_.as_of.isoformat() if st_.as_of else "", "headline": st_.headline} for d, st_ in others]),
-        hide_index=True, width="stretch", column_config={"headline": st.column_config.TextColumn(width="large")})
-    st.caption("Every other pair, the most reported first. Pick one in the sidebar's Dyad filter, or on the "
-               "Diplomacy page, for its full status and evidence.")
+    if not every and st.toggle(
+            f"Show the status of these {len(others):,} pairs", key="every_pair",
+            help=f"With {len(events):,} reports, preparing every pair's status takes some seconds the first time; "
+                 "it is then kept for every visitor until the data changes."):
+        statuses = all_statuses(events, filters, filters.end, include_gdelt)[0]
+        every = True
+    if every:
+        st.dataframe(pd.DataFrame([{
+            "pair": dyad_label(d, names), "talks": statuses[d].talks,
+            "ceasefire": STATE_WORDS.get(statuses[d].ceasefire, statuses[d].ceasefire),
+            "trend (30 days)": statuses[d].trend, "alert": ALERT_WORDS.get(statuses[d].alert, str(statuses[d].alert)),
+            "as of": statuses[d].as_of.isoformat() if statuses[d].as_of else "", "headline": statuses[d].headline}
+            for d in others]),
+            hide_index=True, width="stretch", column_config={"headline": st.column_config.TextColumn(width="large")})
+        st.caption("Every other pair, the most reported first. Pick one in the sidebar's Dyad filter, or on the "
+                   "Diplomacy page, for its full status and evidence.")
+    else:
+        st.caption("Their status is not prepared yet at this size: switch the toggle on to list it, or pick a pair "
+                   "in the sidebar's Dyad filter or on the Diplomacy page.")
 if signal_pairs:
     shown_names = ", ".join(dyad_label(d, names) for d in signal_pairs[:SIGNAL_NAMES])
     more = len(signal_pairs) - SIGNAL_NAMES

@@ -225,11 +225,16 @@ def counted_mask(tolls: pd.DataFrame, *, include_gdelt: bool = False) -> np.ndar
 def total(tolls: pd.DataFrame, kind: str = "killed") -> Range | None:
     """Sum incident ranges; any open-ended incident makes the sum open-ended. None when nothing stated."""
     low_col, high_col, open_col = f"{kind}_low", f"{kind}_high", f"{kind}_open"
-    stated = tolls[tolls[low_col].notna()]
-    if stated.empty:
+    # Plain arrays: selecting the stated rows of a large frame would copy its text columns.
+    arr = lambda col: tolls[col].astype("Float64").to_numpy(dtype=float, na_value=np.nan)  # noqa: E731
+    low = arr(low_col)
+    stated = ~np.isnan(low)
+    if not stated.any():
         return None
-    low = int(stated[low_col].sum())
-    is_open = bool(stated[open_col].any())
-    high = None if is_open else int(stated[high_col].sum())
-    best = int(stated["killed_best"].fillna(stated[low_col]).sum()) if kind == "killed" else None
-    return Range(low, high, best)
+    is_open = bool(tolls[open_col].astype("boolean").to_numpy(dtype=bool, na_value=False)[stated].any())
+    high = None if is_open else int(np.nansum(arr(high_col)[stated]))
+    best = None
+    if kind == "killed":
+        b = arr("killed_best")
+        best = int(np.where(np.isnan(b), low, b)[stated].sum())
+    return Range(int(low[stated].sum()), high, best)

@@ -742,3 +742,43 @@ def test_data_changing_under_an_open_page_is_not_a_foreign_link(fresh):
     assert not at.exception
     assert not any("different data" in w.value for w in at.warning), [w.value for w in at.warning]
     assert any(f.startswith("ucdp.csv (upload") for f in at.dataframe[0].value["file"])
+
+
+def test_overview_on_large_data_lists_every_pair_when_asked(fresh, monkeypatch):
+    """Above ui.status.EAGER_STATUS_ROWS the overview draws the two busiest pairs' cards from their own
+    rows and prepares every other pair's status only when the analyst switches the table on: the cards
+    and the table are the same as when everything is prepared at once."""
+    import ui.status
+    from loaders.export import to_csv as write_csv
+    from tests.test_status_all import CONFIDENCE, generated
+
+    rows = [dict(r, event_id=f"gen:{i:05d}", source=f"source {r['dataset']}") for i, r in enumerate(generated(seed=3))]
+    from tests.factories import make_events
+
+    ev = make_events(rows)
+    ev["confidence"] = ev["dataset"].astype(str).map(CONFIDENCE).astype(float)
+    inbox = fresh / "inbox"
+    inbox.mkdir(parents=True)
+    (inbox / "generated.csv").write_text(write_csv(ev), encoding="utf-8")
+
+    def texts(at):
+        return [m.value for m in at.markdown] + [c.value for c in at.caption]
+
+    eager = run()
+    table = eager.dataframe[0].value
+    assert len(table) >= 4 and all(t.key != "every_pair" for t in eager.toggle)
+
+    monkeypatch.setattr(ui.status, "EAGER_STATUS_ROWS", 0)
+    monkeypatch.setattr(ui.status, "_PREPARED", set())
+    st.cache_resource.clear()
+    lazy = run()
+    cards = [t for t in texts(eager) if "Talks" in t or "easefire" in t or t.startswith("**")]
+    assert len(cards) >= 2 and [t for t in texts(lazy) if t in cards] == cards, "the same cards without the table"
+    assert any("not prepared yet" in c.value for c in lazy.caption)
+    assert all(len(d.value) != len(table) for d in lazy.dataframe)
+    lazy.toggle(key="every_pair").set_value(True).run()
+    assert not lazy.exception
+    pd.testing.assert_frame_equal(lazy.dataframe[0].value, table)
+    # Prepared once, the table is shown to the next visitor without asking.
+    again = run()
+    pd.testing.assert_frame_equal(again.dataframe[0].value, table)

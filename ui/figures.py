@@ -359,12 +359,15 @@ def _cells_trace(cells: pd.DataFrame, step: float) -> go.Scattermap:
 
 
 def map_view(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = True,
-             limit: int = MAP_POINT_LIMIT, tolls: pd.DataFrame | None = None) -> MapView:
+             limit: int = MAP_POINT_LIMIT, tolls: pd.DataFrame | None = None,
+             incident_deaths: tuple[np.ndarray, np.ndarray] | None = None) -> MapView:
     """Events on a map: colour = event type, size = deaths, ring/faintness = place precision; GDELT
     media signal as hollow muted rings. Beyond `limit` placed reports the map is aggregated: a density
     shading, a layer of grid cells (reports, incidents, deaths each; click one to list its reports) and
     only the deadliest reports as points, so the figure stays under about 2 MB at any size.
-    `tolls` (incident_tolls of `events`, details not needed) saves recomputing them."""
+    `tolls` (incident_tolls of `events`, details not needed) saves recomputing them, and
+    `incident_deaths` (per row of `events`: an integer code of its incident, and the incident's best
+    death estimate or NaN) saves looking them up by incident id (see ui.filtered)."""
     empty = pd.DataFrame(columns=_POINT_COLUMNS)
     if events.empty:
         return MapView(None, "No events pass the current filters, so there is nothing to map.", empty)
@@ -375,6 +378,7 @@ def map_view(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = T
                      "'Show GDELT media signal' to see them.")
         events = events[~signal]
         tolls = None
+        incident_deaths = None
     is_placed = (events["latitude"].notna() & events["longitude"].notna()).to_numpy(dtype=bool)
     n_placed = int(is_placed.sum())
     if not n_placed:
@@ -388,11 +392,18 @@ def map_view(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = T
     else:
         # Only the columns the aggregation reads (a full copy of a million rows would cost 400 MB),
         # labelled by position so the deadliest rows can be taken whole afterwards.
-        placed = events[["event_id", "incident_id", "event_date", "latitude", "longitude", "geo_precision",
-                         "fatalities_best"]]
+        cols = ["event_date", "latitude", "longitude", "geo_precision", "fatalities_best"]
+        if incident_deaths is None:
+            cols.append("incident_id")
+        if not events["event_date"].is_monotonic_increasing:
+            cols.append("event_id")  # _deadliest's tie-break when the rows are not in the contract's order
+        placed = events[cols]
         placed.index = pd.RangeIndex(len(events))
         placed = placed[is_placed]
-        incident, deaths = _incident_deaths(placed, tolls)
+        if incident_deaths is not None:
+            incident, deaths = (a[is_placed] for a in incident_deaths)
+        else:
+            incident, deaths = _incident_deaths(placed, tolls)
         drawn = events.iloc[_deadliest(placed, tolls, min(limit, DENSE_POINTS), deaths).index.to_numpy()]
         grid = _Grid.of(placed)
         cells, step = _cells(grid, incident, deaths)
@@ -607,13 +618,20 @@ def _casualty_bars(fig, stated: pd.DataFrame, kind: str, freq: str, row=None, co
     return edges, tops
 
 
+def _stated(counted: pd.DataFrame, kind: str, keys: list[str]) -> pd.DataFrame:
+    """The incidents that state a figure of `kind`, with only the columns a chart sums (selecting rows of
+    every column of a large table would copy its text columns for nothing)."""
+    cols = keys + [f"{kind}_low", f"{kind}_high", f"{kind}_open"] + (["incidents"] if "incidents" in counted else [])
+    return counted.loc[counted[f"{kind}_low"].notna().to_numpy(dtype=bool), cols]
+
+
 def casualties_time_figure(counted: pd.DataFrame, kind: str = "killed", freq: str = "week") -> go.Figure | str:
     """Killed or injured per day or week, each incident once, as ranges. An incident dated only to a
     month is drawn hatched across its whole month, never on a day it may not have happened."""
     noun = "deaths" if kind == "killed" else "injuries"
     if counted.empty:
         return "No incidents pass the current filters, so there is no casualty chart."
-    stated = counted[counted[f"{kind}_low"].notna()].copy()
+    stated = _stated(counted, kind, ["event_date", "date_precision"])
     if stated.empty:
         return (f"None of the {len(counted)} incidents that pass the filters states a number of {noun}, "
                 "so there is nothing to chart.")
@@ -635,11 +653,15 @@ def casualties_time_figure(counted: pd.DataFrame, kind: str = "killed", freq: st
 def casualties_place_figure(counted: pd.DataFrame, kind: str = "killed", top: int = 20) -> go.Figure | str:
     """Killed or injured by place (incidents counted once), as ranges, the worst first."""
     noun = "deaths" if kind == "killed" else "injuries"
-    stated = counted[counted[f"{kind}_low"].notna()].copy() if not counted.empty else counted
+    stated = _stated(counted, kind, ["location"]) if not counted.empty else counted
     if stated.empty:
         return f"No incident that passes the filters states a number of {noun}, so there is no chart by place."
     # Category labels are plotly pseudo-HTML too: a place named "<b>x</b>" would be drawn bold, a link as a link.
-    stated["place"] = [hover(p) if isinstance(p, str) else "(no place stated)" for p in stated["location"]]
+    # (Escaped once per distinct place, not once per incident.)
+    codes, places = pd.factorize(stated["location"])
+    labels = np.array([hover(p) if isinstance(p, str) else "(no place stated)" for p in places] + ["(no place stated)"],
+                      dtype=object)
+    stated["place"] = labels[codes]  # code -1 (no place) reads the last label
     sums = _sum_ranges(stated, "place", kind)
     sums.sort(key=lambda s: (s[2] if s[2] is not None else math.inf, s[1]))  # worst at the top
     sums = sums[-top:]

@@ -88,6 +88,19 @@ def headline(events: pd.DataFrame, filters: Filters) -> dict[str, str]:
     return _headline(data_key(events), filter_key(filters), events, filters)
 
 
+def incident_rows(events: pd.DataFrame, filters: Filters, listed: pd.DataFrame) -> pd.DataFrame:
+    """The filtered reports of the incidents in `listed` (rows of tolls() or counted(), which keep the
+    tolls' row labels): what incident_details reads, found through the index instead of comparing
+    every report's incident id."""
+    fp, key = data_key(events), filter_key(filters)
+    _, codes = _tolls_codes(fp, key, events, filters)
+    positions = _index(fp, events).rows_of_incidents(codes[listed.index.to_numpy()])
+    selected = _selection(fp, key, events, filters)[1]
+    if selected is not None:  # only the reports that pass the filters
+        positions = positions[np.isin(positions, selected, assume_unique=True)]
+    return events.take(positions)
+
+
 def gdelt_only_count(events: pd.DataFrame, filters: Filters) -> int:
     """Incidents among the filtered rows that only GDELT reports."""
     t = tolls(events, filters)
@@ -98,8 +111,15 @@ def gdelt_only_count(events: pd.DataFrame, filters: Filters) -> int:
 def _map(fp: str, key: tuple, online: bool, show_gdelt: bool, _events: pd.DataFrame, _filters: Filters):
     from ui.figures import map_view
 
-    shown = _selection(fp, key, _events, _filters)[0]
-    return map_view(shown, online=online, show_gdelt=show_gdelt, tolls=_tolls(fp, key, _events, _filters))
+    shown, positions = _selection(fp, key, _events, _filters)
+    tolls, codes = _tolls_codes(fp, key, _events, _filters)
+    index = _index(fp, _events)
+    # each row's incident (as a code) and that incident's best death estimate among these rows
+    best = np.full(len(index.reports), np.nan)
+    best[codes] = tolls["killed_best"].astype("Float64").fillna(tolls["killed_low"].astype("Float64")) \
+        .to_numpy(dtype=float, na_value=np.nan)
+    incident = index.incident if positions is None else index.incident[positions]
+    return map_view(shown, online=online, show_gdelt=show_gdelt, tolls=tolls, incident_deaths=(incident, best[incident]))
 
 
 def map_view_for(events: pd.DataFrame, filters: Filters, *, online: bool = False, show_gdelt: bool = True):
@@ -133,6 +153,25 @@ def dyad_rows(events: pd.DataFrame, dyad: str, filters: Filters) -> pd.DataFrame
     if filters.datasets:
         rows = rows[rows["dataset"].isin(filters.datasets)]
     return rows
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _presence(fp: str, datasets: tuple, _events: pd.DataFrame) -> tuple[set[str], set[str]]:
+    index = _index(fp, _events)
+    dyad = index.columns["dyad"]
+    rows = index.columns["dataset"].isin(datasets) if datasets else np.ones(index.n, dtype=bool)
+    rows &= dyad.codes >= 0
+    gdelt = index.columns["dataset"].isin(["gdelt"])
+    reports = np.bincount(dyad.codes[rows], minlength=len(dyad.values))
+    other = np.bincount(dyad.codes[rows & ~gdelt], minlength=len(dyad.values))
+    present = {str(d) for d in dyad.values[reports > 0]}
+    return present, {str(d) for d in dyad.values[(reports > 0) & (other == 0)]}
+
+
+def dyad_presence(events: pd.DataFrame, filters: Filters) -> tuple[set[str], set[str]]:
+    """(the pairs with reports in the selected datasets, those of them that only GDELT reports): the
+    keys and the signal-only set of ui.status.all_statuses, without preparing every pair's status."""
+    return _presence(data_key(events), tuple(sorted(filters.datasets)), events)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -36,11 +37,26 @@ def dataset_rows(events: pd.DataFrame, f: Filters) -> pd.DataFrame:
     return events[events["dataset"].isin(f.datasets)] if f.datasets else events
 
 
+# Above this many reports the overview does not prepare every pair's status unasked (about 5 s and
+# 500 MB at a million reports): the two busiest pairs get their cards from their own rows, and the
+# analyst switches the table of every other pair on (then it is kept for every visitor).
+EAGER_STATUS_ROWS = 200_000
+_PREPARED: set[tuple] = set()  # (data key, datasets) whose table _status_table has built
+
+
 @st.cache_resource(max_entries=4, show_spinner="Preparing the status of every pair (once per data)…")
 def _status_table(key: str, datasets: tuple[str, ...], _events: pd.DataFrame) -> StatusTable:
     """The incident table every pair's status is read from: once per loaded data and dataset filter.
     Kept as one shared object (not copied per run like st.cache_data); it is never modified."""
-    return prepare_statuses(_events[_events["dataset"].isin(datasets)] if datasets else _events)
+    table = prepare_statuses(_events[_events["dataset"].isin(datasets)] if datasets else _events)
+    _PREPARED.add((key, datasets))
+    return table
+
+
+def every_status_cheap(events: pd.DataFrame, f: Filters) -> bool:
+    """True when all_statuses costs little now: small data, or its table is already prepared."""
+    key = events_key(events)
+    return len(events) <= EAGER_STATUS_ROWS or (key is not None and (key, tuple(sorted(f.datasets))) in _PREPARED)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -73,7 +89,12 @@ def signal_only_note(rows: pd.DataFrame, include_gdelt: bool) -> str | None:
     """A sentence when GDELT-only incidents of the pair are left out of the status (or counted)."""
     if rows.empty:
         return None
-    only = rows.groupby("incident_id", observed=True)["dataset"].agg(lambda s: bool((s.astype(str) == "gdelt").all()))
+    # per incident: does any report come from elsewhere than GDELT? (one counting pass, no per-group call)
+    codes, incidents = pd.factorize(rows["incident_id"])
+    ok = codes >= 0
+    other = np.bincount(codes[ok], weights=(rows["dataset"].astype(str) != "gdelt").to_numpy(dtype=float)[ok],
+                        minlength=len(incidents))
+    only = other == 0
     n = int(only.sum())
     if not n:
         return None
