@@ -268,11 +268,10 @@ def _build_index_arrays() -> dict:
            "pop": df["population"].to_numpy().astype("int32")[head], "gid": gid.astype("int32")[head]}
     out["key_off"], out["key_blob"] = _pack_strings(keys)
     del keys
-    for col, prefix in (("iso3", "iso"), ("admin1", "adm"), ("name", "name")):
+    # Country, province and name as codes into sorted category lists (as the former pandas categories).
+    for col, prefix, code_type in (("iso3", "iso", "int16"), ("admin1", "adm", "int16"), ("name", "name", "int32")):
         cat = df[col].astype("category")
-        codes = cat.cat.codes.to_numpy()
-        out[f"{prefix}_codes" if prefix != "name" else "name_codes"] = codes[head].astype(
-            "int32" if prefix == "name" else "int16")
+        out[f"{prefix}_codes"] = cat.cat.codes.to_numpy()[head].astype(code_type)
         out[f"{prefix}_off"], out[f"{prefix}_blob"] = _pack_strings([str(v) for v in cat.cat.categories])
     return out
 
@@ -314,7 +313,7 @@ def _load_index_arrays() -> dict:
                 np.savez(fh, **arrs)  # uncompressed: read straight into the arrays
             os.replace(tmp, path)
             for old in path.parent.glob("geonames_index_v*.*"):  # earlier layouts or name tables
-                if old != path:
+                if old != path and old.suffix in (".parquet", ".npz"):  # not another process's .tmp
                     old.unlink(missing_ok=True)
         except OSError:
             pass
