@@ -5,23 +5,24 @@
 Prints one line per measurement, `name value unit`, so runs can be compared. Targets: cold start with
 the index built < 2 s, warm lookups >= 20,000/s, memory the gazetteer adds < 150 MB.
 
-Measured on the shared 2-core machine (load average 3-5 from other jobs, so times vary by +-50%),
-the same benchmark run on both layouts one after the other; cold start and memory are medians of 3
-fresh processes:
+Measured on the shared 2-core machine (load average 1.6-5 from other jobs, so times vary a lot), this
+benchmark run on both layouts one after the other, twice; cold start and memory are medians of 3 fresh
+processes (the three values in brackets):
 
-| measurement                        | v7: Parquet table, one row per spelling | v8: numpy arrays (.npz) |
-|------------------------------------|-----------------------------------------|-------------------------|
-| index build, once                  | 24.4 s (12.9 s on a quieter run)        | 16.0 s                  |
-| index file                         | 37.7 MiB                                | 43.6 MiB                |
-| cold start with the index built    | 1.05 s (1.73, 1.05, 0.59)               | 0.36 s (0.38, 0.35, 0.36)|
-| memory the gazetteer adds (RSS)    | 250 MB (250, 262, 240)                  | 84 MB (84, 84, 84)      |
-| lookups, warm                      | 156,000 /s                              | 82,000-98,000 /s (*)    |
-| lookups, uncached                  | 14,500 /s                               | 14,700 /s               |
-| admin1_reverse                     | 25,000-53,000 /s (*)                    | 19,000-29,000 /s (*)    |
+| measurement                     | v7: Parquet table, one row per spelling | v8: numpy arrays (.npz), per place |
+|---------------------------------|-----------------------------------------|------------------------------------|
+| index build, once               | 24.4 s / 12.7 s                         | 16.0 s / 16.4 s                    |
+| index file                      | 37.7 MiB                                | 43.6 MiB                           |
+| cold start with the index built | 1.05 s (1.73, 1.05, 0.59) / 0.54 s      | 0.36 s (0.38, 0.35, 0.36) / 0.30 s |
+| memory the gazetteer adds (RSS) | 250 MB (250, 262, 240) / 252 MB (246, 252, 262) | 84 MB (84, 84, 84) / 86 MB (86, 86, 86) |
+| lookups, warm                   | 156,000 / 173,000 /s                    | 82,000 / 130,000 /s                |
+| lookups, uncached               | 14,500 / 21,700 /s                      | 14,700 / 13,300 /s                 |
+| admin1_reverse                  | 53,000 / 58,000 /s                      | 19,000 / 40,000 /s                 |
 
-(*) warm lookups are answered from the same lru_cache in both layouts; a side-by-side loop of the same
-names gave 64-88k/s (v7) and 66-98k/s (v8) at that moment, and admin1 25k/s vs 23-29k/s: the spread is the
-machine's load, not the layout.
+The speed rows move with the machine's load more than with the layout: warm lookups are answered from the
+same lru_cache in both, and the same uncached and admin1 loops run side by side in fresh processes gave
+11,600-13,500 vs 12,600-23,300 uncached lookups/s and 37,000-51,000 vs 43,000-49,000 admin1/s (v7 vs v8).
+The build is a few seconds slower (it also packs the strings and numbers the places); it runs once.
 
 Where v7's memory went: reading the Parquet file took ~170 MB of Arrow buffers (69 MB of table plus
 decoding), converting it to pandas ~125 MB more, and mimalloc kept most of it after it was freed; the
