@@ -86,7 +86,8 @@ st.caption("The status uses every report of the pair (only the dataset filter ap
 st.header("In the current view", anchor=False)
 st.caption(f"Filters: {md(describe(filters))}")
 nums = headline(events, filters)
-c = st.columns(4)
+# Four figures side by side unless one is too long to show whole there (a million reports: "at least 2,939,854").
+c = st.columns(4) if max(len(v) for v in nums.values()) <= 14 else [*st.columns(2), *st.columns(2)]
 c[0].metric("Incidents", nums["incidents"], help="Reports of one real-world event count once. Incidents only GDELT "
             "reports count only when 'Count GDELT-only incidents in totals' is on in the sidebar.")
 c[1].metric("Killed", nums["killed"], help="Sum over incidents of the lowest to the highest reported figure; "

@@ -159,3 +159,21 @@ def test_newest_matches_a_full_sort(big):
 
     expected = big.sort_values(["event_date", "event_id"], ascending=[False, True]).head(300)
     pd.testing.assert_frame_equal(newest(big, 300), expected)
+
+
+def test_casualty_chart_with_many_bars_puts_figures_on_hover_not_over_the_bars(big):
+    """Hundreds of weekly bars cannot carry printed labels without overlapping: the figures go to the
+    bars' hover text and the chart says so; a short period keeps its labels."""
+    from monitor import counted_incidents, incident_tolls
+    from ui.figures import MAX_BAR_LABELS, casualties_time_figure
+
+    incidents = counted_incidents(incident_tolls(big.iloc[::10], details=False))  # about four years
+    fig = casualties_time_figure(incidents, "killed", "week")
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    assert sum(len(tr.x) for tr in bars if "lowest" in tr.name) > MAX_BAR_LABELS
+    assert not [tr for tr in fig.data if tr.type == "scatter" and tr.mode == "text"], "no printed labels"
+    assert all(tr.hovertext is not None and len(tr.hovertext) == len(tr.x) for tr in bars)
+    assert "hover a bar" in fig.layout.title.text
+    few = incidents[incidents["event_date"] < incidents["event_date"].min() + pd.Timedelta(days=60)]
+    small = casualties_time_figure(few, "killed", "week")
+    assert [tr for tr in small.data if tr.type == "scatter" and tr.mode == "text"] and small.layout.title.text is None

@@ -560,10 +560,17 @@ def _range_words(low: int, high: int | None) -> str:
     return f"{low:,}" if low == high else f"{low:,}–{high:,}"
 
 
+MAX_BAR_LABELS = 60  # more bars than this in one chart: figures on hover instead of printed over the bars
+
+
 def _range_bars(fig, x, lows, highs, *, kind: str, coarse: bool = False, orientation: str = "v", row=None,
                 col=None, showlegend: bool = True, width=None, labels=None):
     """A dark bar up to the lowest figure and a light one from there up to the highest (nothing more
-    when open-ended: the label says "N+ ↑"). Explicit bases, so bars never stack across groups."""
+    when open-ended: the label says "N+ ↑"). Explicit bases, so bars never stack across groups.
+    Beyond MAX_BAR_LABELS bars the labels would overlap: they become the bars' hover text instead."""
+    hover_text = None
+    if labels and len(labels) > MAX_BAR_LABELS:
+        hover_text, labels = [hover(t) for t in labels], None
     dark, light = KILLED_COLORS if kind == "killed" else INJURED_COLORS
     noun = "killed" if kind == "killed" else "injured"
     pattern = dict(shape="/", fgcolor="#ffffff", size=7, solidity=0.4, fillmode="overlay") if coarse else None
@@ -574,7 +581,8 @@ def _range_bars(fig, x, lows, highs, *, kind: str, coarse: bool = False, orienta
         xy = dict(x=x, y=values) if orientation == "v" else dict(x=values, y=x)
         fig.add_trace(go.Bar(**xy, base=base, orientation=orientation, name=name, marker_color=colour,
                              marker_pattern=pattern, marker_line=dict(width=0.6, color=dark),
-                             width=width, showlegend=showlegend, hoverinfo="skip", legendgroup=name),
+                             width=width, showlegend=showlegend, legendgroup=name,
+                             **(dict(hovertext=hover_text, hoverinfo="text") if hover_text else dict(hoverinfo="skip"))),
                       row=row, col=col)
     if labels:
         tops = [lo if h is None else h for lo, h in zip(lows, highs)]
@@ -638,6 +646,10 @@ def casualties_time_figure(counted: pd.DataFrame, kind: str = "killed", freq: st
     span = pd.Timedelta(days=7 if freq == "week" else 1)
     fig = go.Figure()
     edges, tops = _casualty_bars(fig, stated, kind, freq)
+    if any(getattr(tr, "hovertext", None) is not None for tr in fig.data):
+        bars = sum(len(tr.x) for tr in fig.data if tr.type == "bar" and "lowest figure" in (tr.name or ""))
+        fig.update_layout(title=dict(text=f"{bars:,} bars, too many to label: hover a bar for its figures",
+                                     font=dict(size=12.5)))
     pad = max(span, pd.Timedelta(days=3))
     fig.update_layout(
         barmode="overlay", height=430, font=FONT, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
