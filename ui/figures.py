@@ -607,8 +607,11 @@ def _casualty_bars(fig, stated: pd.DataFrame, kind: str, freq: str, row=None, co
     edges, tops = [], []
     wide = stated[coarse]
     if not wide.empty:
-        sums = [(*_coarse_period(d, str(p)), lo, hi) for (d, p), lo, hi, _ in
-                _sum_ranges(wide, [wide["event_date"], wide["date_precision"].astype(str)], kind)]
+        # One bar per month or year, from its first day (whatever day of it a report was dated).
+        prec = wide["date_precision"].astype(str)
+        begins = wide["event_date"].dt.to_period("M").dt.start_time.where(
+            prec != "year", wide["event_date"].dt.to_period("Y").dt.start_time)
+        sums = [(*_coarse_period(d, str(p)), lo, hi) for (d, p), lo, hi, _ in _sum_ranges(wide, [begins, prec], kind)]
         _range_bars(fig, [a + (b - a) / 2 for a, b, *_ in sums], [s[3] for s in sums], [s[4] for s in sums],
                     kind=kind, coarse=True, width=[(b - a).total_seconds() * 1000 * 0.97 for a, b, *_ in sums],
                     labels=[f"{_range_words(lo, hi)} · {what}" for _, _, what, lo, hi in sums],
