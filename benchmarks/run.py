@@ -210,7 +210,12 @@ def phase_warm() -> dict:
     out["floor_broad"], _ = _ms(floor, 3)
     out["ratio_filter"] = out["filter_broad"] / out["floor_broad"]
     out["ratio_agg"] = out["agg_broad"] / out["floor_broad"]
-    view = map_view(events)
+    try:  # the Map page's own call (cached per data and filters)
+        from ui.filtered import map_view_for
+    except ImportError:
+        view = map_view(events)
+    else:
+        view = map_view_for(events, everything)
     out["map_json"] = len(view.figure.to_json().encode()) / 1000 if view.figure is not None else 0
     out["map_points"] = sum(_markers(tr) for tr in view.figure.data) if view.figure is not None else 0
     t = time.perf_counter()
