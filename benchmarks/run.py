@@ -155,7 +155,12 @@ def _aggregates(events, filters) -> None:
         else:
             map_view(shown, tolls=filtered.tolls(events, filters))
         head = filtered.newest(shown, 500)
-    events_table(head, events)
+    try:  # what the Events page passes: the reports of the listed incidents, through the index
+        from ui.filtered import incident_reports
+    except ImportError:
+        events_table(head, events)
+    else:
+        events_table(head, incident_reports(events, head))
     unplaced(shown.head(500))
     not_geocoded(events.head(500))
 

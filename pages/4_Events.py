@@ -6,7 +6,7 @@ import streamlit as st
 from loaders.curation import marks as curation_marks
 from ui.curation_panel import curation_panel
 from ui.engine import large_store
-from ui.filtered import newest, shown_rows
+from ui.filtered import incident_reports, newest, shown_rows
 from ui.licence import downloadable, licence_note, no_raw_download
 from ui.page import open_page
 from ui.sidebar import describe
@@ -52,7 +52,8 @@ if shown.empty:
     st.info("No events pass the current filters. Widen the dates or clear a filter in the sidebar.")
 else:
     # Newest first on screen (the CSV keeps the table's order: by date, then event_id).
-    table = events_table(newest(shown, TABLE_LIMIT), events,
+    latest = newest(shown, TABLE_LIMIT)
+    table = events_table(latest, incident_reports(events, latest),
                          curated=events.attrs["curated"] if "curated" in events.attrs else curation_marks())
     picked = st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 600),
                           column_config=EVENTS_COLUMNS, key="events", on_select="rerun", selection_mode="single-row")

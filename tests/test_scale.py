@@ -177,3 +177,19 @@ def test_casualty_chart_with_many_bars_puts_figures_on_hover_not_over_the_bars(b
     few = incidents[incidents["event_date"] < incidents["event_date"].min() + pd.Timedelta(days=60)]
     small = casualties_time_figure(few, "killed", "week")
     assert [tr for tr in small.data if tr.type == "scatter" and tr.mode == "text"] and small.layout.title.text is None
+
+
+def test_incident_reports_through_the_index_are_every_report_of_the_listed_incidents(big):
+    from ui.filtered import incident_reports, newest, shown_rows
+    from ui.tables import events_table
+
+    f = Filters(types=("Battles",), start=pd.Timestamp("2021-01-01").date())
+    latest = newest(shown_rows(big, f), 300)
+    got = incident_reports(big, latest)
+    want = big[big["incident_id"].isin(latest["incident_id"])]
+    pd.testing.assert_frame_equal(got, want)
+    assert len(got) > len(latest), "the other reports of each incident come too"
+    pd.testing.assert_frame_equal(events_table(latest, got), events_table(latest, big))
+    # A table whose labels are not positions: the ids are compared instead.
+    odd = big.head(1000).set_axis(np.arange(1000) * 7 + 3)
+    pd.testing.assert_frame_equal(incident_reports(odd, odd.tail(10)), odd[odd["incident_id"].isin(odd.tail(10)["incident_id"])])

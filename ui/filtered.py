@@ -101,6 +101,21 @@ def incident_rows(events: pd.DataFrame, filters: Filters, listed: pd.DataFrame) 
     return events.take(positions)
 
 
+def incident_reports(events: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """Every loaded report (filtered or not) of the incidents of `rows`, rows taken from `events`: what
+    ui.tables.events_table reads for "incident sources", found through the index rather than by
+    comparing a million incident ids. Rows must carry their position in `events` as their label (what
+    shown_rows and newest keep); otherwise the ids are compared."""
+    index = events.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1) or not len(rows):
+        return events[events["incident_id"].isin(rows["incident_id"])]
+    labels = rows.index.to_numpy()
+    if labels.min() < 0 or labels.max() >= len(events):
+        return events[events["incident_id"].isin(rows["incident_id"])]
+    ix = _index(data_key(events), events)
+    return events.take(ix.rows_of_incidents(ix.incident[labels]))
+
+
 def gdelt_only_count(events: pd.DataFrame, filters: Filters) -> int:
     """Incidents among the filtered rows that only GDELT reports."""
     t = tolls(events, filters)
