@@ -17,8 +17,12 @@ report of an incident").
 from __future__ import annotations
 
 import glob as _glob
+import hashlib
+import json
 import os
 import tempfile
+import threading
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +30,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from loaders.paths import writable_home
 from loaders.schema import COLUMNS, DATE_COLUMNS, conform
 from monitor.casualties import COARSE, Range, incident_tolls
 from monitor.filters import Filters
@@ -98,6 +103,32 @@ def filter_sql(f: Filters) -> tuple[str, dict]:
     return (" AND ".join(f"({c})" for c in clauses) if clauses else "TRUE"), params
 
 
+INDEX_VERSION = 1  # bump when what the index holds (or how it is computed) changes
+
+
+def files_signature(files: Sequence[str]) -> list:
+    """What names one version of the data: each file's path, size and modification time."""
+    sig = []
+    for p in files:
+        st = os.stat(p)
+        sig.append([p, st.st_size, st.st_mtime_ns])
+    return sig
+
+
+def _index_dir(index: bool | str | Path, files: Sequence[str]) -> Path | None:
+    """The folder of this data version's index (see ParquetEvents.ensure_index), or None for no index.
+    `index` True: FAULTLINE_HOME/cache/duckdb when it is writable, else the system's temporary folder."""
+    if index is False or index is None:
+        return None
+    if index is True:
+        home = writable_home()
+        base = home / "cache" / "duckdb" if home else Path(tempfile.gettempdir()) / "faultline-duckdb-index"
+    else:
+        base = Path(index)
+    key = hashlib.sha256(json.dumps([INDEX_VERSION, files_signature(files)]).encode()).hexdigest()[:20]
+    return base / key
+
+
 @dataclass
 class Facets:
     """What the sidebar offers, read from the whole table (not the filtered rows)."""
@@ -148,7 +179,8 @@ class ParquetEvents:
     cursor per query)."""
 
     def __init__(self, paths: str | Path | Iterable[str | Path], *, threads: int | None = None,
-                 memory_limit: str | None = None, temp_directory: str | None = None):
+                 memory_limit: str | None = None, temp_directory: str | None = None,
+                 index: bool | str | Path = True):
         self.files = resolve_parquet(paths)
         if not self.files:
             raise FileNotFoundError(f"no Parquet files at {paths!r}")
@@ -159,11 +191,15 @@ class ParquetEvents:
             config["memory_limit"] = str(memory_limit)
         # DuckDB spills beyond memory_limit; by default into ./.tmp, i.e. wherever the app was started
         # (the repository, a read-only deployment): use the system's temporary folder instead.
-        config["temp_directory"] = str(temp_directory or Path(tempfile.gettempdir()) / "faultline-duckdb")
+        self.temp_directory = Path(temp_directory or Path(tempfile.gettempdir()) / "faultline-duckdb")
+        config["temp_directory"] = str(self.temp_directory)
         self._con = duckdb.connect(":memory:", config=config)
         missing = [c for c in COLUMNS if c not in self._columns()]
         if missing:
             raise ValueError(f"the Parquet files lack events-table columns: {', '.join(missing)}")
+        self.index_dir = _index_dir(index, self.files)
+        self._lock = threading.RLock()
+        self._multi: str | None = None  # the index's list of incidents with more than one report, once built
 
     # ------------------------------------------------------------------ plumbing
 
@@ -202,8 +238,61 @@ class ParquetEvents:
 
     # ------------------------------------------------------------------ whole table
 
+    def _index_file(self, name: str, build) -> Path | None:
+        """`name` in this data version's index folder, built by `build(tmp_path)` when missing (written under
+        a temporary name, then renamed: a reader never sees half a file). None without an index."""
+        if self.index_dir is None:
+            return None
+        target = self.index_dir / name
+        if target.exists():
+            return target
+        with self._lock:
+            if target.exists():
+                return target
+            try:
+                self.index_dir.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                self.index_dir = None  # nowhere to write: every query reads the files, as without an index
+                return None
+            tmp = self.index_dir / f".{name}.{uuid.uuid4().hex}.tmp"
+            try:
+                build(tmp)
+                os.replace(tmp, target)
+            finally:
+                tmp.unlink(missing_ok=True)
+        return target
+
+    def ensure_index(self) -> Path | None:
+        """Build what this data version's index holds, once (later stores of the same files reuse it):
+        the sidebar's facets, the incidents with more than one report, and the incident tolls over all rows."""
+        self.facets()
+        self._multi_path()
+        self._tolls_file_all(None)
+        return self.index_dir
+
+    def _multi_path(self) -> str | None:
+        """The index's Parquet list of the incidents with more than one report (the few that need grouping:
+        a single report's incident toll is the report's own figures, whatever the filters)."""
+        if self._multi is None:
+            def build(tmp: Path) -> None:
+                self._run(f"""COPY (SELECT incident_id, count(*) AS reports FROM {self.SRC}
+                                    WHERE incident_id IS NOT NULL GROUP BY incident_id HAVING count(*) > 1)
+                              TO '{_literal_path(tmp)}' (FORMAT parquet, COMPRESSION zstd)""")
+            path = self._index_file("multi.parquet", build)
+            self._multi = str(path) if path else ""
+        return self._multi or None
+
     def facets(self) -> Facets:
-        """Counts, dates and the sidebar's options; the fingerprint is ui.data.data_fingerprint's."""
+        """Counts, dates and the sidebar's options; the fingerprint is ui.data.data_fingerprint's.
+        Computed once per data version when there is an index (kept there as JSON)."""
+        def build(tmp: Path) -> None:
+            tmp.write_text(json.dumps(_facets_json(self._facets())), encoding="utf-8")
+        path = self._index_file("facets.json", build)
+        if path is None:
+            return self._facets()
+        return _facets_from_json(json.loads(path.read_text(encoding="utf-8")))
+
+    def _facets(self) -> Facets:
         row = self._run(f"""SELECT count(*), min(event_date), max(event_date), bool_or(dataset = 'gdelt'),
                                    sha256(string_agg(event_id, chr(10) ORDER BY event_id))
                             FROM {self.SRC}""").fetchone()
@@ -257,14 +346,14 @@ class ParquetEvents:
         ids = sorted({str(i) for i in ids})
         if not ids:
             return self.rows(f, where="FALSE")
-        return self.rows(f, where="list_contains($ids, event_id)", params={"ids": ids})
+        return self.rows(f, where=self._in_list("event_id", "ids"), params={"ids": ids})
 
     def incident_rows(self, incident_ids: Iterable[str]) -> pd.DataFrame:
         """Every report of these incidents, whatever the filters (who backs an incident)."""
         ids = sorted({str(i) for i in incident_ids})
         if not ids:
             return self.rows(None, where="FALSE")
-        return self.rows(None, where="list_contains($incidents, incident_id)", params={"incidents": ids})
+        return self.rows(None, where=self._in_list("incident_id", "incidents"), params={"incidents": ids})
 
     UNPLACED = "latitude IS NULL OR longitude IS NULL"
 
@@ -319,81 +408,157 @@ class ParquetEvents:
     _TOLL_COLS = ("incident_id, event_date, date_precision, dyad, event_type, location, dataset, "
                   "fatalities_low, fatalities_best, fatalities_high, injured_low, injured_high, event_id")
 
-    def _counted_ctes(self, f: Filters | None, include_gdelt: bool) -> tuple[str, dict]:
-        """CTEs f (filtered rows), t (incident tolls), counted (monitor.counted_incidents)."""
+    # One row of incident tolls per single-report incident, without grouping: a single report's toll is
+    # its own figures (the median of one best is itself; high counts only where low is stated).
+    _SINGLE_TOLLS = """
+        SELECT incident_id, event_date, date_precision, dyad, event_type, location,
+               fatalities_low AS killed_low,
+               CAST(CASE WHEN fatalities_low IS NOT NULL THEN fatalities_best END AS DOUBLE) AS killed_best,
+               CASE WHEN fatalities_low IS NOT NULL THEN fatalities_high END AS killed_high,
+               fatalities_low IS NOT NULL AND fatalities_high IS NULL AS killed_open,
+               injured_low, CASE WHEN injured_low IS NOT NULL THEN injured_high END AS injured_high,
+               injured_low IS NOT NULL AND injured_high IS NULL AS injured_open,
+               dataset = 'gdelt' AS gdelt_only
+        FROM {rows}"""
+    _T_COLS = ("incident_id, event_date, date_precision, dyad, event_type, location, killed_low, killed_best, "
+               "killed_high, killed_open, injured_low, injured_high, injured_open, gdelt_only")
+
+    def _split_ctes(self, cond: str, extra_cols: str = "") -> str:
+        """CTEs `f1` (filtered rows of single-report incidents) and `fm` (of the others), when the index lists
+        the incidents with several reports; else `fm` holds every filtered row and `f1` none."""
+        cols = self._TOLL_COLS + (", " + extra_cols if extra_cols else "")
+        multi = self._multi_path()
+        if multi is None:
+            return f"""f1 AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC} WHERE FALSE),
+                       fm AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC} WHERE {cond})"""
+        src = f"read_parquet('{_literal_path(multi)}')"
+        return f"""f1 AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC}
+                                        WHERE ({cond}) AND incident_id NOT IN (SELECT incident_id FROM {src})),
+                   fm AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC}
+                                        WHERE ({cond}) AND (incident_id IN (SELECT incident_id FROM {src})
+                                                            OR incident_id IS NULL))"""
+
+    def _tolls_query(self, cond: str) -> str:
+        """monitor.incident_tolls' figures (without claims and lists) of every incident over the rows that
+        pass `cond`: grouped for incidents of several reports, straight from the row for the others."""
+        return f"""
+        WITH {self._split_ctes(cond)},
+        g AS ({self._tolls_sql('fm')}),
+        {self._best_sql('fm', 'g')}
+        SELECT {self._T_COLS} FROM t
+        UNION ALL
+        SELECT {self._T_COLS} FROM ({self._SINGLE_TOLLS.format(rows='f1')})"""
+
+    def _write_tolls(self, cond: str, params: dict, target: Path) -> None:
+        self._run(f"COPY ({self._tolls_query(cond)}) TO '{_literal_path(target)}' "
+                  "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)", dict(params, files=self.files))
+
+    def _tolls_file_all(self, f: Filters | None) -> Path | None:
+        """The index's incident tolls over all rows (a filter that keeps every row cannot split an incident),
+        or None when `f` filters or there is no index."""
         cond, params = self._where(f)
-        params["include_gdelt"] = bool(include_gdelt)
-        params["files"] = self.files
+        if cond != "TRUE":
+            return None
+        return self._index_file("tolls_all.parquet", lambda tmp: self._write_tolls(cond, params, tmp))
+
+    def _counted_sql(self, include_gdelt: bool) -> str:
+        """CTEs over `tolls` (read_parquet($tolls): incident tolls, see _tolls_query): keep (GDELT-only
+        incidents out unless opted in), fine (the day-dated incidents of a dyad with a death toll), counted
+        (monitor.counted_incidents: a month/year incident counts only when no fine incident of its dyad falls
+        in [its date, the end of its month/year]; found with an ASOF join, the nearest fine day on or after)."""
         coarse = ", ".join(f"'{c}'" for c in COARSE)
-        sql = f"""
-        WITH f AS NOT MATERIALIZED (SELECT {self._TOLL_COLS} FROM {self.SRC} WHERE {cond}),
-        g AS ({self._tolls_sql('f')}),
-        {self._best_sql('f', 'g')},
-        keep AS (SELECT * FROM t WHERE $include_gdelt OR NOT gdelt_only),
-        fine AS (SELECT dyad, event_date FROM keep
-                 WHERE date_precision NOT IN ({coarse}) AND killed_low IS NOT NULL
+        keep = "TRUE" if include_gdelt else "NOT gdelt_only"
+        return f"""
+        fine AS (SELECT DISTINCT dyad, event_date FROM read_parquet($tolls)
+                 WHERE {keep} AND date_precision NOT IN ({coarse}) AND killed_low IS NOT NULL
                    AND event_type <> 'Strategic developments' AND dyad IS NOT NULL),
+        wide AS (SELECT *, CASE WHEN date_precision = 'month' THEN CAST(last_day(event_date) AS TIMESTAMP)
+                                ELSE CAST(make_date(year(event_date), 12, 31) AS TIMESTAMP) END AS period_end
+                 FROM read_parquet($tolls) WHERE {keep} AND (date_precision IN ({coarse}) OR date_precision IS NULL)),
         counted AS (
-            SELECT k.* FROM keep k
-            WHERE k.date_precision NOT IN ({coarse}) OR NOT EXISTS (
-                SELECT 1 FROM fine WHERE fine.dyad = k.dyad AND fine.event_date >= k.event_date
-                  AND fine.event_date <= CASE WHEN k.date_precision = 'month' THEN CAST(last_day(k.event_date) AS TIMESTAMP)
-                                              ELSE CAST(make_date(year(k.event_date), 12, 31) AS TIMESTAMP) END))"""
-        return sql, params
+            SELECT * FROM read_parquet($tolls) WHERE {keep} AND date_precision NOT IN ({coarse})
+            UNION ALL
+            SELECT w.* EXCLUDE (period_end) FROM wide w ASOF LEFT JOIN fine d
+                ON w.dyad = d.dyad AND d.event_date >= w.event_date
+            WHERE d.event_date IS NULL OR d.event_date > w.period_end)"""
 
     def casualties(self, f: Filters | None, *, include_gdelt: bool = False, top: int = 1000) -> CasualtySummary:
-        """Totals, per-day and per-place sums of the counted incidents, and the `top` deadliest."""
-        ctes, params = self._counted_ctes(f, include_gdelt)
-        cur = self._con.cursor()
-        cur.execute(f"CREATE TEMP TABLE counted_now AS {ctes} SELECT * FROM counted", params)
+        """Totals, per-day and per-place sums of the counted incidents, and the `top` deadliest.
+        The incident tolls over the filtered rows are written once to a Parquet file (kept in the index
+        for the unfiltered table), then summed from it: nothing of millions of incidents is held in memory."""
+        tolls = self._tolls_file_all(f)
+        scratch = None
+        if tolls is None:
+            cond, params = self._where(f)
+            self.temp_directory.mkdir(parents=True, exist_ok=True)
+            scratch = tolls = self.temp_directory / f"tolls-{uuid.uuid4().hex}.parquet"
+            self._write_tolls(cond, params, scratch)
         try:
-            head = cur.execute("""
-                SELECT count(*),
-                       count(*) FILTER (WHERE killed_low IS NOT NULL OR injured_low IS NOT NULL),
-                       sum(killed_low), bool_or(killed_open) FILTER (WHERE killed_low IS NOT NULL),
-                       sum(killed_high) FILTER (WHERE killed_low IS NOT NULL),
-                       sum(coalesce(killed_best, killed_low)) FILTER (WHERE killed_low IS NOT NULL),
-                       count(killed_low),
-                       sum(injured_low), bool_or(injured_open) FILTER (WHERE injured_low IS NOT NULL),
-                       sum(injured_high) FILTER (WHERE injured_low IS NOT NULL), count(injured_low)
-                FROM counted_now""").fetchone()
-            n, with_toll, k_lo, k_open, k_hi, k_best, k_n, i_lo, i_open, i_hi, i_n = head
-            killed = Range(int(k_lo), None if k_open else int(k_hi), int(k_best)) if k_n else None
-            injured = Range(int(i_lo), None if i_open else int(i_hi), None) if i_n else None
-            by_date, by_place = {}, {}
-            for kind in ("killed", "injured"):
-                by_date[kind] = cur.execute(f"""
-                    SELECT event_date, date_precision, sum({kind}_low) AS {kind}_low,
-                           sum({kind}_high) AS {kind}_high, bool_or({kind}_open) AS {kind}_open,
-                           count(*) AS incidents
-                    FROM counted_now WHERE {kind}_low IS NOT NULL
-                    GROUP BY event_date, date_precision ORDER BY event_date, date_precision""").df()
-                by_place[kind] = cur.execute(f"""
-                    SELECT location, sum({kind}_low) AS {kind}_low, sum({kind}_high) AS {kind}_high,
-                           bool_or({kind}_open) AS {kind}_open, count(*) AS incidents
-                    FROM counted_now WHERE {kind}_low IS NOT NULL
-                    GROUP BY location ORDER BY location NULLS LAST""").df()
-            top_ids = [r[0] for r in cur.execute("""
-                SELECT incident_id FROM counted_now WHERE killed_low IS NOT NULL OR injured_low IS NOT NULL
-                ORDER BY coalesce(killed_best, killed_low, -1) DESC, coalesce(injured_low, -1) DESC,
-                         event_date, incident_id
-                LIMIT $top""", {"top": int(top)}).fetchall()]
+            return self._casualties_from(str(tolls), f, include_gdelt, top)
         finally:
-            cur.execute("DROP TABLE IF EXISTS counted_now")
-        cond, p = self._where(f)
-        signal_only = self._run(f"""SELECT count(*) FROM (SELECT incident_id FROM {self.SRC} WHERE {cond}
-                                    GROUP BY incident_id HAVING bool_and(dataset = 'gdelt'))""", p).fetchone()[0]
-        top_rows = self.rows(f, where="list_contains($incidents, incident_id)", params={"incidents": top_ids}) \
+            if scratch is not None:
+                scratch.unlink(missing_ok=True)
+
+    def _casualties_from(self, tolls: str, f: Filters | None, include_gdelt: bool, top: int) -> CasualtySummary:
+        counted = self._counted_sql(include_gdelt)
+        p = {"tolls": tolls}
+        cur = self._con.cursor()
+        sums = cur.execute(f"""
+            WITH {counted}
+            SELECT grouping(event_date, date_precision) AS by_date, grouping(location) AS by_place,
+                   event_date, date_precision, location,
+                   count(*) AS n,
+                   count(*) FILTER (WHERE killed_low IS NOT NULL OR injured_low IS NOT NULL) AS with_toll,
+                   sum(killed_low) AS killed_low, sum(killed_high) FILTER (WHERE killed_low IS NOT NULL) AS killed_high,
+                   coalesce(bool_or(killed_open) FILTER (WHERE killed_low IS NOT NULL), FALSE) AS killed_open,
+                   sum(coalesce(killed_best, killed_low)) FILTER (WHERE killed_low IS NOT NULL) AS killed_best,
+                   count(killed_low) AS killed_n,
+                   sum(injured_low) AS injured_low, sum(injured_high) FILTER (WHERE injured_low IS NOT NULL) AS injured_high,
+                   coalesce(bool_or(injured_open) FILTER (WHERE injured_low IS NOT NULL), FALSE) AS injured_open,
+                   count(injured_low) AS injured_n
+            FROM counted GROUP BY GROUPING SETS ((), (event_date, date_precision), (location))""", p).df()
+        head = sums[(sums["by_date"] != 0) & (sums["by_place"] != 0)]
+        if len(head):
+            h = head.iloc[0]
+            n, with_toll = int(h["n"]), int(h["with_toll"])
+            killed = Range(int(h["killed_low"]), None if h["killed_open"] else int(h["killed_high"]),
+                           int(h["killed_best"])) if h["killed_n"] else None
+            injured = Range(int(h["injured_low"]), None if h["injured_open"] else int(h["injured_high"]),
+                            None) if h["injured_n"] else None
+        else:
+            n = with_toll = 0
+            killed = injured = None
+        by_date, by_place = {}, {}
+        dates = sums[(sums["by_date"] == 0)].sort_values(["event_date", "date_precision"], kind="stable")
+        places = sums[(sums["by_place"] == 0)].sort_values("location", na_position="last", kind="stable")
+        for kind in ("killed", "injured"):
+            cols = [f"{kind}_low", f"{kind}_high", f"{kind}_open"]
+            for frames, rows, keys in ((by_date, dates, ["event_date", "date_precision"]),
+                                       (by_place, places, ["location"])):
+                part = rows[rows[f"{kind}_n"] > 0]
+                frames[kind] = _typed_sums(part[keys + cols].assign(incidents=part[f"{kind}_n"])
+                                           .reset_index(drop=True), kind)
+        top_ids = [r[0] for r in cur.execute(f"""
+            WITH {counted}
+            SELECT incident_id FROM counted WHERE killed_low IS NOT NULL OR injured_low IS NOT NULL
+            ORDER BY coalesce(killed_best, killed_low, -1) DESC, coalesce(injured_low, -1) DESC,
+                     event_date, incident_id
+            LIMIT $top""", dict(p, top=int(top))).fetchall()]
+        signal_only = cur.execute("SELECT count(*) FILTER (WHERE gdelt_only) FROM read_parquet($tolls)", p).fetchone()[0]
+        top_rows = self.rows(f, where=self._in_list("incident_id", "incidents"), params={"incidents": top_ids}) \
             if top_ids else self.rows(f, where="FALSE")
-        tolls = incident_tolls(top_rows)
-        if len(tolls):
+        tolls_top = incident_tolls(top_rows)
+        if len(tolls_top):
             order = {i: k for k, i in enumerate(top_ids)}
-            tolls = tolls.sort_values("incident_id", key=lambda s: s.map(order)).reset_index(drop=True)
-        for frames in (by_date, by_place):
-            for kind, df in frames.items():
-                frames[kind] = _typed_sums(df, kind)
-        return CasualtySummary(killed=killed, injured=injured, incidents=int(n or 0), with_toll=int(with_toll or 0),
-                               signal_only=int(signal_only), by_date=by_date, by_place=by_place, top=tolls)
+            tolls_top = tolls_top.sort_values("incident_id", key=lambda s: s.map(order)).reset_index(drop=True)
+        return CasualtySummary(killed=killed, injured=injured, incidents=n, with_toll=with_toll,
+                               signal_only=int(signal_only or 0), by_date=by_date, by_place=by_place, top=tolls_top)
+
+    @staticmethod
+    def _in_list(column: str, param: str) -> str:
+        """`column` is one of the values of the list parameter `param` (a hash semi-join, not a list search
+        per row)."""
+        return f"{_ident(column)} IN (SELECT unnest(${param}))"
 
     # ------------------------------------------------------------------ map
 
@@ -435,7 +600,7 @@ class ParquetEvents:
                 ORDER BY coalesce(s.score, f.fatalities_best, -1) DESC, coalesce(f.geo_precision, 9) ASC,
                          f.event_date DESC, f.event_id ASC
                 LIMIT $limit""", p).fetchall()]
-            drawn = self.rows(None, where=f"({placed_cond}) AND list_contains($ids, event_id)",
+            drawn = self.rows(None, where=f"({placed_cond}) AND {self._in_list('event_id', 'ids')}",
                               params=dict(params, ids=ids))
             rank = {e: k for k, e in enumerate(ids)}  # in the ranking's order, as the pandas map draws them
             drawn = drawn.iloc[drawn["event_id"].map(rank).argsort(kind="stable")].reset_index(drop=True)
@@ -455,7 +620,7 @@ class ParquetEvents:
         """monitor.incident_tolls of these incidents over the rows that pass `cond`."""
         if not incidents:
             return incident_tolls(self.rows(None, where="FALSE"))
-        rows = self.rows(None, where=f"({cond}) AND list_contains($incidents, incident_id)",
+        rows = self.rows(None, where=f"({cond}) AND {self._in_list('incident_id', 'incidents')}",
                          params=dict(params, incidents=incidents))
         return incident_tolls(rows)
 
@@ -484,6 +649,28 @@ class ParquetEvents:
         cur = self._run(sql, params)
         row = cur.fetchone()
         return int(row[0]) if row else self.count(f)[0]
+
+
+def _literal_path(path: Path | str) -> str:
+    """A file name for COPY ... TO, which takes a literal (our own temporary names: no quotes)."""
+    text = str(Path(path).resolve())
+    if "'" in text:
+        raise ValueError("path may not contain a quote")
+    return text
+
+
+def _facets_json(f: Facets) -> dict:
+    out = dict(vars(f))
+    out["first"] = f.first.isoformat() if f.first is not None else None
+    out["last"] = f.last.isoformat() if f.last is not None else None
+    return out
+
+
+def _facets_from_json(d: dict) -> Facets:
+    d = dict(d)
+    for k in ("first", "last"):
+        d[k] = pd.Timestamp(d[k]) if d[k] is not None else None
+    return Facets(**d)
 
 
 def _typed_sums(df: pd.DataFrame, kind: str) -> pd.DataFrame:
