@@ -103,7 +103,7 @@ def filter_sql(f: Filters) -> tuple[str, dict]:
     return (" AND ".join(f"({c})" for c in clauses) if clauses else "TRUE"), params
 
 
-INDEX_VERSION = 1  # bump when what the index holds (or how it is computed) changes
+INDEX_VERSION = 2  # bump when what the index holds (or how it is computed) changes
 
 
 def files_signature(files: Sequence[str]) -> list:
@@ -275,7 +275,8 @@ class ParquetEvents:
         a single report's incident toll is the report's own figures, whatever the filters)."""
         if self._multi is None:
             def build(tmp: Path) -> None:
-                self._run(f"""COPY (SELECT incident_id, count(*) AS reports FROM {self.SRC}
+                self._run(f"""COPY (SELECT incident_id, count(*) AS reports, min(event_date) AS first_date,
+                                           max(event_date) AS last_date FROM {self.SRC}
                                     WHERE incident_id IS NOT NULL GROUP BY incident_id HAVING count(*) > 1)
                               TO '{_literal_path(tmp)}' (FORMAT parquet, COMPRESSION zstd)""")
             path = self._index_file("multi.parquet", build)
@@ -319,8 +320,15 @@ class ParquetEvents:
     def count(self, f: Filters | None = None, *, where: str | None = None) -> tuple[int, int]:
         """(reports, incidents) that pass the filters (and this module's own `where`)."""
         cond, params = self._where(f, where)
-        n, inc = self._run(f"SELECT count(*), count(DISTINCT incident_id) FROM {self.SRC} WHERE {cond}",
-                           params).fetchone()
+        multi = self._multi_path() if cond == "TRUE" else None
+        if multi is not None:  # the whole table: rows from the footers; incidents = rows - repeated reports
+            n, with_id = self._run(f"SELECT count(*), count(incident_id) FROM {self.SRC}").fetchone()
+            extra = self._run(f"SELECT coalesce(sum(reports - 1), 0) FROM read_parquet('{_literal_path(multi)}')"
+                              ).fetchone()[0]
+            inc = with_id - extra
+        else:
+            n, inc = self._run(f"SELECT count(*), count(DISTINCT incident_id) FROM {self.SRC} WHERE {cond}",
+                               params).fetchone()
         return int(n), int(inc)
 
     def rows(self, f: Filters | None = None, *, order: str = "contract", limit: int | None = None,
@@ -332,10 +340,32 @@ class ParquetEvents:
         cond, p = self._where(f, where)
         p.update(params or {})
         sql = f"SELECT {self._cols()} FROM {self.SRC} WHERE {cond} ORDER BY {ORDERS[order]}"
-        if limit is not None:
-            p["limit"], p["offset"] = int(limit), int(offset)
-            sql += " LIMIT $limit OFFSET $offset"
-        return self._events(sql, p)
+        if limit is None:
+            return self._events(sql, p)
+        # One page: rank the narrow (event_date, event_id) first, then read the page's 34 columns only from
+        # the rows so chosen, within their dates (row groups outside them are skipped), in the same order.
+        picked = self._run(f"SELECT event_id, event_date FROM {self.SRC} WHERE {cond} ORDER BY {ORDERS[order]} "
+                           "LIMIT $limit OFFSET $offset", dict(p, limit=int(limit), offset=int(offset))).fetchall()
+        if not picked:
+            return self._events(f"SELECT {self._cols()} FROM {self.SRC} WHERE FALSE", {})
+        return self._events(f"SELECT {self._cols()} FROM {self.SRC} WHERE ({cond}) AND {self._near(picked)} "
+                            f"AND {self._in_list('event_id', 'page_ids')} ORDER BY {ORDERS[order]}",
+                            dict(p, page_ids=[r[0] for r in picked], **self._span(r[1] for r in picked)))
+
+    @staticmethod
+    def _span(dates: Iterable) -> dict:
+        """$near_lo/$near_hi: the first and last of these dates (None when one is missing)."""
+        dates = list(dates)
+        if not dates or any(d is None for d in dates):
+            return {"near_lo": None, "near_hi": None}
+        return {"near_lo": min(dates), "near_hi": max(dates)}
+
+    @staticmethod
+    def _near(_picked=None) -> str:
+        """Rows dated within $near_lo..$near_hi (a constant range DuckDB checks against row-group statistics);
+        no restriction when the range is unknown."""
+        return ("($near_lo IS NULL OR event_date BETWEEN CAST($near_lo AS TIMESTAMP) "
+                "AND CAST($near_hi AS TIMESTAMP))")
 
     def page(self, f: Filters | None, page: int, size: int = 500) -> pd.DataFrame:
         """One page of the Events table: newest first, then by event_id (as the pandas page sorts)."""
@@ -348,12 +378,27 @@ class ParquetEvents:
             return self.rows(f, where="FALSE")
         return self.rows(f, where=self._in_list("event_id", "ids"), params={"ids": ids})
 
-    def incident_rows(self, incident_ids: Iterable[str]) -> pd.DataFrame:
-        """Every report of these incidents, whatever the filters (who backs an incident)."""
+    def incident_rows(self, incident_ids: Iterable[str], known: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Every report of these incidents, whatever the filters (who backs an incident). `known`: rows the
+        caller already holds (for instance one page of the table); with the index, an incident of one report
+        found there is not read again, and the others are read only within their incidents' dates."""
         ids = sorted({str(i) for i in incident_ids})
         if not ids:
             return self.rows(None, where="FALSE")
-        return self.rows(None, where=self._in_list("incident_id", "incidents"), params={"incidents": ids})
+        multi = self._multi_path()
+        if multi is None or known is None or not set(ids) <= set(known["incident_id"].astype(str)):
+            return self.rows(None, where=self._in_list("incident_id", "incidents"), params={"incidents": ids})
+        several = self._run(f"""SELECT incident_id, first_date, last_date FROM read_parquet('{_literal_path(multi)}')
+                                WHERE {self._in_list('incident_id', 'incidents')}""", {"incidents": ids}).fetchall()
+        many = sorted(r[0] for r in several)
+        one = known[~known["incident_id"].astype(str).isin(many) & known["incident_id"].astype(str).isin(ids)]
+        parts = [one.drop_duplicates("event_id")]
+        if many:
+            span = self._span([r[1] for r in several] + [r[2] for r in several])
+            parts.append(self.rows(None, where=f"{self._near()} AND {self._in_list('incident_id', 'incidents')}",
+                                   params=dict(span, incidents=many)))
+        out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        return conform(out.sort_values(["event_date", "event_id"], kind="stable").reset_index(drop=True))
 
     UNPLACED = "latitude IS NULL OR longitude IS NULL"
 
@@ -585,24 +630,35 @@ class ParquetEvents:
         if placed > limit:
             # ranked: incident score (best, else low) over the filtered rows, else the report's own best.
             p = dict(params, limit=int(limit))
-            ids = [r[0] for r in self._run(f"""
-                WITH f AS NOT MATERIALIZED (SELECT {self._TOLL_COLS}, latitude, longitude, geo_precision
-                                            FROM {self.SRC} WHERE {cond}),
+            placed_sql = "latitude IS NOT NULL AND longitude IS NOT NULL"
+            ranked = self._run(f"""
+                WITH {self._split_ctes(cond, "latitude, longitude, geo_precision")},
                 g AS (SELECT incident_id, min(fatalities_low) AS killed_low,
                              count(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS n_best,
                              min(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS best_lo,
                              max(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS best_hi
-                      FROM f GROUP BY incident_id),
-                {self._best_sql('f', 'g')},
-                s AS (SELECT incident_id, coalesce(killed_best, killed_low) AS score FROM t)
-                SELECT f.event_id FROM f LEFT JOIN s USING (incident_id)
-                WHERE f.latitude IS NOT NULL AND f.longitude IS NOT NULL
-                ORDER BY coalesce(s.score, f.fatalities_best, -1) DESC, coalesce(f.geo_precision, 9) ASC,
-                         f.event_date DESC, f.event_id ASC
-                LIMIT $limit""", p).fetchall()]
-            drawn = self.rows(None, where=f"({placed_cond}) AND {self._in_list('event_id', 'ids')}",
-                              params=dict(params, ids=ids))
+                      FROM fm GROUP BY incident_id),
+                {self._best_sql('fm', 'g')},
+                s AS (SELECT incident_id, coalesce(killed_best, killed_low) AS score FROM t),
+                ranked AS (
+                    SELECT fm.event_id, fm.incident_id, fm.event_date, fm.geo_precision,
+                           coalesce(s.score, fm.fatalities_best, -1) AS score
+                    FROM fm LEFT JOIN s USING (incident_id) WHERE {placed_sql}
+                    UNION ALL  -- a single report's incident score is its own best (where low is stated), else low
+                    SELECT event_id, incident_id, event_date, geo_precision,
+                           coalesce(CASE WHEN fatalities_low IS NOT NULL THEN coalesce(fatalities_best, fatalities_low) END,
+                                    fatalities_best, -1) AS score
+                    FROM f1 WHERE {placed_sql})
+                SELECT event_id, incident_id FROM ranked
+                ORDER BY score DESC, coalesce(geo_precision, 9) ASC, event_date DESC, event_id ASC
+                LIMIT $limit""", p).fetchall()
+            ids = [r[0] for r in ranked]
+            # one read of the drawn reports' incidents (over the filtered rows): their tolls, and the drawn rows
+            incidents = sorted({str(r[1]) for r in ranked if r[1] is not None})
+            rows = self.rows(None, where=f"({cond}) AND {self._in_list('incident_id', 'incidents')}",
+                             params=dict(params, incidents=incidents)) if incidents else self.rows(None, where="FALSE")
             rank = {e: k for k, e in enumerate(ids)}  # in the ranking's order, as the pandas map draws them
+            drawn = rows[rows["event_id"].isin(rank)]
             drawn = drawn.iloc[drawn["event_id"].map(rank).argsort(kind="stable")].reset_index(drop=True)
             p = dict(params, step=float(step))
             bins = self._df(f"""
@@ -610,19 +666,15 @@ class ParquetEvents:
                        count(*) AS n, sum(coalesce(fatalities_best, fatalities_low, 0)) AS killed
                 FROM {self.SRC} WHERE {placed_cond} GROUP BY 1, 2 ORDER BY 1, 2""", p)
         else:
-            drawn = self.rows(None, where=placed_cond, params=params)
-        incidents = sorted(set(drawn["incident_id"].astype(str)))
-        tolls = self._tolls_of(cond, params, incidents)
+            # the filtered rows of every incident with a placed report that passes: drawn are the placed ones
+            rows = self.rows(None, where=f"({cond}) AND (incident_id IN (SELECT incident_id FROM {self.SRC} "
+                                         f"WHERE {placed_cond}) OR (incident_id IS NULL AND {where_placed}))",
+                             params=params)
+            placed_rows = rows["latitude"].notna() & rows["longitude"].notna()
+            drawn = rows[placed_rows.to_numpy(dtype=bool)].reset_index(drop=True)
+        tolls = incident_tolls(rows)
         return MapData(placed=int(placed), unplaced=int(unplaced), hidden_signal=int(hidden), drawn=drawn,
                        tolls=tolls, bins=bins, bounds=tuple(bounds) if placed else None)
-
-    def _tolls_of(self, cond: str, params: dict, incidents: list[str]) -> pd.DataFrame:
-        """monitor.incident_tolls of these incidents over the rows that pass `cond`."""
-        if not incidents:
-            return incident_tolls(self.rows(None, where="FALSE"))
-        rows = self.rows(None, where=f"({cond}) AND {self._in_list('incident_id', 'incidents')}",
-                         params=dict(params, incidents=incidents))
-        return incident_tolls(rows)
 
     # ------------------------------------------------------------------ export
 
