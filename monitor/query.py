@@ -408,6 +408,17 @@ class ParquetEvents:
 
     # ------------------------------------------------------------------ incidents
 
+    def _grouped_best(self) -> tuple[str, str]:
+        """(an aggregate column for g, the CTE t): killed_best as _best_sql, but with the median taken in the
+        grouping itself — when the index has left only the incidents of several reports to group, their
+        values are few enough to keep, and the rows are read once instead of twice."""
+        column = ("median(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL AND fatalities_best IS NOT NULL)"
+                  " AS best_med")
+        cte = """t AS (SELECT g.* EXCLUDE (n_best, best_lo, best_hi, best_med),
+                     round_even(CASE WHEN g.n_best = 0 THEN NULL WHEN g.n_best <= 2 THEN (g.best_lo + g.best_hi) / 2
+                                     ELSE g.best_med END, 0) AS killed_best FROM g)"""
+        return column, cte
+
     @staticmethod
     def _best_sql(filtered: str, groups: str) -> str:
         """CTEs `med` and `t`: killed_best = the median best, rounded half to even (as pandas rounds). The
@@ -486,10 +497,15 @@ class ParquetEvents:
     def _tolls_query(self, cond: str) -> str:
         """monitor.incident_tolls' figures (without claims and lists) of every incident over the rows that
         pass `cond`: grouped for incidents of several reports, straight from the row for the others."""
+        if self._multi_path() is not None:
+            column, best = self._grouped_best()
+            groups = self._tolls_sql("fm").replace("FROM fm GROUP BY", f", {column} FROM fm GROUP BY")
+        else:
+            groups, best = self._tolls_sql("fm"), self._best_sql("fm", "g")
         return f"""
         WITH {self._split_ctes(cond)},
-        g AS ({self._tolls_sql('fm')}),
-        {self._best_sql('fm', 'g')}
+        g AS ({groups}),
+        {best}
         SELECT {self._T_COLS} FROM t
         UNION ALL
         SELECT {self._T_COLS} FROM ({self._SINGLE_TOLLS.format(rows='f1')})"""
@@ -631,25 +647,44 @@ class ParquetEvents:
             # ranked: incident score (best, else low) over the filtered rows, else the report's own best.
             p = dict(params, limit=int(limit))
             placed_sql = "latitude IS NOT NULL AND longitude IS NOT NULL"
+            single_score = ("coalesce(CASE WHEN fatalities_low IS NOT NULL THEN coalesce(fatalities_best, fatalities_low) "
+                            "END, fatalities_best, -1)")
+            split = self._split_ctes(cond, "latitude, longitude, geo_precision")
+            # A floor under the `limit`-th score: the `limit`-th among single-report incidents' placed reports
+            # (their score is their own figure, no grouping needed). Only reports at or above it can be drawn,
+            # so the full ordering (ties broken by precision, date, id) runs on a few rows, not millions.
+            p["floor"] = None
+            if self._multi_path() is not None:
+                counts = self._run(f"""WITH {split} SELECT {single_score} AS score, count(*) FROM f1
+                                       WHERE {placed_sql} GROUP BY 1 ORDER BY 1 DESC""", params).fetchall()
+                seen = 0
+                for score, k in counts:
+                    seen += k
+                    if seen >= limit:
+                        p["floor"] = float(score)
+                        break
+            direct = self._multi_path() is not None
+            best_column, best_cte = self._grouped_best() if direct else ("", self._best_sql("fm", "g"))
             ranked = self._run(f"""
-                WITH {self._split_ctes(cond, "latitude, longitude, geo_precision")},
+                WITH {split},
                 g AS (SELECT incident_id, min(fatalities_low) AS killed_low,
                              count(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS n_best,
                              min(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS best_lo,
                              max(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS best_hi
+                             {(", " + best_column) if direct else ""}
                       FROM fm GROUP BY incident_id),
-                {self._best_sql('fm', 'g')},
+                {best_cte},
                 s AS (SELECT incident_id, coalesce(killed_best, killed_low) AS score FROM t),
                 ranked AS (
                     SELECT fm.event_id, fm.incident_id, fm.event_date, fm.geo_precision,
                            coalesce(s.score, fm.fatalities_best, -1) AS score
-                    FROM fm LEFT JOIN s USING (incident_id) WHERE {placed_sql}
+                    FROM fm LEFT JOIN s USING (incident_id)
+                    WHERE {placed_sql} AND ($floor IS NULL OR coalesce(s.score, fm.fatalities_best, -1) >= $floor)
                     UNION ALL  -- a single report's incident score is its own best (where low is stated), else low
                     SELECT event_id, incident_id, event_date, geo_precision,
-                           coalesce(CASE WHEN fatalities_low IS NOT NULL THEN coalesce(fatalities_best, fatalities_low) END,
-                                    fatalities_best, -1) AS score
+                           {single_score} AS score
                     FROM f1 WHERE {placed_sql})
-                SELECT event_id, incident_id FROM ranked
+                SELECT event_id, incident_id FROM ranked WHERE $floor IS NULL OR score >= $floor
                 ORDER BY score DESC, coalesce(geo_precision, 9) ASC, event_date DESC, event_id ASC
                 LIMIT $limit""", p).fetchall()
             ids = [r[0] for r in ranked]
