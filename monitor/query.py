@@ -103,7 +103,7 @@ def filter_sql(f: Filters) -> tuple[str, dict]:
     return (" AND ".join(f"({c})" for c in clauses) if clauses else "TRUE"), params
 
 
-INDEX_VERSION = 2  # bump when what the index holds (or how it is computed) changes
+INDEX_VERSION = 3  # bump when what the index holds (or how it is computed) changes
 
 
 def files_signature(files: Sequence[str]) -> list:
@@ -193,6 +193,7 @@ class ParquetEvents:
         # (the repository, a read-only deployment): use the system's temporary folder instead.
         self.temp_directory = Path(temp_directory or Path(tempfile.gettempdir()) / "faultline-duckdb")
         config["temp_directory"] = str(self.temp_directory)
+        self._config = config
         self._con = duckdb.connect(":memory:", config=config)
         missing = [c for c in COLUMNS if c not in self._columns()]
         if missing:
@@ -266,7 +267,7 @@ class ParquetEvents:
         """Build what this data version's index holds, once (later stores of the same files reuse it):
         the sidebar's facets, the incidents with more than one report, and the incident tolls over all rows."""
         self.facets()
-        self._multi_path()
+        self._split_paths()
         self._tolls_file_all(None)
         return self.index_dir
 
@@ -326,6 +327,13 @@ class ParquetEvents:
             extra = self._run(f"SELECT coalesce(sum(reports - 1), 0) FROM read_parquet('{_literal_path(multi)}')"
                               ).fetchone()[0]
             inc = with_id - extra
+        elif where in (None, self.UNPLACED) and (split := self._split_paths()) is not None:
+            # each report of a single-report incident is one incident: a distinct count only over the others
+            one, many = (f"read_parquet('{_literal_path(p)}')" for p in split)
+            n, inc = self._run(f"""SELECT (SELECT count(*) FROM {one} WHERE {cond}) + (SELECT count(*) FROM {many} WHERE {cond}),
+                                          (SELECT count(incident_id) FROM {one} WHERE {cond})
+                                          + (SELECT count(DISTINCT incident_id) FROM {many} WHERE {cond})""",
+                               params).fetchone()
         else:
             n, inc = self._run(f"SELECT count(*), count(DISTINCT incident_id) FROM {self.SRC} WHERE {cond}",
                                params).fetchone()
@@ -479,25 +487,52 @@ class ParquetEvents:
     _T_COLS = ("incident_id, event_date, date_precision, dyad, event_type, location, killed_low, killed_best, "
                "killed_high, killed_open, injured_low, injured_high, injured_open, gdelt_only")
 
-    def _split_ctes(self, cond: str, extra_cols: str = "") -> str:
-        """CTEs `f1` (filtered rows of single-report incidents) and `fm` (of the others), when the index lists
-        the incidents with several reports; else `fm` holds every filtered row and `f1` none."""
-        cols = self._TOLL_COLS + (", " + extra_cols if extra_cols else "")
+    # The columns the index's split copies hold: every column a filter names, the toll and the map's columns.
+    SPLIT_COLUMNS = ("event_id", "incident_id", "event_date", "date_precision", "event_type", "actor1", "actor2",
+                     "dyad", "iso3", "location", "latitude", "longitude", "geo_precision", "fatalities_low",
+                     "fatalities_best", "fatalities_high", "injured_low", "injured_high", "dataset")
+
+    def _split_paths(self) -> tuple[str, str] | None:
+        """The index's two narrow copies of the rows (SPLIT_COLUMNS, in the files' order): the reports of
+        single-report incidents, and those of incidents with several. Queries over incidents read these
+        instead of joining every row against the list of incidents."""
         multi = self._multi_path()
         if multi is None:
+            return None
+        out = []
+        for name, test in (("rows_single.parquet", "NOT IN"), ("rows_multi.parquet", "IN")):
+            def build(tmp: Path, test=test) -> None:
+                nulls = " OR incident_id IS NULL" if test == "IN" else ""
+                con = duckdb.connect(":memory:", config=dict(self._config, preserve_insertion_order=True))
+                try:
+                    con.execute(f"""COPY (SELECT {self._cols(self.SPLIT_COLUMNS)} FROM {self.SRC}
+                                          WHERE incident_id {test} (SELECT incident_id FROM read_parquet($multi)){nulls})
+                                    TO '{_literal_path(tmp)}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)""",
+                                {"files": self.files, "multi": multi})
+                finally:
+                    con.close()
+            path = self._index_file(name, build)
+            if path is None:
+                return None
+            out.append(str(path))
+        return out[0], out[1]
+
+    def _split_ctes(self, cond: str, extra_cols: str = "") -> str:
+        """CTEs `f1` (filtered rows of single-report incidents) and `fm` (of the others), read from the index's
+        split copies; without an index `fm` holds every filtered row and `f1` none."""
+        cols = self._TOLL_COLS + (", " + extra_cols if extra_cols else "")
+        split = self._split_paths()
+        if split is None:
             return f"""f1 AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC} WHERE FALSE),
                        fm AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC} WHERE {cond})"""
-        src = f"read_parquet('{_literal_path(multi)}')"
-        return f"""f1 AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC}
-                                        WHERE ({cond}) AND incident_id NOT IN (SELECT incident_id FROM {src})),
-                   fm AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC}
-                                        WHERE ({cond}) AND (incident_id IN (SELECT incident_id FROM {src})
-                                                            OR incident_id IS NULL))"""
+        one, many = (f"read_parquet('{_literal_path(p)}')" for p in split)
+        return f"""f1 AS NOT MATERIALIZED (SELECT {cols} FROM {one} WHERE {cond}),
+                   fm AS NOT MATERIALIZED (SELECT {cols} FROM {many} WHERE {cond})"""
 
     def _tolls_query(self, cond: str) -> str:
         """monitor.incident_tolls' figures (without claims and lists) of every incident over the rows that
         pass `cond`: grouped for incidents of several reports, straight from the row for the others."""
-        if self._multi_path() is not None:
+        if self._split_paths() is not None:
             column, best = self._grouped_best()
             groups = self._tolls_sql("fm").replace("FROM fm GROUP BY", f", {column} FROM fm GROUP BY")
         else:
@@ -512,7 +547,7 @@ class ParquetEvents:
 
     def _write_tolls(self, cond: str, params: dict, target: Path) -> None:
         self._run(f"COPY ({self._tolls_query(cond)}) TO '{_literal_path(target)}' "
-                  "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)", dict(params, files=self.files))
+                  "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)", params)
 
     def _tolls_file_all(self, f: Filters | None) -> Path | None:
         """The index's incident tolls over all rows (a filter that keeps every row cannot split an incident),
@@ -654,7 +689,7 @@ class ParquetEvents:
             # (their score is their own figure, no grouping needed). Only reports at or above it can be drawn,
             # so the full ordering (ties broken by precision, date, id) runs on a few rows, not millions.
             p["floor"] = None
-            if self._multi_path() is not None:
+            if self._split_paths() is not None:
                 counts = self._run(f"""WITH {split} SELECT {single_score} AS score, count(*) FROM f1
                                        WHERE {placed_sql} GROUP BY 1 ORDER BY 1 DESC""", params).fetchall()
                 seen = 0
@@ -663,7 +698,7 @@ class ParquetEvents:
                     if seen >= limit:
                         p["floor"] = float(score)
                         break
-            direct = self._multi_path() is not None
+            direct = self._split_paths() is not None
             best_column, best_cte = self._grouped_best() if direct else ("", self._best_sql("fm", "g"))
             ranked = self._run(f"""
                 WITH {split},
