@@ -809,3 +809,28 @@ def _typed_sums(df: pd.DataFrame, kind: str) -> pd.DataFrame:
         out["location"] = out["location"].astype("string")
     return out
 
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m monitor.query index PATH...`: build the index of these Parquet files ahead of the first page
+    (FAULTLINE_HOME/cache/duckdb, or --index DIR), so that no page run pays for it."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(prog="python -m monitor.query")
+    parser.add_argument("command", choices=["index"])
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--index", default=None, help="the index folder (default FAULTLINE_HOME/cache/duckdb)")
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--memory-limit", default=os.environ.get("FAULTLINE_DUCKDB_MEMORY") or None)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    store = ParquetEvents(args.paths, threads=args.threads, memory_limit=args.memory_limit,
+                          index=Path(args.index) if args.index else True)
+    where = store.ensure_index()
+    print(f"index of {len(store.files)} file(s): {where} ({time.perf_counter() - started:.1f} s)")
+    return 0 if where else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
