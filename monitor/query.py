@@ -698,6 +698,10 @@ class ParquetEvents:
                     if seen >= limit:
                         p["floor"] = float(score)
                         break
+            f1_ranked = f"SELECT event_id, incident_id, event_date, geo_precision, {single_score} AS score FROM f1 " \
+                        f"WHERE {placed_sql}"
+            if p["floor"] is not None and p["floor"] >= 0:  # score >= floor >= 0: best >= floor, or no best and low >= it
+                f1_ranked += " AND (fatalities_best >= $floor OR (fatalities_best IS NULL AND fatalities_low >= $floor))"
             direct = self._split_paths() is not None
             best_column, best_cte = self._grouped_best() if direct else ("", self._best_sql("fm", "g"))
             ranked = self._run(f"""
@@ -716,9 +720,7 @@ class ParquetEvents:
                     FROM fm LEFT JOIN s USING (incident_id)
                     WHERE {placed_sql} AND ($floor IS NULL OR coalesce(s.score, fm.fatalities_best, -1) >= $floor)
                     UNION ALL  -- a single report's incident score is its own best (where low is stated), else low
-                    SELECT event_id, incident_id, event_date, geo_precision,
-                           {single_score} AS score
-                    FROM f1 WHERE {placed_sql})
+                    {f1_ranked})
                 SELECT event_id, incident_id FROM ranked WHERE $floor IS NULL OR score >= $floor
                 ORDER BY score DESC, coalesce(geo_precision, 9) ASC, event_date DESC, event_id ASC
                 LIMIT $limit""", p).fetchall()
