@@ -295,10 +295,9 @@ class ParquetEvents:
         return _facets_from_json(json.loads(path.read_text(encoding="utf-8")))
 
     def _facets(self) -> Facets:
-        row = self._run(f"""SELECT count(*), min(event_date), max(event_date), bool_or(dataset = 'gdelt'),
-                                   sha256(string_agg(event_id, chr(10) ORDER BY event_id))
-                            FROM {self.SRC}""").fetchone()
-        n, first, last, has_gdelt, digest = row
+        n, first, last, has_gdelt = self._run(f"""SELECT count(*), min(event_date), max(event_date),
+                                                         bool_or(dataset = 'gdelt') FROM {self.SRC}""").fetchone()
+        digest = self._fingerprint()
         names = self._run(f"""SELECT iso3, arg_min(country, {{'d': event_date, 'i': event_id}})
                               FROM {self.SRC} WHERE iso3 IS NOT NULL AND country IS NOT NULL
                               GROUP BY iso3""").fetchall()
@@ -310,11 +309,33 @@ class ParquetEvents:
         actors = [r[0] for r in self._run(
             f"""SELECT DISTINCT a FROM (SELECT actor1 AS a FROM {self.SRC} UNION ALL SELECT actor2 FROM {self.SRC})
                 WHERE a IS NOT NULL""").fetchall()]
-        empty_digest = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         return Facets(rows=int(n), first=pd.Timestamp(first) if first is not None else None,
                       last=pd.Timestamp(last) if last is not None else None, countries=countries,
                       country_names={k: v for k, v in names}, dyads=dyads, actors=sorted(actors),
-                      has_gdelt=bool(has_gdelt), fingerprint=(digest or empty_digest)[:8])
+                      has_gdelt=bool(has_gdelt), fingerprint=digest[:8])
+
+    def _fingerprint(self) -> str:
+        """sha256 of the sorted event_ids joined by newlines (loaders.cache.fingerprint's, so a link names the
+        same data on either path): sorted by DuckDB (spilling if need be), hashed batch by batch, never the
+        whole joined text in memory."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        digest = hashlib.sha256()
+        reader = self._con.cursor().sql(f"SELECT event_id FROM {self.SRC} WHERE event_id IS NOT NULL ORDER BY event_id",
+                                         params={"files": self.files}).to_arrow_reader(500_000)
+        first = True
+        for batch in reader:
+            ids = batch.column(0)
+            if len(ids) == 0:
+                continue
+            ids = ids.cast(pa.string())
+            joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(ids)], pa.int32()), ids), "\n")[0]
+            if not first:
+                digest.update(b"\n")
+            digest.update(joined.as_buffer())
+            first = False
+        return digest.hexdigest()
 
     # ------------------------------------------------------------------ filtered rows
 
