@@ -7,6 +7,16 @@
 
 Prints `size engine step seconds` lines and a summary table. Two filter sets: `all` (no filter: the
 worst case, every row counts) and `slice` (the busiest country over one year, what an analyst looks at).
+The DuckDB worker starts from an empty index folder: its `index` step is the once-per-data-version build
+(monitor.query.ParquetEvents.ensure_index), and the page queries after it use the index.
+
+The three pages headless (Streamlit AppTest), one process, all rows then the slice per page:
+
+    .venv/bin/python benchmarks/bench_engine.py --worker apptest EVENTS.parquet '{"country": "IND", ...}' \
+        [--home DIR]
+
+With `--home` an existing FAULTLINE_HOME: a second run reuses the index the first one built there (warm);
+without, a fresh folder (cold: the first page builds the index).
 """
 
 from __future__ import annotations
