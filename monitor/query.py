@@ -129,6 +129,23 @@ def _index_dir(index: bool | str | Path, files: Sequence[str]) -> Path | None:
     return base / key
 
 
+def _retire_older_indexes(folder: Path, files: Sequence[str]) -> None:
+    """Record which files `folder` indexes, and delete the indexes of earlier versions of the same files
+    (same paths, other sizes or times): each is about as large as the data's narrow columns."""
+    import shutil
+
+    (folder / "files.json").write_text(json.dumps(list(files)), encoding="utf-8")
+    for other in folder.parent.iterdir():
+        if other == folder or not other.is_dir():
+            continue
+        try:
+            same = json.loads((other / "files.json").read_text(encoding="utf-8")) == list(files)
+        except (OSError, ValueError):
+            continue
+        if same:
+            shutil.rmtree(other, ignore_errors=True)
+
+
 @dataclass
 class Facets:
     """What the sidebar offers, read from the whole table (not the filtered rows)."""
@@ -251,7 +268,10 @@ class ParquetEvents:
             if target.exists():
                 return target
             try:
+                fresh = not self.index_dir.exists()
                 self.index_dir.mkdir(parents=True, exist_ok=True)
+                if fresh:
+                    _retire_older_indexes(self.index_dir, self.files)
             except OSError:
                 self.index_dir = None  # nowhere to write: every query reads the files, as without an index
                 return None

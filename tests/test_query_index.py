@@ -45,17 +45,21 @@ def test_the_index_is_built_once_per_data_version(stores, tmp_path):
     events, plain, indexed = stores
     assert plain.index_dir is None
     names = sorted(p.name for p in indexed.index_dir.iterdir())
-    assert names == ["facets.json", "multi.parquet", "rows_multi.parquet", "rows_single.parquet",
+    assert names == ["facets.json", "files.json", "multi.parquet", "rows_multi.parquet", "rows_single.parquet",
                      "tolls_all.parquet"]
     again = ParquetEvents(indexed.files, threads=1, index=indexed.index_dir.parent)
     assert again.index_dir == indexed.index_dir  # same files, same index
     # new data (a file rewritten) is a new version: a new folder, never the old answers
     copy = tmp_path / "one.parquet"
     events.to_parquet(copy, index=False)
-    first = ParquetEvents(str(copy), threads=1, index=tmp_path / "idx").index_dir
+    old = ParquetEvents(str(copy), threads=1, index=tmp_path / "idx")
+    old.ensure_index()
     events.iloc[:-1].to_parquet(copy, index=False)
     os.utime(copy, ns=(1, 1))
-    assert ParquetEvents(str(copy), threads=1, index=tmp_path / "idx").index_dir != first
+    new = ParquetEvents(str(copy), threads=1, index=tmp_path / "idx")
+    assert new.index_dir != old.index_dir
+    assert new.count() == (len(events) - 1, events.iloc[:-1]["incident_id"].nunique())
+    assert not old.index_dir.exists()  # the older version's index is deleted when the new one is made
 
 
 def test_multi_report_list_and_split_copies_cover_every_row(stores):
