@@ -570,7 +570,7 @@ class ParquetEvents:
         return f"""f1 AS NOT MATERIALIZED (SELECT {cols} FROM {one} WHERE {cond}),
                    fm AS NOT MATERIALIZED (SELECT {cols} FROM {many} WHERE {cond})"""
 
-    def _tolls_query(self, cond: str) -> str:
+    def _tolls_query(self, cond: str, multi_only: bool = False) -> str:
         """monitor.incident_tolls' figures (without claims and lists) of every incident over the rows that
         pass `cond`: grouped for incidents of several reports, straight from the row for the others."""
         if self._split_paths() is not None:
@@ -578,16 +578,17 @@ class ParquetEvents:
             groups = self._tolls_sql("fm").replace("FROM fm GROUP BY", f", {column} FROM fm GROUP BY")
         else:
             groups, best = self._tolls_sql("fm"), self._best_sql("fm", "g")
+        singles = "" if multi_only else f"""
+        UNION ALL
+        SELECT {self._T_COLS} FROM ({self._SINGLE_TOLLS.format(rows='f1')})"""
         return f"""
         WITH {self._split_ctes(cond)},
         g AS ({groups}),
         {best}
-        SELECT {self._T_COLS} FROM t
-        UNION ALL
-        SELECT {self._T_COLS} FROM ({self._SINGLE_TOLLS.format(rows='f1')})"""
+        SELECT {self._T_COLS} FROM t{singles}"""
 
-    def _write_tolls(self, cond: str, params: dict, target: Path) -> None:
-        self._run(f"COPY ({self._tolls_query(cond)}) TO '{_literal_path(target)}' "
+    def _write_tolls(self, cond: str, params: dict, target: Path, multi_only: bool = False) -> None:
+        self._run(f"COPY ({self._tolls_query(cond, multi_only)}) TO '{_literal_path(target)}' "
                   "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)", params)
 
     def _tolls_file_all(self, f: Filters | None) -> Path | None:
@@ -598,7 +599,7 @@ class ParquetEvents:
             return None
         return self._index_file("tolls_all.parquet", lambda tmp: self._write_tolls(cond, params, tmp))
 
-    def _counted_sql(self, include_gdelt: bool) -> str:
+    def _counted_sql(self, include_gdelt: bool, source: str = "read_parquet($tolls)") -> str:
         """CTEs over `tolls` (read_parquet($tolls): incident tolls, see _tolls_query): keep (GDELT-only
         incidents out unless opted in), fine (the day-dated incidents of a dyad with a death toll), counted
         (monitor.counted_incidents: a month/year incident counts only when no fine incident of its dyad falls
@@ -606,14 +607,14 @@ class ParquetEvents:
         coarse = ", ".join(f"'{c}'" for c in COARSE)
         keep = "TRUE" if include_gdelt else "NOT gdelt_only"
         return f"""
-        fine AS (SELECT DISTINCT dyad, event_date FROM read_parquet($tolls)
+        fine AS (SELECT DISTINCT dyad, event_date FROM {source}
                  WHERE {keep} AND date_precision NOT IN ({coarse}) AND killed_low IS NOT NULL
                    AND event_type <> 'Strategic developments' AND dyad IS NOT NULL),
         wide AS (SELECT *, CASE WHEN date_precision = 'month' THEN CAST(last_day(event_date) AS TIMESTAMP)
                                 ELSE CAST(make_date(year(event_date), 12, 31) AS TIMESTAMP) END AS period_end
-                 FROM read_parquet($tolls) WHERE {keep} AND (date_precision IN ({coarse}) OR date_precision IS NULL)),
+                 FROM {source} WHERE {keep} AND (date_precision IN ({coarse}) OR date_precision IS NULL)),
         counted AS (
-            SELECT * FROM read_parquet($tolls) WHERE {keep} AND date_precision NOT IN ({coarse})
+            SELECT * FROM {source} WHERE {keep} AND date_precision NOT IN ({coarse})
             UNION ALL
             SELECT w.* EXCLUDE (period_end) FROM wide w ASOF LEFT JOIN fine d
                 ON w.dyad = d.dyad AND d.event_date >= w.event_date
@@ -625,20 +626,31 @@ class ParquetEvents:
         for the unfiltered table), then summed from it: nothing of millions of incidents is held in memory."""
         tolls = self._tolls_file_all(f)
         scratch = None
+        source, params = "read_parquet($tolls)", {}
         if tolls is None:
             cond, params = self._where(f)
             self.temp_directory.mkdir(parents=True, exist_ok=True)
             scratch = tolls = self.temp_directory / f"tolls-{uuid.uuid4().hex}.parquet"
-            self._write_tolls(cond, params, scratch)
+            split = self._split_paths()
+            # with the index, only the incidents of several reports are grouped and written; the others'
+            # tolls are their rows, read again from the narrow copy by each query (cheaper than writing them)
+            self._write_tolls(cond, params, scratch, multi_only=split is not None)
+            if split is not None:
+                one = f"(SELECT * FROM read_parquet('{_literal_path(split[0])}') WHERE {cond})"
+                source = (f"(SELECT {self._T_COLS} FROM read_parquet($tolls) UNION ALL "
+                          f"SELECT {self._T_COLS} FROM ({self._SINGLE_TOLLS.format(rows=one)}))")
+            else:
+                params = {}
         try:
-            return self._casualties_from(str(tolls), f, include_gdelt, top)
+            return self._casualties_from(str(tolls), f, include_gdelt, top, source, params)
         finally:
             if scratch is not None:
                 scratch.unlink(missing_ok=True)
 
-    def _casualties_from(self, tolls: str, f: Filters | None, include_gdelt: bool, top: int) -> CasualtySummary:
-        counted = self._counted_sql(include_gdelt)
-        p = {"tolls": tolls}
+    def _casualties_from(self, tolls: str, f: Filters | None, include_gdelt: bool, top: int,
+                         source: str = "read_parquet($tolls)", params: dict | None = None) -> CasualtySummary:
+        counted = self._counted_sql(include_gdelt, source)
+        p = dict(params or {}, tolls=tolls)
         cur = self._con.cursor()
         sums = cur.execute(f"""
             WITH {counted}
@@ -681,7 +693,7 @@ class ParquetEvents:
             ORDER BY coalesce(killed_best, killed_low, -1) DESC, coalesce(injured_low, -1) DESC,
                      event_date, incident_id
             LIMIT $top""", dict(p, top=int(top))).fetchall()]
-        signal_only = cur.execute("SELECT count(*) FILTER (WHERE gdelt_only) FROM read_parquet($tolls)", p).fetchone()[0]
+        signal_only = cur.execute(f"SELECT count(*) FILTER (WHERE gdelt_only) FROM {source}", p).fetchone()[0]
         top_rows = self.rows(f, where=self._in_list("incident_id", "incidents"), params={"incidents": top_ids}) \
             if top_ids else self.rows(f, where="FALSE")
         tolls_top = incident_tolls(top_rows)
