@@ -12,6 +12,12 @@ for row — tests/test_query.py checks that on random filter combinations.
 The Parquet files must hold the events table's 34 columns; rows are taken to be in the contract's
 order (event_date, then event_id) wherever the pandas path would depend on row order ("the first
 report of an incident").
+
+An index per data version (ParquetEvents.ensure_index; FAULTLINE_HOME/cache/duckdb/<key of the files'
+paths, sizes and modification times>) keeps what every page would otherwise recompute: the sidebar's
+facets, the incidents with more than one report, narrow copies of the rows split by that (a single
+report's incident toll is its own figures under any filter, so only the others are grouped), and the
+incident tolls over all rows. Answers are the same with and without it (tests/test_query_index.py).
 """
 
 from __future__ import annotations
@@ -397,7 +403,7 @@ class ParquetEvents:
                            "LIMIT $limit OFFSET $offset", dict(p, limit=int(limit), offset=int(offset))).fetchall()
         if not picked:
             return self._events(f"SELECT {self._cols()} FROM {self.SRC} WHERE FALSE", {})
-        return self._events(f"SELECT {self._cols()} FROM {self.SRC} WHERE ({cond}) AND {self._near(picked)} "
+        return self._events(f"SELECT {self._cols()} FROM {self.SRC} WHERE ({cond}) AND {self._near()} "
                             f"AND {self._in_list('event_id', 'page_ids')} ORDER BY {ORDERS[order]}",
                             dict(p, page_ids=[r[0] for r in picked], **self._span(r[1] for r in picked)))
 
@@ -410,7 +416,7 @@ class ParquetEvents:
         return {"near_lo": min(dates), "near_hi": max(dates)}
 
     @staticmethod
-    def _near(_picked=None) -> str:
+    def _near() -> str:
         """Rows dated within $near_lo..$near_hi (a constant range DuckDB checks against row-group statistics);
         no restriction when the range is unknown."""
         return ("($near_lo IS NULL OR event_date BETWEEN CAST($near_lo AS TIMESTAMP) "
