@@ -12,13 +12,23 @@ for row — tests/test_query.py checks that on random filter combinations.
 The Parquet files must hold the events table's 34 columns; rows are taken to be in the contract's
 order (event_date, then event_id) wherever the pandas path would depend on row order ("the first
 report of an incident").
+
+An index per data version (ParquetEvents.ensure_index; FAULTLINE_HOME/cache/duckdb/<key of the files'
+paths, sizes and modification times>) keeps what every page would otherwise recompute: the sidebar's
+facets, the incidents with more than one report, narrow copies of the rows split by that (a single
+report's incident toll is its own figures under any filter, so only the others are grouped), and the
+incident tolls over all rows. Answers are the same with and without it (tests/test_query_index.py).
 """
 
 from __future__ import annotations
 
 import glob as _glob
+import hashlib
+import json
 import os
 import tempfile
+import threading
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +36,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from loaders.paths import writable_home
 from loaders.schema import COLUMNS, DATE_COLUMNS, conform
 from monitor.casualties import COARSE, Range, incident_tolls
 from monitor.filters import Filters
@@ -98,6 +109,49 @@ def filter_sql(f: Filters) -> tuple[str, dict]:
     return (" AND ".join(f"({c})" for c in clauses) if clauses else "TRUE"), params
 
 
+INDEX_VERSION = 3  # bump when what the index holds (or how it is computed) changes
+
+
+def files_signature(files: Sequence[str]) -> list:
+    """What names one version of the data: each file's path, size and modification time."""
+    sig = []
+    for p in files:
+        st = os.stat(p)
+        sig.append([p, st.st_size, st.st_mtime_ns])
+    return sig
+
+
+def _index_dir(index: bool | str | Path, files: Sequence[str]) -> Path | None:
+    """The folder of this data version's index (see ParquetEvents.ensure_index), or None for no index.
+    `index` True: FAULTLINE_HOME/cache/duckdb when it is writable, else the system's temporary folder."""
+    if index is False or index is None:
+        return None
+    if index is True:
+        home = writable_home()
+        base = home / "cache" / "duckdb" if home else Path(tempfile.gettempdir()) / "faultline-duckdb-index"
+    else:
+        base = Path(index)
+    key = hashlib.sha256(json.dumps([INDEX_VERSION, files_signature(files)]).encode()).hexdigest()[:20]
+    return base / key
+
+
+def _retire_older_indexes(folder: Path, files: Sequence[str]) -> None:
+    """Record which files `folder` indexes, and delete the indexes of earlier versions of the same files
+    (same paths, other sizes or times): each is about as large as the data's narrow columns."""
+    import shutil
+
+    (folder / "files.json").write_text(json.dumps(list(files)), encoding="utf-8")
+    for other in folder.parent.iterdir():
+        if other == folder or not other.is_dir():
+            continue
+        try:
+            same = json.loads((other / "files.json").read_text(encoding="utf-8")) == list(files)
+        except (OSError, ValueError):
+            continue
+        if same:
+            shutil.rmtree(other, ignore_errors=True)
+
+
 @dataclass
 class Facets:
     """What the sidebar offers, read from the whole table (not the filtered rows)."""
@@ -148,7 +202,8 @@ class ParquetEvents:
     cursor per query)."""
 
     def __init__(self, paths: str | Path | Iterable[str | Path], *, threads: int | None = None,
-                 memory_limit: str | None = None, temp_directory: str | None = None):
+                 memory_limit: str | None = None, temp_directory: str | None = None,
+                 index: bool | str | Path = True):
         self.files = resolve_parquet(paths)
         if not self.files:
             raise FileNotFoundError(f"no Parquet files at {paths!r}")
@@ -159,11 +214,16 @@ class ParquetEvents:
             config["memory_limit"] = str(memory_limit)
         # DuckDB spills beyond memory_limit; by default into ./.tmp, i.e. wherever the app was started
         # (the repository, a read-only deployment): use the system's temporary folder instead.
-        config["temp_directory"] = str(temp_directory or Path(tempfile.gettempdir()) / "faultline-duckdb")
+        self.temp_directory = Path(temp_directory or Path(tempfile.gettempdir()) / "faultline-duckdb")
+        config["temp_directory"] = str(self.temp_directory)
+        self._config = config
         self._con = duckdb.connect(":memory:", config=config)
         missing = [c for c in COLUMNS if c not in self._columns()]
         if missing:
             raise ValueError(f"the Parquet files lack events-table columns: {', '.join(missing)}")
+        self.index_dir = _index_dir(index, self.files)
+        self._lock = threading.RLock()
+        self._multi: str | None = None  # the index's list of incidents with more than one report, once built
 
     # ------------------------------------------------------------------ plumbing
 
@@ -202,12 +262,68 @@ class ParquetEvents:
 
     # ------------------------------------------------------------------ whole table
 
+    def _index_file(self, name: str, build) -> Path | None:
+        """`name` in this data version's index folder, built by `build(tmp_path)` when missing (written under
+        a temporary name, then renamed: a reader never sees half a file). None without an index."""
+        if self.index_dir is None:
+            return None
+        target = self.index_dir / name
+        if target.exists():
+            return target
+        with self._lock:
+            if target.exists():
+                return target
+            try:
+                fresh = not self.index_dir.exists()
+                self.index_dir.mkdir(parents=True, exist_ok=True)
+                if fresh:
+                    _retire_older_indexes(self.index_dir, self.files)
+            except OSError:
+                self.index_dir = None  # nowhere to write: every query reads the files, as without an index
+                return None
+            tmp = self.index_dir / f".{name}.{uuid.uuid4().hex}.tmp"
+            try:
+                build(tmp)
+                os.replace(tmp, target)
+            finally:
+                tmp.unlink(missing_ok=True)
+        return target
+
+    def ensure_index(self) -> Path | None:
+        """Build what this data version's index holds, once (later stores of the same files reuse it):
+        the sidebar's facets, the incidents with more than one report, and the incident tolls over all rows."""
+        self.facets()
+        self._split_paths()
+        self._tolls_file_all(None)
+        return self.index_dir
+
+    def _multi_path(self) -> str | None:
+        """The index's Parquet list of the incidents with more than one report (the few that need grouping:
+        a single report's incident toll is the report's own figures, whatever the filters)."""
+        if self._multi is None:
+            def build(tmp: Path) -> None:
+                self._run(f"""COPY (SELECT incident_id, count(*) AS reports, min(event_date) AS first_date,
+                                           max(event_date) AS last_date FROM {self.SRC}
+                                    WHERE incident_id IS NOT NULL GROUP BY incident_id HAVING count(*) > 1)
+                              TO '{_literal_path(tmp)}' (FORMAT parquet, COMPRESSION zstd)""")
+            path = self._index_file("multi.parquet", build)
+            self._multi = str(path) if path else ""
+        return self._multi or None
+
     def facets(self) -> Facets:
-        """Counts, dates and the sidebar's options; the fingerprint is ui.data.data_fingerprint's."""
-        row = self._run(f"""SELECT count(*), min(event_date), max(event_date), bool_or(dataset = 'gdelt'),
-                                   sha256(string_agg(event_id, chr(10) ORDER BY event_id))
-                            FROM {self.SRC}""").fetchone()
-        n, first, last, has_gdelt, digest = row
+        """Counts, dates and the sidebar's options; the fingerprint is ui.data.data_fingerprint's.
+        Computed once per data version when there is an index (kept there as JSON)."""
+        def build(tmp: Path) -> None:
+            tmp.write_text(json.dumps(_facets_json(self._facets())), encoding="utf-8")
+        path = self._index_file("facets.json", build)
+        if path is None:
+            return self._facets()
+        return _facets_from_json(json.loads(path.read_text(encoding="utf-8")))
+
+    def _facets(self) -> Facets:
+        n, first, last, has_gdelt = self._run(f"""SELECT count(*), min(event_date), max(event_date),
+                                                         bool_or(dataset = 'gdelt') FROM {self.SRC}""").fetchone()
+        digest = self._fingerprint()
         names = self._run(f"""SELECT iso3, arg_min(country, {{'d': event_date, 'i': event_id}})
                               FROM {self.SRC} WHERE iso3 IS NOT NULL AND country IS NOT NULL
                               GROUP BY iso3""").fetchall()
@@ -219,19 +335,55 @@ class ParquetEvents:
         actors = [r[0] for r in self._run(
             f"""SELECT DISTINCT a FROM (SELECT actor1 AS a FROM {self.SRC} UNION ALL SELECT actor2 FROM {self.SRC})
                 WHERE a IS NOT NULL""").fetchall()]
-        empty_digest = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         return Facets(rows=int(n), first=pd.Timestamp(first) if first is not None else None,
                       last=pd.Timestamp(last) if last is not None else None, countries=countries,
                       country_names={k: v for k, v in names}, dyads=dyads, actors=sorted(actors),
-                      has_gdelt=bool(has_gdelt), fingerprint=(digest or empty_digest)[:8])
+                      has_gdelt=bool(has_gdelt), fingerprint=digest[:8])
+
+    def _fingerprint(self) -> str:
+        """sha256 of the sorted event_ids joined by newlines (loaders.cache.fingerprint's, so a link names the
+        same data on either path): sorted by DuckDB (spilling if need be), hashed batch by batch, never the
+        whole joined text in memory."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        digest = hashlib.sha256()
+        reader = self._con.cursor().sql(f"SELECT event_id FROM {self.SRC} WHERE event_id IS NOT NULL ORDER BY event_id",
+                                         params={"files": self.files}).to_arrow_reader(500_000)
+        first = True
+        for batch in reader:
+            ids = batch.column(0)
+            if len(ids) == 0:
+                continue
+            ids = ids.cast(pa.string())
+            joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(ids)], pa.int32()), ids), "\n")[0]
+            if not first:
+                digest.update(b"\n")
+            digest.update(joined.as_buffer())
+            first = False
+        return digest.hexdigest()
 
     # ------------------------------------------------------------------ filtered rows
 
     def count(self, f: Filters | None = None, *, where: str | None = None) -> tuple[int, int]:
         """(reports, incidents) that pass the filters (and this module's own `where`)."""
         cond, params = self._where(f, where)
-        n, inc = self._run(f"SELECT count(*), count(DISTINCT incident_id) FROM {self.SRC} WHERE {cond}",
-                           params).fetchone()
+        multi = self._multi_path() if cond == "TRUE" else None
+        if multi is not None:  # the whole table: rows from the footers; incidents = rows - repeated reports
+            n, with_id = self._run(f"SELECT count(*), count(incident_id) FROM {self.SRC}").fetchone()
+            extra = self._run(f"SELECT coalesce(sum(reports - 1), 0) FROM read_parquet('{_literal_path(multi)}')"
+                              ).fetchone()[0]
+            inc = with_id - extra
+        elif where in (None, self.UNPLACED) and (split := self._split_paths()) is not None:
+            # each report of a single-report incident is one incident: a distinct count only over the others
+            one, many = (f"read_parquet('{_literal_path(p)}')" for p in split)
+            n, inc = self._run(f"""SELECT (SELECT count(*) FROM {one} WHERE {cond}) + (SELECT count(*) FROM {many} WHERE {cond}),
+                                          (SELECT count(incident_id) FROM {one} WHERE {cond})
+                                          + (SELECT count(DISTINCT incident_id) FROM {many} WHERE {cond})""",
+                               params).fetchone()
+        else:
+            n, inc = self._run(f"SELECT count(*), count(DISTINCT incident_id) FROM {self.SRC} WHERE {cond}",
+                               params).fetchone()
         return int(n), int(inc)
 
     def rows(self, f: Filters | None = None, *, order: str = "contract", limit: int | None = None,
@@ -243,10 +395,32 @@ class ParquetEvents:
         cond, p = self._where(f, where)
         p.update(params or {})
         sql = f"SELECT {self._cols()} FROM {self.SRC} WHERE {cond} ORDER BY {ORDERS[order]}"
-        if limit is not None:
-            p["limit"], p["offset"] = int(limit), int(offset)
-            sql += " LIMIT $limit OFFSET $offset"
-        return self._events(sql, p)
+        if limit is None:
+            return self._events(sql, p)
+        # One page: rank the narrow (event_date, event_id) first, then read the page's 34 columns only from
+        # the rows so chosen, within their dates (row groups outside them are skipped), in the same order.
+        picked = self._run(f"SELECT event_id, event_date FROM {self.SRC} WHERE {cond} ORDER BY {ORDERS[order]} "
+                           "LIMIT $limit OFFSET $offset", dict(p, limit=int(limit), offset=int(offset))).fetchall()
+        if not picked:
+            return self._events(f"SELECT {self._cols()} FROM {self.SRC} WHERE FALSE", {})
+        return self._events(f"SELECT {self._cols()} FROM {self.SRC} WHERE ({cond}) AND {self._near()} "
+                            f"AND {self._in_list('event_id', 'page_ids')} ORDER BY {ORDERS[order]}",
+                            dict(p, page_ids=[r[0] for r in picked], **self._span(r[1] for r in picked)))
+
+    @staticmethod
+    def _span(dates: Iterable) -> dict:
+        """$near_lo/$near_hi: the first and last of these dates (None when one is missing)."""
+        dates = list(dates)
+        if not dates or any(d is None for d in dates):
+            return {"near_lo": None, "near_hi": None}
+        return {"near_lo": min(dates), "near_hi": max(dates)}
+
+    @staticmethod
+    def _near() -> str:
+        """Rows dated within $near_lo..$near_hi (a constant range DuckDB checks against row-group statistics);
+        no restriction when the range is unknown."""
+        return ("($near_lo IS NULL OR event_date BETWEEN CAST($near_lo AS TIMESTAMP) "
+                "AND CAST($near_hi AS TIMESTAMP))")
 
     def page(self, f: Filters | None, page: int, size: int = 500) -> pd.DataFrame:
         """One page of the Events table: newest first, then by event_id (as the pandas page sorts)."""
@@ -257,14 +431,29 @@ class ParquetEvents:
         ids = sorted({str(i) for i in ids})
         if not ids:
             return self.rows(f, where="FALSE")
-        return self.rows(f, where="list_contains($ids, event_id)", params={"ids": ids})
+        return self.rows(f, where=self._in_list("event_id", "ids"), params={"ids": ids})
 
-    def incident_rows(self, incident_ids: Iterable[str]) -> pd.DataFrame:
-        """Every report of these incidents, whatever the filters (who backs an incident)."""
+    def incident_rows(self, incident_ids: Iterable[str], known: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Every report of these incidents, whatever the filters (who backs an incident). `known`: rows the
+        caller already holds (for instance one page of the table); with the index, an incident of one report
+        found there is not read again, and the others are read only within their incidents' dates."""
         ids = sorted({str(i) for i in incident_ids})
         if not ids:
             return self.rows(None, where="FALSE")
-        return self.rows(None, where="list_contains($incidents, incident_id)", params={"incidents": ids})
+        multi = self._multi_path()
+        if multi is None or known is None or not set(ids) <= set(known["incident_id"].astype(str)):
+            return self.rows(None, where=self._in_list("incident_id", "incidents"), params={"incidents": ids})
+        several = self._run(f"""SELECT incident_id, first_date, last_date FROM read_parquet('{_literal_path(multi)}')
+                                WHERE {self._in_list('incident_id', 'incidents')}""", {"incidents": ids}).fetchall()
+        many = sorted(r[0] for r in several)
+        one = known[~known["incident_id"].astype(str).isin(many) & known["incident_id"].astype(str).isin(ids)]
+        parts = [one.drop_duplicates("event_id")]
+        if many:
+            span = self._span([r[1] for r in several] + [r[2] for r in several])
+            parts.append(self.rows(None, where=f"{self._near()} AND {self._in_list('incident_id', 'incidents')}",
+                                   params=dict(span, incidents=many)))
+        out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        return conform(out.sort_values(["event_date", "event_id"], kind="stable").reset_index(drop=True))
 
     UNPLACED = "latitude IS NULL OR longitude IS NULL"
 
@@ -273,6 +462,17 @@ class ParquetEvents:
         return self.count(f, where=self.UNPLACED)[0], self.rows(f, where=self.UNPLACED, limit=limit)
 
     # ------------------------------------------------------------------ incidents
+
+    def _grouped_best(self) -> tuple[str, str]:
+        """(an aggregate column for g, the CTE t): killed_best as _best_sql, but with the median taken in the
+        grouping itself — when the index has left only the incidents of several reports to group, their
+        values are few enough to keep, and the rows are read once instead of twice."""
+        column = ("median(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL AND fatalities_best IS NOT NULL)"
+                  " AS best_med")
+        cte = """t AS (SELECT g.* EXCLUDE (n_best, best_lo, best_hi, best_med),
+                     round_even(CASE WHEN g.n_best = 0 THEN NULL WHEN g.n_best <= 2 THEN (g.best_lo + g.best_hi) / 2
+                                     ELSE g.best_med END, 0) AS killed_best FROM g)"""
+        return column, cte
 
     @staticmethod
     def _best_sql(filtered: str, groups: str) -> str:
@@ -319,81 +519,201 @@ class ParquetEvents:
     _TOLL_COLS = ("incident_id, event_date, date_precision, dyad, event_type, location, dataset, "
                   "fatalities_low, fatalities_best, fatalities_high, injured_low, injured_high, event_id")
 
-    def _counted_ctes(self, f: Filters | None, include_gdelt: bool) -> tuple[str, dict]:
-        """CTEs f (filtered rows), t (incident tolls), counted (monitor.counted_incidents)."""
+    # One row of incident tolls per single-report incident, without grouping: a single report's toll is
+    # its own figures (the median of one best is itself; high counts only where low is stated).
+    _SINGLE_TOLLS = """
+        SELECT incident_id, event_date, date_precision, dyad, event_type, location,
+               fatalities_low AS killed_low,
+               CAST(CASE WHEN fatalities_low IS NOT NULL THEN fatalities_best END AS DOUBLE) AS killed_best,
+               CASE WHEN fatalities_low IS NOT NULL THEN fatalities_high END AS killed_high,
+               fatalities_low IS NOT NULL AND fatalities_high IS NULL AS killed_open,
+               injured_low, CASE WHEN injured_low IS NOT NULL THEN injured_high END AS injured_high,
+               injured_low IS NOT NULL AND injured_high IS NULL AS injured_open,
+               dataset = 'gdelt' AS gdelt_only
+        FROM {rows}"""
+    _T_COLS = ("incident_id, event_date, date_precision, dyad, event_type, location, killed_low, killed_best, "
+               "killed_high, killed_open, injured_low, injured_high, injured_open, gdelt_only")
+
+    # The columns the index's split copies hold: every column a filter names, the toll and the map's columns.
+    SPLIT_COLUMNS = ("event_id", "incident_id", "event_date", "date_precision", "event_type", "actor1", "actor2",
+                     "dyad", "iso3", "location", "latitude", "longitude", "geo_precision", "fatalities_low",
+                     "fatalities_best", "fatalities_high", "injured_low", "injured_high", "dataset")
+
+    def _split_paths(self) -> tuple[str, str] | None:
+        """The index's two narrow copies of the rows (SPLIT_COLUMNS, in the files' order): the reports of
+        single-report incidents, and those of incidents with several. Queries over incidents read these
+        instead of joining every row against the list of incidents."""
+        multi = self._multi_path()
+        if multi is None:
+            return None
+        out = []
+        for name, test in (("rows_single.parquet", "NOT IN"), ("rows_multi.parquet", "IN")):
+            def build(tmp: Path, test=test) -> None:
+                nulls = " OR incident_id IS NULL" if test == "IN" else ""
+                con = duckdb.connect(":memory:", config=dict(self._config, preserve_insertion_order=True))
+                try:
+                    con.execute(f"""COPY (SELECT {self._cols(self.SPLIT_COLUMNS)} FROM {self.SRC}
+                                          WHERE incident_id {test} (SELECT incident_id FROM read_parquet($multi)){nulls})
+                                    TO '{_literal_path(tmp)}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)""",
+                                {"files": self.files, "multi": multi})
+                finally:
+                    con.close()
+            path = self._index_file(name, build)
+            if path is None:
+                return None
+            out.append(str(path))
+        return out[0], out[1]
+
+    def _split_ctes(self, cond: str, extra_cols: str = "") -> str:
+        """CTEs `f1` (filtered rows of single-report incidents) and `fm` (of the others), read from the index's
+        split copies; without an index `fm` holds every filtered row and `f1` none."""
+        cols = self._TOLL_COLS + (", " + extra_cols if extra_cols else "")
+        split = self._split_paths()
+        if split is None:
+            return f"""f1 AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC} WHERE FALSE),
+                       fm AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC} WHERE {cond})"""
+        one, many = (f"read_parquet('{_literal_path(p)}')" for p in split)
+        return f"""f1 AS NOT MATERIALIZED (SELECT {cols} FROM {one} WHERE {cond}),
+                   fm AS NOT MATERIALIZED (SELECT {cols} FROM {many} WHERE {cond})"""
+
+    def _tolls_query(self, cond: str, multi_only: bool = False) -> str:
+        """monitor.incident_tolls' figures (without claims and lists) of every incident over the rows that
+        pass `cond`: grouped for incidents of several reports, straight from the row for the others."""
+        if self._split_paths() is not None:
+            column, best = self._grouped_best()
+            groups = self._tolls_sql("fm").replace("FROM fm GROUP BY", f", {column} FROM fm GROUP BY")
+        else:
+            groups, best = self._tolls_sql("fm"), self._best_sql("fm", "g")
+        singles = "" if multi_only else f"""
+        UNION ALL
+        SELECT {self._T_COLS} FROM ({self._SINGLE_TOLLS.format(rows='f1')})"""
+        return f"""
+        WITH {self._split_ctes(cond)},
+        g AS ({groups}),
+        {best}
+        SELECT {self._T_COLS} FROM t{singles}"""
+
+    def _write_tolls(self, cond: str, params: dict, target: Path, multi_only: bool = False) -> None:
+        self._run(f"COPY ({self._tolls_query(cond, multi_only)}) TO '{_literal_path(target)}' "
+                  "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)", params)
+
+    def _tolls_file_all(self, f: Filters | None) -> Path | None:
+        """The index's incident tolls over all rows (a filter that keeps every row cannot split an incident),
+        or None when `f` filters or there is no index."""
         cond, params = self._where(f)
-        params["include_gdelt"] = bool(include_gdelt)
-        params["files"] = self.files
+        if cond != "TRUE":
+            return None
+        return self._index_file("tolls_all.parquet", lambda tmp: self._write_tolls(cond, params, tmp))
+
+    def _counted_sql(self, include_gdelt: bool, source: str = "read_parquet($tolls)") -> str:
+        """CTEs over `tolls` (read_parquet($tolls): incident tolls, see _tolls_query): keep (GDELT-only
+        incidents out unless opted in), fine (the day-dated incidents of a dyad with a death toll), counted
+        (monitor.counted_incidents: a month/year incident counts only when no fine incident of its dyad falls
+        in [its date, the end of its month/year]; found with an ASOF join, the nearest fine day on or after)."""
         coarse = ", ".join(f"'{c}'" for c in COARSE)
-        sql = f"""
-        WITH f AS NOT MATERIALIZED (SELECT {self._TOLL_COLS} FROM {self.SRC} WHERE {cond}),
-        g AS ({self._tolls_sql('f')}),
-        {self._best_sql('f', 'g')},
-        keep AS (SELECT * FROM t WHERE $include_gdelt OR NOT gdelt_only),
-        fine AS (SELECT dyad, event_date FROM keep
-                 WHERE date_precision NOT IN ({coarse}) AND killed_low IS NOT NULL
+        keep = "TRUE" if include_gdelt else "NOT gdelt_only"
+        return f"""
+        fine AS (SELECT DISTINCT dyad, event_date FROM {source}
+                 WHERE {keep} AND date_precision NOT IN ({coarse}) AND killed_low IS NOT NULL
                    AND event_type <> 'Strategic developments' AND dyad IS NOT NULL),
+        wide AS (SELECT *, CASE WHEN date_precision = 'month' THEN CAST(last_day(event_date) AS TIMESTAMP)
+                                ELSE CAST(make_date(year(event_date), 12, 31) AS TIMESTAMP) END AS period_end
+                 FROM {source} WHERE {keep} AND (date_precision IN ({coarse}) OR date_precision IS NULL)),
         counted AS (
-            SELECT k.* FROM keep k
-            WHERE k.date_precision NOT IN ({coarse}) OR NOT EXISTS (
-                SELECT 1 FROM fine WHERE fine.dyad = k.dyad AND fine.event_date >= k.event_date
-                  AND fine.event_date <= CASE WHEN k.date_precision = 'month' THEN CAST(last_day(k.event_date) AS TIMESTAMP)
-                                              ELSE CAST(make_date(year(k.event_date), 12, 31) AS TIMESTAMP) END))"""
-        return sql, params
+            SELECT * FROM {source} WHERE {keep} AND date_precision NOT IN ({coarse})
+            UNION ALL
+            SELECT w.* EXCLUDE (period_end) FROM wide w ASOF LEFT JOIN fine d
+                ON w.dyad = d.dyad AND d.event_date >= w.event_date
+            WHERE d.event_date IS NULL OR d.event_date > w.period_end)"""
 
     def casualties(self, f: Filters | None, *, include_gdelt: bool = False, top: int = 1000) -> CasualtySummary:
-        """Totals, per-day and per-place sums of the counted incidents, and the `top` deadliest."""
-        ctes, params = self._counted_ctes(f, include_gdelt)
-        cur = self._con.cursor()
-        cur.execute(f"CREATE TEMP TABLE counted_now AS {ctes} SELECT * FROM counted", params)
+        """Totals, per-day and per-place sums of the counted incidents, and the `top` deadliest.
+        The incident tolls over the filtered rows are written once to a Parquet file (kept in the index
+        for the unfiltered table), then summed from it: nothing of millions of incidents is held in memory."""
+        tolls = self._tolls_file_all(f)
+        scratch = None
+        source, params = "read_parquet($tolls)", {}
+        if tolls is None:
+            cond, params = self._where(f)
+            self.temp_directory.mkdir(parents=True, exist_ok=True)
+            scratch = tolls = self.temp_directory / f"tolls-{uuid.uuid4().hex}.parquet"
+            split = self._split_paths()
+            # with the index, only the incidents of several reports are grouped and written; the others'
+            # tolls are their rows, read again from the narrow copy by each query (cheaper than writing them)
+            self._write_tolls(cond, params, scratch, multi_only=split is not None)
+            if split is not None:
+                one = f"(SELECT * FROM read_parquet('{_literal_path(split[0])}') WHERE {cond})"
+                source = (f"(SELECT {self._T_COLS} FROM read_parquet($tolls) UNION ALL "
+                          f"SELECT {self._T_COLS} FROM ({self._SINGLE_TOLLS.format(rows=one)}))")
+            else:
+                params = {}
         try:
-            head = cur.execute("""
-                SELECT count(*),
-                       count(*) FILTER (WHERE killed_low IS NOT NULL OR injured_low IS NOT NULL),
-                       sum(killed_low), bool_or(killed_open) FILTER (WHERE killed_low IS NOT NULL),
-                       sum(killed_high) FILTER (WHERE killed_low IS NOT NULL),
-                       sum(coalesce(killed_best, killed_low)) FILTER (WHERE killed_low IS NOT NULL),
-                       count(killed_low),
-                       sum(injured_low), bool_or(injured_open) FILTER (WHERE injured_low IS NOT NULL),
-                       sum(injured_high) FILTER (WHERE injured_low IS NOT NULL), count(injured_low)
-                FROM counted_now""").fetchone()
-            n, with_toll, k_lo, k_open, k_hi, k_best, k_n, i_lo, i_open, i_hi, i_n = head
-            killed = Range(int(k_lo), None if k_open else int(k_hi), int(k_best)) if k_n else None
-            injured = Range(int(i_lo), None if i_open else int(i_hi), None) if i_n else None
-            by_date, by_place = {}, {}
-            for kind in ("killed", "injured"):
-                by_date[kind] = cur.execute(f"""
-                    SELECT event_date, date_precision, sum({kind}_low) AS {kind}_low,
-                           sum({kind}_high) AS {kind}_high, bool_or({kind}_open) AS {kind}_open,
-                           count(*) AS incidents
-                    FROM counted_now WHERE {kind}_low IS NOT NULL
-                    GROUP BY event_date, date_precision ORDER BY event_date, date_precision""").df()
-                by_place[kind] = cur.execute(f"""
-                    SELECT location, sum({kind}_low) AS {kind}_low, sum({kind}_high) AS {kind}_high,
-                           bool_or({kind}_open) AS {kind}_open, count(*) AS incidents
-                    FROM counted_now WHERE {kind}_low IS NOT NULL
-                    GROUP BY location ORDER BY location NULLS LAST""").df()
-            top_ids = [r[0] for r in cur.execute("""
-                SELECT incident_id FROM counted_now WHERE killed_low IS NOT NULL OR injured_low IS NOT NULL
-                ORDER BY coalesce(killed_best, killed_low, -1) DESC, coalesce(injured_low, -1) DESC,
-                         event_date, incident_id
-                LIMIT $top""", {"top": int(top)}).fetchall()]
+            return self._casualties_from(str(tolls), f, include_gdelt, top, source, params)
         finally:
-            cur.execute("DROP TABLE IF EXISTS counted_now")
-        cond, p = self._where(f)
-        signal_only = self._run(f"""SELECT count(*) FROM (SELECT incident_id FROM {self.SRC} WHERE {cond}
-                                    GROUP BY incident_id HAVING bool_and(dataset = 'gdelt'))""", p).fetchone()[0]
-        top_rows = self.rows(f, where="list_contains($incidents, incident_id)", params={"incidents": top_ids}) \
+            if scratch is not None:
+                scratch.unlink(missing_ok=True)
+
+    def _casualties_from(self, tolls: str, f: Filters | None, include_gdelt: bool, top: int,
+                         source: str = "read_parquet($tolls)", params: dict | None = None) -> CasualtySummary:
+        counted = self._counted_sql(include_gdelt, source)
+        p = dict(params or {}, tolls=tolls)
+        cur = self._con.cursor()
+        sums = cur.execute(f"""
+            WITH {counted}
+            SELECT grouping(event_date, date_precision) AS by_date, grouping(location) AS by_place,
+                   event_date, date_precision, location,
+                   count(*) AS n,
+                   count(*) FILTER (WHERE killed_low IS NOT NULL OR injured_low IS NOT NULL) AS with_toll,
+                   sum(killed_low) AS killed_low, sum(killed_high) FILTER (WHERE killed_low IS NOT NULL) AS killed_high,
+                   coalesce(bool_or(killed_open) FILTER (WHERE killed_low IS NOT NULL), FALSE) AS killed_open,
+                   sum(coalesce(killed_best, killed_low)) FILTER (WHERE killed_low IS NOT NULL) AS killed_best,
+                   count(killed_low) AS killed_n,
+                   sum(injured_low) AS injured_low, sum(injured_high) FILTER (WHERE injured_low IS NOT NULL) AS injured_high,
+                   coalesce(bool_or(injured_open) FILTER (WHERE injured_low IS NOT NULL), FALSE) AS injured_open,
+                   count(injured_low) AS injured_n
+            FROM counted GROUP BY GROUPING SETS ((), (event_date, date_precision), (location))""", p).df()
+        head = sums[(sums["by_date"] != 0) & (sums["by_place"] != 0)]
+        if len(head):
+            h = head.iloc[0]
+            n, with_toll = int(h["n"]), int(h["with_toll"])
+            killed = Range(int(h["killed_low"]), None if h["killed_open"] else int(h["killed_high"]),
+                           int(h["killed_best"])) if h["killed_n"] else None
+            injured = Range(int(h["injured_low"]), None if h["injured_open"] else int(h["injured_high"]),
+                            None) if h["injured_n"] else None
+        else:
+            n = with_toll = 0
+            killed = injured = None
+        by_date, by_place = {}, {}
+        dates = sums[(sums["by_date"] == 0)].sort_values(["event_date", "date_precision"], kind="stable")
+        places = sums[(sums["by_place"] == 0)].sort_values("location", na_position="last", kind="stable")
+        for kind in ("killed", "injured"):
+            cols = [f"{kind}_low", f"{kind}_high", f"{kind}_open"]
+            for frames, rows, keys in ((by_date, dates, ["event_date", "date_precision"]),
+                                       (by_place, places, ["location"])):
+                part = rows[rows[f"{kind}_n"] > 0]
+                frames[kind] = _typed_sums(part[keys + cols].assign(incidents=part[f"{kind}_n"])
+                                           .reset_index(drop=True), kind)
+        top_ids = [r[0] for r in cur.execute(f"""
+            WITH {counted}
+            SELECT incident_id FROM counted WHERE killed_low IS NOT NULL OR injured_low IS NOT NULL
+            ORDER BY coalesce(killed_best, killed_low, -1) DESC, coalesce(injured_low, -1) DESC,
+                     event_date, incident_id
+            LIMIT $top""", dict(p, top=int(top))).fetchall()]
+        signal_only = cur.execute(f"SELECT count(*) FILTER (WHERE gdelt_only) FROM {source}", p).fetchone()[0]
+        top_rows = self.rows(f, where=self._in_list("incident_id", "incidents"), params={"incidents": top_ids}) \
             if top_ids else self.rows(f, where="FALSE")
-        tolls = incident_tolls(top_rows)
-        if len(tolls):
+        tolls_top = incident_tolls(top_rows)
+        if len(tolls_top):
             order = {i: k for k, i in enumerate(top_ids)}
-            tolls = tolls.sort_values("incident_id", key=lambda s: s.map(order)).reset_index(drop=True)
-        for frames in (by_date, by_place):
-            for kind, df in frames.items():
-                frames[kind] = _typed_sums(df, kind)
-        return CasualtySummary(killed=killed, injured=injured, incidents=int(n or 0), with_toll=int(with_toll or 0),
-                               signal_only=int(signal_only), by_date=by_date, by_place=by_place, top=tolls)
+            tolls_top = tolls_top.sort_values("incident_id", key=lambda s: s.map(order)).reset_index(drop=True)
+        return CasualtySummary(killed=killed, injured=injured, incidents=n, with_toll=with_toll,
+                               signal_only=int(signal_only or 0), by_date=by_date, by_place=by_place, top=tolls_top)
+
+    @staticmethod
+    def _in_list(column: str, param: str) -> str:
+        """`column` is one of the values of the list parameter `param` (a hash semi-join, not a list search
+        per row)."""
+        return f"{_ident(column)} IN (SELECT unnest(${param}))"
 
     # ------------------------------------------------------------------ map
 
@@ -420,24 +740,56 @@ class ParquetEvents:
         if placed > limit:
             # ranked: incident score (best, else low) over the filtered rows, else the report's own best.
             p = dict(params, limit=int(limit))
-            ids = [r[0] for r in self._run(f"""
-                WITH f AS NOT MATERIALIZED (SELECT {self._TOLL_COLS}, latitude, longitude, geo_precision
-                                            FROM {self.SRC} WHERE {cond}),
+            placed_sql = "latitude IS NOT NULL AND longitude IS NOT NULL"
+            single_score = ("coalesce(CASE WHEN fatalities_low IS NOT NULL THEN coalesce(fatalities_best, fatalities_low) "
+                            "END, fatalities_best, -1)")
+            split = self._split_ctes(cond, "latitude, longitude, geo_precision")
+            # A floor under the `limit`-th score: the `limit`-th among single-report incidents' placed reports
+            # (their score is their own figure, no grouping needed). Only reports at or above it can be drawn,
+            # so the full ordering (ties broken by precision, date, id) runs on a few rows, not millions.
+            p["floor"] = None
+            if self._split_paths() is not None:
+                counts = self._run(f"""WITH {split} SELECT {single_score} AS score, count(*) FROM f1
+                                       WHERE {placed_sql} GROUP BY 1 ORDER BY 1 DESC""", params).fetchall()
+                seen = 0
+                for score, k in counts:
+                    seen += k
+                    if seen >= limit:
+                        p["floor"] = float(score)
+                        break
+            f1_ranked = f"SELECT event_id, incident_id, event_date, geo_precision, {single_score} AS score FROM f1 " \
+                        f"WHERE {placed_sql}"
+            if p["floor"] is not None and p["floor"] >= 0:  # score >= floor >= 0: best >= floor, or no best and low >= it
+                f1_ranked += " AND (fatalities_best >= $floor OR (fatalities_best IS NULL AND fatalities_low >= $floor))"
+            direct = self._split_paths() is not None
+            best_column, best_cte = self._grouped_best() if direct else ("", self._best_sql("fm", "g"))
+            ranked = self._run(f"""
+                WITH {split},
                 g AS (SELECT incident_id, min(fatalities_low) AS killed_low,
                              count(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS n_best,
                              min(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS best_lo,
                              max(fatalities_best) FILTER (WHERE fatalities_low IS NOT NULL) AS best_hi
-                      FROM f GROUP BY incident_id),
-                {self._best_sql('f', 'g')},
-                s AS (SELECT incident_id, coalesce(killed_best, killed_low) AS score FROM t)
-                SELECT f.event_id FROM f LEFT JOIN s USING (incident_id)
-                WHERE f.latitude IS NOT NULL AND f.longitude IS NOT NULL
-                ORDER BY coalesce(s.score, f.fatalities_best, -1) DESC, coalesce(f.geo_precision, 9) ASC,
-                         f.event_date DESC, f.event_id ASC
-                LIMIT $limit""", p).fetchall()]
-            drawn = self.rows(None, where=f"({placed_cond}) AND list_contains($ids, event_id)",
-                              params=dict(params, ids=ids))
+                             {(", " + best_column) if direct else ""}
+                      FROM fm GROUP BY incident_id),
+                {best_cte},
+                s AS (SELECT incident_id, coalesce(killed_best, killed_low) AS score FROM t),
+                ranked AS (
+                    SELECT fm.event_id, fm.incident_id, fm.event_date, fm.geo_precision,
+                           coalesce(s.score, fm.fatalities_best, -1) AS score
+                    FROM fm LEFT JOIN s USING (incident_id)
+                    WHERE {placed_sql} AND ($floor IS NULL OR coalesce(s.score, fm.fatalities_best, -1) >= $floor)
+                    UNION ALL  -- a single report's incident score is its own best (where low is stated), else low
+                    {f1_ranked})
+                SELECT event_id, incident_id FROM ranked WHERE $floor IS NULL OR score >= $floor
+                ORDER BY score DESC, coalesce(geo_precision, 9) ASC, event_date DESC, event_id ASC
+                LIMIT $limit""", p).fetchall()
+            ids = [r[0] for r in ranked]
+            # one read of the drawn reports' incidents (over the filtered rows): their tolls, and the drawn rows
+            incidents = sorted({str(r[1]) for r in ranked if r[1] is not None})
+            rows = self.rows(None, where=f"({cond}) AND {self._in_list('incident_id', 'incidents')}",
+                             params=dict(params, incidents=incidents)) if incidents else self.rows(None, where="FALSE")
             rank = {e: k for k, e in enumerate(ids)}  # in the ranking's order, as the pandas map draws them
+            drawn = rows[rows["event_id"].isin(rank)]
             drawn = drawn.iloc[drawn["event_id"].map(rank).argsort(kind="stable")].reset_index(drop=True)
             p = dict(params, step=float(step))
             bins = self._df(f"""
@@ -445,19 +797,15 @@ class ParquetEvents:
                        count(*) AS n, sum(coalesce(fatalities_best, fatalities_low, 0)) AS killed
                 FROM {self.SRC} WHERE {placed_cond} GROUP BY 1, 2 ORDER BY 1, 2""", p)
         else:
-            drawn = self.rows(None, where=placed_cond, params=params)
-        incidents = sorted(set(drawn["incident_id"].astype(str)))
-        tolls = self._tolls_of(cond, params, incidents)
+            # the filtered rows of every incident with a placed report that passes: drawn are the placed ones
+            rows = self.rows(None, where=f"({cond}) AND (incident_id IN (SELECT incident_id FROM {self.SRC} "
+                                         f"WHERE {placed_cond}) OR (incident_id IS NULL AND {where_placed}))",
+                             params=params)
+            placed_rows = rows["latitude"].notna() & rows["longitude"].notna()
+            drawn = rows[placed_rows.to_numpy(dtype=bool)].reset_index(drop=True)
+        tolls = incident_tolls(rows)
         return MapData(placed=int(placed), unplaced=int(unplaced), hidden_signal=int(hidden), drawn=drawn,
                        tolls=tolls, bins=bins, bounds=tuple(bounds) if placed else None)
-
-    def _tolls_of(self, cond: str, params: dict, incidents: list[str]) -> pd.DataFrame:
-        """monitor.incident_tolls of these incidents over the rows that pass `cond`."""
-        if not incidents:
-            return incident_tolls(self.rows(None, where="FALSE"))
-        rows = self.rows(None, where=f"({cond}) AND list_contains($incidents, incident_id)",
-                         params=dict(params, incidents=incidents))
-        return incident_tolls(rows)
 
     # ------------------------------------------------------------------ export
 
@@ -486,6 +834,28 @@ class ParquetEvents:
         return int(row[0]) if row else self.count(f)[0]
 
 
+def _literal_path(path: Path | str) -> str:
+    """A file name for COPY ... TO, which takes a literal (our own temporary names: no quotes)."""
+    text = str(Path(path).resolve())
+    if "'" in text:
+        raise ValueError("path may not contain a quote")
+    return text
+
+
+def _facets_json(f: Facets) -> dict:
+    out = dict(vars(f))
+    out["first"] = f.first.isoformat() if f.first is not None else None
+    out["last"] = f.last.isoformat() if f.last is not None else None
+    return out
+
+
+def _facets_from_json(d: dict) -> Facets:
+    d = dict(d)
+    for k in ("first", "last"):
+        d[k] = pd.Timestamp(d[k]) if d[k] is not None else None
+    return Facets(**d)
+
+
 def _typed_sums(df: pd.DataFrame, kind: str) -> pd.DataFrame:
     """Per-day/per-place sums with the dtypes of monitor.incident_tolls' columns."""
     out = df.copy()
@@ -500,3 +870,28 @@ def _typed_sums(df: pd.DataFrame, kind: str) -> pd.DataFrame:
         out["location"] = out["location"].astype("string")
     return out
 
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m monitor.query index PATH...`: build the index of these Parquet files ahead of the first page
+    (FAULTLINE_HOME/cache/duckdb, or --index DIR), so that no page run pays for it."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(prog="python -m monitor.query")
+    parser.add_argument("command", choices=["index"])
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--index", default=None, help="the index folder (default FAULTLINE_HOME/cache/duckdb)")
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--memory-limit", default=os.environ.get("FAULTLINE_DUCKDB_MEMORY") or None)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    store = ParquetEvents(args.paths, threads=args.threads, memory_limit=args.memory_limit,
+                          index=Path(args.index) if args.index else True)
+    where = store.ensure_index()
+    print(f"index of {len(store.files)} file(s): {where} ({time.perf_counter() - started:.1f} s)")
+    return 0 if where else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -8,6 +8,8 @@ so that only what a page draws is ever in memory:
   code that builds a Parquet cache can instead pass its paths to `large_store(paths)`.
 - `FAULTLINE_ENGINE`: `pandas` (never DuckDB), `duckdb` (always, when there are Parquet files) or `auto`
   (the default: DuckDB when the files hold more than `FAULTLINE_ENGINE_ROWS` rows, default 2,000,000).
+- `FAULTLINE_DUCKDB_INDEX`: where the per-data-version index lives (monitor.query.ParquetEvents.ensure_index;
+  default FAULTLINE_HOME/cache/duckdb), or `off`. `python -m monitor.query index PATH...` builds it ahead.
 
 Without Parquet files nothing changes: the pages run on the loaded events as before.
 """
@@ -22,6 +24,7 @@ import streamlit as st
 from monitor.query import Facets, ParquetEvents, resolve_parquet
 
 ENGINE_ENV, PARQUET_ENV, ROWS_ENV = "FAULTLINE_ENGINE", "FAULTLINE_PARQUET", "FAULTLINE_ENGINE_ROWS"
+INDEX_ENV = "FAULTLINE_DUCKDB_INDEX"
 AUTO_ROWS = 2_000_000
 
 
@@ -77,7 +80,16 @@ def use_duckdb(paths: list[str]) -> bool:
 def _store(signature: tuple) -> ParquetEvents:
     threads = int(os.environ.get("FAULTLINE_DUCKDB_THREADS", "0") or 0) or None
     limit = os.environ.get("FAULTLINE_DUCKDB_MEMORY") or None
-    return ParquetEvents([s[0] for s in signature], threads=threads, memory_limit=limit)
+    return ParquetEvents([s[0] for s in signature], threads=threads, memory_limit=limit, index=index_setting())
+
+
+def index_setting() -> bool | Path:
+    """FAULTLINE_DUCKDB_INDEX: a folder for the per-data-version index, `0`/`off` for none; by default
+    FAULTLINE_HOME/cache/duckdb (or the system's temporary folder on a read-only deployment)."""
+    value = os.environ.get(INDEX_ENV, "").strip()
+    if value.lower() in ("0", "off", "false", "no"):
+        return False
+    return Path(value) if value else True
 
 
 def large_store(paths: list[str] | None = None) -> ParquetEvents | None:

@@ -102,7 +102,7 @@ def map_page(store: ParquetEvents) -> None:
     if ids:
         st.subheader("Selected on the map", anchor=False)
         rows = store.by_ids(ids, filters)
-        st.dataframe(events_table(rows, store.incident_rows(rows["incident_id"])), hide_index=True, width="stretch",
+        st.dataframe(events_table(rows, store.incident_rows(rows["incident_id"], known=rows)), hide_index=True, width="stretch",
                      column_config=EVENTS_COLUMNS)
     n_missing, missing = store.unplaced(filters, limit=1000)
     if n_missing:
@@ -206,7 +206,7 @@ def events_page(store: ParquetEvents) -> None:
         page = int(st.number_input(f"Page (of {pages:,}, {PAGE_SIZE} rows each, newest first)", min_value=1,
                                    max_value=pages, value=1, step=1, key="events_page"))
     rows = store.page(filters, page - 1, PAGE_SIZE)
-    table = events_table(rows, store.incident_rows(rows["incident_id"]))
+    table = events_table(rows, store.incident_rows(rows["incident_id"], known=rows))
     picked = st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 600),
                           column_config=EVENTS_COLUMNS, key="events", on_select="rerun", selection_mode="single-row")
     sel = picked.selection.rows if picked else []
