@@ -500,7 +500,8 @@ def extract(article: Article) -> list[Draft]:
     named = _find_actors(full)
     mentions = _country_mentions(full)
     countries = article.countries = _article_countries(full, named, mentions)
-    article.main_country = _main_country(full, mentions)
+    dateline = _dateline_countries(article.body)
+    article.main_country = _main_country(mentions, dateline)
     article.parties = _parties(named)
     venue = _talks_venue(sents, countries)
     drafts: list[Draft] = []
@@ -599,6 +600,9 @@ def extract(article: Article) -> list[Draft]:
         new = drafts[before:]
         story = _story_date(dates, article.published) or (
             (new[-1].day, new[-1].precision) if new and new[-1].precision == "day" else story)
+    # Where the events were placed votes too: a story told of one country's towns is about that country.
+    placed = {d.place.name: d.place.iso3 for d in drafts if d.place and d.place.iso3 and d.place.feature != "country"}
+    article.main_country = _main_country(mentions, dateline, list(placed.values()))
     return _collapse(drafts)
 
 
@@ -663,16 +667,44 @@ def _article_countries(text: str, actors: list[Mention], mentions: list[str]) ->
     return set(counts.index[:4])
 
 
-def _main_country(text: str, mentions: list[str]) -> str | None:
-    """The country an article is mostly about: named (country names, demonyms; the dateline thrice) at
-    least twice and at least twice as often as any other; None for a story between two countries."""
-    # The dateline ("CITY, Country (Agency) —") says where the story is told from: it counts thrice.
-    dateline = re.match(r"^[^—–(]{0,80}[—–(]", text)
-    counts = pd.Series(mentions + 2 * (_country_mentions(dateline.group(0)) if dateline else []),
-                       dtype="string").value_counts()
-    if counts.empty or counts.iloc[0] < 2 or (len(counts) > 1 and counts.iloc[0] < 2 * counts.iloc[1]):
+def _main_country(mentions: list[str], dateline: list[str] = (), placed: list[str] = ()) -> str | None:
+    """The country an article is mostly about: its country names and demonyms (`mentions`), the country of
+    its dateline (thrice: it says where the story is told from) and of each distinct place its events are
+    placed in (`placed`). The leader must have at least two votes (one when no other country is named at
+    all) and twice as many as any other; None for a story between two countries."""
+    counts = pd.Series(list(mentions) + 3 * list(dateline) + list(placed), dtype="string").value_counts()
+    if counts.empty or (len(counts) > 1 and counts.iloc[0] < 2 * counts.iloc[1]):
+        return None
+    if counts.iloc[0] < 2 and len(counts) > 1:
         return None
     return counts.index[0]
+
+
+def _dateline_countries(body: str) -> list[str]:
+    """The countries of a story's dateline ("CITY, Country (Agency) —"): a country it names, else the country
+    of its city when that is a large place (or a curated one)."""
+    for line in [ln for ln in body.splitlines() if ln.strip()][:6]:
+        m = _DATELINE.match(line)
+        if not m or not re.search(r"[—–]|\s-{1,2}\s", m.group(0)):
+            continue
+        head = re.sub(r"\([^)]*\)", " ", m.group(0))
+        named = _country_mentions(head.title())
+        if named:
+            return named[:1]
+        out = []
+        for part in re.split(r"[/,—–]|\s-{1,2}\s", head):
+            key = normalise(part)
+            if len(key) < 3:
+                continue
+            by_key = curated_by_key()
+            if key in by_key:
+                out.append(str(by_key[key]["iso3"].iloc[0]))
+                continue
+            hits = geonames_hits(key)
+            if not hits.empty and hits["population"].max() >= 100000:
+                out.append(str(hits.loc[hits["population"].idxmax(), "iso3"]))
+        return out[:1] if len(set(out)) == 1 else []
+    return []
 
 
 def _talks_venue(sents: list[Sentence], countries: set[str]) -> Place | None:
