@@ -90,7 +90,7 @@ _DIGRAPHS = [("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "k"), ("gh", "g"), (
 def fuzzy_key(key: str) -> str:
     """A looser spelling key for transliterations of one name: Arabic articles dropped (al-, el-), common
     digraphs merged (kh/k, q/k, dh/d, zh/j), every run of vowels (y included) one 'a', doubled letters
-    single, a final h after a vowel dropped. "Deir al-Balah" and "Dayr al Balah" meet; so do "Hodeidah"
+    single, a final h after a vowel dropped. "Deir al-Balah" and "Dayr al Balah" meet; so do "Hudeida"
     and "Al Hudaydah", "Kupiansk" and "Kupyansk"."""
     words = [w for w in key.split() if w not in _ARTICLES] or key.split()
     out = []
@@ -712,7 +712,7 @@ class NominatimClient:
         if key in cache:
             hit = cache[key]
         else:
-            # At most one request per min_delay, counted from the end of the previous one, so two requests
+            # At most one request per min_delay, counted from when the previous one ended, so two requests
             # never reach the server closer together than that (Nominatim's policy: 1 per second).
             wait = self.min_delay - (time.monotonic() - self._last)
             if wait > 0:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key, curated_places, geonames_hits,
+from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key, curated_places, fuzzy_key, geonames_hits,
                              lookup, normalise, pinned_keys)
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
@@ -253,6 +253,10 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                     hits = geonames_hits(key)
                     if not hits.empty and (hits["iso3"].isin(countries).any() or hits["population"].max() >= 100000):
                         best = (s, e, span, locative, b)
+                    elif span[:1].isupper() and key not in _not_places() and any(
+                            _variant_of(lookup(span, c), key) for c in sorted(countries)):
+                        # a transliteration of a place, or a province, of a country the article is about
+                        best = (s, e, span, locative, b)
                     elif online and span[:1].isupper() and any(
                             lookup(span, c, online=True) for c in sorted(countries)):
                         best = (s, e, span, locative, b)
@@ -266,6 +270,18 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
             if mention:
                 found.append(mention)
     return found
+
+
+def _variant_of(place: Place | None, key: str) -> bool:
+    """Whether a gazetteer answer is the named place itself under another transliteration (the same
+    loose spelling key), or a province of that name; not merely a similar-looking name."""
+    if place is None:
+        return False
+    if place.feature == "province":
+        return True
+    # Vowels fold together under the loose key: a short name would meet many others (a 4-letter town
+    # and an unrelated one); only longer names are trusted to be the same place.
+    return len(key.replace(" ", "")) >= 6 and fuzzy_key(normalise(place.name)) == fuzzy_key(key)
 
 
 def _place_mention(text: str, best: tuple, countries: set[str], online: bool = False) -> Mention | None:
@@ -299,6 +315,12 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
         if place is not None:
             return place
     place = lookup(phrase)
+    if place is not None and countries and place.iso3 not in countries and place.geocoder == "geonames":
+        # Outside the countries the article is about, a name is trusted only for a large place: a village
+        # abroad that shares a spelling is not where a local event happened.
+        hits = geonames_hits(key)
+        if hits.empty or not ((hits["iso3"] == place.iso3) & (hits["population"] >= 100000)).any():
+            place = None
     if place is None and online:
         for iso3 in sorted(countries):
             place = lookup(phrase, iso3, online=True)
@@ -499,8 +521,8 @@ def extract(article: Article) -> list[Draft]:
     full = " ".join(s.text for s in sents)
     named = _find_actors(full)
     mentions = _country_mentions(full)
-    countries = article.countries = _article_countries(full, named, mentions)
     dateline = _dateline_countries(article.body)
+    countries = article.countries = _article_countries(full, named, mentions, dateline)
     article.main_country = _main_country(mentions, dateline)
     article.parties = _parties(named)
     venue = _talks_venue(sents, countries)
@@ -653,7 +675,7 @@ def _country_mentions(text: str) -> list[str]:
     return found
 
 
-def _article_countries(text: str, actors: list[Mention], mentions: list[str]) -> set[str]:
+def _article_countries(text: str, actors: list[Mention], mentions: list[str], dateline: list[str] = ()) -> set[str]:
     """Countries the article is about: those of its actors, of curated places it names and of its
     country names and demonyms (`mentions`, from _country_mentions)."""
     # A party named as an actor weighs twice a place merely mentioned.
@@ -662,7 +684,11 @@ def _article_countries(text: str, actors: list[Mention], mentions: list[str]) ->
     for key in set(normalise(w) for w in re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)):
         if key in by_key:
             isos += list(by_key[key]["iso3"])
-    isos += sorted(set(mentions))  # a country named counts once, however often
+    # A country named counts up to three times: the one a story is told about is named again and again,
+    # a mediator or a patron once or twice; the dateline's country counts thrice.
+    named = pd.Series(mentions, dtype="string").value_counts()
+    isos += [iso for iso, n in named.items() for _ in range(min(int(n), 3))]
+    isos += 3 * list(dateline)
     counts = pd.Series(isos, dtype="string").value_counts()
     return set(counts.index[:4])
 
