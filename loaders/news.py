@@ -439,6 +439,8 @@ class Draft:
     claimed_by: str | None
     quote: str
     date_source: str = "absolute"  # absolute | relative | clause | story | vague: how the date was found
+    near_country: str | None = None  # the country of the last event placed before this one in the article
+    on_ground: bool = False  # a violation reading that names an act on the ground
 
 
 def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
@@ -462,7 +464,7 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
     return None
 
 
-_CLAUSE_BREAK = re.compile(r";\s+|,\s+but\s+|,\s+while\s+|,\s+whereas\s+|,\s+and\s+(?=(?:a|an|another|the)\s)", re.I)
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+but\s+|,\s+while\s+|,\s+whereas\s+|,\s+and\s+(?=(?:a|an|another|the)\s)|,\s+(?:and\s+)?(?=(?:hours|minutes|days|moments|shortly|soon)\s+(?:later|after)\b)|,\s+and\s+then\s+|,\s+then\s+", re.I)
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -511,7 +513,19 @@ def _within(span: tuple[int, int], start: int, end: int) -> bool:
 # A toll told of a whole war or campaign rather than of one incident.
 _CUMULATIVE = re.compile(r"\b(?:war|wars|conflict|insurgency|uprising|rebellion|civil\s+war|crisis|campaign|fighting\s+since|violence\s+since)"
                          r"\s+(?:\w+\s+){0,4}?(?:that|which)\s+(?:has\s+|have\s+|had\s+)?(?:\w+\s+)?(?:killed|left|claimed|cost)\b"
+                         r"|\b(?:war|conflict|insurgency|fighting|violence)(?:\s*,[^,;]{1,60},)?\s+(?:has|have)\s+(?:now\s+|already\s+)?(?:killed|left|claimed|cost)\b"
                          r"|\bsince\s+the\s+(?:war|conflict|insurgency|fighting|uprising)\s+(?:began|started|erupted|broke\s+out)\b", re.I)
+# A running count (N killed, in the perfect tense, since some start) tells a total, not one incident.
+_RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died|lost\s+their\s+lives)\b[^.;]{0,80}?\bsince\b"
+                           r"|\bsince\b[^.;]{0,80}?\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died)\b", re.I)
+# A later count of an event told before (a toll raised to N): it belongs to that event.
+_TOLL_UPDATE = re.compile(r"\b(?:rais\w*|brought|bringing|brings|pushed|pushing|took|taking|rose|risen|climbed|increased|revised)\s+"
+                          r"(?:the\s+)?(?:overall\s+|total\s+)?(?:death\s+)?toll\b|\btoll\s+(?:\w+\s+){0,4}?(?:rose|has\s+risen|climbed|increased)\b", re.I)
+_SCENE = re.compile(r"\W*(?:in|at|inside|near|outside)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?", re.I)
+_BY_ACT = re.compile(r"\bby\s+(?:[a-z]+ing)\b")
+_SINCE = re.compile(r"\bsince\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+_TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
+_THE_TRUCE = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:truce|ceasefire|cease-fire)\b", re.I)
 _ANOTHER_EVENT = re.compile(r"^\W*(?:elsewhere|separately|in\s+(?:a|another)\s+(?:separate\s+)?(?:incident|attack)|meanwhile|also\s+on|in\s+other\s+news)\b", re.I)
 
 
@@ -532,6 +546,7 @@ def extract(article: Article) -> list[Draft]:
     # sentence or two that names no place of its own (one side's count of its dead, the other side's
     # larger claim) is told about that event, unless the sentence says it is another one.
     last_placed: tuple[int, tuple, list[Mention]] | None = None
+    last_truce: Place | None = None  # where the last ceasefire the article placed holds
     for n_sent, sent in enumerate(sents):
         text = sent.text
         dates = find_dates(text, article.published, story[0] if story else None)
@@ -552,7 +567,7 @@ def extract(article: Article) -> list[Draft]:
             cues = [Cue(c.start + c0, c.end + c0, c.row) for c in _find_cues(clause)]
             toll = extract_toll(clause)
             has_toll = toll.killed is not None or toll.injured is not None
-            cumulative = has_toll and bool(_CUMULATIVE.search(clause))
+            cumulative = has_toll and bool(_CUMULATIVE.search(clause) or _RUNNING_TOLL.search(clause))
             if cumulative:  # a war's running toll ("a conflict that has killed N") is background, not an event
                 toll, has_toll = extract_toll(""), False
             violent = [] if cumulative else [c for c in cues if not c.row["diplomatic_action"]]
@@ -564,6 +579,8 @@ def extract(article: Article) -> list[Draft]:
             if has_toll and not violent and inherited:
                 # "...; the other side put its losses at 11": a counter-claim about the clause before.
                 violent = [Cue(c0, c0, inherited[2].row)]
+            if not has_toll and any(not c.row["needs_toll"] for c in violent):
+                violent = [c for c in violent if not c.row["needs_toll"]]  # a march told against a background of violence is a march
             chosen = [min(violent, key=lambda c: cue_table().index(c.row))] if violent else []
             seen_actions = set()
             for c in cues:
@@ -594,13 +611,19 @@ def extract(article: Article) -> list[Draft]:
                 is_violent = not cue.row["diplomatic_action"]
                 places = [p for p in clause_places if _distance((p.start, p.end), (cue.start, cue.end))
                           <= (COUNTRY_REACH if p.place.feature == "country" else PLACE_REACH)]
+                if not places:
+                    # "In <place>, ...": a sentence that opens on a place is told there, however long it runs.
+                    places = [p for p in all_places if p.place.feature != "country"
+                              and _SCENE.fullmatch(text[:p.start]) and text[p.end:p.end + 1] == ","][:1]
+                near_country = last_placed[2][0].place.iso3 if last_placed else None
                 if is_violent:
                     if not places and inherited:
                         places = inherited[1]
+                    update = has_toll and bool(_TOLL_UPDATE.search(clause))
                     if (not places and not all_places and has_toll and last_placed
-                            and n_sent - last_placed[0] <= 2 and not _ANOTHER_EVENT.match(text)):
+                            and n_sent - last_placed[0] <= (3 if update else 2) and not _ANOTHER_EVENT.match(text)):
                         places = last_placed[2]
-                        if not explicit:
+                        if not explicit or update:
                             day, precision, explicit = last_placed[1][:3]
                             date_source = "clause"
                             picked = (day, precision, explicit, date_source)
@@ -609,16 +632,28 @@ def extract(article: Article) -> list[Draft]:
                     for p in targets or [None]:
                         drafts.append(Draft(sent, cue, day, precision, explicit, p.place if p else None,
                                             actors, [], toll if (p is toll_at) else None,
-                                            claimed if p is toll_at else None, text, date_source))
+                                            claimed if p is toll_at else None, text, date_source, near_country))
                     inherited = (picked, places, cue)
                     if places:
                         last_placed = (n_sent, picked, places)
                 else:
+                    action = cue.row["diplomatic_action"]
+                    if _SINCE.search(text[:cue.start]):
+                        continue  # a truce named as a starting point in time is not news of it
                     near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
-                    place = near.place if near else (venue if cue.row["diplomatic_action"].startswith("talks") else None)
+                    place = near.place if near else (venue if action.startswith("talks") else None)
+                    on_ground = action == "ceasefire_violated" and (
+                        any(not c.row["diplomatic_action"] for c in cues) or bool(_BY_ACT.search(text)))
+                    if place is None and on_ground and last_placed and n_sent - last_placed[0] <= 2:
+                        place = last_placed[2][0].place  # a breach named after an act: where the act was
+                    if (place is None and last_truce is not None and action in _TRUCE_ACTIONS
+                            and _THE_TRUCE.search(text)):
+                        place = last_truce  # a definite truce is the one told of before
+                    if place is not None and action in _TRUCE_ACTIONS and action != "ceasefire_violated":
+                        last_truce = place
                     mediators = sorted({a.actor for a in actors if a.actor_kind == "mediator"})
                     drafts.append(Draft(sent, cue, day, precision, explicit, place, actors, mediators,
-                                        None, None, text, date_source))
+                                        None, None, text, date_source, near_country, on_ground))
         new = drafts[before:]
         story = _story_date(dates, article.published) or (
             (new[-1].day, new[-1].precision) if new and new[-1].precision == "day" else story)
@@ -896,7 +931,8 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
         toll = d.toll
         # No place of its own: violence still happened in the country the article
         # is about, when it is about one. Talks, threats and agreements are often held or made elsewhere.
-        home = (article.main_country if p is None and not row["diplomatic_action"]
+        home = ((article.main_country or d.near_country)
+                if p is None and (not row["diplomatic_action"] or d.on_ground)
                 else None)
         killed = toll.killed if toll else None
         injured = toll.injured if toll else None
