@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key, curated_places, fuzzy_key, geonames_hits,
+                             parse_phrase,
                              lookup, normalise, pinned_keys)
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
@@ -46,6 +47,7 @@ _COUNTRY_LOCATIVE = re.compile(r"\b(?:in|inside|into|across|within)\s+(?:the\s+)
 PLACE_REACH = 100
 COUNTRY_REACH = 60
 _PLACE_SUFFIX = re.compile(r"^\s+(?:border\s+crossing|crossing\s+point|crossing|border\s+area|border\s+region|tribal\s+district|district|province|state|region|area|agency|city)\b", re.I)
+_REFERENCE = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|\d+\s*(?:km|kilometres|kilometers|miles)\s+(?:\w+\s+)?(?:of|from))\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?$", re.I)
 _PLACE_PREFIX = re.compile(r"\b(?:near|outside|close\s+to)\s+(?:the\s+)?$", re.I)
 _FUTURE = re.compile(r"\b(?:will|would|next|due|scheduled|expected|planned|set\s+to|to\s+be\s+held)\b", re.I)
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*(?:\s+(?:(?:al|el|de|du|es|ul|and|of|i|e)[-\s]+)?[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*){0,4}")
@@ -180,6 +182,7 @@ class Mention:
     dyad_key: str | None = None
     actor_kind: str | None = None
     locative: bool = False
+    reference: bool = False  # named only as a reference point ("west of X")
 
 
 @functools.lru_cache(maxsize=1)
@@ -272,6 +275,14 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
     return found
 
 
+def _country_place(iso3: str) -> Place | None:
+    """A country as a place: its name and ISO3, no coordinates (a pin is never invented), precision 4."""
+    name = country_names().get(iso3, (None, None))[1]
+    if not name:
+        return None
+    return Place(name, float("nan"), float("nan"), iso3, None, 4, "none", name, "country")
+
+
 def _variant_of(place: Place | None, key: str) -> bool:
     """Whether a gazetteer answer is the named place itself under another transliteration (the same
     loose spelling key), or a province of that name; not merely a similar-looking name."""
@@ -293,14 +304,21 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
         phrase += suffix.group(0)
         e += len(suffix.group(0))
     prefix = _PLACE_PREFIX.search(text[:s])
+    reference = bool(_REFERENCE.search(text[:s]))
     if prefix:
         phrase = prefix.group(0).strip() + " " + phrase
+    elif reference:
+        phrase = "near " + phrase  # "west of X", "20 km from X": somewhere near X, not X itself
     place = _geocode_in_context(phrase, countries, online)
+    iso = None if suffix else country_words().get(normalise(phrase))
+    if iso and (place is None or place.feature != "country" or place.iso3 != iso):
+        # A country's name is the country, never a town or a province somewhere that shares it.
+        place = _country_place(iso)
     if place is None:
         return None
     if place.feature == "country":
         locative = bool(_COUNTRY_LOCATIVE.search(text[:s]))
-    return Mention(s, e, phrase, "place", place=place, locative=locative)
+    return Mention(s, e, phrase, "place", place=place, locative=locative, reference=reference)
 
 
 def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) -> Place | None:
@@ -310,16 +328,19 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     key = normalise(re.sub(r"^(?:near|outside|close\s+to)\s+(?:the\s+)?", "", phrase, flags=re.I))
     exact = set(geonames_hits(key)["iso3"].astype(str))
     exact |= set(curated_by_key()[key]["iso3"]) if key in curated_by_key() else set()
+    core = normalise(parse_phrase(phrase)[0])
     for iso3 in sorted(countries, key=lambda c: (c not in exact, c)):
         place = lookup(phrase, iso3)
+        if place is not None and place.geocoder == "geonames" and iso3 not in exact and not _variant_of(place, core):
+            continue  # only a look-alike spelling in this country, not the place under another transliteration
         if place is not None:
             return place
     place = lookup(phrase)
     if place is not None and countries and place.iso3 not in countries and place.geocoder == "geonames":
-        # Outside the countries the article is about, a name is trusted only for a large place: a village
-        # abroad that shares a spelling is not where a local event happened.
-        hits = geonames_hits(key)
-        if hits.empty or not ((hits["iso3"] == place.iso3) & (hits["population"] >= 100000)).any():
+        # Outside the countries the article is about, a name is trusted only for a city of a million under its
+        # own name: a village or a mid-sized town abroad that shares a spelling is not where a local event was.
+        hits = geonames_hits(core)
+        if hits.empty or not ((hits["iso3"] == place.iso3) & (hits["population"] >= 1000000) & hits["primary"]).any():
             place = None
     if place is None and online:
         for iso3 in sorted(countries):
@@ -384,6 +405,9 @@ def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
                  or (q.end <= p.start and p.place.feature in ("district", "province", "country")
                      and q.place.feature not in ("district", "province", "country")
                      and re.fullmatch(r"\s*(?:,|in|,\s*in)\s*(?:the\s+)?", text[q.end:p.start], re.I)))]
+        if p.reference and any(q.start < p.start and not q.reference and q.place.feature != "country"
+                               and not re.search(r"[.;]", text[q.end:p.start]) for q in places):
+            continue  # "near <village>, west of <town>": the town only says where the village is
         if not inner:
             keep.append(p)
     return keep
@@ -522,6 +546,8 @@ _RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)
 _TOLL_UPDATE = re.compile(r"\b(?:rais\w*|brought|bringing|brings|pushed|pushing|took|taking|rose|risen|climbed|increased|revised)\s+"
                           r"(?:the\s+)?(?:overall\s+|total\s+)?(?:death\s+)?toll\b|\btoll\s+(?:\w+\s+){0,4}?(?:rose|has\s+risen|climbed|increased)\b", re.I)
 _SCENE = re.compile(r"\W*(?:in|at|inside|near|outside)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?", re.I)
+_ANAPHORA = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:gunfight|fighting|battle|clash(?:es)?|attack|raid|"
+                       r"ambush|assault|strikes?|shelling|bombing|blast|explosion|firefight|exchange|incident|operation)\b", re.I)
 _BY_ACT = re.compile(r"\bby\s+(?:[a-z]+ing)\b")
 _SINCE = re.compile(r"\bsince\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
@@ -546,6 +572,7 @@ def extract(article: Article) -> list[Draft]:
     # sentence or two that names no place of its own (one side's count of its dead, the other side's
     # larger claim) is told about that event, unless the sentence says it is another one.
     last_placed: tuple[int, tuple, list[Mention]] | None = None
+    last_mentioned: tuple[int, tuple, list[Mention]] | None = None  # the last sentence naming a place and a day
     last_truce: Place | None = None  # where the last ceasefire the article placed holds
     for n_sent, sent in enumerate(sents):
         text = sent.text
@@ -620,11 +647,18 @@ def extract(article: Article) -> list[Draft]:
                     if not places and inherited:
                         places = inherited[1]
                     update = has_toll and bool(_TOLL_UPDATE.search(clause))
-                    if (not places and not all_places and has_toll and last_placed
-                            and n_sent - last_placed[0] <= (3 if update else 2) and not _ANOTHER_EVENT.match(text)):
-                        places = last_placed[2]
-                        if not explicit or update:
-                            day, precision, explicit = last_placed[1][:3]
+                    antecedent = last_placed
+                    if (has_toll and last_mentioned and last_mentioned[0] == n_sent - 1
+                            and (not last_placed or last_placed[0] < n_sent - 1) and _ANAPHORA.search(clause)):
+                        antecedent = last_mentioned  # a toll of a definite fight told after it: the place just named
+                    # A date that only says when the toll was told (an official said so on a given day) does
+                    # not date the event it counts.
+                    told_only = explicit and all(_SPEECH_DATE.search(text[:d.start]) for d in clause_dates)
+                    if (not places and not all_places and has_toll and antecedent
+                            and n_sent - antecedent[0] <= (3 if update else 2) and not _ANOTHER_EVENT.match(text)):
+                        places = antecedent[2]
+                        if not explicit or update or told_only:
+                            day, precision, explicit = antecedent[1][:3]
                             date_source = "clause"
                             picked = (day, precision, explicit, date_source)
                     targets = sorted(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)))
@@ -654,6 +688,11 @@ def extract(article: Article) -> list[Draft]:
                     mediators = sorted({a.actor for a in actors if a.actor_kind == "mediator"})
                     drafts.append(Draft(sent, cue, day, precision, explicit, place, actors, mediators,
                                         None, None, text, date_source, near_country, on_ground))
+        named_here = [p for p in (all_places if all_places is not None else all_places_of(text))
+                      if p.place.feature != "country" and not p.reference]
+        day_here = [d for d in dates if d.precision == "day"]
+        if named_here and day_here:
+            last_mentioned = (n_sent, (day_here[0].day, "day", True), named_here[:1])
         new = drafts[before:]
         story = _story_date(dates, article.published) or (
             (new[-1].day, new[-1].precision) if new and new[-1].precision == "day" else story)
