@@ -548,6 +548,10 @@ _TOLL_UPDATE = re.compile(r"\b(?:rais\w*|brought|bringing|brings|pushed|pushing|
 _SCENE = re.compile(r"\W*(?:in|at|inside|near|outside)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?", re.I)
 _ANAPHORA = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:gunfight|fighting|battle|clash(?:es)?|attack|raid|"
                        r"ambush|assault|strikes?|shelling|bombing|blast|explosion|firefight|exchange|incident|operation)\b", re.I)
+_OBJECT_OF_PROTEST = re.compile(r"\b(?:against|over|condemning|denouncing|protesting)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+_VENUE = re.compile(r"\b(?:agreed|reached|signed|brokered|struck|mediated|held|concluded)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
+_VENUE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "agreement_signed", "talks_held", "talks_scheduled",
+                  "talks_stalled", "talks_failed")
 _BY_ACT = re.compile(r"\bby\s+(?:[a-z]+ing)\b")
 _SINCE = re.compile(r"\bsince\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
@@ -606,6 +610,12 @@ def extract(article: Article) -> list[Draft]:
             if has_toll and not violent and inherited:
                 # "...; the other side put its losses at 11": a counter-claim about the clause before.
                 violent = [Cue(c0, c0, inherited[2].row)]
+            if not has_toll and any(c.row["diplomatic_action"] for c in cues):
+                # A truce or talks told with the fighting behind them: the fighting is background.
+                violent = [c for c in violent if not c.row["needs_toll"]]
+            if not has_toll and any(c.row["name"] == "protest" for c in violent):
+                # A protest against a strike or shelling is a protest, not the strike.
+                violent = [c for c in violent if not _OBJECT_OF_PROTEST.search(text[:c.start])]
             if not has_toll and any(not c.row["needs_toll"] for c in violent):
                 violent = [c for c in violent if not c.row["needs_toll"]]  # a march told against a background of violence is a march
             chosen = [min(violent, key=lambda c: cue_table().index(c.row))] if violent else []
@@ -638,6 +648,9 @@ def extract(article: Article) -> list[Draft]:
                 is_violent = not cue.row["diplomatic_action"]
                 places = [p for p in clause_places if _distance((p.start, p.end), (cue.start, cue.end))
                           <= (COUNTRY_REACH if p.place.feature == "country" else PLACE_REACH)]
+                if cue.row["diplomatic_action"] not in _VENUE_ACTIONS:
+                    # a deal made in a city: that is where it was made, not where this happened
+                    places = [p for p in places if not _VENUE.search(text[:p.start])]
                 if not places:
                     # "In <place>, ...": a sentence that opens on a place is told there, however long it runs.
                     places = [p for p in all_places if p.place.feature != "country"
@@ -699,7 +712,7 @@ def extract(article: Article) -> list[Draft]:
     # Where the events were placed votes too: a story told of one country's towns is about that country.
     placed = {d.place.name: d.place.iso3 for d in drafts if d.place and d.place.iso3 and d.place.feature != "country"}
     article.main_country = _main_country(mentions, dateline, list(placed.values()))
-    return _collapse(drafts)
+    return _drop_recaps(_collapse(drafts))
 
 
 def _story_date(dates: list[DateMention], published: date | None) -> tuple[date, str] | None:
@@ -834,6 +847,33 @@ def _collapse(drafts: list[Draft]) -> list[Draft]:
         elif d.toll is not None and twin.toll is None:
             twin.toll, twin.claimed_by = d.toll, d.claimed_by
             twin.quote = f"{twin.quote} … {d.quote}"
+    return out
+
+
+def _drop_recaps(drafts: list[Draft]) -> list[Draft]:
+    """Within one article, a diplomatic event told again without its place, or only vaguely dated (week or
+    month) in a period that holds the same action told to the day, is the same event: not a new report."""
+    def period(d: Draft) -> tuple[date, date]:
+        if d.precision == "week":
+            return d.day, d.day + pd.Timedelta(days=6).to_pytimedelta()
+        if d.precision == "month":
+            return d.day, (pd.Timestamp(d.day) + pd.offsets.MonthEnd(0)).date()
+        return d.day, d.day
+
+    out = []
+    for d in drafts:
+        action = d.cue.row["diplomatic_action"]
+        if not action:
+            out.append(d)
+            continue
+        same = [o for o in drafts if o is not d and o.cue.row["diplomatic_action"] == action]
+        placeless_twin = d.place is None and any(o.place is not None and o.day == d.day and o.precision == d.precision
+                                                 for o in same)
+        lo, hi = period(d)
+        vague_twin = d.precision in ("week", "month") and any(
+            o.precision == "day" and lo <= o.day <= hi for o in same)
+        if not (placeless_twin or vague_twin):
+            out.append(d)
     return out
 
 
