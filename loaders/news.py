@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key, curated_places, fuzzy_key, geonames_hits,
+                             geonames_index,
                              parse_phrase,
                              lookup, normalise, pinned_keys)
 from loaders.actors import actor_table
@@ -253,7 +254,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                     best = (s, e, span, locative, b)
                 elif (locative and key not in actor_keys and len(key) > 3 and s > 0
                       and not re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister|spokesman)\.?\s+$", before)):
-                    hits = geonames_hits(key)
+                    hits = _hits(key)
                     if not hits.empty and (hits["iso3"].isin(countries).any() or hits["population"].max() >= 100000):
                         best = (s, e, span, locative, b)
                     elif span[:1].isupper() and key not in _not_places() and any(
@@ -281,6 +282,17 @@ def _country_place(iso3: str) -> Place | None:
     if not name:
         return None
     return Place(name, float("nan"), float("nan"), iso3, None, 4, "none", name, "country")
+
+
+def _hits(key: str) -> pd.DataFrame:
+    """GeoNames rows for one spelling (read-only; the same key is asked for again and again). Keyed on the
+    index itself too, so a rebuilt index is read afresh."""
+    return _hits_in(key, id(geonames_index()))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _hits_in(key: str, _index: int) -> pd.DataFrame:
+    return geonames_hits(key)
 
 
 def _variant_of(place: Place | None, key: str) -> bool:
@@ -326,7 +338,7 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     A country where the name is spelt exactly so is asked before one where only a variant spelling
     would meet it (a city of one country is not a look-alike village of a neighbour)."""
     key = normalise(re.sub(r"^(?:near|outside|close\s+to)\s+(?:the\s+)?", "", phrase, flags=re.I))
-    exact = set(geonames_hits(key)["iso3"].astype(str))
+    exact = set(_hits(key)["iso3"].astype(str))
     exact |= set(curated_by_key()[key]["iso3"]) if key in curated_by_key() else set()
     core = normalise(parse_phrase(phrase)[0])
     for iso3 in sorted(countries, key=lambda c: (c not in exact, c)):
@@ -339,7 +351,7 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     if place is not None and countries and place.iso3 not in countries and place.geocoder == "geonames":
         # Outside the countries the article is about, a name is trusted only for a city of a million under its
         # own name: a village or a mid-sized town abroad that shares a spelling is not where a local event was.
-        hits = geonames_hits(core)
+        hits = _hits(core)
         if hits.empty or not ((hits["iso3"] == place.iso3) & (hits["population"] >= 1000000) & hits["primary"]).any():
             place = None
     if place is None and online:
@@ -813,7 +825,7 @@ def _dateline_countries(body: str) -> list[str]:
             if key in by_key:
                 out.append(str(by_key[key]["iso3"].iloc[0]))
                 continue
-            hits = geonames_hits(key)
+            hits = _hits(key)
             if not hits.empty and hits["population"].max() >= 100000:
                 out.append(str(hits.loc[hits["population"].idxmax(), "iso3"]))
         return out[:1] if len(set(out)) == 1 else []
@@ -894,6 +906,7 @@ def _dyad(actors: list[Mention], fallback: list[str]) -> tuple[list[str], str | 
     return names[:2], dyad
 
 
+@functools.lru_cache(maxsize=1024)
 def _canonical_actor(key: str) -> str:
     table = actor_table()
     hit = table[(table["dyad_key"] == key) & (table["kind"] != "mediator")]
@@ -980,6 +993,12 @@ def calibrated(raw: float) -> float:
     table = calibration_table()
     if not _CALIBRATE[0] or table.empty:
         return raw
+    return _calibrated_in(raw, id(table))
+
+
+@functools.lru_cache(maxsize=1024)
+def _calibrated_in(raw: float, _table: int) -> float:
+    table = calibration_table()
     hit = table[table["raw_from"] <= raw + 1e-9]
     row = hit.iloc[-1] if not hit.empty else table.iloc[0]
     return float(row["confidence"])
