@@ -426,6 +426,11 @@ def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
         if p.reference and any(q.start < p.start and not q.reference and q.place.feature != "country"
                                and not re.search(r"[.;]", text[q.end:p.start]) for q in places):
             continue  # "near <village>, west of <town>": the town only says where the village is
+        if p.place.feature == "town" and any(
+                q is not p and q.start > p.end and q.place.iso3 == p.place.iso3 and q.place.admin1
+                and normalise(q.place.admin1) == normalise(p.place.name) and normalise(q.place.name) != normalise(p.place.name)
+                and not re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", text[p.end:q.start]) for q in places):
+            continue  # "In <province>, ... in <town>": the province shares its name with its capital
         if not inner:
             keep.append(p)
     return keep
