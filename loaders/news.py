@@ -598,7 +598,7 @@ def extract(article: Article) -> list[Draft]:
     # The last violent event placed on the map: (sentence number, date pick, places). A toll in the next
     # sentence or two that names no place of its own (one side's count of its dead, the other side's
     # larger claim) is told about that event, unless the sentence says it is another one.
-    last_placed: tuple[int, tuple, list[Mention]] | None = None
+    last_placed: tuple | None = None  # (sentence number, date pick, places, cue row)
     last_mentioned: tuple[int, tuple, list[Mention]] | None = None  # the last sentence naming a place and a day
     last_truce: Place | None = None  # where the last ceasefire the article placed holds
     for n_sent, sent in enumerate(sents):
@@ -633,6 +633,10 @@ def extract(article: Article) -> list[Draft]:
             if has_toll and not violent and inherited:
                 # "...; the other side put its losses at 11": a counter-claim about the clause before.
                 violent = [Cue(c0, c0, inherited[2].row)]
+            elif (has_toll and not violent and last_placed and n_sent - last_placed[0] == 1 and len(last_placed) > 3
+                  and not all_places_of(text) and not _ANOTHER_EVENT.match(text)):
+                # A toll with no event word of its own, right after a placed event: that event's toll.
+                violent = [Cue(c0, c0, last_placed[3])]
             if not has_toll and any(c.row["diplomatic_action"] for c in cues):
                 # A truce or talks told with the fighting behind them: the fighting is background.
                 violent = [c for c in violent if not c.row["needs_toll"]]
@@ -705,7 +709,7 @@ def extract(article: Article) -> list[Draft]:
                                             claimed if p is toll_at else None, text, date_source, near_country))
                     inherited = (picked, places, cue)
                     if places:
-                        last_placed = (n_sent, picked, places)
+                        last_placed = (n_sent, picked, places, cue.row)
                 else:
                     action = cue.row["diplomatic_action"]
                     if _SINCE.search(text[:cue.start]):
