@@ -576,6 +576,7 @@ _VENUE = re.compile(r"\b(?:agreed|reached|signed|brokered|struck|mediated|held|c
 _VENUE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "agreement_signed", "talks_held", "talks_scheduled",
                   "talks_stalled", "talks_failed")
 _BY_ACT = re.compile(r"\bby\s+(?:[a-z]+ing)\b")
+_IF = re.compile(r"\b(?:if|unless|whether)\s+(?:[\w’'-]+\s+){0,4}$", re.I)  # a condition, not news
 _SINCE = re.compile(r"\bsince\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
 _THE_TRUCE = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:truce|ceasefire|cease-fire)\b", re.I)
@@ -712,7 +713,7 @@ def extract(article: Article) -> list[Draft]:
                         last_placed = (n_sent, picked, places, cue.row)
                 else:
                     action = cue.row["diplomatic_action"]
-                    if _SINCE.search(text[:cue.start]):
+                    if _SINCE.search(text[:cue.start]) or _IF.search(text[:cue.start]):
                         continue  # a truce named as a starting point in time is not news of it
                     near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
                     place = near.place if near else (venue if action.startswith("talks") else None)
