@@ -561,6 +561,7 @@ def _within(span: tuple[int, int], start: int, end: int) -> bool:
 _CUMULATIVE = re.compile(r"\b(?:war|wars|conflict|insurgency|uprising|rebellion|civil\s+war|crisis|campaign|fighting\s+since|violence\s+since)"
                          r"\s+(?:\w+\s+){0,4}?(?:that|which)\s+(?:has\s+|have\s+|had\s+)?(?:\w+\s+)?(?:killed|left|claimed|cost)\b"
                          r"|\b(?:war|conflict|insurgency|fighting|violence)(?:\s*,[^,;]{1,60},)?\s+(?:has|have)\s+(?:now\s+|already\s+)?(?:killed|left|claimed|cost)\b"
+                         r"|\b(?:war|conflict|insurgency|uprising|rebellion)\b[^.;]{0,80}?\s(?:has|have)\s+(?:now\s+|already\s+|so\s+far\s+)?(?:killed|left|claimed|cost)\b"
                          r"|\bsince\s+the\s+(?:war|conflict|insurgency|fighting|uprising)\s+(?:began|started|erupted|broke\s+out)\b", re.I)
 # A running count (N killed, in the perfect tense, since some start) tells a total, not one incident.
 _RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died|lost\s+their\s+lives)\b[^.;]{0,80}?\bsince\b"
