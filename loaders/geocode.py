@@ -924,6 +924,13 @@ def _geocode(name: str, country: str | None, online: bool, pins_stamp: tuple) ->
     place = (_from_pins(key, country) or _from_curated(key, country, features)
              or (None if features and "district" not in features else _from_geonames(key, country))
              or (_from_admin1(key, country) if features is None or "province" in features else None))
+    if place is None and features and "province" in features and country:
+        # "<town> province": a province named after its capital under the town's spelling; its GeoNames
+        # province is the one the town lies in.
+        towns = geonames_hits(key)
+        towns = towns[(towns["iso3"] == country) & towns["admin1"].notna()]
+        if not towns.empty:  # the town's own spelling only, not a look-alike
+            place = _from_admin1(normalise(str(towns.loc[towns["population"].idxmax(), "admin1"])), country)
     if place is None and online:
         place = _nominatim().lookup(core, country)
     if place is None:

@@ -25,8 +25,14 @@ def _period_end(day: pd.Timestamp, precision: str) -> pd.Timestamp:
     return day
 
 
+_UNREST = ("Protests", "Riots")
+
+
 def _kind(row) -> str:
-    return f"dip:{row['diplomatic_action']}" if isinstance(row["diplomatic_action"], str) else "violent"
+    """violent | unrest | dip:<action>: a protest is never the same event as a strike nearby."""
+    if isinstance(row["diplomatic_action"], str):
+        return f"dip:{row['diplomatic_action']}"
+    return "unrest" if str(row.get("event_type")) in _UNREST else "violent"
 
 
 def _same_place(a, b) -> bool:
@@ -105,7 +111,8 @@ def assign_incidents(events: pd.DataFrame) -> pd.DataFrame:
     # Only groups of (parties, kind) where a report could meet one from another source need the
     # careful pass; a group holding rows of a single curated dataset is one incident per row.
     party = events["dyad"].astype(object).where(events["dyad"].notna(), "iso:" + events["iso3"].astype(object).fillna(""))
-    kind = events["diplomatic_action"].astype(object).fillna("violent")
+    kind = events["diplomatic_action"].astype(object).fillna(
+        pd.Series("violent", index=events.index).where(~events["event_type"].astype(str).isin(_UNREST), "unrest"))
     group = party.astype(str) + "|" + kind.astype(str)
     ds = events["dataset"].astype(str)
     frame = pd.DataFrame({"g": group, "ds": ds, "open": ~ds.isin(CURATED)})
@@ -119,7 +126,7 @@ def assign_incidents(events: pd.DataFrame) -> pd.DataFrame:
 def _assign_careful(events: pd.DataFrame) -> pd.Series:
     """Anchor-by-anchor grouping for the rows that may merge."""
     df = events.sort_values(["event_date", "event_id"], kind="stable")
-    cols = ["event_id", "event_date", "date_precision", "diplomatic_action", "dyad", "iso3", "location",
+    cols = ["event_id", "event_date", "date_precision", "diplomatic_action", "event_type", "dyad", "iso3", "location",
             "latitude", "longitude", "dataset"]
     records = df[cols].to_dict("records")
     index: dict[tuple, list[int]] = {}

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key, curated_places, geonames_hits,
+from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key, curated_places, fuzzy_key, geonames_hits,
+                             geonames_index,
+                             parse_phrase,
                              lookup, normalise, pinned_keys)
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
@@ -46,6 +48,7 @@ _COUNTRY_LOCATIVE = re.compile(r"\b(?:in|inside|into|across|within)\s+(?:the\s+)
 PLACE_REACH = 100
 COUNTRY_REACH = 60
 _PLACE_SUFFIX = re.compile(r"^\s+(?:border\s+crossing|crossing\s+point|crossing|border\s+area|border\s+region|tribal\s+district|district|province|state|region|area|agency|city)\b", re.I)
+_REFERENCE = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|\d+\s*(?:km|kilometres|kilometers|miles)\s+(?:\w+\s+)?(?:of|from))\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?$", re.I)
 _PLACE_PREFIX = re.compile(r"\b(?:near|outside|close\s+to)\s+(?:the\s+)?$", re.I)
 _FUTURE = re.compile(r"\b(?:will|would|next|due|scheduled|expected|planned|set\s+to|to\s+be\s+held)\b", re.I)
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*(?:\s+(?:(?:al|el|de|du|es|ul|and|of|i|e)[-\s]+)?[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*){0,4}")
@@ -180,6 +183,7 @@ class Mention:
     dyad_key: str | None = None
     actor_kind: str | None = None
     locative: bool = False
+    reference: bool = False  # named only as a reference point ("west of X")
 
 
 @functools.lru_cache(maxsize=1)
@@ -250,8 +254,12 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                     best = (s, e, span, locative, b)
                 elif (locative and key not in actor_keys and len(key) > 3 and s > 0
                       and not re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister|spokesman)\.?\s+$", before)):
-                    hits = geonames_hits(key)
+                    hits = _hits(key)
                     if not hits.empty and (hits["iso3"].isin(countries).any() or hits["population"].max() >= 100000):
+                        best = (s, e, span, locative, b)
+                    elif span[:1].isupper() and key not in _not_places() and any(
+                            _variant_of(lookup(span, c), key) for c in sorted(countries)):
+                        # a transliteration of a place, or a province, of a country the article is about
                         best = (s, e, span, locative, b)
                     elif online and span[:1].isupper() and any(
                             lookup(span, c, online=True) for c in sorted(countries)):
@@ -268,6 +276,37 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
     return found
 
 
+def _country_place(iso3: str) -> Place | None:
+    """A country as a place: its name and ISO3, no coordinates (a pin is never invented), precision 4."""
+    name = country_names().get(iso3, (None, None))[1]
+    if not name:
+        return None
+    return Place(name, float("nan"), float("nan"), iso3, None, 4, "none", name, "country")
+
+
+def _hits(key: str) -> pd.DataFrame:
+    """GeoNames rows for one spelling (read-only; the same key is asked for again and again). Keyed on the
+    index itself too, so a rebuilt index is read afresh."""
+    return _hits_in(key, id(geonames_index()))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _hits_in(key: str, _index: int) -> pd.DataFrame:
+    return geonames_hits(key)
+
+
+def _variant_of(place: Place | None, key: str) -> bool:
+    """Whether a gazetteer answer is the named place itself under another transliteration (the same
+    loose spelling key), or a province of that name; not merely a similar-looking name."""
+    if place is None:
+        return False
+    if place.feature == "province":
+        return True
+    # Vowels fold together under the loose key: a short name would meet many others (a 4-letter town
+    # and an unrelated one); only longer names are trusted to be the same place.
+    return len(key.replace(" ", "")) >= 6 and fuzzy_key(normalise(place.name)) == fuzzy_key(key)
+
+
 def _place_mention(text: str, best: tuple, countries: set[str], online: bool = False) -> Mention | None:
     """A gazetteer hit with its phrase words ("near X", "X district") geocoded."""
     s, e, span, locative, _ = best
@@ -277,14 +316,27 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
         phrase += suffix.group(0)
         e += len(suffix.group(0))
     prefix = _PLACE_PREFIX.search(text[:s])
+    reference = bool(_REFERENCE.search(text[:s]))
     if prefix:
         phrase = prefix.group(0).strip() + " " + phrase
+    elif reference:
+        phrase = "near " + phrase  # "west of X", "20 km from X": somewhere near X, not X itself
     place = _geocode_in_context(phrase, countries, online)
+    iso = None if suffix else country_words().get(normalise(phrase))
+    if iso and (place is None or place.feature != "country" or place.iso3 != iso):
+        # A country's name is the country, never a town or a province somewhere that shares it.
+        place = _country_place(iso)
     if place is None:
         return None
     if place.feature == "country":
         locative = bool(_COUNTRY_LOCATIVE.search(text[:s]))
-    return Mention(s, e, phrase, "place", place=place, locative=locative)
+    elif place.geocoder == "geonames" and place.feature == "town":
+        # A town found under another transliteration keeps the article's spelling, so the row reads as the
+        # source does (its coordinates are the gazetteer's).
+        own = re.sub(r"[’']s$", "", span).strip()
+        if own and normalise(own) != normalise(place.name):
+            place = Place(**{**place.__dict__, "name": own})
+    return Mention(s, e, phrase, "place", place=place, locative=locative, reference=reference)
 
 
 def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) -> Place | None:
@@ -292,13 +344,22 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     A country where the name is spelt exactly so is asked before one where only a variant spelling
     would meet it (a city of one country is not a look-alike village of a neighbour)."""
     key = normalise(re.sub(r"^(?:near|outside|close\s+to)\s+(?:the\s+)?", "", phrase, flags=re.I))
-    exact = set(geonames_hits(key)["iso3"].astype(str))
+    exact = set(_hits(key)["iso3"].astype(str))
     exact |= set(curated_by_key()[key]["iso3"]) if key in curated_by_key() else set()
+    core = normalise(parse_phrase(phrase)[0])
     for iso3 in sorted(countries, key=lambda c: (c not in exact, c)):
         place = lookup(phrase, iso3)
+        if place is not None and place.geocoder == "geonames" and iso3 not in exact and not _variant_of(place, core):
+            continue  # only a look-alike spelling in this country, not the place under another transliteration
         if place is not None:
             return place
     place = lookup(phrase)
+    if place is not None and countries and place.iso3 not in countries and place.geocoder == "geonames":
+        # Outside the countries the article is about, a name is trusted only for a city of a million under its
+        # own name: a village or a mid-sized town abroad that shares a spelling is not where a local event was.
+        hits = _hits(core)
+        if hits.empty or not ((hits["iso3"] == place.iso3) & (hits["population"] >= 1000000) & hits["primary"]).any():
+            place = None
     if place is None and online:
         for iso3 in sorted(countries):
             place = lookup(phrase, iso3, online=True)
@@ -362,6 +423,14 @@ def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
                  or (q.end <= p.start and p.place.feature in ("district", "province", "country")
                      and q.place.feature not in ("district", "province", "country")
                      and re.fullmatch(r"\s*(?:,|in|,\s*in)\s*(?:the\s+)?", text[q.end:p.start], re.I)))]
+        if p.reference and any(q.start < p.start and not q.reference and q.place.feature != "country"
+                               and not re.search(r"[.;]", text[q.end:p.start]) for q in places):
+            continue  # "near <village>, west of <town>": the town only says where the village is
+        if p.place.feature == "town" and any(
+                q is not p and q.start > p.end and q.place.iso3 == p.place.iso3 and q.place.admin1
+                and normalise(q.place.admin1) == normalise(p.place.name) and normalise(q.place.name) != normalise(p.place.name)
+                and not re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", text[p.end:q.start]) for q in places):
+            continue  # "In <province>, ... in <town>": the province shares its name with its capital
         if not inner:
             keep.append(p)
     return keep
@@ -417,6 +486,8 @@ class Draft:
     claimed_by: str | None
     quote: str
     date_source: str = "absolute"  # absolute | relative | clause | story | vague: how the date was found
+    near_country: str | None = None  # the country of the last event placed before this one in the article
+    on_ground: bool = False  # a violation reading that names an act on the ground
 
 
 def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
@@ -440,7 +511,7 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
     return None
 
 
-_CLAUSE_BREAK = re.compile(r";\s+|,\s+but\s+|,\s+while\s+|,\s+whereas\s+|,\s+and\s+(?=(?:a|an|another|the)\s)", re.I)
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+but\s+|,\s+while\s+|,\s+whereas\s+|,\s+and\s+(?=(?:a|an|another|the)\s)|,\s+(?:and\s+)?(?=(?:hours|minutes|days|moments|shortly|soon)\s+(?:later|after)\b)|,\s+and\s+then\s+|,\s+then\s+", re.I)
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -489,7 +560,27 @@ def _within(span: tuple[int, int], start: int, end: int) -> bool:
 # A toll told of a whole war or campaign rather than of one incident.
 _CUMULATIVE = re.compile(r"\b(?:war|wars|conflict|insurgency|uprising|rebellion|civil\s+war|crisis|campaign|fighting\s+since|violence\s+since)"
                          r"\s+(?:\w+\s+){0,4}?(?:that|which)\s+(?:has\s+|have\s+|had\s+)?(?:\w+\s+)?(?:killed|left|claimed|cost)\b"
+                         r"|\b(?:war|conflict|insurgency|fighting|violence)(?:\s*,[^,;]{1,60},)?\s+(?:has|have)\s+(?:now\s+|already\s+)?(?:killed|left|claimed|cost)\b"
+                         r"|\b(?:war|conflict|insurgency|uprising|rebellion)\b[^.;]{0,80}?\s(?:has|have)\s+(?:now\s+|already\s+|so\s+far\s+)?(?:killed|left|claimed|cost)\b"
                          r"|\bsince\s+the\s+(?:war|conflict|insurgency|fighting|uprising)\s+(?:began|started|erupted|broke\s+out)\b", re.I)
+# A running count (N killed, in the perfect tense, since some start) tells a total, not one incident.
+_RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died|lost\s+their\s+lives)\b[^.;]{0,80}?\bsince\b"
+                           r"|\bsince\b[^.;]{0,80}?\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died)\b", re.I)
+# A later count of an event told before (a toll raised to N): it belongs to that event.
+_TOLL_UPDATE = re.compile(r"\b(?:rais\w*|brought|bringing|brings|pushed|pushing|took|taking|rose|risen|climbed|increased|revised)\s+"
+                          r"(?:the\s+)?(?:overall\s+|total\s+)?(?:death\s+)?toll\b|\btoll\s+(?:\w+\s+){0,4}?(?:rose|has\s+risen|climbed|increased)\b", re.I)
+_SCENE = re.compile(r"\W*(?:in|at|inside|near|outside)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?", re.I)
+_ANAPHORA = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:gunfight|fighting|battle|clash(?:es)?|attack|raid|"
+                       r"ambush|assault|strikes?|shelling|bombing|blast|explosion|firefight|exchange|incident|operation)\b", re.I)
+_OBJECT_OF_PROTEST = re.compile(r"\b(?:against|over|condemning|denouncing|protesting)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+_VENUE = re.compile(r"\b(?:agreed|reached|signed|brokered|struck|mediated|held|concluded)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
+_VENUE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "agreement_signed", "talks_held", "talks_scheduled",
+                  "talks_stalled", "talks_failed")
+_BY_ACT = re.compile(r"\bby\s+(?:[a-z]+ing)\b")
+_IF = re.compile(r"\b(?:if|unless|whether)\s+(?:[\w’'-]+\s+){0,4}$", re.I)  # a condition, not news
+_SINCE = re.compile(r"\bsince\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+_TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
+_THE_TRUCE = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:truce|ceasefire|cease-fire)\b", re.I)
 _ANOTHER_EVENT = re.compile(r"^\W*(?:elsewhere|separately|in\s+(?:a|another)\s+(?:separate\s+)?(?:incident|attack)|meanwhile|also\s+on|in\s+other\s+news)\b", re.I)
 
 
@@ -499,8 +590,9 @@ def extract(article: Article) -> list[Draft]:
     full = " ".join(s.text for s in sents)
     named = _find_actors(full)
     mentions = _country_mentions(full)
-    countries = article.countries = _article_countries(full, named, mentions)
-    article.main_country = _main_country(full, mentions)
+    dateline = _dateline_countries(article.body)
+    countries = article.countries = _article_countries(full, named, mentions, dateline)
+    article.main_country = _main_country(mentions, dateline)
     article.parties = _parties(named)
     venue = _talks_venue(sents, countries)
     drafts: list[Draft] = []
@@ -508,7 +600,9 @@ def extract(article: Article) -> list[Draft]:
     # The last violent event placed on the map: (sentence number, date pick, places). A toll in the next
     # sentence or two that names no place of its own (one side's count of its dead, the other side's
     # larger claim) is told about that event, unless the sentence says it is another one.
-    last_placed: tuple[int, tuple, list[Mention]] | None = None
+    last_placed: tuple | None = None  # (sentence number, date pick, places, cue row)
+    last_mentioned: tuple[int, tuple, list[Mention]] | None = None  # the last sentence naming a place and a day
+    last_truce: Place | None = None  # where the last ceasefire the article placed holds
     for n_sent, sent in enumerate(sents):
         text = sent.text
         dates = find_dates(text, article.published, story[0] if story else None)
@@ -529,7 +623,7 @@ def extract(article: Article) -> list[Draft]:
             cues = [Cue(c.start + c0, c.end + c0, c.row) for c in _find_cues(clause)]
             toll = extract_toll(clause)
             has_toll = toll.killed is not None or toll.injured is not None
-            cumulative = has_toll and bool(_CUMULATIVE.search(clause))
+            cumulative = has_toll and bool(_CUMULATIVE.search(clause) or _RUNNING_TOLL.search(clause))
             if cumulative:  # a war's running toll ("a conflict that has killed N") is background, not an event
                 toll, has_toll = extract_toll(""), False
             violent = [] if cumulative else [c for c in cues if not c.row["diplomatic_action"]]
@@ -541,6 +635,18 @@ def extract(article: Article) -> list[Draft]:
             if has_toll and not violent and inherited:
                 # "...; the other side put its losses at 11": a counter-claim about the clause before.
                 violent = [Cue(c0, c0, inherited[2].row)]
+            elif (has_toll and not violent and last_placed and n_sent - last_placed[0] == 1 and len(last_placed) > 3
+                  and not all_places_of(text) and not _ANOTHER_EVENT.match(text)):
+                # A toll with no event word of its own, right after a placed event: that event's toll.
+                violent = [Cue(c0, c0, last_placed[3])]
+            if not has_toll and any(c.row["diplomatic_action"] for c in cues):
+                # A truce or talks told with the fighting behind them: the fighting is background.
+                violent = [c for c in violent if not c.row["needs_toll"]]
+            if not has_toll and any(c.row["name"] == "protest" for c in violent):
+                # A protest against a strike or shelling is a protest, not the strike.
+                violent = [c for c in violent if not _OBJECT_OF_PROTEST.search(text[:c.start])]
+            if not has_toll and any(not c.row["needs_toll"] for c in violent):
+                violent = [c for c in violent if not c.row["needs_toll"]]  # a march told against a background of violence is a march
             chosen = [min(violent, key=lambda c: cue_table().index(c.row))] if violent else []
             seen_actions = set()
             for c in cues:
@@ -571,14 +677,30 @@ def extract(article: Article) -> list[Draft]:
                 is_violent = not cue.row["diplomatic_action"]
                 places = [p for p in clause_places if _distance((p.start, p.end), (cue.start, cue.end))
                           <= (COUNTRY_REACH if p.place.feature == "country" else PLACE_REACH)]
+                if cue.row["diplomatic_action"] not in _VENUE_ACTIONS:
+                    # a deal made in a city: that is where it was made, not where this happened
+                    places = [p for p in places if not _VENUE.search(text[:p.start])]
+                if not places:
+                    # "In <place>, ...": a sentence that opens on a place is told there, however long it runs.
+                    places = [p for p in all_places if p.place.feature != "country"
+                              and _SCENE.fullmatch(text[:p.start]) and text[p.end:p.end + 1] == ","][:1]
+                near_country = last_placed[2][0].place.iso3 if last_placed else None
                 if is_violent:
                     if not places and inherited:
                         places = inherited[1]
-                    if (not places and not all_places and has_toll and last_placed
-                            and n_sent - last_placed[0] <= 2 and not _ANOTHER_EVENT.match(text)):
-                        places = last_placed[2]
-                        if not explicit:
-                            day, precision, explicit = last_placed[1][:3]
+                    update = has_toll and bool(_TOLL_UPDATE.search(clause))
+                    antecedent = last_placed
+                    if (has_toll and last_mentioned and last_mentioned[0] == n_sent - 1
+                            and (not last_placed or last_placed[0] < n_sent - 1) and _ANAPHORA.search(clause)):
+                        antecedent = last_mentioned  # a toll of a definite fight told after it: the place just named
+                    # A date that only says when the toll was told (an official said so on a given day) does
+                    # not date the event it counts.
+                    told_only = explicit and all(_SPEECH_DATE.search(text[:d.start]) for d in clause_dates)
+                    if (not places and not all_places and has_toll and antecedent
+                            and n_sent - antecedent[0] <= (3 if update else 2) and not _ANOTHER_EVENT.match(text)):
+                        places = antecedent[2]
+                        if not explicit or update or told_only:
+                            day, precision, explicit = antecedent[1][:3]
                             date_source = "clause"
                             picked = (day, precision, explicit, date_source)
                     targets = sorted(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)))
@@ -586,20 +708,40 @@ def extract(article: Article) -> list[Draft]:
                     for p in targets or [None]:
                         drafts.append(Draft(sent, cue, day, precision, explicit, p.place if p else None,
                                             actors, [], toll if (p is toll_at) else None,
-                                            claimed if p is toll_at else None, text, date_source))
+                                            claimed if p is toll_at else None, text, date_source, near_country))
                     inherited = (picked, places, cue)
                     if places:
-                        last_placed = (n_sent, picked, places)
+                        last_placed = (n_sent, picked, places, cue.row)
                 else:
+                    action = cue.row["diplomatic_action"]
+                    if _SINCE.search(text[:cue.start]) or _IF.search(text[:cue.start]):
+                        continue  # a truce named as a starting point in time is not news of it
                     near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
-                    place = near.place if near else (venue if cue.row["diplomatic_action"].startswith("talks") else None)
+                    place = near.place if near else (venue if action.startswith("talks") else None)
+                    on_ground = action == "ceasefire_violated" and (
+                        any(not c.row["diplomatic_action"] for c in cues) or bool(_BY_ACT.search(text)))
+                    if place is None and on_ground and last_placed and n_sent - last_placed[0] <= 2:
+                        place = last_placed[2][0].place  # a breach named after an act: where the act was
+                    if (place is None and last_truce is not None and action in _TRUCE_ACTIONS
+                            and _THE_TRUCE.search(text)):
+                        place = last_truce  # a definite truce is the one told of before
+                    if place is not None and action in _TRUCE_ACTIONS and action != "ceasefire_violated":
+                        last_truce = place
                     mediators = sorted({a.actor for a in actors if a.actor_kind == "mediator"})
                     drafts.append(Draft(sent, cue, day, precision, explicit, place, actors, mediators,
-                                        None, None, text, date_source))
+                                        None, None, text, date_source, near_country, on_ground))
+        named_here = [p for p in (all_places if all_places is not None else all_places_of(text))
+                      if p.place.feature != "country" and not p.reference]
+        day_here = [d for d in dates if d.precision == "day"]
+        if named_here and day_here:
+            last_mentioned = (n_sent, (day_here[0].day, "day", True), named_here[:1])
         new = drafts[before:]
         story = _story_date(dates, article.published) or (
             (new[-1].day, new[-1].precision) if new and new[-1].precision == "day" else story)
-    return _collapse(drafts)
+    # Where the events were placed votes too: a story told of one country's towns is about that country.
+    placed = {d.place.name: d.place.iso3 for d in drafts if d.place and d.place.iso3 and d.place.feature != "country"}
+    article.main_country = _main_country(mentions, dateline, list(placed.values()))
+    return _drop_recaps(_collapse(drafts))
 
 
 def _story_date(dates: list[DateMention], published: date | None) -> tuple[date, str] | None:
@@ -649,7 +791,7 @@ def _country_mentions(text: str) -> list[str]:
     return found
 
 
-def _article_countries(text: str, actors: list[Mention], mentions: list[str]) -> set[str]:
+def _article_countries(text: str, actors: list[Mention], mentions: list[str], dateline: list[str] = ()) -> set[str]:
     """Countries the article is about: those of its actors, of curated places it names and of its
     country names and demonyms (`mentions`, from _country_mentions)."""
     # A party named as an actor weighs twice a place merely mentioned.
@@ -658,21 +800,53 @@ def _article_countries(text: str, actors: list[Mention], mentions: list[str]) ->
     for key in set(normalise(w) for w in re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)):
         if key in by_key:
             isos += list(by_key[key]["iso3"])
-    isos += sorted(set(mentions))  # a country named counts once, however often
+    # A country named counts up to three times: the one a story is told about is named again and again,
+    # a mediator or a patron once or twice; the dateline's country counts thrice.
+    named = pd.Series(mentions, dtype="string").value_counts()
+    isos += [iso for iso, n in named.items() for _ in range(min(int(n), 3))]
+    isos += 3 * list(dateline)
     counts = pd.Series(isos, dtype="string").value_counts()
     return set(counts.index[:4])
 
 
-def _main_country(text: str, mentions: list[str]) -> str | None:
-    """The country an article is mostly about: named (country names, demonyms; the dateline thrice) at
-    least twice and at least twice as often as any other; None for a story between two countries."""
-    # The dateline ("CITY, Country (Agency) —") says where the story is told from: it counts thrice.
-    dateline = re.match(r"^[^—–(]{0,80}[—–(]", text)
-    counts = pd.Series(mentions + 2 * (_country_mentions(dateline.group(0)) if dateline else []),
-                       dtype="string").value_counts()
-    if counts.empty or counts.iloc[0] < 2 or (len(counts) > 1 and counts.iloc[0] < 2 * counts.iloc[1]):
+def _main_country(mentions: list[str], dateline: list[str] = (), placed: list[str] = ()) -> str | None:
+    """The country an article is mostly about: its country names and demonyms (`mentions`), the country of
+    its dateline (thrice: it says where the story is told from) and of each distinct place its events are
+    placed in (`placed`). The leader must have at least two votes (one when no other country is named at
+    all) and twice as many as any other; None for a story between two countries."""
+    counts = pd.Series(list(mentions) + 3 * list(dateline) + list(placed), dtype="string").value_counts()
+    if counts.empty or (len(counts) > 1 and counts.iloc[0] < 2 * counts.iloc[1]):
+        return None
+    if counts.iloc[0] < 2 and len(counts) > 1:
         return None
     return counts.index[0]
+
+
+def _dateline_countries(body: str) -> list[str]:
+    """The countries of a story's dateline ("CITY, Country (Agency) —"): a country it names, else the country
+    of its city when that is a large place (or a curated one)."""
+    for line in [ln for ln in body.splitlines() if ln.strip()][:6]:
+        m = _DATELINE.match(line)
+        if not m or not re.search(r"[—–]|\s-{1,2}\s", m.group(0)):
+            continue
+        head = re.sub(r"\([^)]*\)", " ", m.group(0))
+        named = _country_mentions(head.title())
+        if named:
+            return named[:1]
+        out = []
+        for part in re.split(r"[/,—–]|\s-{1,2}\s", head):
+            key = normalise(part)
+            if len(key) < 3:
+                continue
+            by_key = curated_by_key()
+            if key in by_key:
+                out.append(str(by_key[key]["iso3"].iloc[0]))
+                continue
+            hits = _hits(key)
+            if not hits.empty and hits["population"].max() >= 100000:
+                out.append(str(hits.loc[hits["population"].idxmax(), "iso3"]))
+        return out[:1] if len(set(out)) == 1 else []
+    return []
 
 
 def _talks_venue(sents: list[Sentence], countries: set[str]) -> Place | None:
@@ -705,6 +879,33 @@ def _collapse(drafts: list[Draft]) -> list[Draft]:
     return out
 
 
+def _drop_recaps(drafts: list[Draft]) -> list[Draft]:
+    """Within one article, a diplomatic event told again without its place, or only vaguely dated (week or
+    month) in a period that holds the same action told to the day, is the same event: not a new report."""
+    def period(d: Draft) -> tuple[date, date]:
+        if d.precision == "week":
+            return d.day, d.day + pd.Timedelta(days=6).to_pytimedelta()
+        if d.precision == "month":
+            return d.day, (pd.Timestamp(d.day) + pd.offsets.MonthEnd(0)).date()
+        return d.day, d.day
+
+    out = []
+    for d in drafts:
+        action = d.cue.row["diplomatic_action"]
+        if not action:
+            out.append(d)
+            continue
+        same = [o for o in drafts if o is not d and o.cue.row["diplomatic_action"] == action]
+        placeless_twin = d.place is None and any(o.place is not None and o.day == d.day and o.precision == d.precision
+                                                 for o in same)
+        lo, hi = period(d)
+        vague_twin = d.precision in ("week", "month") and any(
+            o.precision == "day" and lo <= o.day <= hi for o in same)
+        if not (placeless_twin or vague_twin):
+            out.append(d)
+    return out
+
+
 def _dyad(actors: list[Mention], fallback: list[str]) -> tuple[list[str], str | None]:
     keys: list[str] = []
     names: list[str] = []
@@ -722,6 +923,7 @@ def _dyad(actors: list[Mention], fallback: list[str]) -> tuple[list[str], str | 
     return names[:2], dyad
 
 
+@functools.lru_cache(maxsize=1024)
 def _canonical_actor(key: str) -> str:
     table = actor_table()
     hit = table[(table["dyad_key"] == key) & (table["kind"] != "mediator")]
@@ -808,6 +1010,12 @@ def calibrated(raw: float) -> float:
     table = calibration_table()
     if not _CALIBRATE[0] or table.empty:
         return raw
+    return _calibrated_in(raw, id(table))
+
+
+@functools.lru_cache(maxsize=1024)
+def _calibrated_in(raw: float, _table: int) -> float:
+    table = calibration_table()
     hit = table[table["raw_from"] <= raw + 1e-9]
     row = hit.iloc[-1] if not hit.empty else table.iloc[0]
     return float(row["confidence"])
@@ -838,7 +1046,8 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
         toll = d.toll
         # No place of its own: violence still happened in the country the article
         # is about, when it is about one. Talks, threats and agreements are often held or made elsewhere.
-        home = (article.main_country if p is None and not row["diplomatic_action"]
+        home = ((article.main_country or d.near_country)
+                if p is None and (not row["diplomatic_action"] or d.on_ground)
                 else None)
         killed = toll.killed if toll else None
         injured = toll.injured if toll else None

@@ -149,18 +149,22 @@ def _patterns() -> dict[str, re.Pattern]:
     q = _quantity_re()
     victims = _alternation(_victim_groups())
     victim = rf"(?:\s+(?:of\s+(?:its|their|his|her|the)\s+)?(?:[\w’'-]+\s+){{0,2}}?(?P<v>{victims})\b)"
+    # an aside ("including ...", "among them ...") between the figure and the verb
+    aside = (r"(?:\s*,\s*(?:including|among\s+them|most\s+of\s+them|many\s+of\s+them)\s+[^,.;]{1,40}?,"
+             r"|\s*,\s*(?:an?|the|his|her|their|two|three)\s+[^,.;]{1,40}?,"
+             r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides)?")
     flags = re.I
     return {
         "subset": re.compile(rf"\bincluding\s+(?P<q>{q})(?:\s+[\w-]+)?\s+(?P<v>civilians|women and children|children|women)\b", flags),
         "none": re.compile(r"\b(?:no\s+one|nobody|none)\s+(?:was|were|had\s+been|has\s+been)\s+(?P<k>killed|hurt|injured|wounded)\b|\bno\s+(?P<c>casualties|deaths|fatalities)\b", flags),
-        "dead_after": re.compile(rf"\b(?P<q>{q}){victim}?\s+(?:(?:and|,)\s+(?P<q2>{q}){victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
+        "dead_after": re.compile(rf"\b(?P<q>{q}){victim}?{aside}\s+(?:(?:and|,)\s+(?P<q2>{q}){victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
         "lost": re.compile(rf"\b(?:lost|losing)\s+(?P<q>{q}){victim}", flags),
-        "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|death\s+toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
-        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing))\s+(?P<q>{q}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>{q}){victim.replace('?P<v>', '?P<v2>')})?", flags),
+        "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|(?:death\s+)?toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
+        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing))\s+(?P<q>{q}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>{q}){victim.replace('?P<v>', '?P<v2>')})?", flags),
         "left_dead": re.compile(rf"\b(?:left|leaving|leaves)\s+(?P<q>{q}){victim}?\s+(?:people\s+)?dead\b", flags),
-        "toll": re.compile(rf"\bdeath\s+toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of)\s+(?P<q>{q})\b", flags),
+        "toll": re.compile(rf"\b(?:death\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of)\s+(?P<q>{q})\b", flags),
         "deaths": re.compile(rf"\b(?P<q>{q})\s+(?:deaths|fatalities)\b", flags),
-        "injured_after": re.compile(rf"\b(?P<q>{q}){victim}?\s+{_AUX}{_INJURY}\b", flags),
+        "injured_after": re.compile(rf"\b(?P<q>{q}){victim}?{aside}\s+{_AUX}{_INJURY}\b", flags),
         "injure_verb": re.compile(rf"\b(?:injuring|wounding|injured|wounded|leaving|left)\s+(?P<q>{q}){victim}?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
     }
 
