@@ -176,7 +176,32 @@ def test_casualty_chart_with_many_bars_puts_figures_on_hover_not_over_the_bars(b
     assert "hover a bar" in fig.layout.title.text
     few = incidents[incidents["event_date"] < incidents["event_date"].min() + pd.Timedelta(days=60)]
     small = casualties_time_figure(few, "killed", "week")
-    assert [tr for tr in small.data if tr.type == "scatter" and tr.mode == "text"] and small.layout.title.text is None
+    assert [tr for tr in small.data if tr.type == "scatter" and tr.mode == "text"]
+
+
+def test_casualty_chart_leaves_out_labels_that_would_overlap_and_keeps_the_figures_on_hover():
+    """Bars a few days apart cannot all carry a printed range: the tallest keep theirs, the others are
+    blanked (their figures stay on hover) and the chart says so; bars far apart keep every label."""
+    from monitor import counted_incidents, incident_tolls
+    from ui.figures import casualties_time_figure
+
+    def chart(days):
+        rows = [{"date": (pd.Timestamp("2025-01-06") + pd.Timedelta(days=d)).date().isoformat(), "type": "Battles",
+                 "location": f"Place {i}", "lat": 30.0 + i, "lon": 60.0, "iso3": "AFG", "dataset": "acled",
+                 "killed": (20, 43) if i == 2 else (10, 24 + i % 2)} for i, d in enumerate(days)]
+        return casualties_time_figure(counted_incidents(incident_tolls(make_events(rows), details=False)), "killed",
+                                      "day")
+
+    crowded = chart([0, 1, 2, 3, 4, 5, 300])
+    labels = [t for tr in crowded.data if tr.type == "scatter" and tr.mode == "text" for t in tr.text]
+    printed = [t for t in labels if t]
+    assert 1 <= len(printed) < len(labels) and "20–43" in printed, "the tallest of the crowded bars keeps its label"
+    assert "label(s) left out" in crowded.layout.title.text
+    bar = next(tr for tr in crowded.data if tr.type == "bar")
+    assert len(bar.hovertext) == len(labels) and all(bar.hovertext) and bar.hoverinfo == "text", "every figure on hover"
+    spread = chart([0, 120, 240, 360])
+    assert all(t for tr in spread.data if tr.type == "scatter" and tr.mode == "text" for t in tr.text)
+    assert spread.layout.title.text is None
 
 
 def test_incident_reports_through_the_index_are_every_report_of_the_listed_incidents(big):

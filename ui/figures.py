@@ -567,10 +567,11 @@ def _range_bars(fig, x, lows, highs, *, kind: str, coarse: bool = False, orienta
                 col=None, showlegend: bool = True, width=None, labels=None):
     """A dark bar up to the lowest figure and a light one from there up to the highest (nothing more
     when open-ended: the label says "N+ ↑"). Explicit bases, so bars never stack across groups.
-    Beyond MAX_BAR_LABELS bars the labels would overlap: they become the bars' hover text instead."""
-    hover_text = None
+    The labels are also each bar's hover text; beyond MAX_BAR_LABELS bars they are only that (printed,
+    they would overlap)."""
+    hover_text = [hover(t) for t in labels] if labels else None
     if labels and len(labels) > MAX_BAR_LABELS:
-        hover_text, labels = [hover(t) for t in labels], None
+        labels = None
     dark, light = KILLED_COLORS if kind == "killed" else INJURED_COLORS
     noun = "killed" if kind == "killed" else "injured"
     pattern = dict(shape="/", fgcolor="#ffffff", size=7, solidity=0.4, fillmode="overlay") if coarse else None
@@ -636,6 +637,36 @@ def _stated(counted: pd.DataFrame, kind: str, keys: list[str]) -> pd.DataFrame:
     return counted.loc[counted[f"{kind}_low"].notna().to_numpy(dtype=bool), cols]
 
 
+LABEL_BOX = dict(plot_width=760, plot_height=300, char_width=7.0, line_height=17.0)  # px, as the page draws it
+
+
+def _thin_labels(fig, x_range: tuple, y_top: float) -> int:
+    """Blank the printed bar labels that would overlap another: the tallest bars keep theirs, a label
+    is kept only when its box (estimated in pixels at the page's usual size) clears every label kept
+    so far. The figures stay in each bar's hover text. Returns how many labels were blanked."""
+    x0, x1 = (pd.Timestamp(v).value for v in x_range)
+    if x1 <= x0 or y_top <= 0:
+        return 0
+    b = LABEL_BOX
+    found = []
+    for k, tr in enumerate(fig.data):
+        if tr.type == "scatter" and tr.mode == "text" and tr.text is not None:
+            for j, (x, y, t) in enumerate(zip(tr.x, tr.y, tr.text)):
+                found.append((float(y), k, j, (pd.Timestamp(x).value - x0) / (x1 - x0) * b["plot_width"], str(t)))
+    kept, texts, hidden = [], {}, 0
+    for y, k, j, cx, t in sorted(found, key=lambda f: -f[0]):
+        w = b["char_width"] * len(t)
+        cy = y / y_top * b["plot_height"]
+        if any(abs(cx - kx) < (w + kw) / 2 + 3 and abs(cy - ky) < b["line_height"] for kx, ky, kw in kept):
+            texts.setdefault(k, list(fig.data[k].text))[j] = ""
+            hidden += 1
+        else:
+            kept.append((cx, cy, w))
+    for k, t in texts.items():
+        fig.data[k].text = t
+    return hidden
+
+
 def casualties_time_figure(counted: pd.DataFrame, kind: str = "killed", freq: str = "week") -> go.Figure | str:
     """Killed or injured per day or week, each incident once, as ranges. An incident dated only to a
     month is drawn hatched across its whole month, never on a day it may not have happened."""
@@ -649,11 +680,15 @@ def casualties_time_figure(counted: pd.DataFrame, kind: str = "killed", freq: st
     span = pd.Timedelta(days=7 if freq == "week" else 1)
     fig = go.Figure()
     edges, tops = _casualty_bars(fig, stated, kind, freq)
-    if any(getattr(tr, "hovertext", None) is not None for tr in fig.data):
+    if not any(tr.type == "scatter" and tr.mode == "text" for tr in fig.data):
         bars = sum(len(tr.x) for tr in fig.data if tr.type == "bar" and "lowest figure" in (tr.name or ""))
         fig.update_layout(title=dict(text=f"{bars:,} bars, too many to label: hover a bar for its figures",
                                      font=dict(size=12.5)))
     pad = max(span, pd.Timedelta(days=3))
+    hidden = _thin_labels(fig, (min(edges) - pad, max(edges) + pad), (max(tops) or 1) * 1.2)
+    if hidden:
+        fig.update_layout(title=dict(text=f"{hidden:,} label(s) left out where bars stand close together: hover a "
+                                          "bar for its figures", font=dict(size=12.5)))
     fig.update_layout(
         barmode="overlay", height=430, font=FONT, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
         xaxis=dict(title=("Week (bars start on Monday)" if freq == "week" else "Day"), type="date",
