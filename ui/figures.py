@@ -641,9 +641,10 @@ LABEL_BOX = dict(plot_width=760, plot_height=300, char_width=7.0, line_height=17
 
 
 def _thin_labels(fig, x_range: tuple, y_top: float) -> int:
-    """Blank the printed bar labels that would overlap another: the tallest bars keep theirs, a label
-    is kept only when its box (estimated in pixels at the page's usual size) clears every label kept
-    so far. The figures stay in each bar's hover text. Returns how many labels were blanked."""
+    """Blank the printed bar labels that would overlap another label or a taller bar beside their own:
+    the tallest bars keep theirs, a label is kept only when its box (estimated in pixels at the page's
+    usual size) clears every label kept so far and every taller bar. The figures stay in each bar's
+    hover text. Returns how many labels were blanked."""
     x0, x1 = (pd.Timestamp(v).value for v in x_range)
     if x1 <= x0 or y_top <= 0:
         return 0
@@ -653,11 +654,14 @@ def _thin_labels(fig, x_range: tuple, y_top: float) -> int:
         if tr.type == "scatter" and tr.mode == "text" and tr.text is not None:
             for j, (x, y, t) in enumerate(zip(tr.x, tr.y, tr.text)):
                 found.append((float(y), k, j, (pd.Timestamp(x).value - x0) / (x1 - x0) * b["plot_width"], str(t)))
+    bars = [(cx, y / y_top * b["plot_height"]) for y, _, _, cx, _ in found]  # each label sits on its bar's top
     kept, texts, hidden = [], {}, 0
     for y, k, j, cx, t in sorted(found, key=lambda f: -f[0]):
         w = b["char_width"] * len(t)
         cy = y / y_top * b["plot_height"]
-        if any(abs(cx - kx) < (w + kw) / 2 + 3 and abs(cy - ky) < b["line_height"] for kx, ky, kw in kept):
+        # over another label already kept, or across a taller bar beside its own
+        if any(abs(cx - kx) < (w + kw) / 2 + 3 and abs(cy - ky) < b["line_height"] for kx, ky, kw in kept) or \
+                any(abs(cx - bx) < w / 2 + 2 and by > cy + 1 for bx, by in bars):
             texts.setdefault(k, list(fig.data[k].text))[j] = ""
             hidden += 1
         else:
