@@ -1,0 +1,66 @@
+"""loaders.schema.conform gives exactly what the plain pandas typing gives, for short frames (an
+article's rows, typed on a fast path) and long ones, whatever mix of text, blanks and missing values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from loaders.schema import COLUMNS, DATE_COLUMNS, SMALL_FRAME, conform
+from tests.factories import make_events
+
+TEXT = [c for c, t in COLUMNS.items() if t == "string"]
+
+
+def reference(df: pd.DataFrame) -> pd.DataFrame:
+    """The typing conform did before its fast path: column by column through pandas."""
+    out = pd.DataFrame(index=range(len(df)))
+    src = df.reset_index(drop=True)
+    for col, dtype in COLUMNS.items():
+        values = src[col] if col in src else pd.Series([None] * len(src), dtype="object")
+        if col in DATE_COLUMNS:
+            out[col] = pd.to_datetime(values, errors="raise").astype("datetime64[us]").dt.floor("D")
+        elif dtype in ("Int64", "Int8"):
+            out[col] = pd.array(pd.to_numeric(values, errors="raise"), dtype=dtype)
+        elif dtype == "float64":
+            out[col] = pd.to_numeric(values, errors="raise").astype("float64")
+        elif dtype == "string":
+            s = values.astype("string")
+            out[col] = s.where(s.str.len() > 0)
+        else:
+            out[col] = values.astype(dtype)
+    return out
+
+
+CELLS = st.sampled_from([None, np.nan, pd.NA, "", " ", "Kabul", "  Spin Boldak ", "Ürgün", "=1+1", 5, 1.5, True])
+
+
+def base(n: int) -> pd.DataFrame:
+    rows = [{"date": f"2025-10-{1 + i % 28:02d}", "type": "Battles", "location": "X", "lat": 1.0, "lon": 2.0,
+             "iso3": "AFG", "killed": (i, i + 2)} for i in range(n)]
+    return make_events(rows).astype(object)
+
+
+@given(st.integers(min_value=0, max_value=12), st.data())
+def test_text_columns_match_the_pandas_typing(n, data):
+    frame = base(n)
+    for col in TEXT:
+        if data.draw(st.booleans()):
+            frame[col] = data.draw(st.lists(CELLS, min_size=n, max_size=n)) if n else []
+    pd.testing.assert_frame_equal(conform(frame), reference(frame))
+
+
+def test_long_frames_and_typed_input_match_too():
+    rng = np.random.default_rng(4)
+    frame = base(SMALL_FRAME + 40)
+    pool = np.array(["", "a", None, "b c", np.nan], dtype=object)
+    for col in TEXT:
+        frame[col] = pool[rng.integers(0, len(pool), len(frame))]
+    pd.testing.assert_frame_equal(conform(frame), reference(frame))           # the pandas path
+    small = frame.head(30)
+    pd.testing.assert_frame_equal(conform(small), reference(small))           # the fast path
+    typed = make_events([{"date": "2025-11-07", "type": "Battles", "location": "Spin Boldak"}])
+    pd.testing.assert_frame_equal(conform(typed), reference(typed))           # already typed columns
+    pd.testing.assert_frame_equal(conform(frame.head(0)), reference(frame.head(0)))
