@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -89,19 +88,15 @@ def signal_only_note(rows: pd.DataFrame, include_gdelt: bool) -> str | None:
     """A sentence when GDELT-only incidents of the pair are left out of the status (or counted)."""
     if rows.empty:
         return None
-    # per incident: does any report come from elsewhere than GDELT? (one counting pass, no per-group call)
-    codes, incidents = pd.factorize(rows["incident_id"])
-    ok = codes >= 0
-    other = np.bincount(codes[ok], weights=(rows["dataset"].astype(str) != "gdelt").to_numpy(dtype=float)[ok],
-                        minlength=len(incidents))
-    only = other == 0
-    n = int(only.sum())
+    from ui.tables import signal_only_incidents
+
+    n = len(signal_only_incidents(rows))
     if not n:
         return None
     if include_gdelt:
         return (f"{n} GDELT-only incident(s) of this pair count in this status (the sidebar's 'Count GDELT-only "
                 "incidents' is on): machine-coded media signal that no other source confirms.")
-    if n == len(only):
+    if n == rows["incident_id"].nunique():
         return ("Every report of this pair here is GDELT media signal, and incidents only GDELT reports do not change "
                 "the status: switch on 'Count GDELT-only incidents in totals' in the sidebar to use them.")
     return (f"{n} GDELT-only incident(s) of this pair are left out of this status (machine-coded media signal); "
