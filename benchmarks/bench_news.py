@@ -56,32 +56,31 @@ def main() -> None:
                 shutil.copy(src, folder / f"{i:04d}-{src.stem}{suffix}")
         return folder
 
+    def rate(folder: Path, label: str, unit: str) -> None:
+        """Load the folder once; print wall and CPU time and the rate of each."""
+        n = len(list(folder.iterdir()))
+        t, cpu = time.perf_counter(), time.process_time()
+        events = loaders.load(folder)
+        elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
+        print(f"load_{n}_{label} {elapsed:.3f} s wall, {cpu:.3f} s CPU ({len(events)} rows, "
+              f"{n / elapsed:.0f} {unit}/s wall, {n / cpu:.0f} {unit}/s CPU)")
+
     # Plain text: the rate on one core (this process), then the peak Python memory in a second run
     # (tracemalloc slows the run several times, so it is never on while timing).
     folder = copies([p for p in articles if p.is_file()], ".txt")
-    n = len(list(folder.iterdir()))
-    t, cpu = time.perf_counter(), time.process_time()
-    events = loaders.load(folder)
-    elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
-    print(f"load_{n}_articles {elapsed:.3f} s wall, {cpu:.3f} s CPU ({len(events)} rows, "
-          f"{n / elapsed:.0f} articles/s wall, {n / cpu:.0f} articles/s CPU)")
+    rate(folder, "articles", "articles")
     tracemalloc.start()
     loaders.load(folder)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"load_{n}_articles_peak_python_memory {peak / 2**20:.1f} MiB")
+    print(f"load_{len(list(folder.iterdir()))}_articles_peak_python_memory {peak / 2**20:.1f} MiB")
     shutil.rmtree(folder)
 
     # Saved web pages: trafilatura's extraction plus the same reading, reported apart.
     pages = sorted((fixtures / "pages" / "articles").glob("*.htm*")) + sorted((fixtures / "pages").glob("*.htm*"))
     if pages:
         folder = copies(pages, ".html")
-        n = len(list(folder.iterdir()))
-        t, cpu = time.perf_counter(), time.process_time()
-        events = loaders.load(folder)
-        elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
-        print(f"load_{n}_html_pages {elapsed:.3f} s wall, {cpu:.3f} s CPU ({len(events)} rows, "
-              f"{n / elapsed:.0f} pages/s wall, {n / cpu:.0f} pages/s CPU)")
+        rate(folder, "html_pages", "pages")
         shutil.rmtree(folder)
     shutil.rmtree(home)
 
