@@ -28,13 +28,10 @@ def main() -> None:
     parser.add_argument("--dyads", type=int, default=20, help="how many of the busiest dyads get a status")
     args = parser.parse_args()
     os.environ.setdefault("FAULTLINE_HOME", tempfile.mkdtemp(prefix="faultline-bench-"))
-    path = Path(args.file or Path(tempfile.gettempdir()) / f"faultline_acled_{args.rows}.csv")
-    if not path.exists():
-        from benchmarks.generate import acled_frame
+    from benchmarks.generate import acled_file
 
-        t = time.perf_counter()
-        acled_frame(args.rows).to_csv(path, index=False)
-        print(f"generate_acled_{args.rows} {time.perf_counter() - t:.1f} s ({path.stat().st_size / 2**20:.0f} MiB)")
+    path, written = acled_file(args.rows, args.file)
+    if written:
         # The generator's own memory is not the loader's: measure the load in a fresh process.
         os.execv(sys.executable, [sys.executable, *sys.argv, "--file", str(path)])
     import loaders

@@ -46,13 +46,9 @@ def main() -> None:
                         help="dyads (busiest and random) whose fast status is compared with dyad_status")
     args = parser.parse_args()
     os.environ.setdefault("FAULTLINE_HOME", tempfile.mkdtemp(prefix="faultline-bench-"))
-    path = Path(args.file or Path(tempfile.gettempdir()) / f"faultline_acled_{args.rows}.csv")
-    if not path.exists():
-        from benchmarks.generate import acled_frame
+    from benchmarks.generate import acled_file
 
-        t = time.perf_counter()
-        acled_frame(args.rows).to_csv(path, index=False)
-        print(f"generate_acled_{args.rows} {time.perf_counter() - t:.1f} s")
+    path = acled_file(args.rows, args.file)[0]
     import random
 
     import loaders

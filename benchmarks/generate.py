@@ -408,6 +408,22 @@ def write_events_parquet(n: int, path: str | Path, *, chunk: int = 1_000_000, se
     return path
 
 
+def acled_file(rows: int, file: str | Path | None = None) -> tuple[Path, bool]:
+    """A generated ACLED export of `rows` rows at `file` (default: faultline_acled_<rows>.csv in the
+    temporary folder), written only when it is not there yet: (its path, whether it was written now).
+    The benchmarks that read one ACLED file share it this way."""
+    import tempfile
+    import time
+
+    path = Path(file or Path(tempfile.gettempdir()) / f"faultline_acled_{rows}.csv")
+    if path.exists():
+        return path, False
+    t = time.perf_counter()
+    acled_frame(rows).to_csv(path, index=False)
+    print(f"generate_acled_{rows} {time.perf_counter() - t:.1f} s ({path.stat().st_size / 2**20:.0f} MiB)")
+    return path, True
+
+
 def main() -> None:
     if sys.argv[1] in ("acled", "events-parquet"):
         kind, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
