@@ -3,35 +3,24 @@ article's rows, typed on a fast path) and long ones, whatever mix of text, blank
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loaders.schema import COLUMNS, DATE_COLUMNS, SMALL_FRAME, conform
+from loaders import schema
+from loaders.schema import COLUMNS, SMALL_FRAME, conform
 from tests.factories import make_events
 
 TEXT = [c for c, t in COLUMNS.items() if t == "string"]
 
 
 def reference(df: pd.DataFrame) -> pd.DataFrame:
-    """The typing conform did before its fast path: column by column through pandas."""
-    out = pd.DataFrame(index=range(len(df)))
-    src = df.reset_index(drop=True)
-    for col, dtype in COLUMNS.items():
-        values = src[col] if col in src else pd.Series([None] * len(src), dtype="object")
-        if col in DATE_COLUMNS:
-            out[col] = pd.to_datetime(values, errors="raise").astype("datetime64[us]").dt.floor("D")
-        elif dtype in ("Int64", "Int8"):
-            out[col] = pd.array(pd.to_numeric(values, errors="raise"), dtype=dtype)
-        elif dtype == "float64":
-            out[col] = pd.to_numeric(values, errors="raise").astype("float64")
-        elif dtype == "string":
-            s = values.astype("string")
-            out[col] = s.where(s.str.len() > 0)
-        else:
-            out[col] = values.astype(dtype)
-    return out
+    """conform with its short-frame path switched off: every text column through pandas' astype and .str."""
+    with patch.object(schema, "SMALL_FRAME", -1):
+        return conform(df)
 
 
 CELLS = st.sampled_from([None, np.nan, pd.NA, "", " ", "Kabul", "  Spin Boldak ", "Ürgün", "=1+1", 5, 1.5, True])
