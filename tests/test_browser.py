@@ -55,6 +55,23 @@ def test_every_page_renders_without_error(server, browser, path, title):
         page.close()
 
 
+def test_map_draws_the_country_outlines(server, browser):
+    """The offline base map is the shipped outlines, sent as a data: URL: the browser must draw them (land
+    filled in #f1efe9), not only receive them."""
+    from PIL import Image
+
+    page = open_page(browser, f"{server}/Map")
+    try:
+        chart = page.locator('[data-testid="stPlotlyChart"]').first
+        chart.wait_for(timeout=60_000)
+        page.wait_for_timeout(2_000)  # the map's style and sources load after the chart appears
+        image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+        land = sum(n for n, (r, g, b) in image.getcolors(1 << 24) if abs(r - 241) + abs(g - 239) + abs(b - 233) <= 6)
+        assert land > 0.2 * image.width * image.height, f"land fill covers {land} of {image.width * image.height} px"
+    finally:
+        page.close()
+
+
 def test_overview_shows_the_diplomatic_status(server, browser):
     page = open_page(browser, server)
     try:

@@ -85,6 +85,46 @@ def test_filtering_below_the_threshold_gives_every_report_as_a_point(big):
     assert len(view.figure.to_json()) < 2_000_000
 
 
+def _validated(fig) -> dict:
+    """The figure rebuilt by plotly with every property checked (what an unchecked build skips)."""
+    import json
+
+    import plotly.graph_objects as go
+
+    return json.loads(go.Figure(fig.to_dict()).to_json())
+
+
+@pytest.mark.parametrize("rows", [200_000, 8_000, 3_000, 40])  # aggregated, compact hover, detailed hover, tiny
+def test_map_figure_built_without_validation_is_what_plotly_validates(big, rows):
+    """The map's traces and layout skip plotly's per-property checks for speed; rebuilt with the checks
+    on, the figure must be the same (a misspelt property or an unexpanded 'a_b' key would differ or raise)."""
+    import json
+
+    from ui.figures import map_view
+
+    view = map_view(big.iloc[:rows] if rows < len(big) else big)
+    assert view.figure is not None
+    assert json.loads(view.figure.to_json()) == _validated(view.figure)
+
+
+def test_toll_ranges_reads_every_incident_as_toll_range_does():
+    from ui.text import toll_range, toll_ranges
+
+    tolls = pd.DataFrame({"killed_low": pd.array([3, None, 0, 5, 2], dtype="Int64"),
+                          "killed_high": pd.array([7, None, 0, None, 2], dtype="Int64"),
+                          "killed_best": pd.array([4, None, None, 5, 2], dtype="Int64"),
+                          "killed_open": pd.array([False, False, False, True, None], dtype="boolean"),
+                          "injured_low": pd.array([1, None, 2, 0, None], dtype="Int64"),
+                          "injured_high": pd.array([None, None, 2, 0, None], dtype="Int64"),
+                          "injured_open": pd.array([True, False, False, False, False], dtype="boolean")})
+    want = [toll_range(r.killed_low, r.killed_high, bool(r.killed_open is True), r.killed_best)
+            for r in tolls.astype(object).itertuples()]
+    assert toll_ranges(tolls) == want
+    assert [str(r) if r else None for r in toll_ranges(tolls)] == ["3–7", None, "0", "at least 5", "2"]
+    assert toll_ranges(tolls, "injured") == [toll_range(r.injured_low, r.injured_high, r.injured_open)
+                                            for r in tolls.astype(object).itertuples()]
+
+
 def test_a_clicked_grid_cell_lists_its_reports(big):
     from ui.figures import cell_rows, map_view
 

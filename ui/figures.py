@@ -4,6 +4,7 @@ only through `hover()` (html-escaped)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from plotly.subplots import make_subplots
 from loaders.paths import DATA_DIR
 from loaders.schema import EVENT_TYPES
 from monitor import DyadStatus, incident_tolls
-from ui.text import day, hover, is_signal, precision_words, report_kind, short, toll_range, when
+from ui.text import day, hover, is_signal, precision_words, report_kind, short, toll_range, toll_ranges, when
 
 OUTLINES = DATA_DIR / "world_110m.geojson"
 # Okabe–Ito colours (readable with colour-blindness); the legend always names the type too.
@@ -55,6 +56,18 @@ def _outlines() -> dict | None:
         return json.loads(OUTLINES.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None  # the map still works, just without country borders
+
+
+@lru_cache(maxsize=1)
+def _outlines_source() -> str | None:
+    """The outlines as a data: URL for the map layer's source. The browser reads it the same as the
+    GeoJSON object, but to plotly it is one string: a nested object of ~15,000 small lists was deep-copied
+    on every figure built and again on every render (~100 ms each)."""
+    outlines = _outlines()
+    if outlines is None:
+        return None
+    text = json.dumps(outlines, separators=(",", ":")).encode("utf-8")
+    return "data:application/geo+json;base64," + base64.b64encode(text).decode("ascii")
 
 
 # The offline map draws only country outlines: closer than a few degrees it shows a bare line and
@@ -140,9 +153,7 @@ def map_points(events: pd.DataFrame, tolls: pd.DataFrame | None = None, *, hover
         return pd.DataFrame(columns=_POINT_COLUMNS)
     tolls = incident_tolls(events, details=False) if tolls is None else tolls
     tolls = tolls[tolls["incident_id"].isin(placed["incident_id"])] if len(tolls) > len(placed) else tolls
-    toll_of = {t.incident_id: toll_range(t.killed_low, t.killed_high, t.killed_open, t.killed_best)
-               for t in tolls[["incident_id", "killed_low", "killed_high", "killed_open", "killed_best"]]
-               .astype(object).itertuples(index=False)}
+    toll_of = dict(zip(tolls["incident_id"], toll_ranges(tolls)))
     cols = ["event_type", "sub_event_type", "diplomatic_action", "event_date", "date_precision", "dataset",
             "confidence", "source_name", "incident_id"]
     recs = placed[cols].to_dict("records") if hover_lines else []
@@ -180,35 +191,44 @@ def map_points(events: pd.DataFrame, tolls: pd.DataFrame | None = None, *, hover
     agg["event_ids"] = [";".join(x) for x in ids]
     agg["lines"] = lines
     agg["killed"] = killed
-    rows = []
-    for i, a in enumerate(agg.itertuples(index=False)):
-        prec = a.geo_precision
-        is_gdelt = a.kind == "GDELT"
-        place = ", ".join(hover(v) for v in (a.location, a.admin1, a.country) if isinstance(v, str))
-        more = f"<br>… and {a.reports - len(a.lines)} more report(s)" if a.reports > len(a.lines) else ""
-        head = f"<b>{place or 'unnamed place'}</b><br>"
-        if is_gdelt:
-            head += "GDELT media signal — machine-coded, unverified pin<br>"
-        approx = pd.isna(prec) or int(prec) >= 3
-        killed = int(a.killed) if pd.notna(a.killed) else 0
+    # Per marker, from plain arrays (pd.isna and itertuples per marker cost more than the text itself).
+    prec = agg["geo_precision"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    approx = np.isnan(prec) | (np.nan_to_num(prec) >= 3)
+    is_gdelt = (agg["kind"] == "GDELT").to_numpy(dtype=bool)
+    killed = np.nan_to_num(agg["killed"].to_numpy(dtype=float)).astype(np.int64)
+    level = [None if p != p else int(p) for p in prec.tolist()]  # NaN is no dict key: None for "no place"
+    words = {p: hover(precision_words(p)) for p in set(level)}
+    texts, sizes, opacities = [], [], []
+    for loc, adm, ctry, kind, n, lines, pr, ap, gd, k in zip(
+            agg["location"].tolist(), agg["admin1"].tolist(), agg["country"].tolist(), agg["kind"].tolist(),
+            agg["reports"].tolist(), agg["lines"], level, approx.tolist(), is_gdelt.tolist(), killed.tolist()):
         if hover_lines:
-            text = head + f"Place: {hover(precision_words(prec))}<br>" + "<br>".join(a.lines) + more
+            place = ", ".join(hover(v) for v in (loc, adm, ctry) if isinstance(v, str))
+            more = f"<br>… and {n - len(lines)} more report(s)" if n > len(lines) else ""
+            head = f"<b>{place or 'unnamed place'}</b><br>"
+            if gd:
+                head += "GDELT media signal — machine-coded, unverified pin<br>"
+            texts.append(head + f"Place: {words[pr]}<br>" + "<br>".join(lines) + more)
         else:  # compact: a summary, the reports are listed below the map on click
-            what = "GDELT media signal, unverified" if is_gdelt else hover(a.kind)
+            what = "GDELT media signal, unverified" if gd else hover(kind)
             # ASCII separators: each non-ASCII character costs six bytes of JSON per point.
-            text = (f"<b>{hover(a.location) if isinstance(a.location, str) else 'unnamed place'}</b> | {what}<br>"
-                    f"{a.reports} report(s)" + (f", {killed:,} killed" if killed else "")
-                    + f", {'approximate' if approx else 'exact'} place")
-        if is_gdelt:
-            size, opacity = _GDELT_RING["approx" if approx else "exact"][0], 0.55 if approx else 0.95
+            texts.append(f"<b>{hover(loc) if isinstance(loc, str) else 'unnamed place'}</b> | {what}<br>"
+                         f"{n} report(s)" + (f", {k:,} killed" if k else "")
+                         + f", {'approximate' if ap else 'exact'} place")
+        if gd:
+            size, opacity = _GDELT_RING["approx" if ap else "exact"][0], 0.55 if ap else 0.95
         else:
-            size = min(46.0, 10 + 3.2 * math.sqrt(killed))
-            size, opacity = (max(size, 30.0), 0.3) if approx else (size, 0.95)
-        rows.append({"key": f"p{i}", "latitude": a.latitude, "longitude": a.longitude, "geo_precision": prec,
-                     "event_type": "" if is_gdelt else a.kind, "signal": is_gdelt, "place": a.location,
-                     "killed": killed, "reports": a.reports, "hover": text, "size": size, "opacity": opacity,
-                     "event_ids": a.event_ids})
-    return pd.DataFrame(rows, columns=_POINT_COLUMNS)
+            size = min(46.0, 10 + 3.2 * math.sqrt(k))
+            size, opacity = (max(size, 30.0), 0.3) if ap else (size, 0.95)
+        sizes.append(size)
+        opacities.append(opacity)
+    return pd.DataFrame({
+        "key": [f"p{i}" for i in range(len(agg))], "latitude": agg["latitude"].to_numpy(),
+        "longitude": agg["longitude"].to_numpy(), "geo_precision": agg["geo_precision"].to_numpy(),
+        "event_type": np.where(is_gdelt, "", agg["kind"].to_numpy(dtype=object)), "signal": is_gdelt,
+        "place": agg["location"].to_numpy(), "killed": killed, "reports": agg["reports"].to_numpy(),
+        "hover": texts, "size": sizes, "opacity": opacities, "event_ids": agg["event_ids"].to_numpy(),
+    }, columns=_POINT_COLUMNS)
 
 
 def _deadliest(placed: pd.DataFrame, tolls: pd.DataFrame, limit: int, deaths: np.ndarray | None = None) -> pd.DataFrame:
@@ -243,9 +263,16 @@ def density_bins(placed: pd.DataFrame, step: float = DENSITY_STEP) -> pd.DataFra
             .groupby(["lat", "lon"]).size().reset_index(name="n"))
 
 
+def _unchecked(kind, **props):
+    """A map trace built without plotly's per-property validation, which deep-copies every list it is
+    given (a third of the map's time at a million events). The properties are fixed in this module and
+    tests/test_pages.py rebuilds each map figure with validation on, so a wrong one still fails there."""
+    return kind(**props, _validate=False)
+
+
 def _density_of_bins(bins: pd.DataFrame, total: int) -> go.Densitymap:
     """The density layer from precomputed bins (the DuckDB path computes them in SQL)."""
-    return go.Densitymap(lat=bins["lat"].to_numpy(np.float32), lon=bins["lon"].to_numpy(np.float32),
+    return _unchecked(go.Densitymap, lat=bins["lat"].to_numpy(np.float32), lon=bins["lon"].to_numpy(np.float32),
                          z=bins["n"].to_numpy(np.float32),
                          radius=14, opacity=0.6, showscale=False, hoverinfo="skip", showlegend=True,
                          colorscale=[[0, "rgba(80,80,80,0)"], [0.2, "#c6c6d9"], [1, "#3a3a5c"]],
@@ -258,7 +285,7 @@ def _density(grid: _Grid) -> go.Densitymap:
     keys, inverse = np.unique(ids, return_inverse=True)
     counts = np.bincount(inverse[grid.inverse], minlength=len(keys))
     lat, lon = _cell_centres(keys, step)
-    return go.Densitymap(lat=lat.astype(np.float32), lon=lon.astype(np.float32), z=counts.astype(np.float32),
+    return _unchecked(go.Densitymap, lat=lat.astype(np.float32), lon=lon.astype(np.float32), z=counts.astype(np.float32),
                          radius=14, opacity=0.6, showscale=False, hoverinfo="skip", showlegend=True,
                          colorscale=[[0, "rgba(80,80,80,0)"], [0.2, "#c6c6d9"], [1, "#3a3a5c"]],
                          name=f"shading: density of all {len(grid.lat):,} placed reports", legendgroup="density")
@@ -351,7 +378,7 @@ def _cells_trace(cells: pd.DataFrame, step: float) -> go.Scattermap:
             f"each incident once)<br>click to list them" for r, i, k in
             zip(cells["reports"], cells["incidents"], cells["killed"])]
     size = np.clip(6 + 3.0 * np.sqrt(cells["reports"].to_numpy(float)), 6, 40).astype(np.float32)
-    return go.Scattermap(lat=cells["latitude"].to_numpy(np.float32), lon=cells["longitude"].to_numpy(np.float32),
+    return _unchecked(go.Scattermap, lat=cells["latitude"].to_numpy(np.float32), lon=cells["longitude"].to_numpy(np.float32),
                          mode="markers", name=f"grid cells of {step:g}°: size = reports (click to list)",
                          marker=dict(size=size, color="#3a3a5c", opacity=0.35, sizemode="diameter"),
                          customdata=[[h, k] for h, k in zip(text, cells["key"])], hovertemplate=HOVER,
@@ -418,9 +445,7 @@ def map_view(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool = T
                      "place; click a point to list its reports below the map.")
     # Every report in the hover while the map is small; a one-line summary per place beyond that.
     pts = map_points(drawn, tolls, hover_lines=8 if len(drawn) <= DETAILED_HOVER_LIMIT else 0)
-    fig = _map_figure(pts, grid, online=online)
-    if dense:
-        fig.add_trace(_cells_trace(cells, step))
+    fig = _map_figure(pts, grid, online=online, extra=(_cells_trace(cells, step),) if dense else ())
     return MapView(fig, None, pts, notes, cells, step)
 
 
@@ -465,7 +490,9 @@ def _custom(pts: pd.DataFrame) -> list[list]:
 
 
 def _map_figure(pts: pd.DataFrame, grid: _Grid | None, *, online: bool, bins: pd.DataFrame | None = None,
-                total: int = 0, bounds: tuple | None = None) -> go.Figure:
+                total: int = 0, bounds: tuple | None = None, extra: tuple = ()) -> go.Figure:
+    """The map figure; `extra` traces go on top. Traces and layout are set once, in the constructor
+    (each add_trace or update_layout would validate and deep-copy everything again)."""
     lat, lon = pts["latitude"].astype(float), pts["longitude"].astype(float)
     if grid is not None:  # the view fits every placed report, not only the points drawn
         lat = pd.Series([lat.min(), lat.max(), grid.lat.min(), grid.lat.max()])
@@ -474,23 +501,23 @@ def _map_figure(pts: pd.DataFrame, grid: _Grid | None, *, online: bool, bins: pd
         lat = pd.concat([lat, pd.Series(bounds[:2], dtype="float64")])
         lon = pd.concat([lon, pd.Series(bounds[2:], dtype="float64")])
     center, zoom = _view(lat, lon, min_span=MIN_SPAN_DEG[bool(online)])
-    fig = go.Figure()
+    traces = []
     if grid is not None:
-        fig.add_trace(_density(grid))
+        traces.append(_density(grid))
     elif bins is not None:
-        fig.add_trace(_density_of_bins(bins, total))
+        traces.append(_density_of_bins(bins, total))
     curated, media = pts[~pts["signal"].astype(bool)], pts[pts["signal"].astype(bool)]
     # A dark ring under each place known to the town (grey: near it / district); centroids get none.
     for level, colour, label in ((1, "#111111", "dark ring: the town itself"),
                                  (2, "#8a8a8a", "grey ring: near a town, or a district")):
         ring = curated[curated["geo_precision"].astype("Float64").fillna(0).astype(int) == level]
         if len(ring):
-            fig.add_trace(go.Scattermap(lat=ring["latitude"].to_numpy(np.float32), lon=ring["longitude"].to_numpy(np.float32),
+            traces.append(_unchecked(go.Scattermap, lat=ring["latitude"].to_numpy(np.float32), lon=ring["longitude"].to_numpy(np.float32),
                                         mode="markers", marker=dict(size=(ring["size"] + 7).to_numpy(np.float32), color=colour),
                                         hoverinfo="skip", showlegend=False))
     for t in [t for t in EVENT_TYPES if t in set(curated["event_type"])]:
         sub = curated[curated["event_type"] == t]
-        fig.add_trace(go.Scattermap(
+        traces.append(_unchecked(go.Scattermap,
             lat=sub["latitude"].to_numpy(np.float32), lon=sub["longitude"].to_numpy(np.float32), mode="markers", name=t,
             marker=dict(size=sub["size"].to_numpy(np.float32), color=TYPE_COLORS.get(t, "#444"),
                         opacity=sub["opacity"].to_numpy(np.float32), sizemode="diameter"),
@@ -499,34 +526,34 @@ def _map_figure(pts: pd.DataFrame, grid: _Grid | None, *, online: bool, bins: pd
     if len(curated):
         for colour, label in (("#111111", "dark ring: the town itself"), ("#8a8a8a", "grey ring: near a town, or a district"),
                               ("#bbbbbb", "faint, large, no ring: approximate (province or country centroid)")):
-            fig.add_trace(go.Scattermap(lat=[None], lon=[None], mode="markers", name=label,
+            traces.append(_unchecked(go.Scattermap, lat=[None], lon=[None], mode="markers", name=label,
                                         marker=dict(size=12 if colour != "#bbbbbb" else 16, color=colour),
                                         legendgroup="precision", legendgrouptitle_text="Place precision (ring)"))
     if len(media):
         # A hollow ring: a muted disc with a white one on top. Fixed size: GDELT states no deaths.
         inner = [(_GDELT_RING["approx"] if s == _GDELT_RING["approx"][0] else _GDELT_RING["exact"])[1] for s in media["size"]]
-        fig.add_trace(go.Scattermap(
+        traces.append(_unchecked(go.Scattermap,
             lat=media["latitude"].to_numpy(np.float32), lon=media["longitude"].to_numpy(np.float32), mode="markers",
             name=GDELT_LABEL, marker=dict(size=media["size"].to_numpy(np.float32), color=GDELT_COLOR,
                                           opacity=media["opacity"].to_numpy(np.float32), sizemode="diameter"),
             customdata=_custom(media), hovertemplate=HOVER, legendgroup="gdelt",
             legendgrouptitle_text="Media signal (not verified)"))
-        fig.add_trace(go.Scattermap(
+        traces.append(_unchecked(go.Scattermap,
             lat=media["latitude"].to_numpy(np.float32), lon=media["longitude"].to_numpy(np.float32), mode="markers",
             marker=dict(size=np.asarray(inner, np.float32), color="#ffffff", opacity=0.9), hoverinfo="skip", showlegend=False,
             legendgroup="gdelt", name="GDELT ring centre"))
     layers = []
-    if not online and (outlines := _outlines()):
+    if not online and (outlines := _outlines_source()):
         # One fill layer with outlines: the GeoJSON (about 170 kB) is sent to the browser once.
         layers = [dict(sourcetype="geojson", source=outlines, type="fill", color="#f1efe9",
                        fill=dict(outlinecolor="#8f8f8f"), below="traces")]
-    fig.update_layout(map=dict(style="carto-positron" if online else "white-bg", center=center, zoom=zoom,
+    layout = dict(map=dict(style="carto-positron" if online else "white-bg", center=center, zoom=zoom,
                                layers=layers),
                       height=780, margin=dict(l=0, r=0, t=0, b=0), font=FONT,  # about 190 px of legend below
-                      legend=dict(orientation="h", x=0, y=-0.02, xanchor="left", yanchor="top", title_text="",
+                      legend=dict(orientation="h", x=0, y=-0.02, xanchor="left", yanchor="top", title=dict(text=""),
                                   itemsizing="constant", groupclick="toggleitem", entrywidth=0),
                       hoverlabel=dict(align="left", bgcolor="white", bordercolor="#555", font=dict(size=12.5, color="#1a1a1a")))
-    return fig
+    return go.Figure(data=[*traces, *extra], layout=layout, _validate=False)
 
 
 # ---------------------------------------------------------------- casualties

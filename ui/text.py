@@ -66,6 +66,19 @@ def toll_range(low, high, is_open, best=None) -> Range | None:
     return Range(int(low), hi, b)
 
 
+def toll_ranges(tolls: pd.DataFrame, kind: str = "killed") -> list[Range | None]:
+    """toll_range of every row of an incident_tolls frame, read from numpy arrays (the map writes
+    thousands of them; pd.isna per value costs more than the rest)."""
+    def floats(col: str):
+        return tolls[col].astype("Float64").to_numpy(dtype=float, na_value=float("nan"))
+
+    low, high = floats(f"{kind}_low"), floats(f"{kind}_high")
+    best = floats(f"{kind}_best") if f"{kind}_best" in tolls else [float("nan")] * len(tolls)
+    is_open = tolls[f"{kind}_open"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return [None if lo != lo else Range(int(lo), None if op or hi != hi else int(hi), None if b != b else int(b))
+            for lo, hi, op, b in zip(low.tolist(), high.tolist(), is_open.tolist(), list(best))]
+
+
 def toll_text(low, high, is_open, noun: str = "killed", best=None) -> str:
     r = toll_range(low, high, is_open, best)
     return f"{r} {noun}" if r is not None else f"{noun}: not stated"
