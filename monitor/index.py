@@ -15,8 +15,13 @@ the caller (ui.filtered) and shared by every session.
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -151,6 +156,74 @@ class EventIndex:
         want = np.zeros(len(self.reports), dtype=bool)
         want[codes] = True
         return np.flatnonzero(want[self.incident])
+
+
+# ---------------------------------------------------------------- kept on disk between restarts
+
+INDEX_FORMAT = 1  # the layout of a saved index; the code that computes it is hashed by the caller
+
+
+def save_index(index: EventIndex, folder: Path) -> None:
+    """Write the index into `folder` (a new directory, renamed into place whole, so a reader never sees
+    half of one): numbers in one .npz, the distinct values and the incident tolls as Parquet."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrays = {"dates": index.dates.view(np.int64), "incident": index.incident, "reports": index.reports,
+              "first": index.first, "full_row": index.full_row, "full_codes": index.full_codes}
+    arrays.update({f"codes.{c}": v.codes for c, v in index.columns.items()})
+    names = {"incidents": index.incidents, **{f"values.{c}": v.values for c, v in index.columns.items()}}
+    meta = {"format": INDEX_FORMAT, "n": index.n, "incidents": len(index.incidents),
+            "dtypes": {k: str(v.dtype) for k, v in names.items()}}
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        np.savez(tmp / "arrays.npz", **arrays)
+        for k, v in names.items():
+            pq.write_table(pa.table({"v": pa.array(v.to_numpy(dtype=object), pa.string())}), tmp / f"{k}.parquet",
+                           compression="none")
+        index.full.to_parquet(tmp / "tolls.parquet", index=False, compression=None)
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")  # last: its presence means complete
+        os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def load_index(folder: Path, n: int) -> EventIndex | None:
+    """The index save_index wrote, or None when there is none, it is damaged, or it is for another number
+    of rows (the caller then builds it again)."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("format") != INDEX_FORMAT or meta.get("n") != n:
+            return None
+        with np.load(folder / "arrays.npz", allow_pickle=False) as z:
+            a = {k: z[k] for k in z.files}
+
+        def names(key: str) -> pd.Index:
+            values = pq.read_table(folder / f"{key}.parquet").column("v")
+            dtype = meta["dtypes"][key]
+            if dtype == "string":  # arrow-backed strings: no Python string per value
+                return pd.Index(pd.array(values, dtype=pd.StringDtype("pyarrow")))
+            return pd.Index(values.to_pylist(), dtype=dtype)
+
+        columns = {c: Codes(a[f"codes.{c}"], names(f"values.{c}")) for c in CODED}
+        incidents = names("incidents")
+        full = pd.read_parquet(folder / "tolls.parquet")
+        k = meta["incidents"]
+        sizes_ok = (len(incidents) == k and len(full) == k and all(len(a[x]) == k for x in ("reports", "first", "full_row",
+                                                                                           "full_codes"))
+                    and len(a["dates"]) == n and len(a["incident"]) == n and all(len(v.codes) == n for v in columns.values()))
+        if not sizes_ok or list(full.columns) != TOLL_COLUMNS:
+            return None
+        return EventIndex(n, a["dates"].view("datetime64[us]"), columns, a["incident"], incidents, a["reports"],
+                          a["first"], full, a["full_row"], a["full_codes"])
+    except FileNotFoundError:
+        return None
+    except Exception:  # numpy, pyarrow and json each fail in their own ways on a damaged file
+        shutil.rmtree(folder, ignore_errors=True)  # the caller builds and saves a new one
+        return None
 
 
 def _day(d: date) -> np.datetime64:

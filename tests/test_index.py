@@ -97,3 +97,90 @@ def test_empty_table():
     index = EventIndex.of(ev)
     assert index.mask(Filters(types=VIOLENT)).size == 0
     assert index.tolls(ev, np.empty(0, dtype=np.int64)).empty and index.tolls(ev, None).empty
+
+
+# ---------------------------------------------------------------- kept on disk between restarts
+
+def _assert_same_index(a: EventIndex, b: EventIndex) -> None:
+    for name in ("dates", "incident", "reports", "first", "full_row", "full_codes"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    pd.testing.assert_index_equal(a.incidents, b.incidents)
+    assert a.n == b.n and a.columns.keys() == b.columns.keys()
+    for c in a.columns:
+        np.testing.assert_array_equal(a.columns[c].codes, b.columns[c].codes, err_msg=c)
+        pd.testing.assert_index_equal(a.columns[c].values, b.columns[c].values)
+    pd.testing.assert_frame_equal(a.full, b.full)
+
+
+def test_a_saved_index_loads_back_equal_and_answers_every_filter_the_same(events, tmp_path):
+    from monitor.index import load_index, save_index
+
+    built = EventIndex.of(events)
+    save_index(built, tmp_path / "ix")
+    loaded = load_index(tmp_path / "ix", len(events))
+    assert loaded is not None
+    _assert_same_index(built, loaded)
+    for f in filter_cases(events):
+        keep = built.mask(f)
+        np.testing.assert_array_equal(loaded.mask(f), keep)
+        positions = np.flatnonzero(keep)
+        pd.testing.assert_frame_equal(loaded.tolls(events, positions), built.tolls(events, positions))
+
+
+def test_a_missing_damaged_or_foreign_saved_index_is_not_used(events, tmp_path):
+    from monitor.index import load_index, save_index
+
+    assert load_index(tmp_path / "none", len(events)) is None
+    save_index(EventIndex.of(events), tmp_path / "ix")
+    assert load_index(tmp_path / "ix", len(events) + 1) is None, "saved for another number of rows"
+    arrays = tmp_path / "ix" / "arrays.npz"
+    arrays.write_bytes(arrays.read_bytes()[: arrays.stat().st_size // 2])
+    assert load_index(tmp_path / "ix", len(events)) is None
+    assert not (tmp_path / "ix").exists(), "a damaged index is removed, to be built and saved again"
+
+
+def test_the_app_saves_the_loaded_tables_index_and_a_restart_reads_it(tmp_path, monkeypatch):
+    import streamlit as st
+
+    from ui import filtered
+    from ui.data import load_events
+
+    monkeypatch.setenv("FAULTLINE_HOME", str(tmp_path / "home"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        events = load_events()[0]
+        folder = filtered.saved_index_folder(events)
+        assert folder is not None and not folder.exists()
+        built = filtered.event_index(events)
+        assert (folder / "meta.json").exists()
+        st.cache_resource.clear()  # a restart: nothing in memory, the saved index on disk
+
+        def no_build(_events):
+            raise AssertionError("the index was built again instead of read")
+
+        monkeypatch.setattr(EventIndex, "of", classmethod(lambda cls, ev: no_build(ev)))
+        _assert_same_index(built, filtered.event_index(events))
+        assert filtered.saved_index_folder(make_events([])) is None, "only the loaded table's index is kept"
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
+def test_a_read_only_deployment_saves_no_index(tmp_path, monkeypatch):
+    import streamlit as st
+
+    from ui import filtered
+    from ui.data import load_events
+
+    monkeypatch.setenv("FAULTLINE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("FAULTLINE_READ_ONLY", "1")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        events = load_events()[0]
+        filtered.event_index(events)
+        assert not (tmp_path / "home" / "cache" / "index").exists()
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()

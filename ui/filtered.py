@@ -8,13 +8,19 @@ with st.cache_resource (shared, never copied: nobody mutates them); small result
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from loaders.cache import code_version
+from loaders.paths import user_home, writable_home
 from monitor import Filters, counted_incidents
-from monitor.index import EventIndex
-from ui.data import data_key
+from monitor.index import EventIndex, load_index, save_index
+from ui.data import data_key, events_key
 
 
 def filter_key(f: Filters) -> tuple:
@@ -29,7 +35,45 @@ def _no_row_filter(f: Filters) -> bool:
 
 @st.cache_resource(max_entries=1, show_spinner="Indexing the events for filtering…")
 def _index(fp: str, _events: pd.DataFrame) -> EventIndex:
-    return EventIndex.of(_events)
+    folder = saved_index_folder(_events)
+    if folder is not None and (saved := load_index(folder, len(_events))) is not None:
+        return saved
+    index = EventIndex.of(_events)
+    if folder is not None and writable_home() is not None:
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            if not folder.exists():
+                save_index(index, folder)
+            _prune_saved(folder)
+        except OSError:
+            pass  # a full or read-only disk: the index still serves this process
+    return index
+
+
+_MONITOR = Path(__file__).resolve().parent.parent / "monitor"
+
+
+def saved_index_folder(events: pd.DataFrame) -> Path | None:
+    """Where the index of the loaded table is kept between restarts (a restart with unchanged inputs
+    then skips building it: about a second at a million events). Named by the inputs, corrections and
+    pins the table came from (ui.data.events_key) and the code that derives the table and its index;
+    None for any other table (a test's frame, a filtered copy), which is never saved."""
+    key = events_key(events)
+    if key is None:
+        return None
+    h = hashlib.blake2b(digest_size=12)
+    h.update(f"{key}|{len(events)}|{code_version()}".encode())
+    for path in sorted(_MONITOR.glob("*.py")):
+        h.update(path.read_bytes())
+    return user_home() / "cache" / "index" / h.hexdigest()
+
+
+def _prune_saved(keep: Path, n: int = 2) -> None:
+    """Keep the `n` most recently used saved indexes (one per data the app has shown lately)."""
+    others = sorted((p for p in keep.parent.iterdir() if p.is_dir() and p != keep and not p.name.startswith(".")),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in others[n - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def event_index(events: pd.DataFrame) -> EventIndex:
