@@ -27,6 +27,8 @@ HOLDOUT = Path(__file__).parent / "fixtures" / "articles_holdout"
 DEV_MORE = Path(__file__).parent / "fixtures" / "articles_dev"
 HELDOUT = Path(__file__).parent / "fixtures" / "articles_heldout"
 PARTS = {"dev": [ARTICLES, HOLDOUT, DEV_MORE], "heldout": [HELDOUT]}
+BLIND4 = Path(__file__).parent / "fixtures" / "articles_blind4"
+PARTS["blind4"] = [BLIND4]
 
 
 def article_paths(folder: Path = ARTICLES) -> list[Path]:
