@@ -69,7 +69,7 @@ SAME_DAY_ORDER = {"talks_scheduled": 0, "ceasefire_agreed": 0, "talks_held": 1, 
 MAJOR_KILLED = 10          # one incident this deadly violates a ceasefire at once
 HOSTILITIES_INCIDENTS = 3  # this many clashes within HOSTILITIES_DAYS means fighting has resumed
 HOSTILITIES_DAYS = 7
-HOSTILITIES_KILLED = 50    # or this many dead since the ceasefire began
+HOSTILITIES_KILLED = 50    # or this many dead counted from the day it started
 
 # Trend: the last RECENT_DAYS against the BASELINE_DAYS before, as rates per day.
 RECENT_DAYS = 30
