@@ -517,14 +517,16 @@ _CLAUSE_BREAK = re.compile(r";\s+|,\s+but\s+|,\s+while\s+|,\s+whereas\s+|,\s+and
 def _clauses(text: str) -> list[tuple[int, int]]:
     """Split a sentence where it reports two violent events (or two claims) in separate clauses."""
     cuts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(text)] + [len(text) + 1]
+    if len(cuts) == 2:
+        return [(0, len(text))]  # no clause break: one clause, whatever it reports
     spans = [(cuts[i], cuts[i + 1] - 1 if i + 1 < len(cuts) - 1 else len(text)) for i in range(len(cuts) - 1)]
-    violent = [sp for sp in spans if _violent_evidence(text[sp[0]:sp[1]])]
-    if len(violent) < 2:
+    violent = {sp: _violent_evidence(text[sp[0]:sp[1]]) for sp in spans}
+    if sum(violent.values()) < 2:
         return [(0, len(text))]
     # Clauses without violence of their own stay with the clause before them.
     merged: list[list[int]] = []
     for sp in spans:
-        if merged and not _violent_evidence(text[sp[0]:sp[1]]):
+        if merged and not violent[sp]:
             merged[-1][1] = sp[1]
         else:
             merged.append([sp[0], sp[1]])
