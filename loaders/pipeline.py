@@ -495,14 +495,15 @@ def _one_row_per_event(events: pd.DataFrame, origin: pd.DataFrame):
              .sort_values(["event_id", "_rev", "_pos"], ascending=[True, False, True], kind="stable"))
     drop = order.index[order["event_id"].duplicated(keep="first")]
     winners = order.drop(index=drop).set_index("event_id")
+    dropped = order.loc[drop]
+    # Read column-wise once, not cell by cell: a folder loaded twice drops as many rows as it has.
+    newer = winners.loc[dropped["event_id"], "_rev"].to_numpy() > dropped["_rev"].to_numpy()
     problems = []
-    for idx in drop:
-        file, line = origin.loc[idx, "file"], int(origin.loc[idx, "line"])
-        eid = events.loc[idx, "event_id"]
-        newer = winners.loc[eid, "_rev"] > order.loc[idx, "_rev"]
-        why = ("replaced by a newer revision of the same event" if newer
+    for file, line, eid, is_newer in zip(origin.loc[drop, "file"].tolist(), origin.loc[drop, "line"].tolist(),
+                                         dropped["event_id"].tolist(), newer.tolist()):
+        why = ("replaced by a newer revision of the same event" if is_newer
                else "the same event was loaded more than once; kept the first copy")
-        problems.append(Problem(file, line, f"{eid}: {why}", kind="duplicate"))
+        problems.append(Problem(file, int(line), f"{eid}: {why}", kind="duplicate"))
     return events.drop(index=drop), origin.drop(index=drop), problems
 
 
