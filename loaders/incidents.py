@@ -102,51 +102,146 @@ def assign_incidents(events: pd.DataFrame) -> pd.DataFrame:
     """Set incident_id on every row; each incident is anchored on its earliest report, no chains.
 
     Anchors are indexed by (parties, kind, place key), so each report is compared only with the
-    anchors that could match it: linear in the number of reports, not quadratic.
+    anchors that could match it: linear in the number of reports, not quadratic. The rule is the one
+    `same_incident` states; it is applied here to integer codes and plain lists built once per column
+    (a million reports as one dict each would take a gigabyte, and pandas Timestamps are slow).
     """
     if events.empty:
         return events.assign(incident_id=pd.Series([], dtype="string"))
     out = events  # the caller's frame is filled in place: at a million rows a copy costs a gigabyte
-    out["incident_id"] = pd.array([incident_id_for(e) for e in events["event_id"]], dtype="string")
+    head = _head_codes(events)
+    ds_codes, ds_names = pd.factorize(events["dataset"])
+    curated = np.array([d in CURATED for d in ds_names] + [False])[ds_codes]  # code -1 (missing): not curated
     # Only groups of (parties, kind) where a report could meet one from another source need the
     # careful pass; a group holding rows of a single curated dataset is one incident per row.
-    party = events["dyad"].astype(object).where(events["dyad"].notna(), "iso:" + events["iso3"].astype(object).fillna(""))
-    kind = events["diplomatic_action"].astype(object).fillna(
-        pd.Series("violent", index=events.index).where(~events["event_type"].astype(str).isin(_UNREST), "unrest"))
-    group = party.astype(str) + "|" + kind.astype(str)
-    ds = events["dataset"].astype(str)
-    frame = pd.DataFrame({"g": group, "ds": ds, "open": ~ds.isin(CURATED)})
-    stats = frame.groupby("g").agg(n=("ds", "nunique"), open=("open", "any"))
-    busy = group.map((stats["n"] > 1) | stats["open"]).astype(bool)
-    if busy.any():
-        out.loc[busy, "incident_id"] = _assign_careful(events[busy])
+    groups = pd.DataFrame({"head": head, "ds": ds_codes, "closed": curated}).groupby("head", sort=False)
+    stats = groups.agg(lo=("ds", "min"), hi=("ds", "max"), closed=("closed", "all"))
+    quiet_heads = stats.index[(stats["lo"] == stats["hi"]) & stats["closed"]].to_numpy()
+    busy = ~np.isin(head, quiet_heads)
+    del groups, stats
+    ids = np.empty(len(events), dtype=object)
+    quiet = np.flatnonzero(~busy)
+    if len(quiet):
+        ids[quiet] = [incident_id_for(e) for e in events["event_id"].take(quiet).tolist()]
+    rows = np.flatnonzero(busy)
+    if len(rows):
+        ids[rows] = _assign_careful(events, rows, head[rows])
+    out["incident_id"] = pd.array(ids, dtype="string")
     return out
 
 
-def _assign_careful(events: pd.DataFrame) -> pd.Series:
-    """Anchor-by-anchor grouping for the rows that may merge."""
-    df = events.sort_values(["event_date", "event_id"], kind="stable")
-    cols = ["event_id", "event_date", "date_precision", "diplomatic_action", "event_type", "dyad", "iso3", "location",
-            "latitude", "longitude", "dataset"]
-    records = df[cols].to_dict("records")
+def _head_codes(events: pd.DataFrame) -> np.ndarray:
+    """One integer per row for (_party, _kind): rows with different codes are never one incident."""
+    dyad, dyads = pd.factorize(events["dyad"])
+    iso, isos = pd.factorize(events["iso3"])
+    # _party: the dyad when it is text, else the country when it is text, else none.
+    dyad_text = np.array([isinstance(v, str) for v in dyads] + [False])[dyad]
+    iso_text = np.array([isinstance(v, str) for v in isos] + [False])[iso]
+    n_dyads, n_isos = len(dyads), len(isos)
+    party = np.where(dyad_text, dyad, np.where(iso_text, n_dyads + iso, n_dyads + n_isos)).astype("int64")
+    # _kind: dip:<action> when the action is text, else unrest (protests, riots), else violent.
+    action, actions = pd.factorize(events["diplomatic_action"])
+    action_text = np.array([isinstance(v, str) for v in actions] + [False])[action]
+    unrest = events["event_type"].astype(str).isin(_UNREST).to_numpy()
+    n_actions = len(actions)
+    kind = np.where(action_text, action, np.where(unrest, n_actions, n_actions + 1)).astype("int64")
+    return party * (n_actions + 2) + kind
+
+
+DAY_US = 86_400_000_000  # microseconds
+
+
+def _micros(values: pd.Series) -> np.ndarray:
+    return values.to_numpy().astype("datetime64[us]").astype("int64")
+
+
+def _assign_careful(events: pd.DataFrame, rows: np.ndarray, head: np.ndarray) -> np.ndarray:
+    """Anchor-by-anchor grouping of the rows that may merge (positions `rows`, their head codes):
+    the incident id of each, in the order of `rows`."""
+    dates = events["event_date"].take(rows).reset_index(drop=True)
+    if dates.isna().any():
+        raise ValueError("assign_incidents needs an event_date on every row")
+    # The order the reports are met: event_date, then event_id (as the table's own order).
+    order = pd.DataFrame({"d": dates, "e": events["event_id"].take(rows).reset_index(drop=True)}).sort_values(
+        ["d", "e"], kind="stable").index.to_numpy()
+    pick = rows[order]
+    event_id = events["event_id"].take(pick).tolist()
+    day = _micros(dates)[order]
+    prec_codes, precs = pd.factorize(events["date_precision"].take(pick))
+    # Each (day, precision) pair's period end, computed once per pair by the rule's own _period_end.
+    width = len(precs) + 1
+    pairs, pair_codes = np.unique(day * width + (prec_codes + 1), return_inverse=True)
+    pair_end = np.array([_period_end(pd.Timestamp(np.datetime64(int(k // width), "us")),
+                                     precs[k % width - 1] if k % width else None)
+                         .to_datetime64().astype("datetime64[us]").astype("int64") for k in pairs.tolist()],
+                        dtype="int64")
+    end = pair_end[pair_codes.ravel()].tolist()
+    coarse_of = np.array([p in COARSE for p in precs] + [False])
+    coarse = coarse_of[prec_codes].tolist()
+    prec = prec_codes.tolist()
+    ds_codes, ds_names = pd.factorize(events["dataset"].take(pick))
+    closed = np.array([d in CURATED for d in ds_names] + [False])[ds_codes].tolist()
+    ds = ds_codes.tolist()
+    loc_codes, locs = pd.factorize(events["location"].take(pick))
+    is_text = np.array([isinstance(v, str) for v in locs] + [False])
+    loc = np.where(is_text[loc_codes], loc_codes, -1).tolist()
+    lat = events["latitude"].take(pick).to_numpy(dtype="float64", na_value=np.nan).tolist()
+    lon = events["longitude"].take(pick).to_numpy(dtype="float64", na_value=np.nan).tolist()
+    action = events["diplomatic_action"].take(pick).astype(object).to_numpy()
+    violent = ((~np.array([isinstance(v, str) for v in action], dtype=bool))
+               & ~events["event_type"].take(pick).astype(str).isin(_UNREST).to_numpy()).tolist()
+    del action
+    heads = head[order].tolist()
+    day = day.tolist()
+    window = int(pd.Timedelta(days=40) / pd.Timedelta(microseconds=1))
+    gap_max = int(pd.Timedelta(MAX_GAP) / pd.Timedelta(microseconds=1))
+
+    def same(a: int, b: int) -> bool:
+        """same_incident(anchor a, report b) for two reports of one (parties, kind)."""
+        if ds[a] == ds[b] and closed[a]:
+            return False
+        if coarse[a] != coarse[b]:
+            return False
+        if coarse[a] and (day[a] != day[b] or prec[a] != prec[b]):
+            return False
+        if loc[a] >= 0 and loc[a] == loc[b]:
+            pass
+        elif lat[a] == lat[a] and lat[b] == lat[b]:
+            if not distance_km(lat[a], lon[a], lat[b], lon[b]) <= MAX_KM:
+                return False
+        elif loc[a] >= 0 or loc[b] >= 0 or violent[a]:
+            return False
+        return max(day[a], day[b]) - min(end[a], end[b]) <= gap_max
+
     index: dict[tuple, list[int]] = {}
-    incident = np.empty(len(records), dtype=object)
-    window = pd.Timedelta(days=40)
-    for i, row in enumerate(records):
-        head = (_party(row), _kind(row))
+    incident = np.empty(len(pick), dtype=object)
+    for i in range(len(pick)):
+        h, y, x = heads[i], None, None
+        keys = []
+        if loc[i] >= 0:
+            keys.append((h, loc[i]))
+        if lat[i] == lat[i]:
+            y, x = int(lat[i] // CELL), int(lon[i] // CELL)
+            keys += [(h, y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+        if not keys:
+            keys.append((h,))
         match = None
-        for key in _place_keys(row, spread=1):
-            for j in reversed(index.get(head + key, ())):
-                anchor = records[j]
-                if row["event_date"] - anchor["event_date"] > window:
+        for key in keys:
+            for j in reversed(index.get(key, ())):
+                if day[i] - day[j] > window:
                     break
-                if same_incident(anchor, row):
+                if same(j, i):
                     match = j if match is None or j < match else match
                     break
         if match is None:
-            for key in _place_keys(row, spread=0):
-                index.setdefault(head + key, []).append(i)
-            incident[i] = incident_id_for(row["event_id"])
+            own = [(h, loc[i])] if loc[i] >= 0 else []
+            if y is not None:
+                own.append((h, y, x))
+            for key in own or [(h,)]:
+                index.setdefault(key, []).append(i)
+            incident[i] = incident_id_for(event_id[i])
         else:
             incident[i] = incident[match]
-    return pd.Series(pd.array(incident, dtype="string"), index=df.index).loc[events.index]
+    result = np.empty(len(pick), dtype=object)
+    result[order] = incident
+    return result
