@@ -262,6 +262,9 @@ def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
         except CacheDamaged as exc:
             notes.append(CACHE_NOTE.format(why=exc))
     parts, parsed = [], []
+    # The rows of a part already written to the cache are read back only when every input is read:
+    # while the next (maybe large) file is parsed, they wait on disk instead of in memory.
+    on_disk: dict[int, Path] = {}
     for i, (path, key) in enumerate(zip(files, keys)):
         part = None
         stem = folder / f"part-{key}" if key else None
@@ -269,18 +272,31 @@ def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
             try:
                 meta = _read_meta(stem)
                 if meta is not None and (meta["pins"] == pins or not meta["news"]):
-                    rows = _read_frame(stem, meta) if meta["rows"] else None
                     part = FilePart([_report(r) for r in meta["reports"]], [Problem(**p) for p in meta["problems"]],
-                                    rows, [tuple(u) for u in meta.get("unresolved", [])])
+                                    None, [tuple(u) for u in meta.get("unresolved", [])])
+                    if meta["rows"]:
+                        on_disk[i] = stem
             except CacheDamaged as exc:
                 notes.append(CACHE_NOTE.format(why=exc))
         if part is None:
             say(f"Reading {path.name} ({i + 1} of {len(files)})…")
             part = read_path(path, format=format, published=published, online=online)
             parsed.append(str(path))
-            if writable and stem is not None:
-                _store_part(stem, part)
+            if writable and stem is not None and _store_part(stem, part) and part.rows is not None:
+                part.rows = None
+                on_disk[i] = stem
         parts.append(part)
+    for i, stem in on_disk.items():
+        try:
+            parts[i].rows = _read_frame(stem, _read_meta(stem) or {})
+        except CacheDamaged as exc:  # damaged or removed since: parse the input again
+            notes.append(CACHE_NOTE.format(why=exc))
+            say(f"Reading {files[i].name} ({i + 1} of {len(files)})…")
+            parts[i] = read_path(files[i], format=format, published=published, online=online)
+            if str(files[i]) not in parsed:
+                parsed.append(str(files[i]))
+            if writable:
+                _store_part(stem, parts[i])
     say("Combining the inputs: duplicates, incidents, checks…")
     result = combine(parts, curation=curation)
     del parts
@@ -319,7 +335,8 @@ def _stamp(path: Path | None) -> str:
         return f"{path}:absent"
 
 
-def _store_part(stem: Path, part: FilePart) -> None:
+def _store_part(stem: Path, part: FilePart) -> bool:
+    """Write one input's part; False when it could not be written (the cache is only a speed-up)."""
     rows = part.rows if part.rows is not None else empty_events().iloc[:0]
     meta = {"reports": [_report_dict(r) for r in part.reports], "problems": [_problem_dict(p) for p in part.problems],
             "news": any(r.format in ("news", "html", "feed") for r in part.reports), "pins": _pins_stamp(),
@@ -327,7 +344,8 @@ def _store_part(stem: Path, part: FilePart) -> None:
     try:
         _write(stem, rows, meta)
     except OSError:
-        pass
+        return False
+    return True
 
 
 def _prune(folder: Path, keep: set[str]) -> None:

@@ -101,32 +101,32 @@ def _place_keys(row, spread: int) -> list[tuple]:
 def assign_incidents(events: pd.DataFrame) -> pd.DataFrame:
     """Set incident_id on every row; each incident is anchored on its earliest report, no chains.
 
-    Anchors are indexed by (parties, kind, place key), so each report is compared only with the
-    anchors that could match it: linear in the number of reports, not quadratic. The rule is the one
-    `same_incident` states; it is applied here to integer codes and plain lists built once per column
-    (a million reports as one dict each would take a gigabyte, and pandas Timestamps are slow).
+    Reports are compared only within their (parties, kind) group, and within it only with the anchors
+    indexed under one of their place keys: linear in the number of reports, not quadratic. The rule is
+    the one `same_incident` states; it is applied here to integer codes and plain lists built group by
+    group (a million reports as one dict each would take a gigabyte, and pandas Timestamps are slow).
     """
     if events.empty:
         return events.assign(incident_id=pd.Series([], dtype="string"))
     out = events  # the caller's frame is filled in place: at a million rows a copy costs a gigabyte
     head = _head_codes(events)
     ds_codes, ds_names = pd.factorize(events["dataset"])
-    curated = np.array([d in CURATED for d in ds_names] + [False])[ds_codes]  # code -1 (missing): not curated
-    # Only groups of (parties, kind) where a report could meet one from another source need the
-    # careful pass; a group holding rows of a single curated dataset is one incident per row.
-    groups = pd.DataFrame({"head": head, "ds": ds_codes, "closed": curated}).groupby("head", sort=False)
-    stats = groups.agg(lo=("ds", "min"), hi=("ds", "max"), closed=("closed", "all"))
+    closed = np.array([d in CURATED for d in ds_names] + [False])[ds_codes]  # code -1 (missing): open
+    # Only groups where a report could meet one from another source need the careful pass; a group
+    # holding rows of a single curated dataset is one incident per row.
+    stats = pd.DataFrame({"head": head, "ds": ds_codes, "closed": closed}).groupby("head", sort=False).agg(
+        lo=("ds", "min"), hi=("ds", "max"), closed=("closed", "all"))
     quiet_heads = stats.index[(stats["lo"] == stats["hi"]) & stats["closed"]].to_numpy()
-    busy = ~np.isin(head, quiet_heads)
-    del groups, stats
-    ids = np.empty(len(events), dtype=object)
-    quiet = np.flatnonzero(~busy)
-    if len(quiet):
-        ids[quiet] = [incident_id_for(e) for e in events["event_id"].take(quiet).tolist()]
-    rows = np.flatnonzero(busy)
+    del stats, ds_codes, closed
+    anchor = np.arange(len(events))  # the row whose event_id names each row's incident
+    rows = np.flatnonzero(~np.isin(head, quiet_heads))
     if len(rows):
-        ids[rows] = _assign_careful(events, rows, head[rows])
-    out["incident_id"] = pd.array(ids, dtype="string")
+        anchor[rows] = _anchors(events, rows, head[rows])
+    del head
+    firsts, which = np.unique(anchor, return_inverse=True)
+    del anchor
+    names = np.array([incident_id_for(e) for e in events["event_id"].take(firsts).tolist()], dtype=object)
+    out["incident_id"] = pd.array(names[which.ravel()], dtype="string")
     return out
 
 
@@ -148,53 +148,68 @@ def _head_codes(events: pd.DataFrame) -> np.ndarray:
     return party * (n_actions + 2) + kind
 
 
-DAY_US = 86_400_000_000  # microseconds
+def _micros(values) -> np.ndarray:
+    return np.asarray(values).astype("datetime64[us]").astype("int64")
 
 
-def _micros(values: pd.Series) -> np.ndarray:
-    return values.to_numpy().astype("datetime64[us]").astype("int64")
-
-
-def _assign_careful(events: pd.DataFrame, rows: np.ndarray, head: np.ndarray) -> np.ndarray:
-    """Anchor-by-anchor grouping of the rows that may merge (positions `rows`, their head codes):
-    the incident id of each, in the order of `rows`."""
+def _anchors(events: pd.DataFrame, rows: np.ndarray, head: np.ndarray) -> np.ndarray:
+    """For the rows at positions `rows` (their group codes in `head`): the position of the report that
+    anchors each one's incident (itself when it starts one), by the rule of same_incident."""
     dates = events["event_date"].take(rows).reset_index(drop=True)
     if dates.isna().any():
         raise ValueError("assign_incidents needs an event_date on every row")
-    # The order the reports are met: event_date, then event_id (as the table's own order).
+    # The order reports are met in: event_date, then event_id (the table's own order) ...
     order = pd.DataFrame({"d": dates, "e": events["event_id"].take(rows).reset_index(drop=True)}).sort_values(
         ["d", "e"], kind="stable").index.to_numpy()
-    pick = rows[order]
-    event_id = events["event_id"].take(pick).tolist()
     day = _micros(dates)[order]
+    del dates
+    # ... and, keeping that order, group by group.
+    by_group = np.argsort(head[order], kind="stable")
+    order, day = order[by_group], day[by_group]
+    cuts = np.flatnonzero(np.diff(head[order])) + 1
+    del by_group
+    pick = rows[order]  # positions in events, group after group, each in the order its reports are met
+    column: dict[str, np.ndarray] = {}
     prec_codes, precs = pd.factorize(events["date_precision"].take(pick))
-    # Each (day, precision) pair's period end, computed once per pair by the rule's own _period_end.
     width = len(precs) + 1
-    pairs, pair_codes = np.unique(day * width + (prec_codes + 1), return_inverse=True)
+    pairs, pair_of = np.unique(day * width + (prec_codes + 1), return_inverse=True)
+    # Each (day, precision) pair's period end, by the rule's own _period_end, once per pair.
     pair_end = np.array([_period_end(pd.Timestamp(np.datetime64(int(k // width), "us")),
                                      precs[k % width - 1] if k % width else None)
                          .to_datetime64().astype("datetime64[us]").astype("int64") for k in pairs.tolist()],
                         dtype="int64")
-    end = pair_end[pair_codes.ravel()].tolist()
-    coarse_of = np.array([p in COARSE for p in precs] + [False])
-    coarse = coarse_of[prec_codes].tolist()
-    prec = prec_codes.tolist()
+    column["day"], column["end"], column["prec"] = day, pair_end[pair_of.ravel()], prec_codes
+    column["coarse"] = np.array([p in COARSE for p in precs] + [False])[prec_codes]
+    del pairs, pair_of, pair_end
     ds_codes, ds_names = pd.factorize(events["dataset"].take(pick))
-    closed = np.array([d in CURATED for d in ds_names] + [False])[ds_codes].tolist()
-    ds = ds_codes.tolist()
+    column["ds"], column["closed"] = ds_codes, np.array([d in CURATED for d in ds_names] + [False])[ds_codes]
     loc_codes, locs = pd.factorize(events["location"].take(pick))
-    is_text = np.array([isinstance(v, str) for v in locs] + [False])
-    loc = np.where(is_text[loc_codes], loc_codes, -1).tolist()
-    lat = events["latitude"].take(pick).to_numpy(dtype="float64", na_value=np.nan).tolist()
-    lon = events["longitude"].take(pick).to_numpy(dtype="float64", na_value=np.nan).tolist()
-    action = events["diplomatic_action"].take(pick).astype(object).to_numpy()
-    violent = ((~np.array([isinstance(v, str) for v in action], dtype=bool))
-               & ~events["event_type"].take(pick).astype(str).isin(_UNREST).to_numpy()).tolist()
+    column["loc"] = np.where(np.array([isinstance(v, str) for v in locs] + [False])[loc_codes], loc_codes, -1)
+    column["lat"] = events["latitude"].take(pick).to_numpy(dtype="float64", na_value=np.nan)
+    column["lon"] = events["longitude"].take(pick).to_numpy(dtype="float64", na_value=np.nan)
+    action = events["diplomatic_action"].take(pick)
+    column["violent"] = ~np.array([isinstance(v, str) for v in action], dtype=bool) & ~events["event_type"].take(
+        pick).astype(str).isin(_UNREST).to_numpy()
     del action
-    heads = head[order].tolist()
-    day = day.tolist()
-    window = int(pd.Timedelta(days=40) / pd.Timedelta(microseconds=1))
-    gap_max = int(pd.Timedelta(MAX_GAP) / pd.Timedelta(microseconds=1))
+    anchor = np.arange(len(pick))
+    starts = np.concatenate([[0], cuts])
+    stops = np.concatenate([cuts, [len(pick)]])
+    for start, stop in zip(starts.tolist(), stops.tolist()):
+        if stop - start > 1:  # a report alone in its group anchors its own incident
+            anchor[start:stop] = start + _group_anchors(**{k: v[start:stop].tolist() for k, v in column.items()})
+    result = np.empty(len(rows), dtype="int64")
+    result[order] = pick[anchor]
+    return result
+
+
+WINDOW_US = 40 * 86_400_000_000  # anchors further back than this are never looked at
+GAP_US = int(pd.Timedelta(MAX_GAP) / pd.Timedelta(microseconds=1))
+
+
+def _group_anchors(day, end, prec, coarse, ds, closed, loc, lat, lon, violent) -> np.ndarray:
+    """The anchoring pass over one (parties, kind) group, in the order its reports are met: for each
+    report, the index of its anchor in the group. The columns are plain lists (fast to index); `loc`
+    holds place-name codes (-1: none)."""
 
     def same(a: int, b: int) -> bool:
         """same_incident(anchor a, report b) for two reports of one (parties, kind)."""
@@ -211,37 +226,33 @@ def _assign_careful(events: pd.DataFrame, rows: np.ndarray, head: np.ndarray) ->
                 return False
         elif loc[a] >= 0 or loc[b] >= 0 or violent[a]:
             return False
-        return max(day[a], day[b]) - min(end[a], end[b]) <= gap_max
+        return max(day[a], day[b]) - min(end[a], end[b]) <= GAP_US
 
-    index: dict[tuple, list[int]] = {}
-    incident = np.empty(len(pick), dtype=object)
-    for i in range(len(pick)):
-        h, y, x = heads[i], None, None
-        keys = []
-        if loc[i] >= 0:
-            keys.append((h, loc[i]))
+    # Place keys (see _place_keys): a name code (int), a grid cell (y, x), or None for nowhere.
+    index: dict = {}
+    anchor = list(range(len(day)))
+    for i in range(len(day)):
+        cell = None
+        keys = [loc[i]] if loc[i] >= 0 else []
         if lat[i] == lat[i]:
-            y, x = int(lat[i] // CELL), int(lon[i] // CELL)
-            keys += [(h, y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+            y, x = cell = int(lat[i] // CELL), int(lon[i] // CELL)
+            keys += [(y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
         if not keys:
-            keys.append((h,))
+            keys.append(None)
         match = None
         for key in keys:
             for j in reversed(index.get(key, ())):
-                if day[i] - day[j] > window:
+                if day[i] - day[j] > WINDOW_US:
                     break
                 if same(j, i):
                     match = j if match is None or j < match else match
                     break
         if match is None:
-            own = [(h, loc[i])] if loc[i] >= 0 else []
-            if y is not None:
-                own.append((h, y, x))
-            for key in own or [(h,)]:
+            own = [loc[i]] if loc[i] >= 0 else []
+            if cell is not None:
+                own.append(cell)
+            for key in own or [None]:
                 index.setdefault(key, []).append(i)
-            incident[i] = incident_id_for(event_id[i])
         else:
-            incident[i] = incident[match]
-    result = np.empty(len(pick), dtype=object)
-    result[order] = incident
-    return result
+            anchor[i] = match
+    return np.asarray(anchor, dtype="int64")

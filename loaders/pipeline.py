@@ -366,7 +366,7 @@ def combine(parts: list[FilePart], curation: bool | str | Path = True) -> LoadRe
         unresolved.extend(tuple(u) for u in part.unresolved)
         if part.rows is None or part.rows.empty:
             continue
-        rows = part.rows  # the part is used up here: its columns are moved, not copied
+        rows, part.rows = part.rows, None  # the part is used up here: its columns are moved, not copied
         local = rows.pop("_report").to_numpy().astype("int64")
         files = np.array([r.path for r in part.reports], dtype=object)
         origins.append(pd.DataFrame({"file": files[local], "line": rows.pop("_line").to_numpy(),
