@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -66,8 +66,18 @@ class Source:
         return self._text
 
 
+@dataclass
+class Batches:
+    """A reader's rows in batches, in file order: (frame, the problems met while reading it) each. For
+    large files whose raw cells take far more memory than typed rows: read_path types each batch
+    before the next is read. A reader returning Batches decodes the text before it returns (so an
+    encoding note is known) and returns its other problems with them ([] when every one is in a batch)."""
+
+    frames: Iterator[tuple[pd.DataFrame | None, list[Problem]]]
+
+
 # A reader turns a Source into a frame of (some of) the events table's columns and its problems.
-Reader = Callable[[Source], tuple[pd.DataFrame, list[Problem]]]
+Reader = Callable[[Source], tuple["pd.DataFrame | Batches", list[Problem]]]
 
 
 @dataclass
@@ -303,33 +313,59 @@ def read_path(path: str | Path, *, format: str = "auto", published: date | None 
         reports.append(FileReport(str(path), None, problems=list(opened)))
     for source in sources:
         name, frame, probs = _read_one(source, None if format == "auto" else format)
-        report = FileReport(str(source.path), name, problems=list(probs))
+        report = FileReport(str(source.path), name)
         reports.append(report)
-        problems.extend(probs)
-        report.rows_read = sum(1 for p in probs if p.kind == "rejected" and p.line > 0) + sum(p.rows for p in probs)
-        # Taken off the frame before any column is read: pandas deep-copies a frame's attrs into every
-        # column and copy it hands out (34 columns to type, each a copy of the list).
-        listed = frame.attrs.pop(UNRESOLVED_ATTR, None) if frame is not None else None
-        if listed is not None:
-            unresolved.extend((n, str(source.path), line, c) for n, line, c in listed)
-        if frame is None or frame.empty:
-            continue
-        lines = frame.pop("_line") if "_line" in frame else pd.Series(0, index=frame.index)
-        revision = frame.pop(REVISION) if REVISION in frame else pd.Series(0, index=frame.index)
-        typed, keep, type_problems = _typed_rows(frame, str(source.path), lines)
-        report.problems.extend(type_problems)
-        problems.extend(type_problems)
-        if listed is None:  # a reader that lists its own (news) is not second-guessed
-            unresolved.extend(_unresolved_of(typed, str(source.path), lines.iloc[keep]))
-        report.rows_read += len(frame) + sum(1 for p in type_problems if p.kind == "rejected" and p.line > 0)
-        typed["_line"] = lines.iloc[keep].to_numpy().astype("int64")
-        typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
-        typed["_report"] = np.int32(len(reports) - 1)
-        frames.append(typed)
+        read_problems, type_problems, typed_frames, found, rows = list(probs), [], [], [], 0
+        batches = frame.frames if isinstance(frame, Batches) else [(frame, [])]
+        try:
+            for batch, batch_problems in batches:
+                read_problems.extend(batch_problems)
+                # Taken off the frame before any column is read: pandas deep-copies a frame's attrs into
+                # every column and copy it hands out (34 columns to type, each a copy of the list).
+                listed = batch.attrs.pop(UNRESOLVED_ATTR, None) if batch is not None else None
+                if listed is not None:
+                    found.extend((n, str(source.path), line, c) for n, line, c in listed)
+                if batch is None or batch.empty:
+                    continue
+                typed, more, row_count, names = _typed_batch(batch, str(source.path), len(reports) - 1,
+                                                             own_names=listed is None)
+                type_problems.extend(more)
+                found.extend(names)
+                rows += row_count
+                typed_frames.append(typed)
+        except Exception as exc:  # a batch reader failing part-way: the file is not loaded, as in _read_one
+            if not isinstance(frame, Batches):
+                raise
+            read_problems = [Problem(str(source.path), 0, f"could not be read as {name} ({type(exc).__name__}: "
+                                     f"{exc}); the other files were still loaded", kind="file")]
+            type_problems, typed_frames, found, rows = [], [], [], 0
+        report.problems = read_problems + type_problems
+        problems.extend(report.problems)
+        report.rows_read = (sum(1 for p in read_problems if p.kind == "rejected" and p.line > 0)
+                            + sum(p.rows for p in read_problems) + rows)
+        unresolved.extend(found)
+        frames.extend(typed_frames)
     rows = None
     if frames:
         rows = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     return FilePart(reports, problems, rows, unresolved)
+
+
+def _typed_batch(frame: pd.DataFrame, path: str, report: int, *,
+                 own_names: bool) -> tuple[pd.DataFrame, list[Problem], int, list]:
+    """One reader frame typed to the contract, with `_line`, `_revision` and `_report`: the typed rows, the
+    rows that could not be typed (problems), the rows it counts as read, and (`own_names`: the reader
+    listed none itself) the place names of rows without coordinates."""
+    lines = frame.pop("_line") if "_line" in frame else pd.Series(0, index=frame.index)
+    revision = frame.pop(REVISION) if REVISION in frame else pd.Series(0, index=frame.index)
+    typed, keep, type_problems = _typed_rows(frame, path, lines)
+    # a reader that lists its own (news) is not second-guessed
+    names = _unresolved_of(typed, path, lines.iloc[keep]) if own_names else []
+    count = len(frame) + sum(1 for p in type_problems if p.kind == "rejected" and p.line > 0)
+    typed["_line"] = lines.iloc[keep].to_numpy().astype("int64")
+    typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
+    typed["_report"] = np.int32(report)
+    return typed, type_problems, count, names
 
 
 def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto",
