@@ -36,7 +36,8 @@ import pandas as pd
 
 from loaders.geocode import online_enabled
 from loaders.paths import DATA_DIR, ROOT, user_home, writable_home
-from loaders.pipeline import UNRESOLVED_COLUMNS, FileReport, FilePart, LoadResult, combine, curation_file_of, expand, read_path
+from loaders.pipeline import (UNRESOLVED_COLUMNS, FileReport, FilePart, LoadResult, combine, curation_file_of, expand,
+                              read_path, release_free_memory)
 from loaders.problems import Problem
 from loaders.schema import COLUMNS, empty_events
 
@@ -286,6 +287,8 @@ def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
                 part.rows = None
                 on_disk[i] = stem
         parts.append(part)
+    if on_disk:
+        release_free_memory()
     for i, stem in on_disk.items():
         try:
             parts[i].rows = _read_frame(stem, _read_meta(stem) or {})

@@ -24,6 +24,7 @@ MAX_ZIP_MEMBERS = 50
 MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
 MAX_ZIP_RATIO = 100  # unpacked : packed, per member; real CSV exports pack about 5-20:1
 MIN_RATIO_CHECK = 10 * 1024 * 1024  # small members are never refused for their ratio
+LARGE_LOAD = 100_000  # rows: from here a load hands freed memory back between its big steps
 PENDING_INCIDENT = "inc:pending"  # stands in until assign_incidents runs on the valid rows
 REVISION = "_revision"  # readers may add it: a newer revision of one event_id replaces an older one
 # A reader may list place names it could not resolve in frame.attrs[UNRESOLVED_ATTR]: (name, line, countries).
@@ -453,6 +454,8 @@ def combine(parts: list[FilePart], curation: bool | str | Path = True) -> LoadRe
         events = assign_incidents(events)
     order = event_order(events)
     report_of = origin.loc[events.index[order], "report"].to_numpy()
+    if len(events) >= LARGE_LOAD:
+        release_free_memory()  # what the incident grouping freed, before the table is taken in order
     events = _take_columnwise(events, order)
     for idx in np.unique(report_of):
         mask = report_of == idx
@@ -516,13 +519,34 @@ def unresolved_summary(unresolved: pd.DataFrame) -> pd.DataFrame:
                                                         kind="stable").reset_index(drop=True)
 
 
+def release_free_memory() -> None:
+    """Hand freed memory back to the system: glibc's malloc and Arrow's pool both keep freed pages for
+    reuse, and after parsing a large file (millions of short-lived strings) that is hundreds of MB a
+    process's peak would count again. Called between the big steps of a large load; a no-op where
+    there is nothing to trim (not glibc)."""
+    import ctypes
+    import ctypes.util
+
+    import pyarrow as pa
+
+    try:
+        pa.default_memory_pool().release_unused()
+    except (AttributeError, NotImplementedError):
+        pass
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        pass
+
+
 def _take_columnwise(events: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
     """Reorder a large table one column at a time, so it never sits in memory twice."""
     out = {}
     for col in list(events.columns):
         out[col] = events[col].take(order).reset_index(drop=True)
         del events[col]
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)  # the taken columns are new: no second copy of the table
 
 
 def _one_row_per_event(events: pd.DataFrame, origin: pd.DataFrame):
