@@ -525,7 +525,6 @@ def release_free_memory() -> None:
     process's peak would count again. Called between the big steps of a large load; a no-op where
     there is nothing to trim (not glibc)."""
     import ctypes
-    import ctypes.util
 
     import pyarrow as pa
 
@@ -534,8 +533,7 @@ def release_free_memory() -> None:
     except (AttributeError, NotImplementedError):
         pass
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
+        ctypes.CDLL(None).malloc_trim(0)  # the C library the interpreter runs on
     except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
         pass
 
