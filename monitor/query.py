@@ -109,7 +109,9 @@ def filter_sql(f: Filters) -> tuple[str, dict]:
     return (" AND ".join(f"({c})" for c in clauses) if clauses else "TRUE"), params
 
 
-INDEX_VERSION = 3  # bump when what the index holds (or how it is computed) changes
+INDEX_VERSION = 4  # bump when what the index holds, or how any of it (stored answers included) is computed, changes
+MAP_LIMIT = 10_000  # the Map page's point limit (ui.figures.MAP_POINT_LIMIT): its unfiltered map is built with the index
+TOP_INCIDENTS = 1000  # the deadliest incidents the Casualties page lists
 
 
 def files_signature(files: Sequence[str]) -> list:
@@ -289,13 +291,69 @@ class ParquetEvents:
                 tmp.unlink(missing_ok=True)
         return target
 
-    def ensure_index(self) -> Path | None:
+    def ensure_index(self, *, map_limit: int = MAP_LIMIT) -> Path | None:
         """Build what this data version's index holds, once (later stores of the same files reuse it):
-        the sidebar's facets, the incidents with more than one report, and the incident tolls over all rows."""
+        the sidebar's facets, the incidents with more than one report, the incident tolls over all rows, and
+        the pages' answers without a filter (the map with `map_limit` points, the casualties, the count of
+        unplaced reports) — what every first visit asks."""
         self.facets()
         self._split_paths()
         self._tolls_file_all(None)
+        if self.index_dir is not None:
+            self.map_data(None, limit=map_limit)
+            self.casualties(None)
+            self.unplaced(None, limit=0)
         return self.index_dir
+
+    # The answers to the unfiltered pages, kept in the index: `NAME.json` (the scalars, and which frames)
+    # beside `NAME.FRAME.parquet`, the JSON written last (a reader that finds it finds the frames).
+
+    def _stored(self, name: str, compute, pack, unpack):
+        """`unpack(scalars, frames)` of the answer kept in the index under `name`, or `compute()` (then kept:
+        `pack(answer)` -> (scalars, frames)). Without an index, always `compute()`."""
+        if self.index_dir is None:
+            return compute()
+        path = self.index_dir / f"{name}.json"
+        if path.exists():
+            try:
+                return unpack(*self._read_stored(path))
+            except (OSError, ValueError, KeyError, TypeError):
+                path.unlink(missing_ok=True)  # damaged or partly deleted: computed and written again below
+        answer = compute()
+
+        def build(tmp: Path) -> None:
+            scalars, frames = pack(answer)
+            meta: dict = {"scalars": scalars, "frames": {}}
+            for key, df in frames.items():
+                if df is None:
+                    meta["frames"][key] = None
+                    continue
+                fname = f"{name}.{key}.parquet"
+                ftmp = self.index_dir / f".{fname}.{uuid.uuid4().hex}.tmp"
+                try:
+                    df.reset_index(drop=True).to_parquet(ftmp, index=False)
+                    os.replace(ftmp, self.index_dir / fname)
+                finally:
+                    ftmp.unlink(missing_ok=True)
+                # Parquet gives text back as a string dtype: note the plain-object columns to restore them
+                meta["frames"][key] = {"file": fname, "object": [c for c in df.columns if df[c].dtype == object]}
+            tmp.write_text(json.dumps(meta), encoding="utf-8")
+
+        self._index_file(f"{name}.json", build)
+        return answer
+
+    def _read_stored(self, path: Path) -> tuple[dict, dict]:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        frames = {}
+        for key, info in meta["frames"].items():
+            if info is None:
+                frames[key] = None
+                continue
+            df = pd.read_parquet(self.index_dir / info["file"])
+            for col in info["object"]:
+                df[col] = df[col].astype(object).where(df[col].notna(), None)
+            frames[key] = df
+        return meta["scalars"], frames
 
     def _multi_path(self) -> str | None:
         """The index's Parquet list of the incidents with more than one report (the few that need grouping:
@@ -366,7 +424,15 @@ class ParquetEvents:
     # ------------------------------------------------------------------ filtered rows
 
     def count(self, f: Filters | None = None, *, where: str | None = None) -> tuple[int, int]:
-        """(reports, incidents) that pass the filters (and this module's own `where`)."""
+        """(reports, incidents) that pass the filters (and this module's own `where`). Without a filter, the
+        unplaced reports' count is kept in the index (the Map page asks it on every first visit)."""
+        if where == self.UNPLACED and filter_sql(f or Filters())[0] == "TRUE":
+            return self._stored("count-unplaced", lambda: self._count(f, where),
+                                lambda a: ({"reports": a[0], "incidents": a[1]}, {}),
+                                lambda scalars, _: (int(scalars["reports"]), int(scalars["incidents"])))
+        return self._count(f, where)
+
+    def _count(self, f: Filters | None = None, where: str | None = None) -> tuple[int, int]:
         cond, params = self._where(f, where)
         multi = self._multi_path() if cond == "TRUE" else None
         if multi is not None:  # the whole table: rows from the footers; incidents = rows - repeated reports
@@ -626,10 +692,18 @@ class ParquetEvents:
                 ON w.dyad = d.dyad AND d.event_date >= w.event_date
             WHERE d.event_date IS NULL OR d.event_date > w.period_end)"""
 
-    def casualties(self, f: Filters | None, *, include_gdelt: bool = False, top: int = 1000) -> CasualtySummary:
+    def casualties(self, f: Filters | None, *, include_gdelt: bool = False, top: int = TOP_INCIDENTS) -> CasualtySummary:
         """Totals, per-day and per-place sums of the counted incidents, and the `top` deadliest.
         The incident tolls over the filtered rows are written once to a Parquet file (kept in the index
-        for the unfiltered table), then summed from it: nothing of millions of incidents is held in memory."""
+        for the unfiltered table), then summed from it: nothing of millions of incidents is held in memory.
+        Without a filter the whole answer is kept in the index too."""
+        if self.index_dir is not None and filter_sql(f or Filters())[0] == "TRUE":
+            name = f"casualties-{'with-gdelt' if include_gdelt else 'curated'}-{int(top)}"
+            return self._stored(name, lambda: self._casualties(f, include_gdelt, top), _pack_casualties,
+                                _unpack_casualties)
+        return self._casualties(f, include_gdelt, top)
+
+    def _casualties(self, f: Filters | None, include_gdelt: bool, top: int) -> CasualtySummary:
         tolls = self._tolls_file_all(f)
         scratch = None
         source, params = "read_parquet($tolls)", {}
@@ -722,7 +796,14 @@ class ParquetEvents:
         """The Map page's rows: every placed report when there are at most `limit`, else the `limit`
         deadliest (by their incident's toll over the filtered rows, then their own; the most precisely
         placed, then the latest first among equals — as ui.figures' pandas map) plus a density grid
-        of all of them with counts and deaths per cell."""
+        of all of them with counts and deaths per cell. Without a filter the answer is kept in the index
+        (ranking every report of the table is most of the page's time): computed once per data version."""
+        if self.index_dir is not None and filter_sql(f or Filters())[0] == "TRUE":
+            name = f"map-{int(limit)}-{'all' if show_gdelt else 'curated'}-{float(step):g}"
+            return self._stored(name, lambda: self._map_data(f, show_gdelt, limit, step), _pack_map, _unpack_map)
+        return self._map_data(f, show_gdelt, limit, step)
+
+    def _map_data(self, f: Filters | None, show_gdelt: bool, limit: int, step: float) -> MapData:
         cond, params = self._where(f)
         hidden = 0
         if not show_gdelt:
@@ -854,6 +935,45 @@ def _facets_from_json(d: dict) -> Facets:
     for k in ("first", "last"):
         d[k] = pd.Timestamp(d[k]) if d[k] is not None else None
     return Facets(**d)
+
+
+def _pack_map(m: MapData) -> tuple[dict, dict]:
+    scalars = {"placed": int(m.placed), "unplaced": int(m.unplaced), "hidden_signal": int(m.hidden_signal),
+               "bounds": None if m.bounds is None else [float(v) for v in m.bounds]}
+    return scalars, {"drawn": m.drawn, "tolls": m.tolls, "bins": m.bins}
+
+
+def _unpack_map(scalars: dict, frames: dict) -> MapData:
+    bounds = scalars["bounds"]
+    return MapData(placed=int(scalars["placed"]), unplaced=int(scalars["unplaced"]),
+                   hidden_signal=int(scalars["hidden_signal"]), drawn=frames["drawn"], tolls=frames["tolls"],
+                   bins=frames["bins"], bounds=None if bounds is None else tuple(bounds))
+
+
+def _range_json(r: Range | None) -> list | None:
+    return None if r is None else [r.low, r.high, r.best]
+
+
+def _range_from_json(v: list | None) -> Range | None:
+    return None if v is None else Range(*v)
+
+
+def _pack_casualties(s: CasualtySummary) -> tuple[dict, dict]:
+    scalars = {"killed": _range_json(s.killed), "injured": _range_json(s.injured), "incidents": int(s.incidents),
+               "with_toll": int(s.with_toll), "signal_only": int(s.signal_only),
+               "by_date": sorted(s.by_date), "by_place": sorted(s.by_place)}
+    frames = {f"by_date_{k}": v for k, v in s.by_date.items()}
+    frames.update({f"by_place_{k}": v for k, v in s.by_place.items()})
+    frames["top"] = s.top
+    return scalars, frames
+
+
+def _unpack_casualties(scalars: dict, frames: dict) -> CasualtySummary:
+    return CasualtySummary(killed=_range_from_json(scalars["killed"]), injured=_range_from_json(scalars["injured"]),
+                           incidents=int(scalars["incidents"]), with_toll=int(scalars["with_toll"]),
+                           signal_only=int(scalars["signal_only"]),
+                           by_date={k: frames[f"by_date_{k}"] for k in scalars["by_date"]},
+                           by_place={k: frames[f"by_place_{k}"] for k in scalars["by_place"]}, top=frames["top"])
 
 
 def _typed_sums(df: pd.DataFrame, kind: str) -> pd.DataFrame:
