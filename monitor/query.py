@@ -630,21 +630,24 @@ class ParquetEvents:
             out.append(str(path))
         return out[0], out[1]
 
-    def _split_ctes(self, cond: str, extra_cols: str = "") -> str:
+    def _split_ctes(self, cond: str, extra_cols: str = "", part: tuple[int, int] | None = None) -> str:
         """CTEs `f1` (filtered rows of single-report incidents) and `fm` (of the others), read from the index's
-        split copies; without an index `fm` holds every filtered row and `f1` none."""
+        split copies; without an index `fm` holds every filtered row and `f1` none. `part` (k, n): `fm` keeps
+        only the incidents whose id hashes to k modulo n."""
         cols = self._TOLL_COLS + (", " + extra_cols if extra_cols else "")
+        slice_ = f" AND hash(incident_id) % {int(part[1])} = {int(part[0])}" if part else ""
         split = self._split_paths()
         if split is None:
             return f"""f1 AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC} WHERE FALSE),
-                       fm AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC} WHERE {cond})"""
+                       fm AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC} WHERE ({cond}){slice_})"""
         one, many = (f"read_parquet('{_literal_path(p)}')" for p in split)
         return f"""f1 AS NOT MATERIALIZED (SELECT {cols} FROM {one} WHERE {cond}),
-                   fm AS NOT MATERIALIZED (SELECT {cols} FROM {many} WHERE {cond})"""
+                   fm AS NOT MATERIALIZED (SELECT {cols} FROM {many} WHERE ({cond}){slice_})"""
 
-    def _tolls_query(self, cond: str, multi_only: bool = False) -> str:
+    def _tolls_query(self, cond: str, multi_only: bool = False, part: tuple[int, int] | None = None) -> str:
         """monitor.incident_tolls' figures (without claims and lists) of every incident over the rows that
-        pass `cond`: grouped for incidents of several reports, straight from the row for the others."""
+        pass `cond`: grouped for incidents of several reports, straight from the row for the others.
+        `part`: only a slice of the grouped incidents (see _split_ctes)."""
         if self._split_paths() is not None:
             column, best = self._grouped_best()
             groups = self._tolls_sql("fm").replace("FROM fm GROUP BY", f", {column} FROM fm GROUP BY")
@@ -654,14 +657,47 @@ class ParquetEvents:
         UNION ALL
         SELECT {self._T_COLS} FROM ({self._SINGLE_TOLLS.format(rows='f1')})"""
         return f"""
-        WITH {self._split_ctes(cond)},
+        WITH {self._split_ctes(cond, part=part)},
         g AS ({groups}),
         {best}
         SELECT {self._T_COLS} FROM t{singles}"""
 
-    def _write_tolls(self, cond: str, params: dict, target: Path, multi_only: bool = False) -> None:
-        self._run(f"COPY ({self._tolls_query(cond, multi_only)}) TO '{_literal_path(target)}' "
-                  "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)", params)
+    # Incidents grouped by one query at most: grouping the 1.5 million multi-report incidents of 10M reports at
+    # once took DuckDB ~1.3 GB; in slices of this many it stays a few hundred MB (each slice rereads the narrow
+    # copy of their rows, ~0.3 CPU s at 10M).
+    GROUPS_PER_PART = 300_000
+
+    def _write_tolls(self, cond: str, params: dict, target: Path, multi_only: bool = False,
+                     parts: int = 1) -> None:
+        options = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+        if parts <= 1 or self._split_paths() is None:
+            self._run(f"COPY ({self._tolls_query(cond, multi_only)}) TO '{_literal_path(target)}' {options}", params)
+            return
+        # the grouped incidents slice by slice (hash of the id), each slice to its own file, then one streamed
+        # copy of the slices (and of the single-report incidents' rows) into the target
+        self.temp_directory.mkdir(parents=True, exist_ok=True)
+        pieces = [self.temp_directory / f"tolls-part-{uuid.uuid4().hex}.parquet" for _ in range(parts)]
+        try:
+            for k, piece in enumerate(pieces):
+                self._run(f"COPY ({self._tolls_query(cond, True, (k, parts))}) TO '{_literal_path(piece)}' {options}",
+                          params)
+            singles = "" if multi_only else f"""
+                UNION ALL SELECT {self._T_COLS} FROM ({self._SINGLE_TOLLS.format(rows='f1')})"""
+            self._run(f"""COPY (WITH {self._split_ctes(cond)}
+                                SELECT {self._T_COLS} FROM read_parquet($pieces){singles})
+                          TO '{_literal_path(target)}' {options}""",
+                      dict(params, pieces=[str(p) for p in pieces]))
+        finally:
+            for piece in pieces:
+                piece.unlink(missing_ok=True)
+
+    def _toll_parts(self) -> int:
+        """How many slices the index's multi-report incidents are grouped in (see GROUPS_PER_PART)."""
+        multi = self._multi_path()
+        if multi is None:
+            return 1
+        n = self._run(f"SELECT count(*) FROM read_parquet('{_literal_path(multi)}')").fetchone()[0]
+        return max(1, -(-int(n) // self.GROUPS_PER_PART))
 
     def _tolls_file_all(self, f: Filters | None) -> Path | None:
         """The index's incident tolls over all rows (a filter that keeps every row cannot split an incident),
@@ -669,7 +705,8 @@ class ParquetEvents:
         cond, params = self._where(f)
         if cond != "TRUE":
             return None
-        return self._index_file("tolls_all.parquet", lambda tmp: self._write_tolls(cond, params, tmp))
+        return self._index_file("tolls_all.parquet",
+                                lambda tmp: self._write_tolls(cond, params, tmp, parts=self._toll_parts()))
 
     def _counted_sql(self, include_gdelt: bool, source: str = "read_parquet($tolls)") -> str:
         """CTEs over `tolls` (read_parquet($tolls): incident tolls, see _tolls_query): keep (GDELT-only

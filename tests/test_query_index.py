@@ -259,3 +259,18 @@ def test_the_index_builds_the_map_the_page_draws():
     from ui.figures import MAP_POINT_LIMIT
 
     assert MAP_LIMIT == MAP_POINT_LIMIT, "ensure_index would build a map the Map page never asks for"
+
+
+def test_tolls_grouped_in_slices_equal_one_grouping(stores, tmp_path):
+    """The index groups the multi-report incidents in slices (to bound DuckDB's memory): the tolls are the
+    same as one grouping of them all, and so are the casualties summed from them."""
+    _, plain, indexed = stores
+    sliced = ParquetEvents(plain.files, threads=1, index=tmp_path / "idx")
+    sliced.GROUPS_PER_PART = 7
+    assert sliced._toll_parts() > 10
+    key = ["incident_id"]
+    got = pd.read_parquet(sliced._tolls_file_all(None)).sort_values(key).reset_index(drop=True)
+    whole = pd.read_parquet(indexed.index_dir / "tolls_all.parquet").sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, whole)
+    _same_casualties(sliced.casualties(Filters(), top=40), plain.casualties(Filters(), top=40), "sliced")
+    assert not list(sliced.temp_directory.glob("tolls-part-*"))  # the slices' files are deleted
