@@ -169,6 +169,16 @@ class Facets:
     fingerprint: str
 
 
+# The columns of the events table the map draws (ui.figures.map_points: place, hover lines) and its tolls need.
+# The others — long text like quotes and URLs, most of the bytes — are read only for the reports a click lists
+# (ParquetEvents.by_ids): decoding all 34 columns of every row to keep the drawn incidents' reports was a third
+# of the unfiltered map's time at 10M.
+MAP_COLUMNS = ["event_id", "incident_id", "event_date", "date_precision", "event_type", "sub_event_type",
+               "diplomatic_action", "dyad", "country", "admin1", "location", "latitude", "longitude", "geo_precision",
+               "fatalities_low", "fatalities_best", "fatalities_high", "injured_low", "injured_high", "dataset",
+               "source_name", "confidence"]
+
+
 @dataclass
 class MapData:
     """What the Map page draws from the filtered rows (GDELT already dropped when hidden)."""
@@ -176,8 +186,9 @@ class MapData:
     placed: int                  # placed reports that pass the filters
     unplaced: int                # reports without coordinates
     hidden_signal: int           # GDELT reports hidden by the map's toggle
-    drawn: pd.DataFrame          # the reports drawn as points: all, or the `limit` deadliest
+    drawn: pd.DataFrame          # the reports drawn as points: all, or the `limit` deadliest (MAP_COLUMNS)
     tolls: pd.DataFrame          # incident tolls (over the filtered rows) of the drawn reports' incidents
+                                 # (monitor.incident_tolls, details=False: no claims or event_ids lists)
     bins: pd.DataFrame | None    # density grid of all placed reports (lat, lon, n, killed) when beyond limit
     bounds: tuple | None = None  # (lat_min, lat_max, lon_min, lon_max) of all placed reports
 
@@ -904,8 +915,8 @@ class ParquetEvents:
             ids = [r[0] for r in ranked]
             # one read of the drawn reports' incidents (over the filtered rows): their tolls, and the drawn rows
             incidents = sorted({str(r[1]) for r in ranked if r[1] is not None})
-            rows = self.rows(None, where=f"({cond}) AND {self._in_list('incident_id', 'incidents')}",
-                             params=dict(params, incidents=incidents)) if incidents else self.rows(None, where="FALSE")
+            rows = self._map_rows(f"({cond}) AND {self._in_list('incident_id', 'incidents')}" if incidents else "FALSE",
+                                  dict(params, incidents=incidents) if incidents else {})
             rank = {e: k for k, e in enumerate(ids)}  # in the ranking's order, as the pandas map draws them
             drawn = rows[rows["event_id"].isin(rank)]
             drawn = drawn.iloc[drawn["event_id"].map(rank).argsort(kind="stable")].reset_index(drop=True)
@@ -916,14 +927,20 @@ class ParquetEvents:
                 FROM {self.SRC} WHERE {placed_cond} GROUP BY 1, 2 ORDER BY 1, 2""", p)
         else:
             # the filtered rows of every incident with a placed report that passes: drawn are the placed ones
-            rows = self.rows(None, where=f"({cond}) AND (incident_id IN (SELECT incident_id FROM {self.SRC} "
-                                         f"WHERE {placed_cond}) OR (incident_id IS NULL AND {where_placed}))",
-                             params=params)
+            rows = self._map_rows(f"({cond}) AND (incident_id IN (SELECT incident_id FROM {self.SRC} "
+                                  f"WHERE {placed_cond}) OR (incident_id IS NULL AND {where_placed}))", params)
             placed_rows = rows["latitude"].notna() & rows["longitude"].notna()
             drawn = rows[placed_rows.to_numpy(dtype=bool)].reset_index(drop=True)
-        tolls = incident_tolls(rows)
+        tolls = incident_tolls(rows, details=False)
         return MapData(placed=int(placed), unplaced=int(unplaced), hidden_signal=int(hidden), drawn=drawn,
                        tolls=tolls, bins=bins, bounds=tuple(bounds) if placed else None)
+
+    def _map_rows(self, where: str, params: dict) -> pd.DataFrame:
+        """MAP_COLUMNS of the rows that pass `where` (this module's own condition), in the contract's order,
+        with the contract's dtypes."""
+        df = self._df(f"SELECT {self._cols(MAP_COLUMNS)} FROM {self.SRC} WHERE {where} ORDER BY {ORDERS['contract']}",
+                      params)
+        return conform(df)[MAP_COLUMNS]
 
     # ------------------------------------------------------------------ export
 
