@@ -178,6 +178,12 @@ MAP_COLUMNS = ["event_id", "incident_id", "event_date", "date_precision", "event
                "fatalities_low", "fatalities_best", "fatalities_high", "injured_low", "injured_high", "dataset",
                "source_name", "confidence"]
 
+# The columns monitor.incident_tolls reads (details included: who claims which toll): the Casualties page's
+# deadliest incidents are computed from these columns of their reports only.
+TOLL_ROW_COLUMNS = ["event_id", "incident_id", "event_date", "date_precision", "event_type", "dyad", "location",
+                    "fatalities_low", "fatalities_best", "fatalities_high", "injured_low", "injured_high",
+                    "casualty_text", "claimed_by", "dataset", "source_name"]
+
 
 @dataclass
 class MapData:
@@ -822,8 +828,8 @@ class ParquetEvents:
                      event_date, incident_id
             LIMIT $top""", dict(p, top=int(top))).fetchall()]
         signal_only = cur.execute(f"SELECT count(*) FILTER (WHERE gdelt_only) FROM {source}", p).fetchone()[0]
-        top_rows = self.rows(f, where=self._in_list("incident_id", "incidents"), params={"incidents": top_ids}) \
-            if top_ids else self.rows(f, where="FALSE")
+        cond, fp = self._where(f, self._in_list("incident_id", "incidents") if top_ids else "FALSE")
+        top_rows = self._map_rows(cond, dict(fp, incidents=top_ids) if top_ids else fp, TOLL_ROW_COLUMNS)
         tolls_top = incident_tolls(top_rows)
         if len(tolls_top):
             order = {i: k for k, i in enumerate(top_ids)}
@@ -935,12 +941,12 @@ class ParquetEvents:
         return MapData(placed=int(placed), unplaced=int(unplaced), hidden_signal=int(hidden), drawn=drawn,
                        tolls=tolls, bins=bins, bounds=tuple(bounds) if placed else None)
 
-    def _map_rows(self, where: str, params: dict) -> pd.DataFrame:
-        """MAP_COLUMNS of the rows that pass `where` (this module's own condition), in the contract's order,
+    def _map_rows(self, where: str, params: dict, columns: list[str] = MAP_COLUMNS) -> pd.DataFrame:
+        """`columns` of the rows that pass `where` (this module's own condition), in the contract's order,
         with the contract's dtypes."""
-        df = self._df(f"SELECT {self._cols(MAP_COLUMNS)} FROM {self.SRC} WHERE {where} ORDER BY {ORDERS['contract']}",
+        df = self._df(f"SELECT {self._cols(columns)} FROM {self.SRC} WHERE {where} ORDER BY {ORDERS['contract']}",
                       params)
-        return conform(df)[MAP_COLUMNS]
+        return conform(df)[columns]
 
     # ------------------------------------------------------------------ export
 
