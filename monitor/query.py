@@ -679,11 +679,10 @@ class ParquetEvents:
         {best}
         SELECT {self._T_COLS} FROM t{singles}"""
 
-    # Incidents grouped by one query at most: grouping the 1.5 million multi-report incidents of 10M reports at
-    # once took DuckDB ~1.3 GB; in slices of this many it stays a few hundred MB (each slice rereads the narrow
-    # copy of their rows, ~0.3 CPU s at 10M).
-    GROUPS_PER_PART = 300_000
-
+    # Reports of multi-report incidents grouped by one query at most: grouping all 3.3 million of them (1.5 million
+    # incidents, 10M reports in all) at once took DuckDB ~1.3 GB; in slices of this many it stays a few hundred MB
+    # (each slice rereads the narrow copy of these rows, ~0.4 CPU s at 10M without a filter).
+    ROWS_PER_PART = 700_000
     def _write_tolls(self, cond: str, params: dict, target: Path, multi_only: bool = False,
                      parts: int = 1) -> None:
         options = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
@@ -708,13 +707,14 @@ class ParquetEvents:
             for piece in pieces:
                 piece.unlink(missing_ok=True)
 
-    def _toll_parts(self) -> int:
-        """How many slices the index's multi-report incidents are grouped in (see GROUPS_PER_PART)."""
-        multi = self._multi_path()
-        if multi is None:
+    def _toll_parts(self, cond: str = "TRUE", params: dict | None = None) -> int:
+        """In how many slices the multi-report incidents' reports that pass `cond` are grouped (ROWS_PER_PART)."""
+        split = self._split_paths()
+        if split is None:
             return 1
-        n = self._run(f"SELECT count(*) FROM read_parquet('{_literal_path(multi)}')").fetchone()[0]
-        return max(1, -(-int(n) // self.GROUPS_PER_PART))
+        n = self._run(f"SELECT count(*) FROM read_parquet('{_literal_path(split[1])}') WHERE {cond}",
+                      params).fetchone()[0]
+        return max(1, -(-int(n) // self.ROWS_PER_PART))
 
     def _tolls_file_all(self, f: Filters | None) -> Path | None:
         """The index's incident tolls over all rows (a filter that keeps every row cannot split an incident),
@@ -768,7 +768,8 @@ class ParquetEvents:
             split = self._split_paths()
             # with the index, only the incidents of several reports are grouped and written; the others'
             # tolls are their rows, read again from the narrow copy by each query (cheaper than writing them)
-            self._write_tolls(cond, params, scratch, multi_only=split is not None)
+            self._write_tolls(cond, params, scratch, multi_only=split is not None,
+                              parts=self._toll_parts(cond, params))
             if split is not None:
                 one = f"(SELECT * FROM read_parquet('{_literal_path(split[0])}') WHERE {cond})"
                 source = (f"(SELECT {self._T_COLS} FROM read_parquet($tolls) UNION ALL "

@@ -262,15 +262,20 @@ def test_the_index_builds_the_map_the_page_draws():
 
 
 def test_tolls_grouped_in_slices_equal_one_grouping(stores, tmp_path):
-    """The index groups the multi-report incidents in slices (to bound DuckDB's memory): the tolls are the
-    same as one grouping of them all, and so are the casualties summed from them."""
-    _, plain, indexed = stores
+    """The multi-report incidents are grouped in slices (to bound DuckDB's memory), with or without a filter:
+    the tolls are the same as one grouping of them all, and so are the casualties summed from them."""
+    events, plain, indexed = stores
     sliced = ParquetEvents(plain.files, threads=1, index=tmp_path / "idx")
-    sliced.GROUPS_PER_PART = 7
+    sliced.ROWS_PER_PART = 15
     assert sliced._toll_parts() > 10
     key = ["incident_id"]
     got = pd.read_parquet(sliced._tolls_file_all(None)).sort_values(key).reset_index(drop=True)
     whole = pd.read_parquet(indexed.index_dir / "tolls_all.parquet").sort_values(key).reset_index(drop=True)
     pd.testing.assert_frame_equal(got, whole)
     _same_casualties(sliced.casualties(Filters(), top=40), plain.casualties(Filters(), top=40), "sliced")
+    rng = random.Random(8)
+    for f in _split_filters(events) + [random_filters(rng, events) for _ in range(6)]:
+        include = bool(f.extra.get("include_gdelt"))
+        _same_casualties(sliced.casualties(f, include_gdelt=include, top=40),
+                         plain.casualties(f, include_gdelt=include, top=40), f)
     assert not list(sliced.temp_directory.glob("tolls-part-*"))  # the slices' files are deleted
