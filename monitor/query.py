@@ -16,8 +16,9 @@ report of an incident").
 An index per data version (ParquetEvents.ensure_index; FAULTLINE_HOME/cache/duckdb/<key of the files'
 paths, sizes and modification times>) keeps what every page would otherwise recompute: the sidebar's
 facets, the incidents with more than one report, narrow copies of the rows split by that (a single
-report's incident toll is its own figures under any filter, so only the others are grouped), and the
-incident tolls over all rows. Answers are the same with and without it (tests/test_query_index.py).
+report's incident toll is its own figures under any filter, so only the others are grouped), the
+incident tolls over all rows, and the pages' answers without a filter (what every first visit asks).
+Answers are the same with and without it (tests/test_query_index.py).
 """
 
 from __future__ import annotations
