@@ -182,7 +182,6 @@ def test_a_truce_with_a_stated_duration_carries_its_end(tmp_path):
 def test_reading_is_the_same_whatever_the_hash_seed():
     """Python salts string hashes per process: any set iterated in reading order once made the countries an
     article is about (and so its unresolved places) differ from run to run."""
-    import hashlib
     import os
     import subprocess
     import sys
