@@ -50,14 +50,34 @@ def test_match_rule_date_kind_and_place():
     assert coarse_kind("Strategic developments", "talks_failed") == coarse_kind("Strategic developments", "talks_held")
 
 
-def test_confidence_is_calibrated_on_dev(dev):
-    """Rows at a confidence are right about that often (bins with enough rows, within 0.1)."""
+def test_confidence_is_never_overconfident_on_dev(dev):
+    """Rows at a confidence are right at least about that often on the dev articles (bands of >= 10 rows,
+    confidence at most 0.1 above the observed share).
+
+    The table (data/confidence_calibration.csv) is fitted on articles the rules were NOT tuned on (blind
+    batch 4, fitted before any rule change for it: `python -m scripts.calibrate_confidence --parts blind4`).
+    On the dev articles the rules were tuned until nearly every reading is right, so a table fitted there
+    maps every band to its cap and promises new text the same; the untuned batch tells how often a reading
+    of a given anchoring is right on reporting the rules have never seen. On dev the table is therefore
+    expected to be *under*confident (rows right more often than it says): that is the honest direction,
+    and only overconfidence is a failure here."""
     rows = pd.DataFrame(dev["rows"])
     assert rows["confidence"].between(0.05, 0.95).all()
     bins = pd.cut(rows["confidence"], [0, 0.5, 0.7, 0.85, 1.0], include_lowest=True)
+    checked = 0
     for interval, g in rows.groupby(bins, observed=True):
         if len(g) >= 10:
-            assert abs(g["right"].mean() - g["confidence"].mean()) <= 0.1, interval
+            checked += 1
+            assert g["confidence"].mean() - g["right"].mean() <= 0.1, (interval, len(g), g["right"].mean())
+    assert checked >= 1
+
+
+def test_confidence_separates_readings_on_untuned_text():
+    """The shipped table is not one number for everything: fitted on untuned text it spreads readings
+    over several bands, and its lowest band says well under its top one."""
+    table = news.calibration_table()
+    assert table["confidence"].nunique() >= 3
+    assert table["confidence"].iloc[0] <= table["confidence"].iloc[-1] - 0.2
 
 
 def test_calibration_table_is_monotone():
