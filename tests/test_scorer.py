@@ -98,3 +98,13 @@ def test_better_anchored_readings_score_higher(tmp_path):
     assert features["Troops"] == {"cue": "strong", "date": "relative", "place": "near", "toll": "number",
                                   "attributed": "yes"}
     assert len(scores) == 2 and all(scores["Troops"] > s for k, s in scores.items() if k != "Troops")
+
+
+def test_repeats_are_incidents_left_out_of_a_one_to_one_pairing():
+    from tests.articles_eval import _assign
+    # Incident 0 matches events 0 and 1 (a day apart, one country); incident 1 matches only event 0.
+    # Pairing 0->1 and 1->0 leaves nobody out: no repeat, whatever the order.
+    assert _assign([[0, 1], [0]]) == {0, 1}
+    # Two incidents that both match only event 0: one of them repeats it.
+    assert len(_assign([[0], [0], [1]])) == 2
+    assert _assign([[], [2]]) == {1}
