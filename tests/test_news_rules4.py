@@ -67,3 +67,13 @@ def test_a_bomb_that_exploded_and_shots_fired_on_a_patrol_are_violence(tmp_path)
 def test_a_sit_in_is_a_protest(tmp_path):
     ev = read(tmp_path, "2025-03-05", "Hundreds of teachers staged a sit-in outside parliament in Lilongwe on Tuesday.")
     assert only(ev, diplomatic_action=None)["event_type"] == "Protests"
+
+
+def test_a_warning_is_a_threat_only_when_it_says_what_will_be_done(tmp_path):
+    ev = read(tmp_path, "2025-03-05", "The rebels warned on Monday that they would shell the airport if flights resumed.")
+    assert list(ev["diplomatic_action"]) == ["threat"]
+    ev = read(tmp_path, "2025-03-05", "The army warned of reprisals on Monday after the ambush.")
+    assert list(ev["diplomatic_action"]) == ["threat"]
+    # A warning about hardship is not a threat of force.
+    ev = read(tmp_path, "2025-03-05", "Aid agencies have warned that the drought is emptying village wells across the north.")
+    assert ev.empty or "threat" not in set(ev["diplomatic_action"])
