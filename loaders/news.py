@@ -234,6 +234,7 @@ def _find_actors(text: str) -> list[Mention]:
 def _find_places(text: str, countries: set[str], online: bool = False) -> list[Mention]:
     """Capitalised spans that the gazetteer knows, with phrase words ('near', 'province') kept."""
     curated, actor_keys = _known_keys()
+    pinned = pinned_keys()  # once per text: each call looks at the pins file
     found: list[Mention] = []
     for m in _CAPITALISED.finditer(text):
         words = list(re.finditer(r"\S+", m.group(0)))
@@ -250,12 +251,12 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                     continue
                 before = text[:s]
                 locative = bool(_LOCATIVE.search(before))
-                if key in curated or key in pinned_keys():
+                if key in curated or key in pinned:
                     best = (s, e, span, locative, b)
                 elif (locative and key not in actor_keys and len(key) > 3 and s > 0
                       and not re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister|spokesman)\.?\s+$", before)):
                     hits = _hits(key)
-                    if not hits.empty and (hits["iso3"].isin(countries).any() or hits["population"].max() >= 100000):
+                    if not hits.empty and (not _hit_countries(key).isdisjoint(countries) or hits["population"].max() >= 100000):
                         best = (s, e, span, locative, b)
                     elif span[:1].isupper() and key not in _not_places() and any(
                             _variant_of(lookup(span, c), key) for c in sorted(countries)):
@@ -293,6 +294,17 @@ def _hits(key: str) -> pd.DataFrame:
 @functools.lru_cache(maxsize=20_000)
 def _hits_in(key: str, _index: int) -> pd.DataFrame:
     return geonames_hits(key)
+
+
+def _hit_countries(key: str) -> frozenset[str]:
+    """The countries (ISO3) of the GeoNames rows for one spelling: asked for each name in each sentence,
+    so kept rather than read from the rows every time."""
+    return _hit_countries_in(key, id(geonames_index()))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _hit_countries_in(key: str, _index: int) -> frozenset[str]:
+    return frozenset(_hits_in(key, _index)["iso3"].dropna())
 
 
 def _variant_of(place: Place | None, key: str) -> bool:
@@ -344,7 +356,7 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     A country where the name is spelt exactly so is asked before one where only a variant spelling
     would meet it (a city of one country is not a look-alike village of a neighbour)."""
     key = normalise(re.sub(r"^(?:near|outside|close\s+to)\s+(?:the\s+)?", "", phrase, flags=re.I))
-    exact = set(_hits(key)["iso3"].astype(str))
+    exact = set(_hit_countries(key))
     exact |= set(curated_by_key()[key]["iso3"]) if key in curated_by_key() else set()
     core = normalise(parse_phrase(phrase)[0])
     for iso3 in sorted(countries, key=lambda c: (c not in exact, c)):
@@ -517,14 +529,16 @@ _CLAUSE_BREAK = re.compile(r";\s+|,\s+but\s+|,\s+while\s+|,\s+whereas\s+|,\s+and
 def _clauses(text: str) -> list[tuple[int, int]]:
     """Split a sentence where it reports two violent events (or two claims) in separate clauses."""
     cuts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(text)] + [len(text) + 1]
+    if len(cuts) == 2:
+        return [(0, len(text))]  # no clause break: one clause, whatever it reports
     spans = [(cuts[i], cuts[i + 1] - 1 if i + 1 < len(cuts) - 1 else len(text)) for i in range(len(cuts) - 1)]
-    violent = [sp for sp in spans if _violent_evidence(text[sp[0]:sp[1]])]
-    if len(violent) < 2:
+    violent = {sp: _violent_evidence(text[sp[0]:sp[1]]) for sp in spans}
+    if sum(violent.values()) < 2:
         return [(0, len(text))]
     # Clauses without violence of their own stay with the clause before them.
     merged: list[list[int]] = []
     for sp in spans:
-        if merged and not _violent_evidence(text[sp[0]:sp[1]]):
+        if merged and not violent[sp]:
             merged[-1][1] = sp[1]
         else:
             merged.append([sp[0], sp[1]])

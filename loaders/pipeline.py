@@ -307,8 +307,11 @@ def read_path(path: str | Path, *, format: str = "auto", published: date | None 
         reports.append(report)
         problems.extend(probs)
         report.rows_read = sum(1 for p in probs if p.kind == "rejected" and p.line > 0) + sum(p.rows for p in probs)
-        if frame is not None:
-            unresolved.extend((n, str(source.path), line, c) for n, line, c in frame.attrs.get(UNRESOLVED_ATTR, []))
+        # Taken off the frame before any column is read: pandas deep-copies a frame's attrs into every
+        # column and copy it hands out (34 columns to type, each a copy of the list).
+        listed = frame.attrs.pop(UNRESOLVED_ATTR, None) if frame is not None else None
+        if listed is not None:
+            unresolved.extend((n, str(source.path), line, c) for n, line, c in listed)
         if frame is None or frame.empty:
             continue
         lines = frame.pop("_line") if "_line" in frame else pd.Series(0, index=frame.index)
@@ -316,7 +319,8 @@ def read_path(path: str | Path, *, format: str = "auto", published: date | None 
         typed, keep, type_problems = _typed_rows(frame, str(source.path), lines)
         report.problems.extend(type_problems)
         problems.extend(type_problems)
-        unresolved.extend(_unresolved_of(frame, typed, str(source.path), lines.iloc[keep]))
+        if listed is None:  # a reader that lists its own (news) is not second-guessed
+            unresolved.extend(_unresolved_of(typed, str(source.path), lines.iloc[keep]))
         report.rows_read += len(frame) + sum(1 for p in type_problems if p.kind == "rejected" and p.line > 0)
         typed["_line"] = lines.iloc[keep].to_numpy().astype("int64")
         typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
@@ -443,10 +447,10 @@ def _curate(events: pd.DataFrame, origin: pd.DataFrame, path: Path, reports: lis
     return events, origin.loc[events.index]
 
 
-def _unresolved_of(frame: pd.DataFrame, typed: pd.DataFrame, path: str, lines: pd.Series) -> list[tuple]:
+def _unresolved_of(typed: pd.DataFrame, path: str, lines: pd.Series) -> list[tuple]:
     """Dataset rows that name a place but carry no coordinates: the name is unresolved too."""
-    if frame.attrs.get(UNRESOLVED_ATTR) is not None or "location" not in typed:
-        return []  # the reader listed its own (news)
+    if "location" not in typed:
+        return []
     miss = typed["location"].notna() & typed["latitude"].isna()
     if not miss.any():
         return []
@@ -495,14 +499,15 @@ def _one_row_per_event(events: pd.DataFrame, origin: pd.DataFrame):
              .sort_values(["event_id", "_rev", "_pos"], ascending=[True, False, True], kind="stable"))
     drop = order.index[order["event_id"].duplicated(keep="first")]
     winners = order.drop(index=drop).set_index("event_id")
+    dropped = order.loc[drop]
+    # Read column-wise once, not cell by cell: a folder loaded twice drops as many rows as it has.
+    newer = winners.loc[dropped["event_id"], "_rev"].to_numpy() > dropped["_rev"].to_numpy()
     problems = []
-    for idx in drop:
-        file, line = origin.loc[idx, "file"], int(origin.loc[idx, "line"])
-        eid = events.loc[idx, "event_id"]
-        newer = winners.loc[eid, "_rev"] > order.loc[idx, "_rev"]
-        why = ("replaced by a newer revision of the same event" if newer
+    for file, line, eid, is_newer in zip(origin.loc[drop, "file"].tolist(), origin.loc[drop, "line"].tolist(),
+                                         dropped["event_id"].tolist(), newer.tolist()):
+        why = ("replaced by a newer revision of the same event" if is_newer
                else "the same event was loaded more than once; kept the first copy")
-        problems.append(Problem(file, line, f"{eid}: {why}", kind="duplicate"))
+        problems.append(Problem(file, int(line), f"{eid}: {why}", kind="duplicate"))
     return events.drop(index=drop), origin.drop(index=drop), problems
 
 

@@ -169,6 +169,18 @@ def _patterns() -> dict[str, re.Pattern]:
     }
 
 
+@functools.lru_cache(maxsize=1)
+def _required_words() -> dict[str, re.Pattern]:
+    """For the rules that begin with a quantity (slow to try at every word), a word every match of the rule
+    contains: a sentence without it cannot match the rule, so the rule is not tried there."""
+    flags = re.I
+    return {
+        "dead_after": re.compile(rf"{_DEATH}\b", flags),
+        "deaths": re.compile(r"(?:deaths|fatalities)\b", flags),
+        "injured_after": re.compile(rf"{_INJURY}\b", flags),
+    }
+
+
 def _group(word: str | None) -> tuple[str, bool]:
     if not word:
         return "people", False
@@ -225,7 +237,10 @@ def extract_toll(sentence: str) -> Toll:
         if kind in ("hurt", "injured", "wounded", "casualties"):
             injured.append(("people", Count(0, 0)))
         toll.texts.append(m.group(0))
+    required = _required_words()
     for name in ("dead_after", "lost", "losses_at", "kill_verb", "left_dead", "toll", "deaths", "injured_after", "injure_verb"):
+        if name in required and not required[name].search(sentence):
+            continue
         target = injured if name.startswith("injur") else killed
         for m in pats[name].finditer(sentence):
             if _overlaps(m.span("q"), taken):

@@ -5,6 +5,7 @@ Natural Earth 1:110m admin-0 countries (public domain) as packed by the npm pack
 
     cd /tmp && npm pack world-atlas && tar xzf world-atlas-*.tgz
     python scripts/build_outlines.py /tmp/package/countries-110m.json
+    python scripts/build_outlines.py --fix-only     # only split antimeridian crossings of the shipped file
 
 TopoJSON stores each shared border once as an "arc" of delta-encoded integer points; a polygon
 ring is a list of arc indexes (a negative index ~i means arc i walked backwards). This script
@@ -72,6 +73,80 @@ def geometry(geom: dict, arcs) -> dict | None:
     return None  # points, lines and null geometries have no outline to draw
 
 
+def _crossings(ring: list[list[float]]) -> int:
+    """Edges that jump more than half the world in longitude: the ring crosses the antimeridian."""
+    return sum(1 for a, b in zip(ring, ring[1:]) if abs(b[0] - a[0]) > 180)
+
+
+def _unwrap(ring: list[list[float]]) -> list[list[float]]:
+    """The ring with continuous longitudes (a crossing at 180 continues to 181, not -179)."""
+    out, shift = [list(ring[0])], 0.0
+    for a, b in zip(ring, ring[1:]):
+        d = b[0] - a[0]
+        shift += -360.0 if d > 180 else 360.0 if d < -180 else 0.0
+        out.append([b[0] + shift, b[1]])
+    return out
+
+
+def _clip(ring: list[list[float]], at: float, keep_west: bool) -> list[list[float]]:
+    """The part of a closed ring west (or east) of the meridian `at` (Sutherland-Hodgman on one edge)."""
+    def inside(p):
+        return p[0] <= at if keep_west else p[0] >= at
+
+    def cut(p, q):
+        t = (at - p[0]) / (q[0] - p[0])
+        return [at, round(p[1] + t * (q[1] - p[1]), DECIMALS)]
+
+    out: list[list[float]] = []
+    pts = ring[:-1]
+    for i, cur in enumerate(pts):
+        prev = pts[i - 1]
+        if inside(cur):
+            if not inside(prev):
+                out.append(cut(prev, cur))
+            out.append(cur)
+        elif inside(prev):
+            out.append(cut(prev, cur))
+    if out and out[0] != out[-1]:
+        out.append(list(out[0]))
+    return out
+
+
+def split_at_antimeridian(polygons: list[list[list[list[float]]]]) -> list[list[list[list[float]]]]:
+    """Polygons whose outer ring crosses the antimeridian (Fiji, Chukotka) cut into a part on each side.
+    Drawn as they are, such a ring spans the whole world and the map fills a band across it. A ring
+    with an odd number of crossings goes round a pole (Antarctica) and is kept as it is."""
+    out = []
+    for poly in polygons:
+        outer = poly[0]
+        n = _crossings(outer)
+        if n == 0 or n % 2:
+            out.append(poly)
+            continue
+        flat = _unwrap(outer)
+        at = 180.0 if max(p[0] for p in flat) > 180 else -180.0
+        for keep_west in (True, False):
+            part = _clip(flat, at, keep_west)
+            if len(part) < 4:
+                continue
+            if part[0][0] > 180 or any(p[0] > 180 for p in part):
+                part = [[round(p[0] - 360, DECIMALS), p[1]] for p in part]
+            elif any(p[0] < -180 for p in part):
+                part = [[round(p[0] + 360, DECIMALS), p[1]] for p in part]
+            out.append([part])  # holes of a crossing polygon: none at 1:110m
+    return out
+
+
+def fix(geo: dict) -> dict:
+    """Every feature with its antimeridian crossings split (see split_at_antimeridian)."""
+    for f in geo["features"]:
+        g = f["geometry"]
+        polys = split_at_antimeridian(g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]])
+        f["geometry"] = {"type": "MultiPolygon", "coordinates": polys} if len(polys) > 1 or g["type"] == "MultiPolygon" \
+            else {"type": "Polygon", "coordinates": polys[0]}
+    return geo
+
+
 def convert(topo: dict, layer: str = "countries") -> dict:
     arcs = decode_arcs(topo)
     features = []
@@ -81,20 +156,27 @@ def convert(topo: dict, layer: str = "countries") -> dict:
             continue
         props = {"name": (geom.get("properties") or {}).get("name"), "iso_n3": geom.get("id")}
         features.append({"type": "Feature", "properties": props, "geometry": shape})
-    return {
+    return fix({
         "type": "FeatureCollection",
         "source": "Natural Earth 1:110m admin-0 countries (public domain), via the npm package "
                   "world-atlas (countries-110m.json); converted by scripts/build_outlines.py",
         "features": features,
-    }
+    })
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("topojson", type=Path, help="countries-110m.json from the world-atlas package")
+    ap.add_argument("topojson", type=Path, nargs="?", help="countries-110m.json from the world-atlas package")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--fix-only", action="store_true",
+                    help="no TopoJSON: split the antimeridian crossings of the existing --out file in place")
     args = ap.parse_args()
-    geo = convert(json.loads(args.topojson.read_text(encoding="utf-8")))
+    if args.fix_only:
+        geo = fix(json.loads(args.out.read_text(encoding="utf-8")))
+    elif args.topojson is None:
+        ap.error("give the TopoJSON file, or --fix-only")
+    else:
+        geo = convert(json.loads(args.topojson.read_text(encoding="utf-8")))
     text = json.dumps(geo, separators=(",", ":"), ensure_ascii=False)
     args.out.write_text(text + "\n", encoding="utf-8")
     print(f"{args.out}: {len(geo['features'])} countries, {len(text):,} bytes")

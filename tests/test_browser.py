@@ -64,10 +64,20 @@ def test_map_draws_the_country_outlines(server, browser):
     try:
         chart = page.locator('[data-testid="stPlotlyChart"]').first
         chart.wait_for(timeout=60_000)
-        page.wait_for_timeout(2_000)  # the map's style and sources load after the chart appears
-        image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
-        land = sum(n for n, (r, g, b) in image.getcolors(1 << 24) if abs(r - 241) + abs(g - 239) + abs(b - 233) <= 6)
-        assert land > 0.2 * image.width * image.height, f"land fill covers {land} of {image.width * image.height} px"
+
+        def land_share() -> float:
+            image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+            land = sum(n for n, (r, g, b) in image.getcolors(1 << 24) if abs(r - 241) + abs(g - 239) + abs(b - 233) <= 6)
+            return land / (image.width * image.height)
+
+        # The map's style and sources load after the chart appears: look again for up to 30 s.
+        share = land_share()
+        for _ in range(30):
+            if share > 0.2:
+                break
+            page.wait_for_timeout(1_000)
+            share = land_share()
+        assert share > 0.2, f"land fill covers {share:.0%} of the map"
     finally:
         page.close()
 

@@ -173,3 +173,21 @@ def test_the_cached_table_is_compact_and_keeps_the_contract(home):
             assert str(events[col].dtype) == dtype, col
     EVENTS_SCHEMA.validate(events)
     assert to_csv(events) == to_csv(loaders.load_files(inputs(home)).events)
+
+
+def test_loaded_text_columns_are_one_contiguous_array_each(home):
+    """Every filter takes rows from the table; a chunked column (one chunk per input file, or per 128Ki
+    rows read from Parquet) takes about twice as long. The values stay the same."""
+    parts = [loaders.load_files([p]).events for p in inputs(home)]
+    joined = pd.concat(parts, ignore_index=True)
+    chunked = [c for c in joined.columns if getattr(joined[c].array, "_pa_array", None) is not None
+               and joined[c].array._pa_array.num_chunks > 1]
+    assert chunked, "pd.concat of arrow-backed strings gives chunked columns"
+    one = cache.one_chunk(joined.copy())
+    pd.testing.assert_frame_equal(one, joined)
+    assert all(one[c].array._pa_array.num_chunks == 1 for c in chunked)
+    first = cache.load_cached(inputs(home)).events  # parsed, then read back from the cache: both one chunk
+    again = cache.load_cached(inputs(home)).events
+    for frame in (first, again):
+        assert all(frame[c].array._pa_array.num_chunks <= 1 for c in frame.columns
+                   if getattr(frame[c].array, "_pa_array", None) is not None)

@@ -344,6 +344,30 @@ def test_outlines_geojson_is_small_and_valid():
     geo = json.loads(path.read_text(encoding="utf-8"))
     names = {f["properties"]["name"] for f in geo["features"]}
     assert {"Afghanistan", "Pakistan", "Qatar", "Turkey"} <= names
+    # No ring may jump across the antimeridian (the map would fill a band across the world), except one
+    # that goes round a pole (an odd number of jumps).
+    for f in geo["features"]:
+        g = f["geometry"]
+        for poly in g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]:
+            for ring in poly:
+                assert all(-180 <= lon <= 180 for lon, _ in ring), f["properties"]["name"]
+                jumps = sum(abs(b[0] - a[0]) > 180 for a, b in zip(ring, ring[1:]))
+                assert jumps in (0, 1), f"{f['properties']['name']} crosses the antimeridian"
+
+
+def test_splitting_a_ring_at_the_antimeridian_keeps_its_area_on_both_sides():
+    from scripts.build_outlines import split_at_antimeridian
+
+    def area(ring):
+        return abs(sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:]))) / 2
+
+    island = [[178.0, -16.0], [-179.0, -16.0], [-179.0, -18.0], [178.0, -18.0], [178.0, -16.0]]  # 3° x 2°
+    parts = split_at_antimeridian([[island]])
+    assert len(parts) == 2
+    assert sorted(round(area(p[0]), 6) for p in parts) == [2.0, 4.0]
+    assert all(-180 <= lon <= 180 for p in parts for lon, _ in p[0])
+    inland = [[10.0, 0.0], [12.0, 0.0], [12.0, 2.0], [10.0, 0.0]]
+    assert split_at_antimeridian([[inland]]) == [[inland]]
 
 
 # ---------------------------------------------------------------- a real browser

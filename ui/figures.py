@@ -381,7 +381,7 @@ def _cells_trace(cells: pd.DataFrame, step: float) -> go.Scattermap:
     return _unchecked(go.Scattermap, lat=cells["latitude"].to_numpy(np.float32), lon=cells["longitude"].to_numpy(np.float32),
                          mode="markers", name=f"grid cells of {step:g}°: size = reports (click to list)",
                          marker=dict(size=size, color="#3a3a5c", opacity=0.35, sizemode="diameter"),
-                         customdata=[[h, k] for h, k in zip(text, cells["key"])], hovertemplate=HOVER,
+                         customdata=_custom(pd.DataFrame({"hover": text, "key": cells["key"]})), hovertemplate=HOVER,
                          legendgroup="cells")
 
 
@@ -484,9 +484,12 @@ def map_figure(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool =
     return view.figure if view.figure is not None else view.reason
 
 
-def _custom(pts: pd.DataFrame) -> list[list]:
-    """customdata of a marker: [hover text, marker key] (the key finds its event_ids on a click)."""
-    return [[h, k] for h, k in zip(pts["hover"], pts["key"])]
+def _custom(pts: pd.DataFrame) -> np.ndarray:
+    """customdata of a marker: [hover text, marker key] (the key finds its event_ids on a click), as one
+    2-column array: plotly copies a list of small lists one list at a time."""
+    out = np.empty((len(pts), 2), dtype=object)
+    out[:, 0], out[:, 1] = pts["hover"].to_numpy(dtype=object), pts["key"].to_numpy(dtype=object)
+    return out
 
 
 def _map_figure(pts: pd.DataFrame, grid: _Grid | None, *, online: bool, bins: pd.DataFrame | None = None,

@@ -198,7 +198,8 @@ def newest(rows: pd.DataFrame, n: int) -> pd.DataFrame:
 
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _dyad_positions(fp: str, _events: pd.DataFrame) -> dict[str, np.ndarray]:
-    codes, uniques = pd.factorize(_events["dyad"])
+    dyad = _index(fp, _events).columns["dyad"]  # already coded: no second factorisation of a million rows
+    codes, uniques = dyad.codes, dyad.values
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
     return {d: order[bounds[i]:bounds[i + 1]] for i, d in enumerate(uniques)}
