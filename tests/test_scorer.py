@@ -9,9 +9,10 @@ import pytest
 from loaders import news
 from tests.articles_eval import HELDOUT, PARTS, coarse_kind, row_matches, score
 
-# Dev figures on 2026-11-25 (26 articles, 197 events, 12 of them blind articles added that day): recall 0.970,
-# precision 0.975, killed overlap 0.878, injured overlap 0.758.
-FLOORS = {"recall": 0.95, "precision": 0.95, "killed_overlap": 0.85, "injured_overlap": 0.73}
+# Dev figures on 2026-11-25 after blind batch 4 joined dev (40 articles, 264 events): recall 0.970, precision 0.992,
+# killed overlap 0.943, injured overlap 0.848 (before the blind-4 rules, on the 26 earlier articles: 0.970, 0.980,
+# 0.878, 0.758).
+FLOORS = {"recall": 0.95, "precision": 0.97, "killed_overlap": 0.92, "injured_overlap": 0.82}
 
 
 @pytest.fixture(scope="module")
