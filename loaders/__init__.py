@@ -10,7 +10,7 @@ import pandas as pd
 
 from loaders import acled, faultline_csv, feeds, gdelt, news, ucdp, webpage
 from loaders.geocode import Place, geocode, pin_place
-from loaders.pipeline import UNRESOLVED_ATTR, FORMATS, FileReport, Format, LoadResult, Source, load_files, looks_like_prose, register
+from loaders.pipeline import UNRESOLVED_ATTR, FORMATS, Batches, FileReport, Format, LoadResult, Source, load_files, looks_like_prose, register
 from loaders.problems import Problem
 
 __all__ = ["FORMATS", "FileReport", "LoadResult", "Place", "Problem", "geocode", "load", "load_files",
@@ -57,9 +57,14 @@ def _feed(source: Source):
     return frame, problems
 
 
+FAULTLINE_BATCH = 20_000  # rows of a Faultline CSV held as dicts at a time (typed before the next batch)
+
+
 def _faultline(source: Source):
-    records, problems = faultline_csv.load_faultline(source.path, source.text)
-    return pd.DataFrame.from_records(records), problems
+    text = source.text  # decoded now: a note about its encoding comes before any row's problem
+    source.release()
+    batches = faultline_csv.faultline_batches(source.path, text, FAULTLINE_BATCH)
+    return Batches((pd.DataFrame.from_records(records), problems) for records, problems in batches), []
 
 
 # Recognition order matters: the strict table signatures first, prose last.

@@ -36,7 +36,8 @@ import pandas as pd
 
 from loaders.geocode import online_enabled
 from loaders.paths import DATA_DIR, ROOT, user_home, writable_home
-from loaders.pipeline import UNRESOLVED_COLUMNS, FileReport, FilePart, LoadResult, combine, curation_file_of, expand, read_path
+from loaders.pipeline import (UNRESOLVED_COLUMNS, FileReport, FilePart, LoadResult, combine, curation_file_of, expand,
+                              read_path, release_free_memory)
 from loaders.problems import Problem
 from loaders.schema import COLUMNS, empty_events
 
@@ -262,6 +263,9 @@ def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
         except CacheDamaged as exc:
             notes.append(CACHE_NOTE.format(why=exc))
     parts, parsed = [], []
+    # The rows of a part already written to the cache are read back only when every input is read:
+    # while the next (maybe large) file is parsed, they wait on disk instead of in memory.
+    on_disk: dict[int, Path] = {}
     for i, (path, key) in enumerate(zip(files, keys)):
         part = None
         stem = folder / f"part-{key}" if key else None
@@ -269,18 +273,33 @@ def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
             try:
                 meta = _read_meta(stem)
                 if meta is not None and (meta["pins"] == pins or not meta["news"]):
-                    rows = _read_frame(stem, meta) if meta["rows"] else None
                     part = FilePart([_report(r) for r in meta["reports"]], [Problem(**p) for p in meta["problems"]],
-                                    rows, [tuple(u) for u in meta.get("unresolved", [])])
+                                    None, [tuple(u) for u in meta.get("unresolved", [])])
+                    if meta["rows"]:
+                        on_disk[i] = stem
             except CacheDamaged as exc:
                 notes.append(CACHE_NOTE.format(why=exc))
         if part is None:
             say(f"Reading {path.name} ({i + 1} of {len(files)})…")
             part = read_path(path, format=format, published=published, online=online)
             parsed.append(str(path))
-            if writable and stem is not None:
-                _store_part(stem, part)
+            if writable and stem is not None and _store_part(stem, part) and part.rows is not None:
+                part.rows = None
+                on_disk[i] = stem
         parts.append(part)
+    if on_disk:
+        release_free_memory()
+    for i, stem in on_disk.items():
+        try:
+            parts[i].rows = _read_frame(stem, _read_meta(stem) or {})
+        except CacheDamaged as exc:  # damaged or removed since: parse the input again
+            notes.append(CACHE_NOTE.format(why=exc))
+            say(f"Reading {files[i].name} ({i + 1} of {len(files)})…")
+            parts[i] = read_path(files[i], format=format, published=published, online=online)
+            if str(files[i]) not in parsed:
+                parsed.append(str(files[i]))
+            if writable:
+                _store_part(stem, parts[i])
     say("Combining the inputs: duplicates, incidents, checks…")
     result = combine(parts, curation=curation)
     del parts
@@ -319,7 +338,8 @@ def _stamp(path: Path | None) -> str:
         return f"{path}:absent"
 
 
-def _store_part(stem: Path, part: FilePart) -> None:
+def _store_part(stem: Path, part: FilePart) -> bool:
+    """Write one input's part; False when it could not be written (the cache is only a speed-up)."""
     rows = part.rows if part.rows is not None else empty_events().iloc[:0]
     meta = {"reports": [_report_dict(r) for r in part.reports], "problems": [_problem_dict(p) for p in part.problems],
             "news": any(r.format in ("news", "html", "feed") for r in part.reports), "pins": _pins_stamp(),
@@ -327,7 +347,8 @@ def _store_part(stem: Path, part: FilePart) -> None:
     try:
         _write(stem, rows, meta)
     except OSError:
-        pass
+        return False
+    return True
 
 
 def _prune(folder: Path, keep: set[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -42,16 +43,31 @@ def unprotect(value: str) -> str:
 
 def load_faultline(path: Path, text: str) -> tuple[list[dict], list[Problem]]:
     """Rows of a Faultline CSV, each checked on its own so one bad row never sinks the file."""
+    records: list[dict] = []
+    problems: list[Problem] = []
+    for batch, batch_problems in faultline_batches(path, text, None):
+        records += batch
+        problems += batch_problems
+    return records, problems
+
+
+def faultline_batches(path: Path, text: str, size: int | None) -> Iterator[tuple[list[dict], list[Problem]]]:
+    """The rows of a Faultline CSV and the problems met, `size` records at a time (None: all at once),
+    in file order: a re-imported export of a million rows is never held as a million dicts."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     problems: list[Problem] = []
     records: list[dict] = []
     header = next(reader, None)
     if header is None or not looks_like(header):
-        return [], [Problem(str(path), 1, "not a Faultline CSV: expected the 34 events-table columns", kind="file")]
+        yield [], [Problem(str(path), 1, "not a Faultline CSV: expected the 34 events-table columns", kind="file")]
+        return
     header = [h.strip() for h in header]
     text_cols = {c for c, t in COLUMNS.items() if t == "string"}
     start = reader.line_num + 1
     while True:
+        if size is not None and len(records) >= size:
+            yield records, problems
+            records, problems = [], []
         try:
             row = next(reader)
         except StopIteration:
@@ -87,4 +103,4 @@ def load_faultline(path: Path, text: str) -> tuple[list[dict], list[Problem]]:
             problems.append(Problem(str(path), line, f"column {col}: {exc}"))
             continue
         records.append(rec)
-    return records, problems
+    yield records, problems

@@ -983,7 +983,8 @@ def _article_countries(text: str, actors: list[Mention], mentions: list[str], da
     # A party named as an actor weighs twice a place merely mentioned.
     isos = 2 * [a.dyad_key for a in actors if a.actor_kind == "state" and a.dyad_key]
     by_key = curated_by_key()
-    for key in set(normalise(w) for w in re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)):
+    # dict.fromkeys, not set: ties below are broken by order of appearance, the same on every run
+    for key in dict.fromkeys(normalise(w) for w in re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)):
         if key in by_key:
             isos += list(by_key[key]["iso3"])
     # A country named counts up to three times: the one a story is told about is named again and again,
@@ -991,7 +992,7 @@ def _article_countries(text: str, actors: list[Mention], mentions: list[str], da
     named = pd.Series(mentions, dtype="string").value_counts()
     isos += [iso for iso, n in named.items() for _ in range(min(int(n), 3))]
     isos += 3 * list(dateline)
-    counts = pd.Series(isos, dtype="string").value_counts()
+    counts = pd.Series(isos, dtype="string").value_counts(sort=False).sort_values(ascending=False, kind="stable")
     return set(counts.index[:4])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,6 +24,7 @@ MAX_ZIP_MEMBERS = 50
 MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
 MAX_ZIP_RATIO = 100  # unpacked : packed, per member; real CSV exports pack about 5-20:1
 MIN_RATIO_CHECK = 10 * 1024 * 1024  # small members are never refused for their ratio
+LARGE_LOAD = 100_000  # rows: from here a load hands freed memory back between its big steps
 PENDING_INCIDENT = "inc:pending"  # stands in until assign_incidents runs on the valid rows
 REVISION = "_revision"  # readers may add it: a newer revision of one event_id replaces an older one
 # A reader may list place names it could not resolve in frame.attrs[UNRESOLVED_ATTR]: (name, line, countries).
@@ -66,8 +67,18 @@ class Source:
         return self._text
 
 
+@dataclass
+class Batches:
+    """A reader's rows in batches, in file order: (frame, the problems met while reading it) each. For
+    large files whose raw cells take far more memory than typed rows: read_path types each batch
+    before the next is read. A reader returning Batches decodes the text before it returns (so an
+    encoding note is known) and returns its other problems with them ([] when every one is in a batch)."""
+
+    frames: Iterator[tuple[pd.DataFrame | None, list[Problem]]]
+
+
 # A reader turns a Source into a frame of (some of) the events table's columns and its problems.
-Reader = Callable[[Source], tuple[pd.DataFrame, list[Problem]]]
+Reader = Callable[[Source], tuple["pd.DataFrame | Batches", list[Problem]]]
 
 
 @dataclass
@@ -303,33 +314,59 @@ def read_path(path: str | Path, *, format: str = "auto", published: date | None 
         reports.append(FileReport(str(path), None, problems=list(opened)))
     for source in sources:
         name, frame, probs = _read_one(source, None if format == "auto" else format)
-        report = FileReport(str(source.path), name, problems=list(probs))
+        report = FileReport(str(source.path), name)
         reports.append(report)
-        problems.extend(probs)
-        report.rows_read = sum(1 for p in probs if p.kind == "rejected" and p.line > 0) + sum(p.rows for p in probs)
-        # Taken off the frame before any column is read: pandas deep-copies a frame's attrs into every
-        # column and copy it hands out (34 columns to type, each a copy of the list).
-        listed = frame.attrs.pop(UNRESOLVED_ATTR, None) if frame is not None else None
-        if listed is not None:
-            unresolved.extend((n, str(source.path), line, c) for n, line, c in listed)
-        if frame is None or frame.empty:
-            continue
-        lines = frame.pop("_line") if "_line" in frame else pd.Series(0, index=frame.index)
-        revision = frame.pop(REVISION) if REVISION in frame else pd.Series(0, index=frame.index)
-        typed, keep, type_problems = _typed_rows(frame, str(source.path), lines)
-        report.problems.extend(type_problems)
-        problems.extend(type_problems)
-        if listed is None:  # a reader that lists its own (news) is not second-guessed
-            unresolved.extend(_unresolved_of(typed, str(source.path), lines.iloc[keep]))
-        report.rows_read += len(frame) + sum(1 for p in type_problems if p.kind == "rejected" and p.line > 0)
-        typed["_line"] = lines.iloc[keep].to_numpy().astype("int64")
-        typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
-        typed["_report"] = np.int32(len(reports) - 1)
-        frames.append(typed)
+        read_problems, type_problems, typed_frames, found, rows = list(probs), [], [], [], 0
+        batches = frame.frames if isinstance(frame, Batches) else [(frame, [])]
+        try:
+            for batch, batch_problems in batches:
+                read_problems.extend(batch_problems)
+                # Taken off the frame before any column is read: pandas deep-copies a frame's attrs into
+                # every column and copy it hands out (34 columns to type, each a copy of the list).
+                listed = batch.attrs.pop(UNRESOLVED_ATTR, None) if batch is not None else None
+                if listed is not None:
+                    found.extend((n, str(source.path), line, c) for n, line, c in listed)
+                if batch is None or batch.empty:
+                    continue
+                typed, more, row_count, names = _typed_batch(batch, str(source.path), len(reports) - 1,
+                                                             own_names=listed is None)
+                type_problems.extend(more)
+                found.extend(names)
+                rows += row_count
+                typed_frames.append(typed)
+        except Exception as exc:  # a batch reader failing part-way: the file is not loaded, as in _read_one
+            if not isinstance(frame, Batches):
+                raise
+            read_problems = [Problem(str(source.path), 0, f"could not be read as {name} ({type(exc).__name__}: "
+                                     f"{exc}); the other files were still loaded", kind="file")]
+            type_problems, typed_frames, found, rows = [], [], [], 0
+        report.problems = read_problems + type_problems
+        problems.extend(report.problems)
+        report.rows_read = (sum(1 for p in read_problems if p.kind == "rejected" and p.line > 0)
+                            + sum(p.rows for p in read_problems) + rows)
+        unresolved.extend(found)
+        frames.extend(typed_frames)
     rows = None
     if frames:
         rows = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     return FilePart(reports, problems, rows, unresolved)
+
+
+def _typed_batch(frame: pd.DataFrame, path: str, report: int, *,
+                 own_names: bool) -> tuple[pd.DataFrame, list[Problem], int, list]:
+    """One reader frame typed to the contract, with `_line`, `_revision` and `_report`: the typed rows, the
+    rows that could not be typed (problems), the rows it counts as read, and (`own_names`: the reader
+    listed none itself) the place names of rows without coordinates."""
+    lines = frame.pop("_line") if "_line" in frame else pd.Series(0, index=frame.index)
+    revision = frame.pop(REVISION) if REVISION in frame else pd.Series(0, index=frame.index)
+    typed, keep, type_problems = _typed_rows(frame, path, lines)
+    # a reader that lists its own (news) is not second-guessed
+    names = _unresolved_of(typed, path, lines.iloc[keep]) if own_names else []
+    count = len(frame) + sum(1 for p in type_problems if p.kind == "rejected" and p.line > 0)
+    typed["_line"] = lines.iloc[keep].to_numpy().astype("int64")
+    typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
+    typed["_report"] = np.int32(report)
+    return typed, type_problems, count, names
 
 
 def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto",
@@ -366,7 +403,7 @@ def combine(parts: list[FilePart], curation: bool | str | Path = True) -> LoadRe
         unresolved.extend(tuple(u) for u in part.unresolved)
         if part.rows is None or part.rows.empty:
             continue
-        rows = part.rows  # the part is used up here: its columns are moved, not copied
+        rows, part.rows = part.rows, None  # the part is used up here: its columns are moved, not copied
         local = rows.pop("_report").to_numpy().astype("int64")
         files = np.array([r.path for r in part.reports], dtype=object)
         origins.append(pd.DataFrame({"file": files[local], "line": rows.pop("_line").to_numpy(),
@@ -417,6 +454,8 @@ def combine(parts: list[FilePart], curation: bool | str | Path = True) -> LoadRe
         events = assign_incidents(events)
     order = event_order(events)
     report_of = origin.loc[events.index[order], "report"].to_numpy()
+    if len(events) >= LARGE_LOAD:
+        release_free_memory()  # what the incident grouping freed, before the table is taken in order
     events = _take_columnwise(events, order)
     for idx in np.unique(report_of):
         mask = report_of == idx
@@ -480,13 +519,32 @@ def unresolved_summary(unresolved: pd.DataFrame) -> pd.DataFrame:
                                                         kind="stable").reset_index(drop=True)
 
 
+def release_free_memory() -> None:
+    """Hand freed memory back to the system: glibc's malloc and Arrow's pool both keep freed pages for
+    reuse, and after parsing a large file (millions of short-lived strings) that is hundreds of MB a
+    process's peak would count again. Called between the big steps of a large load; a no-op where
+    there is nothing to trim (not glibc)."""
+    import ctypes
+
+    import pyarrow as pa
+
+    try:
+        pa.default_memory_pool().release_unused()
+    except (AttributeError, NotImplementedError):
+        pass
+    try:
+        ctypes.CDLL(None).malloc_trim(0)  # the C library the interpreter runs on
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        pass
+
+
 def _take_columnwise(events: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
     """Reorder a large table one column at a time, so it never sits in memory twice."""
     out = {}
     for col in list(events.columns):
         out[col] = events[col].take(order).reset_index(drop=True)
         del events[col]
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)  # the taken columns are new: no second copy of the table
 
 
 def _one_row_per_event(events: pd.DataFrame, origin: pd.DataFrame):

@@ -207,7 +207,7 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = _text(values)
         else:
             out[col] = values.astype(dtype)
-    return pd.DataFrame(out, index=pd.RangeIndex(n))
+    return pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)  # columns built above: not copied again
 
 
 def validate(df: pd.DataFrame) -> pd.DataFrame:

@@ -16,8 +16,9 @@ report of an incident").
 An index per data version (ParquetEvents.ensure_index; FAULTLINE_HOME/cache/duckdb/<key of the files'
 paths, sizes and modification times>) keeps what every page would otherwise recompute: the sidebar's
 facets, the incidents with more than one report, narrow copies of the rows split by that (a single
-report's incident toll is its own figures under any filter, so only the others are grouped), and the
-incident tolls over all rows. Answers are the same with and without it (tests/test_query_index.py).
+report's incident toll is its own figures under any filter, so only the others are grouped), the
+incident tolls over all rows, and the pages' answers without a filter (what every first visit asks).
+Answers are the same with and without it (tests/test_query_index.py).
 """
 
 from __future__ import annotations
@@ -109,7 +110,9 @@ def filter_sql(f: Filters) -> tuple[str, dict]:
     return (" AND ".join(f"({c})" for c in clauses) if clauses else "TRUE"), params
 
 
-INDEX_VERSION = 3  # bump when what the index holds (or how it is computed) changes
+INDEX_VERSION = 4  # bump when what the index holds, or how any of it (stored answers included) is computed, changes
+MAP_LIMIT = 10_000  # the Map page's point limit (ui.figures.MAP_POINT_LIMIT): its unfiltered map is built with the index
+TOP_INCIDENTS = 1000  # the deadliest incidents the Casualties page lists
 
 
 def files_signature(files: Sequence[str]) -> list:
@@ -167,6 +170,22 @@ class Facets:
     fingerprint: str
 
 
+# The columns of the events table the map draws (ui.figures.map_points: place, hover lines) and its tolls need.
+# The others — long text like quotes and URLs, most of the bytes — are read only for the reports a click lists
+# (ParquetEvents.by_ids): decoding all 34 columns of every row to keep the drawn incidents' reports was a third
+# of the unfiltered map's time at 10M.
+MAP_COLUMNS = ["event_id", "incident_id", "event_date", "date_precision", "event_type", "sub_event_type",
+               "diplomatic_action", "dyad", "country", "admin1", "location", "latitude", "longitude", "geo_precision",
+               "fatalities_low", "fatalities_best", "fatalities_high", "injured_low", "injured_high", "dataset",
+               "source_name", "confidence"]
+
+# The columns monitor.incident_tolls reads (details included: who claims which toll): the Casualties page's
+# deadliest incidents are computed from these columns of their reports only.
+TOLL_ROW_COLUMNS = ["event_id", "incident_id", "event_date", "date_precision", "event_type", "dyad", "location",
+                    "fatalities_low", "fatalities_best", "fatalities_high", "injured_low", "injured_high",
+                    "casualty_text", "claimed_by", "dataset", "source_name"]
+
+
 @dataclass
 class MapData:
     """What the Map page draws from the filtered rows (GDELT already dropped when hidden)."""
@@ -174,8 +193,9 @@ class MapData:
     placed: int                  # placed reports that pass the filters
     unplaced: int                # reports without coordinates
     hidden_signal: int           # GDELT reports hidden by the map's toggle
-    drawn: pd.DataFrame          # the reports drawn as points: all, or the `limit` deadliest
+    drawn: pd.DataFrame          # the reports drawn as points: all, or the `limit` deadliest (MAP_COLUMNS)
     tolls: pd.DataFrame          # incident tolls (over the filtered rows) of the drawn reports' incidents
+                                 # (monitor.incident_tolls, details=False: no claims or event_ids lists)
     bins: pd.DataFrame | None    # density grid of all placed reports (lat, lon, n, killed) when beyond limit
     bounds: tuple | None = None  # (lat_min, lat_max, lon_min, lon_max) of all placed reports
 
@@ -289,13 +309,69 @@ class ParquetEvents:
                 tmp.unlink(missing_ok=True)
         return target
 
-    def ensure_index(self) -> Path | None:
+    def ensure_index(self, *, map_limit: int = MAP_LIMIT) -> Path | None:
         """Build what this data version's index holds, once (later stores of the same files reuse it):
-        the sidebar's facets, the incidents with more than one report, and the incident tolls over all rows."""
+        the sidebar's facets, the incidents with more than one report, the incident tolls over all rows, and
+        the pages' answers without a filter (the map with `map_limit` points, the casualties, the count of
+        unplaced reports) — what every first visit asks."""
         self.facets()
         self._split_paths()
         self._tolls_file_all(None)
+        if self.index_dir is not None:
+            self.map_data(None, limit=map_limit)
+            self.casualties(None)
+            self.unplaced(None, limit=0)
         return self.index_dir
+
+    # The answers to the unfiltered pages, kept in the index: `NAME.json` (the scalars, and which frames)
+    # beside `NAME.FRAME.parquet`, the JSON written last (a reader that finds it finds the frames).
+
+    def _stored(self, name: str, compute, pack, unpack):
+        """`unpack(scalars, frames)` of the answer kept in the index under `name`, or `compute()` (then kept:
+        `pack(answer)` -> (scalars, frames)). Without an index, always `compute()`."""
+        if self.index_dir is None:
+            return compute()
+        path = self.index_dir / f"{name}.json"
+        if path.exists():
+            try:
+                return unpack(*self._read_stored(path))
+            except (OSError, ValueError, KeyError, TypeError):
+                path.unlink(missing_ok=True)  # damaged or partly deleted: computed and written again below
+        answer = compute()
+
+        def build(tmp: Path) -> None:
+            scalars, frames = pack(answer)
+            meta: dict = {"scalars": scalars, "frames": {}}
+            for key, df in frames.items():
+                if df is None:
+                    meta["frames"][key] = None
+                    continue
+                fname = f"{name}.{key}.parquet"
+                ftmp = self.index_dir / f".{fname}.{uuid.uuid4().hex}.tmp"
+                try:
+                    df.reset_index(drop=True).to_parquet(ftmp, index=False)
+                    os.replace(ftmp, self.index_dir / fname)
+                finally:
+                    ftmp.unlink(missing_ok=True)
+                # Parquet gives text back as a string dtype: note the plain-object columns to restore them
+                meta["frames"][key] = {"file": fname, "object": [c for c in df.columns if df[c].dtype == object]}
+            tmp.write_text(json.dumps(meta), encoding="utf-8")
+
+        self._index_file(f"{name}.json", build)
+        return answer
+
+    def _read_stored(self, path: Path) -> tuple[dict, dict]:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        frames = {}
+        for key, info in meta["frames"].items():
+            if info is None:
+                frames[key] = None
+                continue
+            df = pd.read_parquet(self.index_dir / info["file"])
+            for col in info["object"]:
+                df[col] = df[col].astype(object).where(df[col].notna(), None)
+            frames[key] = df
+        return meta["scalars"], frames
 
     def _multi_path(self) -> str | None:
         """The index's Parquet list of the incidents with more than one report (the few that need grouping:
@@ -366,7 +442,15 @@ class ParquetEvents:
     # ------------------------------------------------------------------ filtered rows
 
     def count(self, f: Filters | None = None, *, where: str | None = None) -> tuple[int, int]:
-        """(reports, incidents) that pass the filters (and this module's own `where`)."""
+        """(reports, incidents) that pass the filters (and this module's own `where`). Without a filter, the
+        unplaced reports' count is kept in the index (the Map page asks it on every first visit)."""
+        if where == self.UNPLACED and filter_sql(f or Filters())[0] == "TRUE":
+            return self._stored("count-unplaced", lambda: self._count(f, where),
+                                lambda a: ({"reports": a[0], "incidents": a[1]}, {}),
+                                lambda scalars, _: (int(scalars["reports"]), int(scalars["incidents"])))
+        return self._count(f, where)
+
+    def _count(self, f: Filters | None = None, where: str | None = None) -> tuple[int, int]:
         cond, params = self._where(f, where)
         multi = self._multi_path() if cond == "TRUE" else None
         if multi is not None:  # the whole table: rows from the footers; incidents = rows - repeated reports
@@ -564,21 +648,24 @@ class ParquetEvents:
             out.append(str(path))
         return out[0], out[1]
 
-    def _split_ctes(self, cond: str, extra_cols: str = "") -> str:
+    def _split_ctes(self, cond: str, extra_cols: str = "", part: tuple[int, int] | None = None) -> str:
         """CTEs `f1` (filtered rows of single-report incidents) and `fm` (of the others), read from the index's
-        split copies; without an index `fm` holds every filtered row and `f1` none."""
+        split copies; without an index `fm` holds every filtered row and `f1` none. `part` (k, n): `fm` keeps
+        only the incidents whose id hashes to k modulo n."""
         cols = self._TOLL_COLS + (", " + extra_cols if extra_cols else "")
+        slice_ = f" AND hash(incident_id) % {int(part[1])} = {int(part[0])}" if part else ""
         split = self._split_paths()
         if split is None:
             return f"""f1 AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC} WHERE FALSE),
-                       fm AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC} WHERE {cond})"""
+                       fm AS NOT MATERIALIZED (SELECT {cols} FROM {self.SRC} WHERE ({cond}){slice_})"""
         one, many = (f"read_parquet('{_literal_path(p)}')" for p in split)
         return f"""f1 AS NOT MATERIALIZED (SELECT {cols} FROM {one} WHERE {cond}),
-                   fm AS NOT MATERIALIZED (SELECT {cols} FROM {many} WHERE {cond})"""
+                   fm AS NOT MATERIALIZED (SELECT {cols} FROM {many} WHERE ({cond}){slice_})"""
 
-    def _tolls_query(self, cond: str, multi_only: bool = False) -> str:
+    def _tolls_query(self, cond: str, multi_only: bool = False, part: tuple[int, int] | None = None) -> str:
         """monitor.incident_tolls' figures (without claims and lists) of every incident over the rows that
-        pass `cond`: grouped for incidents of several reports, straight from the row for the others."""
+        pass `cond`: grouped for incidents of several reports, straight from the row for the others.
+        `part`: only a slice of the grouped incidents (see _split_ctes)."""
         if self._split_paths() is not None:
             column, best = self._grouped_best()
             groups = self._tolls_sql("fm").replace("FROM fm GROUP BY", f", {column} FROM fm GROUP BY")
@@ -588,14 +675,47 @@ class ParquetEvents:
         UNION ALL
         SELECT {self._T_COLS} FROM ({self._SINGLE_TOLLS.format(rows='f1')})"""
         return f"""
-        WITH {self._split_ctes(cond)},
+        WITH {self._split_ctes(cond, part=part)},
         g AS ({groups}),
         {best}
         SELECT {self._T_COLS} FROM t{singles}"""
 
-    def _write_tolls(self, cond: str, params: dict, target: Path, multi_only: bool = False) -> None:
-        self._run(f"COPY ({self._tolls_query(cond, multi_only)}) TO '{_literal_path(target)}' "
-                  "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)", params)
+    # Reports of multi-report incidents grouped by one query at most: grouping all 3.3 million of them (1.5 million
+    # incidents, 10M reports in all) at once took DuckDB ~1.3 GB; in slices of this many it stays a few hundred MB
+    # (each slice rereads the narrow copy of these rows, ~0.4 CPU s at 10M without a filter).
+    ROWS_PER_PART = 700_000
+    def _write_tolls(self, cond: str, params: dict, target: Path, multi_only: bool = False,
+                     parts: int = 1) -> None:
+        options = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+        if parts <= 1 or self._split_paths() is None:
+            self._run(f"COPY ({self._tolls_query(cond, multi_only)}) TO '{_literal_path(target)}' {options}", params)
+            return
+        # the grouped incidents slice by slice (hash of the id), each slice to its own file, then one streamed
+        # copy of the slices (and of the single-report incidents' rows) into the target
+        self.temp_directory.mkdir(parents=True, exist_ok=True)
+        pieces = [self.temp_directory / f"tolls-part-{uuid.uuid4().hex}.parquet" for _ in range(parts)]
+        try:
+            for k, piece in enumerate(pieces):
+                self._run(f"COPY ({self._tolls_query(cond, True, (k, parts))}) TO '{_literal_path(piece)}' {options}",
+                          params)
+            singles = "" if multi_only else f"""
+                UNION ALL SELECT {self._T_COLS} FROM ({self._SINGLE_TOLLS.format(rows='f1')})"""
+            self._run(f"""COPY (WITH {self._split_ctes(cond)}
+                                SELECT {self._T_COLS} FROM read_parquet($pieces){singles})
+                          TO '{_literal_path(target)}' {options}""",
+                      dict(params, pieces=[str(p) for p in pieces]))
+        finally:
+            for piece in pieces:
+                piece.unlink(missing_ok=True)
+
+    def _toll_parts(self, cond: str = "TRUE", params: dict | None = None) -> int:
+        """In how many slices the multi-report incidents' reports that pass `cond` are grouped (ROWS_PER_PART)."""
+        split = self._split_paths()
+        if split is None:
+            return 1
+        n = self._run(f"SELECT count(*) FROM read_parquet('{_literal_path(split[1])}') WHERE {cond}",
+                      params).fetchone()[0]
+        return max(1, -(-int(n) // self.ROWS_PER_PART))
 
     def _tolls_file_all(self, f: Filters | None) -> Path | None:
         """The index's incident tolls over all rows (a filter that keeps every row cannot split an incident),
@@ -603,7 +723,8 @@ class ParquetEvents:
         cond, params = self._where(f)
         if cond != "TRUE":
             return None
-        return self._index_file("tolls_all.parquet", lambda tmp: self._write_tolls(cond, params, tmp))
+        return self._index_file("tolls_all.parquet",
+                                lambda tmp: self._write_tolls(cond, params, tmp, parts=self._toll_parts()))
 
     def _counted_sql(self, include_gdelt: bool, source: str = "read_parquet($tolls)") -> str:
         """CTEs over `tolls` (read_parquet($tolls): incident tolls, see _tolls_query): keep (GDELT-only
@@ -626,10 +747,18 @@ class ParquetEvents:
                 ON w.dyad = d.dyad AND d.event_date >= w.event_date
             WHERE d.event_date IS NULL OR d.event_date > w.period_end)"""
 
-    def casualties(self, f: Filters | None, *, include_gdelt: bool = False, top: int = 1000) -> CasualtySummary:
+    def casualties(self, f: Filters | None, *, include_gdelt: bool = False, top: int = TOP_INCIDENTS) -> CasualtySummary:
         """Totals, per-day and per-place sums of the counted incidents, and the `top` deadliest.
         The incident tolls over the filtered rows are written once to a Parquet file (kept in the index
-        for the unfiltered table), then summed from it: nothing of millions of incidents is held in memory."""
+        for the unfiltered table), then summed from it: nothing of millions of incidents is held in memory.
+        Without a filter the whole answer is kept in the index too."""
+        if self.index_dir is not None and filter_sql(f or Filters())[0] == "TRUE":
+            name = f"casualties-{'with-gdelt' if include_gdelt else 'curated'}-{int(top)}"
+            return self._stored(name, lambda: self._casualties(f, include_gdelt, top), _pack_casualties,
+                                _unpack_casualties)
+        return self._casualties(f, include_gdelt, top)
+
+    def _casualties(self, f: Filters | None, include_gdelt: bool, top: int) -> CasualtySummary:
         tolls = self._tolls_file_all(f)
         scratch = None
         source, params = "read_parquet($tolls)", {}
@@ -640,7 +769,8 @@ class ParquetEvents:
             split = self._split_paths()
             # with the index, only the incidents of several reports are grouped and written; the others'
             # tolls are their rows, read again from the narrow copy by each query (cheaper than writing them)
-            self._write_tolls(cond, params, scratch, multi_only=split is not None)
+            self._write_tolls(cond, params, scratch, multi_only=split is not None,
+                              parts=self._toll_parts(cond, params))
             if split is not None:
                 one = f"(SELECT * FROM read_parquet('{_literal_path(split[0])}') WHERE {cond})"
                 source = (f"(SELECT {self._T_COLS} FROM read_parquet($tolls) UNION ALL "
@@ -700,8 +830,8 @@ class ParquetEvents:
                      event_date, incident_id
             LIMIT $top""", dict(p, top=int(top))).fetchall()]
         signal_only = cur.execute(f"SELECT count(*) FILTER (WHERE gdelt_only) FROM {source}", p).fetchone()[0]
-        top_rows = self.rows(f, where=self._in_list("incident_id", "incidents"), params={"incidents": top_ids}) \
-            if top_ids else self.rows(f, where="FALSE")
+        cond, fp = self._where(f, self._in_list("incident_id", "incidents") if top_ids else "FALSE")
+        top_rows = self._map_rows(cond, dict(fp, incidents=top_ids) if top_ids else fp, TOLL_ROW_COLUMNS)
         tolls_top = incident_tolls(top_rows)
         if len(tolls_top):
             order = {i: k for k, i in enumerate(top_ids)}
@@ -722,7 +852,14 @@ class ParquetEvents:
         """The Map page's rows: every placed report when there are at most `limit`, else the `limit`
         deadliest (by their incident's toll over the filtered rows, then their own; the most precisely
         placed, then the latest first among equals — as ui.figures' pandas map) plus a density grid
-        of all of them with counts and deaths per cell."""
+        of all of them with counts and deaths per cell. Without a filter the answer is kept in the index
+        (ranking every report of the table is most of the page's time): computed once per data version."""
+        if self.index_dir is not None and filter_sql(f or Filters())[0] == "TRUE":
+            name = f"map-{int(limit)}-{'all' if show_gdelt else 'curated'}-{float(step):g}"
+            return self._stored(name, lambda: self._map_data(f, show_gdelt, limit, step), _pack_map, _unpack_map)
+        return self._map_data(f, show_gdelt, limit, step)
+
+    def _map_data(self, f: Filters | None, show_gdelt: bool, limit: int, step: float) -> MapData:
         cond, params = self._where(f)
         hidden = 0
         if not show_gdelt:
@@ -786,8 +923,8 @@ class ParquetEvents:
             ids = [r[0] for r in ranked]
             # one read of the drawn reports' incidents (over the filtered rows): their tolls, and the drawn rows
             incidents = sorted({str(r[1]) for r in ranked if r[1] is not None})
-            rows = self.rows(None, where=f"({cond}) AND {self._in_list('incident_id', 'incidents')}",
-                             params=dict(params, incidents=incidents)) if incidents else self.rows(None, where="FALSE")
+            rows = self._map_rows(f"({cond}) AND {self._in_list('incident_id', 'incidents')}" if incidents else "FALSE",
+                                  dict(params, incidents=incidents) if incidents else {})
             rank = {e: k for k, e in enumerate(ids)}  # in the ranking's order, as the pandas map draws them
             drawn = rows[rows["event_id"].isin(rank)]
             drawn = drawn.iloc[drawn["event_id"].map(rank).argsort(kind="stable")].reset_index(drop=True)
@@ -798,14 +935,20 @@ class ParquetEvents:
                 FROM {self.SRC} WHERE {placed_cond} GROUP BY 1, 2 ORDER BY 1, 2""", p)
         else:
             # the filtered rows of every incident with a placed report that passes: drawn are the placed ones
-            rows = self.rows(None, where=f"({cond}) AND (incident_id IN (SELECT incident_id FROM {self.SRC} "
-                                         f"WHERE {placed_cond}) OR (incident_id IS NULL AND {where_placed}))",
-                             params=params)
+            rows = self._map_rows(f"({cond}) AND (incident_id IN (SELECT incident_id FROM {self.SRC} "
+                                  f"WHERE {placed_cond}) OR (incident_id IS NULL AND {where_placed}))", params)
             placed_rows = rows["latitude"].notna() & rows["longitude"].notna()
             drawn = rows[placed_rows.to_numpy(dtype=bool)].reset_index(drop=True)
-        tolls = incident_tolls(rows)
+        tolls = incident_tolls(rows, details=False)
         return MapData(placed=int(placed), unplaced=int(unplaced), hidden_signal=int(hidden), drawn=drawn,
                        tolls=tolls, bins=bins, bounds=tuple(bounds) if placed else None)
+
+    def _map_rows(self, where: str, params: dict, columns: list[str] = MAP_COLUMNS) -> pd.DataFrame:
+        """`columns` of the rows that pass `where` (this module's own condition), in the contract's order,
+        with the contract's dtypes."""
+        df = self._df(f"SELECT {self._cols(columns)} FROM {self.SRC} WHERE {where} ORDER BY {ORDERS['contract']}",
+                      params)
+        return conform(df)[columns]
 
     # ------------------------------------------------------------------ export
 
@@ -854,6 +997,45 @@ def _facets_from_json(d: dict) -> Facets:
     for k in ("first", "last"):
         d[k] = pd.Timestamp(d[k]) if d[k] is not None else None
     return Facets(**d)
+
+
+def _pack_map(m: MapData) -> tuple[dict, dict]:
+    scalars = {"placed": int(m.placed), "unplaced": int(m.unplaced), "hidden_signal": int(m.hidden_signal),
+               "bounds": None if m.bounds is None else [float(v) for v in m.bounds]}
+    return scalars, {"drawn": m.drawn, "tolls": m.tolls, "bins": m.bins}
+
+
+def _unpack_map(scalars: dict, frames: dict) -> MapData:
+    bounds = scalars["bounds"]
+    return MapData(placed=int(scalars["placed"]), unplaced=int(scalars["unplaced"]),
+                   hidden_signal=int(scalars["hidden_signal"]), drawn=frames["drawn"], tolls=frames["tolls"],
+                   bins=frames["bins"], bounds=None if bounds is None else tuple(bounds))
+
+
+def _range_json(r: Range | None) -> list | None:
+    return None if r is None else [r.low, r.high, r.best]
+
+
+def _range_from_json(v: list | None) -> Range | None:
+    return None if v is None else Range(*v)
+
+
+def _pack_casualties(s: CasualtySummary) -> tuple[dict, dict]:
+    scalars = {"killed": _range_json(s.killed), "injured": _range_json(s.injured), "incidents": int(s.incidents),
+               "with_toll": int(s.with_toll), "signal_only": int(s.signal_only),
+               "by_date": sorted(s.by_date), "by_place": sorted(s.by_place)}
+    frames = {f"by_date_{k}": v for k, v in s.by_date.items()}
+    frames.update({f"by_place_{k}": v for k, v in s.by_place.items()})
+    frames["top"] = s.top
+    return scalars, frames
+
+
+def _unpack_casualties(scalars: dict, frames: dict) -> CasualtySummary:
+    return CasualtySummary(killed=_range_from_json(scalars["killed"]), injured=_range_from_json(scalars["injured"]),
+                           incidents=int(scalars["incidents"]), with_toll=int(scalars["with_toll"]),
+                           signal_only=int(scalars["signal_only"]),
+                           by_date={k: frames[f"by_date_{k}"] for k in scalars["by_date"]},
+                           by_place={k: frames[f"by_place_{k}"] for k in scalars["by_place"]}, top=frames["top"])
 
 
 def _typed_sums(df: pd.DataFrame, kind: str) -> pd.DataFrame:

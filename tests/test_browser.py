@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ROOT, open_page, serve, skip_without_browser
+from browser_support import ROOT, open_page, serve, skip_without_browser, wait_for_value
 
 PAGES = {"": "Faultline", "Map": "Map", "Casualties": "Casualties", "Diplomacy": "Diplomacy",
          "Events": "Events", "Sources": "Sources"}
@@ -125,11 +125,18 @@ def test_sources_page_lists_the_dataset_files_and_their_problems(dataset_server,
         # The grid draws on a canvas; its cells are also in an (invisible) accessible table.
         page.wait_for_selector('[data-testid="stDataFrame"] [role="gridcell"]', state="attached", timeout=60_000)
         grids = page.locator('[data-testid="stDataFrame"]')
-        rows = {}
-        for r in grids.nth(0).locator('[role="row"]').all():
-            cells = [c.strip() for c in r.locator('[role="gridcell"]').all_text_contents()]
-            if cells:
-                rows[cells[0]] = cells
+
+        def file_rows() -> dict:
+            rows = {}
+            for r in grids.nth(0).locator('[role="row"]').all():
+                cells = [c.strip() for c in r.locator('[role="gridcell"]').all_text_contents()]
+                if cells:
+                    rows[cells[0]] = cells
+            return rows
+
+        # Under load the grid may still be filling in: read it again until every input is listed.
+        wait_for_value(lambda: {"acled_afpak_2025.csv", "bad/binary.dat"} <= set(file_rows()), True)
+        rows = file_rows()
         assert rows["acled_afpak_2025.csv"][1:3] == ["acled", "17"], rows.get("acled_afpak_2025.csv")
         assert rows["ucdp_ged_candidate_2025.csv"][1:4] == ["ucdp", "8", "8"]
         assert rows["gdelt_20251107.export.CSV"][1] == "gdelt"

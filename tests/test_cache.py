@@ -191,3 +191,53 @@ def test_loaded_text_columns_are_one_contiguous_array_each(home):
     for frame in (first, again):
         assert all(frame[c].array._pa_array.num_chunks <= 1 for c in frame.columns
                    if getattr(frame[c].array, "_pa_array", None) is not None)
+
+
+def test_a_parsed_part_waits_on_disk_until_every_input_is_read(home, monkeypatch):
+    """Memory of a cold load: the rows of one input are written to the cache and dropped while the next
+    input is parsed, then read back for the cross-file steps; the table is the loaders' own."""
+    events: list[str] = []
+    real_read, real_frame = cache.read_path, cache._read_frame
+
+    def read(path, **kwargs):
+        events.append("parse")
+        return real_read(path, **kwargs)
+
+    def frame(stem, meta):
+        events.append("read back")
+        return real_frame(stem, meta)
+
+    monkeypatch.setattr(cache, "read_path", read)
+    monkeypatch.setattr(cache, "_read_frame", frame)
+    result = cache.load_cached(inputs(home))
+    assert events == ["parse"] * len(FILES) + ["read back"] * len(FILES)
+    direct = loaders.load_files(inputs(home))
+    same_table(result.events, direct.events)
+    assert [str(p) for p in result.problems] == [str(p) for p in direct.problems]
+    assert [(r.path, r.rows_read, r.rows_kept) for r in result.files] == \
+           [(r.path, r.rows_read, r.rows_kept) for r in direct.files]
+
+
+def test_a_part_damaged_before_it_is_read_back_is_parsed_again(home, parsed, monkeypatch):
+    """A part written by this load but gone bad before the cross-file steps read it back (another
+    process, a full disk): its input is parsed a second time, with a note, and the table is complete."""
+    good = loaders.load_files(inputs(home)).events
+    first = inputs(home)[0]
+    victim = home / "cache" / "events" / f"part-{cache.file_key(first, ('auto', None, False))}.parquet"
+    spy = cache.read_path  # the `parsed` fixture's
+
+    def read_then_damage(path, **kwargs):
+        part = spy(path, **kwargs)
+        if len(parsed) == len(FILES):  # the last input is parsed: the first one's part goes bad
+            victim.write_bytes(victim.read_bytes()[:-9])
+        return part
+
+    monkeypatch.setattr(cache, "read_path", read_then_damage)
+    result = cache.load_cached(inputs(home))
+    same_table(result.events, good)
+    assert len(result.notes) == 1 and "checksum mismatch" in result.notes[0]
+    assert parsed == [p.name for p in inputs(home)] + [first.name]
+    parsed.clear()
+    again = cache.load_cached(inputs(home))  # the part was written again: nothing left to heal
+    assert parsed == [] and not again.notes
+    same_table(again.events, good)

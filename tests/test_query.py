@@ -219,9 +219,11 @@ def test_casualty_aggregates_equal_monitor_casualties(data):
 
 
 def _same(a, b) -> bool:
+    """The same figure: the same JSON a browser gets (plotly's dicts may hold numpy arrays, which `==` cannot
+    compare as a whole)."""
     if isinstance(a, str) or isinstance(b, str):
         return type(a) is type(b)
-    return a.to_plotly_json() == b.to_plotly_json()
+    return a.to_json() == b.to_json()
 
 
 def test_map_data_equals_the_pandas_map(data):

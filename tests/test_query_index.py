@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 from monitor import Filters, incident_tolls
-from monitor.query import ParquetEvents
+import monitor.query as query
+from monitor.query import MAP_LIMIT, TOP_INCIDENTS, ParquetEvents
 from test_query import random_events, random_filters
 
 CASES = 25
@@ -44,9 +45,13 @@ def _frames_equal(a: pd.DataFrame, b: pd.DataFrame, context) -> None:
 def test_the_index_is_built_once_per_data_version(stores, tmp_path):
     events, plain, indexed = stores
     assert plain.index_dir is None
-    names = sorted(p.name for p in indexed.index_dir.iterdir())
-    assert names == ["facets.json", "files.json", "multi.parquet", "rows_multi.parquet", "rows_single.parquet",
-                     "tolls_all.parquet"]
+    names = sorted(p.name for p in indexed.index_dir.iterdir() if not p.name.startswith(("map-", "casualties-")))
+    assert names == ["count-unplaced.json", "facets.json", "files.json", "multi.parquet", "rows_multi.parquet",
+                     "rows_single.parquet", "tolls_all.parquet"]
+    # the unfiltered pages' answers: the map with the page's point limit, the casualties without GDELT
+    assert (indexed.index_dir / f"map-{MAP_LIMIT}-all-0.05.json").exists()
+    assert (indexed.index_dir / f"casualties-curated-{TOP_INCIDENTS}.json").exists()
+    assert not list(indexed.index_dir.glob(".*.tmp"))  # no temporary file left behind
     again = ParquetEvents(indexed.files, threads=1, index=indexed.index_dir.parent)
     assert again.index_dir == indexed.index_dir  # same files, same index
     # new data (a file rewritten) is a new version: a new folder, never the old answers
@@ -162,3 +167,115 @@ def test_no_writable_index_folder_means_no_index(stores, tmp_path):
     assert store.casualties(Filters()).killed == plain.casualties(Filters()).killed
     assert store.index_dir is None
     assert store.count(Filters(start=date(2025, 10, 1))) == plain.count(Filters(start=date(2025, 10, 1)))
+
+
+def _same_map(a, b, context) -> None:
+    assert (a.placed, a.unplaced, a.hidden_signal, a.bounds) == (b.placed, b.unplaced, b.hidden_signal, b.bounds)
+    for name in ("drawn", "tolls", "bins"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert (x is None) == (y is None), (context, name)
+        if x is not None:  # the same frames, dtypes included
+            pd.testing.assert_frame_equal(x, y, obj=f"{context} {name}")
+
+
+def _same_casualties(a, b, context) -> None:
+    assert (a.killed, a.injured, a.incidents, a.with_toll, a.signal_only) == \
+           (b.killed, b.injured, b.incidents, b.with_toll, b.signal_only), context
+    assert sorted(a.by_date) == sorted(b.by_date) and sorted(a.by_place) == sorted(b.by_place)
+    for kind in a.by_date:
+        pd.testing.assert_frame_equal(a.by_date[kind], b.by_date[kind], obj=f"{context} date {kind}")
+        pd.testing.assert_frame_equal(a.by_place[kind], b.by_place[kind], obj=f"{context} place {kind}")
+    pd.testing.assert_frame_equal(a.top, b.top, obj=f"{context} top")
+
+
+def test_stored_unfiltered_answers_equal_the_live_queries(stores, monkeypatch):
+    """The unfiltered map, casualties and unplaced count kept in the index are what the queries return,
+    frame for frame and dtype for dtype; a store on the same index reads them without querying."""
+    events, plain, indexed = stores
+    reader = ParquetEvents(indexed.files, threads=1, index=indexed.index_dir.parent)
+    cases = [(limit, show_gdelt) for limit in (30, 5000) for show_gdelt in (True, False)]
+    for limit, show_gdelt in cases:  # stored by the first call, read by the second store
+        indexed.map_data(Filters(), show_gdelt=show_gdelt, limit=limit)
+    for include, top in ((False, 25), (True, 25), (False, TOP_INCIDENTS)):
+        indexed.casualties(Filters(), include_gdelt=include, top=top)
+
+    def no_query(*args, **kwargs):
+        raise AssertionError("answered by a query, not from the index")
+    live_map, live_casualties, live_count = reader._map_data, reader._casualties, reader._count
+    monkeypatch.setattr(reader, "_map_data", no_query)
+    monkeypatch.setattr(reader, "_casualties", no_query)
+    monkeypatch.setattr(reader, "_count", no_query)
+    for limit, show_gdelt in cases:
+        stored = reader.map_data(Filters(), show_gdelt=show_gdelt, limit=limit)
+        _same_map(stored, live_map(Filters(), show_gdelt, limit, query.GRID_STEP), (limit, show_gdelt))
+        a = plain.map_data(Filters(), show_gdelt=show_gdelt, limit=limit)  # and the path without an index
+        _frames_equal(a.drawn, stored.drawn, (limit, show_gdelt, "drawn"))
+    assert limit == 5000 and stored.bins is None  # both branches: beyond the limit (bins) and within it
+    assert reader.map_data(Filters(), limit=30).bins is not None
+    for include, top in ((False, 25), (True, 25), (False, TOP_INCIDENTS)):
+        stored = reader.casualties(Filters(extra={"include_gdelt": include}), include_gdelt=include, top=top)
+        _same_casualties(stored, live_casualties(Filters(), include, top), (include, top))
+        assert stored.killed == plain.casualties(Filters(), include_gdelt=include, top=top).killed
+    assert reader.unplaced(Filters(), limit=3)[0] == live_count(Filters(), ParquetEvents.UNPLACED)[0] \
+        == int((events["latitude"].isna() | events["longitude"].isna()).sum())
+    # a filter is never answered from the unfiltered answers
+    with pytest.raises(AssertionError, match="not from the index"):
+        reader.map_data(Filters(datasets=("acled",)), limit=30)
+
+
+def test_a_damaged_stored_answer_is_computed_again(stores, tmp_path):
+    _, plain, _ = stores
+    store = ParquetEvents(plain.files, threads=1, index=tmp_path / "idx")
+    first = store.map_data(Filters(), limit=30)
+    (store.index_dir / "map-30-all-0.05.drawn.parquet").unlink()  # a frame lost
+    again = ParquetEvents(plain.files, threads=1, index=tmp_path / "idx")
+    _same_map(again.map_data(Filters(), limit=30), first, "recomputed")
+    assert (again.index_dir / "map-30-all-0.05.drawn.parquet").exists()  # and kept again
+    (store.index_dir / "map-30-all-0.05.json").write_text("{not json", encoding="utf-8")
+    third = ParquetEvents(plain.files, threads=1, index=tmp_path / "idx")
+    _same_map(third.map_data(Filters(), limit=30), first, "rewritten")
+
+
+def test_an_index_of_an_older_version_is_replaced(stores, tmp_path, monkeypatch):
+    """An index written by an older version of this module (another INDEX_VERSION) is never read: the same
+    files get a new folder, built again, and the old one is deleted."""
+    _, plain, _ = stores
+    monkeypatch.setattr(query, "INDEX_VERSION", query.INDEX_VERSION - 1)
+    old = ParquetEvents(plain.files, threads=1, index=tmp_path / "idx")
+    old.facets()
+    old._split_paths()
+    assert sorted(p.name for p in old.index_dir.iterdir()) == ["facets.json", "files.json", "multi.parquet",
+                                                               "rows_multi.parquet", "rows_single.parquet"]
+    monkeypatch.undo()
+    new = ParquetEvents(plain.files, threads=1, index=tmp_path / "idx")
+    assert new.index_dir != old.index_dir
+    new.ensure_index()
+    assert not old.index_dir.exists()
+    assert (new.index_dir / f"map-{MAP_LIMIT}-all-0.05.json").exists()
+    assert new.map_data(Filters(), limit=30).placed == plain.map_data(Filters(), limit=30).placed
+
+
+def test_the_index_builds_the_map_the_page_draws():
+    from ui.figures import MAP_POINT_LIMIT
+
+    assert MAP_LIMIT == MAP_POINT_LIMIT, "ensure_index would build a map the Map page never asks for"
+
+
+def test_tolls_grouped_in_slices_equal_one_grouping(stores, tmp_path):
+    """The multi-report incidents are grouped in slices (to bound DuckDB's memory), with or without a filter:
+    the tolls are the same as one grouping of them all, and so are the casualties summed from them."""
+    events, plain, indexed = stores
+    sliced = ParquetEvents(plain.files, threads=1, index=tmp_path / "idx")
+    sliced.ROWS_PER_PART = 15
+    assert sliced._toll_parts() > 10
+    key = ["incident_id"]
+    got = pd.read_parquet(sliced._tolls_file_all(None)).sort_values(key).reset_index(drop=True)
+    whole = pd.read_parquet(indexed.index_dir / "tolls_all.parquet").sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, whole)
+    _same_casualties(sliced.casualties(Filters(), top=40), plain.casualties(Filters(), top=40), "sliced")
+    rng = random.Random(8)
+    for f in _split_filters(events) + [random_filters(rng, events) for _ in range(6)]:
+        include = bool(f.extra.get("include_gdelt"))
+        _same_casualties(sliced.casualties(f, include_gdelt=include, top=40),
+                         plain.casualties(f, include_gdelt=include, top=40), f)
+    assert not list(sliced.temp_directory.glob("tolls-part-*"))  # the slices' files are deleted
