@@ -350,8 +350,9 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
         phrase = prefix.group(0).strip() + " " + phrase
     elif reference:
         phrase = "near " + phrase  # "west of X", "20 km from X": somewhere near X, not X itself
-    place = _geocode_in_context(phrase, countries, online)
     iso = None if suffix else country_words().get(normalise(phrase))
+    # A country's name is never asked of an online geocoder: it is the country whatever the answer.
+    place = _geocode_in_context(phrase, countries, online and not iso)
     if iso and (place is None or place.feature != "country" or place.iso3 != iso):
         # A country's name is the country, never a town or a province somewhere that shares it.
         place = _country_place(iso)
