@@ -22,7 +22,7 @@ from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
-from loaders.textdates import MONTHS, WEEKDAYS, DateMention, find_dates, week_ending
+from loaders.textdates import MONTHS, WEEKDAYS, DateMention, find_dates, vague_day
 from loaders.tolls import extract_toll
 
 HEADER_KEYS = ("title", "published", "source", "url")
@@ -42,13 +42,21 @@ _ATTRIBUTION = [
 ]
 _POSSESSIVE = r"(?:[A-Z][\w-]+(?:’|')s\s+)?(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?"
 _LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered|shut|closed|reopened|sealed|blocked|besieged|bombarded|pounded|recaptured|retook|encircled|surrounded)\s+(?:the\s+)?{_POSSESSIVE}$", re.I)
-_SPEECH_DATE = re.compile(r"\b(?:said|says|told\s+[\w ]{1,30}?|announced|stated|added|confirmed|reported)\s+(?:late\s+|early\s+)?$", re.I)
-_COUNTRY_LOCATIVE = re.compile(r"\b(?:in|inside|into|across|within)\s+(?:the\s+)?$", re.I)
+_SPEECH_DATE = re.compile(
+    r"(?:\b(?:said|says|told\s+[\w ]{1,30}?|announced|stated|added|confirmed|reported|claimed|circulated|posted|published|released|issued|broadcast|aired)"
+    r"(?:\s+(?:in|on)\s+(?:a|an|its|their|his|her)\s+(?:[\w-]+\s+){0,2}?(?:statement|interview|video|post|message|briefing|broadcast))?"
+    r"|\b(?:in|during)\s+(?:a|an|its|their|his|her)\s+(?:[\w-]+\s+){0,2}?(?:statement|interview|video|post|message|briefing|broadcast|address)"
+    r"(?:\s+(?:[\w-]+\s+){0,4}?(?:read|aired|shown|broadcast|posted|circulated|released|published|issued))?)"
+    r"(?:\s+(?:on|to|in)\s+(?:[\w-]+\s+){0,2}?(?:television|radio|tv|media|reporters|journalists))?"
+    r"\s+(?:late\s+|early\s+)?$", re.I)
+_COUNTRY_LOCATIVE = re.compile(r"(?:\b(?:in|inside|into|across|within)\s+(?:the\s+)?|\b(?:region|province|state|part|parts|areas?)\s+of\s+)"
+                               r"(?:(?:far\s+)?(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?$", re.I)
 # How far (characters) a place may stand from the words of an event and still be its place.
 PLACE_REACH = 100
 COUNTRY_REACH = 60
 _PLACE_SUFFIX = re.compile(r"^\s+(?:border\s+crossing|crossing\s+point|crossing|border\s+area|border\s+region|tribal\s+district|district|province|state|region|area|agency|city)\b", re.I)
-_REFERENCE = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|\d+\s*(?:km|kilometres|kilometers|miles)\s+(?:\w+\s+)?(?:of|from))\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?$", re.I)
+_REFERENCE = re.compile(r"(?:\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|\d+\s*(?:km|kilometres|kilometers|miles)\s+(?:\w+\s+)?(?:of|from))\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?"
+                        r"|,\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:town|village|city|district|suburb|settlement|area|locality)\s+(?:near|outside|close\s+to|north\s+of|south\s+of|east\s+of|west\s+of)\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?)$", re.I)
 _PLACE_PREFIX = re.compile(r"\b(?:near|outside|close\s+to)\s+(?:the\s+)?$", re.I)
 _FUTURE = re.compile(r"\b(?:will|would|next|due|scheduled|expected|planned|set\s+to|to\s+be\s+held)\b", re.I)
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*(?:\s+(?:(?:al|el|de|du|es|ul|and|of|i|e)[-\s]+)?[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*){0,4}")
@@ -73,6 +81,7 @@ class Article:
     parties: list[str] = field(default_factory=list)  # set by extract(): the article's two main parties
     main_country: str | None = None  # set by extract(): the one country the article is mostly about, if any
     countries: set[str] = field(default_factory=set)  # set by extract(): the countries it is about
+    dateline: list[str] = field(default_factory=list)  # set by extract(): the country of its dateline, if known
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -253,6 +262,8 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                 locative = bool(_LOCATIVE.search(before))
                 if key in curated or key in pinned:
                     best = (s, e, span, locative, b)
+                elif locative and key in country_words() and span[:1].isupper():
+                    best = (s, e, span, locative, b)  # "in Lebanon": the country, whatever towns share its name
                 elif (locative and key not in actor_keys and len(key) > 3 and s > 0
                       and not re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister|spokesman)\.?\s+$", before)):
                     hits = _hits(key)
@@ -275,6 +286,12 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
             if mention:
                 found.append(mention)
     return found
+
+
+class _Countries(set):
+    """The countries an article is about, and the one it is mostly about (`main`, None for a story between two)."""
+
+    main: str | None = None
 
 
 def _country_place(iso3: str) -> Place | None:
@@ -333,8 +350,9 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
         phrase = prefix.group(0).strip() + " " + phrase
     elif reference:
         phrase = "near " + phrase  # "west of X", "20 km from X": somewhere near X, not X itself
-    place = _geocode_in_context(phrase, countries, online)
     iso = None if suffix else country_words().get(normalise(phrase))
+    # A country's name is never asked of an online geocoder: it is the country whatever the answer.
+    place = _geocode_in_context(phrase, countries, online and not iso)
     if iso and (place is None or place.feature != "country" or place.iso3 != iso):
         # A country's name is the country, never a town or a province somewhere that shares it.
         place = _country_place(iso)
@@ -359,7 +377,12 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     exact = set(_hit_countries(key))
     exact |= set(curated_by_key()[key]["iso3"]) if key in curated_by_key() else set()
     core = normalise(parse_phrase(phrase)[0])
-    for iso3 in sorted(countries, key=lambda c: (c not in exact, c)):
+    # Among the countries where the name is spelt so: the article's main country, then the one where the name
+    # is the largest place (a town of a hundred thousand before a village of the neighbour's that shares it).
+    main = getattr(countries, "main", None)
+    shared = [c for c in countries if c in exact]
+    size = _hits(key).groupby("iso3")["population"].max().to_dict() if len(shared) > 1 else {}
+    for iso3 in sorted(countries, key=lambda c: (c not in exact, c != main, -(size.get(c) or 0), c)):
         place = lookup(phrase, iso3)
         if place is not None and place.geocoder == "geonames" and iso3 not in exact and not _variant_of(place, core):
             continue  # only a look-alike spelling in this country, not the place under another transliteration
@@ -506,14 +529,21 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
                published: date | None) -> tuple[date, str, bool, str] | None:
     """The date phrase that dates this cue, or None when the clause has none."""
     scheduled = cue.row["diplomatic_action"] == "talks_scheduled"
+    threat = cue.row["diplomatic_action"] == "threat"
     usable = []
     for d in mentions:
         future = bool(_FUTURE.search(sent[max(0, d.start - 40):d.start]))
-        if scheduled and future:
+        said = bool(_SPEECH_DATE.search(sent[:d.start]))
+        if scheduled and (future or (d.start > cue.start and not said)):
             continue  # the meeting's date, not the day it was announced
+        if threat and _UNTIL.search(sent[:d.start]):
+            continue  # "from Friday until Sunday": when the threatened act would be, not when it was made
         if d.day > (published or d.day) and not future:
             continue
         usable.append(d)
+    if (scheduled or threat) and any(_SPEECH_DATE.search(sent[:d.start]) for d in usable):
+        # An announcement or a threat is dated by the day it was made (a spokesman "said on <day>").
+        usable = [d for d in usable if _SPEECH_DATE.search(sent[:d.start])]
     if usable:
         # "said on Sunday" dates the statement; a clash it reports happened when the text says it did.
         violent = not cue.row["diplomatic_action"]
@@ -523,7 +553,8 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
     return None
 
 
-_CLAUSE_BREAK = re.compile(r";\s+|,\s+but\s+|,\s+while\s+|,\s+whereas\s+|,\s+and\s+(?=(?:a|an|another|the)\s)|,\s+(?:and\s+)?(?=(?:hours|minutes|days|moments|shortly|soon)\s+(?:later|after)\b)|,\s+and\s+then\s+|,\s+then\s+", re.I)
+_UNTIL = re.compile(r"\b(?:from|until|till|after|before|by|starting)\s+(?:late\s+|early\s+)?$", re.I)
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+but\s+|,\s+while\s+|,\s+whereas\s+|,\s+and\s+(?=(?:a|an|another|the)\s)|,\s+(?:and\s+)?(?=(?:hours|minutes|days|moments|shortly|soon)\s+(?:later|after)\b)|,\s+and\s+then\s+|,\s+then\s+|,\s+and\s+(?=(?-i:[A-Z])[\w’'-]+\s)", re.I)
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -593,9 +624,94 @@ _VENUE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "agreement_signed"
 _BY_ACT = re.compile(r"\bby\s+(?:[a-z]+ing)\b")
 _IF = re.compile(r"\b(?:if|unless|whether)\s+(?:[\w’'-]+\s+){0,4}$", re.I)  # a condition, not news
 _SINCE = re.compile(r"\bsince\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+# An act named only as the point a span of time is counted from ("months after the militia declared a
+# truce", "a decade after gunmen overran the town") is an earlier event, not news of this article.
+_TIME_AFTER = re.compile(r"\b(?:months?|years?|decades?|a\s+decade)\s+(?:after|since)\s+(?:[\w’'().-]+\s+){0,7}?$", re.I)
+# A truce or talks counted from weeks back are told as the start of a span too, not as news of them.
+_TIME_AFTER_DIPLOMATIC = re.compile(r"\b(?:weeks?|months?|years?|decades?|a\s+decade)\s+(?:after|since)\s+(?:[\w’'().-]+\s+){0,7}?$", re.I)
+# Told as long past without a date ("stalled years ago", "in recent years"): background, not news.
+_LONG_AGO = re.compile(r"\b(?:(?:years|decades|months)\s+ago|long\s+ago|in\s+recent\s+years|over\s+the\s+(?:past\s+|last\s+)?(?:years|decades)|for\s+(?:years|decades))\b", re.I)
 _TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
 _THE_TRUCE = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:truce|ceasefire|cease-fire)\b", re.I)
 _ANOTHER_EVENT = re.compile(r"^\W*(?:elsewhere|separately|in\s+(?:a|another)\s+(?:separate\s+)?(?:incident|attack)|meanwhile|also\s+on|in\s+other\s+news)\b", re.I)
+
+
+# A toll that points back at an event already told: a claim of it, its dead named again, the other side's dead.
+_POINTS_BACK = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|that|its|their|[\w’'-]+(?:’|')s)\s+(?:[\w-]+\s+){0,2}?"
+                          r"(?:attack|bombing|ambush|raid|assault|blast|killing|strike)s?\b"
+                          r"|\bthe\s+(?:\d+|[a-z]+)\s+(?:dead|victims|bodies)\b|\bof\s+the\s+(?:attackers|assailants|gunmen|raiders)\b"
+                          r"|\breturned\s+fire\b", re.I)
+_NO_GROUP = {"people", "others", "counter-claim"}
+# "called the shelling a violation", "said the strike was ...": an act named again in a statement about it.
+_NAMED_ACT = re.compile(r"\b(?:called|calling|condemned|condemning|described|describing|denounced|denouncing|termed|"
+                        r"said|says|blamed|blaming)\s+(?:that\s+)?(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_NEW_SCENE = re.compile(r"^\W*(?:in|at|near|outside)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}?(?:province|district|region|county|state|"
+                        r"department|prefecture|governorate|town|village|city|capital|area|valley)\b[^,;]{0,40},\s", re.I)
+
+
+def _adds_to(before, new, same_source: bool | None = None) -> bool:
+    """Whether a follow-up toll adds to a report's toll rather than competing with it: it names only groups
+    the report did not count (its attackers after its soldiers), or gives the injured of a report that
+    gave only deaths (or the dead of one that gave only injured). Groups add only within one source's account
+    (`same_source` False: two sources, whose different groups are competing accounts of the same dead)."""
+    if new is None or before is None or (before.killed is None and before.injured is None) or same_source is False:
+        # A report with no toll of its own: the follow-up is its toll, told by its own source. Two sources:
+        # one side's civilians and the other side's fighters are competing accounts of the same dead.
+        return False
+    if new.killed is None and new.injured is not None and before.injured is None:
+        return True
+    if new.injured is None and new.killed is not None and before.killed is None:
+        return True
+    mine, theirs = before.groups - _NO_GROUP, new.groups - _NO_GROUP
+    return bool(mine and theirs and not (mine & theirs) and not (new.groups & _NO_GROUP))
+
+
+def _spanned(before, new):
+    """Two sources' tolls of one event as one range: the lowest low to the highest high, each kind apart."""
+    from loaders.tolls import Toll
+    span = lambda a, b: b if a is None else (a if b is None else a.span(b))  # noqa: E731
+    civ = before.civilians if new.civilians is None else (new.civilians if before.civilians is None
+                                                           else min(before.civilians, new.civilians))
+    return Toll(killed=span(before.killed, new.killed), civilians=civ, injured=span(before.injured, new.injured),
+                texts=before.texts + new.texts, groups=before.groups | new.groups)
+
+
+@functools.lru_cache(maxsize=1)
+def _source_kinds() -> tuple[re.Pattern, dict[str, str]]:
+    """data/source_kinds.csv: words that name one institution's voice (the army, its spokesman, military sources)."""
+    df = pd.read_csv(DATA_DIR / "source_kinds.csv", dtype=str, keep_default_na=False)
+    kinds = {normalise(w): k for w, k in zip(df["word"], df["kind"])}
+    words = sorted(kinds, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I), kinds
+
+
+def _source_kind(who: str) -> str | None:
+    rx, kinds = _source_kinds()
+    m = rx.search(who)
+    return kinds.get(normalise(m.group(0))) if m else None
+
+
+def _same_source(a: str, b: str) -> bool:
+    """Two attributions name one source: one's words contain the other's last word ("the regional command",
+    "the army's regional command"), or both are voices of one institution (an army officer, a military
+    spokesman) unless they name different countries."""
+    wa, wb = set(re.findall(r"[a-z]+", a.lower())), set(re.findall(r"[a-z]+", b.lower()))
+    last_a, last_b = re.findall(r"[a-z]+", a.lower())[-1:], re.findall(r"[a-z]+", b.lower())[-1:]
+    if last_a and last_b and (last_a[0] in wb or last_b[0] in wa):
+        return True
+    kind = _source_kind(a)
+    return kind is not None and kind == _source_kind(b) and set(_country_mentions(a)) == set(_country_mentions(b))
+
+
+def _added(before, new):
+    """A report's toll with a follow-up's figures added (SPEC §4: different groups add up)."""
+    if before is None:
+        return new
+    from loaders.tolls import Toll
+    plus = lambda a, b: b if a is None else (a if b is None else a + b)  # noqa: E731
+    civ = None if before.civilians is None and new.civilians is None else (before.civilians or 0) + (new.civilians or 0)
+    return Toll(killed=plus(before.killed, new.killed), civilians=civ, injured=plus(before.injured, new.injured),
+                texts=before.texts + new.texts, groups=before.groups | new.groups)
 
 
 def extract(article: Article) -> list[Draft]:
@@ -604,9 +720,9 @@ def extract(article: Article) -> list[Draft]:
     full = " ".join(s.text for s in sents)
     named = _find_actors(full)
     mentions = _country_mentions(full)
-    dateline = _dateline_countries(article.body)
-    countries = article.countries = _article_countries(full, named, mentions, dateline)
-    article.main_country = _main_country(mentions, dateline)
+    dateline = article.dateline = _dateline_countries(article.body)
+    countries = article.countries = _Countries(_article_countries(full, named, mentions, dateline))
+    article.main_country = countries.main = _main_country(mentions, dateline)
     article.parties = _parties(named)
     venue = _talks_venue(sents, countries)
     drafts: list[Draft] = []
@@ -615,6 +731,9 @@ def extract(article: Article) -> list[Draft]:
     # sentence or two that names no place of its own (one side's count of its dead, the other side's
     # larger claim) is told about that event, unless the sentence says it is another one.
     last_placed: tuple | None = None  # (sentence number, date pick, places, cue row)
+    # The last violent event told, placed or not: (sentence number, date pick, places, cue row, the draft that
+    # carries its toll). A follow-up toll that names no place of its own is told about it.
+    last_violent: tuple | None = None
     last_mentioned: tuple[int, tuple, list[Mention]] | None = None  # the last sentence naming a place and a day
     last_truce: Place | None = None  # where the last ceasefire the article placed holds
     for n_sent, sent in enumerate(sents):
@@ -653,9 +772,13 @@ def extract(article: Article) -> list[Draft]:
                   and not all_places_of(text) and not _ANOTHER_EVENT.match(text)):
                 # A toll with no event word of its own, right after a placed event: that event's toll.
                 violent = [Cue(c0, c0, last_placed[3])]
+            # "a decade after gunmen overran the town": the act is only where a span of time starts.
+            violent = [c for c in violent if not _TIME_AFTER.search(text[c0:c.start])]
             if not has_toll and any(c.row["diplomatic_action"] for c in cues):
-                # A truce or talks told with the fighting behind them: the fighting is background.
-                violent = [c for c in violent if not c.row["needs_toll"]]
+                # A truce or talks told with the fighting behind them: the fighting is background; "the shelling"
+                # named in a statement about a truce is the act told before, not a new one.
+                violent = [c for c in violent if not c.row["needs_toll"]
+                           and not _NAMED_ACT.search(text[c0:c.start])]
             if not has_toll and any(c.row["name"] == "protest" for c in violent):
                 # A protest against a strike or shelling is a protest, not the strike.
                 violent = [c for c in violent if not _OBJECT_OF_PROTEST.search(text[:c.start])]
@@ -682,12 +805,14 @@ def extract(article: Article) -> list[Draft]:
                 if picked is None and story:
                     picked = (story[0], story[1], False, "story")
                 if picked is None and article.published:
-                    picked = (week_ending(article.published), "week", False, "vague")  # dated only vaguely: SPEC §5
+                    picked = (vague_day(article.published), "week", False, "vague")  # dated only vaguely: SPEC §5
                 if picked is None:
                     article.problems.append(Problem(article.path, sent.line,
                                                     "an event with no readable date and no Published date: pass --published"))
                     continue
                 day, precision, explicit, date_source = picked
+                if not explicit and _LONG_AGO.search(clause):
+                    continue  # "stalled years ago": long past and undated, so background, not news
                 is_violent = not cue.row["diplomatic_action"]
                 places = [p for p in clause_places if _distance((p.start, p.end), (cue.start, cue.end))
                           <= (COUNTRY_REACH if p.place.feature == "country" else PLACE_REACH)]
@@ -704,36 +829,84 @@ def extract(article: Article) -> list[Draft]:
                         places = inherited[1]
                     update = has_toll and bool(_TOLL_UPDATE.search(clause))
                     antecedent = last_placed
+                    if last_violent and (not last_placed or last_violent[0] >= last_placed[0]):
+                        antecedent = last_violent  # the latest violent event, though no place was read for it
                     if (has_toll and last_mentioned and last_mentioned[0] == n_sent - 1
                             and (not last_placed or last_placed[0] < n_sent - 1) and _ANAPHORA.search(clause)):
                         antecedent = last_mentioned  # a toll of a definite fight told after it: the place just named
                     # A date that only says when the toll was told (an official said so on a given day) does
                     # not date the event it counts.
                     told_only = explicit and all(_SPEECH_DATE.search(text[:d.start]) for d in clause_dates)
-                    if (not places and not all_places and has_toll and antecedent
-                            and n_sent - antecedent[0] <= (3 if update else 2) and not _ANOTHER_EVENT.match(text)):
+                    # A toll that points back ("claimed the attack", "the three dead", "of the attackers") may
+                    # come a sentence later than one that does not.
+                    refers = bool(_ANAPHORA.search(clause) or _POINTS_BACK.search(clause))
+                    home = {q.place.iso3 for q in antecedent[2]} | {article.main_country} if antecedent else set()
+                    own_places = [q for q in all_places if not (q.place.feature == "country" and q.place.iso3 in home)]
+                    # A sentence that opens on a scene of its own ("In the province of X, ...") is another event.
+                    follow_up = bool(not places and not own_places and has_toll and antecedent
+                                     and n_sent - antecedent[0] <= (3 if (update or refers) and antecedent[2] else 2)
+                                     and not _ANOTHER_EVENT.match(text) and not _NEW_SCENE.match(text))
+                    if follow_up:
                         places = antecedent[2]
                         if not explicit or update or told_only:
                             day, precision, explicit = antecedent[1][:3]
                             date_source = "clause"
                             picked = (day, precision, explicit, date_source)
+                        carrier = antecedent[4] if len(antecedent) > 4 else None
+                        claimant = _attribution(clause) or _attribution(text)
+                        if carrier is None or not (claimant or carrier.claimed_by):
+                            same = None  # neither names a source: one account
+                        elif claimant and carrier.claimed_by:
+                            same = _same_source(claimant, carrier.claimed_by)
+                        else:
+                            same = False  # one names its source, the other not: not known to be one account
+                        if carrier is not None and carrier.day == day and _adds_to(carrier.toll, toll, same):
+                            # Another group's dead (the attackers after the soldiers) or the injured of a toll
+                            # that gave only deaths: the same report's toll grows; no second claim.
+                            carrier.toll = _added(carrier.toll, toll)
+                            carrier.quote = f"{carrier.quote} … {text}"
+                            last_violent = (n_sent, *antecedent[1:])
+                            inherited = (picked, places, cue)
+                            continue
+                        if carrier is not None and carrier.place is None and not places and carrier.toll is not None:
+                            # Another source's figure for an event read with no place: a row of its own could not
+                            # be told apart from another placeless event, so the claims become one range here,
+                            # each claimant kept (SPEC §4).
+                            carrier.toll = _spanned(carrier.toll, toll)
+                            carrier.claimed_by = "; ".join(dict.fromkeys(
+                                c for c in (carrier.claimed_by, claimed) if c)) or None
+                            carrier.quote = f"{carrier.quote} … {text}"
+                            last_violent = (n_sent, *antecedent[1:])
+                            inherited = (picked, places, cue)
+                            continue
                     targets = sorted(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)))
                     toll_at = min(targets, key=lambda p: _toll_distance(text, p, toll)) if targets else None
+                    carrier = None
                     for p in targets or [None]:
                         drafts.append(Draft(sent, cue, day, precision, explicit, p.place if p else None,
                                             actors, [], toll if (p is toll_at) else None,
                                             claimed if p is toll_at else None, text, date_source, near_country))
+                        if p is toll_at or carrier is None:
+                            carrier = drafts[-1]
                     inherited = (picked, places, cue)
                     if places:
                         last_placed = (n_sent, picked, places, cue.row)
+                    last_violent = (n_sent, picked, places, cue.row, carrier)
                 else:
                     action = cue.row["diplomatic_action"]
-                    if _SINCE.search(text[:cue.start]) or _IF.search(text[:cue.start]):
+                    if _SINCE.search(text[:cue.start]) or _IF.search(text[:cue.start]) or _TIME_AFTER_DIPLOMATIC.search(text[c0:cue.start]):
                         continue  # a truce named as a starting point in time is not news of it
                     near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
                     place = near.place if near else (venue if action.startswith("talks") else None)
                     on_ground = action == "ceasefire_violated" and (
                         any(not c.row["diplomatic_action"] for c in cues) or bool(_BY_ACT.search(text)))
+                    if (action == "ceasefire_violated" and last_violent and n_sent - last_violent[0] <= 2
+                            and _ANAPHORA.search(text[c0:cue.start])):
+                        # A side that terms an act told just before a breach: the breach is that act, there and then.
+                        on_ground = True
+                        day, precision, explicit = last_violent[1][:3]
+                        if place is None and last_violent[2]:
+                            place = last_violent[2][0].place
                     if place is None and on_ground and last_placed and n_sent - last_placed[0] <= 2:
                         place = last_placed[2][0].place  # a breach named after an act: where the act was
                     if (place is None and last_truce is not None and action in _TRUCE_ACTIONS
@@ -1061,7 +1234,8 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
         toll = d.toll
         # No place of its own: violence still happened in the country the article
         # is about, when it is about one. Talks, threats and agreements are often held or made elsewhere.
-        home = ((article.main_country or d.near_country)
+        home = ((article.main_country or d.near_country
+                 or (article.dateline[0] if article.dateline and article.dateline[0] in article.countries else None))
                 if p is None and (not row["diplomatic_action"] or d.on_ground)
                 else None)
         killed = toll.killed if toll else None

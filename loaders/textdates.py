@@ -69,7 +69,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("yesterday", re.compile(r"\b(?:yesterday|overnight|last\s+night)\b", re.I)),
     ("last_week", re.compile(r"\b(?:last|past|previous)\s+week\b|\bearlier\s+this\s+week\b|\ba\s+week\s+(?:ago|earlier)\b", re.I)),
     ("last_month", re.compile(r"\b(?:last|previous)\s+month\b|\bearlier\s+this\s+month\b|\ba\s+month\s+(?:ago|earlier)\b", re.I)),
-    ("in_month", re.compile(rf"\b(?P<mod>(?:the\s+)?(?:end|start|beginning|middle)\s+of|in|since|during|early|late|mid|mid-|throughout|of|until|by|last)[\s-]+{_MONTH}(?:\s+(?P<year>\d{{4}}))?\b(?!\s+\d)", re.I)),
+    ("in_month", re.compile(rf"\b(?P<mod>(?:the\s+)?(?:end|start|beginning|middle)\s+of|in|since|during|early|late|mid|mid-|throughout|of|until|by|last)[\s-]+{_MONTH}(?:\s+(?P<year>\d{{4}})|,?\s+(?P<which>last|this)\s+year)?\b(?!\s+\d)", re.I)),
     ("in_year", re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d{2})\b", re.I)),
     ("vague", re.compile(r"(?<!\ban\s)(?<!\bthe\s)(?<!\bits\s)\b(?:earlier(?!\s+(?:round|talks|meeting|agreement|ceasefire|truce|deal|attack|clash|statement|report|version))|recently|in\s+recent\s+days|this\s+week|in\s+the\s+past\s+few\s+days)\b", re.I)),
 ]
@@ -119,10 +119,13 @@ def _resolve(kind: str, m: re.Match, published: date | None, story: date | None,
                 return None
             if g["month"].lower() in ("may", "march") and not year and (g["mod"] or "").lower() in ("of", "by", "until"):
                 return None  # "by May" / "of March" are too often words, not dates
+            if year is None and g.get("which"):
+                # "<month> last year" or "<month> this year" give the year relative to publication.
+                year = published.year - (g["which"].lower() == "last")
             start = _month_start(month, published, year)
             if (g["mod"] or "").lower() == "last" and not year and start.month == published.month:
                 start = start.replace(year=start.year - 1)  # "last November" in November is a year back
-            return start, "month", "absolute" if year else "published"
+            return start, "month", "absolute" if year and not g.get("which") else "published"
         if kind == "in_year":
             return date(int(g["year"]), 1, 1), "year", "absolute"
         if published is None:
@@ -148,29 +151,29 @@ def _resolve(kind: str, m: re.Match, published: date | None, story: date | None,
         if kind == "yesterday":
             return published - timedelta(days=1), "day", "published"
         if kind == "last_week":
-            if "this" in m.group(0).lower():
-                return week_ending(published), "week", "published"
-            return published - timedelta(days=7), "week", "published"
+            said = m.group(0).lower()
+            if "this" in said:  # "earlier this week": the calendar week of publication, from its Monday
+                return published - timedelta(days=published.weekday()), "week", "published"
+            if re.match(r"(?:last|previous)\s", said):
+                # "last week" is the calendar week (Monday to Sunday) before the one of publication: its Monday.
+                return published - timedelta(days=published.weekday() + 7), "week", "published"
+            return published - timedelta(days=7), "week", "published"  # "a week ago", "the past week"
         if kind == "last_month":
             if "this" in m.group(0).lower():
                 return published.replace(day=1), "month", "published"
             prev = published.replace(day=1) - timedelta(days=1)
             return prev.replace(day=1), "month", "published"
         if kind == "vague":
-            return week_ending(published), "week", "published"
+            return vague_day(published), "week", "published"
     except (ValueError, KeyError):
         return None
     return None
 
 
-def week_ending(published: date) -> date:
-    """Start of the week that ends on publication: where "earlier" or an undated report can lie.
-
-    SPEC §5 says such an event "takes the publication date with week precision", and §2 says an
-    imprecise date is the *start* of its period; starting the week on the publication day would put
-    the event after the article, so the week is the one that ends on it.
-    """
-    return published - timedelta(days=6)
+def vague_day(published: date) -> date:
+    """The date of an event the text dates only vaguely ("earlier", "recently"): SPEC §5 says it "takes
+    the publication date with week precision", and the articles' hand-coded events read it so too."""
+    return published
 
 
 def period_end(day: date, precision: str) -> date:

@@ -141,7 +141,7 @@ def _quantity_re() -> str:
 
 _DEATH = r"(?:killed|dead|died|martyred|slain|neutrali[sz]ed|eliminated|lost\s+their\s+lives|perished)"
 _INJURY = r"(?:injured|wounded|hurt)"
-_AUX = r"(?:(?:were|was|have|has|had|been|are|is|being|reportedly|also|all|later|allegedly)\s+){0,3}"
+_AUX = r"(?:(?:were|was|have|has|had|been|are|is|being|reportedly|also|all|later|allegedly|found)\s+){0,3}"
 
 
 @functools.lru_cache(maxsize=1)
@@ -152,32 +152,37 @@ def _patterns() -> dict[str, re.Pattern]:
     # an aside ("including ...", "among them ...") between the figure and the verb
     aside = (r"(?:\s*,\s*(?:including|among\s+them|most\s+of\s+them|many\s+of\s+them)\s+[^,.;]{1,40}?,"
              r"|\s*,\s*(?:an?|the|his|her|their|two|three)\s+[^,.;]{1,40}?,"
-             r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides)?")
+             r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides"
+             r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?)?")
     flags = re.I
     return {
         "subset": re.compile(rf"\bincluding\s+(?P<q>{q})(?:\s+[\w-]+)?\s+(?P<v>civilians|women and children|children|women)\b", flags),
-        "none": re.compile(r"\b(?:no\s+one|nobody|none)\s+(?:was|were|had\s+been|has\s+been)\s+(?P<k>killed|hurt|injured|wounded)\b|\bno\s+(?P<c>casualties|deaths|fatalities)\b", flags),
+        "none": re.compile(r"\b(?:no\s+one|nobody|none)\s+(?:was|were|had\s+been|has\s+been)\s+(?P<k>killed|hurt|harmed|injured|wounded)\b"
+                           r"|\b(?P<k2>killing|hurting|harming|injuring|wounding|killed|hurt|harmed|injured|wounded)\s+(?:no\s+one|nobody)\b"
+                           r"|\bno\s+(?P<c>casualties|deaths|fatalities)\b", flags),
         "dead_after": re.compile(rf"\b(?P<q>{q}){victim}?{aside}\s+(?:(?:and|,)\s+(?P<q2>{q}){victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
         "lost": re.compile(rf"\b(?:lost|losing)\s+(?P<q>{q}){victim}", flags),
         "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|(?:death\s+)?toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
-        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing))\s+(?P<q>{q}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>{q}){victim.replace('?P<v>', '?P<v2>')})?", flags),
+        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?P<q>{q}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q}){victim.replace('?P<v>', '?P<v2>')})?", flags),
         "left_dead": re.compile(rf"\b(?:left|leaving|leaves)\s+(?P<q>{q}){victim}?\s+(?:people\s+)?dead\b", flags),
         "toll": re.compile(rf"\b(?:death\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of)\s+(?P<q>{q})\b", flags),
         "deaths": re.compile(rf"\b(?P<q>{q})\s+(?:deaths|fatalities)\b", flags),
         "injured_after": re.compile(rf"\b(?P<q>{q}){victim}?{aside}\s+{_AUX}{_INJURY}\b", flags),
-        "injure_verb": re.compile(rf"\b(?:injuring|wounding|injured|wounded|leaving|left)\s+(?P<q>{q}){victim}?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
+        "injure_verb": re.compile(rf"\b(?:injuring|wounding|injured|wounded|leaving|left)[\"“”’']?\s+[\"“]?(?P<q>{q}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
+        "risen_to": re.compile(rf"\btoll\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
     }
 
 
 @functools.lru_cache(maxsize=1)
 def _required_words() -> dict[str, re.Pattern]:
-    """For the rules that begin with a quantity (slow to try at every word), a word every match of the rule
+    """For the rules slow to try at every word (those that begin with a quantity, and a risen toll), a word every match of the rule
     contains: a sentence without it cannot match the rule, so the rule is not tried there."""
     flags = re.I
     return {
         "dead_after": re.compile(rf"{_DEATH}\b", flags),
         "deaths": re.compile(r"(?:deaths|fatalities)\b", flags),
         "injured_after": re.compile(rf"{_INJURY}\b", flags),
+        "risen_to": re.compile(r"\btoll\b", flags),
     }
 
 
@@ -231,14 +236,15 @@ def extract_toll(sentence: str) -> Toll:
     injured: list[tuple[str, Count]] = []
     for m in pats["none"].finditer(sentence):
         taken.append(m.span())
-        kind = (m.group("k") or m.group("c") or "").lower()
-        if kind in ("killed", "deaths", "fatalities", "casualties"):
+        kind = (m.group("k") or m.group("k2") or m.group("c") or "").lower()
+        # nobody hurt means nobody dead as well; "no casualties": neither dead nor wounded
+        if kind in ("killed", "killing", "deaths", "fatalities", "casualties", "hurt", "hurting", "harmed", "harming"):
             killed.append(("people", Count(0, 0)))
-        if kind in ("hurt", "injured", "wounded", "casualties"):
+        if kind in ("hurt", "hurting", "harmed", "harming", "injured", "injuring", "wounded", "wounding", "casualties"):
             injured.append(("people", Count(0, 0)))
         toll.texts.append(m.group(0))
     required = _required_words()
-    for name in ("dead_after", "lost", "losses_at", "kill_verb", "left_dead", "toll", "deaths", "injured_after", "injure_verb"):
+    for name in ("risen_to", "dead_after", "lost", "losses_at", "kill_verb", "left_dead", "toll", "deaths", "injured_after", "injure_verb"):
         if name in required and not required[name].search(sentence):
             continue
         target = injured if name.startswith("injur") else killed

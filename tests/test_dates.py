@@ -26,8 +26,12 @@ def one(text, published=PUB, anchor=None):
     ("yesterday", date(2025, 11, 7), "day"),
     ("the deadliest clashes in October", date(2025, 10, 1), "month"),
     ("last month", date(2025, 10, 1), "month"),
-    ("Earlier, the minister said", date(2025, 11, 2), "week"),  # the week that ends on publication
-    ("earlier this week", date(2025, 11, 2), "week"),
+    ("Earlier, the minister said", date(2025, 11, 8), "week"),  # SPEC §5: the publication date, week precision
+    ("earlier this week", date(2025, 11, 3), "week"),  # the calendar week of publication, from its Monday
+    ("last week", date(2025, 10, 27), "week"),  # the calendar week before publication's, from its Monday
+    ("a week ago", date(2025, 11, 1), "week"),
+    ("in October last year", date(2024, 10, 1), "month"),
+    ("in March this year", date(2025, 3, 1), "month"),
     ("since 2021", date(2021, 1, 1), "year"),
 ])
 def test_phrases(text, day, precision):

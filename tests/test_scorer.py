@@ -9,9 +9,10 @@ import pytest
 from loaders import news
 from tests.articles_eval import HELDOUT, PARTS, coarse_kind, row_matches, score
 
-# Dev figures on 2026-11-25 (26 articles, 197 events, 12 of them blind articles added that day): recall 0.970,
-# precision 0.975, killed overlap 0.878, injured overlap 0.758.
-FLOORS = {"recall": 0.95, "precision": 0.95, "killed_overlap": 0.85, "injured_overlap": 0.73}
+# Dev figures on 2026-11-25 after blind batch 4 joined dev (40 articles, 264 events): recall 0.970, precision 0.992,
+# killed overlap 0.943, injured overlap 0.848 (before the blind-4 rules, on the 26 earlier articles: 0.970, 0.980,
+# 0.878, 0.758).
+FLOORS = {"recall": 0.95, "precision": 0.97, "killed_overlap": 0.92, "injured_overlap": 0.82}
 
 
 @pytest.fixture(scope="module")
@@ -50,14 +51,34 @@ def test_match_rule_date_kind_and_place():
     assert coarse_kind("Strategic developments", "talks_failed") == coarse_kind("Strategic developments", "talks_held")
 
 
-def test_confidence_is_calibrated_on_dev(dev):
-    """Rows at a confidence are right about that often (bins with enough rows, within 0.1)."""
+def test_confidence_is_never_overconfident_on_dev(dev):
+    """Rows at a confidence are right at least about that often on the dev articles (bands of >= 10 rows,
+    confidence at most 0.1 above the observed share).
+
+    The table (data/confidence_calibration.csv) is fitted on articles the rules were NOT tuned on (blind
+    batch 4, fitted before any rule change for it: `python -m scripts.calibrate_confidence --parts blind4`).
+    On the dev articles the rules were tuned until nearly every reading is right, so a table fitted there
+    maps every band to its cap and promises new text the same; the untuned batch tells how often a reading
+    of a given anchoring is right on reporting the rules have never seen. On dev the table is therefore
+    expected to be *under*confident (rows right more often than it says): that is the honest direction,
+    and only overconfidence is a failure here."""
     rows = pd.DataFrame(dev["rows"])
     assert rows["confidence"].between(0.05, 0.95).all()
     bins = pd.cut(rows["confidence"], [0, 0.5, 0.7, 0.85, 1.0], include_lowest=True)
+    checked = 0
     for interval, g in rows.groupby(bins, observed=True):
         if len(g) >= 10:
-            assert abs(g["right"].mean() - g["confidence"].mean()) <= 0.1, interval
+            checked += 1
+            assert g["confidence"].mean() - g["right"].mean() <= 0.1, (interval, len(g), g["right"].mean())
+    assert checked >= 1
+
+
+def test_confidence_separates_readings_on_untuned_text():
+    """The shipped table is not one number for everything: fitted on untuned text it spreads readings
+    over several bands, and its lowest band says well under its top one."""
+    table = news.calibration_table()
+    assert table["confidence"].nunique() >= 3
+    assert table["confidence"].iloc[0] <= table["confidence"].iloc[-1] - 0.2
 
 
 def test_calibration_table_is_monotone():
@@ -78,3 +99,13 @@ def test_better_anchored_readings_score_higher(tmp_path):
     assert features["Troops"] == {"cue": "strong", "date": "relative", "place": "near", "toll": "number",
                                   "attributed": "yes"}
     assert len(scores) == 2 and all(scores["Troops"] > s for k, s in scores.items() if k != "Troops")
+
+
+def test_repeats_are_incidents_left_out_of_a_one_to_one_pairing():
+    from tests.articles_eval import _assign
+    # Incident 0 matches events 0 and 1 (a day apart, one country); incident 1 matches only event 0.
+    # Pairing 0->1 and 1->0 leaves nobody out: no repeat, whatever the order.
+    assert _assign([[0, 1], [0]]) == {0, 1}
+    # Two incidents that both match only event 0: one of them repeats it.
+    assert len(_assign([[0], [0], [1]])) == 2
+    assert _assign([[], [2]]) == {1}

@@ -871,9 +871,11 @@ def diplomacy_figure(rows: pd.DataFrame, status: DyadStatus) -> go.Figure | str:
             if m["coarse"]:  # an imprecise date: a line over its whole period, not a dot on day one
                 period_end = (m["x"] + pd.offsets.MonthEnd(0) if m["precision"] == "month" else
                               m["x"] + pd.offsets.YearEnd(0) if m["precision"] == "year" else m["x"] + pd.Timedelta(days=6))
+                # No hover of its own: the marker at its start tells the same, and a line's end point would
+                # otherwise take the hover of another event's marker drawn on that day.
                 fig.add_trace(go.Scatter(x=[m["x"], min(period_end, as_of)], y=[y, y], mode="lines",
                                          line=dict(color=m["colour"], width=7), opacity=0.55, showlegend=False,
-                                         customdata=[[m["info"]]] * 2, hovertemplate=HOVER), row=1, col=1)
+                                         hoverinfo="skip"), row=1, col=1)
         if items:  # one trace and one batch of labels per lane: plotly validates each add_* call
             fig.add_trace(go.Scatter(x=[m["x"] for m in items], y=[y] * len(items), mode="markers", showlegend=False,
                                      marker=dict(size=[min(34, 11 + 2.2 * math.sqrt(m["killed"])) for m in items],
