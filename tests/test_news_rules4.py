@@ -1,6 +1,5 @@
 """Rules added after blind batch 4 (issue 4): each with a sentence written for the test, not taken from an article."""
 
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
