@@ -129,7 +129,7 @@ def split_at_antimeridian(polygons: list[list[list[list[float]]]]) -> list[list[
             part = _clip(flat, at, keep_west)
             if len(part) < 4:
                 continue
-            if part[0][0] > 180 or any(p[0] > 180 for p in part):
+            if any(p[0] > 180 for p in part):
                 part = [[round(p[0] - 360, DECIMALS), p[1]] for p in part]
             elif any(p[0] < -180 for p in part):
                 part = [[round(p[0] + 360, DECIMALS), p[1]] for p in part]

@@ -107,14 +107,18 @@ def random_filters(rng: random.Random, events: pd.DataFrame) -> Filters:
                    extra={"include_gdelt": rng.random() < 0.5})
 
 
+def parquet_parts(events: pd.DataFrame, folder, parts: int) -> str:
+    """The events written as `parts` Parquet files, each in the contract's order and together too (as a
+    per-input cache would be); the glob that reads them all."""
+    for k, part in enumerate(np.array_split(np.arange(len(events)), parts)):
+        events.iloc[part].to_parquet(folder / f"part-{k}.parquet", index=False)
+    return str(folder / "*.parquet")
+
+
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     events = random_events(1500, seed=11)
-    folder = tmp_path_factory.mktemp("parquet")
-    # several files, each in the contract's order and together too (as a per-input cache would be)
-    for k, part in enumerate(np.array_split(np.arange(len(events)), 3)):
-        events.iloc[part].to_parquet(folder / f"part-{k}.parquet", index=False)
-    return events, ParquetEvents(str(folder / "*.parquet"), threads=1)
+    return events, ParquetEvents(parquet_parts(events, tmp_path_factory.mktemp("parquet"), 3), threads=1)
 
 
 FILTER_CASES = 120

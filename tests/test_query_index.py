@@ -12,14 +12,13 @@ import os
 import random
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from monitor import Filters, incident_tolls
 import monitor.query as query
 from monitor.query import MAP_LIMIT, TOP_INCIDENTS, ParquetEvents
-from test_query import random_events, random_filters
+from test_query import parquet_parts, random_events, random_filters
 
 CASES = 25
 
@@ -27,10 +26,7 @@ CASES = 25
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory):
     events = random_events(1200, seed=23)
-    folder = tmp_path_factory.mktemp("parquet-index")
-    for k, part in enumerate(np.array_split(np.arange(len(events)), 2)):
-        events.iloc[part].to_parquet(folder / f"part-{k}.parquet", index=False)
-    pattern = str(folder / "*.parquet")
+    pattern = parquet_parts(events, tmp_path_factory.mktemp("parquet-index"), 2)
     plain = ParquetEvents(pattern, threads=1, index=False)
     indexed = ParquetEvents(pattern, threads=1, index=tmp_path_factory.mktemp("index"))
     indexed.ensure_index()

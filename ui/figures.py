@@ -51,21 +51,14 @@ def show(fig_or_reason, *, key: str | None = None, on_select=None, selection_mod
 # ---------------------------------------------------------------- map
 
 @lru_cache(maxsize=1)
-def _outlines() -> dict | None:
-    try:
-        return json.loads(OUTLINES.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None  # the map still works, just without country borders
-
-
-@lru_cache(maxsize=1)
 def _outlines_source() -> str | None:
-    """The outlines as a data: URL for the map layer's source. The browser reads it the same as the
+    """The country outlines as a data: URL for the map layer's source. The browser reads it the same as the
     GeoJSON object, but to plotly it is one string: a nested object of ~15,000 small lists was deep-copied
     on every figure built and again on every render (~100 ms each)."""
-    outlines = _outlines()
-    if outlines is None:
-        return None
+    try:
+        outlines = json.loads(OUTLINES.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # the map still works, just without country borders
     text = json.dumps(outlines, separators=(",", ":")).encode("utf-8")
     return "data:application/geo+json;base64," + base64.b64encode(text).decode("ascii")
 
@@ -366,10 +359,15 @@ def _incident_deaths(placed: pd.DataFrame, tolls: pd.DataFrame) -> tuple[np.ndar
     """(incident code, the incident's best death estimate or NaN) per placed report, with one
     factorisation of the ids instead of a string lookup per use."""
     codes, uniques = pd.factorize(placed["incident_id"])
-    by = tolls.set_index("incident_id")
-    best = by["killed_best"].astype("Float64").fillna(by["killed_low"].astype("Float64"))
-    per_incident = best.reindex(pd.Index(uniques)).to_numpy(dtype=float, na_value=np.nan)
-    return codes, per_incident[codes]
+    best = pd.Series(best_deaths(tolls), index=tolls["incident_id"])
+    return codes, best.reindex(pd.Index(uniques)).to_numpy(dtype=float, na_value=np.nan)[codes]
+
+
+def best_deaths(tolls: pd.DataFrame) -> np.ndarray:
+    """Each incident's best death estimate (its median claim, else its lowest figure; NaN when none):
+    what sizes a marker and ranks the deadliest."""
+    return tolls["killed_best"].astype("Float64").fillna(tolls["killed_low"].astype("Float64")) \
+        .to_numpy(dtype=float, na_value=np.nan)
 
 
 def _cells_trace(cells: pd.DataFrame, step: float) -> go.Scattermap:
@@ -381,7 +379,7 @@ def _cells_trace(cells: pd.DataFrame, step: float) -> go.Scattermap:
     return _unchecked(go.Scattermap, lat=cells["latitude"].to_numpy(np.float32), lon=cells["longitude"].to_numpy(np.float32),
                          mode="markers", name=f"grid cells of {step:g}°: size = reports (click to list)",
                          marker=dict(size=size, color="#3a3a5c", opacity=0.35, sizemode="diameter"),
-                         customdata=_custom(pd.DataFrame({"hover": text, "key": cells["key"]})), hovertemplate=HOVER,
+                         customdata=_custom(text, cells["key"]), hovertemplate=HOVER,
                          legendgroup="cells")
 
 
@@ -484,11 +482,11 @@ def map_figure(events: pd.DataFrame, *, online: bool = False, show_gdelt: bool =
     return view.figure if view.figure is not None else view.reason
 
 
-def _custom(pts: pd.DataFrame) -> np.ndarray:
+def _custom(hover_text, key) -> np.ndarray:
     """customdata of a marker: [hover text, marker key] (the key finds its event_ids on a click), as one
     2-column array: plotly copies a list of small lists one list at a time."""
-    out = np.empty((len(pts), 2), dtype=object)
-    out[:, 0], out[:, 1] = pts["hover"].to_numpy(dtype=object), pts["key"].to_numpy(dtype=object)
+    out = np.empty((len(key), 2), dtype=object)
+    out[:, 0], out[:, 1] = np.asarray(hover_text, dtype=object), np.asarray(key, dtype=object)
     return out
 
 
@@ -524,7 +522,7 @@ def _map_figure(pts: pd.DataFrame, grid: _Grid | None, *, online: bool, bins: pd
             lat=sub["latitude"].to_numpy(np.float32), lon=sub["longitude"].to_numpy(np.float32), mode="markers", name=t,
             marker=dict(size=sub["size"].to_numpy(np.float32), color=TYPE_COLORS.get(t, "#444"),
                         opacity=sub["opacity"].to_numpy(np.float32), sizemode="diameter"),
-            customdata=_custom(sub), hovertemplate=HOVER, legendgroup="type",
+            customdata=_custom(sub["hover"], sub["key"]), hovertemplate=HOVER, legendgroup="type",
             legendgrouptitle_text="Event type (colour)"))
     if len(curated):
         for colour, label in (("#111111", "dark ring: the town itself"), ("#8a8a8a", "grey ring: near a town, or a district"),
@@ -539,7 +537,7 @@ def _map_figure(pts: pd.DataFrame, grid: _Grid | None, *, online: bool, bins: pd
             lat=media["latitude"].to_numpy(np.float32), lon=media["longitude"].to_numpy(np.float32), mode="markers",
             name=GDELT_LABEL, marker=dict(size=media["size"].to_numpy(np.float32), color=GDELT_COLOR,
                                           opacity=media["opacity"].to_numpy(np.float32), sizemode="diameter"),
-            customdata=_custom(media), hovertemplate=HOVER, legendgroup="gdelt",
+            customdata=_custom(media["hover"], media["key"]), hovertemplate=HOVER, legendgroup="gdelt",
             legendgrouptitle_text="Media signal (not verified)"))
         traces.append(_unchecked(go.Scattermap,
             lat=media["latitude"].to_numpy(np.float32), lon=media["longitude"].to_numpy(np.float32), mode="markers",

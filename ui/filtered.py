@@ -69,7 +69,7 @@ def saved_index_folder(events: pd.DataFrame) -> Path | None:
 
 
 def _prune_saved(keep: Path, n: int = 2) -> None:
-    """Keep the `n` most recently used saved indexes (one per data the app has shown lately)."""
+    """Keep the `n` most recently saved indexes (one per data the app has shown lately)."""
     others = sorted((p for p in keep.parent.iterdir() if p.is_dir() and p != keep and not p.name.startswith(".")),
                     key=lambda p: p.stat().st_mtime, reverse=True)
     for old in others[n - 1:]:
@@ -150,11 +150,9 @@ def incident_reports(events: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     ui.tables.events_table reads for "incident sources", found through the index rather than by
     comparing a million incident ids. Rows must carry their position in `events` as their label (what
     shown_rows and newest keep); otherwise the ids are compared."""
-    index = events.index
-    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1) or not len(rows):
-        return events[events["incident_id"].isin(rows["incident_id"])]
-    labels = rows.index.to_numpy()
-    if labels.min() < 0 or labels.max() >= len(events):
+    index, labels = events.index, rows.index.to_numpy()
+    positional = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+    if not len(rows) or not positional or labels.min() < 0 or labels.max() >= len(events):
         return events[events["incident_id"].isin(rows["incident_id"])]
     ix = _index(data_key(events), events)
     return events.take(ix.rows_of_incidents(ix.incident[labels]))
@@ -168,15 +166,14 @@ def gdelt_only_count(events: pd.DataFrame, filters: Filters) -> int:
 
 @st.cache_resource(max_entries=4, show_spinner="Drawing the map…")
 def _map(fp: str, key: tuple, online: bool, show_gdelt: bool, _events: pd.DataFrame, _filters: Filters):
-    from ui.figures import map_view
+    from ui.figures import best_deaths, map_view
 
     shown, positions = _selection(fp, key, _events, _filters)
     tolls, codes = _tolls_codes(fp, key, _events, _filters)
     index = _index(fp, _events)
     # each row's incident (as a code) and that incident's best death estimate among these rows
     best = np.full(len(index.reports), np.nan)
-    best[codes] = tolls["killed_best"].astype("Float64").fillna(tolls["killed_low"].astype("Float64")) \
-        .to_numpy(dtype=float, na_value=np.nan)
+    best[codes] = best_deaths(tolls)
     incident = index.incident if positions is None else index.incident[positions]
     return map_view(shown, online=online, show_gdelt=show_gdelt, tolls=tolls, incident_deaths=(incident, best[incident]))
 
