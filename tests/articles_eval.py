@@ -30,6 +30,8 @@ BLIND4 = Path(__file__).parent / "fixtures" / "articles_blind4"
 # Blind batch 4 was scored untuned (R 0.657, P 0.746) and fitted the confidence table before it joined dev;
 # its own part stays for the record.
 PARTS = {"dev": [ARTICLES, HOLDOUT, DEV_MORE, BLIND4], "heldout": [HELDOUT], "blind4": [BLIND4]}
+BLIND5B = Path(__file__).parent / "fixtures" / "articles_blind5b"
+PARTS["blind5b"] = [BLIND5B]
 
 
 def article_paths(folder: Path = ARTICLES) -> list[Path]:
