@@ -27,9 +27,11 @@ HOLDOUT = Path(__file__).parent / "fixtures" / "articles_holdout"
 DEV_MORE = Path(__file__).parent / "fixtures" / "articles_dev"
 HELDOUT = Path(__file__).parent / "fixtures" / "articles_heldout"
 BLIND4 = Path(__file__).parent / "fixtures" / "articles_blind4"
+BLIND5A = Path(__file__).parent / "fixtures" / "articles_blind5a"
 # Blind batch 4 was scored untuned (R 0.657, P 0.746) and fitted the confidence table before it joined dev;
 # its own part stays for the record.
 PARTS = {"dev": [ARTICLES, HOLDOUT, DEV_MORE, BLIND4], "heldout": [HELDOUT], "blind4": [BLIND4]}
+PARTS["blind5a"] = [BLIND5A]
 
 
 def article_paths(folder: Path = ARTICLES) -> list[Path]:
