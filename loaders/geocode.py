@@ -756,7 +756,7 @@ def _from_geonames(key: str, country: str | None) -> Place | None:
     primary, pop = arrs["primary"][pos], pop_of[place_of[pos]]
     if primary.any() and not primary.all() and pop[~primary].max() < 10 * max(1, pop[primary].max()):
         pos, pop = pos[primary], pop[primary]
-    # The first of the most populous (rows are in a stable order), as a place.
+    # Among the most populous, the earliest (rows are in a stable order), as a place.
     best = int(place_of[pos[int(np.argmax(pop))]])
     iso_code, adm_code = arrs["iso_codes"][best], arrs["adm_codes"][best]
     iso3 = str(arrs["iso_cats"][iso_code]) if iso_code >= 0 else None

@@ -77,7 +77,7 @@ class Batches:
     frames: Iterator[tuple[pd.DataFrame | None, list[Problem]]]
 
 
-# A reader turns a Source into a frame of (some of) the events table's columns and its problems.
+# A reader turns a Source into a frame holding a subset of the events table's columns, and its problems.
 Reader = Callable[[Source], tuple["pd.DataFrame | Batches", list[Problem]]]
 
 
