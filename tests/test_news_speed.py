@@ -1,0 +1,84 @@
+"""The speed-ups of the news loader change nothing it reads: articles typed as one frame per load give the
+table, problems and reports that typing each file on its own gives, and a row that does not fit is still
+reported with its file and line while every other row is kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+
+from loaders.pipeline import combine, expand, read_path, typed_together
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _inputs() -> list[Path]:
+    """Articles, a feed and a web page, with a dataset CSV in the middle (it splits the articles into two runs)."""
+    articles = sorted((FIXTURES / "articles").glob("*.txt")) + sorted((FIXTURES / "articles_dev").glob("*.txt"))[:6]
+    pages = [FIXTURES / "pages" / "regional-wire.xml", FIXTURES / "pages" / "mekong-border-clash.html"]
+    return articles[:3] + [FIXTURES / "datasets" / "acled_afpak_2025.csv"] + articles[3:] + pages
+
+
+def _same_result(a, b) -> None:
+    pdt.assert_frame_equal(a.events, b.events)
+    assert a.problems == b.problems
+    assert [(r.path, r.format, r.rows_read, r.rows_kept, r.problems, r.first_date, r.last_date) for r in a.files] == \
+        [(r.path, r.format, r.rows_read, r.rows_kept, r.problems, r.first_date, r.last_date) for r in b.files]
+    pdt.assert_frame_equal(a.unresolved, b.unresolved)
+
+
+def test_one_frame_per_load_gives_the_table_of_one_frame_per_file():
+    files = _inputs()
+    alone = combine([read_path(p) for p in files], curation=False)
+    parts = [read_path(p, defer_typing=True) for p in files]
+    assert sum(1 for p in parts if p.untyped) >= len(files) - 2  # the articles, the feed and the page wait
+    together = typed_together(parts)
+    assert len(together) == 3  # articles, the CSV, the rest: two runs typed as one frame each
+    result = combine(together, curation=False)
+    assert len(result.events) > 20
+    _same_result(result, alone)
+
+
+def test_a_folder_of_articles_is_typed_as_one_frame():
+    parts = typed_together([read_path(p, defer_typing=True) for p in expand([FIXTURES / "articles_dev"])
+                            if p.suffix == ".txt"])
+    assert len(parts) == 1 and parts[0].rows is not None and not parts[0].untyped
+    assert parts[0].rows["_report"].nunique() == len(parts[0].reports)
+
+
+def test_a_row_that_does_not_fit_is_reported_by_file_and_the_rest_kept():
+    files = sorted((FIXTURES / "articles").glob("*.txt"))
+    parts = [read_path(p, defer_typing=True) for p in files]
+    bad = parts[1].untyped[0]
+    good_count = len(bad.rows)
+    for line, row in enumerate(bad.rows, 3):
+        row["_line"] = line  # as a feed's items carry theirs
+    bad.rows.append({**bad.rows[0], "event_id": "news:broken", "fatalities_low": "a great many", "_line": 7})
+    result = combine(typed_together(parts), curation=False)
+    # The broken row, by file and line, and nothing else of that file or the others lost.
+    rejected = [p for p in result.problems if p.kind == "rejected"]
+    assert [(p.file, p.line) for p in rejected] == [(str(files[1]), 7)]
+    assert "row does not fit the events table" in rejected[0].message
+    assert rejected[0] in result.files[1].problems
+    expected = combine([read_path(p) for p in files], curation=False)
+    pdt.assert_frame_equal(result.events, expected.events)
+    assert result.files[1].rows_kept == expected.files[1].rows_kept == good_count
+
+
+@pytest.mark.parametrize("folder", ["articles", "pages"])
+def test_load_files_types_together(folder, monkeypatch):
+    """load_files goes through typed_together; the table is the same as reading file by file."""
+    import loaders.pipeline as pipeline
+
+    files = expand([FIXTURES / folder])
+    alone = combine([read_path(p) for p in files], curation=False)
+    calls = []
+    real = pipeline.typed_together
+    monkeypatch.setattr(pipeline, "typed_together", lambda parts: calls.append(len(parts)) or real(parts))
+    result = pipeline.load_files([FIXTURES / folder], curation=False)
+    assert calls == [len(files)]
+    _same_result(result, alone)
+    assert isinstance(result.events, pd.DataFrame) and not result.events.empty
