@@ -19,6 +19,7 @@ from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key
                              geonames_index,
                              parse_phrase,
                              lookup, normalise, pinned_keys)
+from loaders import prefilter
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
@@ -480,10 +481,11 @@ class Cue:
 
 def _find_cues(text: str, diplomatic_only: bool = False) -> list[Cue]:
     cues: list[Cue] = []
+    folded = prefilter.fold(text)  # a cue whose words the text lacks is not searched for
     for row in cue_table():
         if diplomatic_only and not row["diplomatic_action"]:
             continue
-        for m in row["rx"].finditer(text):
+        for m in prefilter.finditer(row["rx"], text, folded):
             if any(m.start() < c.end and c.start < m.end() for c in cues):
                 continue
             cues.append(Cue(m.start(), m.end(), row))

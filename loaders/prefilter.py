@@ -1,0 +1,98 @@
+"""A cheap test that a regular expression cannot match a text, so the search is skipped.
+
+Most of the loader's patterns (event cues, casualty phrases, date phrases) match in few sentences, yet a
+search tries them at every position. Every match of a pattern contains at least one of a few plain
+words it spells out (a cue for talks says "talks", "negotiations", "dialogue" or "meeting"): when a
+text holds none of them, the pattern cannot match there. The words are read from the pattern itself
+(its parse tree), so a pattern edited in data/ or in the code is guarded as exactly as before.
+
+The test is conservative: it says "may match" whenever it is unsure (a pattern it cannot read, a part
+with no word of its own, such as `\\w+` or an optional word), and it never says "cannot match" for a
+text the pattern matches. Case: the words and the text are compared in lower case, with the four
+non-ASCII letters that Python's IGNORECASE matches to ASCII letters (İ ı ſ K) folded first.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+try:  # the parser of the standard library's re module (a private module, stable since Python 3.11)
+    from re import _constants as _c, _parser as _sre_parse
+except ImportError:  # pragma: no cover - another Python: no pattern is ever skipped
+    _c = _sre_parse = None
+
+# str.lower() misses these: IGNORECASE matches them to "i", "i" and "s" (K, the Kelvin sign, lowers to "k").
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def fold(text: str) -> str:
+    """The text as the required words are compared with it (lower case, see the module docstring)."""
+    return text.translate(_FOLD).lower()
+
+
+def may_match(rx: re.Pattern, folded: str) -> bool:
+    """False only when `rx` cannot match a text whose fold() is `folded`."""
+    words = required_words(rx)
+    return words is None or any(w in folded for w in words)
+
+
+def search(rx: re.Pattern, text: str, folded: str | None = None):
+    """rx.search(text), skipped (None) when the text cannot hold a match; `folded` is fold(text) if known."""
+    return rx.search(text) if may_match(rx, fold(text) if folded is None else folded) else None
+
+
+def finditer(rx: re.Pattern, text: str, folded: str | None = None):
+    """rx.finditer(text), or no matches at once when the text cannot hold one."""
+    return rx.finditer(text) if may_match(rx, fold(text) if folded is None else folded) else iter(())
+
+
+@functools.lru_cache(maxsize=4096)
+def required_words(rx: re.Pattern) -> frozenset[str] | None:
+    """Words (lower-case ASCII) of which every match of rx contains at least one; None when there is no such
+    set (or the pattern cannot be read)."""
+    if _sre_parse is None or not isinstance(rx.pattern, str):
+        return None
+    try:
+        tree = _sre_parse.parse(rx.pattern, rx.flags)
+    except Exception:  # noqa: BLE001 - a pattern the parser reads differently: never skipped
+        return None
+    return _required(tree)
+
+
+def _required(seq) -> frozenset[str] | None:
+    """For a sequence of parsed items: the most selective set among those its items require (each item of
+    a sequence is in every match, so any one item's set is required)."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def end_run() -> None:
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, av in seq:
+        if op is _c.LITERAL and av < 128:
+            run.append(chr(av).lower())
+            continue
+        end_run()
+        found = None
+        if op is _c.SUBPATTERN:
+            found = _required(av[3])
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            found = _required(av)
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            low, _high, body = av
+            found = _required(body) if low >= 1 else None
+        elif op is _c.BRANCH:
+            alternatives = [_required(alt) for alt in av[1]]
+            if alternatives and all(alternatives):
+                found = frozenset().union(*alternatives)
+        # Anything else (a class, \w, a look-around, a back-reference, a non-ASCII letter) requires no word.
+        if found:
+            candidates.append(found)
+    end_run()
+    if not candidates:
+        return None
+    # Longest shortest word first (fewer texts hold it), then the fewest words to look for.
+    return max(candidates, key=lambda words: (min(len(w) for w in words), -len(words)))
