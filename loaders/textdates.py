@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from loaders import prefilter
+
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
@@ -81,8 +83,9 @@ def find_dates(text: str, published: date | None, anchor: date | None = None) ->
     taken: list[tuple[int, int]] = []
     story = anchor or published
     future = bool(_FUTURE_TENSE.search(text))
+    folded = prefilter.fold(text)  # a rule whose words the text lacks is not tried
     for kind, rx in _RULES:
-        for m in rx.finditer(text):
+        for m in prefilter.finditer(rx, text, folded):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
             base = story

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from loaders import prefilter
 from loaders.paths import DATA_DIR
 
 OPEN = None  # an open upper bound ("at least 15")
@@ -226,7 +227,8 @@ def extract_toll(sentence: str) -> Toll:
     taken: list[tuple[int, int]] = []
     civilians = 0
     any_civ = False
-    for m in pats["subset"].finditer(sentence):
+    folded = prefilter.fold(sentence)  # a pattern whose words the sentence lacks is not tried
+    for m in prefilter.finditer(pats["subset"], sentence, folded):
         c = parse_quantity(m.group("q"))
         if c is not None:
             civilians += c.low
@@ -234,7 +236,7 @@ def extract_toll(sentence: str) -> Toll:
             taken.append(m.span())
     killed: list[tuple[str, Count]] = []
     injured: list[tuple[str, Count]] = []
-    for m in pats["none"].finditer(sentence):
+    for m in prefilter.finditer(pats["none"], sentence, folded):
         taken.append(m.span())
         kind = (m.group("k") or m.group("k2") or m.group("c") or "").lower()
         # nobody hurt means nobody dead as well; "no casualties": neither dead nor wounded
@@ -248,7 +250,7 @@ def extract_toll(sentence: str) -> Toll:
         if name in required and not required[name].search(sentence):
             continue
         target = injured if name.startswith("injur") else killed
-        for m in pats[name].finditer(sentence):
+        for m in prefilter.finditer(pats[name], sentence, folded):
             if _overlaps(m.span("q"), taken):
                 continue
             if (name == "injure_verb" and re.match(r"(?:leaving|left)\b", m.group(0), re.I)
