@@ -14,7 +14,6 @@ non-ASCII letters that Python's IGNORECASE matches to ASCII letters (İ ı ſ K)
 
 from __future__ import annotations
 
-import functools
 import re
 
 try:  # the parser of the standard library's re module (a private module, stable since Python 3.11)
@@ -33,8 +32,8 @@ def fold(text: str) -> str:
 
 def may_match(rx: re.Pattern, folded: str) -> bool:
     """False only when `rx` cannot match a text whose fold() is `folded`."""
-    words = required_words(rx)
-    return words is None or any(w in folded for w in words)
+    words = _guard(rx)[2]
+    return words is None or words.search(folded) is not None
 
 
 def search(rx: re.Pattern, text: str, folded: str | None = None):
@@ -47,10 +46,32 @@ def finditer(rx: re.Pattern, text: str, folded: str | None = None):
     return rx.finditer(text) if may_match(rx, fold(text) if folded is None else folded) else iter(())
 
 
-@functools.lru_cache(maxsize=4096)
+# Pattern -> its words, by identity: hashing a compiled pattern hashes its whole program, which for the
+# casualty patterns (every number word in one regex) costs more than the search it would save. Each
+# entry holds its pattern, so an id is never reused while it is cached.
+_WORDS: dict[int, tuple[re.Pattern, frozenset[str] | None, re.Pattern | None]] = {}
+
+
 def required_words(rx: re.Pattern) -> frozenset[str] | None:
     """Words (lower-case ASCII) of which every match of rx contains at least one; None when there is no such
     set (or the pattern cannot be read)."""
+    return _guard(rx)[1]
+
+
+def _guard(rx: re.Pattern) -> tuple[re.Pattern, frozenset[str] | None, re.Pattern | None]:
+    """(rx, its required words, one search for any of them), kept by the pattern's identity."""
+    entry = _WORDS.get(id(rx))
+    if entry is None or entry[0] is not rx:
+        if len(_WORDS) >= 4096:
+            _WORDS.clear()
+        words = _words_of(rx)
+        # Plain substrings: one scan for all the words (longest first, though any hit will do).
+        either = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))) if words else None
+        entry = _WORDS[id(rx)] = (rx, words, either)
+    return entry
+
+
+def _words_of(rx: re.Pattern) -> frozenset[str] | None:
     if _sre_parse is None or not isinstance(rx.pattern, str):
         return None
     try:
