@@ -913,13 +913,20 @@ def online_failure(exc: Exception) -> str:
 
 
 def _pins_stamp() -> tuple:
-    """Changes whenever the analyst's pins file does, so cached answers never hide a new pin."""
-    path = user_home() / PINS_FILE
+    """Changes whenever the analyst's pins file does, so cached answers never hide a new pin. Asked at
+    every lookup (dozens per article): one stat of a path made once per FAULTLINE_HOME setting."""
+    path = _pins_path(os.environ.get("FAULTLINE_HOME"))
     try:
-        st = path.stat()
-        return (str(path), st.st_mtime_ns, st.st_size)
+        st = os.stat(path)
+        return (path, st.st_mtime_ns, st.st_size)
     except OSError:
-        return (str(path), None, None)
+        return (path, None, None)
+
+
+@functools.lru_cache(maxsize=16)
+def _pins_path(_home_setting: str | None) -> str:
+    """The pins file of the analyst's folder (the FAULTLINE_HOME setting keys the cache)."""
+    return str(user_home() / PINS_FILE)
 
 
 @functools.lru_cache(maxsize=50_000)
