@@ -6,6 +6,7 @@ come from the tables in data/; nothing here knows any particular article.
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import re
@@ -992,11 +993,16 @@ def _article_countries(text: str, actors: list[Mention], mentions: list[str], da
             isos += list(by_key[key]["iso3"])
     # A country named counts up to three times: the one a story is told about is named again and again,
     # a mediator or a patron once or twice; the dateline's country counts thrice.
-    named = pd.Series(mentions, dtype="string").value_counts()
-    isos += [iso for iso, n in named.items() for _ in range(min(int(n), 3))]
+    named = ranked(mentions)
+    isos += [iso for iso, n in named for _ in range(min(int(n), 3))]
     isos += 3 * list(dateline)
-    counts = pd.Series(isos, dtype="string").value_counts(sort=False).sort_values(ascending=False, kind="stable")
-    return set(counts.index[:4])
+    return {iso for iso, _ in ranked(isos)[:4]}
+
+
+def ranked(values) -> list[tuple[str, int]]:
+    """Values with how often each occurs, the most frequent first and ties in order of first appearance,
+    missing values left out: what a pandas string Series' value_counts() gives, without building one."""
+    return collections.Counter(v for v in values if v is not None and v == v).most_common()
 
 
 def _main_country(mentions: list[str], dateline: list[str] = (), placed: list[str] = ()) -> str | None:
@@ -1004,12 +1010,12 @@ def _main_country(mentions: list[str], dateline: list[str] = (), placed: list[st
     its dateline (thrice: it says where the story is told from) and of each distinct place its events are
     placed in (`placed`). The leader must have at least two votes (one when no other country is named at
     all) and twice as many as any other; None for a story between two countries."""
-    counts = pd.Series(list(mentions) + 3 * list(dateline) + list(placed), dtype="string").value_counts()
-    if counts.empty or (len(counts) > 1 and counts.iloc[0] < 2 * counts.iloc[1]):
+    counts = ranked(list(mentions) + 3 * list(dateline) + list(placed))
+    if not counts or (len(counts) > 1 and counts[0][1] < 2 * counts[1][1]):
         return None
-    if counts.iloc[0] < 2 and len(counts) > 1:
+    if counts[0][1] < 2 and len(counts) > 1:
         return None
-    return counts.index[0]
+    return counts[0][0]
 
 
 def _dateline_countries(body: str) -> list[str]:
@@ -1123,7 +1129,7 @@ def _canonical_actor(key: str) -> str:
 def _parties(actors: list[Mention]) -> list[str]:
     """The two parties an article is mostly about, by how often they are named."""
     keys = [a.dyad_key for a in actors if a.actor_kind in ("state", "nonstate")]
-    return list(pd.Series(keys, dtype="string").value_counts().index[:2])
+    return [key for key, _ in ranked(keys)[:2]]
 
 
 _DURATION = re.compile(r"\b(?P<n>\d{1,3}|one|two|three|four|five|six|seven|ten|fourteen|thirty)[\s-](?P<unit>hours?|days?|weeks?)?(?:[\s-]long)?\s+(?:(?:[\w-]+\s+){0,2})?(?:ceasefire|cease-fire|truce|pause)\b|\b(?:ceasefire|truce)\s+(?:of|for)\s+(?P<n2>\d{1,3}|one|two|three|seven)\s+(?P<unit2>hours?|days?|weeks?)\b", re.I)

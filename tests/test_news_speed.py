@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from loaders.pipeline import combine, expand, read_path, typed_together
 
@@ -82,3 +84,14 @@ def test_load_files_types_together(folder, monkeypatch):
     assert calls == [len(files)]
     _same_result(result, alone)
     assert isinstance(result.events, pd.DataFrame) and not result.events.empty
+
+
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["AFG", "PAK", "IND", "IRN", "QAT", "", "TUR", "USA"])), max_size=30))
+def test_ranked_counts_as_pandas_value_counts(values):
+    """The article's country and party votes are counted without pandas, in the order value_counts gives."""
+    from loaders.news import ranked
+
+    counts = pd.Series(values, dtype="string").value_counts()
+    assert ranked(values) == list(zip(counts.index, counts.tolist()))
+    unsorted = pd.Series(values, dtype="string").value_counts(sort=False).sort_values(ascending=False, kind="stable")
+    assert [v for v, _ in ranked(values)] == list(unsorted.index)
