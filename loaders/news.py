@@ -268,8 +268,8 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                     best = (s, e, span, locative, b)  # "in Lebanon": the country, whatever towns share its name
                 elif (locative and key not in actor_keys and len(key) > 3 and s > 0
                       and not re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister|spokesman)\.?\s+$", before)):
-                    hits = _hits(key)
-                    if not hits.empty and (not _hit_countries(key).isdisjoint(countries) or hits["population"].max() >= 100000):
+                    largest = _largest_place(key)
+                    if largest is not None and (not _hit_countries(key).isdisjoint(countries) or largest >= 100000):
                         best = (s, e, span, locative, b)
                     elif span[:1].isupper() and key not in _not_places() and any(
                             _variant_of(lookup(span, c), key) for c in sorted(countries)):
@@ -326,6 +326,52 @@ def _hit_countries_in(key: str, _index: int) -> frozenset[str]:
     return frozenset(_hits_in(key, _index)["iso3"].dropna())
 
 
+# What the place rules ask of one spelling's GeoNames rows, asked for the same names sentence after sentence:
+# read from the rows once per spelling and kept, like the rows themselves.
+
+def _largest_place(key: str) -> int | None:
+    """The population of the largest GeoNames place of one spelling (None when there is none)."""
+    return _largest_place_in(key, id(geonames_index()))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _largest_place_in(key: str, _index: int) -> int | None:
+    hits = _hits_in(key, _index)
+    return None if hits.empty else hits["population"].max()
+
+
+def _largest_by_country(key: str) -> dict:
+    """ISO3 -> the population of the largest GeoNames place of one spelling in that country."""
+    return _largest_by_country_in(key, id(geonames_index()))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _largest_by_country_in(key: str, _index: int) -> dict:
+    return _hits_in(key, _index).groupby("iso3")["population"].max().to_dict()
+
+
+def _million_city_countries(key: str) -> frozenset[str]:
+    """The countries where one spelling is the own name of a city of a million or more."""
+    return _million_city_countries_in(key, id(geonames_index()))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _million_city_countries_in(key: str, _index: int) -> frozenset[str]:
+    hits = _hits_in(key, _index)
+    return frozenset(hits.loc[(hits["population"] >= 1000000) & hits["primary"], "iso3"].dropna())
+
+
+def _curated_countries(key: str) -> frozenset[str]:
+    """The countries (ISO3) of the curated gazetteer's places of one spelling."""
+    return _curated_countries_in(key, id(curated_by_key()))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _curated_countries_in(key: str, _table: int) -> frozenset[str]:
+    by_key = curated_by_key()
+    return frozenset(by_key[key]["iso3"]) if key in by_key else frozenset()
+
+
 def _variant_of(place: Place | None, key: str) -> bool:
     """Whether a gazetteer answer is the named place itself under another transliteration (the same
     loose spelling key), or a province of that name; not merely a similar-looking name."""
@@ -377,13 +423,13 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     would meet it (a city of one country is not a look-alike village of a neighbour)."""
     key = normalise(re.sub(r"^(?:near|outside|close\s+to)\s+(?:the\s+)?", "", phrase, flags=re.I))
     exact = set(_hit_countries(key))
-    exact |= set(curated_by_key()[key]["iso3"]) if key in curated_by_key() else set()
+    exact |= _curated_countries(key)
     core = normalise(parse_phrase(phrase)[0])
     # Among the countries where the name is spelt so: the article's main country, then the one where the name
     # is the largest place (a town of a hundred thousand before a village of the neighbour's that shares it).
     main = getattr(countries, "main", None)
     shared = [c for c in countries if c in exact]
-    size = _hits(key).groupby("iso3")["population"].max().to_dict() if len(shared) > 1 else {}
+    size = _largest_by_country(key) if len(shared) > 1 else {}
     for iso3 in sorted(countries, key=lambda c: (c not in exact, c != main, -(size.get(c) or 0), c)):
         place = lookup(phrase, iso3)
         if place is not None and place.geocoder == "geonames" and iso3 not in exact and not _variant_of(place, core):
@@ -394,8 +440,7 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     if place is not None and countries and place.iso3 not in countries and place.geocoder == "geonames":
         # Outside the countries the article is about, a name is trusted only for a city of a million under its
         # own name: a village or a mid-sized town abroad that shares a spelling is not where a local event was.
-        hits = _hits(core)
-        if hits.empty or not ((hits["iso3"] == place.iso3) & (hits["population"] >= 1000000) & hits["primary"]).any():
+        if place.iso3 not in _million_city_countries(core):
             place = None
     if place is None and online:
         for iso3 in sorted(countries):
