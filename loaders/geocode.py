@@ -593,6 +593,20 @@ def geonames_hits(key: str) -> pd.DataFrame:
     return _rows_frame(_positions("khash", "korder", key))
 
 
+def geonames_hit_columns(key: str) -> tuple[list, "np.ndarray", "np.ndarray"]:
+    """Three columns of geonames_hits(key), the rows in the same order, without building its frame: the
+    ISO3 of each row (None where unknown), its population and whether the spelling is the place's own name.
+    The news rules ask only these, for hundreds of new names per article; a frame costs 0.2 ms each."""
+    import numpy as np
+
+    arrs = _index_arrays()
+    pos = np.asarray(_positions("khash", "korder", key), dtype="int64")
+    place = arrs["place"][pos]
+    cats = arrs["iso_cats"]
+    iso3 = [cats[c] if c >= 0 else None for c in arrs["iso_codes"][place].tolist()]
+    return iso3, arrs["pop"][place], arrs["primary"][pos]
+
+
 @functools.lru_cache(maxsize=1)
 def curated_by_key() -> dict[str, pd.DataFrame]:
     """The curated gazetteer's rows by normalised spelling."""

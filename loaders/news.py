@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key, curated_places, fuzzy_key, geonames_hits,
-                             geonames_index,
+                             geonames_hit_columns, geonames_index,
                              parse_phrase,
                              lookup, normalise, pinned_keys)
 from loaders import prefilter
@@ -323,7 +323,7 @@ def _hit_countries(key: str) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=20_000)
 def _hit_countries_in(key: str, _index: int) -> frozenset[str]:
-    return frozenset(_hits_in(key, _index)["iso3"].dropna())
+    return frozenset(iso3 for iso3 in geonames_hit_columns(key)[0] if iso3 is not None)
 
 
 # What the place rules ask of one spelling's GeoNames rows, asked for the same names sentence after sentence:
@@ -336,8 +336,8 @@ def _largest_place(key: str) -> int | None:
 
 @functools.lru_cache(maxsize=20_000)
 def _largest_place_in(key: str, _index: int) -> int | None:
-    hits = _hits_in(key, _index)
-    return None if hits.empty else hits["population"].max()
+    population = geonames_hit_columns(key)[1]
+    return population.max() if len(population) else None
 
 
 def _largest_by_country(key: str) -> dict:
@@ -347,7 +347,11 @@ def _largest_by_country(key: str) -> dict:
 
 @functools.lru_cache(maxsize=20_000)
 def _largest_by_country_in(key: str, _index: int) -> dict:
-    return _hits_in(key, _index).groupby("iso3")["population"].max().to_dict()
+    largest: dict = {}
+    for iso3, population in zip(*geonames_hit_columns(key)[:2]):
+        if iso3 is not None:
+            largest[iso3] = max(largest.get(iso3, population), population)
+    return largest
 
 
 def _million_city_countries(key: str) -> frozenset[str]:
@@ -357,8 +361,8 @@ def _million_city_countries(key: str) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=20_000)
 def _million_city_countries_in(key: str, _index: int) -> frozenset[str]:
-    hits = _hits_in(key, _index)
-    return frozenset(hits.loc[(hits["population"] >= 1000000) & hits["primary"], "iso3"].dropna())
+    return frozenset(iso3 for iso3, population, primary in zip(*geonames_hit_columns(key))
+                     if iso3 is not None and population >= 1000000 and primary)
 
 
 def _curated_countries(key: str) -> frozenset[str]:

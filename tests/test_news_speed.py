@@ -95,3 +95,29 @@ def test_ranked_counts_as_pandas_value_counts(values):
     assert ranked(values) == list(zip(counts.index, counts.tolist()))
     unsorted = pd.Series(values, dtype="string").value_counts(sort=False).sort_values(ascending=False, kind="stable")
     assert [v for v, _ in ranked(values)] == list(unsorted.index)
+
+
+def test_what_the_place_rules_ask_of_a_spelling_is_what_its_rows_say():
+    """The summaries of a spelling's GeoNames rows, read from the index arrays without a frame, agree with
+    the rows geonames_hits gives: on every capitalised name of the fixture articles and a few large places."""
+    import re
+
+    from loaders import news
+    from loaders.geocode import geonames_hit_columns, geonames_hits, normalise
+
+    names = {"kabul", "sudan", "paris", "springfield", "san jose", "georgia", "lagos", "tripoli", "santiago"}
+    for path in sorted((FIXTURES / "articles").glob("*.txt")) + sorted((FIXTURES / "articles_dev").glob("*.txt"))[:8]:
+        names |= {normalise(m.group(0)) for m in news._CAPITALISED.finditer(path.read_text(encoding="utf-8"))}
+    checked = 0
+    for key in sorted(k for k in names if k):
+        hits = geonames_hits(key)
+        iso3, population, primary = geonames_hit_columns(key)
+        assert iso3 == [None if pd.isna(v) else v for v in hits["iso3"]]
+        assert population.tolist() == hits["population"].tolist() and primary.tolist() == hits["primary"].tolist()
+        assert news._hit_countries(key) == frozenset(hits["iso3"].dropna())
+        assert news._largest_place(key) == (None if hits.empty else hits["population"].max())
+        assert news._largest_by_country(key) == hits.groupby("iso3")["population"].max().to_dict()
+        million = hits.loc[(hits["population"] >= 1000000) & hits["primary"], "iso3"].dropna()
+        assert news._million_city_countries(key) == frozenset(million)
+        checked += not hits.empty
+    assert checked > 20
