@@ -209,11 +209,18 @@ def _actor_keys() -> tuple[dict[str, dict], int, frozenset[str]]:
     return keys, max(len(k.split()) for k in keys), frozenset(k.split()[0] for k in keys if k)
 
 
+@functools.lru_cache(maxsize=100_000)
+def _name_key(text: str) -> str:
+    """normalise() of a name without its possessive ("<country>'s" -> "<country>"): asked for every word and
+    span of every sentence, mostly the same few hundred, so kept."""
+    return normalise(re.sub(r"[’']s$", "", text))
+
+
 def _inside_country_name(text: str, previous: re.Match, span: str) -> bool:
     """Whether the previous word and this span make a longer country name ("South" + "Sudan's")."""
     if text[previous.end():previous.end() + 1] != " " or not previous.group(0)[:1].isupper():
         return False
-    return normalise(re.sub(r"[’']s$", "", f"{previous.group(0)} {span}")) in country_words()
+    return _name_key(f"{previous.group(0)} {span}") in country_words()
 
 
 def _find_actors(text: str) -> list[Mention]:
@@ -222,13 +229,13 @@ def _find_actors(text: str) -> list[Mention]:
     tokens = list(re.finditer(r"[\w’'ʼ-]+", text))
     i = 0
     while i < len(tokens):
-        head = normalise(re.sub(r"[’']s$", "", tokens[i].group(0))).split()
+        head = _name_key(tokens[i].group(0)).split()
         if not head or head[0] not in first_words:
             i += 1
             continue
         for n in range(min(longest, len(tokens) - i), 0, -1):
             span = text[tokens[i].start():tokens[i + n - 1].end()]
-            rec = keys.get(normalise(re.sub(r"[’']s$", "", span)))
+            rec = keys.get(_name_key(span))
             # Short all-caps keys (acronyms) must be written in capitals; everything else case-insensitive
             # but starting with a capital, so a lower-case common word is not taken for an actor.
             if rec and i > 0 and _inside_country_name(text, tokens[i - 1], span):
@@ -257,7 +264,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                 s, e = m.start() + words[a].start(), m.start() + words[b - 1].end()
                 span = text[s:e].rstrip(".,’'")
                 e = s + len(span)
-                key = normalise(re.sub(r"[’']s$", "", span))
+                key = _name_key(span)
                 if not key or key in _CALENDAR_WORDS:
                     continue
                 before = text[:s]
@@ -1021,7 +1028,7 @@ def _country_mentions(text: str) -> list[str]:
         while i < len(parts):
             step = 1
             for n in range(min(4, len(parts) - i), 0, -1):
-                iso = words.get(normalise(re.sub(r"[’']s$", "", " ".join(parts[i:i + n]).rstrip(".,"))))
+                iso = words.get(_name_key(" ".join(parts[i:i + n]).rstrip(".,")))
                 if iso:
                     found.append(iso)
                     step = n
