@@ -180,6 +180,7 @@ def cue_table() -> list[dict]:
                    .replace("{GAP3}", gap(3)).replace("{GAP4}", gap(4)).replace("{GAP6}", gap(6))
                    .replace("{GAP10}", gap(10)).replace("{GAP14}", gap(14)))
         rows.append({**rec, "rx": re.compile(pattern, re.I), "needs_toll": rec["needs_toll"] == "1"})
+    prefilter.prepare(row["rx"] for row in rows)
     return rows
 
 

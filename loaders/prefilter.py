@@ -14,7 +14,10 @@ non-ASCII letters that Python's IGNORECASE matches to ASCII letters (İ ı ſ K)
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
+from dataclasses import dataclass
 
 try:  # the parser of the standard library's re module (a private module, stable since Python 3.11)
     from re import _constants as _c, _parser as _sre_parse
@@ -32,8 +35,11 @@ def fold(text: str) -> str:
 
 def may_match(rx: re.Pattern, folded: str) -> bool:
     """False only when `rx` cannot match a text whose fold() is `folded`."""
-    words = _guard(rx)[2]
-    return words is None or words.search(folded) is not None
+    words = required_words(rx)
+    if words is None:
+        return True
+    vocabulary = _VOCABULARY  # read after required_words(rx) added rx's words to it
+    return not words.isdisjoint(_present(folded, vocabulary.version))
 
 
 def search(rx: re.Pattern, text: str, folded: str | None = None):
@@ -49,26 +55,85 @@ def finditer(rx: re.Pattern, text: str, folded: str | None = None):
 # Pattern -> its words, by identity: hashing a compiled pattern hashes its whole program, which for the
 # casualty patterns (every number word in one regex) costs more than the search it would save. Each
 # entry holds its pattern, so an id is never reused while it is cached.
-_WORDS: dict[int, tuple[re.Pattern, frozenset[str] | None, re.Pattern | None]] = {}
+_WORDS: dict[int, tuple[re.Pattern, frozenset[str] | None]] = {}
+_LOCK = threading.Lock()
 
 
 def required_words(rx: re.Pattern) -> frozenset[str] | None:
     """Words (lower-case ASCII) of which every match of rx contains at least one; None when there is no such
     set (or the pattern cannot be read)."""
-    return _guard(rx)[1]
-
-
-def _guard(rx: re.Pattern) -> tuple[re.Pattern, frozenset[str] | None, re.Pattern | None]:
-    """(rx, its required words, one search for any of them), kept by the pattern's identity."""
     entry = _WORDS.get(id(rx))
     if entry is None or entry[0] is not rx:
-        if len(_WORDS) >= 4096:
+        prepare([rx])
+        entry = _WORDS[id(rx)]
+    return entry[1]
+
+
+def prepare(patterns) -> None:
+    """Read the words of several patterns at once (a table of them, when it is compiled): the scan of all
+    known words is then rebuilt once, not once per pattern."""
+    found = [(rx, _words_of(rx)) for rx in patterns]
+    with _LOCK:
+        if len(_WORDS) + len(found) > 4096:
             _WORDS.clear()
-        words = _words_of(rx)
-        # Plain substrings: one scan for all the words (longest first, though any hit will do).
-        either = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))) if words else None
-        entry = _WORDS[id(rx)] = (rx, words, either)
-    return entry
+        new = frozenset().union(*(words for _, words in found if words))
+        if not new <= _VOCABULARY.words:
+            _learn(new)
+        _WORDS.update((id(rx), (rx, words)) for rx, words in found)
+
+
+# Which of the required words a text holds is found once per text, for every pattern asked of it: one scan
+# with a trie of all the words known so far, each position giving the longest word that starts there (and
+# with it every known word that is a prefix of it, so every occurrence of every word is found).
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    version: int
+    words: frozenset[str]
+    scan: re.Pattern | None
+
+
+_VOCABULARY = _Vocabulary(0, frozenset(), None)
+_VERSIONS: dict[int, _Vocabulary] = {0: _VOCABULARY}
+
+
+def _learn(words: frozenset[str]) -> None:
+    """Add a pattern's words to the vocabulary (under _LOCK): a new version, with its own scan."""
+    global _VOCABULARY
+    known = _VOCABULARY.words | words
+    _VOCABULARY = _Vocabulary(_VOCABULARY.version + 1, known, re.compile(f"(?=({_trie(known)}))"))
+    _VERSIONS[_VOCABULARY.version] = _VOCABULARY
+    _VERSIONS.pop(_VOCABULARY.version - 8, None)  # a thread still on an older version finds its own
+
+
+def _trie(words) -> str:
+    """One regular expression for a set of words, their common beginnings shared; at a position it matches
+    the longest of them that starts there."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body  # a word ends here: going on is optional
+
+    return emit(root)
+
+
+@functools.lru_cache(maxsize=512)
+def _present(folded: str, version: int) -> frozenset[str]:
+    """The known words (of that vocabulary version) that occur in a folded text."""
+    vocabulary = _VERSIONS.get(version) or _VOCABULARY  # evicted: the newest holds every word it held
+    known, found = vocabulary.words, set()
+    for longest in {m.group(1) for m in vocabulary.scan.finditer(folded)}:
+        found.update(longest[:n] for n in range(1, len(longest) + 1) if longest[:n] in known)
+    return frozenset(found)
 
 
 def _words_of(rx: re.Pattern) -> frozenset[str] | None:

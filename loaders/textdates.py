@@ -77,12 +77,18 @@ _RULES: list[tuple[str, re.Pattern]] = [
 ]
 
 
+_PREPARED: list[bool] = []  # the rules' words read (on first use, not at import)
+
+
 def find_dates(text: str, published: date | None, anchor: date | None = None) -> list[DateMention]:
     """Every date phrase in text, resolved; `anchor` is the date the story was last talking about."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     story = anchor or published
     future = bool(_FUTURE_TENSE.search(text))
+    if not _PREPARED:
+        prefilter.prepare(rx for _, rx in _RULES)
+        _PREPARED.append(True)
     folded = prefilter.fold(text)  # a rule whose words the text lacks is not tried
     for kind, rx in _RULES:
         for m in prefilter.finditer(rx, text, folded):

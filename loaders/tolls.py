@@ -156,7 +156,7 @@ def _patterns() -> dict[str, re.Pattern]:
              r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides"
              r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?)?")
     flags = re.I
-    return {
+    patterns = {
         "subset": re.compile(rf"\bincluding\s+(?P<q>{q})(?:\s+[\w-]+)?\s+(?P<v>civilians|women and children|children|women)\b", flags),
         "none": re.compile(r"\b(?:no\s+one|nobody|none)\s+(?:was|were|had\s+been|has\s+been)\s+(?P<k>killed|hurt|harmed|injured|wounded)\b"
                            r"|\b(?P<k2>killing|hurting|harming|injuring|wounding|killed|hurt|harmed|injured|wounded)\s+(?:no\s+one|nobody)\b"
@@ -172,6 +172,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "injure_verb": re.compile(rf"\b(?:injuring|wounding|injured|wounded|leaving|left)[\"“”’']?\s+[\"“]?(?P<q>{q}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
         "risen_to": re.compile(rf"\btoll\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
     }
+    prefilter.prepare(patterns.values())
+    return patterns
 
 
 @functools.lru_cache(maxsize=1)

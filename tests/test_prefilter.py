@@ -83,3 +83,15 @@ def test_never_skips_a_generated_text_a_pattern_matches(parts):
     for rx in _patterns():
         if rx.search(text):
             assert prefilter.may_match(rx, folded), (rx.pattern[:80], text)
+
+
+def test_one_scan_finds_every_known_word_a_text_holds(corpus):
+    """The scan that finds, once per text, which known words it holds finds each of them (words inside other
+    words and words sharing a beginning too), as `word in text` would."""
+    for rx in _patterns():
+        prefilter.required_words(rx)
+    vocabulary = prefilter._VOCABULARY
+    assert {"kill", "killed", "killing", "toll"} <= vocabulary.words
+    for text in corpus + ["the skills of killers", "tolls", "no one was killed", "ceasefire-talks"]:
+        folded = prefilter.fold(text)
+        assert prefilter._present(folded, vocabulary.version) == {w for w in vocabulary.words if w in folded}
