@@ -539,11 +539,11 @@ class Cue:
 
 def _find_cues(text: str, diplomatic_only: bool = False) -> list[Cue]:
     cues: list[Cue] = []
-    folded = prefilter.fold(text)  # a cue whose words the text lacks is not searched for
+    screen = prefilter.Screen(text)  # a cue whose words the text lacks is not searched for
     for row in cue_table():
         if diplomatic_only and not row["diplomatic_action"]:
             continue
-        for m in prefilter.finditer(row["rx"], text, folded):
+        for m in screen.finditer(row["rx"]):
             if any(m.start() < c.end and c.start < m.end() for c in cues):
                 continue
             cues.append(Cue(m.start(), m.end(), row))

@@ -42,6 +42,32 @@ def may_match(rx: re.Pattern, folded: str) -> bool:
     return not words.isdisjoint(_present(folded, vocabulary.version))
 
 
+class Screen:
+    """One text asked of many patterns (a sentence of every cue, casualty or date rule): the text is folded
+    and scanned for the known words once, and a pattern none of whose words it holds is not searched."""
+
+    __slots__ = ("text", "folded", "_present", "_version")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.folded = fold(text)
+        self._present: frozenset[str] = frozenset()
+        self._version = -1  # the vocabulary version _present was found with (none yet)
+
+    def may_match(self, rx: re.Pattern) -> bool:
+        entry = _entry(rx)
+        if entry[1] is None:
+            return True
+        if self._version < entry[2]:  # a word learned since the text was scanned: scan it again
+            vocabulary = _VOCABULARY
+            self._present, self._version = _present(self.folded, vocabulary.version), vocabulary.version
+        return not entry[1].isdisjoint(self._present)
+
+    def finditer(self, rx: re.Pattern):
+        """rx.finditer(text), or no matches at once when the text cannot hold one."""
+        return rx.finditer(self.text) if self.may_match(rx) else iter(())
+
+
 def search(rx: re.Pattern, text: str, folded: str | None = None):
     """rx.search(text), skipped (None) when the text cannot hold a match; `folded` is fold(text) if known."""
     return rx.search(text) if may_match(rx, fold(text) if folded is None else folded) else None
@@ -52,26 +78,29 @@ def finditer(rx: re.Pattern, text: str, folded: str | None = None):
     return rx.finditer(text) if may_match(rx, fold(text) if folded is None else folded) else iter(())
 
 
-# Pattern -> its words, by identity: hashing a compiled pattern hashes its whole program, which for the
-# casualty patterns (every number word in one regex) costs more than the search it would save. Each
-# entry holds its pattern, so an id is never reused while it is cached.
-_WORDS: dict[int, tuple[re.Pattern, frozenset[str] | None]] = {}
+# Pattern -> (pattern, its words, the vocabulary version that knows them), by identity: hashing a compiled
+# pattern hashes its whole program, which for the casualty patterns (every number word in one regex) costs
+# more than the search it would save. Each entry holds its pattern, so an id is never reused while cached.
+_WORDS: dict[int, tuple[re.Pattern, frozenset[str] | None, int]] = {}
 _LOCK = threading.Lock()
 
 
 def required_words(rx: re.Pattern) -> frozenset[str] | None:
     """Words (lower-case ASCII) of which every match of rx contains at least one; None when there is no such
     set (or the pattern cannot be read)."""
+    return _entry(rx)[1]
+
+
+def _entry(rx: re.Pattern) -> tuple[re.Pattern, frozenset[str] | None, int]:
     entry = _WORDS.get(id(rx))
     if entry is None or entry[0] is not rx:
-        prepare([rx])
-        entry = _WORDS[id(rx)]
-    return entry[1]
+        entry = prepare([rx])[0]
+    return entry
 
 
-def prepare(patterns) -> None:
+def prepare(patterns) -> list[tuple[re.Pattern, frozenset[str] | None, int]]:
     """Read the words of several patterns at once (a table of them, when it is compiled): the scan of all
-    known words is then rebuilt once, not once per pattern."""
+    known words is then rebuilt once, not once per pattern. Their entries, in order."""
     found = [(rx, _words_of(rx)) for rx in patterns]
     with _LOCK:
         if len(_WORDS) + len(found) > 4096:
@@ -79,7 +108,9 @@ def prepare(patterns) -> None:
         new = frozenset().union(*(words for _, words in found if words))
         if not new <= _VOCABULARY.words:
             _learn(new)
-        _WORDS.update((id(rx), (rx, words)) for rx, words in found)
+        entries = [(rx, words, _VOCABULARY.version) for rx, words in found]
+        _WORDS.update((id(entry[0]), entry) for entry in entries)
+    return entries
 
 
 # Which of the required words a text holds is found once per text, for every pattern asked of it: one scan

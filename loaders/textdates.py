@@ -89,9 +89,9 @@ def find_dates(text: str, published: date | None, anchor: date | None = None) ->
     if not _PREPARED:
         prefilter.prepare(rx for _, rx in _RULES)
         _PREPARED.append(True)
-    folded = prefilter.fold(text)  # a rule whose words the text lacks is not tried
+    screen = prefilter.Screen(text)  # a rule whose words the text lacks is not tried
     for kind, rx in _RULES:
-        for m in prefilter.finditer(rx, text, folded):
+        for m in screen.finditer(rx):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
             base = story

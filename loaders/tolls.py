@@ -229,8 +229,8 @@ def extract_toll(sentence: str) -> Toll:
     taken: list[tuple[int, int]] = []
     civilians = 0
     any_civ = False
-    folded = prefilter.fold(sentence)  # a pattern whose words the sentence lacks is not tried
-    for m in prefilter.finditer(pats["subset"], sentence, folded):
+    screen = prefilter.Screen(sentence)  # a pattern whose words the sentence lacks is not tried
+    for m in screen.finditer(pats["subset"]):
         c = parse_quantity(m.group("q"))
         if c is not None:
             civilians += c.low
@@ -238,7 +238,7 @@ def extract_toll(sentence: str) -> Toll:
             taken.append(m.span())
     killed: list[tuple[str, Count]] = []
     injured: list[tuple[str, Count]] = []
-    for m in prefilter.finditer(pats["none"], sentence, folded):
+    for m in screen.finditer(pats["none"]):
         taken.append(m.span())
         kind = (m.group("k") or m.group("k2") or m.group("c") or "").lower()
         # nobody hurt means nobody dead as well; "no casualties": neither dead nor wounded
@@ -252,7 +252,7 @@ def extract_toll(sentence: str) -> Toll:
         if name in required and not required[name].search(sentence):
             continue
         target = injured if name.startswith("injur") else killed
-        for m in prefilter.finditer(pats[name], sentence, folded):
+        for m in screen.finditer(pats[name]):
             if _overlaps(m.span("q"), taken):
                 continue
             if (name == "injure_verb" and re.match(r"(?:leaving|left)\b", m.group(0), re.I)
