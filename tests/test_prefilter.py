@@ -97,3 +97,11 @@ def test_one_scan_finds_every_known_word_a_text_holds(corpus):
     for text in corpus + ["the skills of killers", "tolls", "no one was killed", "ceasefire-talks"]:
         folded = prefilter.fold(text)
         assert prefilter._present(folded, vocabulary.version) == {w for w in vocabulary.words if w in folded}
+
+
+def test_a_screen_sees_the_words_of_a_pattern_met_after_it_was_made():
+    screen = prefilter.Screen("A herd of quaggas crossed the road.")
+    assert screen.may_match(news.cue_table()[0]["rx"]) is False  # scanned with the words known so far
+    later = re.compile(r"\bquaggas?\b", re.I)  # a word no pattern had
+    assert screen.may_match(later) and [m.group(0) for m in screen.finditer(later)] == ["quaggas"]
+    assert not screen.may_match(re.compile(r"\bokapis?\b"))
