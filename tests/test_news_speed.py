@@ -121,3 +121,41 @@ def test_what_the_place_rules_ask_of_a_spelling_is_what_its_rows_say():
         assert news._million_city_countries(key) == frozenset(million)
         checked += not hits.empty
     assert checked > 20
+
+
+def test_the_cache_types_new_articles_together_and_keeps_a_part_per_file(tmp_path, monkeypatch):
+    """load_cached types the articles it parses as one frame, then stores each file's own rows as its part:
+    the table is the loaders', each stored part holds what typing that file alone gives, a restart parses
+    nothing."""
+    import shutil
+
+    import loaders
+    import loaders.cache as cache
+
+    home = tmp_path / "home"
+    (home / "inbox").mkdir(parents=True)
+    sources = _inputs()
+    for src in sources:
+        shutil.copy(src, home / "inbox" / src.name)
+    monkeypatch.setenv("FAULTLINE_HOME", str(home))
+    monkeypatch.delenv("FAULTLINE_READ_ONLY", raising=False)
+    files = sorted((home / "inbox").iterdir())
+    typed_at_once = []
+    real = cache.type_each
+    monkeypatch.setattr(cache, "type_each", lambda parts: typed_at_once.append(len(parts)) or real(parts))
+    first = cache.load_cached(files)
+    assert typed_at_once == [len(files) - 1]  # every article, the feed and the page; not the CSV
+    direct = loaders.load_files(files)
+    pdt.assert_frame_equal(first.events, direct.events)
+    assert [str(p) for p in first.problems] == [str(p) for p in direct.problems]
+    for path in files:
+        stem = cache.cache_dir() / f"part-{cache.file_key(path, ('auto', None, False))}"
+        meta = cache._read_meta(stem)
+        alone = read_path(path).rows
+        if alone is None:
+            assert meta["rows"] == 0
+            continue
+        pdt.assert_frame_equal(cache._read_frame(stem, meta), cache._restore_dtypes(alone))
+    again = cache.load_cached(files)
+    assert again.parsed == []
+    pdt.assert_frame_equal(again.events.reset_index(drop=True), first.events.reset_index(drop=True))
