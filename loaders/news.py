@@ -224,6 +224,29 @@ def _inside_country_name(text: str, previous: re.Match, span: str) -> bool:
     return _name_key(f"{previous.group(0)} {span}") in country_words()
 
 
+@functools.lru_cache(maxsize=1)
+def _actor_key_beginnings() -> frozenset[str]:
+    """Every run of words an actor's key begins with ("islamic", "islamic emirate", ...)."""
+    keys = _actor_keys()[0]
+    return frozenset(" ".join(k.split()[:n]) for k in keys for n in range(1, len(k.split()) + 1))
+
+
+def _actor_reach(text: str, tokens: list[re.Match], i: int, limit: int) -> int:
+    """How many tokens from token i a span may hold and still be an actor's key: a span whose words begin
+    no key cannot be the start of a longer one, when what separates it from the next word normalises to a
+    plain space (its words then stay the first words of every longer span; an apostrophe alone, which
+    normalise() drops, would glue the next word to it). The longer spans are not looked up."""
+    beginnings = _actor_key_beginnings()
+    start, reach = tokens[i].start(), 1
+    while reach < limit:
+        last, following = tokens[i + reach - 1], tokens[i + reach]
+        if (normalise(text[start:last.end()]) not in beginnings
+                and normalise(f"a{text[last.end():following.start()]}b") == "a b"):
+            break
+        reach += 1
+    return reach
+
+
 def _find_actors(text: str) -> list[Mention]:
     keys, longest, first_words = _actor_keys()
     found: list[Mention] = []
@@ -234,7 +257,7 @@ def _find_actors(text: str) -> list[Mention]:
         if not head or head[0] not in first_words:
             i += 1
             continue
-        for n in range(min(longest, len(tokens) - i), 0, -1):
+        for n in range(_actor_reach(text, tokens, i, min(longest, len(tokens) - i)), 0, -1):
             span = text[tokens[i].start():tokens[i + n - 1].end()]
             rec = keys.get(_name_key(span))
             # Short all-caps keys (acronyms) must be written in capitals; everything else case-insensitive

@@ -159,3 +159,51 @@ def test_the_cache_types_new_articles_together_and_keeps_a_part_per_file(tmp_pat
     again = cache.load_cached(files)
     assert again.parsed == []
     pdt.assert_frame_equal(again.events.reset_index(drop=True), first.events.reset_index(drop=True))
+
+
+class _Everything(frozenset):
+    def __contains__(self, item) -> bool:
+        return True
+
+
+def _actor_words() -> list[str]:
+    from loaders import news
+
+    words = sorted({w for k in news._actor_keys()[0] for w in k.split()})
+    return words[::7] + ["the", "islamic", "emirate", "taliban", "army", "south", "sudan", "al", "u", "s"]
+
+
+def _actors_both_ways(text: str, monkeypatch) -> tuple[list, list]:
+    from loaders import news
+
+    pruned = news._find_actors(text)
+    with monkeypatch.context() as m:
+        m.setattr(news, "_actor_key_beginnings", lambda: _Everything())  # every span is looked up
+        full = news._find_actors(text)
+    return pruned, full
+
+
+def test_actor_spans_not_looked_up_could_not_have_matched(monkeypatch):
+    """Spans whose first words begin no actor's key are skipped: the actors found are those found when every
+    span is looked up, on every fixture sentence and article."""
+    from loaders import news
+
+    for folder in ("articles", "articles_dev", "articles_heldout"):
+        for path in sorted((FIXTURES / folder).glob("*.txt")):
+            article = news.read_article(path, path.read_text(encoding="utf-8"))
+            texts = [s.text for s in news.sentences(article)]
+            for text in texts + [" ".join(texts)]:
+                pruned, full = _actors_both_ways(text, monkeypatch)
+                assert pruned == full, text[:100]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_actor_words()), st.sampled_from(["title", "upper", "lower"]),
+                          st.sampled_from([" ", ", ", "’s ", "‘", "`", "-", " ™ ", "\u0301 ", ". "])),
+                min_size=1, max_size=10))
+def test_actor_spans_pruned_on_generated_text(parts):
+    import pytest as _pytest
+
+    text = "".join(getattr(w, case)() + sep for w, case, sep in parts)
+    with _pytest.MonkeyPatch.context() as mp:
+        pruned, full = _actors_both_ways(text, mp)
+    assert pruned == full, text
