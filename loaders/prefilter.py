@@ -55,7 +55,9 @@ class Screen:
         self._version = -1  # the vocabulary version _present was found with (none yet)
 
     def may_match(self, rx: re.Pattern) -> bool:
-        entry = _entry(rx)
+        entry = _WORDS.get(id(rx))
+        if entry is None or entry[0] is not rx:
+            entry = prepare([rx])[0]
         if entry[1] is None:
             return True
         if self._version < entry[2]:  # a word learned since the text was scanned: scan it again
@@ -65,7 +67,10 @@ class Screen:
 
     def finditer(self, rx: re.Pattern):
         """rx.finditer(text), or no matches at once when the text cannot hold one."""
-        return rx.finditer(self.text) if self.may_match(rx) else iter(())
+        return rx.finditer(self.text) if self.may_match(rx) else _NO_MATCHES
+
+
+_NO_MATCHES = ()
 
 
 def search(rx: re.Pattern, text: str, folded: str | None = None):
