@@ -162,9 +162,20 @@ def _trie(words) -> str:
     return emit(root)
 
 
-@functools.lru_cache(maxsize=512)
+SHORT_TEXT = 4096  # characters: a sentence's words are kept for the next table asked of it; a long text's are not
+
+
 def _present(folded: str, version: int) -> frozenset[str]:
     """The known words (of that vocabulary version) that occur in a folded text."""
+    return _present_kept(folded, version) if len(folded) <= SHORT_TEXT else _scan(folded, version)
+
+
+@functools.lru_cache(maxsize=512)
+def _present_kept(folded: str, version: int) -> frozenset[str]:
+    return _scan(folded, version)
+
+
+def _scan(folded: str, version: int) -> frozenset[str]:
     vocabulary = _VERSIONS.get(version) or _VOCABULARY  # evicted: the newest holds every word it held
     known, found = vocabulary.words, set()
     for longest in {m.group(1) for m in vocabulary.scan.finditer(folded)}:
