@@ -14,10 +14,14 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from loaders.paths import DATA_DIR, user_home, writable_home
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PLACES_CSV = DATA_DIR / "places.csv"
 PINS_FILE = "pinned_places.csv"
@@ -593,10 +597,10 @@ def geonames_hits(key: str) -> pd.DataFrame:
     return _rows_frame(_positions("khash", "korder", key))
 
 
-def geonames_hit_columns(key: str) -> tuple[list, "np.ndarray", "np.ndarray"]:
-    """Three columns of geonames_hits(key), the rows in the same order, without building its frame: the
-    ISO3 of each row (None where unknown), its population and whether the spelling is the place's own name.
-    The news rules ask only these, for hundreds of new names per article; a frame costs 0.2 ms each."""
+def geonames_hit_columns(key: str) -> tuple[list, np.ndarray, np.ndarray]:
+    """The columns of geonames_hits(key) the news rules read, rows in the same order, without building its
+    frame: each row's ISO3 (None where unknown), its population and whether the spelling is the place's own
+    name. The news rules ask only these, for hundreds of new names per article; a frame costs 0.2 ms each."""
     import numpy as np
 
     arrs = _index_arrays()

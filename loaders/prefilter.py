@@ -1,6 +1,6 @@
 """A cheap test that a regular expression cannot match a text, so the search is skipped.
 
-Most of the loader's patterns (event cues, casualty phrases, date phrases) match in few sentences, yet a
+The bulk of the loader's patterns (event cues, casualty phrases, date phrases) match in few sentences, yet a
 search tries them at every position. Every match of a pattern contains at least one of a few plain
 words it spells out (a cue for talks says "talks", "negotiations", "dialogue" or "meeting"): when a
 text holds none of them, the pattern cannot match there. The words are read from the pattern itself

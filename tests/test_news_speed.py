@@ -86,7 +86,7 @@ def test_load_files_types_together(folder, monkeypatch):
     assert isinstance(result.events, pd.DataFrame) and not result.events.empty
 
 
-@given(st.lists(st.one_of(st.none(), st.sampled_from(["AFG", "PAK", "IND", "IRN", "QAT", "", "TUR", "USA"])), max_size=30))
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["AFG", "PAK", "IND", "IRN", "QAT", "", "TUR"])), max_size=30))
 def test_ranked_counts_as_pandas_value_counts(values):
     """The article's country and party votes are counted without pandas, in the order value_counts gives."""
     from loaders.news import ranked
@@ -100,8 +100,6 @@ def test_ranked_counts_as_pandas_value_counts(values):
 def test_what_the_place_rules_ask_of_a_spelling_is_what_its_rows_say():
     """The summaries of a spelling's GeoNames rows, read from the index arrays without a frame, agree with
     the rows geonames_hits gives: on every capitalised name of the fixture articles and a few large places."""
-    import re
-
     from loaders import news
     from loaders.geocode import geonames_hit_columns, geonames_hits, normalise
 
