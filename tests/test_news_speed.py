@@ -205,3 +205,28 @@ def test_actor_spans_pruned_on_generated_text(parts):
     with _pytest.MonkeyPatch.context() as mp:
         pruned, full = _actors_both_ways(text, mp)
     assert pruned == full, text
+
+
+def test_a_zip_of_articles_and_a_table_is_typed_as_read_file_by_file(tmp_path):
+    """A zip holding articles and a dataset: its articles' rows are typed in place among the table's rows
+    (or left for typed_together when it holds only articles); either way the part is the one read_path
+    gives when it types every member on its own."""
+    import zipfile
+
+    articles = sorted((FIXTURES / "articles").glob("*.txt"))
+    mixed, only_articles = tmp_path / "mixed.zip", tmp_path / "articles.zip"
+    with zipfile.ZipFile(mixed, "w") as zf:
+        zf.write(articles[0], articles[0].name)
+        zf.write(FIXTURES / "datasets" / "acled_afpak_2025.csv", "acled.csv")
+        zf.write(articles[1], articles[1].name)
+    with zipfile.ZipFile(only_articles, "w") as zf:
+        for a in articles:
+            zf.write(a, a.name)
+    deferred = read_path(mixed, defer_typing=True)
+    assert not deferred.untyped
+    alone = read_path(mixed)
+    pdt.assert_frame_equal(deferred.rows, alone.rows)
+    assert deferred.problems == alone.problems and deferred.reports == alone.reports
+    waiting = read_path(only_articles, defer_typing=True)
+    assert len(waiting.untyped) == len(articles) and waiting.rows is None
+    _same_result(combine(typed_together([waiting]), curation=False), combine([read_path(only_articles)], curation=False))
