@@ -396,6 +396,27 @@ def _million_city_countries_in(key: str, _index: int) -> frozenset[str]:
                      if iso3 is not None and population >= 1000000 and primary)
 
 
+def _largest_place_country(key: str) -> str:
+    """The country of the largest GeoNames place of one spelling (the first listed of equals)."""
+    return _largest_place_country_in(key, id(geonames_index()))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _largest_place_country_in(key: str, _index: int) -> str:
+    hits = _hits_in(key, _index)
+    return str(hits.loc[hits["population"].idxmax(), "iso3"])
+
+
+def _curated_first_country(key: str) -> str:
+    """The country of the first curated place of one spelling."""
+    return _curated_first_country_in(key, id(curated_by_key()))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _curated_first_country_in(key: str, _table: int) -> str:
+    return str(curated_by_key()[key]["iso3"].iloc[0])
+
+
 def _curated_countries(key: str) -> frozenset[str]:
     """The countries (ISO3) of the curated gazetteer's places of one spelling."""
     return _curated_countries_in(key, id(curated_by_key()))
@@ -1114,13 +1135,12 @@ def _dateline_countries(body: str) -> list[str]:
             key = normalise(part)
             if len(key) < 3:
                 continue
-            by_key = curated_by_key()
-            if key in by_key:
-                out.append(str(by_key[key]["iso3"].iloc[0]))
+            if key in curated_by_key():
+                out.append(_curated_first_country(key))
                 continue
-            hits = _hits(key)
-            if not hits.empty and hits["population"].max() >= 100000:
-                out.append(str(hits.loc[hits["population"].idxmax(), "iso3"]))
+            largest = _largest_place(key)
+            if largest is not None and largest >= 100000:
+                out.append(_largest_place_country(key))
         return out[:1] if len(set(out)) == 1 else []
     return []
 
