@@ -10,7 +10,7 @@ import pandas as pd
 
 from loaders import acled, faultline_csv, feeds, gdelt, news, ucdp, webpage
 from loaders.geocode import Place, geocode, pin_place
-from loaders.pipeline import UNRESOLVED_ATTR, FORMATS, Batches, FileReport, Format, LoadResult, Source, load_files, looks_like_prose, register
+from loaders.pipeline import FORMATS, Batches, FileReport, Format, LoadResult, Records, Source, load_files, looks_like_prose, register
 from loaders.problems import Problem
 
 __all__ = ["FORMATS", "FileReport", "LoadResult", "Place", "Problem", "geocode", "load", "load_files",
@@ -25,21 +25,18 @@ def _news(source: Source):
         return _page(source)
     unresolved: list = []
     records, problems = news.load_news(source.path, source.text, source.published, source.online, unresolved)
-    frame = pd.DataFrame.from_records(records)
-    frame.attrs[UNRESOLVED_ATTR] = unresolved  # place names no gazetteer knows, for the Sources page
-    return frame, problems
+    return Records(records, unresolved), problems  # with the place names no gazetteer knows, for the Sources page
 
 
 def _page(source: Source):
     article = webpage.read_page(source.path, source.data, source.published)
     if not article.body:
-        return pd.DataFrame(), article.problems
+        return Records([]), article.problems
     unresolved: list = []
     records, problems = news.load_article(article, source.online, unresolved)
-    frame = pd.DataFrame.from_records(records)
     # Lines of the extracted text are not lines of the page: the whole page is named instead.
-    frame.attrs[UNRESOLVED_ATTR] = [(name, 0, countries) for name, _, countries in unresolved]
-    return frame, [Problem(p.file, 0, p.message, p.kind) for p in problems]
+    return (Records(records, [(name, 0, countries) for name, _, countries in unresolved]),
+            [Problem(p.file, 0, p.message, p.kind) for p in problems])
 
 
 def _feed(source: Source):
@@ -52,9 +49,7 @@ def _feed(source: Source):
         records += [{**r, "_line": item.line} for r in rows]
         label = f"item {item.number}" + (f" ({item.article.title[:60]!r})" if item.article.title else "")
         problems += [Problem(str(source.path), item.line, f"{label}: {p.message}", p.kind) for p in item_problems]
-    frame = pd.DataFrame.from_records(records)
-    frame.attrs[UNRESOLVED_ATTR] = unresolved
-    return frame, problems
+    return Records(records, unresolved), problems
 
 
 FAULTLINE_BATCH = 20_000  # rows of a Faultline CSV held as dicts at a time (typed before the next batch)

@@ -37,7 +37,7 @@ import pandas as pd
 from loaders.geocode import online_enabled
 from loaders.paths import DATA_DIR, ROOT, user_home, writable_home
 from loaders.pipeline import (UNRESOLVED_COLUMNS, FileReport, FilePart, LoadResult, combine, curation_file_of, expand,
-                              read_path, release_free_memory)
+                              read_path, release_free_memory, type_each)
 from loaders.problems import Problem
 from loaders.schema import COLUMNS, empty_events
 
@@ -266,6 +266,7 @@ def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
     # The rows of a part already written to the cache are read back only when every input is read:
     # while the next (maybe large) file is parsed, they wait on disk instead of in memory.
     on_disk: dict[int, Path] = {}
+    untyped: list[tuple[int, Path | None]] = []  # articles parsed, their rows typed together below
     for i, (path, key) in enumerate(zip(files, keys)):
         part = None
         stem = folder / f"part-{key}" if key else None
@@ -281,12 +282,21 @@ def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
                 notes.append(CACHE_NOTE.format(why=exc))
         if part is None:
             say(f"Reading {path.name} ({i + 1} of {len(files)})…")
-            part = read_path(path, format=format, published=published, online=online)
+            part = read_path(path, format=format, published=published, online=online, defer_typing=True)
             parsed.append(str(path))
-            if writable and stem is not None and _store_part(stem, part) and part.rows is not None:
+            if part.untyped:
+                untyped.append((i, stem))
+            elif writable and stem is not None and _store_part(stem, part) and part.rows is not None:
                 part.rows = None
                 on_disk[i] = stem
         parts.append(part)
+    # The articles' rows typed as one frame (a frame per article costs more than reading it), then each
+    # stored as its own part, as any other input's.
+    type_each([parts[i] for i, _ in untyped])
+    for i, stem in untyped:
+        if writable and stem is not None and _store_part(stem, parts[i]) and parts[i].rows is not None:
+            parts[i].rows = None
+            on_disk[i] = stem
     if on_disk:
         release_free_memory()
     for i, stem in on_disk.items():

@@ -14,10 +14,14 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from loaders.paths import DATA_DIR, user_home, writable_home
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PLACES_CSV = DATA_DIR / "places.csv"
 PINS_FILE = "pinned_places.csv"
@@ -593,6 +597,20 @@ def geonames_hits(key: str) -> pd.DataFrame:
     return _rows_frame(_positions("khash", "korder", key))
 
 
+def geonames_hit_columns(key: str) -> tuple[list, np.ndarray, np.ndarray]:
+    """The columns of geonames_hits(key) the news rules read, rows in the same order, without building its
+    frame: each row's ISO3 (None where unknown), its population and whether the spelling is the place's own
+    name. The news rules ask only these, for hundreds of new names per article; a frame costs 0.2 ms each."""
+    import numpy as np
+
+    arrs = _index_arrays()
+    pos = np.asarray(_positions("khash", "korder", key), dtype="int64")
+    place = arrs["place"][pos]
+    cats = arrs["iso_cats"]
+    iso3 = [cats[c] if c >= 0 else None for c in arrs["iso_codes"][place].tolist()]
+    return iso3, arrs["pop"][place], arrs["primary"][pos]
+
+
 @functools.lru_cache(maxsize=1)
 def curated_by_key() -> dict[str, pd.DataFrame]:
     """The curated gazetteer's rows by normalised spelling."""
@@ -913,13 +931,20 @@ def online_failure(exc: Exception) -> str:
 
 
 def _pins_stamp() -> tuple:
-    """Changes whenever the analyst's pins file does, so cached answers never hide a new pin."""
-    path = user_home() / PINS_FILE
+    """Changes whenever the analyst's pins file does, so cached answers never hide a new pin. Asked at
+    every lookup (dozens per article): one stat of a path made once per FAULTLINE_HOME setting."""
+    path = _pins_path(os.environ.get("FAULTLINE_HOME"))
     try:
-        st = path.stat()
-        return (str(path), st.st_mtime_ns, st.st_size)
+        st = os.stat(path)
+        return (path, st.st_mtime_ns, st.st_size)
     except OSError:
-        return (str(path), None, None)
+        return (path, None, None)
+
+
+@functools.lru_cache(maxsize=16)
+def _pins_path(_home_setting: str | None) -> str:
+    """The pins file of the analyst's folder (the FAULTLINE_HOME setting keys the cache)."""
+    return str(user_home() / PINS_FILE)
 
 
 @functools.lru_cache(maxsize=50_000)

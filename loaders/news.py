@@ -6,6 +6,7 @@ come from the tables in data/; nothing here knows any particular article.
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import re
@@ -16,9 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key, curated_places, fuzzy_key, geonames_hits,
-                             geonames_index,
+                             geonames_hit_columns, geonames_index,
                              parse_phrase,
                              lookup, normalise, pinned_keys)
+from loaders import prefilter
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
@@ -178,6 +180,7 @@ def cue_table() -> list[dict]:
                    .replace("{GAP3}", gap(3)).replace("{GAP4}", gap(4)).replace("{GAP6}", gap(6))
                    .replace("{GAP10}", gap(10)).replace("{GAP14}", gap(14)))
         rows.append({**rec, "rx": re.compile(pattern, re.I), "needs_toll": rec["needs_toll"] == "1"})
+    prefilter.prepare(row["rx"] for row in rows)
     return rows
 
 
@@ -207,11 +210,41 @@ def _actor_keys() -> tuple[dict[str, dict], int, frozenset[str]]:
     return keys, max(len(k.split()) for k in keys), frozenset(k.split()[0] for k in keys if k)
 
 
+@functools.lru_cache(maxsize=100_000)
+def _name_key(text: str) -> str:
+    """normalise() of a name without its possessive ("<country>'s" -> "<country>"): asked for every word and
+    span of every sentence, mostly the same few hundred, so kept."""
+    return normalise(re.sub(r"[’']s$", "", text))
+
+
 def _inside_country_name(text: str, previous: re.Match, span: str) -> bool:
     """Whether the previous word and this span make a longer country name ("South" + "Sudan's")."""
     if text[previous.end():previous.end() + 1] != " " or not previous.group(0)[:1].isupper():
         return False
-    return normalise(re.sub(r"[’']s$", "", f"{previous.group(0)} {span}")) in country_words()
+    return _name_key(f"{previous.group(0)} {span}") in country_words()
+
+
+@functools.lru_cache(maxsize=1)
+def _actor_key_beginnings() -> frozenset[str]:
+    """Every run of words an actor's key begins with ("islamic", "islamic emirate", ...)."""
+    keys = _actor_keys()[0]
+    return frozenset(" ".join(k.split()[:n]) for k in keys for n in range(1, len(k.split()) + 1))
+
+
+def _actor_reach(text: str, tokens: list[re.Match], i: int, limit: int) -> int:
+    """How many tokens from token i a span may hold and still be an actor's key: a span whose words begin
+    no key cannot be the start of a longer one, when what separates it from the next word normalises to a
+    plain space (its words then stay the first words of every longer span; an apostrophe alone, which
+    normalise() drops, would glue the next word to it). The longer spans are not looked up."""
+    beginnings = _actor_key_beginnings()
+    start, reach = tokens[i].start(), 1
+    while reach < limit:
+        last, following = tokens[i + reach - 1], tokens[i + reach]
+        if (normalise(text[start:last.end()]) not in beginnings
+                and normalise(f"a{text[last.end():following.start()]}b") == "a b"):
+            break
+        reach += 1
+    return reach
 
 
 def _find_actors(text: str) -> list[Mention]:
@@ -220,13 +253,13 @@ def _find_actors(text: str) -> list[Mention]:
     tokens = list(re.finditer(r"[\w’'ʼ-]+", text))
     i = 0
     while i < len(tokens):
-        head = normalise(re.sub(r"[’']s$", "", tokens[i].group(0))).split()
+        head = _name_key(tokens[i].group(0)).split()
         if not head or head[0] not in first_words:
             i += 1
             continue
-        for n in range(min(longest, len(tokens) - i), 0, -1):
+        for n in range(_actor_reach(text, tokens, i, min(longest, len(tokens) - i)), 0, -1):
             span = text[tokens[i].start():tokens[i + n - 1].end()]
-            rec = keys.get(normalise(re.sub(r"[’']s$", "", span)))
+            rec = keys.get(_name_key(span))
             # Short all-caps keys (acronyms) must be written in capitals; everything else case-insensitive
             # but starting with a capital, so a lower-case common word is not taken for an actor.
             if rec and i > 0 and _inside_country_name(text, tokens[i - 1], span):
@@ -255,7 +288,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                 s, e = m.start() + words[a].start(), m.start() + words[b - 1].end()
                 span = text[s:e].rstrip(".,’'")
                 e = s + len(span)
-                key = normalise(re.sub(r"[’']s$", "", span))
+                key = _name_key(span)
                 if not key or key in _CALENDAR_WORDS:
                     continue
                 before = text[:s]
@@ -266,8 +299,8 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                     best = (s, e, span, locative, b)  # "in Lebanon": the country, whatever towns share its name
                 elif (locative and key not in actor_keys and len(key) > 3 and s > 0
                       and not re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister|spokesman)\.?\s+$", before)):
-                    hits = _hits(key)
-                    if not hits.empty and (not _hit_countries(key).isdisjoint(countries) or hits["population"].max() >= 100000):
+                    largest = _largest_place(key)
+                    if largest is not None and (not _hit_countries(key).isdisjoint(countries) or largest >= 100000):
                         best = (s, e, span, locative, b)
                     elif span[:1].isupper() and key not in _not_places() and any(
                             _variant_of(lookup(span, c), key) for c in sorted(countries)):
@@ -321,7 +354,78 @@ def _hit_countries(key: str) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=20_000)
 def _hit_countries_in(key: str, _index: int) -> frozenset[str]:
-    return frozenset(_hits_in(key, _index)["iso3"].dropna())
+    return frozenset(iso3 for iso3 in geonames_hit_columns(key)[0] if iso3 is not None)
+
+
+# What the place rules ask of one spelling's GeoNames rows, asked for the same names sentence after sentence:
+# read from the rows once per spelling and kept, like the rows themselves.
+
+def _largest_place(key: str) -> int | None:
+    """The population of the largest GeoNames place of one spelling (None when there is none)."""
+    return _largest_place_in(key, id(geonames_index()))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _largest_place_in(key: str, _index: int) -> int | None:
+    population = geonames_hit_columns(key)[1]
+    return population.max() if len(population) else None
+
+
+def _largest_by_country(key: str) -> dict:
+    """ISO3 -> the population of the largest GeoNames place of one spelling in that country."""
+    return _largest_by_country_in(key, id(geonames_index()))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _largest_by_country_in(key: str, _index: int) -> dict:
+    largest: dict = {}
+    for iso3, population in zip(*geonames_hit_columns(key)[:2]):
+        if iso3 is not None:
+            largest[iso3] = max(largest.get(iso3, population), population)
+    return largest
+
+
+def _million_city_countries(key: str) -> frozenset[str]:
+    """The countries where one spelling is the own name of a city of a million or more."""
+    return _million_city_countries_in(key, id(geonames_index()))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _million_city_countries_in(key: str, _index: int) -> frozenset[str]:
+    return frozenset(iso3 for iso3, population, primary in zip(*geonames_hit_columns(key))
+                     if iso3 is not None and population >= 1000000 and primary)
+
+
+def _largest_place_country(key: str) -> str:
+    """The country of the largest GeoNames place of one spelling (the first listed of equals)."""
+    return _largest_place_country_in(key, id(geonames_index()))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _largest_place_country_in(key: str, _index: int) -> str:
+    hits = _hits_in(key, _index)
+    return str(hits.loc[hits["population"].idxmax(), "iso3"])
+
+
+def _curated_first_country(key: str) -> str:
+    """The country of the first curated place of one spelling."""
+    return _curated_first_country_in(key, id(curated_by_key()))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _curated_first_country_in(key: str, _table: int) -> str:
+    return str(curated_by_key()[key]["iso3"].iloc[0])
+
+
+def _curated_countries(key: str) -> frozenset[str]:
+    """The countries (ISO3) of the curated gazetteer's places of one spelling."""
+    return _curated_countries_in(key, id(curated_by_key()))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _curated_countries_in(key: str, _table: int) -> frozenset[str]:
+    by_key = curated_by_key()
+    return frozenset(by_key[key]["iso3"]) if key in by_key else frozenset()
 
 
 def _variant_of(place: Place | None, key: str) -> bool:
@@ -375,13 +479,13 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     would meet it (a city of one country is not a look-alike village of a neighbour)."""
     key = normalise(re.sub(r"^(?:near|outside|close\s+to)\s+(?:the\s+)?", "", phrase, flags=re.I))
     exact = set(_hit_countries(key))
-    exact |= set(curated_by_key()[key]["iso3"]) if key in curated_by_key() else set()
+    exact |= _curated_countries(key)
     core = normalise(parse_phrase(phrase)[0])
     # Among the countries where the name is spelt so: the article's main country, then the one where the name
     # is the largest place (a town of a hundred thousand before a village of the neighbour's that shares it).
     main = getattr(countries, "main", None)
     shared = [c for c in countries if c in exact]
-    size = _hits(key).groupby("iso3")["population"].max().to_dict() if len(shared) > 1 else {}
+    size = _largest_by_country(key) if len(shared) > 1 else {}
     for iso3 in sorted(countries, key=lambda c: (c not in exact, c != main, -(size.get(c) or 0), c)):
         place = lookup(phrase, iso3)
         if place is not None and place.geocoder == "geonames" and iso3 not in exact and not _variant_of(place, core):
@@ -392,8 +496,7 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     if place is not None and countries and place.iso3 not in countries and place.geocoder == "geonames":
         # Outside the countries the article is about, a name is trusted only for a city of a million under its
         # own name: a village or a mid-sized town abroad that shares a spelling is not where a local event was.
-        hits = _hits(core)
-        if hits.empty or not ((hits["iso3"] == place.iso3) & (hits["population"] >= 1000000) & hits["primary"]).any():
+        if place.iso3 not in _million_city_countries(core):
             place = None
     if place is None and online:
         for iso3 in sorted(countries):
@@ -480,10 +583,11 @@ class Cue:
 
 def _find_cues(text: str, diplomatic_only: bool = False) -> list[Cue]:
     cues: list[Cue] = []
+    screen = prefilter.Screen(text)  # a cue whose words the text lacks is not searched for
     for row in cue_table():
         if diplomatic_only and not row["diplomatic_action"]:
             continue
-        for m in row["rx"].finditer(text):
+        for m in screen.finditer(row["rx"]):
             if any(m.start() < c.end and c.start < m.end() for c in cues):
                 continue
             cues.append(Cue(m.start(), m.end(), row))
@@ -969,7 +1073,7 @@ def _country_mentions(text: str) -> list[str]:
         while i < len(parts):
             step = 1
             for n in range(min(4, len(parts) - i), 0, -1):
-                iso = words.get(normalise(re.sub(r"[’']s$", "", " ".join(parts[i:i + n]).rstrip(".,"))))
+                iso = words.get(_name_key(" ".join(parts[i:i + n]).rstrip(".,")))
                 if iso:
                     found.append(iso)
                     step = n
@@ -990,11 +1094,16 @@ def _article_countries(text: str, actors: list[Mention], mentions: list[str], da
             isos += list(by_key[key]["iso3"])
     # A country named counts up to three times: the one a story is told about is named again and again,
     # a mediator or a patron once or twice; the dateline's country counts thrice.
-    named = pd.Series(mentions, dtype="string").value_counts()
-    isos += [iso for iso, n in named.items() for _ in range(min(int(n), 3))]
+    named = ranked(mentions)
+    isos += [iso for iso, n in named for _ in range(min(int(n), 3))]
     isos += 3 * list(dateline)
-    counts = pd.Series(isos, dtype="string").value_counts(sort=False).sort_values(ascending=False, kind="stable")
-    return set(counts.index[:4])
+    return {iso for iso, _ in ranked(isos)[:4]}
+
+
+def ranked(values) -> list[tuple[str, int]]:
+    """Values with how often each occurs, the most frequent first and ties in order of first appearance,
+    missing values left out: what a pandas string Series' value_counts() gives, without building one."""
+    return collections.Counter(v for v in values if v is not None and v == v).most_common()
 
 
 def _main_country(mentions: list[str], dateline: list[str] = (), placed: list[str] = ()) -> str | None:
@@ -1002,12 +1111,12 @@ def _main_country(mentions: list[str], dateline: list[str] = (), placed: list[st
     its dateline (thrice: it says where the story is told from) and of each distinct place its events are
     placed in (`placed`). The leader must have at least two votes (one when no other country is named at
     all) and twice as many as any other; None for a story between two countries."""
-    counts = pd.Series(list(mentions) + 3 * list(dateline) + list(placed), dtype="string").value_counts()
-    if counts.empty or (len(counts) > 1 and counts.iloc[0] < 2 * counts.iloc[1]):
+    counts = ranked(list(mentions) + 3 * list(dateline) + list(placed))
+    if not counts or (len(counts) > 1 and counts[0][1] < 2 * counts[1][1]):
         return None
-    if counts.iloc[0] < 2 and len(counts) > 1:
+    if counts[0][1] < 2 and len(counts) > 1:
         return None
-    return counts.index[0]
+    return counts[0][0]
 
 
 def _dateline_countries(body: str) -> list[str]:
@@ -1026,13 +1135,12 @@ def _dateline_countries(body: str) -> list[str]:
             key = normalise(part)
             if len(key) < 3:
                 continue
-            by_key = curated_by_key()
-            if key in by_key:
-                out.append(str(by_key[key]["iso3"].iloc[0]))
+            if key in curated_by_key():
+                out.append(_curated_first_country(key))
                 continue
-            hits = _hits(key)
-            if not hits.empty and hits["population"].max() >= 100000:
-                out.append(str(hits.loc[hits["population"].idxmax(), "iso3"]))
+            largest = _largest_place(key)
+            if largest is not None and largest >= 100000:
+                out.append(_largest_place_country(key))
         return out[:1] if len(set(out)) == 1 else []
     return []
 
@@ -1121,7 +1229,7 @@ def _canonical_actor(key: str) -> str:
 def _parties(actors: list[Mention]) -> list[str]:
     """The two parties an article is mostly about, by how often they are named."""
     keys = [a.dyad_key for a in actors if a.actor_kind in ("state", "nonstate")]
-    return list(pd.Series(keys, dtype="string").value_counts().index[:2])
+    return [key for key, _ in ranked(keys)[:2]]
 
 
 _DURATION = re.compile(r"\b(?P<n>\d{1,3}|one|two|three|four|five|six|seven|ten|fourteen|thirty)[\s-](?P<unit>hours?|days?|weeks?)?(?:[\s-]long)?\s+(?:(?:[\w-]+\s+){0,2})?(?:ceasefire|cease-fire|truce|pause)\b|\b(?:ceasefire|truce)\s+(?:of|for)\s+(?P<n2>\d{1,3}|one|two|three|seven)\s+(?P<unit2>hours?|days?|weeks?)\b", re.I)

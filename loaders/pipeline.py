@@ -77,8 +77,27 @@ class Batches:
     frames: Iterator[tuple[pd.DataFrame | None, list[Problem]]]
 
 
+@dataclass
+class Records:
+    """A reader's rows as plain records (one dict per row, keys among the events table's columns and
+    `_line`), not yet a frame, with the place names it could not resolve ((name, line, countries), as in
+    UNRESOLVED_ATTR; None when it lists none itself). An article gives a few rows, and typing a few rows
+    as a frame of their own costs more than reading the article: load_files types the records of many
+    files as one frame (see typed_together)."""
+
+    rows: list[dict]
+    unresolved: list | None = None
+
+    def frame(self) -> pd.DataFrame:
+        """The records as a reader's frame, the unresolved names in its attrs."""
+        frame = pd.DataFrame.from_records(self.rows)
+        if self.unresolved is not None:
+            frame.attrs[UNRESOLVED_ATTR] = self.unresolved
+        return frame
+
+
 # A reader turns a Source into a frame holding a subset of the events table's columns, and its problems.
-Reader = Callable[[Source], tuple["pd.DataFrame | Batches", list[Problem]]]
+Reader = Callable[[Source], tuple["pd.DataFrame | Batches | Records", list[Problem]]]
 
 
 @dataclass
@@ -298,16 +317,32 @@ class FilePart:
     problems: list[Problem]
     rows: pd.DataFrame | None
     unresolved: list = field(default_factory=list)
+    # Records read but not typed yet (read_path(..., defer_typing=True)); typed_together types them.
+    untyped: list[Untyped] = field(default_factory=list)
+
+
+@dataclass
+class Untyped:
+    """One source's records waiting to be typed: its report's index in the part's reports, and the
+    position in the part's problems where the rows that cannot be typed would be reported."""
+
+    rows: list[dict]
+    report: int
+    at: int
 
 
 PART_COLUMNS = ("_line", REVISION, "_report")
 
 
 def read_path(path: str | Path, *, format: str = "auto", published: date | None = None,
-              online: bool = False) -> FilePart:
-    """Open, recognise, read and type one input file (or each member of a zip)."""
+              online: bool = False, defer_typing: bool = False) -> FilePart:
+    """Open, recognise, read and type one input file (or each member of a zip).
+
+    `defer_typing`: the rows of a reader that returns plain Records (articles) are left untyped in
+    `FilePart.untyped`, for typed_together to type with other files' rows as one frame."""
     path = Path(path)
     reports, problems, frames, unresolved = [], [], [], []
+    untyped: list[Untyped] = []
     sources, opened = _open(path, published, online)
     problems.extend(opened)
     if opened and not sources:
@@ -317,6 +352,19 @@ def read_path(path: str | Path, *, format: str = "auto", published: date | None 
         report = FileReport(str(source.path), name)
         reports.append(report)
         read_problems, type_problems, typed_frames, found, rows = list(probs), [], [], [], 0
+        if isinstance(frame, Records) and defer_typing:
+            found.extend((n, str(source.path), line, c) for n, line, c in frame.unresolved or [])
+            report.problems = read_problems
+            problems.extend(read_problems)
+            report.rows_read = (sum(1 for p in read_problems if p.kind == "rejected" and p.line > 0)
+                                + sum(p.rows for p in read_problems) + len(frame.rows))
+            unresolved.extend(found)
+            if frame.rows:
+                untyped.append(Untyped(frame.rows, len(reports) - 1, len(problems)))
+                frames.append(untyped[-1])  # its place among the file's frames, typed later
+            continue
+        if isinstance(frame, Records):
+            frame = frame.frame()
         batches = frame.frames if isinstance(frame, Batches) else [(frame, [])]
         try:
             for batch, batch_problems in batches:
@@ -346,10 +394,91 @@ def read_path(path: str | Path, *, format: str = "auto", published: date | None 
                             + sum(p.rows for p in read_problems) + rows)
         unresolved.extend(found)
         frames.extend(typed_frames)
-    rows = None
+    part = FilePart(reports, problems, None, unresolved)
+    if untyped and len(untyped) == len(frames):
+        part.untyped = untyped
+        return part
+    frames = [_type_alone(part, f) if isinstance(f, Untyped) else f for f in frames]  # a zip of both kinds
     if frames:
-        rows = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    return FilePart(reports, problems, rows, unresolved)
+        part.rows = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    return part
+
+
+def _type_alone(part: FilePart, untyped: Untyped) -> pd.DataFrame:
+    """One source's records typed on their own, exactly as read_path types a reader's frame: the rows
+    that cannot be typed are reported in the source's report and in the part's problems, in order."""
+    report = part.reports[untyped.report]
+    typed, more, count, _ = _typed_batch(pd.DataFrame.from_records(untyped.rows), report.path, untyped.report,
+                                         own_names=False)
+    report.problems.extend(more)
+    part.problems[untyped.at:untyped.at] = more
+    report.rows_read += count - len(untyped.rows)
+    return typed
+
+
+def typed_together(parts: list[FilePart]) -> list[FilePart]:
+    """The parts with their untyped records typed: each run of consecutive parts that hold only untyped
+    records becomes one part, its rows typed as one frame (34 columns typed once for a folder of articles,
+    not once per article). Reports, problems, place names and rows keep their order, so combine() gives
+    the same table either way. When a row of the run does not fit the events table, each part of the run
+    is typed on its own instead, so the row is reported with its file and line and the other files kept."""
+    out: list[FilePart] = []
+    run: list[FilePart] = []
+    for part in [*parts, None]:
+        if part is not None and part.untyped and part.rows is None:
+            run.append(part)
+            continue
+        if run:
+            out.extend(_typed_run(run))
+            run = []
+        if part is not None:
+            out.append(part)
+    return out
+
+
+def type_each(parts: list[FilePart]) -> None:
+    """Type the untyped records of several parts as one frame, then give each part its own rows, as
+    read_path would have typed them file by file (the derived cache keeps one part per input file). When
+    a row does not fit, each part is typed on its own, as in typed_together."""
+    typed = _typed_run(parts) if parts else parts
+    if typed is parts:  # typed one by one (a row that does not fit, or nothing to type)
+        return
+    rows, start, offset = typed[0].rows, 0, 0
+    for part in parts:
+        count = sum(len(u.rows) for u in part.untyped)
+        own = rows.iloc[start:start + count].reset_index(drop=True)
+        own["_report"] = (own["_report"].to_numpy() - offset).astype(np.int32)
+        part.rows, part.untyped = own, []
+        start, offset = start + count, offset + len(part.reports)
+
+
+def _typed_run(run: list[FilePart]) -> list[FilePart]:
+    records: list[dict] = []
+    report_of: list[int] = []
+    merged = FilePart([], [], None, [])
+    for part in run:
+        for u in part.untyped:
+            records.extend(u.rows)
+            report_of.extend([len(merged.reports) + u.report] * len(u.rows))
+        merged.reports.extend(part.reports)
+        merged.problems.extend(part.problems)
+        merged.unresolved.extend(part.unresolved)
+    frame = pd.DataFrame.from_records(records)
+    lines = frame.pop("_line").fillna(0) if "_line" in frame else pd.Series(0, index=frame.index)
+    revision = frame.pop(REVISION) if REVISION in frame else pd.Series(0, index=frame.index)
+    try:
+        typed = conform(frame)
+    except (ValueError, TypeError, OverflowError):
+        for part in run:
+            typed_frames = [_type_alone(part, u) for u in part.untyped]
+            part.untyped = []
+            part.rows = typed_frames[0] if len(typed_frames) == 1 else pd.concat(typed_frames, ignore_index=True)
+        return run
+    typed["_line"] = lines.to_numpy().astype("int64")
+    typed[REVISION] = pd.to_numeric(revision, errors="coerce").fillna(0).to_numpy()
+    typed["_report"] = np.array(report_of, dtype=np.int32)
+    merged.rows = typed
+    return [merged]
 
 
 def _typed_batch(frame: pd.DataFrame, path: str, report: int, *,
@@ -383,8 +512,9 @@ def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto"
     if format != "auto" and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
     online = online_enabled(online)
-    parts = [read_path(p, format=format, published=published, online=online) for p in expand(paths)]
-    return combine(parts, curation=curation)
+    parts = [read_path(p, format=format, published=published, online=online, defer_typing=True)
+             for p in expand(paths)]
+    return combine(typed_together(parts), curation=curation)
 
 
 def curation_file_of(curation: bool | str | Path) -> Path | None:

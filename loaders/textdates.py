@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from loaders import prefilter
+
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
@@ -75,14 +77,21 @@ _RULES: list[tuple[str, re.Pattern]] = [
 ]
 
 
+_PREPARED: list[bool] = []  # the rules' words read (on first use, not at import)
+
+
 def find_dates(text: str, published: date | None, anchor: date | None = None) -> list[DateMention]:
     """Every date phrase in text, resolved; `anchor` is the date the story was last talking about."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     story = anchor or published
     future = bool(_FUTURE_TENSE.search(text))
+    if not _PREPARED:
+        prefilter.prepare(rx for _, rx in _RULES)
+        _PREPARED.append(True)
+    screen = prefilter.Screen(text)  # a rule whose words the text lacks is not tried
     for kind, rx in _RULES:
-        for m in rx.finditer(text):
+        for m in screen.finditer(rx):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
             base = story

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from loaders import prefilter
 from loaders.paths import DATA_DIR
 
 OPEN = None  # an open upper bound ("at least 15")
@@ -155,7 +156,7 @@ def _patterns() -> dict[str, re.Pattern]:
              r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides"
              r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?)?")
     flags = re.I
-    return {
+    patterns = {
         "subset": re.compile(rf"\bincluding\s+(?P<q>{q})(?:\s+[\w-]+)?\s+(?P<v>civilians|women and children|children|women)\b", flags),
         "none": re.compile(r"\b(?:no\s+one|nobody|none)\s+(?:was|were|had\s+been|has\s+been)\s+(?P<k>killed|hurt|harmed|injured|wounded)\b"
                            r"|\b(?P<k2>killing|hurting|harming|injuring|wounding|killed|hurt|harmed|injured|wounded)\s+(?:no\s+one|nobody)\b"
@@ -171,6 +172,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "injure_verb": re.compile(rf"\b(?:injuring|wounding|injured|wounded|leaving|left)[\"“”’']?\s+[\"“]?(?P<q>{q}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
         "risen_to": re.compile(rf"\btoll\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
     }
+    prefilter.prepare(patterns.values())
+    return patterns
 
 
 @functools.lru_cache(maxsize=1)
@@ -226,7 +229,8 @@ def extract_toll(sentence: str) -> Toll:
     taken: list[tuple[int, int]] = []
     civilians = 0
     any_civ = False
-    for m in pats["subset"].finditer(sentence):
+    screen = prefilter.Screen(sentence)  # a pattern whose words the sentence lacks is not tried
+    for m in screen.finditer(pats["subset"]):
         c = parse_quantity(m.group("q"))
         if c is not None:
             civilians += c.low
@@ -234,7 +238,7 @@ def extract_toll(sentence: str) -> Toll:
             taken.append(m.span())
     killed: list[tuple[str, Count]] = []
     injured: list[tuple[str, Count]] = []
-    for m in pats["none"].finditer(sentence):
+    for m in screen.finditer(pats["none"]):
         taken.append(m.span())
         kind = (m.group("k") or m.group("k2") or m.group("c") or "").lower()
         # nobody hurt means nobody dead as well; "no casualties": neither dead nor wounded
@@ -248,7 +252,7 @@ def extract_toll(sentence: str) -> Toll:
         if name in required and not required[name].search(sentence):
             continue
         target = injured if name.startswith("injur") else killed
-        for m in pats[name].finditer(sentence):
+        for m in screen.finditer(pats[name]):
             if _overlaps(m.span("q"), taken):
                 continue
             if (name == "injure_verb" and re.match(r"(?:leaving|left)\b", m.group(0), re.I)

@@ -1,0 +1,107 @@
+"""The pre-check that skips a pattern's search in a text that lacks its words never skips a text the
+pattern matches: on every sentence of every fixture article, for every cue, casualty and date pattern,
+and on generated texts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from loaders import news, prefilter, textdates, tolls
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FOLDERS = ("articles", "articles_holdout", "articles_dev", "articles_blind4", "articles_heldout")
+
+
+def _patterns() -> list[re.Pattern]:
+    return ([row["rx"] for row in news.cue_table()] + list(tolls._patterns().values())
+            + [rx for _, rx in textdates._RULES])
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[str]:
+    """Every reporting sentence of every fixture article, and each article's whole text."""
+    out = []
+    for folder in FOLDERS:
+        for path in sorted((FIXTURES / folder).glob("*.txt")):
+            text = path.read_text(encoding="utf-8")
+            out.append(text)
+            out += [s.text for s in news.sentences(news.read_article(path, text))]
+    return out
+
+
+def test_words_read_from_patterns():
+    assert prefilter.required_words(re.compile(r"\b(?:talks|dialogue)\b", re.I)) == {"talks", "dialogue"}
+    # a word every match holds, chosen over the short one
+    assert prefilter.required_words(re.compile(r"\bno\s+(?:casualties|deaths)\b")) == {"casualties", "deaths"}
+    assert prefilter.required_words(re.compile(r"\b(?:peace\s+)?talks\b")) == {"talks"}  # "peace" is optional
+    assert prefilter.required_words(re.compile(r"(?:talks|\w+)\s+failed")) == {"failed"}
+    for loose in (r"\w+", r"(?:talks)?", r"[A-Z]\w*", r"talks|\d+", r"(?=talks)\w+"):
+        assert prefilter.required_words(re.compile(loose)) is None, loose
+
+
+def test_case_folding_meets_every_letter_ignorecase_matches():
+    rx = re.compile(r"\bstrikes?\b", re.I)
+    for text in ("STRIKES", "Strike", "\u017ftrike", "str\u0130ke", "str\u0131ke"):  # ſ, İ and ı match under IGNORECASE
+        assert rx.search(text), text
+        assert prefilter.may_match(rx, prefilter.fold(text)), text
+    kelvin = re.compile(r"\bkilled\b", re.I)
+    assert kelvin.search("\u212ailled") and prefilter.may_match(kelvin, prefilter.fold("\u212ailled"))
+    assert not prefilter.may_match(rx, prefilter.fold("a quiet day"))
+
+
+def test_never_skips_a_fixture_sentence_a_pattern_matches(corpus):
+    patterns = _patterns()
+    guarded = 0
+    for text in corpus:
+        folded = prefilter.fold(text)
+        screen = prefilter.Screen(text)
+        for rx in patterns:
+            assert screen.may_match(rx) == prefilter.may_match(rx, folded)
+            if not prefilter.may_match(rx, folded):
+                guarded += 1
+                assert rx.search(text) is None, (rx.pattern[:80], text[:120])
+            assert [m.span() for m in prefilter.finditer(rx, text, folded)] == [m.span() for m in rx.finditer(text)]
+    assert guarded > len(corpus)  # the pre-check does skip searches: most patterns match in few sentences
+
+
+def _words_of(rx: re.Pattern) -> list[str]:
+    return sorted(prefilter.required_words(rx) or [])
+
+
+_WORDS = sorted({w for rx in _patterns() for w in _words_of(rx)} | {"the", "army", "said", "on", "Monday", "12"})
+
+
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(["lower", "upper", "title", "odd"]),
+                          st.sampled_from([" ", "  ", ", ", "-", "\n", "’s "])), min_size=1, max_size=12))
+def test_never_skips_a_generated_text_a_pattern_matches(parts):
+    odd = str.maketrans({"i": "\u0131", "s": "\u017f", "k": "\u212a"})
+    text = "".join((w.translate(odd) if case == "odd" else getattr(w, case)()) + sep for w, case, sep in parts)
+    folded = prefilter.fold(text)
+    for rx in _patterns():
+        if rx.search(text):
+            assert prefilter.may_match(rx, folded), (rx.pattern[:80], text)
+
+
+def test_one_scan_finds_every_known_word_a_text_holds(corpus):
+    """The scan that finds, once per text, which known words it holds finds each of them (words inside other
+    words and words sharing a beginning too), as `word in text` would."""
+    for rx in _patterns():
+        prefilter.required_words(rx)
+    vocabulary = prefilter._VOCABULARY
+    assert {"kill", "killed", "killing", "toll"} <= vocabulary.words
+    for text in corpus + ["the skills of killers", "tolls", "no one was killed", "ceasefire-talks"]:
+        folded = prefilter.fold(text)
+        assert prefilter._present(folded, vocabulary.version) == {w for w in vocabulary.words if w in folded}
+
+
+def test_a_screen_sees_the_words_of_a_pattern_met_after_it_was_made():
+    screen = prefilter.Screen("A herd of quaggas crossed the road.")
+    assert screen.may_match(news.cue_table()[0]["rx"]) is False  # scanned with the words known so far
+    later = re.compile(r"\bquaggas?\b", re.I)  # a word no pattern had
+    assert screen.may_match(later) and [m.group(0) for m in screen.finditer(later)] == ["quaggas"]
+    assert not screen.may_match(re.compile(r"\bokapis?\b"))
