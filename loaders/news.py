@@ -607,23 +607,46 @@ _CUMULATIVE = re.compile(r"\b(?:war|wars|conflict|insurgency|uprising|rebellion|
                          r"\s+(?:\w+\s+){0,4}?(?:that|which)\s+(?:has\s+|have\s+|had\s+)?(?:\w+\s+)?(?:killed|left|claimed|cost)\b"
                          r"|\b(?:war|conflict|insurgency|fighting|violence)(?:\s*,[^,;]{1,60},)?\s+(?:has|have)\s+(?:now\s+|already\s+)?(?:killed|left|claimed|cost)\b"
                          r"|\b(?:war|conflict|insurgency|uprising|rebellion)\b[^.;]{0,80}?\s(?:has|have)\s+(?:now\s+|already\s+|so\s+far\s+)?(?:killed|left|claimed|cost)\b"
-                         r"|\bsince\s+the\s+(?:war|conflict|insurgency|fighting|uprising)\s+(?:began|started|erupted|broke\s+out)\b", re.I)
+                         r"|\bsince\s+the\s+(?:war|conflict|insurgency|fighting|uprising)\s+(?:began|started|erupted|broke\s+out)\b"
+                         r"|\b(?:war|wars|civil\s+war|insurgency|conflict)\s+(?:(?:that|which)\s+(?:[\w-]+\s+){0,4}?|in\s+which\s+[^.;]{0,60}?)(?:killed|left|claimed|cost|died|were\s+killed)\b"
+                         r"|\b(?:the|that|this|a|its|their)\s+(?:[\w-]+\s+){0,3}?(?:war|civil\s+war|insurgency)\s+(?:killed|left|claimed|cost)\b", re.I)
 # A running count (N killed, in the perfect tense, since some start) tells a total, not one incident.
-_RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died|lost\s+their\s+lives)\b[^.;]{0,80}?\bsince\b"
-                           r"|\bsince\b[^.;]{0,80}?\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died)\b", re.I)
+_RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died|lost\s+their\s+lives)\b[^;]{0,80}?\bsince\b"
+                           r"|\bsince\b[^;]{0,80}?\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died)\b"
+                           # a count over a stretch of time ("N rebels killed in the last ten days")
+                           r"|\b(?:over|in|during)\s+the\s+(?:past|last|previous)\s+(?:\w+\s+)?(?:days|weeks?|months?|years?)\b"
+                           r"|\bso\s+far\s+this\s+(?:year|month|week)\b", re.I)
+# Plural attacks that "have killed" N: a tally of many incidents, unless the clause dates it to one day.
+_TALLY = re.compile(r"\b(?:attacks|strikes|raids|bombings|air\s*strikes|airstrikes|shellings|ambushes)\s+(?:\w+\s+){0,3}?(?:have|has)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:killed|left|claimed)\b", re.I)
 # A later count of an event told before (a toll raised to N): it belongs to that event.
 _TOLL_UPDATE = re.compile(r"\b(?:rais\w*|brought|bringing|brings|pushed|pushing|took|taking|rose|risen|climbed|increased|revised)\s+"
                           r"(?:the\s+)?(?:overall\s+|total\s+)?(?:death\s+)?toll\b|\btoll\s+(?:\w+\s+){0,4}?(?:rose|has\s+risen|climbed|increased)\b", re.I)
 _SCENE = re.compile(r"\W*(?:in|at|inside|near|outside)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?", re.I)
 _ANAPHORA = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:gunfight|fighting|battle|clash(?:es)?|attack|raid|"
                        r"ambush|assault|strikes?|shelling|bombing|blast|explosion|firefight|exchange|incident|operation)\b", re.I)
-_OBJECT_OF_PROTEST = re.compile(r"\b(?:against|over|condemning|denouncing|protesting)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+_OBJECT_OF_PROTEST = re.compile(r"\b(?:against|over|condemning|denouncing|protesting|to\s+(?:protest|condemn|denounce))\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+# One side accusing the other of a breach, told right after a fight and undated: the breach is that fight.
+_ACCUSED = re.compile(r"\baccus\w*\s+(?:[\w’'-]+\s+){0,6}?of\s+$", re.I)
+# "told a rally", "addressed a rally": a speech to a crowd, not news of a protest.
+_ADDRESSED = re.compile(r"\b(?:told|addressed|addressing|spoke\s+(?:to|at)|speaking\s+(?:to|at)|speech\s+(?:to|at))\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$", re.I)
+# A definite weapon (the rocket, these drones) said to be downed: the launch told just before was disrupted.
+_THE_WEAPON = re.compile(r"\b(?:the|that|this|both|all)\s+(?:[\w-]+\s+){0,2}?(?:missiles?|rockets?|drones?|projectiles?|UAVs?)\b", re.I)
+_COMPLAINED_OF = re.compile(r"\b(?:to\s+(?:protest|condemn|denounce)|protesting|condemning|denouncing|condemned|denounced)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,4}$", re.I)
 _VENUE = re.compile(r"\b(?:agreed|reached|signed|brokered|struck|mediated|held|concluded)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
 _VENUE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "agreement_signed", "talks_held", "talks_scheduled",
                   "talks_stalled", "talks_failed")
 _BY_ACT = re.compile(r"\bby\s+(?:[a-z]+ing)\b")
 _IF = re.compile(r"\b(?:if|unless|whether)\s+(?:[\w’'-]+\s+){0,4}$", re.I)  # a condition, not news
-_SINCE = re.compile(r"\bsince\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+# "would strike", "could attack", "threatened to raid", "vowed to storm": an act not (yet) done.
+_UNREAL = re.compile(r"\b(?:would|could|might|(?-i:may)|shall|will)\s+(?:not\s+)?(?:be\s+|have\s+(?:been\s+)?)?(?:[\w-]+ly\s+)?$"
+                     r"|\b(?:threaten\w*|vow\w*|pledg\w*|promis\w*|plan\w*|intend\w*|prepar\w*|aim\w*|refus\w*)\s+to\s+(?:[\w-]+ly\s+)?$", re.I)
+# A denial ("denies its troops raided", "denied shelling"): the act named only to be denied.
+_DENIED = re.compile(r"\b(?:den(?:y|ies|ied|ying)|rejected\s+(?:claims|reports|accusations)|dismissed\s+(?:claims|reports))\s+"
+                     r"(?:(?:that|any|claims|reports|accusations|allegations|of|it|its|their|the|had|has|have|was|were|been|ever|ever\s+having)\s+){0,5}"
+                     r"(?:[\w’'-]+\s+){0,3}?$", re.I)
+# An appeal to keep a truce (the UN calling on the parties to observe it) is not news that it was kept.
+_APPEAL = re.compile(r"\b(?:urg\w*|call\w*\s+on|call\w*\s+upon|appeal\w*\s+to|ask\w*|press\w*|encourag\w*|implor\w*)\s+(?:[\w’'-]+\s+){0,5}?to\s+(?:[\w-]+ly\s+)?$", re.I)
+_SINCE = re.compile(r"\bsince\s+(?:the\s+|a\s+|its\s+)?(?:[\w’'()-]+\s+){0,5}$", re.I)
 # An act named only as the point a span of time is counted from ("months after the militia declared a
 # truce", "a decade after gunmen overran the town") is an earlier event, not news of this article.
 _TIME_AFTER = re.compile(r"\b(?:months?|years?|decades?|a\s+decade)\s+(?:after|since)\s+(?:[\w’'().-]+\s+){0,7}?$", re.I)
@@ -756,7 +779,8 @@ def extract(article: Article) -> list[Draft]:
             cues = [Cue(c.start + c0, c.end + c0, c.row) for c in _find_cues(clause)]
             toll = extract_toll(clause)
             has_toll = toll.killed is not None or toll.injured is not None
-            cumulative = has_toll and bool(_CUMULATIVE.search(clause) or _RUNNING_TOLL.search(clause))
+            cumulative = has_toll and bool(_CUMULATIVE.search(clause) or _RUNNING_TOLL.search(clause) or (
+                _TALLY.search(clause) and not any(d.precision == "day" for d in dates if _within((d.start, d.end), c0, c1))))
             if cumulative:  # a war's running toll ("a conflict that has killed N") is background, not an event
                 toll, has_toll = extract_toll(""), False
             violent = [] if cumulative else [c for c in cues if not c.row["diplomatic_action"]]
@@ -774,6 +798,9 @@ def extract(article: Article) -> list[Draft]:
                 violent = [Cue(c0, c0, last_placed[3])]
             # "a decade after gunmen overran the town": the act is only where a span of time starts.
             violent = [c for c in violent if not _TIME_AFTER.search(text[c0:c.start])]
+            # Conditions ("if the camp is raided"), modals ("could strike"), denials: possible or denied, not done.
+            violent = [c for c in violent if not (_IF.search(text[c0:c.start]) or _UNREAL.search(text[c0:c.start])
+                                                  or (not has_toll and _DENIED.search(text[c0:c.start])))]
             if not has_toll and any(c.row["diplomatic_action"] for c in cues):
                 # A truce or talks told with the fighting behind them: the fighting is background; "the shelling"
                 # named in a statement about a truce is the act told before, not a new one.
@@ -782,8 +809,17 @@ def extract(article: Article) -> list[Draft]:
             if not has_toll and any(c.row["name"] == "protest" for c in violent):
                 # A protest against a strike or shelling is a protest, not the strike.
                 violent = [c for c in violent if not _OBJECT_OF_PROTEST.search(text[:c.start])]
+            if not has_toll:
+                # "summoned the envoy to protest the firing", "condemning the raids": the act told as the object of
+                # a complaint is one reported before, not a new event.
+                violent = [c for c in violent if c.row["name"] == "protest" or not _COMPLAINED_OF.search(text[c0:c.start])]
+            violent = [c for c in violent if not (c.row["name"] == "protest" and _ADDRESSED.search(text[c0:c.start]))]
             if not has_toll and any(not c.row["needs_toll"] for c in violent):
                 violent = [c for c in violent if not c.row["needs_toll"]]  # a march told against a background of violence is a march
+            if not has_toll and any(c.row["name"] == "disrupted_weapons" for c in violent) and all(
+                    c.row["event_type"] in ("Explosions/Remote violence", "Strategic developments") for c in violent):
+                # "fired a missile that was intercepted": no strike landed; the act is a disrupted one (ACLED).
+                violent = [c for c in violent if c.row["name"] == "disrupted_weapons"]
             chosen = [min(violent, key=lambda c: cue_table().index(c.row))] if violent else []
             seen_actions = set()
             for c in cues:
@@ -802,6 +838,10 @@ def extract(article: Article) -> list[Draft]:
                 picked = _pick_date(text, cue, clause_dates, article.published)
                 if picked is None and inherited:
                     picked = (*inherited[0][:3], "clause")
+                if picked is None and cue.row["diplomatic_action"] == "talks_scheduled" and article.published:
+                    # Talks announced for later, with no day said: announced as the story is told, not on the day of
+                    # the event told before.
+                    picked = (article.published, "day", False, "story")
                 if picked is None and story:
                     picked = (story[0], story[1], False, "story")
                 if picked is None and article.published:
@@ -824,6 +864,14 @@ def extract(article: Article) -> list[Draft]:
                     places = [p for p in all_places if p.place.feature != "country"
                               and _SCENE.fullmatch(text[:p.start]) and text[p.end:p.end + 1] == ","][:1]
                 near_country = last_placed[2][0].place.iso3 if last_placed else None
+                if is_violent and cue.row["name"] == "disrupted_weapons" and last_violent and n_sent - last_violent[0] == 1 \
+                        and len(last_violent) > 4 and last_violent[4] is not None and last_violent[4].toll is None \
+                        and last_violent[4].cue.row["event_type"] == "Explosions/Remote violence" and _THE_WEAPON.search(clause):
+                    # The rocket said to be downed right after its launch was told: that launch was disrupted.
+                    carrier = last_violent[4]
+                    carrier.cue = Cue(carrier.cue.start, carrier.cue.end, cue.row)
+                    carrier.quote = f"{carrier.quote} … {text}"
+                    continue
                 if is_violent:
                     if not places and inherited:
                         places = inherited[1]
@@ -896,12 +944,15 @@ def extract(article: Article) -> list[Draft]:
                     action = cue.row["diplomatic_action"]
                     if _SINCE.search(text[:cue.start]) or _IF.search(text[:cue.start]) or _TIME_AFTER_DIPLOMATIC.search(text[c0:cue.start]):
                         continue  # a truce named as a starting point in time is not news of it
+                    if action in _TRUCE_ACTIONS and action != "ceasefire_violated" and _APPEAL.search(text[c0:cue.start]):
+                        continue  # a plea to keep the truce is not news that it holds
                     near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
                     place = near.place if near else (venue if action.startswith("talks") else None)
                     on_ground = action == "ceasefire_violated" and (
                         any(not c.row["diplomatic_action"] for c in cues) or bool(_BY_ACT.search(text)))
                     if (action == "ceasefire_violated" and last_violent and n_sent - last_violent[0] <= 2
-                            and _ANAPHORA.search(text[c0:cue.start])):
+                            and (_ANAPHORA.search(text[c0:cue.start])
+                                 or (n_sent - last_violent[0] <= 1 and not explicit and _ACCUSED.search(text[c0:cue.start])))):
                         # A side that terms an act told just before a breach: the breach is that act, there and then.
                         on_ground = True
                         day, precision, explicit = last_violent[1][:3]

@@ -63,7 +63,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
     ("month_day", re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", re.I)),
     ("day_month", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b", re.I)),
-    ("weekday", re.compile(rf"\b(?P<mod>last|next|this|on|late|early|by|since|until|overnight|overnight\s+(?:on|into|to))?\s*{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
+    ("weekday", re.compile(rf"\b(?P<mod>last|next|this|on|late|early|by|since|until|overnight|overnight\s+(?:on|into|to))?\s*{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?(?P<lastweek>\s+(?:of\s+)?last\s+week)?\b", re.I)),
     ("days_earlier", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|seven)\s+days?\s+(?P<dir>earlier|before|later|after|ago)\b|\bthe\s+(?P<prev>previous|following|next)\s+day\b|\bthe\s+day\s+(?P<dir2>before|after)\b|\b(?:the\s+same\s+day|(?:later|earlier)\s+that\s+day|that\s+same\s+day)\b", re.I)),
     ("today", re.compile(r"\b(?:today|this\s+morning|this\s+afternoon|this\s+evening|tonight|earlier\s+today)\b", re.I)),
     ("yesterday", re.compile(r"\b(?:yesterday|overnight|last\s+night)\b", re.I)),
@@ -96,7 +96,26 @@ def find_dates(text: str, published: date | None, anchor: date | None = None) ->
             day, precision, rel = res
             found.append(DateMention(m.start(), m.end(), m.group(0).strip(), day, precision, rel))
             taken.append(m.span())
-    return sorted(found, key=lambda d: d.start)
+    return _glossed(text, sorted(found, key=lambda d: d.start))
+
+
+# "two days before the vote (May 3)", "on Friday last week (June 6)": a calendar date in brackets
+# says which day the words just before it mean; the words are not read as a second date.
+_GLOSS_GAP = re.compile(r"[^,.;:()]{0,30}\(\s*$")
+
+
+def _glossed(text: str, found: list[DateMention]) -> list[DateMention]:
+    out = list(found)
+    for d in found:
+        if d.precision != "day" or d.relative_to == "story" or not re.match(r"\s*\)", text[d.end:]):
+            continue
+        if not re.search(r"\(\s*$", text[:d.start]):
+            continue
+        for other in found:
+            if (other is not d and other.end <= d.start and other in out and other.relative_to in ("story", "published")
+                    and not re.search(r"\d", other.text) and _GLOSS_GAP.fullmatch(text[other.end:d.start])):
+                out.remove(other)
+    return out
 
 
 def _resolve(kind: str, m: re.Match, published: date | None, story: date | None, future: bool = True):
@@ -142,6 +161,9 @@ def _resolve(kind: str, m: re.Match, published: date | None, story: date | None,
             if mod == "next":
                 ahead = (target - published.weekday()) % 7 or 7
                 return published + timedelta(days=ahead), "day", "published"
+            if g.get("lastweek"):
+                # "Thursday last week": that weekday in the calendar week (from Monday) before publication's.
+                return published - timedelta(days=published.weekday() + 7 - target), "day", "published"
             back = (published.weekday() - target) % 7
             if mod == "last" and back == 0:
                 back = 7

@@ -1,0 +1,205 @@
+"""Rules added after blind batch 5b (issue 4: event detection): each with sentences written for the test,
+not taken from an article."""
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+import loaders
+from loaders.textdates import find_dates
+
+
+def read(tmp_path: Path, published: str, text: str) -> pd.DataFrame:
+    f = tmp_path / "story.txt"
+    f.write_text(f"Published: {published}\n\n{text}\n", encoding="utf-8")
+    return loaders.load(f)
+
+
+def only(events: pd.DataFrame, **where) -> pd.Series:
+    out = events
+    for col, value in where.items():
+        out = out[out[col].isna()] if value is None else out[out[col] == value]
+    assert len(out) == 1, events[["event_date", "event_type", "diplomatic_action", "location", "source_quote"]]
+    return out.iloc[0]
+
+
+def actions(events: pd.DataFrame) -> list:
+    return [a if isinstance(a, str) else None for a in events["diplomatic_action"]]
+
+
+# ----- truce vocabulary -----------------------------------------------------------------------------
+
+def test_breaking_a_truce_is_a_violation(tmp_path):
+    ev = read(tmp_path, "2025-02-12", "On Monday the rebels said government troops had broken the week-old truce "
+                                      "near Kindu.")
+    assert "ceasefire_violated" in actions(ev)
+
+
+def test_not_honouring_a_truce_is_a_violation_not_a_reaffirmation(tmp_path):
+    ev = read(tmp_path, "2025-02-12", "A militia leader said on Tuesday that the army was not honouring the ceasefire.")
+    assert actions(ev) == ["ceasefire_violated"]
+
+
+def test_an_accused_breach_right_after_a_fight_is_that_fight(tmp_path):
+    ev = read(tmp_path, "2025-02-12",
+              "On Sunday, fighting between soldiers and rebels near Kindu killed at least four people, a local "
+              "official said. The rebels denied losses and accused the soldiers of breaching the truce.")
+    r = only(ev, diplomatic_action="ceasefire_violated")
+    assert (r["event_date"], r["location"]) == (pd.Timestamp("2025-02-09"), "Kindu")
+
+
+def test_still_bound_by_a_truce_is_a_reaffirmation(tmp_path):
+    ev = read(tmp_path, "2025-02-12", "On Wednesday the movement said it remained bound by the truce despite the raid.")
+    assert "ceasefire_reaffirmed" in actions(ev)
+
+
+def test_an_appeal_to_respect_a_truce_is_not_a_reaffirmation(tmp_path):
+    ev = read(tmp_path, "2025-02-12", "The regional bloc on Tuesday called on the parties to observe the ceasefire.")
+    assert "ceasefire_reaffirmed" not in actions(ev)
+
+
+def test_a_truce_named_as_the_start_of_a_span_is_not_news_of_it(tmp_path):
+    ev = read(tmp_path, "2025-02-12", "Three herders were killed near Kindu on Monday, the first deaths since the "
+                                      "Mai-Mai Forces (MMF) declared a truce.")
+    assert "ceasefire_agreed" not in actions(ev)
+
+
+# ----- talks, threats and agreements ----------------------------------------------------------------
+
+def test_a_declaration_signed_by_two_sides_is_an_agreement(tmp_path):
+    ev = read(tmp_path, "2025-09-20", "The process produced a charter of principles, signed by the two parties in "
+                                      "Lome in June, which has not been applied.")
+    r = only(ev, diplomatic_action="agreement_signed")
+    assert (r["event_date"], r["date_precision"]) == (pd.Timestamp("2025-06-01"), "month")
+
+
+def test_ending_months_of_talks_is_failed_talks(tmp_path):
+    ev = read(tmp_path, "2025-09-20", "Officials said last week that the president had recalled his negotiator, "
+                                      "ending months of talks with the rebels.")
+    r = only(ev, diplomatic_action="talks_failed")
+    assert r["date_precision"] == "week"
+
+
+def test_the_next_round_being_due_schedules_talks_on_the_day_it_is_told(tmp_path):
+    ev = read(tmp_path, "2025-09-20", "On Tuesday, gunmen attacked a checkpoint near Kindu, killing two guards. "
+                                      "The next round of the Lake Region Dialogue, chaired by three envoys, is due "
+                                      "in October, a diplomat said.")
+    r = only(ev, diplomatic_action="talks_scheduled")
+    assert r["event_date"] == pd.Timestamp("2025-09-20")
+
+
+def test_a_case_to_be_raised_at_a_coming_meeting_schedules_talks(tmp_path):
+    ev = read(tmp_path, "2025-09-20", "The ministry said on Friday that it would raise the matter at a meeting of "
+                                      "the joint commission on Monday.")
+    r = only(ev, diplomatic_action="talks_scheduled")
+    assert r["event_date"] == pd.Timestamp("2025-09-19")
+
+
+def test_heads_of_services_who_met_in_a_town_held_talks(tmp_path):
+    ev = read(tmp_path, "2025-09-20", "The heads of the two police forces met in Lusaka on Thursday to agree on "
+                                      "joint patrols.")
+    r = only(ev, diplomatic_action="talks_held")
+    assert r["location"] == "Lusaka"
+
+
+def test_a_pledge_to_respond_if_attacked_is_a_threat(tmp_path):
+    ev = read(tmp_path, "2025-09-20", "A rebel spokesman said on Friday that the group would respond if the "
+                                      "bombardments went on.")
+    assert actions(ev) == ["threat"]
+
+
+# ----- acts named only as possible, denied or complained of are not events ---------------------------
+
+def test_an_attack_only_named_in_a_condition_is_not_violence(tmp_path):
+    ev = read(tmp_path, "2025-09-20", "The commander warned on Friday that his men would hit back hard if their "
+                                      "camps were raided again.")
+    assert actions(ev) == ["threat"]
+    assert not (ev["event_type"] == "Battles").any()
+
+
+def test_an_attack_only_threatened_or_denied_is_not_violence(tmp_path):
+    for text in ("The militia threatened to attack the airport at Kindu on Friday.",
+                 "The army on Friday denied that its soldiers had shelled Kindu."):
+        ev = read(tmp_path, "2025-09-20", text)
+        assert not ev["event_type"].isin(["Battles", "Explosions/Remote violence"]).any(), text
+
+
+def test_firing_named_as_the_object_of_a_complaint_is_not_a_new_event(tmp_path):
+    ev = read(tmp_path, "2025-09-20", "The foreign ministry summoned the neighbour's envoy in Lusaka on Thursday to "
+                                      "protest the shelling across the border.")
+    assert not ev["event_type"].isin(["Battles", "Explosions/Remote violence", "Protests"]).any()
+    assert (ev["event_type"] == "Strategic developments").any()
+
+
+def test_a_leader_telling_a_rally_is_not_a_protest(tmp_path):
+    ev = read(tmp_path, "2025-09-20", "On Thursday the president told a rally in Lusaka that the country would "
+                                      "never give up the island.")
+    assert not (ev["event_type"] == "Protests").any()
+
+
+# ----- running totals and whole wars -----------------------------------------------------------------
+
+def test_a_war_and_its_toll_are_background(tmp_path):
+    for text in ("That war killed some 40,000 people.",
+                 "The 2010 accord ended a civil war that historians estimate killed tens of thousands of people.",
+                 "The border has been closed since the brief war of 2008, in which several hundred people were killed."):
+        ev = read(tmp_path, "2025-09-20", text)
+        assert not ev["event_type"].isin(["Battles", "Explosions/Remote violence"]).any(), text
+
+
+def test_tallies_over_a_stretch_of_time_are_not_one_event(tmp_path):
+    for text in ("The ministry said on Friday that 23 rebels had been killed in the north over the past week.",
+                 "Since then, U.N. figures show, attacks have killed at least 40 people.",
+                 "The army says the group's raids have killed nine soldiers in the province."):
+        ev = read(tmp_path, "2025-09-20", text)
+        assert ev.empty or not ev["event_type"].isin(["Battles", "Explosions/Remote violence"]).any(), text
+
+
+# ----- strategic developments that are not diplomacy -------------------------------------------------
+
+def test_envoys_recalled_or_summoned_are_strategic_developments(tmp_path):
+    for text in ("Chad recalled its ambassador to Sudan on Monday.",
+                 "The foreign ministry summoned Sudan's charge d'affaires on Monday."):
+        ev = read(tmp_path, "2025-09-17", text)
+        r = only(ev, event_type="Strategic developments")
+        assert r["event_date"] == pd.Timestamp("2025-09-15"), text
+
+
+def test_airspace_closed_emergency_extended_and_villagers_detained(tmp_path):
+    for text, sub in (("Chad closed its airspace to Sudanese aircraft on Monday.", "Other"),
+                      ("Parliament voted on Monday to extend the state of emergency in the east.", "Other"),
+                      ("Soldiers detained four fishermen near Kindu on Monday, officials said.", "Arrests")):
+        ev = read(tmp_path, "2025-09-17", text)
+        r = only(ev, event_type="Strategic developments")
+        assert (r["event_date"], r["sub_event_type"]) == (pd.Timestamp("2025-09-15"), sub), text
+
+
+def test_a_downed_drone_is_a_disrupted_weapon(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "A military drone was shot down near Kindu on Monday, the army said.")
+    r = only(ev, event_type="Strategic developments")
+    assert r["sub_event_type"] == "Disrupted weapons use"
+
+
+def test_a_launch_then_told_intercepted_is_one_disrupted_event(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "On Monday the rebels fired two rockets at Kindu. The army said both rockets "
+                                      "were intercepted and nobody was hurt.")
+    assert len(ev) == 1
+    assert ev.iloc[0]["sub_event_type"] == "Disrupted weapons use"
+
+
+def test_stone_throwing_is_a_riot(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "On Monday, youths threw stones at police vehicles in Kindu.")
+    assert list(ev["event_type"]) == ["Riots"]
+
+
+# ----- dates -----------------------------------------------------------------------------------------
+
+def test_a_date_in_brackets_says_which_day_the_words_before_it_mean():
+    found = find_dates("Two days before the vote (May 3), the army shelled the town.", date(2025, 5, 10))
+    assert [(d.text, d.day) for d in found] == [("May 3", date(2025, 5, 3))]
+
+
+def test_a_weekday_of_last_week():
+    found = find_dates("The post was overrun on Friday last week, the army said.", date(2025, 4, 23))
+    assert [(d.day, d.precision) for d in found] == [(date(2025, 4, 18), "day")]
