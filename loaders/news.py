@@ -609,6 +609,7 @@ _CUMULATIVE = re.compile(r"\b(?:war|wars|conflict|insurgency|uprising|rebellion|
                          r"|\b(?:war|conflict|insurgency|uprising|rebellion)\b[^.;]{0,80}?\s(?:has|have)\s+(?:now\s+|already\s+|so\s+far\s+)?(?:killed|left|claimed|cost)\b"
                          r"|\bsince\s+the\s+(?:war|conflict|insurgency|fighting|uprising)\s+(?:began|started|erupted|broke\s+out)\b"
                          r"|\b(?:war|wars|civil\s+war|insurgency|conflict)\s+(?:(?:that|which)\s+(?:[\w-]+\s+){0,4}?|in\s+which\s+[^.;]{0,60}?)(?:killed|left|claimed|cost|died|were\s+killed)\b"
+                         r"|\b(?:war|wars|civil\s+war|insurgency)\b[^.;]{0,60}?,?\s+in\s+which\s+[^.;]{0,60}?(?:killed|died|lost\s+their\s+lives)\b"
                          r"|\b(?:the|that|this|a|its|their)\s+(?:[\w-]+\s+){0,3}?(?:war|civil\s+war|insurgency)\s+(?:killed|left|claimed|cost)\b", re.I)
 # A running count (N killed, in the perfect tense, since some start) tells a total, not one incident.
 _RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died|lost\s+their\s+lives)\b[^;]{0,80}?\bsince\b"
@@ -656,6 +657,23 @@ _TIME_AFTER_DIPLOMATIC = re.compile(r"\b(?:weeks?|months?|years?|decades?|a\s+de
 _LONG_AGO = re.compile(r"\b(?:(?:years|decades|months)\s+ago|long\s+ago|in\s+recent\s+years|over\s+the\s+(?:past\s+|last\s+)?(?:years|decades)|for\s+(?:years|decades))\b", re.I)
 _TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
 _THE_TRUCE = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:truce|ceasefire|cease-fire)\b", re.I)
+def _no_toll(toll) -> bool:
+    return toll is None or (toll.killed is None and toll.injured is None)
+
+
+def _in_proper_name(text: str, start: int, end: int) -> bool:
+    """A one-word cue written with a capital inside a sentence and followed by another capitalised word is part
+    of a name (a sea, a square, a brigade), not the word itself."""
+    word = text[start:end]
+    return (start > 0 and " " not in word and word[:1].isupper() and not re.search(r"[.!?:\"“]\s*$", text[:start])
+            and bool(re.match(r"\s+[A-Z]", text[end:])))
+
+
+# An act of the past named as the reason for something told now ("mourners buried those killed in earlier raids",
+# "a court convicted the men over the killings"): the act is not news of this article unless dated here.
+_EARLIER_ACT = re.compile(r"\b(?:an|the|in|by|during|of|from)\s+(?:earlier|previous|prior|past)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_IN_EARLIER = re.compile(r"^\s+(?:in|during|by)\s+(?:an?\s+|the\s+)?(?:earlier|previous|prior|past)\s+(?!(?:days?|weeks?|months?|years?|hours?)\b)", re.I)
+_AFTERMATH = re.compile(r"\b(?:funerals?|burials?|buried|mourners|mourned|memorial|commemorat\w*|anniversary|trial|tried|convicted|sentenced|acquitted)\b", re.I)
 _ANOTHER_EVENT = re.compile(r"^\W*(?:elsewhere|separately|in\s+(?:a|another)\s+(?:separate\s+)?(?:incident|attack)|meanwhile|also\s+on|in\s+other\s+news)\b", re.I)
 
 
@@ -776,7 +794,8 @@ def extract(article: Article) -> list[Draft]:
         inherited: tuple | None = None  # (date pick, places) of the previous clause of this sentence
         for c0, c1 in _clauses(text):
             clause = text[c0:c1]
-            cues = [Cue(c.start + c0, c.end + c0, c.row) for c in _find_cues(clause)]
+            cues = [Cue(c.start + c0, c.end + c0, c.row) for c in _find_cues(clause)
+                    if not _in_proper_name(text, c.start + c0, c.end + c0)]
             toll = extract_toll(clause)
             has_toll = toll.killed is not None or toll.injured is not None
             cumulative = has_toll and bool(_CUMULATIVE.search(clause) or _RUNNING_TOLL.search(clause) or (
@@ -787,7 +806,9 @@ def extract(article: Article) -> list[Draft]:
             if not has_toll and not any(not c.row["needs_toll"] for c in violent) and not _dated_and_placed(
                     clause, dates, all_places_of(text), c0, c1):
                 violent = []
-            if violent and not has_toll and not inherited and not _anchored(text, dates, all_places_of(text)):
+            downed = (last_violent is not None and n_sent - last_violent[0] == 1 and bool(_THE_WEAPON.search(clause))
+                      and any(c.row["name"] == "disrupted_weapons" for c in violent))
+            if violent and not has_toll and not inherited and not downed and not _anchored(text, dates, all_places_of(text)):
                 violent = []  # a general remark ("its use of drones has grown"): no toll, day or place
             if has_toll and not violent and inherited:
                 # "...; the other side put its losses at 11": a counter-claim about the clause before.
@@ -801,6 +822,16 @@ def extract(article: Article) -> list[Draft]:
             # Conditions ("if the camp is raided"), modals ("could strike"), denials: possible or denied, not done.
             violent = [c for c in violent if not (_IF.search(text[c0:c.start]) or _UNREAL.search(text[c0:c.start])
                                                   or (not has_toll and _DENIED.search(text[c0:c.start])))]
+            own_date = any(not _SPEECH_DATE.search(text[:d.start]) for d in dates if _within((d.start, d.end), c0, c1))
+            # Killed "in earlier strikes" (undated here), or named after a funeral, trial or anniversary as its
+            # reason: an act told before, not a new one.
+            past = [c for c in violent if (not own_date and (_EARLIER_ACT.search(text[c0:c.start])
+                                                             or _IN_EARLIER.match(text[c.end:c1])))
+                    or _AFTERMATH.search(text[c0:c.start])]
+            if past:
+                violent = [c for c in violent if c not in past and not c.row["needs_toll"]]
+                if not violent:
+                    toll, has_toll = extract_toll(""), False
             if not has_toll and any(c.row["diplomatic_action"] for c in cues):
                 # A truce or talks told with the fighting behind them: the fighting is background; "the shelling"
                 # named in a statement about a truce is the act told before, not a new one.
@@ -865,12 +896,14 @@ def extract(article: Article) -> list[Draft]:
                               and _SCENE.fullmatch(text[:p.start]) and text[p.end:p.end + 1] == ","][:1]
                 near_country = last_placed[2][0].place.iso3 if last_placed else None
                 if is_violent and cue.row["name"] == "disrupted_weapons" and last_violent and n_sent - last_violent[0] == 1 \
-                        and len(last_violent) > 4 and last_violent[4] is not None and last_violent[4].toll is None \
+                        and len(last_violent) > 4 and last_violent[4] is not None and _no_toll(last_violent[4].toll) \
                         and last_violent[4].cue.row["event_type"] == "Explosions/Remote violence" and _THE_WEAPON.search(clause):
                     # The rocket said to be downed right after its launch was told: that launch was disrupted.
                     carrier = last_violent[4]
                     carrier.cue = Cue(carrier.cue.start, carrier.cue.end, cue.row)
                     carrier.quote = f"{carrier.quote} … {text}"
+                    if has_toll:
+                        carrier.toll, carrier.claimed_by = toll, claimed
                     continue
                 if is_violent:
                     if not places and inherited:

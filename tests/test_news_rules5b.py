@@ -203,3 +203,35 @@ def test_a_date_in_brackets_says_which_day_the_words_before_it_mean():
 def test_a_weekday_of_last_week():
     found = find_dates("The post was overrun on Friday last week, the army said.", date(2025, 4, 23))
     assert [(d.day, d.precision) for d in found] == [(date(2025, 4, 18), "day")]
+
+
+# ----- names, launches and acts told as the past ------------------------------------------------------
+
+def test_a_cue_word_inside_a_name_is_not_a_cue(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "On Monday, sirens sounded along the Dead Sea coast and in Amman, officials said.")
+    assert ev.empty or not ev["event_type"].isin(["Battles", "Explosions/Remote violence"]).any()
+
+
+def test_a_missile_fired_at_a_city_is_remote_violence(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "On Monday the rebels fired a cruise missile at Kindu, damaging a warehouse.")
+    r = only(ev, event_type="Explosions/Remote violence")
+    assert r["location"] == "Kindu"
+
+
+def test_people_killed_in_an_earlier_strike_or_mourned_are_not_a_new_event(tmp_path):
+    for text in ("The governor said on Monday that one of those killed in an earlier strike was a teacher.",
+                 "Hundreds attended a funeral in Kindu on Monday for four guards killed in the raid."):
+        ev = read(tmp_path, "2025-09-17", text)
+        assert ev.empty or not ev["event_type"].isin(["Battles", "Explosions/Remote violence"]).any(), text
+
+
+def test_an_earlier_act_with_its_own_date_is_still_an_event(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "The previous deadliest raid in Kindu took place in March 2021, when 12 people "
+                                      "were killed.")
+    r = only(ev, event_type="Battles")
+    assert (r["event_date"], r["date_precision"]) == (pd.Timestamp("2021-03-01"), "month")
+
+
+def test_a_port_city_is_found_under_its_usual_english_spelling():
+    place = loaders.geocode("Hodeidah", "YEM")
+    assert place is not None and place.iso3 == "YEM" and place.geo_precision == 1
