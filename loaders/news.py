@@ -168,7 +168,7 @@ def _split_sentences(paragraph: str) -> list[str]:
 def cue_table() -> list[dict]:
     """Event cues from data/event_cues.csv, compiled; earlier rows win where matches overlap."""
     df = pd.read_csv(DATA_DIR / "event_cues.csv", dtype=str, keep_default_na=False)
-    talks = r"\b(?:(?:peace|ceasefire|bilateral|direct|indirect|proximity)\s+)?(?:talks|negotiations|dialogue|round\s+of\s+talks|(?:flag|border|commanders’?'?)\s+meetings?)\b"
+    talks = r"\b(?:(?:peace|ceasefire|bilateral|direct|indirect|proximity)\s+)?(?:talks|negotiations|consultations|dialogue|round\s+of\s+talks|(?:flag|border|commanders’?'?)\s+meetings?)\b"
     meeting = talks.replace(r"round\s+of\s+talks", r"round\s+of\s+talks|meetings?")
     cease = r"\b(?:ceasefire|cease-fire|truce|armistice|cessation\s+of\s+hostilities)\b"
     gap = lambda n: rf"(?:\W+[\w’'-]+){{0,{n}}}?\W+"  # noqa: E731
@@ -606,7 +606,7 @@ def _within(span: tuple[int, int], start: int, end: int) -> bool:
 _CUMULATIVE = re.compile(r"\b(?:war|wars|conflict|insurgency|uprising|rebellion|civil\s+war|crisis|campaign|fighting\s+since|violence\s+since)"
                          r"\s+(?:\w+\s+){0,4}?(?:that|which)\s+(?:has\s+|have\s+|had\s+)?(?:\w+\s+)?(?:killed|left|claimed|cost)\b"
                          r"|\b(?:war|conflict|insurgency|fighting|violence)(?:\s*,[^,;]{1,60},)?\s+(?:has|have)\s+(?:now\s+|already\s+)?(?:killed|left|claimed|cost)\b"
-                         r"|\b(?:war|conflict|insurgency|uprising|rebellion)\b[^.;]{0,80}?\s(?:has|have)\s+(?:now\s+|already\s+|so\s+far\s+)?(?:killed|left|claimed|cost)\b"
+                         r"|\b(?:war|conflict|insurgency|uprising|rebellion)\b[^.;]{0,160}?\s(?:has|have)\s+(?:now\s+|already\s+|so\s+far\s+)?(?:killed|left|claimed|cost)\b"
                          r"|\bsince\s+the\s+(?:war|conflict|insurgency|fighting|uprising)\s+(?:began|started|erupted|broke\s+out)\b"
                          r"|\b(?:war|wars|civil\s+war|insurgency|conflict)\s+(?:(?:that|which)\s+(?:[\w-]+\s+){0,4}?|in\s+which\s+[^.;]{0,60}?)(?:killed|left|claimed|cost|died|were\s+killed)\b"
                          r"|\b(?:war|wars|civil\s+war|insurgency)\b[^.;]{0,60}?,?\s+in\s+which\s+[^.;]{0,60}?(?:killed|died|lost\s+their\s+lives)\b"
@@ -682,6 +682,9 @@ _POINTS_BACK = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|
                           r"(?:attack|bombing|ambush|raid|assault|blast|killing|strike)s?\b"
                           r"|\bthe\s+(?:\d+|[a-z]+)\s+(?:dead|victims|bodies)\b|\bof\s+the\s+(?:attackers|assailants|gunmen|raiders)\b"
                           r"|\breturned\s+fire\b", re.I)
+_CLAIMED_IT = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attack|bombing|ambush|raid|assault|blast|killing|strike)s?\b", re.I)
+# "flown to X", "taken to a hospital in X": where the wounded went, not where the event was.
+_DESTINATION = re.compile(r"\b(?:flown|taken|rushed|evacuated|airlifted|transferred|brought|moved|driven|carried)\s+(?:back\s+)?(?:to|from)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:in\s+|at\s+)?$", re.I)
 _NO_GROUP = {"people", "others", "counter-claim"}
 # "called the shelling a violation", "said the strike was ...": an act named again in a statement about it.
 _NAMED_ACT = re.compile(r"\b(?:called|calling|condemned|condemning|described|describing|denounced|denouncing|termed|"
@@ -787,7 +790,8 @@ def extract(article: Article) -> list[Draft]:
         def all_places_of(t: str) -> list[Mention]:
             if "p" not in found_places:
                 found_places["p"] = _drop_qualifiers(
-                    [p for p in _find_places(t, countries, article.online) if p.locative], t)
+                    [p for p in _find_places(t, countries, article.online)
+                     if p.locative and not _DESTINATION.search(t[:p.start])], t)
             return found_places["p"]
 
         before = len(drafts)
@@ -923,6 +927,11 @@ def extract(article: Article) -> list[Draft]:
                     refers = bool(_ANAPHORA.search(clause) or _POINTS_BACK.search(clause))
                     home = {q.place.iso3 for q in antecedent[2]} | {article.main_country} if antecedent else set()
                     own_places = [q for q in all_places if not (q.place.feature == "country" and q.place.iso3 in home)]
+                    if antecedent and _CLAIMED_IT.search(clause):
+                        # "<group>, active across the border in <country>, claimed the attack and said ...": the
+                        # country describes the claimant; the toll is the claimed attack's.
+                        own_places = [q for q in own_places if q.place.feature != "country"]
+                        places = [q for q in places if q.place.feature != "country"]
                     # A sentence that opens on a scene of its own ("In the province of X, ...") is another event.
                     follow_up = bool(not places and not own_places and has_toll and antecedent
                                      and n_sent - antecedent[0] <= (3 if (update or refers) and antecedent[2] else 2)
@@ -939,6 +948,10 @@ def extract(article: Article) -> list[Draft]:
                             same = None  # neither names a source: one account
                         elif claimant and carrier.claimed_by:
                             same = _same_source(claimant, carrier.claimed_by)
+                        elif not claimant and toll is not None and carrier.toll is not None and (
+                                (toll.killed is None) != (carrier.toll.killed is None)
+                                and (toll.injured is None) != (carrier.toll.injured is None)):
+                            same = None  # the narrator adds the wounded (or the dead) of the account just told
                         else:
                             same = False  # one names its source, the other not: not known to be one account
                         if carrier is not None and carrier.day == day and _adds_to(carrier.toll, toll, same):
@@ -1155,6 +1168,9 @@ def _drop_recaps(drafts: list[Draft]) -> list[Draft]:
     """Within one article, a diplomatic event told again without its place, or only vaguely dated (week or
     month) in a period that holds the same action told to the day, is the same event: not a new report."""
     def period(d: Draft) -> tuple[date, date]:
+        if d.precision == "week" and d.date_source == "vague":
+            # dated only vaguely (SPEC §5: the publication day, week precision): it may be any day of the week before
+            return d.day - pd.Timedelta(days=6).to_pytimedelta(), d.day
         if d.precision == "week":
             return d.day, d.day + pd.Timedelta(days=6).to_pytimedelta()
         if d.precision == "month":

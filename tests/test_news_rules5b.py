@@ -235,3 +235,55 @@ def test_an_earlier_act_with_its_own_date_is_still_an_event(tmp_path):
 def test_a_port_city_is_found_under_its_usual_english_spelling():
     place = loaders.geocode("Hodeidah", "YEM")
     assert place is not None and place.iso3 == "YEM" and place.geo_precision == 1
+
+
+# ----- projectiles, demonyms, claims, destinations, vague recaps --------------------------------------
+
+def test_projectiles_that_struck_a_town_are_shelling_there(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "Projectiles fired from across the river struck the outskirts of Kindu on "
+                                      "Monday, wounding three people, officials said.")
+    r = only(ev, event_type="Explosions/Remote violence")
+    assert (r["location"], r["injured_low"]) == ("Kindu", 3)
+
+
+def test_the_plural_demonym_names_the_country():
+    from loaders.news import country_words
+    assert country_words()["sahrawis"] == "ESH"
+
+
+def test_a_conflict_that_has_killed_many_told_at_length_is_background(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "The district had been calm through the first months of the long dispute "
+                                      "between the two farming communities of the plateau, a conflict which began in May 2023 "
+                                      "and has killed more than 300 people.")
+    assert ev.empty or not ev["event_type"].isin(["Battles", "Explosions/Remote violence"]).any()
+
+
+def test_a_group_described_by_its_country_claiming_the_attack_gives_that_attacks_toll(tmp_path):
+    ev = read(tmp_path, "2025-09-17",
+              "Gunmen attacked a Congolese army post near Kindu on Monday, killing six soldiers, the army said. "
+              "A militia based across the border in Uganda claimed the attack and said its men had killed 15 soldiers.")
+    assert set(ev["location"].dropna()) == {"Kindu"}
+    assert set(ev["event_date"]) == {pd.Timestamp("2025-09-15")}
+
+
+def test_where_the_wounded_were_flown_is_not_where_the_fight_was(tmp_path):
+    ev = read(tmp_path, "2025-09-17",
+              "Troops clashed with rebels near Kindu on Monday, killing four of them, an army spokesman said. "
+              "One soldier was wounded and flown to Kinshasa, he said.")
+    assert "Kinshasa" not in set(ev["location"].dropna())
+    r = only(ev, location="Kindu")
+    assert (r["fatalities_low"], r["injured_low"]) == (4, 1)
+
+
+def test_an_undated_lead_about_talks_is_the_dated_report_of_them(tmp_path):
+    ev = read(tmp_path, "2025-09-17",
+              "The latest round of talks in Lusaka between the government and the rebels has ended without a deal, "
+              "both sides said. A rebel spokesman said on Monday that the talks had failed over prisoner releases.")
+    r = only(ev, diplomatic_action="talks_failed")
+    assert r["event_date"] == pd.Timestamp("2025-09-15")
+
+
+def test_consultations_to_be_held_are_scheduled_talks(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "The U.N. envoy will hold consultations with rebel leaders in Lusaka next "
+                                      "week, his office said on Tuesday.")
+    assert actions(ev) == ["talks_scheduled"]
