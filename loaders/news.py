@@ -683,7 +683,7 @@ _POINTS_BACK = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|
                           r"|\bthe\s+(?:\d+|[a-z]+)\s+(?:dead|victims|bodies)\b|\bof\s+the\s+(?:attackers|assailants|gunmen|raiders)\b"
                           r"|\breturned\s+fire\b", re.I)
 _CLAIMED_IT = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attack|bombing|ambush|raid|assault|blast|killing|strike)s?\b", re.I)
-# "flown to X", "taken to a hospital in X": where the wounded went, not where the event was.
+# "airlifted to X", "rushed to the clinic at X": where the wounded went, not where the event was.
 _DESTINATION = re.compile(r"\b(?:flown|taken|rushed|evacuated|airlifted|transferred|brought|moved|driven|carried)\s+(?:back\s+)?(?:to|from)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:in\s+|at\s+)?$", re.I)
 _NO_GROUP = {"people", "others", "counter-claim"}
 # "called the shelling a violation", "said the strike was ...": an act named again in a statement about it.
@@ -928,8 +928,8 @@ def extract(article: Article) -> list[Draft]:
                     home = {q.place.iso3 for q in antecedent[2]} | {article.main_country} if antecedent else set()
                     own_places = [q for q in all_places if not (q.place.feature == "country" and q.place.iso3 in home)]
                     if antecedent and _CLAIMED_IT.search(clause):
-                        # "<group>, active across the border in <country>, claimed the attack and said ...": the
-                        # country describes the claimant; the toll is the claimed attack's.
+                        # A claimant described by where it operates ("<group>, based over the frontier in <country>,
+                        # took responsibility"): the country describes the claimant; the toll is the claimed attack's.
                         own_places = [q for q in own_places if q.place.feature != "country"]
                         places = [q for q in places if q.place.feature != "country"]
                     # A sentence that opens on a scene of its own ("In the province of X, ...") is another event.
