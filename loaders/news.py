@@ -447,11 +447,28 @@ _PLACE_SUFFIX_END = re.compile(r"\s+(?:border\s+crossing|crossing\s+point|crossi
                                r"province|state|region|area|agency|city|valley|village)$", re.I)
 
 
+# "<X> sector of <Y>", "<X> union of <Y>", "<X>, the capital of <Y>": Y only says where X is.
+_PART_OF = re.compile(r"^\s+(?:sector|union|township|municipality|subdistrict|sub-district|district|neighbou?rhood|suburb|"
+                      r"quarter|ward|commune|parish|county|upazila|tehsil|area|camp)\s+of\s+(?:the\s+)?$"
+                      r"|^,\s+(?:the|a)\s+(?:[\w-]+\s+)?(?:capital|town|city|village|port)\s+(?:of|in)\s+(?:the\s+)?$", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _org_name() -> re.Pattern:
+    """A place name that begins the name of an armed group or party ("the <Region> <...> <word>" where the word is one
+    of data/group_name_words.csv): not a place."""
+    words = pd.read_csv(DATA_DIR / "group_name_words.csv", dtype=str, keep_default_na=False)["word"]
+    return re.compile(r"^\s+(?:[A-Z][\w’'-]*\s+){0,3}(?:" + "|".join(re.escape(w) for w in words if w) + r")\b")
+
+
 def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
     """'<city>, <country>', '<village> in <district>' and '<town> ... in <country>': the larger unit
     only says where the smaller one is."""
     keep = []
+    places = [p for p in places if not _org_name().match(text[p.end:])]
     for p in places:
+        if any(q.end <= p.start and _PART_OF.match(text[q.end:p.start]) for q in places if q is not p):
+            continue
         inner = [q for q in places if q is not p and q.place.iso3 == p.place.iso3 and (
                  (q.place.geo_precision < p.place.geo_precision
                   and (p.place.feature == "country" or (p.place.admin1 and p.place.name == q.place.admin1)))
@@ -652,11 +669,19 @@ _SINCE = re.compile(r"\bsince\s+(?:the\s+|a\s+|its\s+)?(?:[\w’'()-]+\s+){0,5}$
 # truce", "a decade after gunmen overran the town") is an earlier event, not news of this article.
 _TIME_AFTER = re.compile(r"\b(?:months?|years?|decades?|a\s+decade)\s+(?:after|since)\s+(?:[\w’'().-]+\s+){0,7}?$", re.I)
 # A truce or talks counted from weeks back are told as the start of a span too, not as news of them.
+# A measure taken "days after" (or weeks, months ...) some decision is counted from it: the decision is background.
+_DAYS_AFTER = re.compile(r"\b(?:days?|weeks?|months?|years?|hours)\s+(?:after|since)\s+(?:[\w’'().-]+\s+){0,7}?$", re.I)
 _TIME_AFTER_DIPLOMATIC = re.compile(r"\b(?:weeks?|months?|years?|decades?|a\s+decade)\s+(?:after|since)\s+(?:[\w’'().-]+\s+){0,7}?$", re.I)
 # Told as long past without a date ("stalled years ago", "in recent years"): background, not news.
 _LONG_AGO = re.compile(r"\b(?:(?:years|decades|months)\s+ago|long\s+ago|in\s+recent\s+years|over\s+the\s+(?:past\s+|last\s+)?(?:years|decades)|for\s+(?:years|decades))\b", re.I)
 _TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
 _THE_TRUCE = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:truce|ceasefire|cease-fire)\b", re.I)
+def _dated_after(text: str, dates: list, cue, end: int) -> bool:
+    """Whether a date that is not a speech date follows the cue inside its clause."""
+    return any(cue.end <= d.start and d.end <= end and "," not in text[cue.end:d.start]
+               and not _SPEECH_DATE.search(text[:d.start]) for d in dates)
+
+
 def _no_toll(toll) -> bool:
     return toll is None or (toll.killed is None and toll.injured is None)
 
@@ -682,6 +707,14 @@ _POINTS_BACK = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|
                           r"(?:attack|bombing|ambush|raid|assault|blast|killing|strike)s?\b"
                           r"|\bthe\s+(?:\d+|[a-z]+)\s+(?:dead|victims|bodies)\b|\bof\s+the\s+(?:attackers|assailants|gunmen|raiders)\b"
                           r"|\breturned\s+fire\b", re.I)
+# An agreement named by its year or month ("the 2019 accord", "the June 2024 treaty") is referred to, not reported.
+_DATED_NAME = re.compile(r"\b(?:[Tt]he|[Aa]|[Ii]ts|[Tt]heir|[Tt]hat)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d{2}\s+(?:[\w-]+\s+){0,2}$")
+# "a spokesman in X said": where the speaker is, not where the event was.
+_SPEAKER_IN = re.compile(r"\b(?:spokes(?:man|woman|person)|officials?|officers?|sources?|governor|mayor|minister|ministry|"
+                         r"police|army|military|commander|chief|analysts?|diplomats?|residents?)\s+(?:based\s+)?(?:in|at)\s+$", re.I)
+_SAYS = re.compile(r"^\s*,?\s+(?:said|says|told|added|confirmed|reported|stated)\b", re.I)
+# "the raid on X was the worst since a drone struck Y": X names the event told before.
+_NAMED_BEFORE = re.compile(r"\b(?:the|that|this|last\s+week(?:’|')s|[\w-]+(?:’|')s)\s+(?:[\w-]+\s+){0,2}?(?:strike|attack|raid|bombing|shelling|assault|massacre|ambush)s?\s+(?:on|in|at|against)\s+(?:the\s+)?$", re.I)
 _CLAIMED_IT = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attack|bombing|ambush|raid|assault|blast|killing|strike)s?\b", re.I)
 # "airlifted to X", "rushed to the clinic at X": where the wounded went, not where the event was.
 _DESTINATION = re.compile(r"\b(?:flown|taken|rushed|evacuated|airlifted|transferred|brought|moved|driven|carried)\s+(?:back\s+)?(?:to|from)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:in\s+|at\s+)?$", re.I)
@@ -791,7 +824,8 @@ def extract(article: Article) -> list[Draft]:
             if "p" not in found_places:
                 found_places["p"] = _drop_qualifiers(
                     [p for p in _find_places(t, countries, article.online)
-                     if p.locative and not _DESTINATION.search(t[:p.start])], t)
+                     if p.locative and not _DESTINATION.search(t[:p.start])
+                     and not (_SPEAKER_IN.search(t[:p.start]) and _SAYS.match(t[p.end:]))], t)
             return found_places["p"]
 
         before = len(drafts)
@@ -822,7 +856,11 @@ def extract(article: Article) -> list[Draft]:
                 # A toll with no event word of its own, right after a placed event: that event's toll.
                 violent = [Cue(c0, c0, last_placed[3])]
             # "a decade after gunmen overran the town": the act is only where a span of time starts.
-            violent = [c for c in violent if not _TIME_AFTER.search(text[c0:c.start])]
+            # ... unless the act has a date of its own after it ("weeks after rebels took X in early May"):
+            # then it is dated background, kept at its own precision (SPEC §3).
+            violent = [c for c in violent if _dated_after(text, dates, c, c1) or (
+                not _TIME_AFTER.search(text[c0:c.start]) and not (
+                    c.row["event_type"] == "Strategic developments" and _DAYS_AFTER.search(text[c0:c.start])))]
             # Conditions ("if the camp is raided"), modals ("could strike"), denials: possible or denied, not done.
             violent = [c for c in violent if not (_IF.search(text[c0:c.start]) or _UNREAL.search(text[c0:c.start])
                                                   or (not has_toll and _DENIED.search(text[c0:c.start])))]
@@ -836,6 +874,9 @@ def extract(article: Article) -> list[Draft]:
                 violent = [c for c in violent if c not in past and not c.row["needs_toll"]]
                 if not violent:
                     toll, has_toll = extract_toll(""), False
+            if (not has_toll and violent and all(c.row["needs_toll"] for c in violent)
+                    and not _dated_and_placed(clause, dates, all_places_of(text), c0, c1)):
+                violent = []  # the act that made them count was set aside above: a bare noun with no toll is no event
             if not has_toll and any(c.row["diplomatic_action"] for c in cues):
                 # A truce or talks told with the fighting behind them: the fighting is background; "the shelling"
                 # named in a statement about a truce is the act told before, not a new one.
@@ -910,6 +951,8 @@ def extract(article: Article) -> list[Draft]:
                         carrier.toll, carrier.claimed_by = toll, claimed
                     continue
                 if is_violent:
+                    if len(places) > 1:
+                        places = [p for p in places if not _NAMED_BEFORE.search(text[:p.start])] or places
                     if not places and inherited:
                         places = inherited[1]
                     update = has_toll and bool(_TOLL_UPDATE.search(clause))
@@ -988,8 +1031,13 @@ def extract(article: Article) -> list[Draft]:
                     last_violent = (n_sent, picked, places, cue.row, carrier)
                 else:
                     action = cue.row["diplomatic_action"]
-                    if _SINCE.search(text[:cue.start]) or _IF.search(text[:cue.start]) or _TIME_AFTER_DIPLOMATIC.search(text[c0:cue.start]):
-                        continue  # a truce named as a starting point in time is not news of it
+                    dated_after = explicit and any(d.start >= cue.start and not _SPEECH_DATE.search(text[:d.start])
+                                                   for d in clause_dates)
+                    if (_SINCE.search(text[:cue.start]) and not dated_after) or _IF.search(text[:cue.start]) \
+                            or _TIME_AFTER_DIPLOMATIC.search(text[c0:cue.start]):
+                        continue  # a truce named as a starting point in time is not news of it (unless it is dated)
+                    if action == "agreement_signed" and _DATED_NAME.search(text[c0:cue.start]):
+                        continue  # "the 2019 accord signed in X": an agreement named by its date, not news of it
                     if action in _TRUCE_ACTIONS and action != "ceasefire_violated" and _APPEAL.search(text[c0:cue.start]):
                         continue  # a plea to keep the truce is not news that it holds
                     near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)

@@ -70,6 +70,8 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("last_week", re.compile(r"\b(?:last|past|previous)\s+week\b|\bearlier\s+this\s+week\b|\ba\s+week\s+(?:ago|earlier)\b", re.I)),
     ("last_month", re.compile(r"\b(?:last|previous)\s+month\b|\bearlier\s+this\s+month\b|\ba\s+month\s+(?:ago|earlier)\b", re.I)),
     ("in_month", re.compile(rf"\b(?P<mod>(?:the\s+)?(?:end|start|beginning|middle)\s+of|in|since|during|early|late|mid|mid-|throughout|of|until|by|last)[\s-]+{_MONTH}(?:\s+(?P<year>\d{{4}})|,?\s+(?P<which>last|this)\s+year)?\b(?!\s+\d)", re.I)),
+    # "the March 2025 treaty", "March 2025 was the deadliest month": a month and year with no preposition.
+    ("month_year", re.compile(rf"\b{_MONTH}\s+(?P<year>(?:19|20)\d{{2}})\b(?!\s*[-–]\s*\d)", re.I)),
     ("in_year", re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d{2})\b", re.I)),
     ("vague", re.compile(r"(?<!\ban\s)(?<!\bthe\s)(?<!\bits\s)\b(?:earlier(?!\s+(?:round|talks|meeting|agreement|ceasefire|truce|deal|attack|clash|statement|report|version))|recently|in\s+recent\s+days|this\s+week|in\s+the\s+past\s+few\s+days)\b", re.I)),
 ]
@@ -145,6 +147,10 @@ def _resolve(kind: str, m: re.Match, published: date | None, story: date | None,
             if (g["mod"] or "").lower() == "last" and not year and start.month == published.month:
                 start = start.replace(year=start.year - 1)  # "last November" in November is a year back
             return start, "month", "absolute" if year and not g.get("which") else "published"
+        if kind == "month_year":
+            if g["month"].lower() == "may" and m.group(0)[:1].islower():
+                return None  # "may 2020" written in lower case is a verb before a number, not a month
+            return date(int(g["year"]), MONTHS[g["month"].lower().rstrip(".")], 1), "month", "absolute"
         if kind == "in_year":
             return date(int(g["year"]), 1, 1), "year", "absolute"
         if published is None:

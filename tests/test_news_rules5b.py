@@ -287,3 +287,64 @@ def test_consultations_to_be_held_are_scheduled_talks(tmp_path):
     ev = read(tmp_path, "2025-09-17", "The U.N. envoy will hold consultations with rebel leaders in Lusaka next "
                                       "week, his office said on Tuesday.")
     assert actions(ev) == ["talks_scheduled"]
+
+
+# ----- dated background, named agreements, places that only qualify ---------------------------------
+
+def test_declaring_the_end_of_a_truce_since_a_dated_month_is_dated_background(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "The town has been shelled often since the rebels declared the end of the "
+                                      "2012 truce in March 2021, residents say.")
+    r = only(ev, diplomatic_action="ceasefire_ended")
+    assert (r["event_date"], r["date_precision"]) == (pd.Timestamp("2021-03-01"), "month")
+
+
+def test_an_agreement_named_by_its_date_is_referred_to_not_reported(tmp_path):
+    for text in ("The 2019 accord signed in Lome ended a decade of fighting.",
+                 "The June 2024 treaty, signed in Lusaka, fixed the frontier."):
+        ev = read(tmp_path, "2025-09-17", text)
+        assert "agreement_signed" not in actions(ev), text
+
+
+def test_a_month_and_year_without_a_preposition_is_a_month():
+    found = find_dates("The June 2024 treaty fixed the frontier.", date(2025, 9, 17))
+    assert [(d.day, d.precision) for d in found] == [(date(2024, 6, 1), "month")]
+
+
+def test_a_measure_counted_from_an_undated_decision_is_background(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "Gunmen killed four people in Kindu on Monday, police said, days after the "
+                                      "governor extended a state of emergency in the province.")
+    assert not (ev["event_type"] == "Strategic developments").any()
+    assert len(ev) == 1
+
+
+def test_an_act_counted_from_but_dated_is_kept_as_background(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "The raids come two months after rebels seized the river town of Kindu at "
+                                      "the end of June.")
+    r = only(ev, location="Kindu")
+    assert (r["event_date"], r["date_precision"]) == (pd.Timestamp("2025-06-01"), "month")
+
+
+def test_a_town_given_as_part_of_a_larger_place_is_the_place():
+    from loaders.news import _drop_qualifiers, _find_places
+    text = "A shell landed in the Spin Boldak sector of Kandahar on Monday."
+    places = [p for p in _find_places(text, {"AFG"}) if p.locative]
+    assert {p.place.name for p in places} >= {"Spin Boldak", "Kandahar"}
+    assert [p.place.name for p in _drop_qualifiers(places, text)] == ["Spin Boldak"]
+
+
+def test_a_region_that_begins_an_armed_groups_name_is_not_a_place(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "Troops killed three members of the Maniema Liberation Army near a river on "
+                                      "Monday, the army said.")
+    assert "Maniema" not in set(ev["location"].dropna())
+
+
+def test_where_a_spokesman_speaks_from_is_not_the_event_place(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "Congolese troops killed six rebels in a raid on a camp on Monday. A military "
+                                      "spokesman in Kinshasa said two soldiers were wounded.")
+    assert "Kinshasa" not in set(ev["location"].dropna())
+
+
+def test_the_strike_named_again_is_not_placed_with_an_earlier_one(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "The strike on Kindu was the deadliest this year, coming a week after a "
+                                      "missile hit a market in Goma on September 3, killing 12 people.")
+    assert set(ev["location"].dropna()) == {"Goma"}
