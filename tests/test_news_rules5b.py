@@ -348,3 +348,31 @@ def test_the_strike_named_again_is_not_placed_with_an_earlier_one(tmp_path):
     ev = read(tmp_path, "2025-09-17", "The strike on Kindu was the deadliest this year, coming a week after a "
                                       "missile hit a market in Goma on September 3, killing 12 people.")
     assert set(ev["location"].dropna()) == {"Goma"}
+
+
+# ----- more diplomacy vocabulary ----------------------------------------------------------------------
+
+def test_a_count_of_downed_drones_is_not_one_disrupted_strike(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "The air force said on Tuesday it had downed 35 drones launched overnight.")
+    assert not (ev["sub_event_type"] == "Disrupted weapons use").any()
+
+
+def test_a_meeting_expected_at_a_place_is_scheduled(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "Officials said a border meeting between local commanders was expected at "
+                                      "Chaman on Thursday.")
+    assert actions(ev) == ["talks_scheduled"]
+
+
+def test_recommitting_to_a_truce_reaffirms_it(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "The two armies agreed in May 2023 to recommit to the old truce along the river, "
+                                      "officials recalled.")
+    r = only(ev, diplomatic_action="ceasefire_reaffirmed")
+    assert (r["event_date"], r["date_precision"]) == (pd.Timestamp("2023-05-01"), "month")
+
+
+def test_a_truce_named_in_a_breach_with_its_own_date_is_also_dated(tmp_path):
+    ev = read(tmp_path, "2025-09-17", "The rebels said on Tuesday that the shelling was a breach of the truce, which "
+                                      "they declared on June 3 after mediation.")
+    r = only(ev, diplomatic_action="ceasefire_agreed")
+    assert r["event_date"] == pd.Timestamp("2025-06-03")
+    assert "ceasefire_violated" in actions(ev)
