@@ -93,6 +93,13 @@ def find_dates(text: str, published: date | None, anchor: date | None = None) ->
                 before = [d for d in found if d.end <= m.start() and d.precision == "day"]
                 base = max(before, key=lambda d: d.end).day if before else story
             res = _resolve(kind, m, published, base, future)
+            if kind == "days_earlier" and res is not None and before and (m.group("dir") or "").lower() in ("after", "before") \
+                    and "," in text[max(before, key=lambda d: d.end).end:m.start()] and re.match(r"\s+[\w“\"]", text[m.end():]):
+                # "X on Thursday, a day after Y ...": the phrase dates Y from X's day, the other way round
+                # (Y was on Wednesday); "a day before Y" puts Y on Friday.
+                n = _NUMBER_DAYS.get(m.group("n").lower()) or 1
+                sign = -1 if m.group("dir").lower() == "after" else 1
+                res = (max(before, key=lambda d: d.end).day + timedelta(days=sign * n), "day", "story")
             if res is None:
                 continue
             day, precision, rel = res

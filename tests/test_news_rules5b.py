@@ -376,3 +376,16 @@ def test_a_truce_named_in_a_breach_with_its_own_date_is_also_dated(tmp_path):
     r = only(ev, diplomatic_action="ceasefire_agreed")
     assert r["event_date"] == pd.Timestamp("2025-06-03")
     assert "ceasefire_violated" in actions(ev)
+
+
+def test_a_day_after_an_event_dates_that_event_the_day_before():
+    found = find_dates("A drone struck a car in Tyre on Thursday, killing two men, a day after envoys of both "
+                       "countries held talks.", date(2025, 12, 5))
+    assert [(d.text, d.day) for d in found] == [("on Thursday", date(2025, 12, 4)), ("a day after", date(2025, 12, 3))]
+
+
+def test_talks_a_day_before_a_dated_strike_are_dated_the_day_before(tmp_path):
+    ev = read(tmp_path, "2025-12-05", "A drone struck a car in Tyre on Thursday, killing two men, a day after envoys "
+                                      "of both countries held direct talks.")
+    r = only(ev, diplomatic_action="talks_held")
+    assert r["event_date"] == pd.Timestamp("2025-12-03")
