@@ -461,14 +461,19 @@ def _org_name() -> re.Pattern:
     return re.compile(r"^\s+(?:[A-Z][\w’'-]*\s+){0,3}(?:" + "|".join(re.escape(w) for w in words if w) + r")\b")
 
 
+_UNIT_WORD = re.compile(r"\b(?:district|township|municipality|subdistrict|sector|union|county|commune|upazila|tehsil)$", re.I)
+
+
 def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
     """'<city>, <country>', '<village> in <district>' and '<town> ... in <country>': the larger unit
     only says where the smaller one is."""
     keep = []
     places = [p for p in places if not _org_name().match(text[p.end:])]
     for p in places:
-        if any(q.end <= p.start and _PART_OF.match(text[q.end:p.start]) for q in places if q is not p):
-            continue
+        if any(q.end <= p.start and (_PART_OF.match(text[q.end:p.start]) or (
+                _UNIT_WORD.search(q.text) and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[q.end:p.start])))
+               for q in places if q is not p):
+            continue  # "<X> district of <Y>" (the unit word read with X): Y only says where X is
         inner = [q for q in places if q is not p and q.place.iso3 == p.place.iso3 and (
                  (q.place.geo_precision < p.place.geo_precision
                   and (p.place.feature == "country" or (p.place.admin1 and p.place.name == q.place.admin1)))
@@ -670,6 +675,7 @@ _SINCE = re.compile(r"\bsince\s+(?:the\s+|a\s+|its\s+)?(?:[\w’'()-]+\s+){0,5}$
 _TIME_AFTER = re.compile(r"\b(?:months?|years?|decades?|a\s+decade)\s+(?:after|since)\s+(?:[\w’'().-]+\s+){0,7}?$", re.I)
 # A truce or talks counted from weeks back are told as the start of a span too, not as news of them.
 # A measure taken "days after" (or weeks, months ...) some decision is counted from it: the decision is background.
+_SPELL_OF = re.compile(r"\b(?:following|after|amid|ending|ended)\s+(?:(?:a|an|the|two|three|four|five|several|many|days|weeks|months|\d+)\s+)?(?:[\w-]+\s+)?(?:days?|weeks?|months?|years?|nights?|hours)\s+of\s+(?:[\w-]+\s+){0,3}$", re.I)
 _DAYS_AFTER = re.compile(r"\b(?:days?|weeks?|months?|years?|hours)\s+(?:after|since)\s+(?:[\w’'().-]+\s+){0,7}?$", re.I)
 _TIME_AFTER_DIPLOMATIC = re.compile(r"\b(?:weeks?|months?|years?|decades?|a\s+decade)\s+(?:after|since)\s+(?:[\w’'().-]+\s+){0,7}?$", re.I)
 # Told as long past without a date ("stalled years ago", "in recent years"): background, not news.
@@ -717,7 +723,7 @@ _SAYS = re.compile(r"^\s*,?\s+(?:said|says|told|added|confirmed|reported|stated)
 _NAMED_BEFORE = re.compile(r"\b(?:the|that|this|last\s+week(?:’|')s|[\w-]+(?:’|')s)\s+(?:[\w-]+\s+){0,2}?(?:strike|attack|raid|bombing|shelling|assault|massacre|ambush)s?\s+(?:on|in|at|against)\s+(?:the\s+)?$", re.I)
 _CLAIMED_IT = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attack|bombing|ambush|raid|assault|blast|killing|strike)s?\b", re.I)
 # "airlifted to X", "rushed to the clinic at X": where the wounded went, not where the event was.
-_DESTINATION = re.compile(r"\b(?:flown|taken|rushed|evacuated|airlifted|transferred|brought|moved|driven|carried)\s+(?:back\s+)?(?:to|from)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:in\s+|at\s+)?$", re.I)
+_DESTINATION = re.compile(r"\b(?:flown|taken|rushed|evacuated|airlifted|transferred|brought|moved|driven|carried)\s+(?:back\s+)?to\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:in\s+|at\s+)?$", re.I)
 _NO_GROUP = {"people", "others", "counter-claim"}
 # "called the shelling a violation", "said the strike was ...": an act named again in a statement about it.
 _NAMED_ACT = re.compile(r"\b(?:called|calling|condemned|condemning|described|describing|denounced|denouncing|termed|"
@@ -858,6 +864,8 @@ def extract(article: Article) -> list[Draft]:
             # "a decade after gunmen overran the town": the act is only where a span of time starts.
             # ... unless the act has a date of its own after it ("weeks after rebels took X in early May"):
             # then it is dated background, kept at its own precision (SPEC §3).
+            # "agreed to a truce following two days of air strikes": the spell of fighting is background here.
+            violent = [c for c in violent if not _SPELL_OF.search(text[c0:c.start])]
             violent = [c for c in violent if _dated_after(text, dates, c, c1) or (
                 not _TIME_AFTER.search(text[c0:c.start]) and not (
                     c.row["event_type"] == "Strategic developments" and _DAYS_AFTER.search(text[c0:c.start])))]

@@ -389,3 +389,17 @@ def test_talks_a_day_before_a_dated_strike_are_dated_the_day_before(tmp_path):
                                       "of both countries held direct talks.")
     r = only(ev, diplomatic_action="talks_held")
     assert r["event_date"] == pd.Timestamp("2025-12-03")
+
+
+def test_a_spell_of_fighting_behind_a_truce_is_background(tmp_path):
+    ev = read(tmp_path, "2025-08-21", "The two armies agreed to a 48-hour truce on Wednesday following three days of "
+                                      "air strikes and border clashes.")
+    assert actions(ev) == ["ceasefire_agreed"]
+
+
+def test_a_district_of_a_province_is_the_district():
+    from loaders.news import _drop_qualifiers, _find_places
+    text = "Jets struck villages in the Spin Boldak district of Kandahar on Monday."
+    places = [p for p in _find_places(text, {"AFG"}) if p.locative]
+    kept = [p.place.name for p in _drop_qualifiers(places, text)]
+    assert "Kandahar" not in kept and kept
