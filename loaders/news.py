@@ -864,7 +864,7 @@ def extract(article: Article) -> list[Draft]:
             # "a decade after gunmen overran the town": the act is only where a span of time starts.
             # ... unless the act has a date of its own after it ("weeks after rebels took X in early May"):
             # then it is dated background, kept at its own precision (SPEC §3).
-            # "agreed to a truce following two days of air strikes": the spell of fighting is background here.
+            # "signed a truce after three weeks of shelling": the spell of fighting is background here.
             violent = [c for c in violent if not _SPELL_OF.search(text[c0:c.start])]
             violent = [c for c in violent if _dated_after(text, dates, c, c1) or (
                 not _TIME_AFTER.search(text[c0:c.start]) and not (
