@@ -170,7 +170,7 @@ def _split_sentences(paragraph: str) -> list[str]:
 def cue_table() -> list[dict]:
     """Event cues from data/event_cues.csv, compiled; earlier rows win where matches overlap."""
     df = pd.read_csv(DATA_DIR / "event_cues.csv", dtype=str, keep_default_na=False)
-    talks = r"\b(?:(?:peace|ceasefire|bilateral|direct|indirect|proximity)\s+)?(?:talks|negotiations|dialogue|round\s+of\s+talks|(?:flag|border|commanders’?'?)\s+meetings?)\b"
+    talks = r"\b(?:(?:peace|ceasefire|bilateral|direct|indirect|proximity)\s+)?(?:talks|negotiations|consultations|dialogue|round\s+of\s+talks|(?:flag|border|commanders’?'?)\s+meetings?)\b"
     meeting = talks.replace(r"round\s+of\s+talks", r"round\s+of\s+talks|meetings?")
     cease = r"\b(?:ceasefire|cease-fire|truce|armistice|cessation\s+of\s+hostilities)\b"
     gap = lambda n: rf"(?:\W+[\w’'-]+){{0,{n}}}?\W+"  # noqa: E731
@@ -550,11 +550,33 @@ _PLACE_SUFFIX_END = re.compile(r"\s+(?:border\s+crossing|crossing\s+point|crossi
                                r"province|state|region|area|agency|city|valley|village)$", re.I)
 
 
+# "<X> sector of <Y>", "<X> union of <Y>", "<X>, the capital of <Y>": Y only says where X is.
+_PART_OF = re.compile(r"^\s+(?:sector|union|township|municipality|subdistrict|sub-district|district|neighbou?rhood|suburb|"
+                      r"quarter|ward|commune|parish|county|upazila|tehsil|area|camp)\s+of\s+(?:the\s+)?$"
+                      r"|^,\s+(?:the|a)\s+(?:[\w-]+\s+)?(?:capital|town|city|village|port)\s+(?:of|in)\s+(?:the\s+)?$", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _org_name() -> re.Pattern:
+    """A place name that begins the name of an armed group or party ("the <Region> <...> <word>" where the word is one
+    of data/group_name_words.csv): not a place."""
+    words = pd.read_csv(DATA_DIR / "group_name_words.csv", dtype=str, keep_default_na=False)["word"]
+    return re.compile(r"^\s+(?:[A-Z][\w’'-]*\s+){0,3}(?:" + "|".join(re.escape(w) for w in words if w) + r")\b")
+
+
+_UNIT_WORD = re.compile(r"\b(?:district|township|municipality|subdistrict|sector|union|county|commune|upazila|tehsil)$", re.I)
+
+
 def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
     """'<city>, <country>', '<village> in <district>' and '<town> ... in <country>': the larger unit
     only says where the smaller one is."""
     keep = []
+    places = [p for p in places if not _org_name().match(text[p.end:])]
     for p in places:
+        if any(q.end <= p.start and (_PART_OF.match(text[q.end:p.start]) or (
+                _UNIT_WORD.search(q.text) and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[q.end:p.start])))
+               for q in places if q is not p):
+            continue  # "<X> district of <Y>" (the unit word read with X): Y only says where X is
         inner = [q for q in places if q is not p and q.place.iso3 == p.place.iso3 and (
                  (q.place.geo_precision < p.place.geo_precision
                   and (p.place.feature == "country" or (p.place.admin1 and p.place.name == q.place.admin1)))
@@ -710,33 +732,83 @@ def _within(span: tuple[int, int], start: int, end: int) -> bool:
 _CUMULATIVE = re.compile(r"\b(?:war|wars|conflict|insurgency|uprising|rebellion|civil\s+war|crisis|campaign|fighting\s+since|violence\s+since)"
                          r"\s+(?:\w+\s+){0,4}?(?:that|which)\s+(?:has\s+|have\s+|had\s+)?(?:\w+\s+)?(?:killed|left|claimed|cost)\b"
                          r"|\b(?:war|conflict|insurgency|fighting|violence)(?:\s*,[^,;]{1,60},)?\s+(?:has|have)\s+(?:now\s+|already\s+)?(?:killed|left|claimed|cost)\b"
-                         r"|\b(?:war|conflict|insurgency|uprising|rebellion)\b[^.;]{0,80}?\s(?:has|have)\s+(?:now\s+|already\s+|so\s+far\s+)?(?:killed|left|claimed|cost)\b"
-                         r"|\bsince\s+the\s+(?:war|conflict|insurgency|fighting|uprising)\s+(?:began|started|erupted|broke\s+out)\b", re.I)
+                         r"|\b(?:war|conflict|insurgency|uprising|rebellion)\b[^.;]{0,160}?\s(?:has|have)\s+(?:now\s+|already\s+|so\s+far\s+)?(?:killed|left|claimed|cost)\b"
+                         r"|\bsince\s+the\s+(?:war|conflict|insurgency|fighting|uprising)\s+(?:began|started|erupted|broke\s+out)\b"
+                         r"|\b(?:war|wars|civil\s+war|insurgency|conflict)\s+(?:(?:that|which)\s+(?:[\w-]+\s+){0,4}?|in\s+which\s+[^.;]{0,60}?)(?:killed|left|claimed|cost|died|were\s+killed)\b"
+                         r"|\b(?:war|wars|civil\s+war|insurgency)\b[^.;]{0,60}?,?\s+in\s+which\s+[^.;]{0,60}?(?:killed|died|lost\s+their\s+lives)\b"
+                         r"|\b(?:the|that|this|a|its|their)\s+(?:[\w-]+\s+){0,3}?(?:war|civil\s+war|insurgency)\s+(?:killed|left|claimed|cost)\b", re.I)
 # A running count (N killed, in the perfect tense, since some start) tells a total, not one incident.
-_RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died|lost\s+their\s+lives)\b[^.;]{0,80}?\bsince\b"
-                           r"|\bsince\b[^.;]{0,80}?\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died)\b", re.I)
+_RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died|lost\s+their\s+lives)\b[^;]{0,80}?\bsince\b"
+                           r"|\bsince\b[^;]{0,80}?\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died)\b"
+                           # a count over a stretch of time ("N rebels killed in the last ten days")
+                           r"|\b(?:over|in|during)\s+the\s+(?:past|last|previous)\s+(?:\w+\s+)?(?:days|weeks?|months?|years?)\b"
+                           r"|\bso\s+far\s+this\s+(?:year|month|week)\b", re.I)
+# Plural attacks that "have killed" N: a tally of many incidents, unless the clause dates it to one day.
+_TALLY = re.compile(r"\b(?:attacks|strikes|raids|bombings|air\s*strikes|airstrikes|shellings|ambushes)\s+(?:\w+\s+){0,3}?(?:have|has)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:killed|left|claimed)\b", re.I)
 # A later count of an event told before (a toll raised to N): it belongs to that event.
 _TOLL_UPDATE = re.compile(r"\b(?:rais\w*|brought|bringing|brings|pushed|pushing|took|taking|rose|risen|climbed|increased|revised)\s+"
                           r"(?:the\s+)?(?:overall\s+|total\s+)?(?:death\s+)?toll\b|\btoll\s+(?:\w+\s+){0,4}?(?:rose|has\s+risen|climbed|increased)\b", re.I)
 _SCENE = re.compile(r"\W*(?:in|at|inside|near|outside)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?", re.I)
 _ANAPHORA = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:gunfight|fighting|battle|clash(?:es)?|attack|raid|"
                        r"ambush|assault|strikes?|shelling|bombing|blast|explosion|firefight|exchange|incident|operation)\b", re.I)
-_OBJECT_OF_PROTEST = re.compile(r"\b(?:against|over|condemning|denouncing|protesting)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+_OBJECT_OF_PROTEST = re.compile(r"\b(?:against|over|condemning|denouncing|protesting|to\s+(?:protest|condemn|denounce))\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+# One side accusing the other of a breach, told right after a fight and undated: the breach is that fight.
+_ACCUSED = re.compile(r"\baccus\w*\s+(?:[\w’'-]+\s+){0,6}?of\s+$", re.I)
+# "told a rally", "addressed a rally": a speech to a crowd, not news of a protest.
+_ADDRESSED = re.compile(r"\b(?:told|addressed|addressing|spoke\s+(?:to|at)|speaking\s+(?:to|at)|speech\s+(?:to|at))\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$", re.I)
+# A definite weapon (the rocket, these drones) said to be downed: the launch told just before was disrupted.
+_THE_WEAPON = re.compile(r"\b(?:the|that|this|both|all)\s+(?:[\w-]+\s+){0,2}?(?:missiles?|rockets?|drones?|projectiles?|UAVs?)\b", re.I)
+_COMPLAINED_OF = re.compile(r"\b(?:to\s+(?:protest|condemn|denounce)|protesting|condemning|denouncing|condemned|denounced)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,4}$", re.I)
 _VENUE = re.compile(r"\b(?:agreed|reached|signed|brokered|struck|mediated|held|concluded)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
 _VENUE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "agreement_signed", "talks_held", "talks_scheduled",
                   "talks_stalled", "talks_failed")
 _BY_ACT = re.compile(r"\bby\s+(?:[a-z]+ing)\b")
 _IF = re.compile(r"\b(?:if|unless|whether)\s+(?:[\w’'-]+\s+){0,4}$", re.I)  # a condition, not news
-_SINCE = re.compile(r"\bsince\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+# "would strike", "could attack", "threatened to raid", "vowed to storm": an act not (yet) done.
+_UNREAL = re.compile(r"\b(?:would|could|might|(?-i:may)|shall|will)\s+(?:not\s+)?(?:be\s+|have\s+(?:been\s+)?)?(?:[\w-]+ly\s+)?$"
+                     r"|\b(?:threaten\w*|vow\w*|pledg\w*|promis\w*|plan\w*|intend\w*|prepar\w*|aim\w*|refus\w*)\s+to\s+(?:[\w-]+ly\s+)?$", re.I)
+# A denial ("denies its troops raided", "denied shelling"): the act named only to be denied.
+_DENIED = re.compile(r"\b(?:den(?:y|ies|ied|ying)|rejected\s+(?:claims|reports|accusations)|dismissed\s+(?:claims|reports))\s+"
+                     r"(?:(?:that|any|claims|reports|accusations|allegations|of|it|its|their|the|had|has|have|was|were|been|ever|ever\s+having)\s+){0,5}"
+                     r"(?:[\w’'-]+\s+){0,3}?$", re.I)
+# An appeal to keep a truce (the UN calling on the parties to observe it) is not news that it was kept.
+_APPEAL = re.compile(r"\b(?:urg\w*|call\w*\s+on|call\w*\s+upon|appeal\w*\s+to|ask\w*|press\w*|encourag\w*|implor\w*)\s+(?:[\w’'-]+\s+){0,5}?to\s+(?:[\w-]+ly\s+)?$", re.I)
+_SINCE = re.compile(r"\bsince\s+(?:the\s+|a\s+|its\s+)?(?:[\w’'()-]+\s+){0,5}$", re.I)
 # An act named only as the point a span of time is counted from ("months after the militia declared a
 # truce", "a decade after gunmen overran the town") is an earlier event, not news of this article.
 _TIME_AFTER = re.compile(r"\b(?:months?|years?|decades?|a\s+decade)\s+(?:after|since)\s+(?:[\w’'().-]+\s+){0,7}?$", re.I)
 # A truce or talks counted from weeks back are told as the start of a span too, not as news of them.
+# A measure taken "days after" (or weeks, months ...) some decision is counted from it: the decision is background.
+_SPELL_OF = re.compile(r"\b(?:following|after|amid|ending|ended)\s+(?:(?:a|an|the|two|three|four|five|several|many|days|weeks|months|\d+)\s+)?(?:[\w-]+\s+)?(?:days?|weeks?|months?|years?|nights?|hours)\s+of\s+(?:[\w-]+\s+){0,3}$", re.I)
+_DAYS_AFTER = re.compile(r"\b(?:days?|weeks?|months?|years?|hours)\s+(?:after|since)\s+(?:[\w’'().-]+\s+){0,7}?$", re.I)
 _TIME_AFTER_DIPLOMATIC = re.compile(r"\b(?:weeks?|months?|years?|decades?|a\s+decade)\s+(?:after|since)\s+(?:[\w’'().-]+\s+){0,7}?$", re.I)
 # Told as long past without a date ("stalled years ago", "in recent years"): background, not news.
 _LONG_AGO = re.compile(r"\b(?:(?:years|decades|months)\s+ago|long\s+ago|in\s+recent\s+years|over\s+the\s+(?:past\s+|last\s+)?(?:years|decades)|for\s+(?:years|decades))\b", re.I)
 _TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
 _THE_TRUCE = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:truce|ceasefire|cease-fire)\b", re.I)
+def _dated_after(text: str, dates: list, cue, end: int) -> bool:
+    """Whether a date that is not a speech date follows the cue inside its clause."""
+    return any(cue.end <= d.start and d.end <= end and "," not in text[cue.end:d.start]
+               and not _SPEECH_DATE.search(text[:d.start]) for d in dates)
+
+
+def _no_toll(toll) -> bool:
+    return toll is None or (toll.killed is None and toll.injured is None)
+
+
+def _in_proper_name(text: str, start: int, end: int) -> bool:
+    """A one-word cue written with a capital inside a sentence and followed by another capitalised word is part
+    of a name (a sea, a square, a brigade), not the word itself."""
+    word = text[start:end]
+    return (start > 0 and " " not in word and word[:1].isupper() and not re.search(r"[.!?:\"“]\s*$", text[:start])
+            and bool(re.match(r"\s+[A-Z]", text[end:])))
+
+
+# An act of the past named as the reason for something told now ("mourners buried those killed in earlier raids",
+# "a court convicted the men over the killings"): the act is not news of this article unless dated here.
+_EARLIER_ACT = re.compile(r"\b(?:an|the|in|by|during|of|from)\s+(?:earlier|previous|prior|past)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_IN_EARLIER = re.compile(r"^\s+(?:in|during|by)\s+(?:an?\s+|the\s+)?(?:earlier|previous|prior|past)\s+(?!(?:days?|weeks?|months?|years?|hours?)\b)", re.I)
+_AFTERMATH = re.compile(r"\b(?:funerals?|burials?|buried|mourners|mourned|memorial|commemorat\w*|anniversary|trial|tried|convicted|sentenced|acquitted)\b", re.I)
 _ANOTHER_EVENT = re.compile(r"^\W*(?:elsewhere|separately|in\s+(?:a|another)\s+(?:separate\s+)?(?:incident|attack)|meanwhile|also\s+on|in\s+other\s+news)\b", re.I)
 
 
@@ -745,6 +817,17 @@ _POINTS_BACK = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|
                           r"(?:attack|bombing|ambush|raid|assault|blast|killing|strike)s?\b"
                           r"|\bthe\s+(?:\d+|[a-z]+)\s+(?:dead|victims|bodies)\b|\bof\s+the\s+(?:attackers|assailants|gunmen|raiders)\b"
                           r"|\breturned\s+fire\b", re.I)
+# An agreement named by its year or month ("the 2019 accord", "the June 2024 treaty") is referred to, not reported.
+_DATED_NAME = re.compile(r"\b(?:[Tt]he|[Aa]|[Ii]ts|[Tt]heir|[Tt]hat)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d{2}\s+(?:[\w-]+\s+){0,2}$")
+# "a spokesman in X said": where the speaker is, not where the event was.
+_SPEAKER_IN = re.compile(r"\b(?:spokes(?:man|woman|person)|officials?|officers?|sources?|governor|mayor|minister|ministry|"
+                         r"police|army|military|commander|chief|analysts?|diplomats?|residents?)\s+(?:based\s+)?(?:in|at)\s+$", re.I)
+_SAYS = re.compile(r"^\s*,?\s+(?:said|says|told|added|confirmed|reported|stated)\b", re.I)
+# "the raid on X was the worst since a drone struck Y": X names the event told before.
+_NAMED_BEFORE = re.compile(r"\b(?:the|that|this|last\s+week(?:’|')s|[\w-]+(?:’|')s)\s+(?:[\w-]+\s+){0,2}?(?:strike|attack|raid|bombing|shelling|assault|massacre|ambush)s?\s+(?:on|in|at|against)\s+(?:the\s+)?$", re.I)
+_CLAIMED_IT = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attack|bombing|ambush|raid|assault|blast|killing|strike)s?\b", re.I)
+# "airlifted to X", "rushed to the clinic at X": where the wounded went, not where the event was.
+_DESTINATION = re.compile(r"\b(?:flown|taken|rushed|evacuated|airlifted|transferred|brought|moved|driven|carried)\s+(?:back\s+)?to\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:in\s+|at\s+)?$", re.I)
 _NO_GROUP = {"people", "others", "counter-claim"}
 # "called the shelling a violation", "said the strike was ...": an act named again in a statement about it.
 _NAMED_ACT = re.compile(r"\b(?:called|calling|condemned|condemning|described|describing|denounced|denouncing|termed|"
@@ -850,24 +933,30 @@ def extract(article: Article) -> list[Draft]:
         def all_places_of(t: str) -> list[Mention]:
             if "p" not in found_places:
                 found_places["p"] = _drop_qualifiers(
-                    [p for p in _find_places(t, countries, article.online) if p.locative], t)
+                    [p for p in _find_places(t, countries, article.online)
+                     if p.locative and not _DESTINATION.search(t[:p.start])
+                     and not (_SPEAKER_IN.search(t[:p.start]) and _SAYS.match(t[p.end:]))], t)
             return found_places["p"]
 
         before = len(drafts)
         inherited: tuple | None = None  # (date pick, places) of the previous clause of this sentence
         for c0, c1 in _clauses(text):
             clause = text[c0:c1]
-            cues = [Cue(c.start + c0, c.end + c0, c.row) for c in _find_cues(clause)]
+            cues = [Cue(c.start + c0, c.end + c0, c.row) for c in _find_cues(clause)
+                    if not _in_proper_name(text, c.start + c0, c.end + c0)]
             toll = extract_toll(clause)
             has_toll = toll.killed is not None or toll.injured is not None
-            cumulative = has_toll and bool(_CUMULATIVE.search(clause) or _RUNNING_TOLL.search(clause))
+            cumulative = has_toll and bool(_CUMULATIVE.search(clause) or _RUNNING_TOLL.search(clause) or (
+                _TALLY.search(clause) and not any(d.precision == "day" for d in dates if _within((d.start, d.end), c0, c1))))
             if cumulative:  # a war's running toll ("a conflict that has killed N") is background, not an event
                 toll, has_toll = extract_toll(""), False
             violent = [] if cumulative else [c for c in cues if not c.row["diplomatic_action"]]
             if not has_toll and not any(not c.row["needs_toll"] for c in violent) and not _dated_and_placed(
                     clause, dates, all_places_of(text), c0, c1):
                 violent = []
-            if violent and not has_toll and not inherited and not _anchored(text, dates, all_places_of(text)):
+            downed = (last_violent is not None and n_sent - last_violent[0] == 1 and bool(_THE_WEAPON.search(clause))
+                      and any(c.row["name"] == "disrupted_weapons" for c in violent))
+            if violent and not has_toll and not inherited and not downed and not _anchored(text, dates, all_places_of(text)):
                 violent = []  # a general remark ("its use of drones has grown"): no toll, day or place
             if has_toll and not violent and inherited:
                 # "...; the other side put its losses at 11": a counter-claim about the clause before.
@@ -877,7 +966,29 @@ def extract(article: Article) -> list[Draft]:
                 # A toll with no event word of its own, right after a placed event: that event's toll.
                 violent = [Cue(c0, c0, last_placed[3])]
             # "a decade after gunmen overran the town": the act is only where a span of time starts.
-            violent = [c for c in violent if not _TIME_AFTER.search(text[c0:c.start])]
+            # ... unless the act has a date of its own after it ("weeks after rebels took X in early May"):
+            # then it is dated background, kept at its own precision (SPEC §3).
+            # "signed a truce after three weeks of shelling": the spell of fighting is background here.
+            violent = [c for c in violent if not _SPELL_OF.search(text[c0:c.start])]
+            violent = [c for c in violent if _dated_after(text, dates, c, c1) or (
+                not _TIME_AFTER.search(text[c0:c.start]) and not (
+                    c.row["event_type"] == "Strategic developments" and _DAYS_AFTER.search(text[c0:c.start])))]
+            # Conditions ("if the camp is raided"), modals ("could strike"), denials: possible or denied, not done.
+            violent = [c for c in violent if not (_IF.search(text[c0:c.start]) or _UNREAL.search(text[c0:c.start])
+                                                  or (not has_toll and _DENIED.search(text[c0:c.start])))]
+            own_date = any(not _SPEECH_DATE.search(text[:d.start]) for d in dates if _within((d.start, d.end), c0, c1))
+            # Killed "in earlier strikes" (undated here), or named after a funeral, trial or anniversary as its
+            # reason: an act told before, not a new one.
+            past = [c for c in violent if (not own_date and (_EARLIER_ACT.search(text[c0:c.start])
+                                                             or _IN_EARLIER.match(text[c.end:c1])))
+                    or _AFTERMATH.search(text[c0:c.start])]
+            if past:
+                violent = [c for c in violent if c not in past and not c.row["needs_toll"]]
+                if not violent:
+                    toll, has_toll = extract_toll(""), False
+            if (not has_toll and violent and all(c.row["needs_toll"] for c in violent)
+                    and not _dated_and_placed(clause, dates, all_places_of(text), c0, c1)):
+                violent = []  # the act that made them count was set aside above: a bare noun with no toll is no event
             if not has_toll and any(c.row["diplomatic_action"] for c in cues):
                 # A truce or talks told with the fighting behind them: the fighting is background; "the shelling"
                 # named in a statement about a truce is the act told before, not a new one.
@@ -886,8 +997,17 @@ def extract(article: Article) -> list[Draft]:
             if not has_toll and any(c.row["name"] == "protest" for c in violent):
                 # A protest against a strike or shelling is a protest, not the strike.
                 violent = [c for c in violent if not _OBJECT_OF_PROTEST.search(text[:c.start])]
+            if not has_toll:
+                # "summoned the envoy to protest the firing", "condemning the raids": the act told as the object of
+                # a complaint is one reported before, not a new event.
+                violent = [c for c in violent if c.row["name"] == "protest" or not _COMPLAINED_OF.search(text[c0:c.start])]
+            violent = [c for c in violent if not (c.row["name"] == "protest" and _ADDRESSED.search(text[c0:c.start]))]
             if not has_toll and any(not c.row["needs_toll"] for c in violent):
                 violent = [c for c in violent if not c.row["needs_toll"]]  # a march told against a background of violence is a march
+            if not has_toll and any(c.row["name"] == "disrupted_weapons" for c in violent) and all(
+                    c.row["event_type"] in ("Explosions/Remote violence", "Strategic developments") for c in violent):
+                # "fired a missile that was intercepted": no strike landed; the act is a disrupted one (ACLED).
+                violent = [c for c in violent if c.row["name"] == "disrupted_weapons"]
             chosen = [min(violent, key=lambda c: cue_table().index(c.row))] if violent else []
             seen_actions = set()
             for c in cues:
@@ -906,6 +1026,10 @@ def extract(article: Article) -> list[Draft]:
                 picked = _pick_date(text, cue, clause_dates, article.published)
                 if picked is None and inherited:
                     picked = (*inherited[0][:3], "clause")
+                if picked is None and cue.row["diplomatic_action"] == "talks_scheduled" and article.published:
+                    # Talks announced for later, with no day said: announced as the story is told, not on the day of
+                    # the event told before.
+                    picked = (article.published, "day", False, "story")
                 if picked is None and story:
                     picked = (story[0], story[1], False, "story")
                 if picked is None and article.published:
@@ -928,7 +1052,19 @@ def extract(article: Article) -> list[Draft]:
                     places = [p for p in all_places if p.place.feature != "country"
                               and _SCENE.fullmatch(text[:p.start]) and text[p.end:p.end + 1] == ","][:1]
                 near_country = last_placed[2][0].place.iso3 if last_placed else None
+                if is_violent and cue.row["name"] == "disrupted_weapons" and last_violent and n_sent - last_violent[0] == 1 \
+                        and len(last_violent) > 4 and last_violent[4] is not None and _no_toll(last_violent[4].toll) \
+                        and last_violent[4].cue.row["event_type"] == "Explosions/Remote violence" and _THE_WEAPON.search(clause):
+                    # The rocket said to be downed right after its launch was told: that launch was disrupted.
+                    carrier = last_violent[4]
+                    carrier.cue = Cue(carrier.cue.start, carrier.cue.end, cue.row)
+                    carrier.quote = f"{carrier.quote} … {text}"
+                    if has_toll:
+                        carrier.toll, carrier.claimed_by = toll, claimed
+                    continue
                 if is_violent:
+                    if len(places) > 1:
+                        places = [p for p in places if not _NAMED_BEFORE.search(text[:p.start])] or places
                     if not places and inherited:
                         places = inherited[1]
                     update = has_toll and bool(_TOLL_UPDATE.search(clause))
@@ -946,6 +1082,11 @@ def extract(article: Article) -> list[Draft]:
                     refers = bool(_ANAPHORA.search(clause) or _POINTS_BACK.search(clause))
                     home = {q.place.iso3 for q in antecedent[2]} | {article.main_country} if antecedent else set()
                     own_places = [q for q in all_places if not (q.place.feature == "country" and q.place.iso3 in home)]
+                    if antecedent and _CLAIMED_IT.search(clause):
+                        # A claimant described by where it operates ("<group>, based over the frontier in <country>,
+                        # took responsibility"): the country describes the claimant; the toll is the claimed attack's.
+                        own_places = [q for q in own_places if q.place.feature != "country"]
+                        places = [q for q in places if q.place.feature != "country"]
                     # A sentence that opens on a scene of its own ("In the province of X, ...") is another event.
                     follow_up = bool(not places and not own_places and has_toll and antecedent
                                      and n_sent - antecedent[0] <= (3 if (update or refers) and antecedent[2] else 2)
@@ -962,6 +1103,10 @@ def extract(article: Article) -> list[Draft]:
                             same = None  # neither names a source: one account
                         elif claimant and carrier.claimed_by:
                             same = _same_source(claimant, carrier.claimed_by)
+                        elif not claimant and toll is not None and carrier.toll is not None and (
+                                (toll.killed is None) != (carrier.toll.killed is None)
+                                and (toll.injured is None) != (carrier.toll.injured is None)):
+                            same = None  # the narrator adds the wounded (or the dead) of the account just told
                         else:
                             same = False  # one names its source, the other not: not known to be one account
                         if carrier is not None and carrier.day == day and _adds_to(carrier.toll, toll, same):
@@ -998,14 +1143,22 @@ def extract(article: Article) -> list[Draft]:
                     last_violent = (n_sent, picked, places, cue.row, carrier)
                 else:
                     action = cue.row["diplomatic_action"]
-                    if _SINCE.search(text[:cue.start]) or _IF.search(text[:cue.start]) or _TIME_AFTER_DIPLOMATIC.search(text[c0:cue.start]):
-                        continue  # a truce named as a starting point in time is not news of it
+                    dated_after = explicit and any(d.start >= cue.start and not _SPEECH_DATE.search(text[:d.start])
+                                                   for d in clause_dates)
+                    if (_SINCE.search(text[:cue.start]) and not dated_after) or _IF.search(text[:cue.start]) \
+                            or _TIME_AFTER_DIPLOMATIC.search(text[c0:cue.start]):
+                        continue  # a truce named as a starting point in time is not news of it (unless it is dated)
+                    if action == "agreement_signed" and _DATED_NAME.search(text[c0:cue.start]):
+                        continue  # "the 2019 accord signed in X": an agreement named by its date, not news of it
+                    if action in _TRUCE_ACTIONS and action != "ceasefire_violated" and _APPEAL.search(text[c0:cue.start]):
+                        continue  # a plea to keep the truce is not news that it holds
                     near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
                     place = near.place if near else (venue if action.startswith("talks") else None)
                     on_ground = action == "ceasefire_violated" and (
                         any(not c.row["diplomatic_action"] for c in cues) or bool(_BY_ACT.search(text)))
                     if (action == "ceasefire_violated" and last_violent and n_sent - last_violent[0] <= 2
-                            and _ANAPHORA.search(text[c0:cue.start])):
+                            and (_ANAPHORA.search(text[c0:cue.start])
+                                 or (n_sent - last_violent[0] <= 1 and not explicit and _ACCUSED.search(text[c0:cue.start])))):
                         # A side that terms an act told just before a breach: the breach is that act, there and then.
                         on_ground = True
                         day, precision, explicit = last_violent[1][:3]
@@ -1179,6 +1332,9 @@ def _drop_recaps(drafts: list[Draft]) -> list[Draft]:
     """Within one article, a diplomatic event told again without its place, or only vaguely dated (week or
     month) in a period that holds the same action told to the day, is the same event: not a new report."""
     def period(d: Draft) -> tuple[date, date]:
+        if d.precision == "week" and d.date_source == "vague":
+            # dated only vaguely (SPEC §5: the publication day, week precision): it may be any day of the week before
+            return d.day - pd.Timedelta(days=6).to_pytimedelta(), d.day
         if d.precision == "week":
             return d.day, d.day + pd.Timedelta(days=6).to_pytimedelta()
         if d.precision == "month":

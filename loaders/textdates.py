@@ -65,13 +65,15 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
     ("month_day", re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", re.I)),
     ("day_month", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b", re.I)),
-    ("weekday", re.compile(rf"\b(?P<mod>last|next|this|on|late|early|by|since|until|overnight|overnight\s+(?:on|into|to))?\s*{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
+    ("weekday", re.compile(rf"\b(?P<mod>last|next|this|on|late|early|by|since|until|overnight|overnight\s+(?:on|into|to))?\s*{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?(?P<lastweek>\s+(?:of\s+)?last\s+week)?\b", re.I)),
     ("days_earlier", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|seven)\s+days?\s+(?P<dir>earlier|before|later|after|ago)\b|\bthe\s+(?P<prev>previous|following|next)\s+day\b|\bthe\s+day\s+(?P<dir2>before|after)\b|\b(?:the\s+same\s+day|(?:later|earlier)\s+that\s+day|that\s+same\s+day)\b", re.I)),
     ("today", re.compile(r"\b(?:today|this\s+morning|this\s+afternoon|this\s+evening|tonight|earlier\s+today)\b", re.I)),
     ("yesterday", re.compile(r"\b(?:yesterday|overnight|last\s+night)\b", re.I)),
     ("last_week", re.compile(r"\b(?:last|past|previous)\s+week\b|\bearlier\s+this\s+week\b|\ba\s+week\s+(?:ago|earlier)\b", re.I)),
     ("last_month", re.compile(r"\b(?:last|previous)\s+month\b|\bearlier\s+this\s+month\b|\ba\s+month\s+(?:ago|earlier)\b", re.I)),
     ("in_month", re.compile(rf"\b(?P<mod>(?:the\s+)?(?:end|start|beginning|middle)\s+of|in|since|during|early|late|mid|mid-|throughout|of|until|by|last)[\s-]+{_MONTH}(?:\s+(?P<year>\d{{4}})|,?\s+(?P<which>last|this)\s+year)?\b(?!\s+\d)", re.I)),
+    # "the March 2025 treaty", "March 2025 was the deadliest month": a month and year with no preposition.
+    ("month_year", re.compile(rf"\b{_MONTH}\s+(?P<year>(?:19|20)\d{{2}})\b(?!\s*[-–]\s*\d)", re.I)),
     ("in_year", re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d{2})\b", re.I)),
     ("vague", re.compile(r"(?<!\ban\s)(?<!\bthe\s)(?<!\bits\s)\b(?:earlier(?!\s+(?:round|talks|meeting|agreement|ceasefire|truce|deal|attack|clash|statement|report|version))|recently|in\s+recent\s+days|this\s+week|in\s+the\s+past\s+few\s+days)\b", re.I)),
 ]
@@ -100,12 +102,38 @@ def find_dates(text: str, published: date | None, anchor: date | None = None) ->
                 before = [d for d in found if d.end <= m.start() and d.precision == "day"]
                 base = max(before, key=lambda d: d.end).day if before else story
             res = _resolve(kind, m, published, base, future)
+            if kind == "days_earlier" and res is not None and before and (m.group("dir") or "").lower() in ("after", "before") \
+                    and "," in text[max(before, key=lambda d: d.end).end:m.start()] and re.match(r"\s+[\w“\"]", text[m.end():]):
+                # "X on Thursday, a day after Y ...": the phrase dates Y from X's day, the other way round
+                # (Y was on Wednesday); "a day before Y" puts Y on Friday.
+                n = _NUMBER_DAYS.get(m.group("n").lower()) or 1
+                sign = -1 if m.group("dir").lower() == "after" else 1
+                res = (max(before, key=lambda d: d.end).day + timedelta(days=sign * n), "day", "story")
             if res is None:
                 continue
             day, precision, rel = res
             found.append(DateMention(m.start(), m.end(), m.group(0).strip(), day, precision, rel))
             taken.append(m.span())
-    return sorted(found, key=lambda d: d.start)
+    return _glossed(text, sorted(found, key=lambda d: d.start))
+
+
+# "two days before the vote (May 3)", "on Friday last week (June 6)": a calendar date in brackets
+# says which day the words just before it mean; the words are not read as a second date.
+_GLOSS_GAP = re.compile(r"[^,.;:()]{0,30}\(\s*$")
+
+
+def _glossed(text: str, found: list[DateMention]) -> list[DateMention]:
+    out = list(found)
+    for d in found:
+        if d.precision != "day" or d.relative_to == "story" or not re.match(r"\s*\)", text[d.end:]):
+            continue
+        if not re.search(r"\(\s*$", text[:d.start]):
+            continue
+        for other in found:
+            if (other is not d and other.end <= d.start and other in out and other.relative_to in ("story", "published")
+                    and not re.search(r"\d", other.text) and _GLOSS_GAP.fullmatch(text[other.end:d.start])):
+                out.remove(other)
+    return out
 
 
 def _resolve(kind: str, m: re.Match, published: date | None, story: date | None, future: bool = True):
@@ -135,6 +163,10 @@ def _resolve(kind: str, m: re.Match, published: date | None, story: date | None,
             if (g["mod"] or "").lower() == "last" and not year and start.month == published.month:
                 start = start.replace(year=start.year - 1)  # "last November" in November is a year back
             return start, "month", "absolute" if year and not g.get("which") else "published"
+        if kind == "month_year":
+            if g["month"].lower() == "may" and m.group(0)[:1].islower():
+                return None  # "may 2020" written in lower case is a verb before a number, not a month
+            return date(int(g["year"]), MONTHS[g["month"].lower().rstrip(".")], 1), "month", "absolute"
         if kind == "in_year":
             return date(int(g["year"]), 1, 1), "year", "absolute"
         if published is None:
@@ -151,6 +183,9 @@ def _resolve(kind: str, m: re.Match, published: date | None, story: date | None,
             if mod == "next":
                 ahead = (target - published.weekday()) % 7 or 7
                 return published + timedelta(days=ahead), "day", "published"
+            if g.get("lastweek"):
+                # "Thursday last week": that weekday in the calendar week (from Monday) before publication's.
+                return published - timedelta(days=published.weekday() + 7 - target), "day", "published"
             back = (published.weekday() - target) % 7
             if mod == "last" and back == 0:
                 back = 7
