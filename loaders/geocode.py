@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -342,8 +343,19 @@ def _index_arrays() -> dict:
                 loaded["adm_cats"] = np_object(_unpack_strings(loaded["adm_off"], loaded["adm_blob"]))
                 arrs.clear()
                 arrs.update(loaded)
+                arrs["generation"] = next(_GENERATIONS)
                 arrs["ready"] = True
     return arrs
+
+
+_GENERATIONS = itertools.count(1)
+
+
+def index_generation() -> int:
+    """A number naming the gazetteer's arrays as loaded now: it changes whenever they are loaded again
+    (after _INDEX_ARRAYS is cleared), so answers kept per spelling can be keyed on it without building
+    geonames_index()'s frame (~100 MB) just to take its identity."""
+    return _index_arrays()["generation"]
 
 
 def np_object(values: list):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key, curated_places, fuzzy_key, geonames_hits,
-                             geonames_hit_columns, geonames_index,
+                             geonames_hit_columns, index_generation,
                              parse_phrase,
                              lookup, normalise, pinned_keys)
 from loaders import prefilter
@@ -337,8 +337,8 @@ def _country_place(iso3: str) -> Place | None:
 
 def _hits(key: str) -> pd.DataFrame:
     """GeoNames rows for one spelling (read-only; the same key is asked for again and again). Keyed on the
-    index itself too, so a rebuilt index is read afresh."""
-    return _hits_in(key, id(geonames_index()))
+    index's generation too, so a reloaded index is read afresh."""
+    return _hits_in(key, index_generation())
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -349,7 +349,7 @@ def _hits_in(key: str, _index: int) -> pd.DataFrame:
 def _hit_countries(key: str) -> frozenset[str]:
     """The countries (ISO3) of the GeoNames rows for one spelling: asked for each name in each sentence,
     so kept rather than read from the rows every time."""
-    return _hit_countries_in(key, id(geonames_index()))
+    return _hit_countries_in(key, index_generation())
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -362,7 +362,7 @@ def _hit_countries_in(key: str, _index: int) -> frozenset[str]:
 
 def _largest_place(key: str) -> int | None:
     """The population of the largest GeoNames place of one spelling (None when there is none)."""
-    return _largest_place_in(key, id(geonames_index()))
+    return _largest_place_in(key, index_generation())
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -373,7 +373,7 @@ def _largest_place_in(key: str, _index: int) -> int | None:
 
 def _largest_by_country(key: str) -> dict:
     """ISO3 -> the population of the largest GeoNames place of one spelling in that country."""
-    return _largest_by_country_in(key, id(geonames_index()))
+    return _largest_by_country_in(key, index_generation())
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -387,7 +387,7 @@ def _largest_by_country_in(key: str, _index: int) -> dict:
 
 def _million_city_countries(key: str) -> frozenset[str]:
     """The countries where one spelling is the own name of a city of a million or more."""
-    return _million_city_countries_in(key, id(geonames_index()))
+    return _million_city_countries_in(key, index_generation())
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -398,7 +398,7 @@ def _million_city_countries_in(key: str, _index: int) -> frozenset[str]:
 
 def _largest_place_country(key: str) -> str:
     """The country of the largest GeoNames place of one spelling (the first listed of equals)."""
-    return _largest_place_country_in(key, id(geonames_index()))
+    return _largest_place_country_in(key, index_generation())
 
 
 @functools.lru_cache(maxsize=20_000)

@@ -230,3 +230,28 @@ def test_a_zip_of_articles_and_a_table_is_typed_as_read_file_by_file(tmp_path):
     waiting = read_path(only_articles, defer_typing=True)
     assert len(waiting.untyped) == len(articles) and waiting.rows is None
     _same_result(combine(typed_together([waiting]), curation=False), combine([read_path(only_articles)], curation=False))
+
+
+def test_gazetteer_answers_are_keyed_on_the_index_generation(monkeypatch):
+    """The per-spelling answers are keyed on a number that changes when the index arrays are loaded again,
+    without building geonames_index()'s frame."""
+    import sys
+
+    from loaders import news
+
+    geocode = sys.modules["loaders.geocode"]
+    built = []
+    monkeypatch.setattr(geocode, "geonames_index", lambda: built.append(1))
+    first = geocode.index_generation()
+    assert first == geocode.index_generation()
+    news._largest_place("kabul")
+    saved = dict(geocode._INDEX_ARRAYS)
+    try:
+        geocode._INDEX_ARRAYS.clear()
+        second = geocode.index_generation()
+        assert second != first
+        assert news._largest_place("kabul") == news._largest_place_in("kabul", first)
+    finally:
+        geocode._INDEX_ARRAYS.clear()
+        geocode._INDEX_ARRAYS.update(saved)
+    assert built == []
