@@ -84,6 +84,7 @@ class Article:
     main_country: str | None = None  # set by extract(): the one country the article is mostly about, if any
     countries: set[str] = field(default_factory=set)  # set by extract(): the countries it is about
     dateline: list[str] = field(default_factory=list)  # set by extract(): the country of its dateline, if known
+    sentences: list[Sentence] = field(default_factory=list)  # set by extract(): sentences(article), split once
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -820,7 +821,7 @@ def _added(before, new):
 
 def extract(article: Article) -> list[Draft]:
     """The events an article reports, one Draft per (sentence clause, event, place)."""
-    sents = sentences(article)
+    sents = article.sentences = sentences(article)
     full = " ".join(s.text for s in sents)
     named = _find_actors(full)
     mentions = _country_mentions(full)
@@ -1421,10 +1422,10 @@ def load_article(article: Article, online: bool = False,
     ONLINE_ERRORS.clear()
     records = to_records(article, extract(article))
     if unresolved is not None:
-        # The countries extract() found: the actors and gazetteer are not read a second time.
+        # The countries and sentences extract() found: the actors, gazetteer and body are not read a second time.
         countries = article.countries
         unresolved.extend((name, line, ";".join(sorted(countries)))
-                          for name, line in unresolved_places(sentences(article), countries))
+                          for name, line in unresolved_places(article.sentences, countries))
     if ONLINE_ERRORS:
         article.problems.append(Problem(article.path, 0, f"online geocoding failed {len(ONLINE_ERRORS)} time(s) "
                                         f"({ONLINE_ERRORS[0]}); places were looked up offline only", kind="note"))

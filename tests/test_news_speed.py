@@ -232,6 +232,29 @@ def test_a_zip_of_articles_and_a_table_is_typed_as_read_file_by_file(tmp_path):
     _same_result(combine(typed_together([waiting]), curation=False), combine([read_path(only_articles)], curation=False))
 
 
+def test_an_article_is_split_into_sentences_once(monkeypatch):
+    """load_article reads the unresolved place names from the sentences extract() split, not a second split;
+    the records and names are those of splitting twice."""
+    from loaders import news
+
+    path = sorted((FIXTURES / "articles").glob("*.txt"))[0]
+    text = path.read_text(encoding="utf-8")
+    before_names: list = []
+    before_rows, _ = news.load_news(path, text, unresolved=before_names)
+    article = news.read_article(path, text)
+    news.extract(article)
+    split_again = news.unresolved_places(news.sentences(article), article.countries)
+    assert [n for n, _, _ in before_names] == [n for n, _ in split_again]
+    calls = []
+    real = news.sentences
+    monkeypatch.setattr(news, "sentences", lambda article: calls.append(1) or real(article))
+    names: list = []
+    rows, _ = news.load_news(path, text, unresolved=names)
+    assert calls == [1]
+    assert rows == before_rows and names == before_names
+    assert [s.text for s in article.sentences] == [s.text for s in real(article)]
+
+
 def test_gazetteer_answers_are_keyed_on_the_index_generation(monkeypatch):
     """The per-spelling answers are keyed on a number that changes when the index arrays are loaded again,
     without building geonames_index()'s frame."""
