@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.geocode import online_enabled
+from loaders.geocode import online_enabled, pins_snapshot
 from loaders.paths import DATA_DIR, ROOT, user_home, writable_home
 from loaders.pipeline import (UNRESOLVED_COLUMNS, FileReport, FilePart, LoadResult, combine, curation_file_of, expand,
                               read_path, release_free_memory, type_each)
@@ -77,13 +77,12 @@ def file_key(path: Path, options: tuple) -> str | None:
 
 
 def _pins_stamp() -> str:
-    from loaders.geocode import PINS_FILE
+    """Size and modification time of the pins file, as the load's snapshot of the pins saw it (the rows
+    of a part were geocoded with those pins); "" when there is none."""
+    from loaders.geocode import pins_signature
 
-    try:
-        st = (user_home() / PINS_FILE).stat()
-        return f"{st.st_size}:{st.st_mtime_ns}"
-    except OSError:
-        return ""
+    _, mtime, size = pins_signature()
+    return "" if mtime is None else f"{size}:{mtime}"
 
 
 # ---------------------------------------------------------------- reading and writing files
@@ -227,10 +226,12 @@ def fingerprint(events: pd.DataFrame) -> str:
     return hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:8]
 
 
+@pins_snapshot()
 def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto",
                 published: date | str | None = None, online: bool = False,
                 progress: Callable[[str], None] | None = None, curation: bool | str | Path = True) -> CachedLoad:
-    """loaders.load_files through the derived cache: the same table, parsed only when an input changed."""
+    """loaders.load_files through the derived cache: the same table, parsed only when an input changed.
+    Like load_files, a snapshot of the analyst's pins taken at the start (geocode.pins_snapshot)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     if isinstance(published, str):

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.curation import curation_path
-from loaders.geocode import fill_admin1, online_enabled
+from loaders.geocode import fill_admin1, online_enabled, pins_snapshot
 from loaders.incidents import assign_incidents
 from loaders.problems import Problem
 from loaders.schema import COLUMNS, EVENTS_SCHEMA, conform, empty_events, event_order
@@ -498,13 +498,15 @@ def _typed_batch(frame: pd.DataFrame, path: str, report: int, *,
     return typed, type_problems, count, names
 
 
+@pins_snapshot()
 def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto",
                published: date | str | None = None, online: bool = False,
                curation: bool | str | Path = True) -> LoadResult:
     """Load inputs into one events table, with every problem and a report per file.
 
     The analyst's corrections (FAULTLINE_HOME/curation.csv; `curation` may name another file, or
-    False to leave them out) are applied after reading and before incidents are formed."""
+    False to leave them out) are applied after reading and before incidents are formed. The analyst's
+    pinned places are read once, at the start: a load is a snapshot of them (geocode.pins_snapshot)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     if isinstance(published, str):
