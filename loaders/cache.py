@@ -292,12 +292,12 @@ def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
                 on_disk[i] = stem
         parts.append(part)
     # The articles' rows typed as one frame (a frame per article costs more than reading it), then each
-    # stored as its own part, as any other input's.
+    # stored as its own part, as any other input's. They are typed last, when no other input is left to
+    # parse, so they stay in memory: reading back a few rows per article cost more than parsing it.
     type_each([parts[i] for i, _ in untyped])
     for i, stem in untyped:
-        if writable and stem is not None and _store_part(stem, parts[i]) and parts[i].rows is not None:
-            parts[i].rows = None
-            on_disk[i] = stem
+        if writable and stem is not None:
+            _store_part(stem, parts[i])
     if on_disk:
         release_free_memory()
     for i, stem in on_disk.items():

@@ -278,3 +278,32 @@ def test_gazetteer_answers_are_keyed_on_the_index_generation(monkeypatch):
         geocode._INDEX_ARRAYS.clear()
         geocode._INDEX_ARRAYS.update(saved)
     assert built == []
+
+
+def test_the_articles_a_cold_cache_parses_are_stored_but_not_read_back(tmp_path, monkeypatch):
+    """Articles are typed last, when nothing is left to parse: their rows stay in memory while each file's
+    part is written; a restart reads the parts (or the combined table) and gives the same table."""
+    import shutil
+
+    import loaders
+    import loaders.cache as cache
+
+    home = tmp_path / "home"
+    (home / "inbox").mkdir(parents=True)
+    for src in sorted((FIXTURES / "articles").glob("*.txt"))[:4]:
+        shutil.copy(src, home / "inbox" / src.name)
+    monkeypatch.setenv("FAULTLINE_HOME", str(home))
+    monkeypatch.delenv("FAULTLINE_READ_ONLY", raising=False)
+    files = sorted((home / "inbox").iterdir())
+    reads = []
+    real = cache._read_frame
+    monkeypatch.setattr(cache, "_read_frame", lambda stem, meta: reads.append(stem.name) or real(stem, meta))
+    first = cache.load_cached(files)
+    assert reads == [] and len(first.parsed) == len(files)
+    assert len(list(cache.cache_dir().glob("part-*.parquet"))) == len(files)
+    pdt.assert_frame_equal(first.events, loaders.load_files(files).events)
+    for p in cache.cache_dir().glob("events-*"):
+        p.unlink()  # the combined table gone: the restart reads every part back
+    again = cache.load_cached(files)
+    assert again.parsed == [] and len(reads) == len(files)
+    pdt.assert_frame_equal(again.events.reset_index(drop=True), first.events.reset_index(drop=True))
