@@ -436,13 +436,16 @@ def typed_together(parts: list[FilePart]) -> list[FilePart]:
     return out
 
 
-def type_each(parts: list[FilePart]) -> None:
+def type_each(parts: list[FilePart]) -> pd.DataFrame | None:
     """Type the untyped records of several parts as one frame, then give each part its own rows, as
     read_path would have typed them file by file (the derived cache keeps one part per input file). When
-    a row does not fit, each part is typed on its own, as in typed_together."""
+    a row does not fit, each part is typed on its own, as in typed_together.
+
+    Returns the frame typed at once (the parts' rows one after another, `_report` counted over all their
+    reports), or None when the parts were typed one by one."""
     typed = _typed_run(parts) if parts else parts
     if typed is parts:  # typed one by one (a row that does not fit, or nothing to type)
-        return
+        return None
     rows, start, offset = typed[0].rows, 0, 0
     for part in parts:
         count = sum(len(u.rows) for u in part.untyped)
@@ -450,6 +453,7 @@ def type_each(parts: list[FilePart]) -> None:
         own["_report"] = (own["_report"].to_numpy() - offset).astype(np.int32)
         part.rows, part.untyped = own, []
         start, offset = start + count, offset + len(part.reports)
+    return rows
 
 
 def _typed_run(run: list[FilePart]) -> list[FilePart]:
