@@ -343,6 +343,11 @@ def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
                 parsed.append(str(files[i]))
             if writable:
                 _store_part(stem, parts[i])
+    run = [i for i, _ in untyped]
+    if together is not None and run == list(range(run[0], run[0] + len(run))):
+        # Consecutive articles typed together are one part for the cross-file steps, as load_files gives
+        # them (combine gives the same table either way; joining a frame per article cost more).
+        parts[run[0]:run[-1] + 1] = [_joined([parts[i] for i in run], together)]
     say("Combining the inputs: duplicates, incidents, checks…")
     result = combine(parts, curation=curation)
     del parts
@@ -399,6 +404,16 @@ def _store_part(stem: Path, part: FilePart, batch: dict | None = None) -> bool:
     except OSError:
         return False
     return True
+
+
+def _joined(run: list[FilePart], rows: pd.DataFrame) -> FilePart:
+    """Parts typed together (type_each) as one part holding the frame they were typed as."""
+    out = FilePart([], [], rows, [])
+    for part in run:
+        out.reports.extend(part.reports)
+        out.problems.extend(part.problems)
+        out.unresolved.extend(part.unresolved)
+    return out
 
 
 def stored_rows(stem: Path) -> pd.DataFrame | None:
