@@ -521,8 +521,7 @@ def _not_places() -> frozenset[str]:
 def unresolved_places(sents: list[Sentence], countries: set[str]) -> list[tuple[str, int]]:
     """(name, line) of every capitalised name after 'in', 'at', 'near' ... that no gazetteer layer resolves:
     not an actor, a date word, a known non-place, nor a name with a resolvable start ("<town> airport")."""
-    _, actor_keys = _known_keys()
-    skip = _not_places() | actor_keys | _CALENDAR_WORDS
+    skip = _not_unresolved()
     out: list[tuple[str, int]] = []
     for sent in sents:
         text = sent.text
@@ -545,6 +544,12 @@ def unresolved_places(sents: list[Sentence], countries: set[str]) -> list[tuple[
                     continue
                 out.append((name, sent.line))
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _not_unresolved() -> frozenset[str]:
+    """Keys never reported as unresolved places: known non-places, actors, date words (joined once)."""
+    return _not_places() | _known_keys()[1] | _CALENDAR_WORDS
 
 
 _PLACE_SUFFIX_END = re.compile(r"\s+(?:border\s+crossing|crossing\s+point|crossing|border|tribal\s+district|district|"
