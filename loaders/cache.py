@@ -1,7 +1,11 @@
 """The derived cache under FAULTLINE_HOME/cache/events/: parsed inputs as Parquet, so a restart skips parsing.
 
 Two levels, each a Parquet file plus a JSON sidecar written after it (the sidecar is the commit record):
-- one *part* per input file: its typed rows before the cross-file steps, its reports and problems;
+- one *part* per input file: its typed rows before the cross-file steps, its reports and problems. The
+  articles one load parses are typed together and their rows stored as one *batch* Parquet file; each
+  article's part is then its sidecar alone, naming its rows in the batch (a few rows per article cost
+  more to write and read as a file of their own than the article costs to parse). An edited article is
+  parsed again into a batch of its own; the others are still read from theirs;
 - the *combined* table: the events table after de-duplication, incidents and validation, with the load
   report and the data fingerprint, keyed by the keys of every part.
 
@@ -32,9 +36,10 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from loaders.geocode import online_enabled
+from loaders.geocode import online_enabled, pins_snapshot
 from loaders.paths import DATA_DIR, ROOT, user_home, writable_home
 from loaders.pipeline import (UNRESOLVED_COLUMNS, FileReport, FilePart, LoadResult, combine, curation_file_of, expand,
                               read_path, release_free_memory, type_each)
@@ -77,13 +82,12 @@ def file_key(path: Path, options: tuple) -> str | None:
 
 
 def _pins_stamp() -> str:
-    from loaders.geocode import PINS_FILE
+    """Size and modification time of the pins file, as the load's snapshot of the pins saw it (the rows
+    of a part were geocoded with those pins); "" when there is none."""
+    from loaders.geocode import pins_signature
 
-    try:
-        st = (user_home() / PINS_FILE).stat()
-        return f"{st.st_size}:{st.st_mtime_ns}"
-    except OSError:
-        return ""
+    _, mtime, size = pins_signature()
+    return "" if mtime is None else f"{size}:{mtime}"
 
 
 # ---------------------------------------------------------------- reading and writing files
@@ -227,10 +231,12 @@ def fingerprint(events: pd.DataFrame) -> str:
     return hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:8]
 
 
+@pins_snapshot()
 def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto",
                 published: date | str | None = None, online: bool = False,
                 progress: Callable[[str], None] | None = None, curation: bool | str | Path = True) -> CachedLoad:
-    """loaders.load_files through the derived cache: the same table, parsed only when an input changed."""
+    """loaders.load_files through the derived cache: the same table, parsed only when an input changed.
+    Like load_files, a snapshot of the analyst's pins taken at the start (geocode.pins_snapshot)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     if isinstance(published, str):
@@ -266,6 +272,8 @@ def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
     # The rows of a part already written to the cache are read back only when every input is read:
     # while the next (maybe large) file is parsed, they wait on disk instead of in memory.
     on_disk: dict[int, Path] = {}
+    in_batch: dict[int, tuple[int, dict]] = {}  # parts whose rows lie in a batch file: (rows, where)
+    batches: set[str] = set()  # the batch files this load's parts use
     untyped: list[tuple[int, Path | None]] = []  # articles parsed, their rows typed together below
     for i, (path, key) in enumerate(zip(files, keys)):
         part = None
@@ -276,7 +284,10 @@ def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
                 if meta is not None and (meta["pins"] == pins or not meta["news"]):
                     part = FilePart([_report(r) for r in meta["reports"]], [Problem(**p) for p in meta["problems"]],
                                     None, [tuple(u) for u in meta.get("unresolved", [])])
-                    if meta["rows"]:
+                    if meta["rows"] and meta.get("batch"):
+                        in_batch[i] = (meta["rows"], meta["batch"])
+                        batches.add(meta["batch"]["name"])
+                    elif meta["rows"]:
                         on_disk[i] = stem
             except CacheDamaged as exc:
                 notes.append(CACHE_NOTE.format(why=exc))
@@ -291,25 +302,52 @@ def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
                 on_disk[i] = stem
         parts.append(part)
     # The articles' rows typed as one frame (a frame per article costs more than reading it), then each
-    # stored as its own part, as any other input's.
-    type_each([parts[i] for i, _ in untyped])
-    for i, stem in untyped:
-        if writable and stem is not None and _store_part(stem, parts[i]) and parts[i].rows is not None:
-            parts[i].rows = None
-            on_disk[i] = stem
+    # stored as its own part, as any other input's. They are typed last, when no other input is left to
+    # parse, so they stay in memory: reading back a few rows per article cost more than parsing it.
+    together = type_each([parts[i] for i, _ in untyped])
+    if writable and not _store_batch(folder, [(stem, parts[i]) for i, stem in untyped], together, batches):
+        for i, stem in untyped:
+            if stem is not None:
+                _store_part(stem, parts[i])
     if on_disk:
         release_free_memory()
+    read_batches: dict[str, pd.DataFrame | CacheDamaged] = {}
+    for i, (count, where) in in_batch.items():
+        name = where["name"]
+        if name not in read_batches:
+            try:
+                read_batches[name] = _read_frame(folder / name, _read_meta(folder / name) or {})
+            except CacheDamaged as exc:  # damaged or removed since: its inputs are parsed again
+                read_batches[name] = exc
+                notes.append(CACHE_NOTE.format(why=exc))
+        batch = read_batches[name]
+        if isinstance(batch, CacheDamaged):
+            on_disk[i] = None  # parsed again below, with the parts that could not be read
+            continue
+        rows = batch.iloc[where["start"]:where["start"] + count].reset_index(drop=True)
+        rows["_report"] = (rows["_report"].to_numpy() - where["report"]).astype(np.int32)
+        parts[i].rows = rows
     for i, stem in on_disk.items():
         try:
+            if stem is None:
+                raise CacheDamaged("noted above")
             parts[i].rows = _read_frame(stem, _read_meta(stem) or {})
         except CacheDamaged as exc:  # damaged or removed since: parse the input again
-            notes.append(CACHE_NOTE.format(why=exc))
+            if stem is not None:
+                notes.append(CACHE_NOTE.format(why=exc))
+            else:
+                stem = folder / f"part-{keys[i]}"
             say(f"Reading {files[i].name} ({i + 1} of {len(files)})…")
             parts[i] = read_path(files[i], format=format, published=published, online=online)
             if str(files[i]) not in parsed:
                 parsed.append(str(files[i]))
             if writable:
                 _store_part(stem, parts[i])
+    run = [i for i, _ in untyped]
+    if together is not None and run == list(range(run[0], run[0] + len(run))):
+        # Consecutive articles typed together are one part for the cross-file steps, as load_files gives
+        # them (combine gives the same table either way; joining a frame per article cost more).
+        parts[run[0]:run[-1] + 1] = [_joined([parts[i] for i in run], together)]
     say("Combining the inputs: duplicates, incidents, checks…")
     result = combine(parts, curation=curation)
     del parts
@@ -320,7 +358,7 @@ def load_cached(paths: Iterable[str | Path] | str | Path, *, format: str = "auto
                 "fingerprint": fp, "problems": [_problem_dict(p) for p in result.problems],
                 "reports": [_report_dict(r) for r in result.files], "curated": result.curated,
                 "unresolved": [[_plain(v) for v in row] for row in result.unresolved.itertuples(index=False)]})
-            _prune(folder, {f"events-{combo}"} | {f"part-{k}" for k in keys})
+            _prune(folder, {f"events-{combo}"} | {f"part-{k}" for k in keys} | batches)
         except OSError:
             pass  # a full or vanished disk: the cache is only a speed-up
     problems = result.problems + [Problem(str(folder), 0, n, kind="note") for n in notes]
@@ -348,16 +386,72 @@ def _stamp(path: Path | None) -> str:
         return f"{path}:absent"
 
 
-def _store_part(stem: Path, part: FilePart) -> bool:
-    """Write one input's part; False when it could not be written (the cache is only a speed-up)."""
+def _store_part(stem: Path, part: FilePart, batch: dict | None = None) -> bool:
+    """Write one input's part; False when it could not be written (the cache is only a speed-up). With
+    `batch` ({"name", "start", "report"}), its rows are already stored in that batch file, from row `start`
+    (their `_report` counted from `report` there): only the sidecar is written."""
     rows = part.rows if part.rows is not None else empty_events().iloc[:0]
     meta = {"reports": [_report_dict(r) for r in part.reports], "problems": [_problem_dict(p) for p in part.problems],
             "news": any(r.format in ("news", "html", "feed") for r in part.reports), "pins": _pins_stamp(),
             "unresolved": [[_plain(v) for v in u] for u in part.unresolved]}
     try:
-        _write(stem, rows, meta)
+        if batch is None:
+            _write(stem, rows, meta)
+        else:
+            stem.with_suffix(".parquet").unlink(missing_ok=True)  # rows of an earlier layout, if any
+            meta = {**meta, "format": FORMAT_VERSION, "rows": len(rows), "batch": batch}
+            _atomic_write(stem.with_suffix(".json"), json.dumps(meta).encode("utf-8"))
     except OSError:
         return False
+    return True
+
+
+def _joined(run: list[FilePart], rows: pd.DataFrame) -> FilePart:
+    """Parts typed together (type_each) as one part holding the frame they were typed as."""
+    out = FilePart([], [], rows, [])
+    for part in run:
+        out.reports.extend(part.reports)
+        out.problems.extend(part.problems)
+        out.unresolved.extend(part.unresolved)
+    return out
+
+
+def stored_rows(stem: Path) -> pd.DataFrame | None:
+    """The rows a part holds as stored (its own Parquet file or its slice of a batch), `_report` counted
+    in the part; None when nothing is stored under `stem`. CacheDamaged when they cannot be read."""
+    meta = _read_meta(stem)
+    if meta is None:
+        return None
+    where = meta.get("batch")
+    if not where:
+        return _read_frame(stem, meta)
+    folder = stem.parent
+    batch = _read_frame(folder / where["name"], _read_meta(folder / where["name"]) or {})
+    rows = batch.iloc[where["start"]:where["start"] + meta["rows"]].reset_index(drop=True)
+    rows["_report"] = (rows["_report"].to_numpy() - where["report"]).astype(np.int32)
+    return rows
+
+
+def _store_batch(folder: Path, members: list[tuple[Path | None, FilePart]], together: pd.DataFrame | None,
+                 batches: set[str]) -> bool:
+    """The rows of the articles a load typed together, as one Parquet file (a batch), and each article's
+    sidecar naming its rows there: one Parquet file a load instead of one an article, which cost more to
+    write and read back than the article did to parse. Each article keeps its own key, so an edited one
+    is parsed again alone (into a batch of its own) and the others are still read from this one.
+    False when there is no such frame or it could not be written (then each part is written on its own)."""
+    if together is None or not members or any(stem is None for stem, _ in members):
+        return False
+    name = "batch-" + hashlib.blake2b(repr([stem.name for stem, _ in members]).encode(), digest_size=16).hexdigest()
+    try:
+        _write(folder / name, together, {"members": len(members)})
+    except OSError:
+        return False
+    start = report = 0
+    for stem, part in members:
+        count = len(part.rows) if part.rows is not None else 0
+        _store_part(stem, part, {"name": name, "start": start, "report": report})
+        start, report = start + count, report + len(part.reports)
+    batches.add(name)
     return True
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -342,8 +344,19 @@ def _index_arrays() -> dict:
                 loaded["adm_cats"] = np_object(_unpack_strings(loaded["adm_off"], loaded["adm_blob"]))
                 arrs.clear()
                 arrs.update(loaded)
+                arrs["generation"] = next(_GENERATIONS)
                 arrs["ready"] = True
     return arrs
+
+
+_GENERATIONS = itertools.count(1)
+
+
+def index_generation() -> int:
+    """A number naming the gazetteer's arrays as loaded now: it changes whenever they are loaded again
+    (after _INDEX_ARRAYS is cleared), so answers kept per spelling can be keyed on it without building
+    geonames_index()'s frame (~100 MB) just to take its identity."""
+    return _index_arrays()["generation"]
 
 
 def np_object(values: list):
@@ -930,9 +943,36 @@ def online_failure(exc: Exception) -> str:
     return f"{type(exc).__name__}: {detail}"
 
 
+_PINS_SNAPSHOT = threading.local()  # the stamp a load in this thread took at its start (see pins_snapshot)
+
+
+@contextlib.contextmanager
+def pins_snapshot():
+    """A load is a snapshot of the analyst's pins: inside this block (load_files and load_cached run in
+    one) the pins file is looked at once, at the start, and every lookup uses the pins as they were then.
+    A pin saved during a load is used by the next load, never by half of the current one's articles.
+    Per thread (the dashboard serves each session in its own); a nested block keeps the outer snapshot.
+    Also a decorator (`@pins_snapshot()`)."""
+    if getattr(_PINS_SNAPSHOT, "stamp", None) is not None:
+        yield
+        return
+    _PINS_SNAPSHOT.stamp = _pins_file_stamp()
+    try:
+        yield
+    finally:
+        _PINS_SNAPSHOT.stamp = None
+
+
 def _pins_stamp() -> tuple:
     """Changes whenever the analyst's pins file does, so cached answers never hide a new pin. Asked at
-    every lookup (dozens per article): one stat of a path made once per FAULTLINE_HOME setting."""
+    every lookup (dozens per article): inside a load, the stamp the load took at its start
+    (pins_snapshot); otherwise one stat of a path made once per FAULTLINE_HOME setting."""
+    fixed = getattr(_PINS_SNAPSHOT, "stamp", None)
+    return fixed if fixed is not None else _pins_file_stamp()
+
+
+def _pins_file_stamp() -> tuple:
+    """The pins file's path, modification time and size, as on disk now."""
     path = _pins_path(os.environ.get("FAULTLINE_HOME"))
     try:
         st = os.stat(path)

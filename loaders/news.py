@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key, curated_places, fuzzy_key, geonames_hits,
-                             geonames_hit_columns, geonames_index,
+                             geonames_hit_columns, index_generation,
                              parse_phrase,
                              lookup, normalise, pinned_keys)
 from loaders import prefilter
@@ -84,6 +84,7 @@ class Article:
     main_country: str | None = None  # set by extract(): the one country the article is mostly about, if any
     countries: set[str] = field(default_factory=set)  # set by extract(): the countries it is about
     dateline: list[str] = field(default_factory=list)  # set by extract(): the country of its dateline, if known
+    sentences: list[Sentence] = field(default_factory=list)  # set by extract(): sentences(article), split once
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -337,8 +338,8 @@ def _country_place(iso3: str) -> Place | None:
 
 def _hits(key: str) -> pd.DataFrame:
     """GeoNames rows for one spelling (read-only; the same key is asked for again and again). Keyed on the
-    index itself too, so a rebuilt index is read afresh."""
-    return _hits_in(key, id(geonames_index()))
+    index's generation too, so a reloaded index is read afresh."""
+    return _hits_in(key, index_generation())
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -349,7 +350,7 @@ def _hits_in(key: str, _index: int) -> pd.DataFrame:
 def _hit_countries(key: str) -> frozenset[str]:
     """The countries (ISO3) of the GeoNames rows for one spelling: asked for each name in each sentence,
     so kept rather than read from the rows every time."""
-    return _hit_countries_in(key, id(geonames_index()))
+    return _hit_countries_in(key, index_generation())
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -362,7 +363,7 @@ def _hit_countries_in(key: str, _index: int) -> frozenset[str]:
 
 def _largest_place(key: str) -> int | None:
     """The population of the largest GeoNames place of one spelling (None when there is none)."""
-    return _largest_place_in(key, id(geonames_index()))
+    return _largest_place_in(key, index_generation())
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -373,7 +374,7 @@ def _largest_place_in(key: str, _index: int) -> int | None:
 
 def _largest_by_country(key: str) -> dict:
     """ISO3 -> the population of the largest GeoNames place of one spelling in that country."""
-    return _largest_by_country_in(key, id(geonames_index()))
+    return _largest_by_country_in(key, index_generation())
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -387,7 +388,7 @@ def _largest_by_country_in(key: str, _index: int) -> dict:
 
 def _million_city_countries(key: str) -> frozenset[str]:
     """The countries where one spelling is the own name of a city of a million or more."""
-    return _million_city_countries_in(key, id(geonames_index()))
+    return _million_city_countries_in(key, index_generation())
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -398,7 +399,7 @@ def _million_city_countries_in(key: str, _index: int) -> frozenset[str]:
 
 def _largest_place_country(key: str) -> str:
     """The country of the largest GeoNames place of one spelling (the first listed of equals)."""
-    return _largest_place_country_in(key, id(geonames_index()))
+    return _largest_place_country_in(key, index_generation())
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -520,8 +521,7 @@ def _not_places() -> frozenset[str]:
 def unresolved_places(sents: list[Sentence], countries: set[str]) -> list[tuple[str, int]]:
     """(name, line) of every capitalised name after 'in', 'at', 'near' ... that no gazetteer layer resolves:
     not an actor, a date word, a known non-place, nor a name with a resolvable start ("<town> airport")."""
-    _, actor_keys = _known_keys()
-    skip = _not_places() | actor_keys | _CALENDAR_WORDS
+    skip = _not_unresolved()
     out: list[tuple[str, int]] = []
     for sent in sents:
         text = sent.text
@@ -544,6 +544,12 @@ def unresolved_places(sents: list[Sentence], countries: set[str]) -> list[tuple[
                     continue
                 out.append((name, sent.line))
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _not_unresolved() -> frozenset[str]:
+    """Keys never reported as unresolved places: known non-places, actors, date words (joined once)."""
+    return _not_places() | _known_keys()[1] | _CALENDAR_WORDS
 
 
 _PLACE_SUFFIX_END = re.compile(r"\s+(?:border\s+crossing|crossing\s+point|crossing|border|tribal\s+district|district|"
@@ -903,7 +909,7 @@ def _added(before, new):
 
 def extract(article: Article) -> list[Draft]:
     """The events an article reports, one Draft per (sentence clause, event, place)."""
-    sents = sentences(article)
+    sents = article.sentences = sentences(article)
     full = " ".join(s.text for s in sents)
     named = _find_actors(full)
     mentions = _country_mentions(full)
@@ -1577,10 +1583,10 @@ def load_article(article: Article, online: bool = False,
     ONLINE_ERRORS.clear()
     records = to_records(article, extract(article))
     if unresolved is not None:
-        # The countries extract() found: the actors and gazetteer are not read a second time.
+        # The countries and sentences extract() found: the actors, gazetteer and body are not read a second time.
         countries = article.countries
         unresolved.extend((name, line, ";".join(sorted(countries)))
-                          for name, line in unresolved_places(sentences(article), countries))
+                          for name, line in unresolved_places(article.sentences, countries))
     if ONLINE_ERRORS:
         article.problems.append(Problem(article.path, 0, f"online geocoding failed {len(ONLINE_ERRORS)} time(s) "
                                         f"({ONLINE_ERRORS[0]}); places were looked up offline only", kind="note"))

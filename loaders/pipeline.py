@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.curation import curation_path
-from loaders.geocode import fill_admin1, online_enabled
+from loaders.geocode import fill_admin1, online_enabled, pins_snapshot
 from loaders.incidents import assign_incidents
 from loaders.problems import Problem
 from loaders.schema import COLUMNS, EVENTS_SCHEMA, conform, empty_events, event_order
@@ -436,13 +436,16 @@ def typed_together(parts: list[FilePart]) -> list[FilePart]:
     return out
 
 
-def type_each(parts: list[FilePart]) -> None:
+def type_each(parts: list[FilePart]) -> pd.DataFrame | None:
     """Type the untyped records of several parts as one frame, then give each part its own rows, as
     read_path would have typed them file by file (the derived cache keeps one part per input file). When
-    a row does not fit, each part is typed on its own, as in typed_together."""
+    a row does not fit, each part is typed on its own, as in typed_together.
+
+    Returns the frame typed at once (the parts' rows one after another, `_report` counted over all their
+    reports), or None when the parts were typed one by one."""
     typed = _typed_run(parts) if parts else parts
     if typed is parts:  # typed one by one (a row that does not fit, or nothing to type)
-        return
+        return None
     rows, start, offset = typed[0].rows, 0, 0
     for part in parts:
         count = sum(len(u.rows) for u in part.untyped)
@@ -450,6 +453,7 @@ def type_each(parts: list[FilePart]) -> None:
         own["_report"] = (own["_report"].to_numpy() - offset).astype(np.int32)
         part.rows, part.untyped = own, []
         start, offset = start + count, offset + len(part.reports)
+    return rows
 
 
 def _typed_run(run: list[FilePart]) -> list[FilePart]:
@@ -498,13 +502,15 @@ def _typed_batch(frame: pd.DataFrame, path: str, report: int, *,
     return typed, type_problems, count, names
 
 
+@pins_snapshot()
 def load_files(paths: Iterable[str | Path] | str | Path, *, format: str = "auto",
                published: date | str | None = None, online: bool = False,
                curation: bool | str | Path = True) -> LoadResult:
     """Load inputs into one events table, with every problem and a report per file.
 
     The analyst's corrections (FAULTLINE_HOME/curation.csv; `curation` may name another file, or
-    False to leave them out) are applied after reading and before incidents are formed."""
+    False to leave them out) are applied after reading and before incidents are formed. The analyst's
+    pinned places are read once, at the start: a load is a snapshot of them (geocode.pins_snapshot)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     if isinstance(published, str):

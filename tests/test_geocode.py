@@ -276,3 +276,62 @@ def test_a_refusal_in_an_article_is_one_clear_note(tmp_path, fake_nominatim):
     assert len(events) == 1 and events["location"].isna().all()
     notes = [p for p in problems if "online geocoding failed" in p.message]
     assert len(notes) == 1 and "HTTP 429" in notes[0].message and notes[0].kind == "note"
+
+
+def _pin_article(folder: Path, name: str, place: str) -> Path:
+    path = folder / name
+    path.write_text("Title: Checkpoint attacked\nPublished: 2025-03-04\n\n"
+                    f"Gunmen attacked a police checkpoint in {place} on Monday, killing three officers, "
+                    "a district official said.\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_load_is_a_snapshot_of_the_pins(tmp_path, monkeypatch, cached):
+    """The pins file is read once per load: a pin saved before a load is used by it; one saved while a load
+    runs is used by the next load (never by half of the articles of the one running)."""
+    import os
+    import sys
+
+    import loaders
+    from loaders import news
+    from loaders.cache import load_cached
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("FAULTLINE_HOME", str(home))
+    monkeypatch.delenv("FAULTLINE_READ_ONLY", raising=False)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _pin_article(folder, "a.txt", "Qarvendi")
+    _pin_article(folder, "b.txt", "Zormalak")
+    load = (lambda: load_cached(folder).events) if cached else (lambda: loaders.load_files(folder).events)
+
+    def where(events) -> dict:
+        return {str(n): (lat, lon) for n, lat, lon in zip(events["location"], events["latitude"], events["longitude"])
+                if isinstance(n, str)}
+
+    assert not {"Qarvendi", "Zormalak"} & set(where(load()))  # unknown names: no place
+    pin_place("Qarvendi", 34.25, 69.5, "AFG")  # saved between loads: the next load uses it
+    assert where(load()) == {"Qarvendi": (34.25, 69.5)}
+
+    stats = []
+    real_stat = sys.modules["loaders.geocode"]._pins_file_stamp
+    monkeypatch.setattr(sys.modules["loaders.geocode"], "_pins_file_stamp",
+                        lambda: stats.append(1) or real_stat())
+    real_load = news.load_news
+
+    def pin_during(path, *args, **kwargs):  # the analyst pins the second name while the first is read
+        if Path(path).name == "a.txt":
+            pin_place("Zormalak", 34.75, 70.25, "AFG")
+        return real_load(path, *args, **kwargs)
+
+    monkeypatch.setattr(news, "load_news", pin_during)
+    for path in folder.iterdir():  # edited: the cached load parses them again
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    stats.clear()
+    during = where(load())
+    assert during == {"Qarvendi": (34.25, 69.5)}, "a pin saved during a load waits for the next load"
+    assert 1 <= len(stats) <= 2, "the pins file is looked at once per load, not at every lookup"
+    monkeypatch.setattr(news, "load_news", real_load)
+    assert where(load()) == {"Qarvendi": (34.25, 69.5), "Zormalak": (34.75, 70.25)}

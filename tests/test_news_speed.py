@@ -122,9 +122,9 @@ def test_what_the_place_rules_ask_of_a_spelling_is_what_its_rows_say():
 
 
 def test_the_cache_types_new_articles_together_and_keeps_a_part_per_file(tmp_path, monkeypatch):
-    """load_cached types the articles it parses as one frame, then stores each file's own rows as its part:
-    the table is the loaders', each stored part holds what typing that file alone gives, a restart parses
-    nothing."""
+    """load_cached types the articles it parses as one frame, stores that frame once (a batch) and each
+    file's part as its slice of it: the table is the loaders', each stored part holds what typing that file
+    alone gives, a restart parses nothing."""
     import shutil
 
     import loaders
@@ -153,7 +153,7 @@ def test_the_cache_types_new_articles_together_and_keeps_a_part_per_file(tmp_pat
         if alone is None:
             assert meta["rows"] == 0
             continue
-        pdt.assert_frame_equal(cache._read_frame(stem, meta), cache._restore_dtypes(alone))
+        pdt.assert_frame_equal(cache.stored_rows(stem), cache._restore_dtypes(alone))
     again = cache.load_cached(files)
     assert again.parsed == []
     pdt.assert_frame_equal(again.events.reset_index(drop=True), first.events.reset_index(drop=True))
@@ -230,3 +230,146 @@ def test_a_zip_of_articles_and_a_table_is_typed_as_read_file_by_file(tmp_path):
     waiting = read_path(only_articles, defer_typing=True)
     assert len(waiting.untyped) == len(articles) and waiting.rows is None
     _same_result(combine(typed_together([waiting]), curation=False), combine([read_path(only_articles)], curation=False))
+
+
+def test_an_article_is_split_into_sentences_once(monkeypatch):
+    """load_article reads the unresolved place names from the sentences extract() split, not a second split;
+    the records and names are those of splitting twice."""
+    from loaders import news
+
+    path = sorted((FIXTURES / "articles").glob("*.txt"))[0]
+    text = path.read_text(encoding="utf-8")
+    before_names: list = []
+    before_rows, _ = news.load_news(path, text, unresolved=before_names)
+    article = news.read_article(path, text)
+    news.extract(article)
+    split_again = news.unresolved_places(news.sentences(article), article.countries)
+    assert [n for n, _, _ in before_names] == [n for n, _ in split_again]
+    calls = []
+    real = news.sentences
+    monkeypatch.setattr(news, "sentences", lambda article: calls.append(1) or real(article))
+    names: list = []
+    rows, _ = news.load_news(path, text, unresolved=names)
+    assert calls == [1]
+    assert rows == before_rows and names == before_names
+    assert [s.text for s in article.sentences] == [s.text for s in real(article)]
+
+
+def test_gazetteer_answers_are_keyed_on_the_index_generation(monkeypatch):
+    """The per-spelling answers are keyed on a number that changes when the index arrays are loaded again,
+    without building geonames_index()'s frame."""
+    import sys
+
+    from loaders import news
+
+    geocode = sys.modules["loaders.geocode"]
+    built = []
+    monkeypatch.setattr(geocode, "geonames_index", lambda: built.append(1))
+    first = geocode.index_generation()
+    assert first == geocode.index_generation()
+    news._largest_place("kabul")
+    saved = dict(geocode._INDEX_ARRAYS)
+    try:
+        geocode._INDEX_ARRAYS.clear()
+        second = geocode.index_generation()
+        assert second != first
+        assert news._largest_place("kabul") == news._largest_place_in("kabul", first)
+    finally:
+        geocode._INDEX_ARRAYS.clear()
+        geocode._INDEX_ARRAYS.update(saved)
+    assert built == []
+
+
+def test_the_articles_a_cold_cache_parses_are_stored_but_not_read_back(tmp_path, monkeypatch):
+    """Articles are typed last, when nothing is left to parse: their rows stay in memory while they are
+    written (one batch file and a sidecar per article); a restart reads them back and gives the same table."""
+    import shutil
+
+    import loaders
+    import loaders.cache as cache
+
+    home = tmp_path / "home"
+    (home / "inbox").mkdir(parents=True)
+    for src in sorted((FIXTURES / "articles").glob("*.txt"))[:4]:
+        shutil.copy(src, home / "inbox" / src.name)
+    monkeypatch.setenv("FAULTLINE_HOME", str(home))
+    monkeypatch.delenv("FAULTLINE_READ_ONLY", raising=False)
+    files = sorted((home / "inbox").iterdir())
+    reads = []
+    real = cache._read_frame
+    monkeypatch.setattr(cache, "_read_frame", lambda stem, meta: reads.append(stem.name) or real(stem, meta))
+    first = cache.load_cached(files)
+    assert reads == [] and len(first.parsed) == len(files)
+    # One Parquet file for the articles typed together, a sidecar per article naming its rows there.
+    assert not list(cache.cache_dir().glob("part-*.parquet"))
+    assert len(list(cache.cache_dir().glob("part-*.json"))) == len(files)
+    assert len(list(cache.cache_dir().glob("batch-*.parquet"))) == 1
+    pdt.assert_frame_equal(first.events, loaders.load_files(files).events)
+    for p in cache.cache_dir().glob("events-*"):
+        p.unlink()  # the combined table gone: the restart reads the parts back, the batch once
+    again = cache.load_cached(files)
+    assert again.parsed == [] and len(reads) == 1 and reads[0].startswith("batch-")
+    pdt.assert_frame_equal(again.events.reset_index(drop=True), first.events.reset_index(drop=True))
+
+
+def _article_home(tmp_path, monkeypatch, count: int = 5) -> list[Path]:
+    import shutil
+
+    home = tmp_path / "home"
+    (home / "inbox").mkdir(parents=True)
+    for src in sorted((FIXTURES / "articles").glob("*.txt"))[:count]:
+        shutil.copy(src, home / "inbox" / src.name)
+    monkeypatch.setenv("FAULTLINE_HOME", str(home))
+    monkeypatch.delenv("FAULTLINE_READ_ONLY", raising=False)
+    return sorted((home / "inbox").iterdir())
+
+
+def test_an_edited_article_is_parsed_again_alone_and_the_batch_still_serves_the_others(tmp_path, monkeypatch):
+    import os
+
+    import loaders
+    import loaders.cache as cache
+
+    files = _article_home(tmp_path, monkeypatch)
+    cache.load_cached(files)
+    (first_batch,) = cache.cache_dir().glob("batch-*.parquet")
+    edited = files[2]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    os.utime(edited, ns=(edited.stat().st_atime_ns, edited.stat().st_mtime_ns + 1_000_000_000))
+    result = cache.load_cached(files)
+    assert result.parsed == [str(edited)]
+    direct = loaders.load_files(files)
+    pdt.assert_frame_equal(result.events, direct.events)
+    assert [str(p) for p in result.problems] == [str(p) for p in direct.problems]
+    # The first batch still holds the other articles' rows (kept), the edited one has a batch of its own.
+    assert first_batch.exists() and len(list(cache.cache_dir().glob("batch-*.parquet"))) == 2
+    for p in cache.cache_dir().glob("events-*"):
+        p.unlink()
+    again = cache.load_cached(files)
+    assert again.parsed == [] and not again.notes
+    pdt.assert_frame_equal(again.events.reset_index(drop=True), direct.events.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("victim", ["parquet", "json"])
+def test_a_damaged_batch_is_parsed_again_with_a_note(tmp_path, monkeypatch, victim):
+    import loaders
+    import loaders.cache as cache
+
+    files = _article_home(tmp_path, monkeypatch)
+    good = cache.load_cached(files).events
+    (batch,) = cache.cache_dir().glob(f"batch-*.{victim}")
+    if victim == "parquet":
+        batch.write_bytes(batch.read_bytes()[:-9])
+    else:
+        batch.unlink()
+    for p in cache.cache_dir().glob("events-*"):
+        p.unlink()  # the combined table gone: the parts must be read
+    result = cache.load_cached(files)
+    assert sorted(result.parsed) == [str(p) for p in files]
+    assert len(result.notes) == 1 and "rebuilt from the input files" in result.notes[0]
+    pdt.assert_frame_equal(result.events.reset_index(drop=True), good.reset_index(drop=True))
+    assert [str(p) for p in result.problems if p.kind != "note" or "cache" not in p.message] == \
+        [str(p) for p in loaders.load_files(files).problems]
+    healed = cache.load_cached(files)
+    assert healed.parsed == [] and not healed.notes
+    pdt.assert_frame_equal(healed.events.reset_index(drop=True), good.reset_index(drop=True))
