@@ -58,6 +58,19 @@ def _victim_groups() -> dict[str, tuple[str, bool]]:
     return {w: (g, c == "1") for w, g, c in zip(df["word"], df["group"], df["civilian"])}
 
 
+# Plural forms that do not end in "s": a victim word ending in "s" or in one of these names many people.
+_PLURAL_ENDINGS = ("men", "people", "children", "police", "personnel", "folk", "youth", "staff", "crew")
+# Determiners that name one person when a singular victim word follows ("the driver", "his son").
+_ONE_DETERMINERS = ("the", "his", "her", "its", "their", "a", "an")
+
+
+@functools.lru_cache(maxsize=1)
+def _singular_victims() -> tuple[str, ...]:
+    """Victim words that name one person (data/victim_groups.csv, told apart by their ending)."""
+    return tuple(w for w in _victim_groups()
+                 if not w.lower().endswith("s") and not w.lower().endswith(_PLURAL_ENDINGS))
+
+
 def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -140,7 +153,7 @@ def _quantity_re() -> str:
 
 
 _DEATH = r"(?:killed|dead|died|martyred|slain|neutrali[sz]ed|eliminated|lost\s+their\s+lives|perished)"
-_INJURY = r"(?:injured|wounded|hurt)"
+_INJURY = r"(?:injured|wounded|hurt|hospitali[sz]ed)"
 _AUX = r"(?:(?:were|was|have|has|had|been|are|is|being|reportedly|also|all|later|allegedly|found)\s+){0,3}"
 
 
@@ -154,21 +167,25 @@ def _patterns() -> dict[str, re.Pattern]:
              r"|\s*,\s*(?:an?|the|his|her|their|two|three)\s+[^,.;]{1,40}?,"
              r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides"
              r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?)?")
+    # "the driver", "his son", "its pilot": one person, named by a determiner before a singular victim word.
+    one = (rf"(?:{_alternation(_ONE_DETERMINERS)})(?=\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_alternation(_singular_victims())})\b)")
+    q1 = rf"(?:{q}|{one})"
+    more = r"(?:\s+more)?"  # "five more died": more of the same, counted as told
     flags = re.I
     return {
         "subset": re.compile(rf"\bincluding\s+(?P<q>{q})(?:\s+[\w-]+)?\s+(?P<v>civilians|women and children|children|women)\b", flags),
         "none": re.compile(r"\b(?:no\s+one|nobody|none)\s+(?:was|were|had\s+been|has\s+been)\s+(?P<k>killed|hurt|harmed|injured|wounded)\b"
                            r"|\b(?P<k2>killing|hurting|harming|injuring|wounding|killed|hurt|harmed|injured|wounded)\s+(?:no\s+one|nobody)\b"
                            r"|\bno\s+(?P<c>casualties|deaths|fatalities)\b", flags),
-        "dead_after": re.compile(rf"\b(?P<q>{q}){victim}?{aside}\s+(?:(?:and|,)\s+(?P<q2>{q}){victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
+        "dead_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
         "lost": re.compile(rf"\b(?:lost|losing)\s+(?P<q>{q}){victim}", flags),
         "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|(?:death\s+)?toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
-        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?P<q>{q}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q}){victim.replace('?P<v>', '?P<v2>')})?", flags),
+        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?:all\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?", flags),
         "left_dead": re.compile(rf"\b(?:left|leaving|leaves)\s+(?P<q>{q}){victim}?\s+(?:people\s+)?dead\b", flags),
         "toll": re.compile(rf"\b(?:death\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of)\s+(?P<q>{q})\b", flags),
         "deaths": re.compile(rf"\b(?P<q>{q})\s+(?:deaths|fatalities)\b", flags),
-        "injured_after": re.compile(rf"\b(?P<q>{q}){victim}?{aside}\s+{_AUX}{_INJURY}\b", flags),
-        "injure_verb": re.compile(rf"\b(?:injuring|wounding|injured|wounded|leaving|left)[\"“”’']?\s+[\"“]?(?P<q>{q}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
+        "injured_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+{_AUX}{_INJURY}\b", flags),
+        "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left)[\"“”’']?\s+[\"“]?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
         "risen_to": re.compile(rf"\btoll\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
     }
 
@@ -184,6 +201,13 @@ def _required_words() -> dict[str, re.Pattern]:
         "injured_after": re.compile(rf"{_INJURY}\b", flags),
         "risen_to": re.compile(r"\btoll\b", flags),
     }
+
+
+def _figure(text: str) -> Count | None:
+    """A figure of a toll pattern: a quantity phrase, or a determiner that names one person ("the driver")."""
+    if text.strip().lower() in _ONE_DETERMINERS:
+        return Count(1, 1)
+    return parse_quantity(text)
 
 
 def _group(word: str | None) -> tuple[str, bool]:
@@ -254,7 +278,7 @@ def extract_toll(sentence: str) -> Toll:
             if (name == "injure_verb" and re.match(r"(?:leaving|left)\b", m.group(0), re.I)
                     and not re.search(_INJURY, m.group(0), re.I)):
                 continue  # "leaving <number> <things> stranded": no injury word, so no injured
-            count = parse_quantity(m.group("q"))
+            count = _figure(m.group("q"))
             if count is None:
                 continue
             group, is_civ = _group(m.groupdict().get("v"))
@@ -265,7 +289,7 @@ def extract_toll(sentence: str) -> Toll:
                 civilians += count.low
                 any_civ = True
             if m.groupdict().get("q2"):
-                c2 = parse_quantity(m.group("q2"))
+                c2 = _figure(m.group("q2"))
                 if c2 is not None:
                     g2, civ2 = _group(m.group("v2"))
                     toll.groups.add(g2)
