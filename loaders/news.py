@@ -1055,16 +1055,44 @@ def _collapse(drafts: list[Draft]) -> list[Draft]:
     """Within one article a repeated mention of the same event is not a new report."""
     out: list[Draft] = []
     for d in drafts:
+        if not _states_toll(d.toll):
+            d.toll = None if d.toll is None or not d.toll.texts else d.toll
         twin = next((o for o in out if o.cue.row["name"] == d.cue.row["name"] and o.day == d.day
                      and o.precision == d.precision and (o.place and o.place.name) == (d.place and d.place.name)
                      and (d.toll is None or (o.toll is None and o.claimed_by == d.claimed_by)
                           or o.claimed_by == d.claimed_by)), None)
         if twin is None:
             out.append(d)
-        elif d.toll is not None and twin.toll is None:
+        elif _states_toll(d.toll) and not _states_toll(twin.toll):
             twin.toll, twin.claimed_by = d.toll, d.claimed_by
             twin.quote = f"{twin.quote} … {d.quote}"
+        elif _states_toll(d.toll):
+            # The same source tells the toll again: a revised figure (a toll later put higher) supersedes the
+            # earlier one; a kind the first telling left out (the injured) is added; a repeat adds nothing.
+            merged = _revised(twin.toll, d.toll, bool(_TOLL_UPDATE.search(d.quote)))
+            if merged is not twin.toll:
+                twin.toll = merged
+                twin.quote = f"{twin.quote} … {d.quote}"
     return out
+
+
+def _states_toll(toll) -> bool:
+    return toll is not None and (toll.killed is not None or toll.injured is not None)
+
+
+def _revised(before, later, update: bool):
+    """One source's toll told twice: the later figure of each kind wins when it is a revision; otherwise each
+    kind keeps its first figure and only a kind not stated before is taken from the later telling."""
+    from loaders.tolls import Toll
+    killed, injured, civ = before.killed, before.injured, before.civilians
+    if later.killed is not None and (killed is None or update):
+        killed, civ = later.killed, later.civilians if later.civilians is not None else civ
+    if later.injured is not None and (injured is None or update):
+        injured = later.injured
+    if (killed, injured) == (before.killed, before.injured):
+        return before
+    return Toll(killed=killed, civilians=civ, injured=injured, texts=before.texts + later.texts,
+                groups=before.groups | later.groups)
 
 
 def _drop_recaps(drafts: list[Draft]) -> list[Draft]:

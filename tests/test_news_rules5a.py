@@ -1,0 +1,80 @@
+"""Casualty rules added after blind batch 5a (issue 4): each with a sentence written for the test, not taken
+from an article."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import loaders
+from loaders.tolls import Count, extract_toll
+from monitor.casualties import incident_tolls
+
+
+def read(tmp_path: Path, published: str, text: str) -> pd.DataFrame:
+    f = tmp_path / "story.txt"
+    f.write_text(f"Published: {published}\n\n{text}\n", encoding="utf-8")
+    return loaders.load(f)
+
+
+def incident_of(events: pd.DataFrame, location: str) -> pd.Series:
+    """The toll of the one incident placed at `location`."""
+    ids = set(events.loc[events["location"] == location, "incident_id"])
+    assert len(ids) == 1, events[["location", "incident_id", "source_quote"]]
+    tolls = incident_tolls(events).set_index("incident_id")
+    return tolls.loc[ids.pop()]
+
+
+# ----- one person named by a determiner (loaders/tolls.py, data/victim_groups.csv) --------------------
+
+@pytest.mark.parametrize("sentence, killed, injured", [
+    ("A roadside bomb hit a bus, killing the driver and wounding six passengers.", Count(1, 1), Count(6, 6)),
+    ("The mortar round killed a farmer and his daughter.", Count(2, 2), None),
+    ("Her husband was killed when the shell landed.", Count(1, 1), None),
+    ("A drone dropped a grenade on a tractor, lightly wounding its driver.", None, Count(1, 1)),
+])
+def test_a_determiner_before_a_singular_victim_is_one_person(sentence, killed, injured):
+    toll = extract_toll(sentence)
+    assert (toll.killed, toll.injured) == (killed, injured)
+
+
+def test_a_determiner_before_a_plural_or_a_non_victim_word_is_no_figure():
+    assert extract_toll("The militants were killed in the raid.").killed is None
+    assert extract_toll("Troops killed the leader of the cell.").killed is None
+
+
+# ----- injury words ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, killed, injured", [
+    ("Gunmen raided the market, killing four people and hurting seven others.", Count(4, 4), Count(7, 7)),
+    ("Eight people were hospitalised after the blast.", None, Count(8, 8)),
+    ("At least 12 people died and dozens more were wounded.", Count(12, None), Count(24, 99)),
+    ("The patrol boat sank, killing all five crew members.", Count(5, 5), None),
+])
+def test_injury_verbs_more_of_the_same_and_all_of_them(sentence, killed, injured):
+    toll = extract_toll(sentence)
+    assert (toll.killed, toll.injured) == (killed, injured)
+
+
+def test_those_of_the_injured_taken_to_hospital_are_not_counted_twice():
+    toll = extract_toll("Thirty people were wounded, eleven of whom were hospitalised.")
+    assert toll.injured == Count(30, 30)
+
+
+# ----- one source telling its toll again (loaders/news.py) -----------------------------------------------
+
+def test_a_revised_toll_of_the_same_source_supersedes_the_first(tmp_path):
+    ev = read(tmp_path, "2025-06-04",
+              "Artillery shells hit the market in Kherson on Tuesday, killing at least three people, the governor "
+              "said on Wednesday. By evening he raised the toll to nine. Fourteen people were injured.")
+    inc = incident_of(ev, "Kherson")
+    assert (inc["killed_low"], inc["killed_high"], inc["killed_open"]) == (9, 9, False)
+    assert (inc["injured_low"], inc["injured_high"]) == (14, 14)
+
+
+def test_nobody_hurt_told_after_a_strike_is_its_toll(tmp_path):
+    ev = read(tmp_path, "2025-06-04",
+              "Drones hit a fuel depot in Kherson on Tuesday, starting a fire, the regional administration said. "
+              "Nobody was hurt.")
+    inc = incident_of(ev, "Kherson")
+    assert (inc["killed_low"], inc["killed_high"], inc["injured_low"], inc["injured_high"]) == (0, 0, 0, 0)
