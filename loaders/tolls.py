@@ -80,7 +80,12 @@ def _number_re() -> str:
     words = _number_words()
     tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
     units = "one|two|three|four|five|six|seven|eight|nine"
-    return (rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{tens})[- ](?:{units})|{_alternation(words)})")
+    plain = rf"(?:\d+|(?:{tens})[- ](?:{units})|{_alternation(w for w in words if ' ' not in w)})"
+    # "two dozen", "three hundred": a figure times a multiplier, tried before the figure alone
+    return (rf"(?:{plain}[- ](?:{_MULTIPLIERS})(?![\w-])|\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{tens})[- ](?:{units})|{_alternation(words)})")
+
+
+_MULTIPLIERS = "dozen|hundred|thousand"
 
 
 def parse_number(text: str) -> int | None:
@@ -91,6 +96,10 @@ def parse_number(text: str) -> int | None:
     words = _number_words()
     if t in words:
         return words[t]
+    m = re.fullmatch(rf"(.+?)[- ]({_MULTIPLIERS})", t)
+    if m:
+        n = parse_number(m.group(1))
+        return None if n is None else n * words[m.group(2)]
     m = re.fullmatch(r"(\w+)[- ](\w+)", t)
     if m and m.group(1) in words and m.group(2) in words:
         return words[m.group(1)] + words[m.group(2)]
@@ -153,15 +162,22 @@ def _quantity_re() -> str:
 
 
 _DEATH = r"(?:killed|dead|died|martyred|slain|neutrali[sz]ed|eliminated|lost\s+their\s+lives|perished)"
-_INJURY = r"(?:injured|wounded|hurt|hospitali[sz]ed)"
-_AUX = r"(?:(?:were|was|have|has|had|been|are|is|being|reportedly|also|all|later|allegedly|found)\s+){0,3}"
+_INJURY = (r"(?:injured|wounded|hurt|hospitali[sz]ed"
+           r"|(?:sustained|suffered|received)\s+(?:\w+\s+)?(?:injuries|wounds)"
+           r"|treated\s+(?:in\s+hospital\s+)?for\s+(?:\w+\s+)?(?:injuries|wounds)"
+           r"|(?:taken|rushed|admitted|brought|evacuated)\s+to\s+(?:a\s+|the\s+)?(?:\w+\s+)?hospitals?)")
+_AUX = (r"(?:(?:were|was|have|has|had|been|are|is|being|reportedly|also|all|later|allegedly|found|confirmed|"
+        r"seriously|critically|severely|badly|gravely|lightly|slightly|mortally|fatally|now|since|subsequently)\s+){0,3}")
 
 
 @functools.lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
     q = _quantity_re()
     victims = _alternation(_victim_groups())
-    victim = rf"(?:\s+(?:of\s+(?:its|their|his|her|the)\s+)?(?:[\w’'-]+\s+){{0,2}}?(?P<v>{victims})\b)"
+    # A victim word, maybe after "of the", a few adjectives or "members of the"; or a capitalised plural
+    # (a people named by its nationality: "five <Nationals> were killed"), which counts as people.
+    victim = (rf"(?:\s+(?:of\s+(?:its|their|his|her|the)\s+)?(?:[\w’'-]+\s+of\s+(?:its|their|his|her|the)\s+)?"
+              rf"(?:[\w’'-]+\s+){{0,2}}?(?P<v>{victims}|(?-i:[A-Z][a-z]+s))\b)")
     # an aside ("including ...", "among them ...") between the figure and the verb
     aside = (r"(?:\s*,\s*(?:including|among\s+them|most\s+of\s+them|many\s+of\s+them)\s+[^,.;]{1,40}?,"
              r"|\s*,\s*(?:an?|the|his|her|their|two|three)\s+[^,.;]{1,40}?,"
@@ -182,11 +198,15 @@ def _patterns() -> dict[str, re.Pattern]:
         "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|(?:death\s+)?toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
         "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?:all\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?", flags),
         "left_dead": re.compile(rf"\b(?:left|leaving|leaves)\s+(?P<q>{q}){victim}?\s+(?:people\s+)?dead\b", flags),
+        # "claimed 12 lives", "costing the lives of 3"? (the latter is kill_verb's "claimed the lives of")
+        "lives": re.compile(rf"\b(?:claimed|claiming|claims|cost|costing|costs)\s+(?P<q>{q})\s+(?:more\s+)?(?:[\w-]+\s+)?lives\b", flags),
+        # "nine bodies were recovered": the dead found after an attack
+        "bodies": re.compile(rf"\b(?P<q>{q})\s+(?:more\s+)?(?:bodies|corpses)\s+{_AUX}(?:recovered|found|pulled|retrieved|discovered|brought)\b", flags),
         "toll": re.compile(rf"\b(?:death\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of)\s+(?P<q>{q})\b", flags),
         "deaths": re.compile(rf"\b(?P<q>{q})\s+(?:deaths|fatalities)\b", flags),
         "injured_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+{_AUX}{_INJURY}\b", flags),
         "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left)[\"“”’']?\s+[\"“]?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
-        "risen_to": re.compile(rf"\btoll\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
+        "risen_to": re.compile(rf"\b(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|people\s+killed|those\s+killed))\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
     }
 
 
@@ -199,7 +219,9 @@ def _required_words() -> dict[str, re.Pattern]:
         "dead_after": re.compile(rf"{_DEATH}\b", flags),
         "deaths": re.compile(r"(?:deaths|fatalities)\b", flags),
         "injured_after": re.compile(rf"{_INJURY}\b", flags),
-        "risen_to": re.compile(r"\btoll\b", flags),
+        "risen_to": re.compile(r"\b(?:toll|number\s+of)\b", flags),
+        "lives": re.compile(r"\blives\b", flags),
+        "bodies": re.compile(r"\b(?:bodies|corpses)\b", flags),
     }
 
 
@@ -268,7 +290,8 @@ def extract_toll(sentence: str) -> Toll:
             injured.append(("people", Count(0, 0)))
         toll.texts.append(m.group(0))
     required = _required_words()
-    for name in ("risen_to", "dead_after", "lost", "losses_at", "kill_verb", "left_dead", "toll", "deaths", "injured_after", "injure_verb"):
+    for name in ("risen_to", "dead_after", "lost", "losses_at", "kill_verb", "left_dead", "lives", "bodies", "toll", "deaths",
+                 "injured_after", "injure_verb"):
         if name in required and not required[name].search(sentence):
             continue
         target = injured if name.startswith("injur") else killed

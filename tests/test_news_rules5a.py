@@ -78,3 +78,28 @@ def test_nobody_hurt_told_after_a_strike_is_its_toll(tmp_path):
               "Nobody was hurt.")
     inc = incident_of(ev, "Kherson")
     assert (inc["killed_low"], inc["killed_high"], inc["injured_low"], inc["injured_high"]) == (0, 0, 0, 0)
+
+
+# ----- more ways of telling a toll (loaders/tolls.py, data/number_words.csv, data/casualty_words.csv) -----
+
+@pytest.mark.parametrize("sentence, killed, injured", [
+    ("Three people were seriously injured when the wall collapsed.", None, Count(3, 3)),
+    ("Eleven Somalis were killed near the border post.", Count(11, 11), None),
+    ("Nine people sustained injuries in the crush.", None, Count(9, 9)),
+    ("Five people suffered minor injuries.", None, Count(5, 5)),
+    ("Six of the passengers were taken to a nearby hospital.", None, Count(6, 6)),
+    ("The raid claimed 17 lives, the mayor said.", Count(17, 17), None),
+    ("Four more bodies were pulled from the river on Monday.", Count(4, 4), None),
+    ("The number of dead has risen to 52.", Count(52, 52), None),
+    ("Eight members of the security forces were killed in the ambush.", Count(8, 8), None),
+    ("Two were critically wounded.", None, Count(2, 2)),
+    ("Twenty people were confirmed dead by Monday.", Count(20, 20), None),
+    ("A handful were wounded by shrapnel.", None, Count(2, 5)),
+    ("The blast killed two dozen people and wounded half a dozen.", Count(24, 24), Count(6, 6)),
+    ("Nearly three hundred people were killed.", Count(240, 300), None),
+    ("Several dozen fighters were killed.", Count(36, 108), None),
+])
+def test_wire_phrasings_of_the_dead_and_injured(sentence, killed, injured):
+    toll = extract_toll(sentence)
+    assert (toll.killed, toll.injured) == (killed, injured)
+
