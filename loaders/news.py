@@ -649,6 +649,12 @@ _NEW_SCENE = re.compile(r"^\W*(?:in|at|near|outside)\s+(?:the\s+)?(?:[\w’'-]+\
                         r"department|prefecture|governorate|town|village|city|capital|area|valley)\b[^,;]{0,40},\s", re.I)
 
 
+# A source named by a pronoun or as "the statement": the voice of the report just told speaks again.
+_SAME_VOICE = re.compile(rf"\b(?:it|he|she|they)\s+(?:also\s+)?{_SPEECH}\b"
+                         rf"|\bthe\s+(?:same\s+)?(?:statement|communiqu[eé]|announcement|release)\s+(?:also\s+)?{_SPEECH}\b"
+                         r"|^(?:the\s+)?(?:same\s+)?(?:statement|communiqu[eé]|announcement|release)$", re.I)
+
+
 def _adds_to(before, new, same_source: bool | None = None) -> bool:
     """Whether a follow-up toll adds to a report's toll rather than competing with it: it names only groups
     the report did not count (its attackers after its soldiers), or gives the injured of a report that
@@ -662,8 +668,14 @@ def _adds_to(before, new, same_source: bool | None = None) -> bool:
         return True
     if new.injured is None and new.killed is not None and before.killed is None:
         return True
-    mine, theirs = before.groups - _NO_GROUP, new.groups - _NO_GROUP
-    return bool(mine and theirs and not (mine & theirs) and not (new.groups & _NO_GROUP))
+    if new.killed is None or before.killed is None:
+        mine, theirs = before.groups - _NO_GROUP, new.groups - _NO_GROUP
+        return bool(mine and theirs and not (mine & theirs) and not (new.groups & _NO_GROUP))
+    # Both count the dead: the groups of the dead decide (the injured of the follow-up may be anyone), and the
+    # injured add only where the report gave none.
+    mine, theirs = before.killed_groups - _NO_GROUP, new.killed_groups - _NO_GROUP
+    return bool(mine and theirs and not (mine & theirs) and not (new.killed_groups & _NO_GROUP)
+                and (new.injured is None or before.injured is None))
 
 
 def _spanned(before, new):
@@ -673,7 +685,8 @@ def _spanned(before, new):
     civ = before.civilians if new.civilians is None else (new.civilians if before.civilians is None
                                                            else min(before.civilians, new.civilians))
     return Toll(killed=span(before.killed, new.killed), civilians=civ, injured=span(before.injured, new.injured),
-                texts=before.texts + new.texts, groups=before.groups | new.groups)
+                texts=before.texts + new.texts, groups=before.groups | new.groups,
+                killed_groups=before.killed_groups | new.killed_groups)
 
 
 @functools.lru_cache(maxsize=1)
@@ -711,7 +724,8 @@ def _added(before, new):
     plus = lambda a, b: b if a is None else (a if b is None else a + b)  # noqa: E731
     civ = None if before.civilians is None and new.civilians is None else (before.civilians or 0) + (new.civilians or 0)
     return Toll(killed=plus(before.killed, new.killed), civilians=civ, injured=plus(before.injured, new.injured),
-                texts=before.texts + new.texts, groups=before.groups | new.groups)
+                texts=before.texts + new.texts, groups=before.groups | new.groups,
+                killed_groups=before.killed_groups | new.killed_groups)
 
 
 def extract(article: Article) -> list[Draft]:
@@ -854,6 +868,10 @@ def extract(article: Article) -> list[Draft]:
                             picked = (day, precision, explicit, date_source)
                         carrier = antecedent[4] if len(antecedent) > 4 else None
                         claimant = _attribution(clause) or _attribution(text)
+                        if carrier is not None and carrier.claimed_by and _SAME_VOICE.search(text) and (
+                                claimant is None or _SAME_VOICE.search(claimant)):
+                            # "..., it added" / "the statement said": the source of the report before speaks again
+                            claimant = claimed = carrier.claimed_by
                         if carrier is None or not (claimant or carrier.claimed_by):
                             same = None  # neither names a source: one account
                         elif claimant and carrier.claimed_by:
@@ -1092,7 +1110,7 @@ def _revised(before, later, update: bool):
     if (killed, injured) == (before.killed, before.injured):
         return before
     return Toll(killed=killed, civilians=civ, injured=injured, texts=before.texts + later.texts,
-                groups=before.groups | later.groups)
+                groups=before.groups | later.groups, killed_groups=before.killed_groups | later.killed_groups)
 
 
 def _drop_recaps(drafts: list[Draft]) -> list[Draft]:

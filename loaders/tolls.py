@@ -40,6 +40,7 @@ class Toll:
     injured: Count | None = None
     texts: list[str] = field(default_factory=list)
     groups: set[str] = field(default_factory=set)
+    killed_groups: set[str] = field(default_factory=set)  # the groups of the dead alone (not of the injured)
 
     @property
     def text(self) -> str | None:
@@ -200,12 +201,12 @@ def _patterns() -> dict[str, re.Pattern]:
         "left_dead": re.compile(rf"\b(?:left|leaving|leaves)\s+(?P<q>{q}){victim}?\s+(?:people\s+)?dead\b", flags),
         # "claimed 12 lives", "costing the lives of 3"? (the latter is kill_verb's "claimed the lives of")
         "lives": re.compile(rf"\b(?:claimed|claiming|claims|cost|costing|costs)\s+(?P<q>{q})\s+(?:more\s+)?(?:[\w-]+\s+)?lives\b", flags),
-        # "nine bodies were recovered": the dead found after an attack
-        "bodies": re.compile(rf"\b(?P<q>{q})\s+(?:more\s+)?(?:bodies|corpses)\s+{_AUX}(?:recovered|found|pulled|retrieved|discovered|brought)\b", flags),
+        # "nine bodies were recovered", "received five bodies": the dead counted as bodies
+        "bodies": re.compile(rf"\b(?P<q>{q})\s+(?:more\s+)?(?:dead\s+)?(?:bodies|corpses)\b", flags),
         "toll": re.compile(rf"\b(?:death\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of)\s+(?P<q>{q})\b", flags),
         "deaths": re.compile(rf"\b(?P<q>{q})\s+(?:deaths|fatalities)\b", flags),
         "injured_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+{_AUX}{_INJURY}\b", flags),
-        "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left)[\"“”’']?\s+[\"“]?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
+        "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left|received|receiving|treated|treating|admitted)[\"“”’']?\s+[\"“]?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
         "risen_to": re.compile(rf"\b(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|people\s+killed|those\s+killed))\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
     }
 
@@ -298,9 +299,9 @@ def extract_toll(sentence: str) -> Toll:
         for m in pats[name].finditer(sentence):
             if _overlaps(m.span("q"), taken):
                 continue
-            if (name == "injure_verb" and re.match(r"(?:leaving|left)\b", m.group(0), re.I)
+            if (name == "injure_verb" and re.match(r"(?:leaving|left|receiv|treat|admitt)", m.group(0), re.I)
                     and not re.search(_INJURY, m.group(0), re.I)):
-                continue  # "leaving <number> <things> stranded": no injury word, so no injured
+                continue  # "leaving <number> <things> stranded", "received 3 delegations": no injury word, no injured
             count = _figure(m.group("q"))
             if count is None:
                 continue
@@ -308,6 +309,8 @@ def extract_toll(sentence: str) -> Toll:
             if name == "losses_at":
                 group = "counter-claim"
             toll.groups.add(group)
+            if target is killed:
+                toll.killed_groups.add(group)
             if is_civ and target is killed:
                 civilians += count.low
                 any_civ = True
@@ -316,6 +319,8 @@ def extract_toll(sentence: str) -> Toll:
                 if c2 is not None:
                     g2, civ2 = _group(m.group("v2"))
                     toll.groups.add(g2)
+                    if target is killed:
+                        toll.killed_groups.add(g2)
                     if g2 == group:
                         count = count + c2  # "5 farmers and 2 boys": one list, so the figures add
                     else:

@@ -103,3 +103,28 @@ def test_wire_phrasings_of_the_dead_and_injured(sentence, killed, injured):
     toll = extract_toll(sentence)
     assert (toll.killed, toll.injured) == (killed, injured)
 
+
+
+@pytest.mark.parametrize("sentence, killed, injured", [
+    ("Medics at the district clinic said they had received 9 wounded and three bodies.", Count(3, 3), Count(9, 9)),
+    ("Volunteers pulled four bodies from the collapsed mosque.", Count(4, 4), None),
+    ("The field hospital treated 25 injured people overnight.", None, Count(25, 25)),
+])
+def test_bodies_and_wounded_counted_where_they_were_received(sentence, killed, injured):
+    toll = extract_toll(sentence)
+    assert (toll.killed, toll.injured) == (killed, injured)
+
+
+def test_a_visit_received_is_not_an_injury():
+    assert extract_toll("The governor received three delegations of elders.").injured is None
+
+
+# ----- the same voice speaking again adds its other groups (loaders/news.py) ------------------------------
+
+def test_a_pronoun_source_adds_the_other_groups_of_the_same_account(tmp_path):
+    ev = read(tmp_path, "2025-06-04",
+              "Troops beat back an assault on a garrison in Kherson on Monday, killing 14 of the attackers, the army said. "
+              "Three soldiers were killed and five wounded in the fighting, it added.")
+    inc = incident_of(ev, "Kherson")
+    assert (inc["killed_low"], inc["killed_high"]) == (17, 17)
+    assert (inc["injured_low"], inc["injured_high"]) == (5, 5)
