@@ -870,7 +870,7 @@ def extract(article: Article) -> list[Draft]:
                         claimant = _attribution(clause) or _attribution(text)
                         if carrier is not None and carrier.claimed_by and _SAME_VOICE.search(text) and (
                                 claimant is None or _SAME_VOICE.search(claimant)):
-                            # "..., it added" / "the statement said": the source of the report before speaks again
+                            # a pronoun ("it added") or a definite statement as the speaker: the earlier source again
                             claimant = claimed = carrier.claimed_by
                         if carrier is None or not (claimant or carrier.claimed_by):
                             same = None  # neither names a source: one account
