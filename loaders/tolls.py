@@ -186,7 +186,12 @@ def _patterns() -> dict[str, re.Pattern]:
              r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?)?")
     # "the driver", "his son", "its pilot": one person, named by a determiner before a singular victim word.
     one = (rf"(?:{_alternation(_ONE_DETERMINERS)})(?=\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_alternation(_singular_victims())})\b)")
-    q1 = rf"(?:{q}|{one})"
+    # "killed one and wounded another", "one was killed and another hurt": one more person
+    another = (r"another(?=\s*(?:[,.;]|$)|\s+(?:(?:was|had\s+been|has\s+been)\s+)?(?:(?:seriously|critically|badly|"
+               r"lightly|slightly)\s+)?(?:injured|wounded|hurt|killed)\b)")
+    q1 = rf"(?:{q}|{one}|{another})"
+    # a second figure of one list may follow a possessive ("a farmer and his two sons")
+    poss = r"(?:(?:his|her|their|its)\s+)?"
     more = r"(?:\s+more)?"  # "five more died": more of the same, counted as told
     flags = re.I
     return {
@@ -194,10 +199,10 @@ def _patterns() -> dict[str, re.Pattern]:
         "none": re.compile(r"\b(?:no\s+one|nobody|none)\s+(?:was|were|had\s+been|has\s+been)\s+(?P<k>killed|hurt|harmed|injured|wounded)\b"
                            r"|\b(?P<k2>killing|hurting|harming|injuring|wounding|killed|hurt|harmed|injured|wounded)\s+(?:no\s+one|nobody)\b"
                            r"|\bno\s+(?P<c>casualties|deaths|fatalities)\b", flags),
-        "dead_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
+        "dead_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
         "lost": re.compile(rf"\b(?:lost|losing)\s+(?P<q>{q}){victim}", flags),
         "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|(?:death\s+)?toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
-        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?:all\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?", flags),
+        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?", flags),
         "left_dead": re.compile(rf"\b(?:left|leaving|leaves)\s+(?P<q>{q}){victim}?\s+(?:people\s+)?dead\b", flags),
         # "claimed 12 lives", "costing the lives of 3"? (the latter is kill_verb's "claimed the lives of")
         "lives": re.compile(rf"\b(?:claimed|claiming|claims|cost|costing|costs)\s+(?P<q>{q})\s+(?:more\s+)?(?:[\w-]+\s+)?lives\b", flags),
@@ -205,8 +210,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "bodies": re.compile(rf"\b(?P<q>{q})\s+(?:more\s+)?(?:dead\s+)?(?:bodies|corpses)\b", flags),
         "toll": re.compile(rf"\b(?:death\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of)\s+(?P<q>{q})\b", flags),
         "deaths": re.compile(rf"\b(?P<q>{q})\s+(?:deaths|fatalities)\b", flags),
-        "injured_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+{_AUX}{_INJURY}\b", flags),
-        "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left|received|receiving|treated|treating|admitted)[\"“”’']?\s+[\"“]?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
+        "injured_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_INJURY}\b", flags),
+        "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left|received|receiving|treated|treating|admitted)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
         "risen_to": re.compile(rf"\b(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|people\s+killed|those\s+killed))\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
     }
 
@@ -228,7 +233,7 @@ def _required_words() -> dict[str, re.Pattern]:
 
 def _figure(text: str) -> Count | None:
     """A figure of a toll pattern: a quantity phrase, or a determiner that names one person ("the driver")."""
-    if text.strip().lower() in _ONE_DETERMINERS:
+    if text.strip().lower() in _ONE_DETERMINERS or text.strip().lower() == "another":
         return Count(1, 1)
     return parse_quantity(text)
 
@@ -262,6 +267,10 @@ def _combine(claims: list[tuple[str, Count]]) -> Count | None:
     return combined
 
 
+_TOTAL_VERB = re.compile(r"\b(?:bring|brings|brought|bringing|rais\w+|rose|risen|climbed|increased|jumped|reached|"
+                         r"push\w*|took|taking|takes|stands?|stood)\b", re.I)
+
+
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < b and a < span[1] for a, b in taken)
 
@@ -281,6 +290,7 @@ def extract_toll(sentence: str) -> Toll:
             taken.append(m.span())
     killed: list[tuple[str, Count]] = []
     injured: list[tuple[str, Count]] = []
+    totals: list[tuple[str, Count]] = []
     for m in pats["none"].finditer(sentence):
         taken.append(m.span())
         kind = (m.group("k") or m.group("k2") or m.group("c") or "").lower()
@@ -329,9 +339,12 @@ def extract_toll(sentence: str) -> Toll:
                         civilians += c2.low
                         any_civ = True
             target.append((group, count))
+            if name in ("risen_to", "toll") and _TOTAL_VERB.search(sentence[max(0, m.start() - 30):m.end()]):
+                totals.append(("people", count))
             taken.append(m.span())
             toll.texts.append(m.group(0).strip())
-    toll.killed = _combine(killed)
+    # "Two more died, bringing the toll to 11": the toll is the total; the other figures are part of it.
+    toll.killed = _combine(totals) if totals else _combine(killed)
     toll.injured = _combine(injured)
     if any_civ:
         toll.civilians = civilians

@@ -128,3 +128,22 @@ def test_a_pronoun_source_adds_the_other_groups_of_the_same_account(tmp_path):
     inc = incident_of(ev, "Kherson")
     assert (inc["killed_low"], inc["killed_high"]) == (17, 17)
     assert (inc["injured_low"], inc["injured_high"]) == (5, 5)
+
+
+# ----- lists, "another", totals (loaders/tolls.py) ----------------------------------------------------
+
+@pytest.mark.parametrize("sentence, killed, injured", [
+    ("Two guards and a driver were wounded in the raid.", None, Count(3, 3)),
+    ("The rocket killed a farmer and his three sons.", Count(4, 4), None),
+    ("The sniper killed one man and wounded another.", Count(1, 1), Count(1, 1)),
+    ("One person was killed and another hurt.", Count(1, 1), Count(1, 1)),
+    ("The second blast killed another 14 people.", Count(14, 14), None),
+    ("The blast killed the bomber and two guards.", Count(3, 3), None),
+    ("Soldiers shot dead the three gunmen.", Count(3, 3), None),
+    ("The fighting killed a total of 23 people.", Count(23, 23), None),
+    ("An air strike killed a family of six.", Count(6, 6), None),
+    ("Two more of the wounded died on Friday, bringing the toll to 19.", Count(19, 19), None),
+])
+def test_lists_one_more_person_and_stated_totals(sentence, killed, injured):
+    toll = extract_toll(sentence)
+    assert (toll.killed, toll.injured) == (killed, injured)
