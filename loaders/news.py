@@ -946,7 +946,7 @@ def extract(article: Article) -> list[Draft]:
     # Where the events were placed votes too: a story told of one country's towns is about that country.
     placed = {d.place.name: d.place.iso3 for d in drafts if d.place and d.place.iso3 and d.place.feature != "country"}
     article.main_country = _main_country(mentions, dateline, list(placed.values()))
-    return _drop_recaps(_collapse(drafts))
+    return _drop_recaps(_same_account(_collapse(drafts)))
 
 
 def _story_date(dates: list[DateMention], published: date | None) -> tuple[date, str] | None:
@@ -1094,14 +1094,36 @@ def _collapse(drafts: list[Draft]) -> list[Draft]:
     return out
 
 
+def _same_account(drafts: list[Draft]) -> list[Draft]:
+    """Within one article, one source's tolls of different groups for violence at one place on one day (its
+    soldiers in one sentence, the attackers in another) are one account of one incident: they add up (SPEC §4)
+    in the first report, which quotes both; a competing figure for the same group stays a report of its own."""
+    out: list[Draft] = []
+    for d in drafts:
+        first = None
+        if not d.cue.row["diplomatic_action"] and _states_toll(d.toll) and d.place is not None:
+            first = next((o for o in out if not o.cue.row["diplomatic_action"] and _states_toll(o.toll)
+                          and o.place is not None and o.place.name == d.place.name and o.day == d.day
+                          and o.precision == d.precision and o.claimed_by == d.claimed_by), None)
+        if first is not None and _adds_to(first.toll, d.toll, True):
+            first.toll = _added(first.toll, d.toll)
+            first.quote = f"{first.quote} … {d.quote}"
+            continue
+        out.append(d)
+    return out
+
+
 def _states_toll(toll) -> bool:
     return toll is not None and (toll.killed is not None or toll.injured is not None)
 
 
 def _revised(before, later, update: bool):
-    """One source's toll told twice: the later figure of each kind wins when it is a revision; otherwise each
-    kind keeps its first figure and only a kind not stated before is taken from the later telling."""
+    """One source's toll told twice: another group's dead add up; the later figure of each kind wins when it is
+    a revision; otherwise each kind keeps its first figure and only a kind not stated before is taken from the
+    later telling."""
     from loaders.tolls import Toll
+    if not update and _adds_to(before, later, True):
+        return _added(before, later)  # the same source's count of another group (its soldiers, then the attackers)
     killed, injured, civ = before.killed, before.injured, before.civilians
     if later.killed is not None and (killed is None or update):
         killed, civ = later.killed, later.civilians if later.civilians is not None else civ

@@ -147,3 +147,21 @@ def test_a_pronoun_source_adds_the_other_groups_of_the_same_account(tmp_path):
 def test_lists_one_more_person_and_stated_totals(sentence, killed, injured):
     toll = extract_toll(sentence)
     assert (toll.killed, toll.injured) == (killed, injured)
+
+
+# ----- one account of one incident across sentences (loaders/news.py) ------------------------------------
+
+def test_one_sources_groups_told_in_two_sentences_add_up(tmp_path):
+    ev = read(tmp_path, "2025-06-04",
+              "Police said four officers were killed in fighting in Kherson on Tuesday. Police said 12 gunmen were "
+              "killed in Kherson on Tuesday.")
+    inc = incident_of(ev, "Kherson")
+    assert (inc["killed_low"], inc["killed_high"]) == (16, 16)
+
+
+def test_two_sources_for_the_same_group_stay_a_range(tmp_path):
+    ev = read(tmp_path, "2025-06-04",
+              "Gunmen ambushed a patrol in Kherson on Tuesday, killing four soldiers, the army said. The rebels said "
+              "they had killed 25 soldiers.")
+    inc = incident_of(ev, "Kherson")
+    assert (inc["killed_low"], inc["killed_high"]) == (4, 25)
