@@ -81,9 +81,9 @@ def _number_re() -> str:
     words = _number_words()
     tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
     units = "one|two|three|four|five|six|seven|eight|nine"
-    plain = rf"(?:\d+|(?:{tens})[- ](?:{units})|{_alternation(w for w in words if ' ' not in w)})"
-    # "two dozen", "three hundred": a figure times a multiplier, tried before the figure alone
-    return (rf"(?:{plain}[- ](?:{_MULTIPLIERS})(?![\w-])|\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{tens})[- ](?:{units})|{_alternation(words)})")
+    # "two dozen", "three hundred": a figure may be multiplied
+    return (rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{tens})[- ](?:{units})|{_alternation(words)})"
+            rf"(?:[- ](?:{_MULTIPLIERS})(?![\w-]))?")
 
 
 _MULTIPLIERS = "dozen|hundred|thousand"
@@ -178,14 +178,18 @@ def _patterns() -> dict[str, re.Pattern]:
     # A victim word, maybe after "of the", a few adjectives or "members of the"; or a capitalised plural
     # (a people named by its nationality: "five <Nationals> were killed"), which counts as people.
     victim = (rf"(?:\s+(?:of\s+(?:its|their|his|her|the)\s+)?(?:[\w’'-]+\s+of\s+(?:its|their|his|her|the)\s+)?"
-              rf"(?:[\w’'-]+\s+){{0,2}}?(?P<v>{victims}|(?-i:[A-Z][a-z]+s))\b)")
+              rf"(?:[\w’'-]+\s+){{0,2}}?(?P<v>{victims}|(?-i:[A-Z][a-z]+s))\b"
+              # a second group joined without a figure of its own ("fighters and allied militants"): one count
+              rf"(?:\s+(?:and|or)\s+(?:(?!(?:{_alternation(_number_words())}|the|his|her|its|their|dozens|scores|several|some)\s)(?![\w’'-]*ing\s)[a-z][\w’'-]*\s+)?"
+              rf"(?:{victims})\b(?!\s+(?:said|say|says|told|added)\b))?)")
     # an aside ("including ...", "among them ...") between the figure and the verb
     aside = (r"(?:\s*,\s*(?:including|among\s+them|most\s+of\s+them|many\s+of\s+them)\s+[^,.;]{1,40}?,"
              r"|\s*,\s*(?:an?|the|his|her|their|two|three)\s+[^,.;]{1,40}?,"
              r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides"
              r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?)?")
     # "the driver", "his son", "its pilot": one person, named by a determiner before a singular victim word.
-    one = (rf"(?:{_alternation(_ONE_DETERMINERS)})(?=\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_alternation(_singular_victims())})\b)")
+    # ("a" and "an" are numbers already: only the other determiners need the singular word after them)
+    one = (rf"(?:{_alternation(d for d in _ONE_DETERMINERS if d not in _number_words())})(?=\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_alternation(_singular_victims())})\b)")
     # "killed one and wounded another", "one was killed and another hurt": one more person
     another = (r"another(?=\s*(?:[,.;]|$)|\s+(?:(?:was|had\s+been|has\s+been)\s+)?(?:(?:seriously|critically|badly|"
                r"lightly|slightly)\s+)?(?:injured|wounded|hurt|killed)\b)")
@@ -224,7 +228,8 @@ def _required_words() -> dict[str, re.Pattern]:
     return {
         "dead_after": re.compile(rf"{_DEATH}\b", flags),
         "deaths": re.compile(r"(?:deaths|fatalities)\b", flags),
-        "injured_after": re.compile(rf"{_INJURY}\b", flags),
+        # a word every _INJURY phrase holds
+        "injured_after": re.compile(r"\b(?:injured|wounded|hurt|hospitali[sz]ed|injuries|wounds|hospitals?)\b", flags),
         "risen_to": re.compile(r"\b(?:toll|number\s+of)\b", flags),
         "lives": re.compile(r"\blives\b", flags),
         "bodies": re.compile(r"\b(?:bodies|corpses)\b", flags),

@@ -165,3 +165,11 @@ def test_two_sources_for_the_same_group_stay_a_range(tmp_path):
               "they had killed 25 soldiers.")
     inc = incident_of(ev, "Kherson")
     assert (inc["killed_low"], inc["killed_high"]) == (4, 25)
+
+
+def test_a_second_group_joined_without_a_figure_is_one_count():
+    toll = extract_toll("The army said more than 200 fighters and allied militiamen were killed.")
+    assert toll.killed == Count(201, None)
+    # a figure or a verb after "and" starts a figure of its own
+    toll = extract_toll("The raid killed 3 soldiers and two civilians and wounded 8 others.")
+    assert (toll.killed, toll.injured) == (Count(5, 5), Count(8, 8))
