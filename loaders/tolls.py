@@ -200,9 +200,12 @@ def _patterns() -> dict[str, re.Pattern]:
     flags = re.I
     return {
         "subset": re.compile(rf"\bincluding\s+(?P<q>{q})(?:\s+[\w-]+)?\s+(?P<v>civilians|women and children|children|women)\b", flags),
-        "none": re.compile(r"\b(?:no\s+one|nobody|none)\s+(?:was|were|had\s+been|has\s+been)\s+(?P<k>killed|hurt|harmed|injured|wounded)\b"
+        # nobody, none of them: zero; "no casualties", "no deaths or injuries", "without casualties". (Not "no
+        # civilians were harmed": one group spared says nothing of the others.)
+        "none": re.compile(rf"\b(?:no\s+one|nobody|none(?:\s+of\s+(?:them|the\s+(?:[\w’'-]+\s+){{0,2}}?(?:{victims}|crew)))?)"
+                           r"\s+(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:(?:reported|reportedly)\s+)?(?P<k>killed|hurt|harmed|injured|wounded)\b"
                            r"|\b(?P<k2>killing|hurting|harming|injuring|wounding|killed|hurt|harmed|injured|wounded)\s+(?:no\s+one|nobody)\b"
-                           r"|\bno\s+(?P<c>casualties|deaths|fatalities)\b", flags),
+                           r"|\b(?:no\s+|without\s+(?:causing\s+|any\s+)?)(?P<c>casualties|deaths|fatalities|injuries)(?P<both>\s+or\s+(?:injuries|injured))?\b", flags),
         "dead_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
         "lost": re.compile(rf"\b(?:lost|losing)\s+(?P<q>{q}){victim}", flags),
         "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|(?:death\s+)?toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
@@ -272,6 +275,7 @@ def _combine(claims: list[tuple[str, Count]]) -> Count | None:
     return combined
 
 
+_SEVERITY = re.compile(r"\b(?:seriously|critically|badly|gravely|severely|mortally)\b", re.I)
 _TOTAL_VERB = re.compile(r"\b(?:bring|brings|brought|bringing|rais\w+|rose|risen|climbed|increased|jumped|reached|"
                          r"push\w*|took|taking|takes|stands?|stood)\b", re.I)
 
@@ -298,11 +302,11 @@ def extract_toll(sentence: str) -> Toll:
     totals: list[tuple[str, Count]] = []
     for m in pats["none"].finditer(sentence):
         taken.append(m.span())
-        kind = (m.group("k") or m.group("k2") or m.group("c") or "").lower()
+        kind = "casualties" if m.group("both") else (m.group("k") or m.group("k2") or m.group("c") or "").lower()
         # nobody hurt means nobody dead as well; "no casualties": neither dead nor wounded
         if kind in ("killed", "killing", "deaths", "fatalities", "casualties", "hurt", "hurting", "harmed", "harming"):
             killed.append(("people", Count(0, 0)))
-        if kind in ("hurt", "hurting", "harmed", "harming", "injured", "injuring", "wounded", "wounding", "casualties"):
+        if kind in ("hurt", "hurting", "harmed", "harming", "injured", "injuring", "wounded", "wounding", "casualties", "injuries"):
             injured.append(("people", Count(0, 0)))
         toll.texts.append(m.group(0))
     required = _required_words()
@@ -318,8 +322,8 @@ def extract_toll(sentence: str) -> Toll:
                     and not re.search(_INJURY, m.group(0), re.I)):
                 continue  # "leaving <number> <things> stranded", "received 3 delegations": no injury word, no injured
             count = _figure(m.group("q"))
-            if count is None:
-                continue
+            if count is None or (count == Count(0, 0) and _SEVERITY.search(m.group(0))):
+                continue  # "no one was seriously hurt": some were, lightly
             group, is_civ = _group(m.groupdict().get("v"))
             if name == "losses_at":
                 group = "counter-claim"

@@ -173,3 +173,26 @@ def test_a_second_group_joined_without_a_figure_is_one_count():
     # a figure or a verb after "and" starts a figure of its own
     toll = extract_toll("The raid killed 3 soldiers and two civilians and wounded 8 others.")
     assert (toll.killed, toll.injured) == (Count(5, 5), Count(8, 8))
+
+
+# ----- nobody hurt, said in more ways (loaders/tolls.py) -------------------------------------------------
+
+@pytest.mark.parametrize("sentence, killed, injured", [
+    ("No injuries were reported after the shelling.", None, Count(0, 0)),
+    ("The mine exploded without causing casualties.", Count(0, 0), Count(0, 0)),
+    ("Officials said there were no deaths or injuries.", Count(0, 0), Count(0, 0)),
+    ("None of the passengers were injured.", None, Count(0, 0)),
+    ("None of them was hurt.", Count(0, 0), Count(0, 0)),
+])
+def test_nobody_hurt_in_more_words(sentence, killed, injured):
+    toll = extract_toll(sentence)
+    assert (toll.killed, toll.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize("sentence", [
+    "No one was seriously hurt in the crash.",  # some were, lightly
+    "The command said no civilians were harmed in the strike.",  # one group spared says nothing of the rest
+])
+def test_a_partial_denial_is_no_zero_toll(sentence):
+    toll = extract_toll(sentence)
+    assert (toll.killed, toll.injured) == (None, None)
