@@ -156,9 +156,20 @@ def _quantity_re() -> str:
     num = _number_re()
     parts = []
     df = pd.read_csv(DATA_DIR / "casualty_words.csv", dtype=str, keep_default_na=False)
+
+    def fragment(text: str) -> str:
+        p = re.escape(text).replace(r"\{N\}", num).replace(r"\{M\}", num)
+        return p.replace(r"\ ", r"\s+").replace(r"\-", r"\s*[-–]\s*")
+
+    # The phrases that begin with the figure ("{N} or more", "{N}-{M}", "{N}") become one alternative, the
+    # figure read once and then its optional endings, where the bare figure stands in the table: the same
+    # matches as one alternative each, without reading the figure again for each ending.
+    endings = [fragment(ph[3:]) for ph in df["phrase"] if ph.startswith("{N}") and ph != "{N}"]
     for phrase in df["phrase"]:
-        p = re.escape(phrase).replace(r"\{N\}", num).replace(r"\{M\}", num)
-        parts.append(p.replace(r"\ ", r"\s+").replace(r"\-", r"\s*[-–]\s*"))
+        if phrase == "{N}":
+            parts.append(rf"{num}(?:{'|'.join(endings)})?" if endings else num)
+        elif not phrase.startswith("{N}"):
+            parts.append(fragment(phrase))
     return "(?:" + "|".join(parts) + r")(?![\w-])"
 
 

@@ -196,3 +196,11 @@ def test_nobody_hurt_in_more_words(sentence, killed, injured):
 def test_a_partial_denial_is_no_zero_toll(sentence):
     toll = extract_toll(sentence)
     assert (toll.killed, toll.injured) == (None, None)
+
+
+@pytest.mark.parametrize("words, low, high", [
+    ("just over 20", 21, None), ("well over 100", 101, None), ("30 or so", 30, 30), ("just under 50", 40, 50),
+])
+def test_more_hedged_figures(words, low, high):
+    from loaders.tolls import parse_quantity
+    assert parse_quantity(words) == Count(low, high)
