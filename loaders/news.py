@@ -855,9 +855,13 @@ def extract(article: Article) -> list[Draft]:
                     # come a sentence later than one that does not.
                     refers = bool(_ANAPHORA.search(clause) or _POINTS_BACK.search(clause))
                     home = {q.place.iso3 for q in antecedent[2]} | {article.main_country} if antecedent else set()
-                    own_places = [q for q in all_places if not (q.place.feature == "country" and q.place.iso3 in home)]
+                    # The province the event's place lies in ("officials in X province said") places no other event.
+                    held = [q.place for q in antecedent[2]] if antecedent else []
+                    own_places = [q for q in all_places if not (q.place.feature == "country" and q.place.iso3 in home)
+                                  and not any(_holds(q.place, h) for h in held)]
+                    only_around = bool(places and held and all(any(_holds(q.place, h) for h in held) for q in places))
                     # A sentence that opens on a scene of its own ("In the province of X, ...") is another event.
-                    follow_up = bool(not places and not own_places and has_toll and antecedent
+                    follow_up = bool((not places or only_around) and not own_places and has_toll and antecedent
                                      and n_sent - antecedent[0] <= (3 if (update or refers) and antecedent[2] else 2)
                                      and not _ANOTHER_EVENT.match(text) and not _NEW_SCENE.match(text))
                     if follow_up:
@@ -1111,6 +1115,13 @@ def _same_account(drafts: list[Draft]) -> list[Draft]:
             continue
         out.append(d)
     return out
+
+
+def _holds(outer: Place, inner: Place) -> bool:
+    """`outer` is the province (or region) that `inner`, a smaller place, lies in."""
+    return (outer.feature == "province" and inner.feature not in ("province", "country")
+            and outer.iso3 == inner.iso3 and bool(outer.admin1) and bool(inner.admin1)
+            and normalise(outer.admin1) == normalise(inner.admin1))
 
 
 def _states_toll(toll) -> bool:

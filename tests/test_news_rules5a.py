@@ -204,3 +204,14 @@ def test_a_partial_denial_is_no_zero_toll(sentence):
 def test_more_hedged_figures(words, low, high):
     from loaders.tolls import parse_quantity
     assert parse_quantity(words) == Count(low, high)
+
+
+# ----- a toll told by the officials of the province the event lies in (loaders/news.py) ----------------
+
+def test_a_toll_from_the_province_of_the_event_is_that_events_toll(tmp_path):
+    ev = read(tmp_path, "2025-06-04",
+              "A bomb went off at a bus stop in Spin Boldak on Tuesday. Officials in Kandahar province said six "
+              "people were killed and nine wounded.")
+    assert set(ev["location"]) == {"Spin Boldak"}
+    inc = incident_of(ev, "Spin Boldak")
+    assert (inc["killed_low"], inc["killed_high"], inc["injured_low"], inc["injured_high"]) == (6, 6, 9, 9)
