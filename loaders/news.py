@@ -782,9 +782,9 @@ def extract(article: Article) -> list[Draft]:
             if has_toll and not violent and inherited:
                 # "...; the other side put its losses at 11": a counter-claim about the clause before.
                 violent = [Cue(c0, c0, inherited[2].row)]
-            elif (has_toll and not violent and last_placed and n_sent - last_placed[0] == 1 and len(last_placed) > 3
+            elif (has_toll and not violent and last_placed and n_sent - last_placed[0] <= 2 and len(last_placed) > 3
                   and not all_places_of(text) and not _ANOTHER_EVENT.match(text)):
-                # A toll with no event word of its own, right after a placed event: that event's toll.
+                # A toll with no event word of its own, a sentence or two after a placed event: that event's toll.
                 violent = [Cue(c0, c0, last_placed[3])]
             # "a decade after gunmen overran the town": the act is only where a span of time starts.
             violent = [c for c in violent if not _TIME_AFTER.search(text[c0:c.start])]

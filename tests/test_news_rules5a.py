@@ -215,3 +215,12 @@ def test_a_toll_from_the_province_of_the_event_is_that_events_toll(tmp_path):
     assert set(ev["location"]) == {"Spin Boldak"}
     inc = incident_of(ev, "Spin Boldak")
     assert (inc["killed_low"], inc["killed_high"], inc["injured_low"], inc["injured_high"]) == (6, 6, 9, 9)
+
+
+def test_an_injury_count_two_sentences_after_its_event_is_its_toll(tmp_path):
+    ev = read(tmp_path, "2025-06-04",
+              "A grenade was thrown at a tea stall in Kherson on Tuesday. The attacker escaped on a motorbike. "
+              "Five people were hurt, police said.")
+    inc = incident_of(ev, "Kherson")
+    assert (inc["injured_low"], inc["injured_high"]) == (5, 5)
+    assert ev["location"].notna().all()
