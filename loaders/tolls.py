@@ -230,6 +230,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "deaths": re.compile(rf"\b(?P<q>{q})\s+(?:deaths|fatalities)\b", flags),
         "injured_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_INJURY}\b", flags),
         "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left|received|receiving|treated|treating|admitted)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
+        "casualties": re.compile(rf"\b(?:{q}|heavy|many|numerous|significant|serious)\s+(?:[\w-]+\s+)?casualties\b", flags),
         "risen_to": re.compile(rf"\b(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|people\s+killed|those\s+killed))\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
     }
 
@@ -363,6 +364,12 @@ def extract_toll(sentence: str) -> Toll:
                 totals.append(("people", count))
             taken.append(m.span())
             toll.texts.append(m.group(0).strip())
+    # "30 casualties", "heavy casualties": dead and wounded mixed, so no figure of either; the words are kept
+    # as the source's own (SPEC §4).
+    if "casualt" in sentence.lower():
+        for m in pats["casualties"].finditer(sentence):
+            if not _overlaps(m.span(), taken):
+                toll.texts.append(m.group(0).strip())
     # "Two more died, bringing the toll to 11": the toll is the total; the other figures are part of it.
     toll.killed = _combine(totals) if totals else _combine(killed)
     toll.injured = _combine(injured)

@@ -224,3 +224,12 @@ def test_an_injury_count_two_sentences_after_its_event_is_its_toll(tmp_path):
     inc = incident_of(ev, "Kherson")
     assert (inc["injured_low"], inc["injured_high"]) == (5, 5)
     assert ev["location"].notna().all()
+
+
+def test_casualties_alone_stay_in_the_casualty_text_without_figures(tmp_path):
+    assert extract_toll("The barrage caused 30 casualties.").texts == ["30 casualties"]
+    ev = read(tmp_path, "2025-06-04", "Artillery shelled a market in Kherson on Tuesday, causing 30 casualties, "
+                                      "officials said.")
+    r = ev[ev["location"] == "Kherson"].iloc[0]
+    assert r["casualty_text"] == "30 casualties"
+    assert pd.isna(r["fatalities_low"]) and pd.isna(r["injured_low"])
