@@ -173,7 +173,8 @@ def _quantity_re() -> str:
     return "(?:" + "|".join(parts) + r")(?![\w-])"
 
 
-_DEATH = r"(?:killed|dead|died|martyred|slain|neutrali[sz]ed|eliminated|lost\s+their\s+lives|perished)"
+_DEATH = (r"(?:killed|dead|died|martyred|slain|neutrali[sz]ed|eliminated|lost\s+their\s+lives|perished"
+          r"|embraced\s+(?:martyrdom|shahadat))")
 _INJURY = (r"(?:injured|wounded|hurt|hospitali[sz]ed"
            r"|(?:sustained|suffered|received)\s+(?:\w+\s+)?(?:injuries|wounds)"
            r"|treated\s+(?:in\s+hospital\s+)?for\s+(?:\w+\s+)?(?:injuries|wounds)"
@@ -220,7 +221,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "dead_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
         "lost": re.compile(rf"\b(?:lost|losing)\s+(?P<q>{q}){victim}", flags),
         "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|(?:death\s+)?toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
-        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?", flags),
+        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths|martyrdom)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?", flags),
         "left_dead": re.compile(rf"\b(?:left|leaving|leaves)\s+(?P<q>{q}){victim}?\s+(?:people\s+)?dead\b", flags),
         # "claimed 12 lives", "costing the lives of 3"? (the latter is kill_verb's "claimed the lives of")
         "lives": re.compile(rf"\b(?:claimed|claiming|claims|cost|costing|costs)\s+(?P<q>{q})\s+(?:more\s+)?(?:[\w-]+\s+)?lives\b", flags),

@@ -233,3 +233,13 @@ def test_casualties_alone_stay_in_the_casualty_text_without_figures(tmp_path):
     r = ev[ev["location"] == "Kherson"].iloc[0]
     assert r["casualty_text"] == "30 casualties"
     assert pd.isna(r["fatalities_low"]) and pd.isna(r["injured_low"])
+
+
+@pytest.mark.parametrize("sentence, killed", [
+    ("Eleven soldiers embraced martyrdom in the exchange of fire.", Count(11, 11)),
+    ("The statement mourned the martyrdom of two policemen.", Count(2, 2)),
+    ("Troops neutralised 40+ militants.", Count(40, None)),
+    ("Over 30 Taliban and allied militants were killed.", Count(31, None)),
+])
+def test_military_statement_phrasings(sentence, killed):
+    assert extract_toll(sentence).killed == killed
