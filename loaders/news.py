@@ -708,12 +708,15 @@ def _same_source(a: str, b: str) -> bool:
     """Two attributions name one source: one's words contain the other's last word ("the regional command",
     "the army's regional command"), or both are voices of one institution (an army officer, a military
     spokesman) unless they name different countries."""
+    ca, cb = set(_country_mentions(a)), set(_country_mentions(b))
+    if ca and cb and ca != cb:
+        return False  # two countries' ministries or armies are two sources
     wa, wb = set(re.findall(r"[a-z]+", a.lower())), set(re.findall(r"[a-z]+", b.lower()))
     last_a, last_b = re.findall(r"[a-z]+", a.lower())[-1:], re.findall(r"[a-z]+", b.lower())[-1:]
     if last_a and last_b and (last_a[0] in wb or last_b[0] in wa):
         return True
     kind = _source_kind(a)
-    return kind is not None and kind == _source_kind(b) and set(_country_mentions(a)) == set(_country_mentions(b))
+    return kind is not None and kind == _source_kind(b) and ca == cb
 
 
 def _added(before, new):

@@ -243,3 +243,13 @@ def test_casualties_alone_stay_in_the_casualty_text_without_figures(tmp_path):
 ])
 def test_military_statement_phrasings(sentence, killed):
     assert extract_toll(sentence).killed == killed
+
+
+# ----- who speaks (data/source_kinds.csv, loaders/news.py) ---------------------------------------------
+
+def test_medical_and_rescue_voices_are_one_source_each_and_countries_keep_sources_apart():
+    from loaders.news import _same_source
+    assert _same_source("hospital officials", "doctors at the district hospital")
+    assert _same_source("the civil defence", "rescuers")
+    assert not _same_source("hospital officials", "the army")
+    assert not _same_source("Lebanese health ministry", "Israeli health ministry")
