@@ -208,7 +208,7 @@ def _patterns() -> dict[str, re.Pattern]:
     q1 = rf"(?:{q}|{one}|{another})"
     # a second figure of one list may follow a possessive ("a farmer and his two sons")
     poss = r"(?:(?:his|her|their|its)\s+)?"
-    more = r"(?:\s+more)?"  # "five more died": more of the same, counted as told
+    more = r"(?:\s+(?:more|second|third|fourth|fifth|sixth))?"  # "five more died", "a fifth was hurt": more of the same, counted as told
     flags = re.I
     return {
         "subset": re.compile(rf"\bincluding\s+(?P<q>{q})(?:\s+[\w-]+)?\s+(?P<v>civilians|women and children|children|women)\b", flags),
@@ -232,7 +232,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "injured_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_INJURY}\b", flags),
         "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left|received|receiving|treated|treating|admitted)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
         "casualties": re.compile(rf"\b(?:{q}|heavy|many|numerous|significant|serious)\s+(?:[\w-]+\s+)?casualties\b", flags),
-        "risen_to": re.compile(rf"\b(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|people\s+killed|those\s+killed))\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
+        "risen_to": re.compile(rf"\b(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|people\s+killed|those\s+killed|injured|wounded))\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
     }
 
 
@@ -288,6 +288,7 @@ def _combine(claims: list[tuple[str, Count]]) -> Count | None:
     return combined
 
 
+_INJURED_TOLL = re.compile(r"\b(?:injur\w*|wounded|wounds)\s+(?:toll|count|figure)\b|\bnumber\s+of\s+(?:the\s+)?(?:injured|wounded)\b", re.I)
 _SEVERITY = re.compile(r"\b(?:seriously|critically|badly|gravely|severely|mortally)\b", re.I)
 _TOTAL_VERB = re.compile(r"\b(?:bring|brings|brought|bringing|rais\w+|rose|risen|climbed|increased|jumped|reached|"
                          r"push\w*|took|taking|takes|stands?|stood)\b", re.I)
@@ -304,10 +305,11 @@ def extract_toll(sentence: str) -> Toll:
     taken: list[tuple[int, int]] = []
     civilians = 0
     any_civ = False
+    subset = 0  # "including 3 children": civilians among the dead, whom a civilian toll already counts
     for m in pats["subset"].finditer(sentence):
         c = parse_quantity(m.group("q"))
         if c is not None:
-            civilians += c.low
+            subset += c.low
             any_civ = True
             taken.append(m.span())
     killed: list[tuple[str, Count]] = []
@@ -327,8 +329,10 @@ def extract_toll(sentence: str) -> Toll:
                  "injured_after", "injure_verb"):
         if name in required and not required[name].search(sentence):
             continue
-        target = injured if name.startswith("injur") else killed
         for m in pats[name].finditer(sentence):
+            target = injured if name.startswith("injur") else killed
+            if name in ("risen_to", "toll") and _INJURED_TOLL.search(sentence[max(0, m.start() - 30):m.end()]):
+                target = injured  # "the number of wounded rose to 60", "the injury toll"
             if _overlaps(m.span("q"), taken):
                 continue
             if (name == "injure_verb" and re.match(r"(?:leaving|left|receiv|treat|admitt)", m.group(0), re.I)
@@ -361,7 +365,7 @@ def extract_toll(sentence: str) -> Toll:
                         civilians += c2.low
                         any_civ = True
             target.append((group, count))
-            if name in ("risen_to", "toll") and _TOTAL_VERB.search(sentence[max(0, m.start() - 30):m.end()]):
+            if target is killed and name in ("risen_to", "toll") and _TOTAL_VERB.search(sentence[max(0, m.start() - 30):m.end()]):
                 totals.append(("people", count))
             taken.append(m.span())
             toll.texts.append(m.group(0).strip())
@@ -375,5 +379,5 @@ def extract_toll(sentence: str) -> Toll:
     toll.killed = _combine(totals) if totals else _combine(killed)
     toll.injured = _combine(injured)
     if any_civ:
-        toll.civilians = civilians
+        toll.civilians = max(civilians, subset)
     return toll

@@ -253,3 +253,14 @@ def test_medical_and_rescue_voices_are_one_source_each_and_countries_keep_source
     assert _same_source("the civil defence", "rescuers")
     assert not _same_source("hospital officials", "the army")
     assert not _same_source("Lebanese health ministry", "Israeli health ministry")
+
+
+@pytest.mark.parametrize("sentence, killed, civilians, injured", [
+    ("At least 8 civilians, including 3 children, died.", Count(8, None), 8, None),
+    ("The number of wounded rose to 60.", None, None, Count(60, 60)),
+    ("The injury toll climbed to 45.", None, None, Count(45, 45)),
+    ("Three soldiers died and a fourth was wounded.", Count(3, 3), None, Count(1, 1)),
+])
+def test_subsets_injured_totals_and_ordinals(sentence, killed, civilians, injured):
+    toll = extract_toll(sentence)
+    assert (toll.killed, toll.civilians, toll.injured) == (killed, civilians, injured)
