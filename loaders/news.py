@@ -29,7 +29,7 @@ HEADER_KEYS = ("title", "published", "source", "url")
 BASE_CONFIDENCE = 0.5
 
 _ABBREVIATIONS = r"(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Sgt|Prof|Sen|Rep|Gov|St|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|U\.K|e\.g|i\.e|vs|approx)"
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'/&-]{2,}(?:,\s*[A-Z][\w .]+)?\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s*")
+_DATELINE = re.compile(r"^\s*[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ .,'/&-]{2,}(?:,\s*[A-Z][\w .]+)?\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s*")
 _CLUTTER_LINE = re.compile(
     r"^\s*(?:also\s+read|read\s+more|read\s+also|related|follow\s+(?:us|\w+\s+on)|short\s+url|share\s+this|"
     r"subscribe|sign\s+up|advertisement|click\s+here|watch:|listen:)\b", re.I)
@@ -875,11 +875,13 @@ def extract(article: Article) -> list[Draft]:
                             picked = (day, precision, explicit, date_source)
                         carrier = antecedent[4] if len(antecedent) > 4 else None
                         claimant = _attribution(clause) or _attribution(text)
-                        if carrier is not None and carrier.claimed_by and _SAME_VOICE.search(text) and (
-                                claimant is None or _SAME_VOICE.search(claimant)):
+                        again = bool(carrier is not None and _SAME_VOICE.search(text)
+                                     and (claimant is None or _SAME_VOICE.search(claimant)))
+                        if again:
                             # a pronoun ("it added") or a definite statement as the speaker: the earlier source again
                             claimant = claimed = carrier.claimed_by
-                        if carrier is None or not (claimant or carrier.claimed_by):
+                            same = True
+                        elif carrier is None or not (claimant or carrier.claimed_by):
                             same = None  # neither names a source: one account
                         elif claimant and carrier.claimed_by:
                             same = _same_source(claimant, carrier.claimed_by)

@@ -264,3 +264,18 @@ def test_medical_and_rescue_voices_are_one_source_each_and_countries_keep_source
 def test_subsets_injured_totals_and_ordinals(sentence, killed, civilians, injured):
     toll = extract_toll(sentence)
     assert (toll.killed, toll.civilians, toll.injured) == (killed, civilians, injured)
+
+
+def test_the_statement_speaking_again_adds_its_other_group(tmp_path):
+    ev = read(tmp_path, "2025-06-04",
+              "Five policemen were killed when gunmen attacked a checkpoint in Kherson on Tuesday, the interior "
+              "ministry announced. The statement said officers had shot dead eight of the attackers.")
+    inc = incident_of(ev, "Kherson")
+    assert (inc["killed_low"], inc["killed_high"]) == (13, 13)
+
+
+def test_a_dateline_with_an_accented_city_is_not_a_date_of_the_story(tmp_path):
+    ev = read(tmp_path, "2025-06-05",
+              "BOGOTÁ, June 5 (Wire) — Rebels ambushed a patrol near Kherson on Tuesday, killing two soldiers, "
+              "the army said.")
+    assert list(ev["event_date"]) == [pd.Timestamp("2025-06-03")]
