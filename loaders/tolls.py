@@ -289,6 +289,9 @@ def _combine(claims: list[tuple[str, Count]]) -> Count | None:
 
 
 _INJURED_TOLL = re.compile(r"\b(?:injur\w*|wounded|wounds)\s+(?:toll|count|figure)\b|\bnumber\s+of\s+(?:the\s+)?(?:injured|wounded)\b", re.I)
+# "12 were killed or wounded", "killed or injured 30": one count of dead and wounded mixed, a toll of neither.
+_MIXED_AFTER = re.compile(r"\s*(?:or|and/or)\s+(?:(?:seriously|badly)\s+)?(?:injured|wounded|hurt|maimed)\b", re.I)
+_MIXED_BEFORE = re.compile(r"\b(?:killed|dead)\s+(?:or|and/or)\s+$", re.I)
 _SEVERITY = re.compile(r"\b(?:seriously|critically|badly|gravely|severely|mortally)\b", re.I)
 _TOTAL_VERB = re.compile(r"\b(?:bring|brings|brought|bringing|rais\w+|rose|risen|climbed|increased|jumped|reached|"
                          r"push\w*|took|taking|takes|stands?|stood)\b", re.I)
@@ -338,6 +341,14 @@ def extract_toll(sentence: str) -> Toll:
             if (name == "injure_verb" and re.match(r"(?:leaving|left|receiv|treat|admitt)", m.group(0), re.I)
                     and not re.search(_INJURY, m.group(0), re.I)):
                 continue  # "leaving <number> <things> stranded", "received 3 delegations": no injury word, no injured
+            after = _MIXED_AFTER.match(sentence, m.end())
+            before = _MIXED_BEFORE.search(sentence, max(0, m.start() - 25), m.start())
+            if after or before:
+                # "killed or wounded": dead and wounded mixed, kept in the words like "casualties"
+                start, end = before.start() if before else m.start(), after.end() if after else m.end()
+                toll.texts.append(sentence[start:end].strip())
+                taken.append((start, end))
+                continue
             count = _figure(m.group("q"))
             if count is None or (count == Count(0, 0) and _SEVERITY.search(m.group(0))):
                 continue  # "no one was seriously hurt": some were, lightly

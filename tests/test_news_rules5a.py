@@ -279,3 +279,12 @@ def test_a_dateline_with_an_accented_city_is_not_a_date_of_the_story(tmp_path):
               "BOGOTÁ, June 5 (Wire) — Rebels ambushed a patrol near Kherson on Tuesday, killing two soldiers, "
               "the army said.")
     assert list(ev["event_date"]) == [pd.Timestamp("2025-06-03")]
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("Nine people were killed or wounded in the shelling.", "Nine people were killed or wounded"),
+    ("The mine killed or injured 14 villagers.", "killed or injured 14 villagers"),
+])
+def test_killed_or_wounded_is_a_mixed_count_kept_in_words(sentence, text):
+    toll = extract_toll(sentence)
+    assert (toll.killed, toll.injured, toll.texts) == (None, None, [text])
