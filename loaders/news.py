@@ -1096,7 +1096,7 @@ def _collapse(drafts: list[Draft]) -> list[Draft]:
         elif _states_toll(d.toll):
             # The same source tells the toll again: a revised figure (a toll later put higher) supersedes the
             # earlier one; a kind the first telling left out (the injured) is added; a repeat adds nothing.
-            merged = _revised(twin.toll, d.toll, bool(_TOLL_UPDATE.search(d.quote)))
+            merged = _revised(twin.toll, d.toll, bool(_TOLL_UPDATE.search(d.quote)), bool(d.claimed_by))
             if merged is not twin.toll:
                 twin.toll = merged
                 twin.quote = f"{twin.quote} … {d.quote}"
@@ -1104,16 +1104,17 @@ def _collapse(drafts: list[Draft]) -> list[Draft]:
 
 
 def _same_account(drafts: list[Draft]) -> list[Draft]:
-    """Within one article, one source's tolls of different groups for violence at one place on one day (its
+    """Within one article, one named source's tolls of different groups for violence at one place on one day (its
     soldiers in one sentence, the attackers in another) are one account of one incident: they add up (SPEC §4)
-    in the first report, which quotes both; a competing figure for the same group stays a report of its own."""
+    in the first report, which quotes both; a competing figure for the same group stays a report of its own.
+    Tolls whose source was not read are left apart: they may be two sides' claims."""
     out: list[Draft] = []
     for d in drafts:
         first = None
         if not d.cue.row["diplomatic_action"] and _states_toll(d.toll) and d.place is not None:
             first = next((o for o in out if not o.cue.row["diplomatic_action"] and _states_toll(o.toll)
                           and o.place is not None and o.place.name == d.place.name and o.day == d.day
-                          and o.precision == d.precision and o.claimed_by == d.claimed_by), None)
+                          and o.precision == d.precision and d.claimed_by and o.claimed_by == d.claimed_by), None)
         if first is not None and _adds_to(first.toll, d.toll, True):
             first.toll = _added(first.toll, d.toll)
             first.quote = f"{first.quote} … {d.quote}"
@@ -1133,12 +1134,12 @@ def _states_toll(toll) -> bool:
     return toll is not None and (toll.killed is not None or toll.injured is not None)
 
 
-def _revised(before, later, update: bool):
-    """One source's toll told twice: another group's dead add up; the later figure of each kind wins when it is
+def _revised(before, later, update: bool, named: bool = True):
+    """One source's toll told twice: another group's dead add up (when the source is named); the later figure of each kind wins when it is
     a revision; otherwise each kind keeps its first figure and only a kind not stated before is taken from the
     later telling."""
     from loaders.tolls import Toll
-    if not update and _adds_to(before, later, True):
+    if not update and named and _adds_to(before, later, True):
         return _added(before, later)  # the same source's count of another group (its soldiers, then the attackers)
     killed, injured, civ = before.killed, before.injured, before.civilians
     if later.killed is not None and (killed is None or update):

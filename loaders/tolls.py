@@ -61,6 +61,8 @@ def _victim_groups() -> dict[str, tuple[str, bool]]:
 
 # Plural forms that do not end in "s": a victim word ending in "s" or in one of these names many people.
 _PLURAL_ENDINGS = ("men", "people", "children", "police", "personnel", "folk", "youth", "staff", "crew")
+# Names of groups that take no plural ending ("the <movement>" is the movement, not one of its men).
+_COLLECTIVES = ("taliban", "khawarij", "mujahideen", "fedayeen")
 # Determiners that name one person when a singular victim word follows ("the driver", "his son").
 _ONE_DETERMINERS = ("the", "his", "her", "its", "their", "a", "an")
 
@@ -69,7 +71,8 @@ _ONE_DETERMINERS = ("the", "his", "her", "its", "their", "a", "an")
 def _singular_victims() -> tuple[str, ...]:
     """Victim words that name one person (data/victim_groups.csv, told apart by their ending)."""
     return tuple(w for w in _victim_groups()
-                 if not w.lower().endswith("s") and not w.lower().endswith(_PLURAL_ENDINGS))
+                 if not w.lower().endswith("s") and not w.lower().endswith(_PLURAL_ENDINGS)
+                 and w.lower() not in _COLLECTIVES and not w.lower().startswith("passers"))
 
 
 def _alternation(words) -> str:
@@ -201,7 +204,9 @@ def _patterns() -> dict[str, re.Pattern]:
              r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?)?")
     # "the driver", "his son", "its pilot": one person, named by a determiner before a singular victim word.
     # ("a" and "an" are numbers already: only the other determiners need the singular word after them)
-    one = (rf"(?:{_alternation(d for d in _ONE_DETERMINERS if d not in _number_words())})(?=\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_alternation(_singular_victims())})\b)")
+    one = (rf"(?:{_alternation(d for d in _ONE_DETERMINERS if d not in _number_words())})(?=\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_alternation(_singular_victims())})\b"
+           # not a word that qualifies a plural or a whole ("the civilian population", "the soldier deaths")
+           r"(?!\s+(?:(?!(?:was|is|has|his|its|this|as|us|whose)\b)[\w-]+s|population|toll|death|casualty)\b))")
     # "killed one and wounded another", "one was killed and another hurt": one more person
     another = (r"another(?=\s*(?:[,.;]|$)|\s+(?:(?:was|had\s+been|has\s+been)\s+)?(?:(?:seriously|critically|badly|"
                r"lightly|slightly)\s+)?(?:injured|wounded|hurt|killed)\b)")

@@ -288,3 +288,20 @@ def test_a_dateline_with_an_accented_city_is_not_a_date_of_the_story(tmp_path):
 def test_killed_or_wounded_is_a_mixed_count_kept_in_words(sentence, text):
     toll = extract_toll(sentence)
     assert (toll.killed, toll.injured, toll.texts) == (None, None, [text])
+
+
+@pytest.mark.parametrize("sentence", [
+    "Drones killed the Taliban fighters sheltering in the valley.",  # a movement's name, not one person
+    "The siege killed the civilian population slowly.",  # a word qualifying a whole
+])
+def test_a_determiner_before_a_group_name_or_a_qualifier_is_no_figure(sentence):
+    assert extract_toll(sentence).killed is None
+
+
+def test_unattributed_tolls_of_two_groups_in_two_sentences_stay_apart(tmp_path):
+    # no source is read for either sentence: they may be two sides' claims, so they are not added
+    ev = read(tmp_path, "2025-06-04",
+              "Four soldiers were killed in fighting in Kherson on Tuesday. Thirty militants were killed in "
+              "Kherson on Tuesday.")
+    inc = incident_of(ev, "Kherson")
+    assert (inc["killed_low"], inc["killed_high"]) == (4, 30)
