@@ -31,7 +31,7 @@ HEADER_KEYS = ("title", "published", "source", "url")
 BASE_CONFIDENCE = 0.5
 
 _ABBREVIATIONS = r"(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Sgt|Prof|Sen|Rep|Gov|St|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|U\.K|e\.g|i\.e|vs|approx)"
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'/&-]{2,}(?:,\s*[A-Z][\w .]+)?\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s*")
+_DATELINE = re.compile(r"^\s*[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ .,'/&-]{2,}(?:,\s*[A-Z][\w .]+)?\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s*")
 _CLUTTER_LINE = re.compile(
     r"^\s*(?:also\s+read|read\s+more|read\s+also|related|follow\s+(?:us|\w+\s+on)|short\s+url|share\s+this|"
     r"subscribe|sign\s+up|advertisement|click\s+here|watch:|listen:)\b", re.I)
@@ -842,6 +842,12 @@ _NEW_SCENE = re.compile(r"^\W*(?:in|at|near|outside)\s+(?:the\s+)?(?:[\w’'-]+\
                         r"department|prefecture|governorate|town|village|city|capital|area|valley)\b[^,;]{0,40},\s", re.I)
 
 
+# A source named by a pronoun or as "the statement": the voice of the report just told speaks again.
+_SAME_VOICE = re.compile(rf"\b(?:it|he|she|they)\s+(?:also\s+)?{_SPEECH}\b"
+                         rf"|\bthe\s+(?:same\s+)?(?:statement|communiqu[eé]|announcement|release)\s+(?:also\s+)?{_SPEECH}\b"
+                         r"|^(?:the\s+)?(?:same\s+)?(?:statement|communiqu[eé]|announcement|release)$", re.I)
+
+
 def _adds_to(before, new, same_source: bool | None = None) -> bool:
     """Whether a follow-up toll adds to a report's toll rather than competing with it: it names only groups
     the report did not count (its attackers after its soldiers), or gives the injured of a report that
@@ -855,8 +861,14 @@ def _adds_to(before, new, same_source: bool | None = None) -> bool:
         return True
     if new.injured is None and new.killed is not None and before.killed is None:
         return True
-    mine, theirs = before.groups - _NO_GROUP, new.groups - _NO_GROUP
-    return bool(mine and theirs and not (mine & theirs) and not (new.groups & _NO_GROUP))
+    if new.killed is None or before.killed is None:
+        mine, theirs = before.groups - _NO_GROUP, new.groups - _NO_GROUP
+        return bool(mine and theirs and not (mine & theirs) and not (new.groups & _NO_GROUP))
+    # Both count the dead: the groups of the dead decide (the injured of the follow-up may be anyone), and the
+    # injured add only where the report gave none.
+    mine, theirs = before.killed_groups - _NO_GROUP, new.killed_groups - _NO_GROUP
+    return bool(mine and theirs and not (mine & theirs) and not (new.killed_groups & _NO_GROUP)
+                and (new.injured is None or before.injured is None))
 
 
 def _spanned(before, new):
@@ -866,7 +878,8 @@ def _spanned(before, new):
     civ = before.civilians if new.civilians is None else (new.civilians if before.civilians is None
                                                            else min(before.civilians, new.civilians))
     return Toll(killed=span(before.killed, new.killed), civilians=civ, injured=span(before.injured, new.injured),
-                texts=before.texts + new.texts, groups=before.groups | new.groups)
+                texts=before.texts + new.texts, groups=before.groups | new.groups,
+                killed_groups=before.killed_groups | new.killed_groups)
 
 
 @functools.lru_cache(maxsize=1)
@@ -888,12 +901,15 @@ def _same_source(a: str, b: str) -> bool:
     """Two attributions name one source: one's words contain the other's last word ("the regional command",
     "the army's regional command"), or both are voices of one institution (an army officer, a military
     spokesman) unless they name different countries."""
+    ca, cb = set(_country_mentions(a)), set(_country_mentions(b))
+    if ca and cb and ca != cb:
+        return False  # two countries' ministries or armies are two sources
     wa, wb = set(re.findall(r"[a-z]+", a.lower())), set(re.findall(r"[a-z]+", b.lower()))
     last_a, last_b = re.findall(r"[a-z]+", a.lower())[-1:], re.findall(r"[a-z]+", b.lower())[-1:]
     if last_a and last_b and (last_a[0] in wb or last_b[0] in wa):
         return True
     kind = _source_kind(a)
-    return kind is not None and kind == _source_kind(b) and set(_country_mentions(a)) == set(_country_mentions(b))
+    return kind is not None and kind == _source_kind(b) and ca == cb
 
 
 def _added(before, new):
@@ -904,7 +920,8 @@ def _added(before, new):
     plus = lambda a, b: b if a is None else (a if b is None else a + b)  # noqa: E731
     civ = None if before.civilians is None and new.civilians is None else (before.civilians or 0) + (new.civilians or 0)
     return Toll(killed=plus(before.killed, new.killed), civilians=civ, injured=plus(before.injured, new.injured),
-                texts=before.texts + new.texts, groups=before.groups | new.groups)
+                texts=before.texts + new.texts, groups=before.groups | new.groups,
+                killed_groups=before.killed_groups | new.killed_groups)
 
 
 def extract(article: Article) -> list[Draft]:
@@ -967,9 +984,9 @@ def extract(article: Article) -> list[Draft]:
             if has_toll and not violent and inherited:
                 # "...; the other side put its losses at 11": a counter-claim about the clause before.
                 violent = [Cue(c0, c0, inherited[2].row)]
-            elif (has_toll and not violent and last_placed and n_sent - last_placed[0] == 1 and len(last_placed) > 3
+            elif (has_toll and not violent and last_placed and n_sent - last_placed[0] <= 2 and len(last_placed) > 3
                   and not all_places_of(text) and not _ANOTHER_EVENT.match(text)):
-                # A toll with no event word of its own, right after a placed event: that event's toll.
+                # A toll with no event word of its own, a sentence or two after a placed event: that event's toll.
                 violent = [Cue(c0, c0, last_placed[3])]
             # "a decade after gunmen overran the town": the act is only where a span of time starts.
             # ... unless the act has a date of its own after it ("weeks after rebels took X in early May"):
@@ -1087,14 +1104,18 @@ def extract(article: Article) -> list[Draft]:
                     # come a sentence later than one that does not.
                     refers = bool(_ANAPHORA.search(clause) or _POINTS_BACK.search(clause))
                     home = {q.place.iso3 for q in antecedent[2]} | {article.main_country} if antecedent else set()
-                    own_places = [q for q in all_places if not (q.place.feature == "country" and q.place.iso3 in home)]
+                    # The province the event's place lies in ("officials in X province said") places no other event.
+                    held = [q.place for q in antecedent[2]] if antecedent else []
+                    own_places = [q for q in all_places if not (q.place.feature == "country" and q.place.iso3 in home)
+                                  and not any(_holds(q.place, h) for h in held)]
                     if antecedent and _CLAIMED_IT.search(clause):
                         # A claimant described by where it operates ("<group>, based over the frontier in <country>,
                         # took responsibility"): the country describes the claimant; the toll is the claimed attack's.
                         own_places = [q for q in own_places if q.place.feature != "country"]
                         places = [q for q in places if q.place.feature != "country"]
+                    only_around = bool(places and held and all(any(_holds(q.place, h) for h in held) for q in places))
                     # A sentence that opens on a scene of its own ("In the province of X, ...") is another event.
-                    follow_up = bool(not places and not own_places and has_toll and antecedent
+                    follow_up = bool((not places or only_around) and not own_places and has_toll and antecedent
                                      and n_sent - antecedent[0] <= (3 if (update or refers) and antecedent[2] else 2)
                                      and not _ANOTHER_EVENT.match(text) and not _NEW_SCENE.match(text))
                     if follow_up:
@@ -1105,7 +1126,13 @@ def extract(article: Article) -> list[Draft]:
                             picked = (day, precision, explicit, date_source)
                         carrier = antecedent[4] if len(antecedent) > 4 else None
                         claimant = _attribution(clause) or _attribution(text)
-                        if carrier is None or not (claimant or carrier.claimed_by):
+                        again = bool(carrier is not None and _SAME_VOICE.search(text)
+                                     and (claimant is None or _SAME_VOICE.search(claimant)))
+                        if again:
+                            # a pronoun ("it added") or a definite statement as the speaker: the earlier source again
+                            claimant = claimed = carrier.claimed_by
+                            same = True
+                        elif carrier is None or not (claimant or carrier.claimed_by):
                             same = None  # neither names a source: one account
                         elif claimant and carrier.claimed_by:
                             same = _same_source(claimant, carrier.claimed_by)
@@ -1191,7 +1218,7 @@ def extract(article: Article) -> list[Draft]:
     # Where the events were placed votes too: a story told of one country's towns is about that country.
     placed = {d.place.name: d.place.iso3 for d in drafts if d.place and d.place.iso3 and d.place.feature != "country"}
     article.main_country = _main_country(mentions, dateline, list(placed.values()))
-    return _drop_recaps(_collapse(drafts))
+    return _drop_recaps(_same_account(_collapse(drafts)))
 
 
 def _story_date(dates: list[DateMention], published: date | None) -> tuple[date, str] | None:
@@ -1322,16 +1349,74 @@ def _collapse(drafts: list[Draft]) -> list[Draft]:
     """Within one article a repeated mention of the same event is not a new report."""
     out: list[Draft] = []
     for d in drafts:
+        if not _states_toll(d.toll):
+            d.toll = None if d.toll is None or not d.toll.texts else d.toll
         twin = next((o for o in out if o.cue.row["name"] == d.cue.row["name"] and o.day == d.day
                      and o.precision == d.precision and (o.place and o.place.name) == (d.place and d.place.name)
                      and (d.toll is None or (o.toll is None and o.claimed_by == d.claimed_by)
                           or o.claimed_by == d.claimed_by)), None)
         if twin is None:
             out.append(d)
-        elif d.toll is not None and twin.toll is None:
+        elif _states_toll(d.toll) and not _states_toll(twin.toll):
             twin.toll, twin.claimed_by = d.toll, d.claimed_by
             twin.quote = f"{twin.quote} … {d.quote}"
+        elif _states_toll(d.toll):
+            # The same source tells the toll again: a revised figure (a toll later put higher) supersedes the
+            # earlier one; a kind the first telling left out (the injured) is added; a repeat adds nothing.
+            merged = _revised(twin.toll, d.toll, bool(_TOLL_UPDATE.search(d.quote)), bool(d.claimed_by))
+            if merged is not twin.toll:
+                twin.toll = merged
+                twin.quote = f"{twin.quote} … {d.quote}"
     return out
+
+
+def _same_account(drafts: list[Draft]) -> list[Draft]:
+    """Within one article, one named source's tolls of different groups for violence at one place on one day (its
+    soldiers in one sentence, the attackers in another) are one account of one incident: they add up (SPEC §4)
+    in the first report, which quotes both; a competing figure for the same group stays a report of its own.
+    Tolls whose source was not read are left apart: they may be two sides' claims."""
+    out: list[Draft] = []
+    for d in drafts:
+        first = None
+        if not d.cue.row["diplomatic_action"] and _states_toll(d.toll) and d.place is not None:
+            first = next((o for o in out if not o.cue.row["diplomatic_action"] and _states_toll(o.toll)
+                          and o.place is not None and o.place.name == d.place.name and o.day == d.day
+                          and o.precision == d.precision and d.claimed_by and o.claimed_by == d.claimed_by), None)
+        if first is not None and _adds_to(first.toll, d.toll, True):
+            first.toll = _added(first.toll, d.toll)
+            first.quote = f"{first.quote} … {d.quote}"
+            continue
+        out.append(d)
+    return out
+
+
+def _holds(outer: Place, inner: Place) -> bool:
+    """`outer` is the province (or region) that `inner`, a smaller place, lies in."""
+    return (outer.feature == "province" and inner.feature not in ("province", "country")
+            and outer.iso3 == inner.iso3 and bool(outer.admin1) and bool(inner.admin1)
+            and normalise(outer.admin1) == normalise(inner.admin1))
+
+
+def _states_toll(toll) -> bool:
+    return toll is not None and (toll.killed is not None or toll.injured is not None)
+
+
+def _revised(before, later, update: bool, named: bool = True):
+    """One source's toll told twice: another group's dead add up (when the source is named); the later figure of each kind wins when it is
+    a revision; otherwise each kind keeps its first figure and only a kind not stated before is taken from the
+    later telling."""
+    from loaders.tolls import Toll
+    if not update and named and _adds_to(before, later, True):
+        return _added(before, later)  # the same source's count of another group (its soldiers, then the attackers)
+    killed, injured, civ = before.killed, before.injured, before.civilians
+    if later.killed is not None and (killed is None or update):
+        killed, civ = later.killed, later.civilians if later.civilians is not None else civ
+    if later.injured is not None and (injured is None or update):
+        injured = later.injured
+    if (killed, injured) == (before.killed, before.injured):
+        return before
+    return Toll(killed=killed, civilians=civ, injured=injured, texts=before.texts + later.texts,
+                groups=before.groups | later.groups, killed_groups=before.killed_groups | later.killed_groups)
 
 
 def _drop_recaps(drafts: list[Draft]) -> list[Draft]:

@@ -41,6 +41,7 @@ class Toll:
     injured: Count | None = None
     texts: list[str] = field(default_factory=list)
     groups: set[str] = field(default_factory=set)
+    killed_groups: set[str] = field(default_factory=set)  # the groups of the dead alone (not of the injured)
 
     @property
     def text(self) -> str | None:
@@ -59,6 +60,22 @@ def _victim_groups() -> dict[str, tuple[str, bool]]:
     return {w: (g, c == "1") for w, g, c in zip(df["word"], df["group"], df["civilian"])}
 
 
+# Plural forms that do not end in "s": a victim word ending in "s" or in one of these names many people.
+_PLURAL_ENDINGS = ("men", "people", "children", "police", "personnel", "folk", "youth", "staff", "crew")
+# Names of groups that take no plural ending ("the <movement>" is the movement, not one of its men).
+_COLLECTIVES = ("taliban", "khawarij", "mujahideen", "fedayeen")
+# Determiners that name one person when a singular victim word follows ("the driver", "his son").
+_ONE_DETERMINERS = ("the", "his", "her", "its", "their", "a", "an")
+
+
+@functools.lru_cache(maxsize=1)
+def _singular_victims() -> tuple[str, ...]:
+    """Victim words that name one person (data/victim_groups.csv, told apart by their ending)."""
+    return tuple(w for w in _victim_groups()
+                 if not w.lower().endswith("s") and not w.lower().endswith(_PLURAL_ENDINGS)
+                 and w.lower() not in _COLLECTIVES and not w.lower().startswith("passers"))
+
+
 def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -68,7 +85,12 @@ def _number_re() -> str:
     words = _number_words()
     tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
     units = "one|two|three|four|five|six|seven|eight|nine"
-    return (rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{tens})[- ](?:{units})|{_alternation(words)})")
+    # "two dozen", "three hundred": a figure may be multiplied
+    return (rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{tens})[- ](?:{units})|{_alternation(words)})"
+            rf"(?:[- ](?:{_MULTIPLIERS})(?![\w-]))?")
+
+
+_MULTIPLIERS = "dozen|hundred|thousand"
 
 
 def parse_number(text: str) -> int | None:
@@ -79,6 +101,10 @@ def parse_number(text: str) -> int | None:
     words = _number_words()
     if t in words:
         return words[t]
+    m = re.fullmatch(rf"(.+?)[- ]({_MULTIPLIERS})", t)
+    if m:
+        n = parse_number(m.group(1))
+        return None if n is None else n * words[m.group(2)]
     m = re.fullmatch(r"(\w+)[- ](\w+)", t)
     if m and m.group(1) in words and m.group(2) in words:
         return words[m.group(1)] + words[m.group(2)]
@@ -134,43 +160,85 @@ def _quantity_re() -> str:
     num = _number_re()
     parts = []
     df = pd.read_csv(DATA_DIR / "casualty_words.csv", dtype=str, keep_default_na=False)
+
+    def fragment(text: str) -> str:
+        p = re.escape(text).replace(r"\{N\}", num).replace(r"\{M\}", num)
+        return p.replace(r"\ ", r"\s+").replace(r"\-", r"\s*[-–]\s*")
+
+    # The phrases that begin with the figure ("{N} or more", "{N}-{M}", "{N}") become one alternative, the
+    # figure read once and then its optional endings, where the bare figure stands in the table: the same
+    # matches as one alternative each, without reading the figure again for each ending.
+    endings = [fragment(ph[3:]) for ph in df["phrase"] if ph.startswith("{N}") and ph != "{N}"]
     for phrase in df["phrase"]:
-        p = re.escape(phrase).replace(r"\{N\}", num).replace(r"\{M\}", num)
-        parts.append(p.replace(r"\ ", r"\s+").replace(r"\-", r"\s*[-–]\s*"))
+        if phrase == "{N}":
+            parts.append(rf"{num}(?:{'|'.join(endings)})?" if endings else num)
+        elif not phrase.startswith("{N}"):
+            parts.append(fragment(phrase))
     return "(?:" + "|".join(parts) + r")(?![\w-])"
 
 
-_DEATH = r"(?:killed|dead|died|martyred|slain|neutrali[sz]ed|eliminated|lost\s+their\s+lives|perished)"
-_INJURY = r"(?:injured|wounded|hurt)"
-_AUX = r"(?:(?:were|was|have|has|had|been|are|is|being|reportedly|also|all|later|allegedly|found)\s+){0,3}"
+_DEATH = (r"(?:killed|dead|died|martyred|slain|neutrali[sz]ed|eliminated|lost\s+their\s+lives|perished"
+          r"|embraced\s+(?:martyrdom|shahadat))")
+_INJURY = (r"(?:injured|wounded|hurt|hospitali[sz]ed"
+           r"|(?:sustained|suffered|received)\s+(?:\w+\s+)?(?:injuries|wounds)"
+           r"|treated\s+(?:in\s+hospital\s+)?for\s+(?:\w+\s+)?(?:injuries|wounds)"
+           r"|(?:taken|rushed|admitted|brought|evacuated)\s+to\s+(?:a\s+|the\s+)?(?:\w+\s+)?hospitals?)")
+_AUX = (r"(?:(?:were|was|have|has|had|been|are|is|being|reportedly|also|all|later|allegedly|found|confirmed|"
+        r"seriously|critically|severely|badly|gravely|lightly|slightly|mortally|fatally|now|since|subsequently)\s+){0,3}")
 
 
 @functools.lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
     q = _quantity_re()
     victims = _alternation(_victim_groups())
-    victim = rf"(?:\s+(?:of\s+(?:its|their|his|her|the)\s+)?(?:[\w’'-]+\s+){{0,2}}?(?P<v>{victims})\b)"
+    # A victim word, maybe after "of the", a few adjectives or "members of the"; or a capitalised plural
+    # (a people named by its nationality: "five <Nationals> were killed"), which counts as people.
+    victim = (rf"(?:\s+(?:of\s+(?:its|their|his|her|the)\s+)?(?:[\w’'-]+\s+of\s+(?:its|their|his|her|the)\s+)?"
+              rf"(?:[\w’'-]+\s+){{0,2}}?(?P<v>{victims}|(?-i:[A-Z][a-z]+s))\b"
+              # a second group joined without a figure of its own ("fighters and allied militants"): one count
+              rf"(?:\s+(?:and|or)\s+(?:(?!(?:{_alternation(_number_words())}|the|his|her|its|their|dozens|scores|several|some)\s)(?![\w’'-]*ing\s)[a-z][\w’'-]*\s+)?"
+              rf"(?:{victims})\b(?!\s+(?:said|say|says|told|added)\b))?)")
     # an aside ("including ...", "among them ...") between the figure and the verb
     aside = (r"(?:\s*,\s*(?:including|among\s+them|most\s+of\s+them|many\s+of\s+them)\s+[^,.;]{1,40}?,"
              r"|\s*,\s*(?:an?|the|his|her|their|two|three)\s+[^,.;]{1,40}?,"
              r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides"
              r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?)?")
+    # "the driver", "his son", "its pilot": one person, named by a determiner before a singular victim word.
+    # ("a" and "an" are numbers already: only the other determiners need the singular word after them)
+    one = (rf"(?:{_alternation(d for d in _ONE_DETERMINERS if d not in _number_words())})(?=\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_alternation(_singular_victims())})\b"
+           # not a word that qualifies a plural or a whole ("the civilian population", "the soldier deaths")
+           r"(?!\s+(?:(?!(?:was|is|has|his|its|this|as|us|whose)\b)[\w-]+s|population|toll|death|casualty)\b))")
+    # "killed one and wounded another", "one was killed and another hurt": one more person
+    another = (r"another(?=\s*(?:[,.;]|$)|\s+(?:(?:was|had\s+been|has\s+been)\s+)?(?:(?:seriously|critically|badly|"
+               r"lightly|slightly)\s+)?(?:injured|wounded|hurt|killed)\b)")
+    q1 = rf"(?:{q}|{one}|{another})"
+    # a second figure of one list may follow a possessive ("a farmer and his two sons")
+    poss = r"(?:(?:his|her|their|its)\s+)?"
+    more = r"(?:\s+(?:more|second|third|fourth|fifth|sixth))?"  # "five more died", "a fifth was hurt": more of the same, counted as told
     flags = re.I
     patterns = {
         "subset": re.compile(rf"\bincluding\s+(?P<q>{q})(?:\s+[\w-]+)?\s+(?P<v>civilians|women and children|children|women)\b", flags),
-        "none": re.compile(r"\b(?:no\s+one|nobody|none)\s+(?:was|were|had\s+been|has\s+been)\s+(?P<k>killed|hurt|harmed|injured|wounded)\b"
+        # nobody, none of them: zero; "no casualties", "no deaths or injuries", "without casualties". (Not "no
+        # civilians were harmed": one group spared says nothing of the others.)
+        "none": re.compile(rf"\b(?:no\s+one|nobody|none(?:\s+of\s+(?:them|the\s+(?:[\w’'-]+\s+){{0,2}}?(?:{victims}|crew)))?)"
+                           r"\s+(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:(?:reported|reportedly)\s+)?(?P<k>killed|hurt|harmed|injured|wounded)\b"
                            r"|\b(?P<k2>killing|hurting|harming|injuring|wounding|killed|hurt|harmed|injured|wounded)\s+(?:no\s+one|nobody)\b"
-                           r"|\bno\s+(?P<c>casualties|deaths|fatalities)\b", flags),
-        "dead_after": re.compile(rf"\b(?P<q>{q}){victim}?{aside}\s+(?:(?:and|,)\s+(?P<q2>{q}){victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
+                           r"|\b(?:no\s+|without\s+(?:causing\s+|any\s+)?)(?P<c>casualties|deaths|fatalities|injuries)(?P<both>\s+or\s+(?:injuries|injured))?\b", flags),
+        "dead_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
         "lost": re.compile(rf"\b(?:lost|losing)\s+(?P<q>{q}){victim}", flags),
         "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|(?:death\s+)?toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
-        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?P<q>{q}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q}){victim.replace('?P<v>', '?P<v2>')})?", flags),
+        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths|martyrdom)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?", flags),
         "left_dead": re.compile(rf"\b(?:left|leaving|leaves)\s+(?P<q>{q}){victim}?\s+(?:people\s+)?dead\b", flags),
+        # "claimed 12 lives", "costing the lives of 3"? (the latter is kill_verb's "claimed the lives of")
+        "lives": re.compile(rf"\b(?:claimed|claiming|claims|cost|costing|costs)\s+(?P<q>{q})\s+(?:more\s+)?(?:[\w-]+\s+)?lives\b", flags),
+        # "nine bodies were recovered", "received five bodies": the dead counted as bodies
+        "bodies": re.compile(rf"\b(?P<q>{q})\s+(?:more\s+)?(?:dead\s+)?(?:bodies|corpses)\b", flags),
         "toll": re.compile(rf"\b(?:death\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of)\s+(?P<q>{q})\b", flags),
         "deaths": re.compile(rf"\b(?P<q>{q})\s+(?:deaths|fatalities)\b", flags),
-        "injured_after": re.compile(rf"\b(?P<q>{q}){victim}?{aside}\s+{_AUX}{_INJURY}\b", flags),
-        "injure_verb": re.compile(rf"\b(?:injuring|wounding|injured|wounded|leaving|left)[\"“”’']?\s+[\"“]?(?P<q>{q}){victim}?(?:\s*(?:,|and|,\s+and)\s+(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
-        "risen_to": re.compile(rf"\btoll\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
+        "injured_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_INJURY}\b", flags),
+        "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left|received|receiving|treated|treating|admitted)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
+        "casualties": re.compile(rf"\b(?:{q}|heavy|many|numerous|significant|serious)\s+(?:[\w-]+\s+)?casualties\b", flags),
+        "risen_to": re.compile(rf"\b(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|people\s+killed|those\s+killed|injured|wounded))\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
     }
     prefilter.prepare(patterns.values())
     return patterns
@@ -184,9 +252,19 @@ def _required_words() -> dict[str, re.Pattern]:
     return {
         "dead_after": re.compile(rf"{_DEATH}\b", flags),
         "deaths": re.compile(r"(?:deaths|fatalities)\b", flags),
-        "injured_after": re.compile(rf"{_INJURY}\b", flags),
-        "risen_to": re.compile(r"\btoll\b", flags),
+        # a word every _INJURY phrase holds
+        "injured_after": re.compile(r"\b(?:injured|wounded|hurt|hospitali[sz]ed|injuries|wounds|hospitals?)\b", flags),
+        "risen_to": re.compile(r"\b(?:toll|number\s+of)\b", flags),
+        "lives": re.compile(r"\blives\b", flags),
+        "bodies": re.compile(r"\b(?:bodies|corpses)\b", flags),
     }
+
+
+def _figure(text: str) -> Count | None:
+    """A figure of a toll pattern: a quantity phrase, or a determiner that names one person ("the driver")."""
+    if text.strip().lower() in _ONE_DETERMINERS or text.strip().lower() == "another":
+        return Count(1, 1)
+    return parse_quantity(text)
 
 
 def _group(word: str | None) -> tuple[str, bool]:
@@ -218,6 +296,15 @@ def _combine(claims: list[tuple[str, Count]]) -> Count | None:
     return combined
 
 
+_INJURED_TOLL = re.compile(r"\b(?:injur\w*|wounded|wounds)\s+(?:toll|count|figure)\b|\bnumber\s+of\s+(?:the\s+)?(?:injured|wounded)\b", re.I)
+# "12 were killed or wounded", "killed or injured 30": one count of dead and wounded mixed, a toll of neither.
+_MIXED_AFTER = re.compile(r"\s*(?:or|and/or)\s+(?:(?:seriously|badly)\s+)?(?:injured|wounded|hurt|maimed)\b", re.I)
+_MIXED_BEFORE = re.compile(r"\b(?:killed|dead)\s+(?:or|and/or)\s+$", re.I)
+_SEVERITY = re.compile(r"\b(?:seriously|critically|badly|gravely|severely|mortally)\b", re.I)
+_TOTAL_VERB = re.compile(r"\b(?:bring|brings|brought|bringing|rais\w+|rose|risen|climbed|increased|jumped|reached|"
+                         r"push\w*|took|taking|takes|stands?|stood)\b", re.I)
+
+
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < b and a < span[1] for a, b in taken)
 
@@ -230,49 +317,66 @@ def extract_toll(sentence: str) -> Toll:
     civilians = 0
     any_civ = False
     screen = prefilter.Screen(sentence)  # a pattern whose words the sentence lacks is not tried
+    subset = 0  # "including 3 children": civilians among the dead, whom a civilian toll already counts
     for m in screen.finditer(pats["subset"]):
         c = parse_quantity(m.group("q"))
         if c is not None:
-            civilians += c.low
+            subset += c.low
             any_civ = True
             taken.append(m.span())
     killed: list[tuple[str, Count]] = []
     injured: list[tuple[str, Count]] = []
+    totals: list[tuple[str, Count]] = []
     for m in screen.finditer(pats["none"]):
         taken.append(m.span())
-        kind = (m.group("k") or m.group("k2") or m.group("c") or "").lower()
+        kind = "casualties" if m.group("both") else (m.group("k") or m.group("k2") or m.group("c") or "").lower()
         # nobody hurt means nobody dead as well; "no casualties": neither dead nor wounded
         if kind in ("killed", "killing", "deaths", "fatalities", "casualties", "hurt", "hurting", "harmed", "harming"):
             killed.append(("people", Count(0, 0)))
-        if kind in ("hurt", "hurting", "harmed", "harming", "injured", "injuring", "wounded", "wounding", "casualties"):
+        if kind in ("hurt", "hurting", "harmed", "harming", "injured", "injuring", "wounded", "wounding", "casualties", "injuries"):
             injured.append(("people", Count(0, 0)))
         toll.texts.append(m.group(0))
     required = _required_words()
-    for name in ("risen_to", "dead_after", "lost", "losses_at", "kill_verb", "left_dead", "toll", "deaths", "injured_after", "injure_verb"):
+    for name in ("risen_to", "dead_after", "lost", "losses_at", "kill_verb", "left_dead", "lives", "bodies", "toll", "deaths",
+                 "injured_after", "injure_verb"):
         if name in required and not required[name].search(sentence):
             continue
-        target = injured if name.startswith("injur") else killed
         for m in screen.finditer(pats[name]):
+            target = injured if name.startswith("injur") else killed
+            if name in ("risen_to", "toll") and _INJURED_TOLL.search(sentence[max(0, m.start() - 30):m.end()]):
+                target = injured  # "the number of wounded rose to 60", "the injury toll"
             if _overlaps(m.span("q"), taken):
                 continue
-            if (name == "injure_verb" and re.match(r"(?:leaving|left)\b", m.group(0), re.I)
+            if (name == "injure_verb" and re.match(r"(?:leaving|left|receiv|treat|admitt)", m.group(0), re.I)
                     and not re.search(_INJURY, m.group(0), re.I)):
-                continue  # "leaving <number> <things> stranded": no injury word, so no injured
-            count = parse_quantity(m.group("q"))
-            if count is None:
+                continue  # "leaving <number> <things> stranded", "received 3 delegations": no injury word, no injured
+            after = _MIXED_AFTER.match(sentence, m.end())
+            before = _MIXED_BEFORE.search(sentence, max(0, m.start() - 25), m.start())
+            if after or before:
+                # "killed or wounded": dead and wounded mixed, kept in the words like "casualties"
+                start, end = before.start() if before else m.start(), after.end() if after else m.end()
+                toll.texts.append(sentence[start:end].strip())
+                taken.append((start, end))
                 continue
+            count = _figure(m.group("q"))
+            if count is None or (count == Count(0, 0) and _SEVERITY.search(m.group(0))):
+                continue  # "no one was seriously hurt": some were, lightly
             group, is_civ = _group(m.groupdict().get("v"))
             if name == "losses_at":
                 group = "counter-claim"
             toll.groups.add(group)
+            if target is killed:
+                toll.killed_groups.add(group)
             if is_civ and target is killed:
                 civilians += count.low
                 any_civ = True
             if m.groupdict().get("q2"):
-                c2 = parse_quantity(m.group("q2"))
+                c2 = _figure(m.group("q2"))
                 if c2 is not None:
                     g2, civ2 = _group(m.group("v2"))
                     toll.groups.add(g2)
+                    if target is killed:
+                        toll.killed_groups.add(g2)
                     if g2 == group:
                         count = count + c2  # "5 farmers and 2 boys": one list, so the figures add
                     else:
@@ -281,10 +385,19 @@ def extract_toll(sentence: str) -> Toll:
                         civilians += c2.low
                         any_civ = True
             target.append((group, count))
+            if target is killed and name in ("risen_to", "toll") and _TOTAL_VERB.search(sentence[max(0, m.start() - 30):m.end()]):
+                totals.append(("people", count))
             taken.append(m.span())
             toll.texts.append(m.group(0).strip())
-    toll.killed = _combine(killed)
+    # "30 casualties", "heavy casualties": dead and wounded mixed, so no figure of either; the words are kept
+    # as the source's own (SPEC §4).
+    if "casualt" in sentence.lower():
+        for m in pats["casualties"].finditer(sentence):
+            if not _overlaps(m.span(), taken):
+                toll.texts.append(m.group(0).strip())
+    # "Two more died, bringing the toll to 11": the toll is the total; the other figures are part of it.
+    toll.killed = _combine(totals) if totals else _combine(killed)
     toll.injured = _combine(injured)
     if any_civ:
-        toll.civilians = civilians
+        toll.civilians = max(civilians, subset)
     return toll
