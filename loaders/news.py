@@ -1676,9 +1676,32 @@ def load_article(article: Article, online: bool = False,
         article.problems.append(Problem(article.path, 0, f"online geocoding failed {len(ONLINE_ERRORS)} time(s) "
                                         f"({ONLINE_ERRORS[0]}); places were looked up offline only", kind="note"))
         ONLINE_ERRORS.clear()
+    share = english_share(article.body)
+    if share is not None and share < _ENGLISH_FLOOR:
+        article.problems.append(Problem(
+            article.path, 0, f"this article does not look like English (only {share:.0%} of its words are common "
+            f"English words, against 30-50% in English news): Faultline's rules read English, so "
+            f"{'no events were read from it' if not records else f'its {len(records)} event(s) may be wrong'}",
+            kind="note"))
     if not records and not article.problems:
         article.problems.append(Problem(article.path, 0, "no events found in this article", kind="note"))
     return records, article.problems
+
+
+# The most frequent English function words. In English news they are 30-50% of the words; in French,
+# Spanish or text in another script a few percent at most (a few short words are shared).
+_ENGLISH_WORDS = frozenset("""the of and to in a is that for on was with as by at from it be has have had are were
+said his her their they he she its an or not but this which who been will would after over than also into
+more about when while two three """.split())
+_ENGLISH_FLOOR = 0.12
+
+
+def english_share(text: str) -> float | None:
+    """The share of a text's words that are common English words (None for fewer than 30 words)."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) < 30:
+        return None
+    return sum(w in _ENGLISH_WORDS for w in words) / len(words)
 
 
 _DIPLOMATIC_WORDS = re.compile(r"ceasefire|cease-fire|truce|armistice|hostilities|talks|negotiat|dialogue|meet|"

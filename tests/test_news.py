@@ -197,3 +197,29 @@ def test_reading_is_the_same_whatever_the_hash_seed():
         assert out.returncode == 0, out.stderr[-2000:]
         digests.add(out.stdout.strip().splitlines()[-1])
     assert len(digests) == 1, digests
+
+
+@pytest.mark.parametrize("body", [
+    # French, Spanish and Arabic wire copy in our own words: a clash, a toll and failed talks.
+    "Des affrontements ont éclaté jeudi près de la frontière entre les forces gouvernementales et les rebelles, "
+    "faisant au moins cinq morts selon des responsables locaux. Les pourparlers dans la capitale ont échoué "
+    "la semaine dernière et le gouvernement accuse les rebelles de violer la trêve conclue en octobre.",
+    "El ejército informó el jueves que al menos doce personas murieron en los enfrentamientos cerca de la frontera, "
+    "según fuentes locales. Las conversaciones de paz en la capital fracasaron la semana pasada y el gobierno acusó "
+    "a los rebeldes de violar la tregua.",
+    "قالت السلطات المحلية إن اثني عشر شخصا قتلوا يوم الخميس في اشتباكات قرب الحدود بين القوات الحكومية والمتمردين. "
+    "وفشلت المحادثات في العاصمة الأسبوع الماضي واتهمت الحكومة المتمردين بانتهاك الهدنة وقال مسؤولون إن القتال استمر.",
+])
+def test_an_article_in_another_language_is_named_as_such(tmp_path, body):
+    f = tmp_path / "other.txt"
+    f.write_text(f"Title: x\nPublished: 2025-11-07\n\n{body}\n", encoding="utf-8")
+    events, problems = loaders.load_report(f)
+    notes = [p for p in problems if "does not look like English" in p.message]
+    assert len(notes) == 1 and notes[0].file.endswith("other.txt"), problems
+    assert events.empty
+
+
+def test_english_articles_are_not_taken_for_another_language():
+    articles = [p for p in sorted(FIXTURES.parent.glob("articles*/*")) if p.suffix in (".txt", ".html")]
+    _, problems = loaders.load_report([SEED, *articles])
+    assert not [p for p in problems if "does not look like English" in p.message]
