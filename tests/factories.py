@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
+import loaders
 from loaders.incidents import assign_incidents
 from loaders.schema import conform, sort_events, validate
 
@@ -44,3 +47,19 @@ def make_events(rows: list[dict], *, incidents: bool = True) -> pd.DataFrame:
     if incidents:
         df = assign_incidents(df)
     return validate(sort_events(df))
+
+
+def read_story(tmp_path: Path, published: str, text: str) -> pd.DataFrame:
+    """The events of a short article written for a test, published on `published` (YYYY-MM-DD)."""
+    f = tmp_path / "story.txt"
+    f.write_text(f"Published: {published}\n\n{text}\n", encoding="utf-8")
+    return loaders.load(f)
+
+
+def only(events: pd.DataFrame, **where) -> pd.Series:
+    """The one row whose columns equal `where` (None: the column is empty); fails showing the rows otherwise."""
+    out = events
+    for col, value in where.items():
+        out = out[out[col].isna()] if value is None else out[out[col] == value]
+    assert len(out) == 1, events[["event_date", "event_type", "diplomatic_action", "location", "source_quote"]]
+    return out.iloc[0]

@@ -1,20 +1,13 @@
 """Casualty rules added after blind batch 5a (issue 4): each with a sentence written for the test, not taken
 from an article."""
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-import loaders
 from loaders.tolls import Count, extract_toll
 from monitor.casualties import incident_tolls
-
-
-def read(tmp_path: Path, published: str, text: str) -> pd.DataFrame:
-    f = tmp_path / "story.txt"
-    f.write_text(f"Published: {published}\n\n{text}\n", encoding="utf-8")
-    return loaders.load(f)
+from tests.factories import read_story
 
 
 def incident_of(events: pd.DataFrame, location: str) -> pd.Series:
@@ -64,7 +57,7 @@ def test_those_of_the_injured_taken_to_hospital_are_not_counted_twice():
 # ----- one source telling its toll again (loaders/news.py) -----------------------------------------------
 
 def test_a_revised_toll_of_the_same_source_supersedes_the_first(tmp_path):
-    ev = read(tmp_path, "2025-06-04",
+    ev = read_story(tmp_path, "2025-06-04",
               "Artillery shells hit the market in Kherson on Tuesday, killing at least three people, the governor "
               "said on Wednesday. By evening he raised the toll to nine. Fourteen people were injured.")
     inc = incident_of(ev, "Kherson")
@@ -73,7 +66,7 @@ def test_a_revised_toll_of_the_same_source_supersedes_the_first(tmp_path):
 
 
 def test_nobody_hurt_told_after_a_strike_is_its_toll(tmp_path):
-    ev = read(tmp_path, "2025-06-04",
+    ev = read_story(tmp_path, "2025-06-04",
               "Drones hit a fuel depot in Kherson on Tuesday, starting a fire, the regional administration said. "
               "Nobody was hurt.")
     inc = incident_of(ev, "Kherson")
@@ -122,7 +115,7 @@ def test_a_visit_received_is_not_an_injury():
 # ----- the same voice speaking again adds its other groups (loaders/news.py) ------------------------------
 
 def test_a_pronoun_source_adds_the_other_groups_of_the_same_account(tmp_path):
-    ev = read(tmp_path, "2025-06-04",
+    ev = read_story(tmp_path, "2025-06-04",
               "Troops beat back an assault on a garrison in Kherson on Monday, killing 14 of the attackers, the army said. "
               "Three soldiers were killed and five wounded in the fighting, it added.")
     inc = incident_of(ev, "Kherson")
@@ -152,7 +145,7 @@ def test_lists_one_more_person_and_stated_totals(sentence, killed, injured):
 # ----- one account of one incident across sentences (loaders/news.py) ------------------------------------
 
 def test_one_sources_groups_told_in_two_sentences_add_up(tmp_path):
-    ev = read(tmp_path, "2025-06-04",
+    ev = read_story(tmp_path, "2025-06-04",
               "Police said four officers were killed in fighting in Kherson on Tuesday. Police said 12 gunmen were "
               "killed in Kherson on Tuesday.")
     inc = incident_of(ev, "Kherson")
@@ -160,7 +153,7 @@ def test_one_sources_groups_told_in_two_sentences_add_up(tmp_path):
 
 
 def test_two_sources_for_the_same_group_stay_a_range(tmp_path):
-    ev = read(tmp_path, "2025-06-04",
+    ev = read_story(tmp_path, "2025-06-04",
               "Gunmen ambushed a patrol in Kherson on Tuesday, killing four soldiers, the army said. The rebels said "
               "they had killed 25 soldiers.")
     inc = incident_of(ev, "Kherson")
@@ -209,7 +202,7 @@ def test_more_hedged_figures(words, low, high):
 # ----- a toll told by the officials of the province the event lies in (loaders/news.py) ----------------
 
 def test_a_toll_from_the_province_of_the_event_is_that_events_toll(tmp_path):
-    ev = read(tmp_path, "2025-06-04",
+    ev = read_story(tmp_path, "2025-06-04",
               "A bomb went off at a bus stop in Spin Boldak on Tuesday. Officials in Kandahar province said six "
               "people were killed and nine wounded.")
     assert set(ev["location"]) == {"Spin Boldak"}
@@ -218,7 +211,7 @@ def test_a_toll_from_the_province_of_the_event_is_that_events_toll(tmp_path):
 
 
 def test_an_injury_count_two_sentences_after_its_event_is_its_toll(tmp_path):
-    ev = read(tmp_path, "2025-06-04",
+    ev = read_story(tmp_path, "2025-06-04",
               "A grenade was thrown at a tea stall in Kherson on Tuesday. The attacker escaped on a motorbike. "
               "Five people were hurt, police said.")
     inc = incident_of(ev, "Kherson")
@@ -228,8 +221,8 @@ def test_an_injury_count_two_sentences_after_its_event_is_its_toll(tmp_path):
 
 def test_casualties_alone_stay_in_the_casualty_text_without_figures(tmp_path):
     assert extract_toll("The barrage caused 30 casualties.").texts == ["30 casualties"]
-    ev = read(tmp_path, "2025-06-04", "Artillery shelled a market in Kherson on Tuesday, causing 30 casualties, "
-                                      "officials said.")
+    ev = read_story(tmp_path, "2025-06-04", "Artillery shelled a market in Kherson on Tuesday, causing 30 casualties, "
+                                            "officials said.")
     r = ev[ev["location"] == "Kherson"].iloc[0]
     assert r["casualty_text"] == "30 casualties"
     assert pd.isna(r["fatalities_low"]) and pd.isna(r["injured_low"])
@@ -267,7 +260,7 @@ def test_subsets_injured_totals_and_ordinals(sentence, killed, civilians, injure
 
 
 def test_the_statement_speaking_again_adds_its_other_group(tmp_path):
-    ev = read(tmp_path, "2025-06-04",
+    ev = read_story(tmp_path, "2025-06-04",
               "Five policemen were killed when gunmen attacked a checkpoint in Kherson on Tuesday, the interior "
               "ministry announced. The statement said officers had shot dead eight of the attackers.")
     inc = incident_of(ev, "Kherson")
@@ -275,7 +268,7 @@ def test_the_statement_speaking_again_adds_its_other_group(tmp_path):
 
 
 def test_a_dateline_with_an_accented_city_is_not_a_date_of_the_story(tmp_path):
-    ev = read(tmp_path, "2025-06-05",
+    ev = read_story(tmp_path, "2025-06-05",
               "BOGOTÁ, June 5 (Wire) — Rebels ambushed a patrol near Kherson on Tuesday, killing two soldiers, "
               "the army said.")
     assert list(ev["event_date"]) == [pd.Timestamp("2025-06-03")]
@@ -300,7 +293,7 @@ def test_a_determiner_before_a_group_name_or_a_qualifier_is_no_figure(sentence):
 
 def test_unattributed_tolls_of_two_groups_in_two_sentences_stay_apart(tmp_path):
     # no source is read for either sentence: they may be two sides' claims, so they are not added
-    ev = read(tmp_path, "2025-06-04",
+    ev = read_story(tmp_path, "2025-06-04",
               "Four soldiers were killed in fighting in Kherson on Tuesday. Thirty militants were killed in "
               "Kherson on Tuesday.")
     inc = incident_of(ev, "Kherson")
