@@ -780,14 +780,23 @@ _DENIED = re.compile(r"\b(?:den(?:y|ies|ied|ying)|rejected\s+(?:claims|reports|a
 # An appeal to keep a truce (the UN calling on the parties to observe it) is not news that it was kept.
 _APPEAL = re.compile(r"\b(?:urg\w*|call\w*\s+on|call\w*\s+upon|appeal\w*\s+to|ask\w*|press\w*|encourag\w*|implor\w*)\s+(?:[\w’'-]+\s+){0,5}?to\s+(?:[\w-]+ly\s+)?$", re.I)
 _SINCE = re.compile(r"\bsince\s+(?:the\s+|a\s+|its\s+)?(?:[\w’'()-]+\s+){0,5}$", re.I)
+
+
+def _counted_from(units: str) -> re.Pattern:
+    """'<a span in `units`> after|since <up to 8 words>' ending a text: the act named next is only the point
+    the span is counted from."""
+    return re.compile(rf"\b(?:{units})\s+(?:after|since)\s+(?:[\w’'().-]+\s+){{0,7}}?$", re.I)
+
+
 # An act named only as the point a span of time is counted from ("months after the militia declared a
 # truce", "a decade after gunmen overran the town") is an earlier event, not news of this article.
-_TIME_AFTER = re.compile(r"\b(?:months?|years?|decades?|a\s+decade)\s+(?:after|since)\s+(?:[\w’'().-]+\s+){0,7}?$", re.I)
-# A truce or talks counted from weeks back are told as the start of a span too, not as news of them.
+_TIME_AFTER = _counted_from(r"months?|years?|decades?|a\s+decade")
 # A measure taken "days after" (or weeks, months ...) some decision is counted from it: the decision is background.
+_DAYS_AFTER = _counted_from(r"days?|weeks?|months?|years?|hours")
+# A truce or talks counted from weeks back are told as the start of a span too, not as news of them.
+_TIME_AFTER_DIPLOMATIC = _counted_from(r"weeks?|months?|years?|decades?|a\s+decade")
+# "signed a truce after three weeks of shelling": a spell of fighting behind something else is background.
 _SPELL_OF = re.compile(r"\b(?:following|after|amid|ending|ended)\s+(?:(?:a|an|the|two|three|four|five|several|many|days|weeks|months|\d+)\s+)?(?:[\w-]+\s+)?(?:days?|weeks?|months?|years?|nights?|hours)\s+of\s+(?:[\w-]+\s+){0,3}$", re.I)
-_DAYS_AFTER = re.compile(r"\b(?:days?|weeks?|months?|years?|hours)\s+(?:after|since)\s+(?:[\w’'().-]+\s+){0,7}?$", re.I)
-_TIME_AFTER_DIPLOMATIC = re.compile(r"\b(?:weeks?|months?|years?|decades?|a\s+decade)\s+(?:after|since)\s+(?:[\w’'().-]+\s+){0,7}?$", re.I)
 # Told as long past without a date ("stalled years ago", "in recent years"): background, not news.
 _LONG_AGO = re.compile(r"\b(?:(?:years|decades|months)\s+ago|long\s+ago|in\s+recent\s+years|over\s+the\s+(?:past\s+|last\s+)?(?:years|decades)|for\s+(?:years|decades))\b", re.I)
 _TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
