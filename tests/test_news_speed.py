@@ -121,23 +121,31 @@ def test_what_the_place_rules_ask_of_a_spelling_is_what_its_rows_say():
     assert checked > 20
 
 
-def test_the_cache_types_new_articles_together_and_keeps_a_part_per_file(tmp_path, monkeypatch):
-    """load_cached types the articles it parses as one frame, stores that frame once (a batch) and each
-    file's part as its slice of it: the table is the loaders', each stored part holds what typing that file
-    alone gives, a restart parses nothing."""
+def _home_with(tmp_path, monkeypatch, sources: list[Path]) -> list[Path]:
+    """A writable FAULTLINE_HOME whose inbox holds copies of `sources`; the inbox's files."""
     import shutil
-
-    import loaders
-    import loaders.cache as cache
 
     home = tmp_path / "home"
     (home / "inbox").mkdir(parents=True)
-    sources = _inputs()
     for src in sources:
         shutil.copy(src, home / "inbox" / src.name)
     monkeypatch.setenv("FAULTLINE_HOME", str(home))
     monkeypatch.delenv("FAULTLINE_READ_ONLY", raising=False)
-    files = sorted((home / "inbox").iterdir())
+    return sorted((home / "inbox").iterdir())
+
+
+def _article_home(tmp_path, monkeypatch, count: int = 5) -> list[Path]:
+    return _home_with(tmp_path, monkeypatch, sorted((FIXTURES / "articles").glob("*.txt"))[:count])
+
+
+def test_the_cache_types_new_articles_together_and_keeps_a_part_per_file(tmp_path, monkeypatch):
+    """load_cached types the articles it parses as one frame, stores that frame once (a batch) and each
+    file's part as its slice of it: the table is the loaders', each stored part holds what typing that file
+    alone gives, a restart parses nothing."""
+    import loaders
+    import loaders.cache as cache
+
+    files = _home_with(tmp_path, monkeypatch, _inputs())
     typed_at_once = []
     real = cache.type_each
     monkeypatch.setattr(cache, "type_each", lambda parts: typed_at_once.append(len(parts)) or real(parts))
@@ -283,18 +291,11 @@ def test_gazetteer_answers_are_keyed_on_the_index_generation(monkeypatch):
 def test_the_articles_a_cold_cache_parses_are_stored_but_not_read_back(tmp_path, monkeypatch):
     """Articles are typed last, when nothing is left to parse: their rows stay in memory while they are
     written (one batch file and a sidecar per article); a restart reads them back and gives the same table."""
-    import shutil
 
     import loaders
     import loaders.cache as cache
 
-    home = tmp_path / "home"
-    (home / "inbox").mkdir(parents=True)
-    for src in sorted((FIXTURES / "articles").glob("*.txt"))[:4]:
-        shutil.copy(src, home / "inbox" / src.name)
-    monkeypatch.setenv("FAULTLINE_HOME", str(home))
-    monkeypatch.delenv("FAULTLINE_READ_ONLY", raising=False)
-    files = sorted((home / "inbox").iterdir())
+    files = _article_home(tmp_path, monkeypatch, 4)
     reads = []
     real = cache._read_frame
     monkeypatch.setattr(cache, "_read_frame", lambda stem, meta: reads.append(stem.name) or real(stem, meta))
@@ -310,18 +311,6 @@ def test_the_articles_a_cold_cache_parses_are_stored_but_not_read_back(tmp_path,
     again = cache.load_cached(files)
     assert again.parsed == [] and len(reads) == 1 and reads[0].startswith("batch-")
     pdt.assert_frame_equal(again.events.reset_index(drop=True), first.events.reset_index(drop=True))
-
-
-def _article_home(tmp_path, monkeypatch, count: int = 5) -> list[Path]:
-    import shutil
-
-    home = tmp_path / "home"
-    (home / "inbox").mkdir(parents=True)
-    for src in sorted((FIXTURES / "articles").glob("*.txt"))[:count]:
-        shutil.copy(src, home / "inbox" / src.name)
-    monkeypatch.setenv("FAULTLINE_HOME", str(home))
-    monkeypatch.delenv("FAULTLINE_READ_ONLY", raising=False)
-    return sorted((home / "inbox").iterdir())
 
 
 def test_an_edited_article_is_parsed_again_alone_and_the_batch_still_serves_the_others(tmp_path, monkeypatch):
