@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from loaders import news, prefilter, textdates, tolls
 
 FIXTURES = Path(__file__).parent / "fixtures"
-FOLDERS = ("articles", "articles_holdout", "articles_dev", "articles_blind4", "articles_heldout")
+FOLDERS = ("articles", "articles_holdout", "articles_dev", "articles_blind4", "articles_blind5a", "articles_blind5b",
+           "articles_heldout")
 
 
 def _patterns() -> list[re.Pattern]:
