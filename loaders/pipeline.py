@@ -468,8 +468,7 @@ def _typed_run(run: list[FilePart]) -> list[FilePart]:
         merged.problems.extend(part.problems)
         merged.unresolved.extend(part.unresolved)
     frame = pd.DataFrame.from_records(records)
-    lines = frame.pop("_line").fillna(0) if "_line" in frame else pd.Series(0, index=frame.index)
-    revision = frame.pop(REVISION) if REVISION in frame else pd.Series(0, index=frame.index)
+    lines, revision = _pop_meta(frame)
     try:
         typed = conform(frame)
     except (ValueError, TypeError, OverflowError):
@@ -478,9 +477,7 @@ def _typed_run(run: list[FilePart]) -> list[FilePart]:
             part.untyped = []
             part.rows = typed_frames[0] if len(typed_frames) == 1 else pd.concat(typed_frames, ignore_index=True)
         return run
-    typed["_line"] = lines.to_numpy().astype("int64")
-    typed[REVISION] = pd.to_numeric(revision, errors="coerce").fillna(0).to_numpy()
-    typed["_report"] = np.array(report_of, dtype=np.int32)
+    _put_meta(typed, lines.fillna(0), revision, np.array(report_of, dtype=np.int32))  # a record may lack _line
     merged.rows = typed
     return [merged]
 
@@ -490,16 +487,27 @@ def _typed_batch(frame: pd.DataFrame, path: str, report: int, *,
     """One reader frame typed to the contract, with `_line`, `_revision` and `_report`: the typed rows, the
     rows that could not be typed (problems), the rows it counts as read, and (`own_names`: the reader
     listed none itself) the place names of rows without coordinates."""
-    lines = frame.pop("_line") if "_line" in frame else pd.Series(0, index=frame.index)
-    revision = frame.pop(REVISION) if REVISION in frame else pd.Series(0, index=frame.index)
+    lines, revision = _pop_meta(frame)
     typed, keep, type_problems = _typed_rows(frame, path, lines)
     # a reader that lists its own (news) is not second-guessed
     names = _unresolved_of(typed, path, lines.iloc[keep]) if own_names else []
     count = len(frame) + sum(1 for p in type_problems if p.kind == "rejected" and p.line > 0)
-    typed["_line"] = lines.iloc[keep].to_numpy().astype("int64")
-    typed[REVISION] = pd.to_numeric(revision.iloc[keep], errors="coerce").fillna(0).to_numpy()
-    typed["_report"] = np.int32(report)
+    _put_meta(typed, lines.iloc[keep], revision.iloc[keep], np.int32(report))
     return typed, type_problems, count, names
+
+
+def _pop_meta(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Take a reader frame's `_line` and `_revision` columns out of it (0 where the reader gave none)."""
+    lines = frame.pop("_line") if "_line" in frame else pd.Series(0, index=frame.index)
+    revision = frame.pop(REVISION) if REVISION in frame else pd.Series(0, index=frame.index)
+    return lines, revision
+
+
+def _put_meta(typed: pd.DataFrame, lines: pd.Series, revision: pd.Series, report) -> None:
+    """Give typed rows their `_line`, `_revision` and `_report` (one index, or one per row) back."""
+    typed["_line"] = lines.to_numpy().astype("int64")
+    typed[REVISION] = pd.to_numeric(revision, errors="coerce").fillna(0).to_numpy()
+    typed["_report"] = report
 
 
 @pins_snapshot()
