@@ -25,7 +25,7 @@ from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
 from loaders.textdates import MONTHS, WEEKDAYS, DateMention, find_dates, vague_day
-from loaders.tolls import extract_toll
+from loaders.tolls import extract_toll, place_tolls
 
 HEADER_KEYS = ("title", "published", "source", "url")
 BASE_CONFIDENCE = 0.5
@@ -686,7 +686,9 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
 
 
 _UNTIL = re.compile(r"\b(?:from|until|till|after|before|by|starting)\s+(?:late\s+|early\s+)?$", re.I)
-_CLAUSE_BREAK = re.compile(r";\s+|,\s+but\s+|,\s+while\s+|,\s+whereas\s+|,\s+and\s+(?=(?:a|an|another|the)\s)|,\s+(?:and\s+)?(?=(?:hours|minutes|days|moments|shortly|soon)\s+(?:later|after)\b)|,\s+and\s+then\s+|,\s+then\s+|,\s+and\s+(?=(?-i:[A-Z])[\w’'-]+\s)", re.I)
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+but\s+|,\s+while\s+|,\s+whereas\s+|,\s+and\s+(?=(?:a|an|another|the)\s)|,\s+(?:and\s+)?(?=(?:hours|minutes|days|moments|shortly|soon)\s+(?:later|after)\b)|,\s+and\s+then\s+|,\s+then\s+|,\s+and\s+(?=(?-i:[A-Z])[\w’'-]+\s)"
+                          # ", and <a second subject> <an act>": a second subject with an act of its own
+                          r"|,\s+and\s+(?=(?:(?!(?:was|were|is|are|has|have|had|then|later)\b)[a-z][\w’'-]*\s+){1,2}(?:killed|shot|attacked|stormed|struck|hit|ambushed|bombed|shelled|raided|fired|opened\s+fire|abducted|kidnapped|exploded|detonated|blew\s+up)\b)", re.I)
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -801,6 +803,25 @@ _SPELL_OF = re.compile(r"\b(?:following|after|amid|ending|ended)\s+(?:(?:a|an|th
 _LONG_AGO = re.compile(r"\b(?:(?:years|decades|months)\s+ago|long\s+ago|in\s+recent\s+years|over\s+the\s+(?:past\s+|last\s+)?(?:years|decades)|for\s+(?:years|decades))\b", re.I)
 _TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
 _THE_TRUCE = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:truce|ceasefire|cease-fire)\b", re.I)
+# A figure said to sum several events ("in all", "in total", "altogether", "the combined toll").
+_TOTAL = re.compile(r"\b(?:in\s+all|in\s+total|altogether|all\s+told|all\s+in\s+all|taken\s+together"
+                    r"|(?:combined|overall|total|cumulative)\s+(?:death\s+)?toll|between\s+them)\b", re.I)
+
+
+def _events_told(drafts: list) -> int:
+    """How many violent events told to the day an article has named so far: distinct (day, place) pairs, those of
+    one sentence counted once (the places of one strike are one event told)."""
+    by_sentence: dict[int, set] = {}
+    for d in drafts:
+        if not d.cue.row["diplomatic_action"] and d.precision == "day":
+            by_sentence.setdefault(id(d.sentence), set()).add((d.day, d.place.name if d.place else None))
+    events: list[set] = []
+    for keys in by_sentence.values():
+        if not any(keys & e for e in events):
+            events.append(keys)
+    return len(events)
+
+
 def _dated_after(text: str, dates: list, cue, end: int) -> bool:
     """Whether a date that is not a speech date follows the cue inside its clause."""
     return any(cue.end <= d.start and d.end <= end and "," not in text[cue.end:d.start]
@@ -955,6 +976,7 @@ def extract(article: Article) -> list[Draft]:
     last_violent: tuple | None = None
     last_mentioned: tuple[int, tuple, list[Mention]] | None = None  # the last sentence naming a place and a day
     last_truce: Place | None = None  # where the last ceasefire the article placed holds
+    told: list[tuple] = []  # every violent event told, as last_violent records it, in order
     for n_sent, sent in enumerate(sents):
         text = sent.text
         dates = find_dates(text, article.published, story[0] if story else None)
@@ -980,6 +1002,9 @@ def extract(article: Article) -> list[Draft]:
             has_toll = toll.killed is not None or toll.injured is not None
             cumulative = has_toll and bool(_CUMULATIVE.search(clause) or _RUNNING_TOLL.search(clause) or (
                 _TALLY.search(clause) and not any(d.precision == "day" for d in dates if _within((d.start, d.end), c0, c1))))
+            if has_toll and not cumulative and _TOTAL.search(clause) and _events_told(drafts) >= 2:
+                # "In all, N people were killed": the sum over the events told before, no one event's toll.
+                cumulative = True
             if cumulative:  # a war's running toll ("a conflict that has killed N") is background, not an event
                 toll, has_toll = extract_toll(""), False
             violent = [] if cumulative else [c for c in cues if not c.row["diplomatic_action"]]
@@ -1109,6 +1134,15 @@ def extract(article: Article) -> list[Draft]:
                     # A date that only says when the toll was told (an official said so on a given day) does
                     # not date the event it counts.
                     told_only = explicit and all(_SPEECH_DATE.search(text[:d.start]) for d in clause_dates)
+                    # A toll that names its own day ("N were killed on Tuesday", "Tuesday's bombing") counts the
+                    # event told of that day, not the last event told, when that was on another day.
+                    day_named = False
+                    if (has_toll and explicit and not told_only and precision == "day" and antecedent
+                            and antecedent[1][:2] != (day, "day")):
+                        that_day = next((e for e in reversed(told) if e[1][:2] == (day, "day")
+                                         and n_sent - e[0] <= 6), None)
+                        if that_day is not None:
+                            antecedent, day_named = that_day, True
                     # A toll that points back ("claimed the attack", "the three dead", "of the attackers") may
                     # come a sentence later than one that does not.
                     refers = bool(_ANAPHORA.search(clause) or _POINTS_BACK.search(clause))
@@ -1125,7 +1159,7 @@ def extract(article: Article) -> list[Draft]:
                     only_around = bool(places and held and all(any(_holds(q.place, h) for h in held) for q in places))
                     # A sentence that opens on a scene of its own ("In the province of X, ...") is another event.
                     follow_up = bool((not places or only_around) and not own_places and has_toll and antecedent
-                                     and n_sent - antecedent[0] <= (3 if (update or refers) and antecedent[2] else 2)
+                                     and (day_named or n_sent - antecedent[0] <= (3 if (update or refers) and antecedent[2] else 2))
                                      and not _ANOTHER_EVENT.match(text) and not _NEW_SCENE.match(text))
                     if follow_up:
                         places = antecedent[2]
@@ -1172,17 +1206,24 @@ def extract(article: Article) -> list[Draft]:
                             continue
                     targets = sorted(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)))
                     toll_at = min(targets, key=lambda p: _toll_distance(text, p, toll)) if targets else None
+                    # "killing eight in A and five in B": each place of the clause its own figure.
+                    split = _split_by_place(text, c0, c1, targets) if (
+                        has_toll and len(targets) > 1 and all(any(p is q for q in clause_places) for p in targets)) else None
                     carrier = None
                     for p in targets or [None]:
+                        own = split[id(p)] if split is not None else (toll if p is toll_at else None)
+                        has_own = own is not None if split is not None else p is toll_at
                         drafts.append(Draft(sent, cue, day, precision, explicit, p.place if p else None,
-                                            actors, [], toll if (p is toll_at) else None,
-                                            claimed if p is toll_at else None, text, date_source, near_country))
-                        if p is toll_at or carrier is None:
+                                            actors, [], own, claimed if has_own else None, text, date_source,
+                                            near_country))
+                        if (has_own and (split is None or carrier is None or not _states_toll(carrier.toll))) \
+                                or carrier is None:
                             carrier = drafts[-1]
                     inherited = (picked, places, cue)
                     if places:
                         last_placed = (n_sent, picked, places, cue.row)
                     last_violent = (n_sent, picked, places, cue.row, carrier)
+                    told.append(last_violent)
                 else:
                     action = cue.row["diplomatic_action"]
                     dated_after = explicit and any(d.start >= cue.start and not _SPEECH_DATE.search(text[:d.start])
@@ -1234,6 +1275,23 @@ def _story_date(dates: list[DateMention], published: date | None) -> tuple[date,
     """The day a sentence is about, for the undated sentences that follow it."""
     days = [d for d in dates if d.precision == "day" and (published is None or d.day <= published)]
     return (days[-1].day, "day") if days else None
+
+
+def _split_by_place(text: str, c0: int, c1: int, targets: list[Mention]) -> dict[int, object] | None:
+    """The places of one clause each with the figure told right before it ("killing eight people in A and
+    five in B", "two soldiers died at A and a civilian at B"), keyed by id of the mention; None unless the
+    places all lie in the clause and at least two of them have a figure of their own."""
+    ordered = sorted(targets, key=lambda p: p.start)
+    if any(not _within((p.start, p.end), c0, c1) for p in ordered):
+        return None
+    segments, start = [], c0
+    for p in ordered:
+        segments.append(text[start:p.start])
+        start = p.end
+    tolls = place_tolls(segments)
+    if tolls is None:
+        return None
+    return {id(p): t for p, t in zip(ordered, tolls)}
 
 
 def _toll_distance(text: str, place: Mention, toll) -> int:

@@ -382,3 +382,79 @@ def extract_toll(sentence: str) -> Toll:
     if any_civ:
         toll.civilians = max(civilians, subset)
     return toll
+
+
+# ---------------------------------------------------------------------------------------------------
+# Figures told place by place inside one sentence ("killing eight people in A and five in B", "two soldiers
+# were killed at A and a civilian died at B"): each place's own toll, not the sum put on one of them.
+
+_LOCATIVE_END = r"\s+(?:in|at|near|around|outside|inside)\s+(?:the\s+)?(?:(?:town|village|city|district|province|area)\s+of\s+)?$"
+_KIND_WORD = re.compile(rf"\b(?:kill\w*|shot\s+dead|shooting\s+dead|{_DEATH}|die|dying)\b|(?P<inj>\b(?:injur\w*|wound\w*|hurt\w*|hospitali[sz]ed)\b)", re.I)
+
+
+# A figure that is part of a date, a route or a page ("on March 12 in", "since 2019 in"), not a count of people.
+_NOT_A_TOLL_BEFORE = re.compile(r"\b(?:on|since|until|till|from|by|of|route|highway|road|page|no\.?|number|"
+                                r"jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\s*$", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _placed_figure() -> re.Pattern:
+    """A figure ending a text right before a place: the figure, at most five words (victims, a verb), a
+    locative preposition."""
+    return re.compile(rf"(?<![\w’'-])(?P<q>{_quantity_re()})(?P<mid>(?:\s+(?!(?:in|at|near|around|outside|inside|and|or|but)\b)"
+                      rf"[\w’'-]+){{0,5}}?){_LOCATIVE_END}", re.I)
+
+
+def placed_figure(before: str) -> tuple[str | None, Count, str] | None:
+    """The figure `before` ends on, just ahead of a place named next: (kind, count, group). The kind is
+    "killed" or "injured" from the nearest death or injury word (between the figure and the place, else the
+    last one before the figure), None when the text gives none ("... and five in"). None when the text does
+    not end on a figure of people: the words between figure and place must name victims or a death or injury
+    ("a house in" is not a toll)."""
+    m = _placed_figure().search(before)
+    if m is None or _NOT_A_TOLL_BEFORE.search(before[:m.start()]):
+        return None
+    count = _figure(m.group("q"))
+    if count is None:
+        return None
+    mid = m.group("mid")
+    words = re.findall(r"[\w’'-]+", mid.lower())
+    victims = _victim_groups()
+    victim = next((w for w in words if w in victims), None)
+    kinds = list(_KIND_WORD.finditer(mid))
+    if words and victim is None and not kinds:
+        return None
+    if not kinds:
+        earlier = before[:m.start()]
+        # only the words of the same list: a figure's own verb, not one of an earlier clause
+        earlier = re.split(r"[;.]|,\s+(?:but|while|whereas|and\s+then|then)\b|\bsaid\b", earlier)[-1]
+        kinds = list(_KIND_WORD.finditer(earlier))
+    kind = None if not kinds else ("injured" if kinds[-1].group("inj") else "killed")
+    group, _ = _group(victim)
+    return kind, count, group
+
+
+def place_tolls(segments: list[str]) -> list[Toll | None] | None:
+    """Each segment is the text from where the last place ends (or the clause start) up to a place, in order.
+    The toll each place is given by a figure told right before it; an elliptic figure ("and five in B") is of
+    the kind told before it. None unless at least two places have a figure of their own."""
+    out: list[Toll | None] = []
+    last_kind = None
+    for seg in segments:
+        got = placed_figure(seg)
+        if got is None:
+            out.append(None)
+            continue
+        kind, count, group = got
+        kind = kind or last_kind
+        if kind is None:
+            out.append(None)
+            continue
+        last_kind = kind
+        text = re.sub(_LOCATIVE_END, "", seg[_placed_figure().search(seg).start():], flags=re.I).strip()
+        victims = _victim_groups()
+        civ = count.low if kind == "killed" and group in {g for g, c in victims.values() if c} else None
+        out.append(Toll(killed=count if kind == "killed" else None, injured=count if kind == "injured" else None,
+                        civilians=civ, texts=[text], groups={group},
+                        killed_groups={group} if kind == "killed" else set()))
+    return out if sum(t is not None for t in out) >= 2 else None

@@ -1,0 +1,94 @@
+"""Rules added for toll attribution in multi-event articles (issue 4, rules round 6): each with sentences
+written for the test, not taken from an article."""
+
+import pandas as pd
+
+from loaders.tolls import Count, place_tolls, placed_figure
+from monitor.casualties import incident_tolls
+from tests.factories import only, read_story
+
+
+def killed(events: pd.DataFrame, location: str) -> tuple:
+    """The killed range of the incident reported at `location`."""
+    row = only(events[events["fatalities_low"].notna() | events["fatalities_high"].notna()], location=location) \
+        if (events["location"] == location).sum() > 1 else only(events, location=location)
+    inc = incident_tolls(events).set_index("incident_id").loc[row["incident_id"]]
+    low = None if pd.isna(inc["killed_low"]) else int(inc["killed_low"])
+    high = None if pd.isna(inc["killed_high"]) else int(inc["killed_high"])
+    return low, high
+
+
+# ----- figures told place by place in one sentence ----------------------------------------------------
+
+def test_a_figure_just_before_a_place_is_read_with_its_kind():
+    assert placed_figure("jets hit the border on Monday, killing six people in ") == ("killed", Count(6, 6), "people")
+    assert placed_figure(" and wounding four in ")[0] == "injured"
+    assert placed_figure(" and nine in ") == (None, Count(9, 9), "people")  # elliptic: the kind told before
+
+
+def test_a_date_or_a_thing_before_a_place_is_no_figure():
+    assert placed_figure("the raid on March 3 in ") is None
+    assert placed_figure("a drone hit a warehouse in ") is None
+
+
+def test_place_tolls_needs_two_places_with_figures():
+    assert place_tolls(["fighters attacked posts in ", " and "]) is None
+    split = place_tolls(["shelling killed two farmers at ", " and three at "])
+    assert [t.killed for t in split] == [Count(2, 2), Count(3, 3)]
+
+
+def test_each_place_gets_the_figure_told_before_it(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Warplanes bombed border districts on Wednesday, killing seven people in "
+                                            "Spin Boldak and four in Khost, a provincial spokesman said.")
+    assert killed(ev, "Spin Boldak") == (7, 7)
+    assert killed(ev, "Khost") == (4, 4)
+
+
+def test_two_groups_at_two_places_are_not_summed_on_one(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Border guards traded fire at Chaman and Torkham on Thursday. One soldier "
+                                            "was killed at Chaman and two civilians died at Torkham, officials said.")
+    assert killed(ev, "Chaman") == (1, 1)
+    assert killed(ev, "Torkham") == (2, 2)
+
+
+# ----- a second subject with an act of its own --------------------------------------------------------
+
+def test_and_then_another_subject_acting_is_another_event(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "On Tuesday, a landmine in Zhob killed three labourers, and gunmen shot "
+                                            "dead a teacher in Quetta.")
+    assert killed(ev, "Zhob") == (3, 3)
+    assert killed(ev, "Quetta") == (1, 1)
+
+
+# ----- totals --------------------------------------------------------------------------------------------
+
+def test_an_in_all_figure_after_two_events_is_no_events_toll(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Insurgents stormed a police post near Chaman on Thursday, killing five "
+                                            "policemen. On Wednesday, a bomb in Zhob killed three soldiers. In all, "
+                                            "eleven people were killed in the province this week, officials said.")
+    assert killed(ev, "Chaman") == (5, 5)
+    assert killed(ev, "Zhob") == (3, 3)
+    assert not (ev["fatalities_low"] == 11).any()
+
+
+def test_an_in_all_figure_after_one_event_is_its_toll(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Insurgents stormed a police post near Chaman on Thursday. In all, "
+                                            "eleven people were killed, officials said.")
+    assert killed(ev, "Chaman") == (11, 11)
+
+
+# ----- a toll that names its day ------------------------------------------------------------------------
+
+def test_a_toll_update_naming_a_day_goes_to_that_days_event(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "A car bomb went off near a bazaar in Bannu on Tuesday. On Thursday, "
+                                            "militants raided a checkpoint in Lakki Marwat, killing three policemen. The "
+                                            "toll from Tuesday's blast rose to 19, doctors said.")
+    assert killed(ev, "Bannu") == (19, 19)
+    assert killed(ev, "Lakki Marwat") == (3, 3)
+
+
+def test_a_toll_naming_the_day_of_an_earlier_event_is_not_the_last_events(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Border forces fought at Torkham on Wednesday. On Thursday, mortar rounds "
+                                            "landed in Chaman. Nine people died on Wednesday, local officials said.")
+    assert killed(ev, "Torkham") == (9, 9)
+    assert killed(ev, "Chaman") == (None, None)
