@@ -274,6 +274,9 @@ def _find_actors(text: str) -> list[Mention]:
     return found
 
 
+_JOINED = re.compile(r",?\s+(?:and|or)\s+(?:the\s+)?")
+
+
 def _find_places(text: str, countries: set[str], online: bool = False) -> list[Mention]:
     """Capitalised spans that the gazetteer knows, with phrase words ('near', 'province') kept."""
     curated, actor_keys = _known_keys()
@@ -293,7 +296,9 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                 if not key or key in _CALENDAR_WORDS:
                     continue
                 before = text[:s]
-                locative = bool(_LOCATIVE.search(before))
+                # "in A and B", "at A, B or C": a place joined to a place told with a preposition has it too
+                locative = bool(_LOCATIVE.search(before)) or bool(
+                    found and found[-1].locative and _JOINED.fullmatch(text[found[-1].end:s]))
                 if key in curated or key in pinned:
                     best = (s, e, span, locative, b)
                 elif locative and key in country_words() and span[:1].isupper():
@@ -878,6 +883,60 @@ _SAME_VOICE = re.compile(rf"\b(?:it|he|she|they)\s+(?:also\s+)?{_SPEECH}\b"
                          r"|^(?:the\s+)?(?:same\s+)?(?:statement|communiqu[eé]|announcement|release)$", re.I)
 
 
+# The noun a toll names its act by ("the blast killed", "the clashes left"): the event types that act can be.
+_ACT_KINDS = (
+    (re.compile(r"\b(?:the|that|this|those|these)\s+(?:[\w-]+\s+){0,2}?(?:blasts?|explosions?|bombings?|bombs?|"
+                r"(?:air|drone|missile|rocket)\s*strikes?|airstrikes?|shelling|missiles?|rockets?)\b", re.I),
+     ("Explosions/Remote violence",)),
+    (re.compile(r"\b(?:the|that|this|those|these)\s+(?:[\w-]+\s+){0,2}?(?:gunfights?|clash(?:es)?|battles?|firefights?|"
+                r"fighting|shootouts?|exchanges?\s+of\s+fire)\b", re.I),
+     ("Battles",)),
+)
+
+
+def _named_kinds(clause: str) -> tuple[str, ...]:
+    """The event types a definite act noun of a toll clause allows; () when it names none or both kinds."""
+    hits = [kinds for rx, kinds in _ACT_KINDS if rx.search(clause)]
+    return hits[0] if len(hits) == 1 else ()
+
+
+# "<group> [up to four words] attacked|ambushed|stormed ...": who carried out an attack.
+_ATTACK_VERB = re.compile(r"\b(?:attacked|ambushed|stormed|raided|overran|assaulted|opened\s+fire|fired\s+on|targeted|"
+                          r"attacking|ambushing|storming|raiding)\b", re.I)
+
+
+def _attacker_group(text: str) -> str | None:
+    """The victim-table group of the subject that carried out the attack a sentence tells ("gunmen on motorbikes
+    attacked", "fighters linked to a movement stormed"), None when it names none."""
+    from loaders.tolls import _victim_groups
+    groups = _victim_groups()
+    for m in _ATTACK_VERB.finditer(text):
+        words = re.findall(r"[\w’'-]+", text[max(0, m.start() - 80):m.start()])[-5:]
+        for w in reversed(words):
+            if w.lower() in groups:
+                return groups[w.lower()][0]
+    return None
+
+
+def _attackers_dead(carrier, new, told: list) -> bool:
+    """A follow-up toll that counts only the attackers' side (the defenders' count of the gunmen or raiders they
+    shot) after a toll of the people those attacked: the dead of the two sides add up
+    (SPEC §4), whoever gives each figure. The attackers are read from the sentence that told the attack."""
+    before = carrier.toll
+    if new is None or before is None or new.killed is None or before.killed is None or (
+            new.injured is not None and before.injured is not None):
+        return False
+    theirs, mine = new.killed_groups - _NO_GROUP, before.killed_groups - _NO_GROUP
+    if len(theirs) != 1 or not mine or (new.killed_groups & _NO_GROUP):
+        return False
+    names = {carrier.place.name} if carrier.place else set()
+    sentences = [carrier.sentence.text] + [e[4].sentence.text for e in reversed(told)
+                                           if len(e) > 4 and e[4] is not None and e[4].day == carrier.day
+                                           and {q.place.name for q in e[2]} & names]
+    attackers = next((g for g in map(_attacker_group, sentences) if g), None)
+    return attackers is not None and theirs == {attackers} and attackers not in mine
+
+
 def _adds_to(before, new, same_source: bool | None = None) -> bool:
     """Whether a follow-up toll adds to a report's toll rather than competing with it: it names only groups
     the report did not count (its attackers after its soldiers), or gives the injured of a report that
@@ -1143,6 +1202,13 @@ def extract(article: Article) -> list[Draft]:
                                          and n_sent - e[0] <= 6), None)
                         if that_day is not None:
                             antecedent, day_named = that_day, True
+                    # "The blast killed six" after a bombing and then a clash: the toll of the act of that kind.
+                    kinds = _named_kinds(clause) if has_toll and antecedent and not day_named and len(antecedent) > 3 else ()
+                    if kinds and antecedent[3]["event_type"] not in kinds:
+                        that_kind = next((e for e in reversed(told) if e[3]["event_type"] in kinds
+                                          and n_sent - e[0] <= 4), None)
+                        if that_kind is not None:
+                            antecedent, day_named = that_kind, True
                     # A toll that points back ("claimed the attack", "the three dead", "of the attackers") may
                     # come a sentence later than one that does not.
                     refers = bool(_ANAPHORA.search(clause) or _POINTS_BACK.search(clause))
@@ -1185,7 +1251,8 @@ def extract(article: Article) -> list[Draft]:
                             same = None  # the narrator adds the wounded (or the dead) of the account just told
                         else:
                             same = False  # one names its source, the other not: not known to be one account
-                        if carrier is not None and carrier.day == day and _adds_to(carrier.toll, toll, same):
+                        if carrier is not None and carrier.day == day and (
+                                _adds_to(carrier.toll, toll, same) or _attackers_dead(carrier, toll, told)):
                             # Another group's dead (the attackers after the soldiers) or the injured of a toll
                             # that gave only deaths: the same report's toll grows; no second claim.
                             carrier.toll = _added(carrier.toll, toll)

@@ -5,14 +5,14 @@ import pandas as pd
 
 from loaders.tolls import Count, place_tolls, placed_figure
 from monitor.casualties import incident_tolls
-from tests.factories import only, read_story
+from tests.factories import read_story
 
 
 def killed(events: pd.DataFrame, location: str) -> tuple:
-    """The killed range of the incident reported at `location`."""
-    row = only(events[events["fatalities_low"].notna() | events["fatalities_high"].notna()], location=location) \
-        if (events["location"] == location).sum() > 1 else only(events, location=location)
-    inc = incident_tolls(events).set_index("incident_id").loc[row["incident_id"]]
+    """The killed range of the one incident reported at `location`."""
+    at = events[events["location"] == location]
+    assert at["incident_id"].nunique() == 1, events[["event_date", "location", "incident_id", "source_quote"]]
+    inc = incident_tolls(events).set_index("incident_id").loc[at["incident_id"].iloc[0]]
     low = None if pd.isna(inc["killed_low"]) else int(inc["killed_low"])
     high = None if pd.isna(inc["killed_high"]) else int(inc["killed_high"])
     return low, high
@@ -92,3 +92,35 @@ def test_a_toll_naming_the_day_of_an_earlier_event_is_not_the_last_events(tmp_pa
                                             "landed in Chaman. Nine people died on Wednesday, local officials said.")
     assert killed(ev, "Torkham") == (9, 9)
     assert killed(ev, "Chaman") == (None, None)
+
+
+# ----- places joined by "and" --------------------------------------------------------------------------
+
+def test_a_place_joined_by_and_to_a_placed_one_is_placed_too(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Rocket fire hit villages in Khost and Paktika on Wednesday, officials said.")
+    assert {"Khost", "Paktika"} <= set(ev["location"].dropna())
+
+
+# ----- the act a toll names -----------------------------------------------------------------------------
+
+def test_a_toll_naming_a_blast_goes_to_the_blast_not_the_later_clash(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "A bomb went off outside a mosque in Jalalabad on Thursday. Hours later, "
+                                            "border troops clashed at Torkham. The explosion killed four worshippers, "
+                                            "police said.")
+    assert killed(ev, "Jalalabad") == (4, 4)
+    assert killed(ev, "Torkham") == (None, None)
+
+
+# ----- the attackers' dead add to their victims --------------------------------------------------------
+
+def test_the_attackers_dead_add_to_the_dead_they_caused(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Gunmen on motorbikes attacked a police post in Kurram on Thursday, killing "
+                                            "two policemen. Security forces shot dead three of the assailants in the "
+                                            "gunfight that followed, the provincial police chief said.")
+    assert killed(ev, "Kurram") == (5, 5)
+
+
+def test_a_strikers_claim_about_the_struck_stays_a_competing_claim(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Air strikes hit a village in Paktika on Wednesday, killing nine civilians, "
+                                            "local elders said. The military said the raid had killed 14 militants.")
+    assert killed(ev, "Paktika") == (9, 14)
