@@ -29,12 +29,14 @@ HELDOUT = Path(__file__).parent / "fixtures" / "articles_heldout"
 BLIND4 = Path(__file__).parent / "fixtures" / "articles_blind4"
 BLIND5A = Path(__file__).parent / "fixtures" / "articles_blind5a"
 BLIND5B = Path(__file__).parent / "fixtures" / "articles_blind5b"
+BLIND6B = Path(__file__).parent / "fixtures" / "articles_blind6b"
 # Each blind batch was scored untuned before it joined dev; its own part stays for the record.
 # blind4: R 0.657, P 0.746 (then fitted the confidence table);
 # blind5a (casualty figures): UNTUNED_5A;
 # blind5b (background, denials, diplomacy): R 0.509, P 0.696, killed 0.600.
 PARTS = {"dev": [ARTICLES, HOLDOUT, DEV_MORE, BLIND4, BLIND5A, BLIND5B], "heldout": [HELDOUT],
          "blind4": [BLIND4], "blind5a": [BLIND5A], "blind5b": [BLIND5B]}
+PARTS["blind6b"] = [BLIND6B]
 
 
 def article_paths(folder: Path = ARTICLES) -> list[Path]:
