@@ -1143,7 +1143,7 @@ def extract(article: Article) -> list[Draft]:
                 if picked is None and inherited:
                     picked = (*inherited[0][:3], "clause")
                 if picked is None and cue.row["diplomatic_action"] == "talks_scheduled" and article.published:
-                    # Talks announced for later, with no day said: announced as the story is told, not on the day of
+                    # Talks announced for later, with no day said: announced as the story is told, not on the date of
                     # the event told before.
                     picked = (article.published, "day", False, "story")
                 if picked is None and story:

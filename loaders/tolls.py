@@ -208,7 +208,7 @@ def _patterns() -> dict[str, re.Pattern]:
     one = (rf"(?:{_alternation(d for d in _ONE_DETERMINERS if d not in _number_words())})(?=\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_alternation(_singular_victims())})\b"
            # not a word that qualifies a plural or a whole ("the civilian population", "the soldier deaths")
            r"(?!\s+(?:(?!(?:was|is|has|his|its|this|as|us|whose)\b)[\w-]+s|population|toll|death|casualty)\b))")
-    # "killed one and wounded another", "one was killed and another hurt": one more person
+    # "killed one and wounded another", "one died and another was hurt": one more person
     another = (r"another(?=\s*(?:[,.;]|$)|\s+(?:(?:was|had\s+been|has\s+been)\s+)?(?:(?:seriously|critically|badly|"
                r"lightly|slightly)\s+)?(?:injured|wounded|hurt|killed)\b)")
     q1 = rf"(?:{q}|{one}|{another})"
