@@ -813,6 +813,11 @@ _TOTAL = re.compile(r"\b(?:in\s+all|in\s+total|altogether|all\s+told|all\s+in\s+
                     r"|(?:combined|overall|total|cumulative)\s+(?:death\s+)?toll|between\s+them)\b", re.I)
 
 
+# Words that recall violence in a sentence of background ("the scene of massacres in <month year>").
+_RECALLED_VIOLENCE = re.compile(r"\b(?:massacres?|killings?|attacks?|raids?|bombings?|ambush(?:es)?|clashes|fighting|"
+                                r"shelling|shot|shooting|stormed|overran|bombed)\b", re.I)
+
+
 def _events_told(drafts: list) -> int:
     """How many violent events told to the day an article has named so far: distinct (day, place) pairs, those of
     one sentence counted once (the places of one strike are one event told)."""
@@ -900,7 +905,7 @@ def _named_kinds(clause: str) -> tuple[str, ...]:
     return hits[0] if len(hits) == 1 else ()
 
 
-# "<group> [up to four words] attacked|ambushed|stormed ...": who carried out an attack.
+# "<group> [up to five words] attacked|ambushed|stormed ...": who carried out an attack.
 _ATTACK_VERB = re.compile(r"\b(?:attacked|ambushed|stormed|raided|overran|assaulted|opened\s+fire|fired\s+on|targeted|"
                           r"attacking|ambushing|storming|raiding)\b", re.I)
 
@@ -911,7 +916,7 @@ def _attacker_group(text: str) -> str | None:
     from loaders.tolls import _victim_groups
     groups = _victim_groups()
     for m in _ATTACK_VERB.finditer(text):
-        words = re.findall(r"[\w’'-]+", text[max(0, m.start() - 80):m.start()])[-5:]
+        words = re.findall(r"[\w’'-]+", text[max(0, m.start() - 90):m.start()])[-6:]
         for w in reversed(words):
             if w.lower() in groups:
                 return groups[w.lower()][0]
@@ -1036,6 +1041,8 @@ def extract(article: Article) -> list[Draft]:
     last_mentioned: tuple[int, tuple, list[Mention]] | None = None  # the last sentence naming a place and a day
     last_truce: Place | None = None  # where the last ceasefire the article placed holds
     told: list[tuple] = []  # every violent event told, as last_violent records it, in order
+    # The last sentence that recalled violence of a past month or year but gave no event: (number, date, places).
+    last_background: tuple | None = None
     for n_sent, sent in enumerate(sents):
         text = sent.text
         dates = find_dates(text, article.published, story[0] if story else None)
@@ -1062,7 +1069,7 @@ def extract(article: Article) -> list[Draft]:
             cumulative = has_toll and bool(_CUMULATIVE.search(clause) or _RUNNING_TOLL.search(clause) or (
                 _TALLY.search(clause) and not any(d.precision == "day" for d in dates if _within((d.start, d.end), c0, c1))))
             if has_toll and not cumulative and _TOTAL.search(clause) and _events_told(drafts) >= 2:
-                # "In all, N people were killed": the sum over the events told before, no one event's toll.
+                # "In all, N died" after several events: their sum, no one event's toll.
                 cumulative = True
             if cumulative:  # a war's running toll ("a conflict that has killed N") is background, not an event
                 toll, has_toll = extract_toll(""), False
@@ -1190,6 +1197,11 @@ def extract(article: Article) -> list[Draft]:
                     if (has_toll and last_mentioned and last_mentioned[0] == n_sent - 1
                             and (not last_placed or last_placed[0] < n_sent - 1) and _ANAPHORA.search(clause)):
                         antecedent = last_mentioned  # a toll of a definite fight told after it: the place just named
+                    if (has_toll and not explicit and last_background and last_background[0] == n_sent - 1
+                            and (not antecedent or antecedent[0] < last_background[0])):
+                        # An undated toll right after a sentence that recalls violence of a past month or year
+                        # (no event read from it for want of a toll): that violence's toll, at its date.
+                        antecedent = last_background
                     # A date that only says when the toll was told (an official said so on a given day) does
                     # not date the event it counts.
                     told_only = explicit and all(_SPEECH_DATE.search(text[:d.start]) for d in clause_dates)
@@ -1260,7 +1272,8 @@ def extract(article: Article) -> list[Draft]:
                             last_violent = (n_sent, *antecedent[1:])
                             inherited = (picked, places, cue)
                             continue
-                        if carrier is not None and carrier.place is None and not places and carrier.toll is not None:
+                        if (carrier is not None and carrier.place is None and not places and carrier.toll is not None
+                                and (carrier.day, carrier.precision) == (day, precision)):
                             # Another source's figure for an event read with no place: a row of its own could not
                             # be told apart from another placeless event, so the claims become one range here,
                             # each claimant kept (SPEC §4).
@@ -1330,6 +1343,13 @@ def extract(article: Article) -> list[Draft]:
         if named_here and day_here:
             last_mentioned = (n_sent, (day_here[0].day, "day", True), named_here[:1])
         new = drafts[before:]
+        if not new:
+            past = [d for d in dates if d.precision in ("month", "year") and d.relative_to == "absolute"
+                    and (article.published is None or d.day < article.published)]
+            if past and (_RECALLED_VIOLENCE.search(text) or any(not c.row["diplomatic_action"] for c in _find_cues(text))):
+                spots = [p for p in (all_places if all_places is not None else all_places_of(text))
+                         if p.place.feature != "country"]
+                last_background = (n_sent, (past[0].day, past[0].precision, True, "absolute"), spots[:1])
         story = _story_date(dates, article.published) or (
             (new[-1].day, new[-1].precision) if new and new[-1].precision == "day" else story)
     # Where the events were placed votes too: a story told of one country's towns is about that country.

@@ -202,6 +202,8 @@ def _patterns() -> dict[str, re.Pattern]:
     aside = (r"(?:\s*,\s*(?:including|among\s+them|most\s+of\s+them|many\s+of\s+them)\s+[^,.;]{1,40}?,"
              r"|\s*,\s*(?:an?|the|his|her|their|two|three)\s+[^,.;]{1,40}?,"
              r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides"
+             # "<N> <victims> including <one of them> <verb>": the aside told without commas
+             r"|\s+(?:including|among\s+them)\s+[^,.;]{1,40}?(?=\s+(?:were|was|have|has|had)\s)"
              r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?)?")
     # "the driver", "his son", "its pilot": one person, named by a determiner before a singular victim word.
     # ("a" and "an" are numbers already: only the other determiners need the singular word after them)
@@ -385,8 +387,8 @@ def extract_toll(sentence: str) -> Toll:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Figures told place by place inside one sentence ("killing eight people in A and five in B", "two soldiers
-# were killed at A and a civilian died at B"): each place's own toll, not the sum put on one of them.
+# Figures told place by place inside one sentence ("killing eight in A and five in B", "a guard died at A
+# and a farmer at B"): each place's own toll, not the sum put on one of them.
 
 _LOCATIVE_END = r"\s+(?:in|at|near|around|outside|inside)\s+(?:the\s+)?(?:(?:town|village|city|district|province|area)\s+of\s+)?$"
 _KIND_WORD = re.compile(rf"\b(?:kill\w*|shot\s+dead|shooting\s+dead|{_DEATH}|die|dying)\b|(?P<inj>\b(?:injur\w*|wound\w*|hurt\w*|hospitali[sz]ed)\b)", re.I)

@@ -124,3 +124,31 @@ def test_a_strikers_claim_about_the_struck_stays_a_competing_claim(tmp_path):
     ev = read_story(tmp_path, "2025-03-14", "Air strikes hit a village in Paktika on Wednesday, killing nine civilians, "
                                             "local elders said. The military said the raid had killed 14 militants.")
     assert killed(ev, "Paktika") == (9, 14)
+
+
+# ----- tolls of a past month or year ----------------------------------------------------------------------
+
+def test_a_toll_dated_to_a_past_month_is_not_merged_into_a_placeless_event(tmp_path):
+    ev = read_story(tmp_path, "2026-02-24", "On Sunday, gunmen fired on a bus outside an unnamed hamlet, a transport "
+                                            "official said. In March 2024, raiders shot dead dozens of herders around "
+                                            "the same hamlet.")
+    past = ev[ev["event_date"] == pd.Timestamp("2024-03-01")]
+    assert len(past) == 1 and past.iloc[0]["date_precision"] == "month"
+    assert (int(past.iloc[0]["fatalities_low"]), int(past.iloc[0]["fatalities_high"])) == (24, 99)
+    sunday = ev[ev["event_date"] == pd.Timestamp("2026-02-22")]
+    assert sunday["fatalities_low"].isna().all()
+
+
+def test_an_undated_toll_after_a_recalled_massacre_is_the_massacres(tmp_path):
+    ev = read_story(tmp_path, "2026-02-24", "On Sunday, gunmen fired on a bus outside an unnamed hamlet, a transport "
+                                            "official said. The hamlet was the scene of one of the worst massacres of "
+                                            "the war in March 2024. A rights group said 120 people had died.")
+    row = ev[ev["fatalities_low"] == 120]
+    assert len(row) == 1
+    assert (row.iloc[0]["event_date"], row.iloc[0]["date_precision"]) == (pd.Timestamp("2024-03-01"), "month")
+
+
+def test_an_aside_without_commas_does_not_hide_the_figure():
+    from loaders.tolls import extract_toll
+    assert extract_toll("six people including a priest were killed").killed == Count(6, 6)
+    assert extract_toll("three guards including an officer were wounded").injured == Count(3, 3)
