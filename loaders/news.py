@@ -575,7 +575,7 @@ def _org_name() -> re.Pattern:
     return re.compile(r"^\s+(?:[A-Z][\w’'-]*\s+){0,3}(?:" + "|".join(re.escape(w) for w in words if w) + r")\b")
 
 
-_UNIT_WORD = re.compile(r"\b(?:district|township|municipality|subdistrict|sector|union|county|commune|upazila|tehsil)$", re.I)
+_UNIT_WORD = re.compile(r"\b(?:district|township|municipality|subdistrict|sector|union|county|commune|upazila|tehsil|area)$", re.I)
 
 
 def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
@@ -755,7 +755,9 @@ _RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)
                            r"|\bsince\b[^;]{0,80}?\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died)\b"
                            # a count over a stretch of time ("N rebels killed in the last ten days")
                            r"|\b(?:over|in|during)\s+the\s+(?:past|last|previous)\s+(?:\w+\s+)?(?:days|weeks?|months?|years?)\b"
-                           r"|\bso\s+far\s+this\s+(?:year|month|week)\b", re.I)
+                           r"|\bso\s+far\s+this\s+(?:year|month|week)\b"
+                           # "have killed N ... this year": a count of the year so far, in the perfect tense
+                           r"|\b(?:have|has)\s+(?:now\s+|already\s+)?(?:been\s+)?(?:killed|died)\b[^;]{0,80}?\bthis\s+(?:year|month)\b", re.I)
 # Plural attacks that "have killed" N: a tally of many incidents, unless the clause dates it to one day.
 _TALLY = re.compile(r"\b(?:attacks|strikes|raids|bombings|air\s*strikes|airstrikes|shellings|ambushes)\s+(?:\w+\s+){0,3}?(?:have|has)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:killed|left|claimed)\b", re.I)
 # A later count of an event told before (a toll raised to N): it belongs to that event.

@@ -194,7 +194,8 @@ def _patterns() -> dict[str, re.Pattern]:
     # A victim word, maybe after "of the", a few adjectives or "members of the"; or a capitalised plural
     # (a people named by its nationality: "five <Nationals> were killed"), which counts as people.
     victim = (rf"(?:\s+(?:of\s+(?:its|their|his|her|the)\s+)?(?:[\w’'-]+\s+of\s+(?:its|their|his|her|the)\s+)?"
-              rf"(?:[\w’'-]+\s+){{0,2}}?(?P<v>{victims}|(?-i:[A-Z][a-z]+s))\b"
+              # up to two words before the victim word, or a three-word unit name in capitals
+              rf"(?:(?:[\w’'-]+\s+){{0,2}}?|(?:(?-i:[A-Z])[\w’'-]*\s+){{3}})(?P<v>{victims}|(?-i:[A-Z][a-z]+s))\b"
               # a second group joined without a figure of its own ("fighters and allied militants"): one count
               rf"(?:\s+(?:and|or)\s+(?:(?!(?:{_alternation(_number_words())}|the|his|her|its|their|dozens|scores|several|some)\s)(?![\w’'-]*ing\s)[a-z][\w’'-]*\s+)?"
               rf"(?:{victims})\b(?!\s+(?:said|say|says|told|added)\b))?)")
@@ -213,7 +214,9 @@ def _patterns() -> dict[str, re.Pattern]:
     # "killed one and wounded another", "one died and another was hurt": one more person
     another = (r"another(?=\s*(?:[,.;]|$)|\s+(?:(?:was|had\s+been|has\s+been)\s+)?(?:(?:seriously|critically|badly|"
                r"lightly|slightly)\s+)?(?:injured|wounded|hurt|killed)\b)")
-    q1 = rf"(?:{q}|{one}|{another})"
+    # "dragged a man from his home and killed him": the one person told of before
+    pron = r"(?:him|her)(?=\s*(?:[,.;]|$)|\s+(?:and|in|at|on|near|with|after|before|during|while|as|outside|inside)\b)"
+    q1 = rf"(?:{q}|{one}|{another}|{pron})"
     # a second figure of one list may follow a possessive ("a farmer and his two sons")
     poss = r"(?:(?:his|her|their|its)\s+)?"
     more = r"(?:\s+(?:more|second|third|fourth|fifth|sixth))?"  # "five more died", "a fifth was hurt": more of the same, counted as told
@@ -248,7 +251,7 @@ def _patterns() -> dict[str, re.Pattern]:
 
 def _figure(text: str) -> Count | None:
     """A figure of a toll pattern: a quantity phrase, or a determiner that names one person ("the driver")."""
-    if text.strip().lower() in _ONE_DETERMINERS or text.strip().lower() == "another":
+    if text.strip().lower() in _ONE_DETERMINERS or text.strip().lower() in ("another", "him", "her"):
         return Count(1, 1)
     return parse_quantity(text)
 

@@ -152,3 +152,33 @@ def test_an_aside_without_commas_does_not_hide_the_figure():
     from loaders.tolls import extract_toll
     assert extract_toll("six people including a priest were killed").killed == Count(6, 6)
     assert extract_toll("three guards including an officer were wounded").injured == Count(3, 3)
+
+
+# ----- running counts, pronouns, unit names, areas ---------------------------------------------------------
+
+def test_a_count_of_this_year_in_the_perfect_is_no_events_toll(tmp_path):
+    ev = read_story(tmp_path, "2025-10-03", "On Thursday, a mine went off on a road near Quetta, damaging a truck. "
+                                            "Troops have killed more than 300 insurgents in the province this year, "
+                                            "officials said.")
+    assert ev["fatalities_low"].isna().all()
+
+
+def test_killed_him_counts_one():
+    from loaders.tolls import extract_toll
+    assert extract_toll("gunmen took a shopkeeper from his house and killed him, police said").killed == Count(1, 1)
+    assert extract_toll("killing her brother").killed == Count(1, 1)
+
+
+def test_a_victim_word_after_a_three_word_unit_name_is_read():
+    from loaders.tolls import extract_toll
+    toll = extract_toll("six Border Security Force jawans were killed")
+    assert toll.killed == Count(6, 6) and "security forces" in toll.killed_groups
+    # but not a victim word three ordinary words on ("a statement that its fighters had killed" is no toll of 1)
+    assert extract_toll("in a statement that its fighters had killed 11 soldiers").killed == Count(11, 11)
+
+
+def test_the_area_of_a_district_places_the_area():
+    from loaders.news import _drop_qualifiers, _find_places
+    text = "Gunmen raided a farm in the Chaman area of Killa Abdullah district on Monday."
+    names = [m.place.name for m in _drop_qualifiers(_find_places(text, {"PAK"}), text)]
+    assert names == ["Chaman"]
