@@ -214,7 +214,7 @@ def _patterns() -> dict[str, re.Pattern]:
     # "killed one and wounded another", "one died and another was hurt": one more person
     another = (r"another(?=\s*(?:[,.;]|$)|\s+(?:(?:was|had\s+been|has\s+been)\s+)?(?:(?:seriously|critically|badly|"
                r"lightly|slightly)\s+)?(?:injured|wounded|hurt|killed)\b)")
-    # "dragged a man from his home and killed him": the one person told of before
+    # "took a trader away and killed him": the one person told of before
     pron = r"(?:him|her)(?=\s*(?:[,.;]|$)|\s+(?:and|in|at|on|near|with|after|before|during|while|as|outside|inside)\b)"
     q1 = rf"(?:{q}|{one}|{another}|{pron})"
     # a second figure of one list may follow a possessive ("a farmer and his two sons")
