@@ -820,6 +820,17 @@ _RECALLED_VIOLENCE = re.compile(r"\b(?:massacres?|killings?|attacks?|raids?|bomb
                                 r"shelling|shot|shooting|stormed|overran|bombed)\b", re.I)
 
 
+def _elsewhere(clause: str, before: str, countries: set[str]) -> bool:
+    """A clause names a place with a locative ("near <Name>") that no gazetteer layer resolves and that the
+    sentences telling the event before it (`before`) do not name: it tells of somewhere else."""
+    if _POINTS_BACK.search(clause) or _CLAIMED_IT.search(clause):
+        return False  # a claim of the attack told before
+    names = [n for n, _ in unresolved_places([Sentence(clause, 0, 0)], countries)]
+    # "a leader in <camp> said": where the speaker is, not where anything happened
+    names = [n for n in names if not any(_SAYS.match(clause[m.end():]) for m in re.finditer(re.escape(n), clause))]
+    return any(normalise(n) not in normalise(before) for n in names)
+
+
 def _events_told(drafts: list) -> int:
     """How many violent events told to the day an article has named so far: distinct (day, place) pairs, those of
     one sentence counted once (the places of one strike are one event told)."""
@@ -1241,6 +1252,12 @@ def extract(article: Article) -> list[Draft]:
                     follow_up = bool((not places or only_around) and not own_places and has_toll and antecedent
                                      and (day_named or n_sent - antecedent[0] <= (3 if (update or refers) and antecedent[2] else 2))
                                      and not _ANOTHER_EVENT.match(text) and not _NEW_SCENE.match(text))
+                    if (follow_up and not update and (not explicit or told_only)
+                            and _elsewhere(clause, " ".join([sents[antecedent[0]].text] + [
+                                sents[e[0]].text for e in told if e[1][:2] == antecedent[1][:2]]), countries)):
+                        # "<a side> said it killed N in an operation near <a place the gazetteer lacks>": a place of
+                        # its own, not the one of the event told before, so another event.
+                        follow_up = False
                     if follow_up:
                         places = antecedent[2]
                         if not explicit or update or told_only:

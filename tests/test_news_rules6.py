@@ -182,3 +182,22 @@ def test_the_area_of_a_district_places_the_area():
     text = "Gunmen raided a farm in the Chaman area of Killa Abdullah district on Monday."
     names = [m.place.name for m in _drop_qualifiers(_find_places(text, {"PAK"}), text)]
     assert names == ["Chaman"]
+
+
+# ----- a toll at a place the gazetteer lacks ----------------------------------------------------------------
+
+def test_a_claim_at_an_unknown_place_of_its_own_is_not_the_last_events_toll(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Militants attacked a border post at Chaman on Wednesday, killing two "
+                                            "soldiers. The army said on Thursday it had killed nine militants in a "
+                                            "sweep near Qorvatzabad.")
+    assert killed(ev, "Chaman") == (2, 2)
+    assert (ev["fatalities_low"] == 9).sum() == 1
+
+
+def test_an_unknown_place_named_with_the_event_before_keeps_the_toll_there(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Jets bombed a hamlet near Qorvatzabad on Wednesday, killing six people, "
+                                            "villagers said. The army said on Thursday that its strike near "
+                                            "Qorvatzabad had killed 15 fighters.")
+    tolls = incident_tolls(ev)
+    assert len(tolls[tolls["killed_low"].notna()]) == 1
+    assert (int(tolls["killed_low"].min()), int(tolls["killed_high"].max())) == (6, 15)
