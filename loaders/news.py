@@ -578,12 +578,24 @@ def _org_name() -> re.Pattern:
 _UNIT_WORD = re.compile(r"\b(?:district|township|municipality|subdistrict|sector|union|county|commune|upazila|tehsil|area)$", re.I)
 
 
+_OF_PROVINCE = re.compile(r"\s*,?\s*(?:in\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:state|province|region|department|governorate|"
+                          r"prefecture|county|oblast)\s+of\s+", re.I)
+_CITY_PART = re.compile(r"\s(?:district|neighbou?rhood|quarter|suburb)$", re.I)
+
+
 def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
     """'<city>, <country>', '<village> in <district>' and '<town> ... in <country>': the larger unit
     only says where the smaller one is."""
     keep = []
     places = [p for p in places if not _org_name().match(text[p.end:])]
     for p in places:
+        if any(q.end <= p.start and q.place.iso3 == p.place.iso3 and q.place.feature not in ("province", "country")
+               and _OF_PROVINCE.fullmatch(text[q.end:p.start]) for q in places if q is not p):
+            continue  # "<town>, in the <adjective> province of <Y>": Y only says where the town is
+        if _CITY_PART.search(p.text) and any(
+                q.end <= p.start and q.place.iso3 == p.place.iso3 and q.place.feature in ("town", "capital")
+                and _SCENE.fullmatch(text[:q.start]) and text[q.end:q.end + 1] == "," for q in places if q is not p):
+            continue  # "In <city>, shells hit the <X> district": a district of that city
         if any(q.end <= p.start and (_PART_OF.match(text[q.end:p.start]) or (
                 _UNIT_WORD.search(q.text) and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[q.end:p.start])))
                for q in places if q is not p):
@@ -1363,7 +1375,7 @@ def extract(article: Article) -> list[Draft]:
             last_mentioned = (n_sent, (day_here[0].day, "day", True), named_here[:1])
         new = drafts[before:]
         if not new:
-            past = [d for d in dates if d.precision in ("month", "year") and d.relative_to == "absolute"
+            past = [d for d in dates if d.precision in ("month", "year")
                     and (article.published is None or d.day < article.published)]
             if past and (_RECALLED_VIOLENCE.search(text) or any(not c.row["diplomatic_action"] for c in _find_cues(text))):
                 spots = [p for p in (all_places if all_places is not None else all_places_of(text))

@@ -294,6 +294,11 @@ _TOTAL_VERB = re.compile(r"\b(?:bring|brings|brought|bringing|rais\w+|rose|risen
                          r"push\w*|took|taking|takes|stands?|stood)\b", re.I)
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_DATE_BEFORE = re.compile(r"(?:\b(?:in|since|of|by|during|until|from|early|late|mid)|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|"
+                          r"jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|spring|summer|autumn|winter)[-\s]+$", re.I)
+
+
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < b and a < span[1] for a, b in taken)
 
@@ -333,6 +338,8 @@ def extract_toll(sentence: str) -> Toll:
                 target = injured  # "the number of wounded rose to 60", "the injury toll"
             if _overlaps(m.span("q"), taken):
                 continue
+            if _YEAR.fullmatch(m.group("q")) and _DATE_BEFORE.search(sentence, max(0, m.start("q") - 20), m.start("q")):
+                continue  # "in <month> <year> a gunman of the group shot ...": a year, not a figure
             if (name == "injure_verb" and re.match(r"(?:leaving|left|receiv|treat|admitt)", m.group(0), re.I)
                     and not re.search(_INJURY, m.group(0), re.I)):
                 continue  # "leaving <number> <things> stranded", "received 3 delegations": no injury word, no injured

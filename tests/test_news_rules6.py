@@ -201,3 +201,33 @@ def test_an_unknown_place_named_with_the_event_before_keeps_the_toll_there(tmp_p
     tolls = incident_tolls(ev)
     assert len(tolls[tolls["killed_low"].notna()]) == 1
     assert (int(tolls["killed_low"].min()), int(tolls["killed_high"].max())) == (6, 15)
+
+
+# ----- the place a toll belongs to: town over its province, city over its district ------------------------------
+
+def test_a_town_in_the_state_of_a_province_keeps_the_toll(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Gunmen opened fire at a market in Chaman, in the southwestern province of "
+                                            "Balochistan, on Thursday and shot dead three traders, police said.")
+    assert list(ev["location"].dropna().unique()) == ["Chaman"]
+    assert killed(ev, "Chaman") == (3, 3)
+
+
+def test_a_district_of_the_city_a_sentence_opens_on_is_that_city(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "In Quetta, a grenade hit the Satellite Town district on Friday, killing a "
+                                            "shopkeeper, police said.")
+    assert list(ev["location"].dropna().unique()) == ["Quetta"]
+
+
+# ----- dates are not figures; a bomb that went off is an event ------------------------------------------------
+
+def test_a_year_before_a_figure_word_is_not_a_toll():
+    from loaders.tolls import extract_toll
+    assert extract_toll("In May 2021 one of the group's gunmen killed a judge").killed == Count(1, 1)  # the judge
+    assert extract_toll("In June 2022 one of its gunmen killed the mayor").killed is None  # not 2022
+
+
+def test_a_bomb_that_went_off_with_words_between_is_an_explosion(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "In Quetta, a bomb hidden in a parked motorcycle went off on Thursday "
+                                            "morning. Officials gave no casualty figures.")
+    r = ev[ev["location"] == "Quetta"]
+    assert len(r) == 1 and r.iloc[0]["event_type"] == "Explosions/Remote violence"
