@@ -827,6 +827,11 @@ _TOTAL = re.compile(r"\b(?:in\s+all|in\s+total|altogether|all\s+told|all\s+in\s+
                     r"|(?:combined|overall|total|cumulative)\s+(?:death\s+)?toll|between\s+them)\b", re.I)
 
 
+# A toll told in the past perfect or of "those days": a count of the past event just recalled.
+_TOLD_OF_THEN = re.compile(r"\bhad\s+(?:been\s+|all\s+been\s+)?(?:killed|died|slain|wounded|injured|perished)\b"
+                           r"|\b(?:at\s+the\s+time|in\s+those\s+days|back\s+then|that\s+(?:day|week|month|year))\b", re.I)
+# A past date told as the start of a span ("since 2019"): the sentence tells of now, not of that time.
+_SINCE_DATE = re.compile(r"\b(?:since|from|after)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
 # Words that recall violence in a sentence of background ("the scene of massacres in <month year>").
 _RECALLED_VIOLENCE = re.compile(r"\b(?:massacres?|killings?|attacks?|raids?|bombings?|ambush(?:es)?|clashes|fighting|"
                                 r"shelling|shot|shooting|stormed|overran|bombed)\b", re.I)
@@ -1223,7 +1228,7 @@ def extract(article: Article) -> list[Draft]:
                             and (not last_placed or last_placed[0] < n_sent - 1) and _ANAPHORA.search(clause)):
                         antecedent = last_mentioned  # a toll of a definite fight told after it: the place just named
                     if (has_toll and not explicit and last_background and last_background[0] == n_sent - 1
-                            and (not antecedent or antecedent[0] < last_background[0])):
+                            and (not antecedent or antecedent[0] < last_background[0]) and _TOLD_OF_THEN.search(clause)):
                         # An undated toll right after a sentence that recalls violence of a past month or year
                         # (no event read from it for want of a toll): that violence's toll, at its date.
                         antecedent = last_background
@@ -1239,6 +1244,13 @@ def extract(article: Article) -> list[Draft]:
                                          and n_sent - e[0] <= 6), None)
                         if that_day is not None:
                             antecedent, day_named = that_day, True
+                    if (has_toll and not explicit and not day_named and antecedent and len(antecedent) > 3
+                            and antecedent[1][1] in ("month", "year") and not _TOLD_OF_THEN.search(clause)):
+                        # An undated toll in the simple past after an event recalled from a past month or year counts
+                        # the news event told before that recollection, if one was told just before.
+                        news_event = next((e for e in reversed(told) if e[1][1] == "day" and n_sent - e[0] <= 3), None)
+                        if news_event is not None:
+                            antecedent, day_named = news_event, True
                     # "The blast killed six" after a bombing and then a clash: the toll of the act of that kind.
                     kinds = _named_kinds(clause) if has_toll and antecedent and not day_named and len(antecedent) > 3 else ()
                     if kinds and antecedent[3]["event_type"] not in kinds:
@@ -1316,7 +1328,11 @@ def extract(article: Article) -> list[Draft]:
                             inherited = (picked, places, cue)
                             continue
                     targets = sorted(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)))
-                    toll_at = min(targets, key=lambda p: _toll_distance(text, p, toll)) if targets else None
+                    # A place joined to the one before it ("in A and B, killing N"): the toll of the list is told
+                    # with its first place, as when only that one was read.
+                    heads = [p for p in targets if not any(q.end <= p.start and _JOINED.fullmatch(text[q.end:p.start])
+                                                           for q in targets)] or targets
+                    toll_at = min(heads, key=lambda p: _toll_distance(text, p, toll)) if targets else None
                     # "killing eight in A and five in B": each place of the clause its own figure.
                     split = _split_by_place(text, c0, c1, targets) if (
                         has_toll and len(targets) > 1 and all(any(p is q for q in clause_places) for p in targets)) else None
@@ -1375,7 +1391,7 @@ def extract(article: Article) -> list[Draft]:
             last_mentioned = (n_sent, (day_here[0].day, "day", True), named_here[:1])
         new = drafts[before:]
         if not new:
-            past = [d for d in dates if d.precision in ("month", "year")
+            past = [d for d in dates if d.precision in ("month", "year") and not _SINCE_DATE.search(text[:d.start])
                     and (article.published is None or d.day < article.published)]
             if past and (_RECALLED_VIOLENCE.search(text) or any(not c.row["diplomatic_action"] for c in _find_cues(text))):
                 spots = [p for p in (all_places if all_places is not None else all_places_of(text))

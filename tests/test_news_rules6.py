@@ -231,3 +231,28 @@ def test_a_bomb_that_went_off_with_words_between_is_an_explosion(tmp_path):
                                             "morning. Officials gave no casualty figures.")
     r = ev[ev["location"] == "Quetta"]
     assert len(r) == 1 and r.iloc[0]["event_type"] == "Explosions/Remote violence"
+
+
+# ----- news toll or background toll --------------------------------------------------------------------------
+
+def test_a_simple_past_toll_after_a_recalled_year_counts_the_news_event(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Militants stormed a checkpoint in Zhob on Monday. The district has been a "
+                                            "stronghold of the group since 2019, when its fighters overran the town. "
+                                            "Five soldiers were killed, the army said.")
+    assert killed(ev, "Zhob") == (5, 5)
+    assert not (ev[ev["date_precision"] == "year"]["fatalities_low"] == 5).any()
+
+
+def test_a_past_perfect_toll_after_a_recalled_month_stays_with_it(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Militants stormed a checkpoint in Zhob on Monday. The town was the scene "
+                                            "of a massacre in June 2023. Rights groups said 40 villagers had been killed.")
+    row = ev[ev["fatalities_low"] == 40]
+    assert len(row) == 1 and row.iloc[0]["date_precision"] == "month"
+    assert killed(ev, "Zhob") == (None, None)
+
+
+def test_the_toll_of_a_list_of_places_stays_with_the_first(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Air strikes hit Khost and Paktika provinces on Wednesday, killing at "
+                                            "least 14 people, officials said.")
+    assert killed(ev, "Khost") == (14, None)
+    assert killed(ev, "Paktika") == (None, None)
