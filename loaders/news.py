@@ -822,9 +822,13 @@ _SPELL_OF = re.compile(r"\b(?:following|after|amid|ending|ended)\s+(?:(?:a|an|th
 _LONG_AGO = re.compile(r"\b(?:(?:years|decades|months)\s+ago|long\s+ago|in\s+recent\s+years|over\s+the\s+(?:past\s+|last\s+)?(?:years|decades)|for\s+(?:years|decades))\b", re.I)
 _TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
 _THE_TRUCE = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:truce|ceasefire|cease-fire)\b", re.I)
+# A speech verb: a place named after it is where something was said ("told reporters in <city>").
+_SPOKEN = re.compile(r"\b(?:said|says|told|added|confirmed|reported|announced)\b", re.I)
+# A singular act named with a toll ("the attack", "the blast"): the toll of that one act, even "in all".
+_ONE_ACT = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+)?(?:attack|blast|explosion|bombing|ambush|raid|strike|assault|"
+                      r"clash|battle|gunfight|firefight|shelling|massacre)\b", re.I)
 # A figure said to sum several events ("in all", "in total", "altogether", "the combined toll").
-_TOTAL = re.compile(r"\b(?:in\s+all|in\s+total|altogether|all\s+told|all\s+in\s+all|taken\s+together"
-                    r"|(?:combined|overall|total|cumulative)\s+(?:death\s+)?toll|between\s+them)\b", re.I)
+_TOTAL = re.compile(r"\b(?:in\s+all|in\s+total|altogether|all\s+told|all\s+in\s+all|taken\s+together)\b", re.I)
 
 
 # A toll told in the past perfect or of "those days": a count of the past event just recalled.
@@ -920,10 +924,10 @@ _SAME_VOICE = re.compile(rf"\b(?:it|he|she|they)\s+(?:also\s+)?{_SPEECH}\b"
 
 # The noun a toll names its act by ("the blast killed", "the clashes left"): the event types that act can be.
 _ACT_KINDS = (
-    (re.compile(r"\b(?:the|that|this|those|these)\s+(?:[\w-]+\s+){0,2}?(?:blasts?|explosions?|bombings?|bombs?|"
+    (re.compile(r"\b(?:the|that|this|those|these)\s+(?:[\w-]+\s+)?(?:blasts?|explosions?|bombings?|bombs?|"
                 r"(?:air|drone|missile|rocket)\s*strikes?|airstrikes?|shelling|missiles?|rockets?)\b", re.I),
      ("Explosions/Remote violence",)),
-    (re.compile(r"\b(?:the|that|this|those|these)\s+(?:[\w-]+\s+){0,2}?(?:gunfights?|clash(?:es)?|battles?|firefights?|"
+    (re.compile(r"\b(?:the|that|this|those|these)\s+(?:[\w-]+\s+)?(?:gunfights?|clash(?:es)?|battles?|firefights?|"
                 r"fighting|shootouts?|exchanges?\s+of\s+fire)\b", re.I),
      ("Battles",)),
 )
@@ -1098,7 +1102,11 @@ def extract(article: Article) -> list[Draft]:
             has_toll = toll.killed is not None or toll.injured is not None
             cumulative = has_toll and bool(_CUMULATIVE.search(clause) or _RUNNING_TOLL.search(clause) or (
                 _TALLY.search(clause) and not any(d.precision == "day" for d in dates if _within((d.start, d.end), c0, c1))))
-            if has_toll and not cumulative and _TOTAL.search(clause) and _events_told(drafts) >= 2:
+            if (has_toll and not cumulative and _TOTAL.search(clause) and _events_told(drafts) >= 2
+                    and not _ONE_ACT.search(clause)
+                    and not any(p.place.feature not in ("country", "province") and _within((p.start, p.end), c0, c1)
+                                and not _SAYS.match(text[p.end:]) and not _SPOKEN.search(text[c0:p.start])
+                                for p in all_places_of(text))):
                 # "In all, N died" after several events: their sum, no one event's toll.
                 cumulative = True
             if cumulative:  # a war's running toll ("a conflict that has killed N") is background, not an event

@@ -256,3 +256,17 @@ def test_the_toll_of_a_list_of_places_stays_with_the_first(tmp_path):
                                             "least 14 people, officials said.")
     assert killed(ev, "Khost") == (14, None)
     assert killed(ev, "Paktika") == (None, None)
+
+
+def test_an_in_all_figure_for_one_named_act_stays_its_toll(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "On Wednesday, a bomb in Zhob wounded three soldiers. Insurgents stormed a "
+                                            "police post near Chaman on Thursday. In all, nine people died in the raid "
+                                            "on the post, officials said.")
+    assert killed(ev, "Chaman") == (9, 9)
+
+
+def test_a_total_toll_update_of_one_event_is_kept(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "On Wednesday, a bomb in Zhob killed two soldiers. Insurgents stormed a "
+                                            "police post near Chaman on Thursday, killing four policemen. Two wounded "
+                                            "policemen later died, bringing the total toll from the raid to six.")
+    assert killed(ev, "Chaman")[1] == 6
