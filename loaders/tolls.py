@@ -178,6 +178,7 @@ def _quantity_re() -> str:
 
 
 _DEATH = (r"(?:killed|dead|died|martyred|slain|neutrali[sz]ed|eliminated|lost\s+their\s+lives|perished"
+          r"|shot\s+dead|gunned\s+down|(?:stabbed|beaten|hacked|burned|burnt|shot)\s+to\s+death|lynched|executed|beheaded"
           r"|embraced\s+(?:martyrdom|shahadat))")
 _INJURY = (r"(?:injured|wounded|hurt|hospitali[sz]ed"
            r"|(?:sustained|suffered|received)\s+(?:\w+\s+)?(?:injuries|wounds)"
@@ -202,6 +203,7 @@ def _patterns() -> dict[str, re.Pattern]:
     # an aside ("including ...", "among them ...") between the figure and the verb
     aside = (r"(?:\s*,\s*(?:including|among\s+them|most\s+of\s+them|many\s+of\s+them)\s+[^,.;]{1,40}?,"
              r"|\s*,\s*(?:an?|the|his|her|their|two|three)\s+[^,.;]{1,40}?,"
+             r"|\s*,\s*(?-i:[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,3}),"  # a name in apposition ("its mayor, <Name>,")
              r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides"
              # "<N> <victims> including <one of them> <verb>": the aside told without commas
              r"|\s+(?:including|among\s+them)\s+[^,.;]{1,40}?(?=\s+(?:were|was|have|has|had)\s)"
@@ -232,7 +234,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "dead_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
         "lost": re.compile(rf"\b(?:lost|losing)\s+(?P<q>{q}){victim}", flags),
         "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|(?:death\s+)?toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
-        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths|martyrdom)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?", flags),
+        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths|martyrdom)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!(?:an?|the|his|her|its|their)\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?", flags),
         "left_dead": re.compile(rf"\b(?:left|leaving|leaves)\s+(?P<q>{q}){victim}?\s+(?:people\s+)?dead\b", flags),
         # "claimed 12 lives", "costing the lives of 3"? (the latter is kill_verb's "claimed the lives of")
         "lives": re.compile(rf"\b(?:claimed|claiming|claims|cost|costing|costs)\s+(?P<q>{q})\s+(?:more\s+)?(?:[\w-]+\s+)?lives\b", flags),
@@ -241,7 +243,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "toll": re.compile(rf"\b(?:death\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of)\s+(?P<q>{q})\b", flags),
         "deaths": re.compile(rf"\b(?P<q>{q})\s+(?:deaths|fatalities)\b", flags),
         "injured_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_INJURY}\b", flags),
-        "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left|received|receiving|treated|treating|admitted)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!an?\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
+        "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left|received|receiving|treated|treating|admitted)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!(?:an?|the|his|her|its|their)\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
         "casualties": re.compile(rf"\b(?:{q}|heavy|many|numerous|significant|serious)\s+(?:[\w-]+\s+)?casualties\b", flags),
         "risen_to": re.compile(rf"\b(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|people\s+killed|those\s+killed|injured|wounded))\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
     }

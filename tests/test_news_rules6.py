@@ -223,7 +223,7 @@ def test_a_district_of_the_city_a_sentence_opens_on_is_that_city(tmp_path):
 def test_a_year_before_a_figure_word_is_not_a_toll():
     from loaders.tolls import extract_toll
     assert extract_toll("In May 2021 one of the group's gunmen killed a judge").killed == Count(1, 1)  # the judge
-    assert extract_toll("In June 2022 one of its gunmen killed the mayor").killed is None  # not 2022
+    assert extract_toll("In June 2022 one of its gunmen killed the mayor").killed == Count(1, 1)  # the mayor, not 2022
 
 
 def test_a_bomb_that_went_off_with_words_between_is_an_explosion(tmp_path):
@@ -270,3 +270,23 @@ def test_a_total_toll_update_of_one_event_is_kept(tmp_path):
                                             "police post near Chaman on Thursday, killing four policemen. Two wounded "
                                             "policemen later died, bringing the total toll from the raid to six.")
     assert killed(ev, "Chaman")[1] == 6
+
+
+# ----- more ways to tell a death ----------------------------------------------------------------------------
+
+def test_passive_shot_dead_and_hacked_to_death_are_deaths():
+    from loaders.tolls import extract_toll
+    assert extract_toll("two guards were shot dead at the gate").killed == Count(2, 2)
+    assert extract_toll("four herders were hacked to death overnight").killed == Count(4, 4)
+
+
+def test_an_official_named_in_apposition_is_one_dead():
+    from loaders.tolls import extract_toll
+    assert extract_toll("the town's mayor, Ana Ruiz, was shot dead outside her office").killed == Count(1, 1)
+    assert extract_toll("a district governor was killed in the blast").killed == Count(1, 1)
+
+
+def test_the_speaker_after_a_list_of_victims_is_not_one_of_them():
+    from loaders.tolls import extract_toll
+    toll = extract_toll("the shelling wounded three men, the regional governor said")
+    assert toll.injured == Count(3, 3)
