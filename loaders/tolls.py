@@ -183,6 +183,7 @@ _DEATH = (r"(?:killed|dead|died|martyred|slain|neutrali[sz]ed|eliminated|lost\s+
 _INJURY = (r"(?:injured|wounded|hurt|hospitali[sz]ed"
            r"|(?:sustained|suffered|received)\s+(?:\w+\s+)?(?:injuries|wounds)"
            r"|treated\s+(?:in\s+hospital\s+)?for\s+(?:\w+\s+)?(?:injuries|wounds)"
+           r"|treated\s+(?:in|at)\s+(?:a\s+|the\s+)?(?:\w+\s+)?hospitals?"
            r"|(?:taken|rushed|admitted|brought|evacuated)\s+to\s+(?:a\s+|the\s+)?(?:\w+\s+)?hospitals?)")
 _AUX = (r"(?:(?:were|was|have|has|had|been|are|is|being|reportedly|also|all|later|allegedly|found|confirmed|"
         r"seriously|critically|severely|badly|gravely|lightly|slightly|mortally|fatally|now|since|subsequently)\s+){0,3}")
@@ -229,6 +230,7 @@ def _patterns() -> dict[str, re.Pattern]:
         # civilians were harmed": one group spared says nothing of the others.)
         "none": re.compile(rf"\b(?:no\s+one|nobody|none(?:\s+of\s+(?:them|the\s+(?:[\w’'-]+\s+){{0,2}}?(?:{victims}|crew)))?)"
                            r"\s+(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:(?:reported|reportedly)\s+)?(?P<k>killed|hurt|harmed|injured|wounded)\b"
+                           r"(?P<both3>\s+or\s+(?:injured|wounded|hurt|harmed))?"
                            r"|\b(?P<k2>killing|hurting|harming|injuring|wounding|killed|hurt|harmed|injured|wounded)\s+(?:no\s+one|nobody)\b"
                            r"|\b(?:no\s+|without\s+(?:causing\s+|any\s+)?)(?P<c>casualties|deaths|fatalities|injuries)(?P<both>\s+or\s+(?:injuries|injured))?\b", flags),
         "dead_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
@@ -243,7 +245,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "toll": re.compile(rf"\b(?:death\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of)\s+(?P<q>{q})\b", flags),
         "deaths": re.compile(rf"\b(?P<q>{q})\s+(?:deaths|fatalities)\b", flags),
         "injured_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_INJURY}\b", flags),
-        "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left|received|receiving|treated|treating|admitted)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!(?:an?|the|his|her|its|their)\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY}))?", flags),
+        "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left|received|receiving|treated|treating|admitted)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!(?:an?|the|his|her|its|their)\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY})|\s+for\s+(?:[\w-]+\s+)?(?:injuries|wounds))?", flags),
         "casualties": re.compile(rf"\b(?:{q}|heavy|many|numerous|significant|serious)\s+(?:[\w-]+\s+)?casualties\b", flags),
         "risen_to": re.compile(rf"\b(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|people\s+killed|those\s+killed|injured|wounded))\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
     }
@@ -325,7 +327,7 @@ def extract_toll(sentence: str) -> Toll:
     totals: list[tuple[str, Count]] = []
     for m in screen.finditer(pats["none"]):
         taken.append(m.span())
-        kind = "casualties" if m.group("both") else (m.group("k") or m.group("k2") or m.group("c") or "").lower()
+        kind = "casualties" if m.group("both") or m.group("both3") else (m.group("k") or m.group("k2") or m.group("c") or "").lower()
         # nobody hurt means nobody dead as well; "no casualties": neither dead nor wounded
         if kind in ("killed", "killing", "deaths", "fatalities", "casualties", "hurt", "hurting", "harmed", "harming"):
             killed.append(("people", Count(0, 0)))
@@ -343,7 +345,7 @@ def extract_toll(sentence: str) -> Toll:
             if _YEAR.fullmatch(m.group("q")) and _DATE_BEFORE.search(sentence, max(0, m.start("q") - 20), m.start("q")):
                 continue  # "in <month> <year> a gunman of the group shot ...": a year, not a figure
             if (name == "injure_verb" and re.match(r"(?:leaving|left|receiv|treat|admitt)", m.group(0), re.I)
-                    and not re.search(_INJURY, m.group(0), re.I)):
+                    and not re.search(_INJURY, m.group(0), re.I) and not re.search(r"\b(?:injuries|wounds)\b", m.group(0), re.I)):
                 continue  # "leaving <number> <things> stranded", "received 3 delegations": no injury word, no injured
             after = _MIXED_AFTER.match(sentence, m.end())
             before = _MIXED_BEFORE.search(sentence, max(0, m.start() - 25), m.start())

@@ -290,3 +290,16 @@ def test_the_speaker_after_a_list_of_victims_is_not_one_of_them():
     from loaders.tolls import extract_toll
     toll = extract_toll("the shelling wounded three men, the regional governor said")
     assert toll.injured == Count(3, 3)
+
+
+def test_people_treated_for_injuries_or_in_hospital_are_injured():
+    from loaders.tolls import extract_toll
+    assert extract_toll("paramedics treated five people for injuries").injured == Count(5, 5)
+    assert extract_toll("scores of pilgrims were treated in hospital").injured == Count(40, 99)
+    assert extract_toll("the clinic treated 3 delegations").injured is None
+
+
+def test_no_one_killed_or_injured_is_zero_of_both():
+    from loaders.tolls import extract_toll
+    toll = extract_toll("the mayor said no one was killed or injured")
+    assert (toll.killed, toll.injured) == (Count(0, 0), Count(0, 0))
