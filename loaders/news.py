@@ -834,6 +834,9 @@ _TOTAL = re.compile(r"\b(?:in\s+all|in\s+total|altogether|all\s+told|all\s+in\s+
 # A toll told in the past perfect or of "those days": a count of the past event just recalled.
 _TOLD_OF_THEN = re.compile(r"\bhad\s+(?:been\s+|all\s+been\s+)?(?:killed|died|slain|wounded|injured|perished)\b"
                            r"|\b(?:at\s+the\s+time|in\s+those\s+days|back\s+then|that\s+(?:day|week|month|year))\b", re.I)
+# A toll that points back at a past takeover or at "the city" just recalled: that past event's toll.
+_BACK_TO_PAST = re.compile(r"\b(?:during|in|after)\s+the\s+(?:[\w-]+\s+)?(?:takeover|siege|capture|fall|offensive|occupation|"
+                           r"massacre|sack)\b|\bthe\s+(?:city|town|village|camp)(?:’s|'s)\s", re.I)
 # A past date told as the start of a span ("since 2019"): the sentence tells of now, not of that time.
 _SINCE_DATE = re.compile(r"\b(?:since|from|after)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
 # Words that recall violence in a sentence of background ("the scene of massacres in <month year>").
@@ -1253,7 +1256,8 @@ def extract(article: Article) -> list[Draft]:
                         if that_day is not None:
                             antecedent, day_named = that_day, True
                     if (has_toll and not explicit and not day_named and antecedent and len(antecedent) > 3
-                            and antecedent[1][1] in ("month", "year") and not _TOLD_OF_THEN.search(clause)):
+                            and antecedent[1][1] in ("month", "year") and not _TOLD_OF_THEN.search(clause)
+                            and not _BACK_TO_PAST.search(clause)):
                         # An undated toll in the simple past after an event recalled from a past month or year counts
                         # the news event told before that recollection, if one was told just before.
                         news_event = next((e for e in reversed(told) if e[1][1] == "day" and n_sent - e[0] <= 3), None)

@@ -199,7 +199,7 @@ def _patterns() -> dict[str, re.Pattern]:
               # up to two words before the victim word, or a three-word unit name in capitals
               rf"(?:(?:[\w’'-]+\s+){{0,2}}?|(?:(?-i:[A-Z])[\w’'-]*\s+){{3}})(?P<v>{victims}|(?-i:[A-Z][a-z]+s))\b"
               # a second group joined without a figure of its own ("fighters and allied militants"): one count
-              rf"(?:\s+(?:and|or)\s+(?:(?!(?:{_alternation(_number_words())}|the|his|her|its|their|dozens|scores|several|some)\s)(?![\w’'-]*ing\s)[a-z][\w’'-]*\s+)?"
+              rf"(?:\s+(?:and|or)\s+(?:their\s+(?=[\w’'-]+s\b)|(?!(?:{_alternation(_number_words())}|the|his|her|its|their|dozens|scores|several|some)\s)(?![\w’'-]*ing\s)[a-z][\w’'-]*\s+)?"
               rf"(?:{victims})\b(?!\s+(?:said|say|says|told|added)\b))?)")
     # an aside ("including ...", "among them ...") between the figure and the verb
     aside = (r"(?:\s*,\s*(?:including|among\s+them|most\s+of\s+them|many\s+of\s+them)\s+[^,.;]{1,40}?,"
@@ -236,7 +236,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "dead_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
         "lost": re.compile(rf"\b(?:lost|losing)\s+(?P<q>{q}){victim}", flags),
         "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|(?:death\s+)?toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
-        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths|martyrdom)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!(?:an?|the|his|her|its|their)\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?", flags),
+        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths|martyrdom)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!(?:[\w’'-]+\s+){{1,4}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?", flags),
         "left_dead": re.compile(rf"\b(?:left|leaving|leaves)\s+(?P<q>{q}){victim}?\s+(?:people\s+)?dead\b", flags),
         # "claimed 12 lives", "costing the lives of 3"? (the latter is kill_verb's "claimed the lives of")
         "lives": re.compile(rf"\b(?:claimed|claiming|claims|cost|costing|costs)\s+(?P<q>{q})\s+(?:more\s+)?(?:[\w-]+\s+)?lives\b", flags),
@@ -245,7 +245,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "toll": re.compile(rf"\b(?:death\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of)\s+(?P<q>{q})\b", flags),
         "deaths": re.compile(rf"\b(?P<q>{q})\s+(?:deaths|fatalities)\b", flags),
         "injured_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_INJURY}\b", flags),
-        "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left|received|receiving|treated|treating|admitted)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!(?:an?|the|his|her|its|their)\s+(?:[\w’'-]+\s+){{0,3}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY})|\s+for\s+(?:[\w-]+\s+)?(?:injuries|wounds))?", flags),
+        "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left|received|receiving|treated|treating|admitted)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!(?:[\w’'-]+\s+){{1,4}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY})|\s+for\s+(?:[\w-]+\s+)?(?:injuries|wounds))?", flags),
         "casualties": re.compile(rf"\b(?:{q}|heavy|many|numerous|significant|serious)\s+(?:[\w-]+\s+)?casualties\b", flags),
         "risen_to": re.compile(rf"\b(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|people\s+killed|those\s+killed|injured|wounded))\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
     }

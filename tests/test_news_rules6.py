@@ -303,3 +303,18 @@ def test_no_one_killed_or_injured_is_zero_of_both():
     from loaders.tolls import extract_toll
     toll = extract_toll("the mayor said no one was killed or injured")
     assert (toll.killed, toll.injured) == (Count(0, 0), Count(0, 0))
+
+
+def test_a_second_group_with_their_counts_with_the_first():
+    from loaders.tolls import extract_toll
+    assert extract_toll("more than 30 patients and their relatives were killed").killed == Count(31, None)
+    assert extract_toll("killing the driver and his son, two residents said").killed == Count(2, 2)
+
+
+def test_a_toll_during_the_recalled_takeover_is_the_takeovers(tmp_path):
+    ev = read_story(tmp_path, "2025-12-05", "On Monday, gunmen shot dead two aid workers in Zhob. Fighting has spread "
+                                            "since rebels seized Quetta in late October. More than 200 patients were "
+                                            "killed at the city's main hospital during the takeover, doctors said.")
+    assert killed(ev, "Zhob") == (2, 2)
+    row = ev[ev["fatalities_low"] == 201]
+    assert len(row) == 1 and row.iloc[0]["date_precision"] == "month"
