@@ -471,10 +471,10 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
     if place.feature == "country":
         locative = bool(_COUNTRY_LOCATIVE.search(text[:s]))
     elif place.geocoder == "geonames" and place.feature == "town":
-        # A town found under another transliteration keeps the article's spelling, so the row reads as the
-        # source does (its coordinates are the gazetteer's).
+        # A town found under another transliteration, or written without the gazetteer's diacritics, keeps
+        # the article's spelling, so the row reads as the source does (its coordinates are the gazetteer's).
         own = re.sub(r"[’']s$", "", span).strip()
-        if own and normalise(own) != normalise(place.name):
+        if own and own != place.name and not own.isupper():
             place = Place(**{**place.__dict__, "name": own})
     return Mention(s, e, phrase, "place", place=place, locative=locative, reference=reference)
 

@@ -318,3 +318,16 @@ def test_a_toll_during_the_recalled_takeover_is_the_takeovers(tmp_path):
     assert killed(ev, "Zhob") == (2, 2)
     row = ev[ev["fatalities_low"] == 201]
     assert len(row) == 1 and row.iloc[0]["date_precision"] == "month"
+
+
+def test_a_gazetteer_town_keeps_the_articles_spelling_without_diacritics():
+    from loaders.news import _find_places
+    text = "Shells landed in Baniyas on Monday."
+    names = [m.place.name for m in _find_places(text, {"SYR"}) if m.place.feature != "country"]
+    assert names == ["Baniyas"]
+
+
+def test_bodies_found_after_a_relative_clause_are_an_event(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "The bodies of three shepherds who had been abducted last week were found "
+                                            "near Zhob on Thursday, police said.")
+    assert killed(ev, "Zhob") == (3, 3)
