@@ -25,7 +25,7 @@ from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
 from loaders.textdates import MONTHS, WEEKDAYS, DateMention, find_dates, vague_day
-from loaders.tolls import extract_toll, place_tolls
+from loaders.tolls import extract_toll, parse_number, place_tolls
 
 HEADER_KEYS = ("title", "published", "source", "url")
 BASE_CONFIDENCE = 0.5
@@ -855,6 +855,22 @@ def _elsewhere(clause: str, before: str, countries: set[str]) -> bool:
     return any(normalise(n) not in normalise(before) for n in names)
 
 
+_SINCE_SPAN = re.compile(r"\b(?:marked|marks|mark|marking)\s+(?P<n>[\w-]+)\s+(?P<u>years?|months?)\s+since\b", re.I)
+
+
+def _span_back(before: str, day: date) -> date | None:
+    """'<day> marked N years (months) since <act>': the first day of the month the act was in, or None."""
+    m = _SINCE_SPAN.search(before)
+    if m is None:
+        return None
+    n = 1 if m.group("n").lower() in ("a", "one") else parse_number(m.group("n"))
+    if not n:
+        return None
+    months = n * 12 if m.group("u").lower().startswith("year") else n
+    total = day.year * 12 + day.month - 1 - months
+    return date(total // 12, total % 12 + 1, 1)
+
+
 def _events_told(drafts: list) -> int:
     """How many violent events told to the day an article has named so far: distinct (day, place) pairs, those of
     one sentence counted once (the places of one strike are one event told)."""
@@ -1203,6 +1219,11 @@ def extract(article: Article) -> list[Draft]:
                                                     "an event with no readable date and no Published date: pass --published"))
                     continue
                 day, precision, explicit, date_source = picked
+                if not cue.row["diplomatic_action"] and has_toll:
+                    back = _span_back(text[c0:cue.start], day)
+                    if back is not None:
+                        # "<day> marked <n> years since <act>": the act was that long before the day
+                        day, precision, explicit, date_source = back, "month", True, "absolute"
                 if not explicit and _LONG_AGO.search(clause):
                     continue  # "stalled years ago": long past and undated, so background, not news
                 is_violent = not cue.row["diplomatic_action"]

@@ -331,3 +331,11 @@ def test_bodies_found_after_a_relative_clause_are_an_event(tmp_path):
     ev = read_story(tmp_path, "2025-03-14", "The bodies of three shepherds who had been abducted last week were found "
                                             "near Zhob on Thursday, police said.")
     assert killed(ev, "Zhob") == (3, 3)
+
+
+def test_a_day_that_marks_years_since_an_act_dates_the_act_back(tmp_path):
+    ev = read_story(tmp_path, "2025-06-23", "Friday marked three years since the killing of 12 miners at a pit near "
+                                            "Quetta, the worst attack on the mines in a decade.")
+    row = ev[ev["fatalities_low"] == 12]
+    assert len(row) == 1
+    assert (row.iloc[0]["event_date"], row.iloc[0]["date_precision"]) == (pd.Timestamp("2022-06-01"), "month")
