@@ -844,6 +844,11 @@ _RECALLED_VIOLENCE = re.compile(r"\b(?:massacres?|killings?|attacks?|raids?|bomb
                                 r"shelling|shot|shooting|stormed|overran|bombed)\b", re.I)
 
 
+_FACILITY = re.compile(r"\b(?:hospitals?|clinic|medical|infirmary|morgue|mosque|church|temple|shrine|market|bazaar|school|"
+                       r"university|college|camp|base|barracks|fort|airport|airbase|prison|jail|office|ministry|station|"
+                       r"headquarters|post|checkpoint|complex|compound|centre|center|square|street|road|highway|bridge)\b", re.I)
+
+
 def _elsewhere(clause: str, before: str, countries: set[str]) -> bool:
     """A clause names a place with a locative ("near <Name>") that no gazetteer layer resolves and that the
     sentences telling the event before it (`before`) do not name: it tells of somewhere else."""
@@ -852,6 +857,8 @@ def _elsewhere(clause: str, before: str, countries: set[str]) -> bool:
     names = [n for n, _ in unresolved_places([Sentence(clause, 0, 0)], countries)]
     # "a leader in <camp> said": where the speaker is, not where anything happened
     names = [n for n in names if not any(_SAYS.match(clause[m.end():]) for m in re.finditer(re.escape(n), clause))]
+    # a hospital, a base or a market is a site where the dead were taken or fell, not a place of another event
+    names = [n for n in names if not _FACILITY.search(n)]
     return any(normalise(n) not in normalise(before) for n in names)
 
 

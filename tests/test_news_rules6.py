@@ -339,3 +339,10 @@ def test_a_day_that_marks_years_since_an_act_dates_the_act_back(tmp_path):
     row = ev[ev["fatalities_low"] == 12]
     assert len(row) == 1
     assert (row.iloc[0]["event_date"], row.iloc[0]["date_precision"]) == (pd.Timestamp("2022-06-01"), "month")
+
+
+def test_a_toll_at_an_unknown_hospital_stays_with_the_event(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Militants attacked a post at Chaman on Wednesday, killing two soldiers. "
+                                            "Four wounded soldiers died later at Qorvat Memorial Hospital, officials said.")
+    tolls = incident_tolls(ev)
+    assert len(tolls[tolls["killed_low"].notna()]) == 1
