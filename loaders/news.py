@@ -1007,6 +1007,8 @@ def _adds_to(before, new, same_source: bool | None = None) -> bool:
     the report did not count (its attackers after its soldiers), or gives the injured of a report that
     gave only deaths (or the dead of one that gave only injured). Groups add only within one source's account
     (`same_source` False: two sources, whose different groups are competing accounts of the same dead)."""
+    if same_source is False and _own_losses(before, new):
+        return True
     if new is None or before is None or (before.killed is None and before.injured is None) or same_source is False:
         # A report with no toll of its own: the follow-up is its toll, told by its own source. Two sources:
         # one side's civilians and the other side's fighters are competing accounts of the same dead.
@@ -1023,6 +1025,19 @@ def _adds_to(before, new, same_source: bool | None = None) -> bool:
     mine, theirs = before.killed_groups - _NO_GROUP, new.killed_groups - _NO_GROUP
     return bool(mine and theirs and not (mine & theirs) and not (new.killed_groups & _NO_GROUP)
                 and (new.injured is None or before.injured is None))
+
+
+def _own_losses(before, new) -> bool:
+    """Two sources that each count only their own side's dead ("the army said it lost 23 soldiers, while the
+    rebels said nine of their fighters died"): different groups told by the side that lost them are parts of
+    one toll, not competing claims (SPEC §4). Not when either also counts another kind (its dead and the
+    other side's wounded) or a group of the other's."""
+    if new is None or before is None or not (before.own and new.own):
+        return False
+    if (before.killed is None) != (new.killed is None) or (before.injured is None) != (new.injured is None):
+        return False
+    mine, theirs = before.groups - _NO_GROUP, new.groups - _NO_GROUP
+    return bool(mine and theirs and not (mine & theirs) and not ((before.groups | new.groups) & _NO_GROUP))
 
 
 def _spanned(before, new):
@@ -1075,7 +1090,7 @@ def _added(before, new):
     civ = None if before.civilians is None and new.civilians is None else (before.civilians or 0) + (new.civilians or 0)
     return Toll(killed=plus(before.killed, new.killed), civilians=civ, injured=plus(before.injured, new.injured),
                 texts=before.texts + new.texts, groups=before.groups | new.groups,
-                killed_groups=before.killed_groups | new.killed_groups)
+                killed_groups=before.killed_groups | new.killed_groups, own=before.own and new.own)
 
 
 def extract(article: Article) -> list[Draft]:

@@ -42,6 +42,9 @@ class Toll:
     texts: list[str] = field(default_factory=list)
     groups: set[str] = field(default_factory=set)
     killed_groups: set[str] = field(default_factory=set)  # the groups of the dead alone (not of the injured)
+    # Every figure counts the speaker's own side ("it lost 23 soldiers", "nine of their fighters died"): two
+    # sides' counts of their own losses are parts of one toll, not competing claims (SPEC §4).
+    own: bool = False
 
     @property
     def text(self) -> str | None:
@@ -223,6 +226,9 @@ def _patterns() -> dict[str, re.Pattern]:
     # a second figure of one list may follow a possessive ("a farmer and his two sons")
     poss = r"(?:(?:his|her|their|its)\s+)?"
     more = r"(?:\s+(?:more|second|third|fourth|fifth|sixth))?"  # "five more died", "a fifth was hurt": more of the same, counted as told
+    # "the governor of <Province> province and two other people": the office's place between a victim and the
+    # next figure of the list (a capitalised name, at most three words)
+    of_name = r"(?:\s+of\s+(?:the\s+)?(?-i:[A-Z])[\w’'-]*(?:\s+(?!and\b)[\w’'-]+){0,2}?(?=\s*,?\s+and\s))?"
     flags = re.I
     patterns = {
         "subset": re.compile(rf"\bincluding\s+(?P<q>{q})(?:\s+[\w-]+)?\s+(?P<v>civilians|women and children|children|women)\b", flags),
@@ -236,7 +242,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "dead_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
         "lost": re.compile(rf"\b(?:lost|losing)\s+(?P<q>{q}){victim}", flags),
         "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|(?:death\s+)?toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
-        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths|martyrdom)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!(?:[\w’'-]+\s+){{1,4}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?", flags),
+        "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths|martyrdom)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?{of_name}(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!(?:[\w’'-]+\s+){{1,4}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?", flags),
         "left_dead": re.compile(rf"\b(?:left|leaving|leaves)\s+(?P<q>{q}){victim}?\s+(?:people\s+)?dead\b", flags),
         # "claimed 12 lives", "costing the lives of 3"? (the latter is kill_verb's "claimed the lives of")
         "lives": re.compile(rf"\b(?:claimed|claiming|claims|cost|costing|costs)\s+(?P<q>{q})\s+(?:more\s+)?(?:[\w-]+\s+)?lives\b", flags),
@@ -298,6 +304,13 @@ _TOTAL_VERB = re.compile(r"\b(?:bring|brings|brought|bringing|rais\w+|rose|risen
                          r"push\w*|took|taking|takes|stands?|stood)\b", re.I)
 
 
+# After a bare death verb, an object ("the governor", "two guards", "his ...") makes the verb active: the
+# figure before it is the killer ("one of its bombers killed the ..."), not the dead.
+_ACTIVE_OBJECT = re.compile(r"\s+(?:the|a|an|his|her|its|their|at\s+least|more\s+than|dozens|scores|several|"
+                            r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s", re.I)
+# The speaker's own side: "nine of their fighters", "its own soldiers", "our men"; "it lost 23 soldiers".
+_OWN = re.compile(r"\b(?:of\s+(?:its|their|our)\s+(?:own\s+)?|(?:its|their|our)\s+own\s+|our\s+)[\w’'-]+", re.I)
+_OWN_LOSS = re.compile(r"\b(?:it|they|we)\s+(?:had\s+|has\s+|have\s+)?(?:lost|losing)\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _DATE_BEFORE = re.compile(r"(?:\b(?:in|since|of|by|during|until|from|early|late|mid)|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|"
                           r"jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|spring|summer|autumn|winter)[-\s]+$", re.I)
@@ -324,6 +337,7 @@ def extract_toll(sentence: str) -> Toll:
             taken.append(m.span())
     killed: list[tuple[str, Count]] = []
     injured: list[tuple[str, Count]] = []
+    owns: list[bool] = []  # per figure read: it counts the speaker's own side
     totals: list[tuple[str, Count]] = []
     for m in screen.finditer(pats["none"]):
         taken.append(m.span())
@@ -355,6 +369,8 @@ def extract_toll(sentence: str) -> Toll:
                 toll.texts.append(sentence[start:end].strip())
                 taken.append((start, end))
                 continue
+            if name == "dead_after" and _ACTIVE_OBJECT.match(sentence, m.end()):
+                continue  # "one of its bombers killed the governor": the verb's subject did the killing
             count = _figure(m.group("q"))
             if count is None or (count == Count(0, 0) and _SEVERITY.search(m.group(0))):
                 continue  # "no one was seriously hurt": some were, lightly
@@ -374,14 +390,19 @@ def extract_toll(sentence: str) -> Toll:
                     toll.groups.add(g2)
                     if target is killed:
                         toll.killed_groups.add(g2)
-                    if g2 == group:
-                        count = count + c2  # "5 farmers and 2 boys": one list, so the figures add
+                    subset_of = re.match(r"\s+(?:[\w’'-]+\s+)?of\s+(?:them|whom|those)\b", m.string[m.end("q2"):m.end()], re.I)
+                    if g2 == group or ("people" in (group, g2) and not subset_of):
+                        # "5 farmers and 2 boys", "five <Rebels> and a soldier": one list, so the figures add (a
+                        # word read as plain people is a part of the list here, not a total of it)
+                        count = count + c2
                     else:
                         target.append((g2, c2))
                     if civ2 and target is killed:
                         civilians += c2.low
                         any_civ = True
             target.append((group, count))
+            owns.append(bool(_OWN.search(m.group(0)) or (name == "lost" and _OWN_LOSS.search(
+                sentence, max(0, m.start() - 30), m.start() + 6))))
             if target is killed and name in ("risen_to", "toll") and _TOTAL_VERB.search(sentence[max(0, m.start() - 30):m.end()]):
                 totals.append(("people", count))
             taken.append(m.span())
@@ -395,6 +416,7 @@ def extract_toll(sentence: str) -> Toll:
     # "Two more died, bringing the toll to 11": the toll is the total; the other figures are part of it.
     toll.killed = _combine(totals) if totals else _combine(killed)
     toll.injured = _combine(injured)
+    toll.own = bool(owns) and all(owns)
     if any_civ:
         toll.civilians = max(civilians, subset)
     return toll

@@ -1,0 +1,57 @@
+"""Rules added for toll attribution (issue 4, rules round 7): each with sentences written for the test, not
+taken from an article."""
+
+import pandas as pd
+
+from loaders.tolls import Count, extract_toll
+from monitor.casualties import incident_tolls
+from tests.factories import read_story
+
+
+def tolls_of(events: pd.DataFrame) -> pd.DataFrame:
+    return incident_tolls(events)
+
+
+# ----- lists of victims ------------------------------------------------------------------------------
+
+def test_a_plain_plural_and_a_singular_victim_of_one_list_add_up():
+    # a capitalised plural the victim table lacks is read as people; in a list it is a part, not a total
+    assert extract_toll("Near the river, seven Rebels and a policeman of the rural guard died.").killed == Count(8, 8)
+
+
+def test_n_of_them_stays_a_subset_of_the_figure_before():
+    assert extract_toll("A rocket hit a school, killing 14 people, six of them children.").killed == Count(14, 14)
+
+
+def test_an_official_of_a_named_place_and_others_are_one_list():
+    toll = extract_toll("A bomber killed the mayor of Eastfield district and three other people at the town hall.")
+    assert toll.killed == Count(4, 4)
+
+
+def test_a_figure_before_an_active_killing_verb_is_the_killer():
+    # "one of its gunmen killed the judge": one dead (the judge), not the gunman as well
+    assert extract_toll("In 2019 one of its gunmen killed the judge outside a court.").killed == Count(1, 1)
+    # a reduced passive is still read
+    assert extract_toll("Four guards killed in the ambush were buried on Friday.").killed == Count(4, 4)
+
+
+# ----- each side's own losses ------------------------------------------------------------------------
+
+def test_own_losses_are_marked():
+    assert extract_toll("The army said it lost 12 soldiers.").own
+    assert extract_toll("The rebels said five of their fighters died.").own
+    assert not extract_toll("The army said it killed 40 rebels.").own
+
+
+def test_two_sides_own_losses_add_up(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Troops and rebels fought near Ostrava on Tuesday. The army said it lost "
+                                            "12 soldiers, while the rebels said five of their fighters died.")
+    t = tolls_of(ev)
+    assert (t["killed_low"].max(), t["killed_high"].max()) == (17, 17)
+
+
+def test_one_sides_claim_of_the_others_dead_still_competes(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Troops and rebels fought near Ostrava on Tuesday. The army said it killed "
+                                            "40 rebels, while the rebels said five of their fighters died.")
+    t = tolls_of(ev)
+    assert t["killed_high"].max() == 40  # a claim of the other side's dead is no part of a sum with one's own
