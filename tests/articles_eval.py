@@ -31,6 +31,7 @@ BLIND5A = Path(__file__).parent / "fixtures" / "articles_blind5a"
 BLIND5B = Path(__file__).parent / "fixtures" / "articles_blind5b"
 BLIND6A = Path(__file__).parent / "fixtures" / "articles_blind6a"
 BLIND6B = Path(__file__).parent / "fixtures" / "articles_blind6b"
+BLIND7B = Path(__file__).parent / "fixtures" / "articles_blind7b"
 # Each blind batch was scored untuned before it joined dev; its own part stays for the record.
 # blind4: R 0.657, P 0.746 (then fitted the confidence table);
 # blind5a (casualty figures): R 0.791, P 0.854, killed 0.857;
@@ -41,6 +42,7 @@ PARTS = {"dev": [ARTICLES, HOLDOUT, DEV_MORE, BLIND4, BLIND5A, BLIND5B, BLIND6A,
          "blind4": [BLIND4], "blind5a": [BLIND5A], "blind5b": [BLIND5B]}
 PARTS["blind6a"] = [BLIND6A]
 PARTS["blind6b"] = [BLIND6B]
+PARTS["blind7b"] = [BLIND7B]
 
 
 def article_paths(folder: Path = ARTICLES) -> list[Path]:
