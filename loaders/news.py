@@ -1010,7 +1010,7 @@ def _adds_to(before, new, same_source: bool | None = None) -> bool:
     if same_source is False and _own_losses(before, new):
         return True
     if new is None or before is None or (before.killed is None and before.injured is None) or same_source is False:
-        # A report with no toll of its own: the follow-up is its toll, told by its own source. Two sources:
+        # A report without a toll: the follow-up is its toll, told by its own source. Two sources:
         # one side's civilians and the other side's fighters are competing accounts of the same dead.
         return False
     if new.killed is None and new.injured is not None and before.injured is None:
@@ -1159,7 +1159,7 @@ def extract(article: Article) -> list[Draft]:
             downed = (last_violent is not None and n_sent - last_violent[0] == 1 and bool(_THE_WEAPON.search(clause))
                       and any(c.row["name"] == "disrupted_weapons" for c in violent))
             if violent and not has_toll and not inherited and not downed and not _anchored(text, dates, all_places_of(text)):
-                violent = []  # a general remark ("its use of drones has grown"): no toll, day or place
+                violent = []  # a general remark ("the use of drones has grown"): no toll, day or place
             if has_toll and not violent and inherited:
                 # "...; the other side put its losses at 11": a counter-claim about the clause before.
                 violent = [Cue(c0, c0, inherited[2].row)]

@@ -841,7 +841,7 @@ class ParquetEvents:
 
     @staticmethod
     def _in_list(column: str, param: str) -> str:
-        """`column` is one of the values of the list parameter `param` (a hash semi-join, not a list search
+        """`column` holds one of the values of the list parameter `param` (a hash semi-join, not a list search
         per row)."""
         return f"{_ident(column)} IN (SELECT unnest(${param}))"
 
