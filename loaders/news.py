@@ -1028,8 +1028,8 @@ def _adds_to(before, new, same_source: bool | None = None) -> bool:
 
 
 def _own_losses(before, new) -> bool:
-    """Two sources that each count only their own side's dead ("the army said it lost 23 soldiers, while the
-    rebels said nine of their fighters died"): different groups told by the side that lost them are parts of
+    """Two sources that each count only their own side's dead (one side: "we lost 4 guards"; the other: "six of
+    its troops died"): different groups told by the side that lost them are parts of
     one toll, not competing claims (SPEC §4). Not when either also counts another kind (its dead and the
     other side's wounded) or a group of the other's."""
     if new is None or before is None or not (before.own and new.own):

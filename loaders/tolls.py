@@ -42,7 +42,7 @@ class Toll:
     texts: list[str] = field(default_factory=list)
     groups: set[str] = field(default_factory=set)
     killed_groups: set[str] = field(default_factory=set)  # the groups of the dead alone (not of the injured)
-    # Every figure counts the speaker's own side ("it lost 23 soldiers", "nine of their fighters died"): two
+    # Every figure counts the speaker's own side ("we lost 4 guards", "six of its troops died"): two
     # sides' counts of their own losses are parts of one toll, not competing claims (SPEC §4).
     own: bool = False
 
@@ -226,7 +226,7 @@ def _patterns() -> dict[str, re.Pattern]:
     # a second figure of one list may follow a possessive ("a farmer and his two sons")
     poss = r"(?:(?:his|her|their|its)\s+)?"
     more = r"(?:\s+(?:more|second|third|fourth|fifth|sixth))?"  # "five more died", "a fifth was hurt": more of the same, counted as told
-    # "the governor of <Province> province and two other people": the office's place between a victim and the
+    # "the mayor of <Town> and three more people": the office's place between a victim and the
     # next figure of the list (a capitalised name, at most three words)
     of_name = r"(?:\s+of\s+(?:the\s+)?(?-i:[A-Z])[\w’'-]*(?:\s+(?!and\b)[\w’'-]+){0,2}?(?=\s*,?\s+and\s))?"
     flags = re.I
@@ -305,10 +305,10 @@ _TOTAL_VERB = re.compile(r"\b(?:bring|brings|brought|bringing|rais\w+|rose|risen
 
 
 # After a bare death verb, an object ("the governor", "two guards", "his ...") makes the verb active: the
-# figure before it is the killer ("one of its bombers killed the ..."), not the dead.
+# figure before it is the killer ("one of their gunmen killed a ..."), not the dead.
 _ACTIVE_OBJECT = re.compile(r"\s+(?:the|a|an|his|her|its|their|at\s+least|more\s+than|dozens|scores|several|"
                             r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s", re.I)
-# The speaker's own side: "nine of their fighters", "its own soldiers", "our men"; "it lost 23 soldiers".
+# The speaker's own side: "six of its troops", "its own soldiers", "our men"; "we lost 4 guards".
 _OWN = re.compile(r"\b(?:of\s+(?:its|their|our)\s+(?:own\s+)?|(?:its|their|our)\s+own\s+|our\s+)[\w’'-]+", re.I)
 _OWN_LOSS = re.compile(r"\b(?:it|they|we)\s+(?:had\s+|has\s+|have\s+)?(?:lost|losing)\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -370,7 +370,7 @@ def extract_toll(sentence: str) -> Toll:
                 taken.append((start, end))
                 continue
             if name == "dead_after" and _ACTIVE_OBJECT.match(sentence, m.end()):
-                continue  # "one of its bombers killed the governor": the verb's subject did the killing
+                continue  # "one of their gunmen killed a judge": the verb's subject did the killing
             count = _figure(m.group("q"))
             if count is None or (count == Count(0, 0) and _SEVERITY.search(m.group(0))):
                 continue  # "no one was seriously hurt": some were, lightly
@@ -392,7 +392,7 @@ def extract_toll(sentence: str) -> Toll:
                         toll.killed_groups.add(g2)
                     subset_of = re.match(r"\s+(?:[\w’'-]+\s+)?of\s+(?:them|whom|those)\b", m.string[m.end("q2"):m.end()], re.I)
                     if g2 == group or ("people" in (group, g2) and not subset_of):
-                        # "5 farmers and 2 boys", "five <Rebels> and a soldier": one list, so the figures add (a
+                        # "5 farmers and 2 boys", "four <Nationals> and a guard": one list, so the figures add (a
                         # word read as plain people is a part of the list here, not a total of it)
                         count = count + c2
                     else:
