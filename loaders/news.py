@@ -1007,7 +1007,7 @@ def _adds_to(before, new, same_source: bool | None = None) -> bool:
     the report did not count (its attackers after its soldiers), or gives the injured of a report that
     gave only deaths (or the dead of one that gave only injured). Groups add only within one source's account
     (`same_source` False: two sources, whose different groups are competing accounts of the same dead)."""
-    if same_source is False and _own_losses(before, new):
+    if (same_source is False and _own_losses(before, new)) or _also_killed(before, new):
         return True
     if new is None or before is None or (before.killed is None and before.injured is None) or same_source is False:
         # A report without a toll: the follow-up is its toll, told by its own source. Two sources:
@@ -1025,6 +1025,21 @@ def _adds_to(before, new, same_source: bool | None = None) -> bool:
     mine, theirs = before.killed_groups - _NO_GROUP, new.killed_groups - _NO_GROUP
     return bool(mine and theirs and not (mine & theirs) and not (new.killed_groups & _NO_GROUP)
                 and (new.injured is None or before.injured is None))
+
+
+_ALSO = re.compile(r"\balso\b", re.I)
+
+
+def _also_killed(before, new) -> bool:
+    """'<Others> were also killed': the follow-up's own words say its dead come on top of those told before
+    (the attackers first, then the people they killed), so the figures add whoever gives them (SPEC §4) --
+    when the two name different groups and the follow-up counts only the dead."""
+    if new is None or before is None or new.killed is None or before.killed is None or new.injured is not None:
+        return False
+    if not any(_ALSO.search(t) and re.search(r"\b(?:kill|dead|died|die)", t, re.I) for t in new.texts):
+        return False
+    mine, theirs = before.killed_groups - _NO_GROUP, new.killed_groups - _NO_GROUP
+    return bool(mine and theirs and not (mine & theirs) and not (new.killed_groups & _NO_GROUP))
 
 
 def _own_losses(before, new) -> bool:

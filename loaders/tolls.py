@@ -320,8 +320,33 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < b and a < span[1] for a, b in taken)
 
 
+@functools.lru_cache(maxsize=1)
+def _breakdown_re() -> re.Pattern:
+    """'<N> <victims>, <A> <kind> and <B> <kind>,': a breakdown in apposition of the figure before it."""
+    num = _number_re()
+    return re.compile(rf"(?<![\w-])(?P<n>{num})\s+[\w’'-]+\s*,\s+(?P<a>{num})\s+[\w’'-]+\s+and\s+(?P<b>{num})\s+[\w’'-]+"
+                      r"(?=\s*,)", re.I)
+
+
+def _without_breakdowns(sentence: str) -> str:
+    """The sentence with each appositive breakdown blanked out (same length, so spans still hold): 'six
+    pupils, two of one kind and four of another, and a teacher' counts the six pupils and the teacher. Only when
+    the parts add up to the figure they break down."""
+    if "," not in sentence or " and " not in sentence:
+        return sentence
+    out = sentence
+    for m in _breakdown_re().finditer(sentence):
+        n, a, b = (parse_number(m.group(k)) for k in ("n", "a", "b"))
+        if n is not None and a is not None and b is not None and a + b == n:
+            start = sentence.rfind(",", m.end("n"), m.start("a"))
+            out = out[:start] + " " * (m.end() - start) + out[m.end():]
+    return out
+
+
 def extract_toll(sentence: str) -> Toll:
     """Read the killed, civilian and injured figures of one sentence."""
+    original = sentence
+    sentence = _without_breakdowns(sentence)
     pats = _patterns()
     toll = Toll()
     taken: list[tuple[int, int]] = []
@@ -417,6 +442,8 @@ def extract_toll(sentence: str) -> Toll:
     toll.killed = _combine(totals) if totals else _combine(killed)
     toll.injured = _combine(injured)
     toll.own = bool(owns) and all(owns)
+    if sentence != original:
+        toll.texts = [re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", t)) for t in toll.texts]
     if any_civ:
         toll.civilians = max(civilians, subset)
     return toll

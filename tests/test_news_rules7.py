@@ -55,3 +55,19 @@ def test_one_sides_claim_of_the_others_dead_still_competes(tmp_path):
                                             "40 rebels, while the rebels said five of their fighters died.")
     t = tolls_of(ev)
     assert t["killed_high"].max() == 40  # a claim of the other side's dead is no part of a sum with one's own
+
+
+# ----- a breakdown in apposition; dead told "also" --------------------------------------------------
+
+def test_an_appositive_breakdown_that_adds_up_is_not_counted_again():
+    toll = extract_toll("Shells hit a farmhouse, killing seven children, three boys and four girls, and their father.")
+    assert toll.killed == Count(8, 8)
+    # parts that do not add up to the figure are a list, read as before
+    assert extract_toll("The raid killed 12 people, including five children, and wounded 30.").killed == Count(12, 12)
+
+
+def test_others_also_killed_add_to_the_attackers_told_before(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Gunmen stormed a police post near Ostrava on Monday. The army said troops "
+                                            "killed all four attackers. Officials said a guard and a driver were also killed.")
+    t = tolls_of(ev)
+    assert (t["killed_low"].max(), t["killed_high"].max()) == (6, 6)
