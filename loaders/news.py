@@ -929,6 +929,13 @@ _DATED_NAME = re.compile(r"\b(?:[Tt]he|[Aa]|[Ii]ts|[Tt]heir|[Tt]hat)\s+(?:[A-Z][
 _SPEAKER_IN = re.compile(r"\b(?:spokes(?:man|woman|person)|officials?|officers?|sources?|governor|mayor|minister|ministry|"
                          r"police|army|military|commander|chief|analysts?|diplomats?|residents?)\s+(?:based\s+)?(?:in|at)\s+$", re.I)
 _SAYS = re.compile(r"^\s*,?\s+(?:said|says|told|added|confirmed|reported|stated)\b", re.I)
+# Where a statement was made ("told a news conference in X", "told reporters in X", "said in X that"): in a
+# sentence that gives a toll, the speaker's place, not the place of the dead (a threat or an offer stays where
+# it was spoken).
+_SPEECH_VENUE = re.compile(r"\b(?:(?:told|addressed|addressing|briefed|briefing)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
+                           r"(?:news\s+conference|press\s+conference|conference|briefing|reporters|journalists|rally|"
+                           r"gathering|lawmakers|parliament)|(?:said|says|speaking|spoke)|(?:news|press)\s+conference)"
+                           r"\s+(?:in|at)\s+(?:the\s+)?$", re.I)
 # "the raid on X was the worst since a drone struck Y": X names the event told before.
 _NAMED_BEFORE = re.compile(r"\b(?:the|that|this|last\s+week(?:’|')s|[\w-]+(?:’|')s)\s+(?:[\w-]+\s+){0,2}?(?:strike|attack|raid|bombing|shelling|assault|massacre|ambush)s?\s+(?:on|in|at|against)\s+(?:the\s+)?$", re.I)
 _CLAIMED_IT = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attack|bombing|ambush|raid|assault|blast|killing|strike)s?\b", re.I)
@@ -1145,7 +1152,8 @@ def extract(article: Article) -> list[Draft]:
                 found_places["p"] = _drop_qualifiers(
                     [p for p in _find_places(t, countries, article.online)
                      if p.locative and not _DESTINATION.search(t[:p.start])
-                     and not (_SPEAKER_IN.search(t[:p.start]) and _SAYS.match(t[p.end:]))], t)
+                     and not (_SPEAKER_IN.search(t[:p.start]) and _SAYS.match(t[p.end:]))
+                     and not (_SPEECH_VENUE.search(t[max(0, p.start - 80):p.start]) and _states_toll(extract_toll(t)))], t)
             return found_places["p"]
 
         before = len(drafts)

@@ -71,3 +71,25 @@ def test_others_also_killed_add_to_the_attackers_told_before(tmp_path):
                                             "killed all four attackers. Officials said a guard and a driver were also killed.")
     t = tolls_of(ev)
     assert (t["killed_low"].max(), t["killed_high"].max()) == (6, 6)
+
+
+# ----- "N of them"; where a toll was announced --------------------------------------------------------
+
+def test_n_of_them_before_a_death_verb_is_a_toll():
+    toll = extract_toll("Police said gunmen raided the depot and that about 8 to 10 of them were killed.")
+    assert toll.killed == Count(8, 10)
+    assert extract_toll("Three of them were wounded.").injured == Count(3, 3)
+
+
+def test_the_place_of_a_news_conference_is_not_the_place_of_the_dead(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "Rebels attacked army posts along the frontier overnight. The rebel "
+                                            "spokesman told a news conference in Ostrava on Friday that 14 soldiers "
+                                            "had been killed.")
+    assert "Ostrava" not in set(ev["location"].dropna())
+    assert ev["fatalities_low"].max() == 14
+
+
+def test_a_threat_made_in_a_city_stays_in_that_city(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "The army spokesman said in Ostrava on Thursday that troops would respond "
+                                            "with all necessary force to any new attack.")
+    assert "Ostrava" in set(ev["location"].dropna())
