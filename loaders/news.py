@@ -929,8 +929,8 @@ _DATED_NAME = re.compile(r"\b(?:[Tt]he|[Aa]|[Ii]ts|[Tt]heir|[Tt]hat)\s+(?:[A-Z][
 _SPEAKER_IN = re.compile(r"\b(?:spokes(?:man|woman|person)|officials?|officers?|sources?|governor|mayor|minister|ministry|"
                          r"police|army|military|commander|chief|analysts?|diplomats?|residents?)\s+(?:based\s+)?(?:in|at)\s+$", re.I)
 _SAYS = re.compile(r"^\s*,?\s+(?:said|says|told|added|confirmed|reported|stated)\b", re.I)
-# Where a statement was made ("told a news conference in X", "told reporters in X", "said in X that"): in a
-# sentence that gives a toll, the speaker's place, not the place of the dead (a threat or an offer stays where
+# Where a statement was made ("told <an audience> in X", "told reporters in X", "said in X that"): in a
+# sentence that gives a toll, the speaker's place, not where people died (a threat or an offer stays where
 # it was spoken).
 _SPEECH_VENUE = re.compile(r"\b(?:(?:told|addressed|addressing|briefed|briefing)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
                            r"(?:news\s+conference|press\s+conference|conference|briefing|reporters|journalists|rally|"

@@ -198,7 +198,7 @@ def _patterns() -> dict[str, re.Pattern]:
     victims = _alternation(_victim_groups())
     # A victim word, maybe after "of the", a few adjectives or "members of the"; or a capitalised plural
     # (a people named by its nationality: "five <Nationals> were killed"), which counts as people.
-    # ("25 to 30 of them were killed": a partitive pronoun names people told of before)
+    # ("some 4 of them died": a partitive pronoun names people told of before)
     victim = (rf"(?:\s+of\s+(?:them|those)(?=\s+(?:were|was|had|have|are|died|killed|wounded|injured)\b)|\s+(?:of\s+(?:its|their|his|her|the)\s+)?(?:[\w’'-]+\s+of\s+(?:its|their|his|her|the)\s+)?"
               # up to two words before the victim word, or a three-word unit name in capitals
               rf"(?:(?:[\w’'-]+\s+){{0,2}}?|(?:(?-i:[A-Z])[\w’'-]*\s+){{3}})(?P<v>{victims}|(?-i:[A-Z][a-z]+s))\b"
@@ -418,7 +418,7 @@ def extract_toll(sentence: str) -> Toll:
                         toll.killed_groups.add(g2)
                     subset_of = re.match(r"\s+(?:[\w’'-]+\s+)?of\s+(?:them|whom|those)\b", m.string[m.end("q2"):m.end()], re.I)
                     if subset_of and g2 == "people":
-                        pass  # "20 people, nine of them": a part of the figure before, no more dead
+                        pass  # "12 people, 5 of them ...": a part of the figure before, no more dead
                     elif g2 == group or ("people" in (group, g2) and not subset_of):
                         # "5 farmers and 2 boys", "four <Nationals> and a guard": one list, so the figures add (a
                         # word read as plain people is a part of the list here, not a total of it)
