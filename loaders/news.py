@@ -284,16 +284,20 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
         a = 0
         while a < len(words):
             best = None
+            # Every span tried here starts at s: whether a locative word stands before it is asked once.
+            s = m.start() + words[a].start()
+            before = text[:s]
+            locative = None
             # Longest span first: "X and Y" before "X"; then carry on after it.
             for b in range(len(words), a, -1):
-                s, e = m.start() + words[a].start(), m.start() + words[b - 1].end()
+                e = m.start() + words[b - 1].end()
                 span = text[s:e].rstrip(".,’'")
                 e = s + len(span)
                 key = _name_key(span)
                 if not key or key in _CALENDAR_WORDS:
                     continue
-                before = text[:s]
-                locative = bool(_LOCATIVE.search(before))
+                if locative is None:
+                    locative = bool(_LOCATIVE.search(before))
                 if key in curated or key in pinned:
                     best = (s, e, span, locative, b)
                 elif locative and key in country_words() and span[:1].isupper():
