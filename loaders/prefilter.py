@@ -6,6 +6,12 @@ words it spells out (a cue for talks says "talks", "negotiations", "dialogue" or
 text holds none of them, the pattern cannot match there. The words are read from the pattern itself
 (its parse tree), so a pattern edited in data/ or in the code is guarded as exactly as before.
 
+A match may need more than one such word ("killed" and a figure): every part of a pattern that each of
+its matches holds gives a set of words, and a text must hold a word of each set (the few most selective
+sets are kept). A decimal digit (`\\d`, `[0-9]`) counts as a word too (DIGIT): "<month> 12" needs one. A
+pattern made of alternatives ("talks ... were held" or "last met") is asked alternative by alternative: the
+text must hold the words of one of them.
+
 The test is conservative: it says "may match" whenever it is unsure (a pattern it cannot read, a part
 with no word of its own, such as `\\w+` or an optional word), and it never says "cannot match" for a
 text the pattern matches. Case: the words and the text are compared in lower case, with the four
@@ -33,13 +39,29 @@ def fold(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
+# The word that stands for "a decimal digit": no text's fold() holds it, so it is never found by the word scan;
+# _scan adds it when the text has a digit.
+DIGIT = "\x00digit"
+_DIGIT = re.compile(r"\d")
+
+
 def may_match(rx: re.Pattern, folded: str) -> bool:
     """False only when `rx` cannot match a text whose fold() is `folded`."""
-    words = required_words(rx)
-    if words is None:
+    entry = _entry(rx)
+    if not entry[4]:
         return True
-    vocabulary = _VOCABULARY  # read after required_words(rx) added rx's words to it
-    return not words.isdisjoint(_present(folded, vocabulary.version))
+    return _holds(entry[4], _present(folded, _VOCABULARY.version))  # read after _entry(rx) added rx's words
+
+
+def _holds(alternatives: tuple[tuple[frozenset[str], ...], ...], present: frozenset[str]) -> bool:
+    """Whether the words present meet every set of one of the alternatives."""
+    for sets in alternatives:
+        for words in sets:
+            if words.isdisjoint(present):
+                break
+        else:
+            return True
+    return False
 
 
 class Screen:
@@ -58,12 +80,12 @@ class Screen:
         entry = _WORDS.get(id(rx))
         if entry is None or entry[0] is not rx:
             entry = prepare([rx])[0]
-        if entry[1] is None:
+        if not entry[4]:
             return True
         if self._version < entry[2]:  # a word learned since the text was scanned: scan it again
             vocabulary = _VOCABULARY
             self._present, self._version = _present(self.folded, vocabulary.version), vocabulary.version
-        return not entry[1].isdisjoint(self._present)
+        return _holds(entry[4], self._present)
 
     def finditer(self, rx: re.Pattern):
         """rx.finditer(text), or no matches at once when the text cannot hold one."""
@@ -83,10 +105,12 @@ def finditer(rx: re.Pattern, text: str, folded: str | None = None):
     return rx.finditer(text) if may_match(rx, fold(text) if folded is None else folded) else iter(())
 
 
-# Pattern -> (pattern, its words, the vocabulary version that knows them), by identity: hashing a compiled
-# pattern hashes its whole program, which for the casualty patterns (every number word in one regex) costs
+# Pattern -> (pattern, its most selective word set, the vocabulary version that knows them, the sets every match
+# needs, the test: alternatives each with the sets its matches need), by identity: hashing a compiled pattern hashes its whole program, which for the casualty patterns (every number word in one regex) costs
 # more than the search it would save. Each entry holds its pattern, so an id is never reused while cached.
-_WORDS: dict[int, tuple[re.Pattern, frozenset[str] | None, int]] = {}
+_Entry = tuple[re.Pattern, "frozenset[str] | None", int, "tuple[frozenset[str], ...]",
+               "tuple[tuple[frozenset[str], ...], ...]"]
+_WORDS: dict[int, _Entry] = {}
 _LOCK = threading.Lock()
 
 
@@ -96,24 +120,30 @@ def required_words(rx: re.Pattern) -> frozenset[str] | None:
     return _entry(rx)[1]
 
 
-def _entry(rx: re.Pattern) -> tuple[re.Pattern, frozenset[str] | None, int]:
+def required_sets(rx: re.Pattern) -> tuple[frozenset[str], ...]:
+    """Every set of words (most selective first) of which each match of rx contains at least one word;
+    empty when there is none (or the pattern cannot be read). DIGIT stands for a decimal digit."""
+    return _entry(rx)[3]
+
+
+def _entry(rx: re.Pattern) -> _Entry:
     entry = _WORDS.get(id(rx))
     if entry is None or entry[0] is not rx:
         entry = prepare([rx])[0]
     return entry
 
 
-def prepare(patterns) -> list[tuple[re.Pattern, frozenset[str] | None, int]]:
+def prepare(patterns) -> list[_Entry]:
     """Read the words of several patterns at once (a table of them, when it is compiled): the scan of all
     known words is then rebuilt once, not once per pattern. Their entries, in order."""
-    found = [(rx, _words_of(rx)) for rx in patterns]
+    found = [(rx, *_sets_of(rx)) for rx in patterns]
     with _LOCK:
         if len(_WORDS) + len(found) > 4096:
             _WORDS.clear()
-        new = frozenset().union(*(words for _, words in found if words))
+        new = frozenset().union(*(words for _, sets, test in found for alternative in (sets, *test) for words in alternative))
         if not new <= _VOCABULARY.words:
             _learn(new)
-        entries = [(rx, words, _VOCABULARY.version) for rx, words in found]
+        entries = [(rx, sets[0] if sets else None, _VOCABULARY.version, sets, test) for rx, sets, test in found]
         _WORDS.update((id(entry[0]), entry) for entry in entries)
     return entries
 
@@ -127,9 +157,10 @@ class _Vocabulary:
     version: int
     words: frozenset[str]
     scan: re.Pattern | None
+    prefixes: dict[str, frozenset[str]]  # a known word -> the known words it begins with (itself among them)
 
 
-_VOCABULARY = _Vocabulary(0, frozenset(), None)
+_VOCABULARY = _Vocabulary(0, frozenset(), None, {})
 _VERSIONS: dict[int, _Vocabulary] = {0: _VOCABULARY}
 
 
@@ -137,7 +168,9 @@ def _learn(words: frozenset[str]) -> None:
     """Add a pattern's words to the vocabulary (under _LOCK): a new version, with its own scan."""
     global _VOCABULARY
     known = _VOCABULARY.words | words
-    _VOCABULARY = _Vocabulary(_VOCABULARY.version + 1, known, re.compile(f"(?=({_trie(known)}))"))
+    spelt = known - {DIGIT}
+    prefixes = {w: frozenset(w[:n] for n in range(1, len(w) + 1) if w[:n] in known) for w in spelt}
+    _VOCABULARY = _Vocabulary(_VOCABULARY.version + 1, known, re.compile(f"(?=({_trie(spelt)}))"), prefixes)
     _VERSIONS[_VOCABULARY.version] = _VOCABULARY
     _VERSIONS.pop(_VOCABULARY.version - 8, None)  # a thread still on an older version finds its own
 
@@ -177,25 +210,78 @@ def _present_kept(folded: str, version: int) -> frozenset[str]:
 
 def _scan(folded: str, version: int) -> frozenset[str]:
     vocabulary = _VERSIONS.get(version) or _VOCABULARY  # evicted: the newest holds every word it held
-    known, found = vocabulary.words, set()
-    for longest in {m.group(1) for m in vocabulary.scan.finditer(folded)}:
-        found.update(longest[:n] for n in range(1, len(longest) + 1) if longest[:n] in known)
-    return frozenset(found)
+    # The longest known word at each position, and every known word it begins with.
+    found = frozenset().union(*map(vocabulary.prefixes.__getitem__, set(vocabulary.scan.findall(folded))))
+    if _DIGIT.search(folded):  # fold() keeps every digit a digit (they have no case)
+        found |= {DIGIT}
+    return found
 
 
-def _words_of(rx: re.Pattern) -> frozenset[str] | None:
+KEPT_SETS = 3  # the most selective sets kept of a pattern (each one asked of a text costs a set test)
+
+
+def _sets_of(rx: re.Pattern) -> tuple[tuple[frozenset[str], ...], tuple[tuple[frozenset[str], ...], ...]]:
+    """The sets every match of rx needs, and the test asked of a text (see _Entry); both empty when rx
+    cannot be read or needs no word."""
     if _sre_parse is None or not isinstance(rx.pattern, str):
-        return None
+        return (), ()
     try:
         tree = _sre_parse.parse(rx.pattern, rx.flags)
     except Exception:  # noqa: BLE001 - a pattern the parser reads differently: never skipped
-        return None
-    return _required(tree)
+        return (), ()
+    sets = _kept(_requirements(tree))
+    if not sets:
+        return (), ()
+    # A pattern that is a list of alternatives (around them, parts every match has, such as a leading \b): each
+    # alternative with the rest of the sequence needs its own words; the text must hold those of one of them.
+    items = list(tree)
+    while len(items) == 1 and items[0][0] is _c.SUBPATTERN and items[0][1][0] is None:
+        items = list(items[0][1][3])  # a group that captures nothing: its contents (a capture names no words)
+    branches = [i for i, (op, _av) in enumerate(items) if op is _c.BRANCH]
+    if len(branches) == 1:
+        i = branches[0]
+        alternatives = tuple(_kept(_requirements(items[:i] + list(alt) + items[i + 1:])) for alt in items[i][1][1])
+        if all(alternatives):
+            return sets, tuple(dict.fromkeys(alternatives))
+    return sets, (sets,)
+
+
+def _kept(sets: list[frozenset[str]]) -> tuple[frozenset[str], ...]:
+    """The most selective set, and up to KEPT_SETS - 1 more. Beyond the first, a set with a short word is no
+    use: nearly every text holds "in" or "s", and every short word known makes the scan of each text slower."""
+    return tuple(sets[:1] + [words for words in sets[1:] if _selectivity(words)[0] >= 3 or words == {DIGIT}][:KEPT_SETS - 1])
+
+
+def _selectivity(words: frozenset[str]) -> tuple[int, int]:
+    """Longest shortest word first (fewer texts hold it), then the fewest words to look for; a digit counts
+    as a one-letter word."""
+    return min(1 if w == DIGIT else len(w) for w in words), -len(words)
 
 
 def _required(seq) -> frozenset[str] | None:
-    """For a sequence of parsed items: the most selective set among those its items require (each item of
-    a sequence is in every match, so any one item's set is required)."""
+    """For a sequence of parsed items: the most selective set among those its items require."""
+    sets = _requirements(seq)
+    return sets[0] if sets else None
+
+
+def _is_digit_class(op, av) -> bool:
+    """`\\d`, `[0-9]`, `[\\d]`: a class every character of which is a decimal digit."""
+    if op is not _c.IN or not av:
+        return False
+    for item_op, item in av:
+        if item_op is _c.CATEGORY and item in (_c.CATEGORY_DIGIT, getattr(_c, "CATEGORY_UNI_DIGIT", None)):
+            continue
+        if item_op is _c.RANGE and 48 <= item[0] <= item[1] <= 57:
+            continue
+        if item_op is _c.LITERAL and 48 <= item <= 57:
+            continue
+        return False
+    return True
+
+
+def _requirements(seq) -> list[frozenset[str]]:
+    """For a sequence of parsed items: every set of words one of which each match holds (each item of a
+    sequence is in every match, so each item's sets are required), most selective first."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
 
@@ -209,23 +295,22 @@ def _required(seq) -> frozenset[str] | None:
             run.append(chr(av).lower())
             continue
         end_run()
-        found = None
         if op is _c.SUBPATTERN:
-            found = _required(av[3])
+            candidates += _requirements(av[3])
         elif op is getattr(_c, "ATOMIC_GROUP", None):
-            found = _required(av)
+            candidates += _requirements(av)
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
             low, _high, body = av
-            found = _required(body) if low >= 1 else None
+            if low >= 1:
+                candidates += _requirements(body)
         elif op is _c.BRANCH:
             alternatives = [_required(alt) for alt in av[1]]
             if alternatives and all(alternatives):
-                found = frozenset().union(*alternatives)
-        # Anything else (a class, \w, a look-around, a back-reference, a non-ASCII letter) requires no word.
-        if found:
-            candidates.append(found)
+                candidates.append(frozenset().union(*alternatives))
+        elif _is_digit_class(op, av):
+            candidates.append(frozenset([DIGIT]))
+        # Anything else (another class, \w, a look-around, a back-reference, a non-ASCII letter) requires no word.
     end_run()
-    if not candidates:
-        return None
-    # Longest shortest word first (fewer texts hold it), then the fewest words to look for.
-    return max(candidates, key=lambda words: (min(len(w) for w in words), -len(words)))
+    # Most selective first; a set that holds another is implied by it and adds nothing.
+    ordered = sorted(dict.fromkeys(candidates), key=_selectivity, reverse=True)
+    return [words for words in ordered if not any(other < words for other in ordered)]
