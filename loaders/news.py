@@ -248,14 +248,24 @@ def _actor_reach(text: str, tokens: list[re.Match], i: int, limit: int) -> int:
     return reach
 
 
+_TOKEN = re.compile(r"[\w’'ʼ-]+")
+
+
+@functools.lru_cache(maxsize=100_000)
+def _may_begin_actor(token: str, first_words: frozenset[str]) -> bool:
+    """Whether a word's key begins with one of first_words, the first words of the actors' keys (asked of every
+    word of every sentence, mostly the same few thousand, so kept)."""
+    head = _name_key(token).split()
+    return bool(head) and head[0] in first_words
+
+
 def _find_actors(text: str) -> list[Mention]:
     keys, longest, first_words = _actor_keys()
     found: list[Mention] = []
-    tokens = list(re.finditer(r"[\w’'ʼ-]+", text))
+    tokens = list(_TOKEN.finditer(text))
     i = 0
     while i < len(tokens):
-        head = _name_key(tokens[i].group(0)).split()
-        if not head or head[0] not in first_words:
+        if not _may_begin_actor(tokens[i].group(0), first_words):
             i += 1
             continue
         for n in range(_actor_reach(text, tokens, i, min(longest, len(tokens) - i)), 0, -1):
@@ -1714,7 +1724,7 @@ def english_share(text: str) -> float | None:
     words = re.findall(r"[^\W\d_]+", text.lower())
     if len(words) < 30:
         return None
-    return sum(w in _ENGLISH_WORDS for w in words) / len(words)
+    return sum(map(_ENGLISH_WORDS.__contains__, words)) / len(words)
 
 
 _DIPLOMATIC_WORDS = re.compile(r"ceasefire|cease-fire|truce|armistice|hostilities|talks|negotiat|dialogue|meet|"
