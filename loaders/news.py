@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key, curated_places, fuzzy_key, geonames_hits,
+                             curated_countries_by_key,
                              geonames_hit_columns, index_generation,
                              parse_phrase,
                              lookup, normalise, pinned_keys)
@@ -1296,11 +1297,11 @@ def _article_countries(text: str, actors: list[Mention], mentions: list[str], da
     country names and demonyms (`mentions`, from _country_mentions)."""
     # A party named as an actor weighs twice a place merely mentioned.
     isos = 2 * [a.dyad_key for a in actors if a.actor_kind == "state" and a.dyad_key]
-    by_key = curated_by_key()
+    by_key = curated_countries_by_key()
     # dict.fromkeys, not set: ties below are broken by order of appearance, the same on every run
     for key in dict.fromkeys(normalise(w) for w in re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)):
         if key in by_key:
-            isos += list(by_key[key]["iso3"])
+            isos += by_key[key]
     # A country named counts up to three times: the one a story is told about is named again and again,
     # a mediator or a patron once or twice; the dateline's country counts thrice.
     named = ranked(mentions)
