@@ -10,7 +10,8 @@ A match may need more than one such word ("killed" and a figure): every part of 
 its matches holds gives a set of words, and a text must hold a word of each set (the few most selective
 sets are kept). A decimal digit (`\\d`, `[0-9]`) counts as a word too (DIGIT): "<month> 12" needs one. A
 pattern made of alternatives ("talks ... were held" or "last met") is asked alternative by alternative: the
-text must hold the words of one of them.
+text must hold the words of one of them. Each set known has a bit: a text is scanned once for the sets it meets
+(one integer), and a pattern's alternative is one mask tested against it.
 
 The test is conservative: it says "may match" whenever it is unsure (a pattern it cannot read, a part
 with no word of its own, such as `\\w+` or an optional word), and it never says "cannot match" for a
@@ -48,18 +49,15 @@ _DIGIT = re.compile(r"\d")
 def may_match(rx: re.Pattern, folded: str) -> bool:
     """False only when `rx` cannot match a text whose fold() is `folded`."""
     entry = _entry(rx)
-    if not entry[4]:
+    if not entry[5]:
         return True
-    return _holds(entry[4], _present(folded, _VOCABULARY.version))  # read after _entry(rx) added rx's words
+    return _meets(entry[5], _met(folded, _VOCABULARY.version))  # read after _entry(rx) added rx's words
 
 
-def _holds(alternatives: tuple[tuple[frozenset[str], ...], ...], present: frozenset[str]) -> bool:
-    """Whether the words present meet every set of one of the alternatives."""
-    for sets in alternatives:
-        for words in sets:
-            if words.isdisjoint(present):
-                break
-        else:
+def _meets(masks: tuple[int, ...], met: int) -> bool:
+    """Whether one alternative has every set it needs met (`met`: the bits of the sets a text meets)."""
+    for mask in masks:
+        if met & mask == mask:
             return True
     return False
 
@@ -68,24 +66,29 @@ class Screen:
     """One text asked of many patterns (a sentence of every cue, casualty or date rule): the text is folded
     and scanned for the known words once, and a pattern none of whose words it holds is not searched."""
 
-    __slots__ = ("text", "folded", "_present", "_version")
+    __slots__ = ("text", "folded", "_met", "_version")
 
     def __init__(self, text: str):
         self.text = text
         self.folded = fold(text)
-        self._present: frozenset[str] = frozenset()
-        self._version = -1  # the vocabulary version _present was found with (none yet)
+        self._met = 0  # the bits of the sets of words the text meets
+        self._version = -1  # the vocabulary version _met was found with (none yet)
 
     def may_match(self, rx: re.Pattern) -> bool:
         entry = _WORDS.get(id(rx))
         if entry is None or entry[0] is not rx:
             entry = prepare([rx])[0]
-        if not entry[4]:
+        masks = entry[5]
+        if not masks:
             return True
-        if self._version < entry[2]:  # a word learned since the text was scanned: scan it again
+        if self._version < entry[2]:  # a set learned since the text was scanned: scan it again
             vocabulary = _VOCABULARY
-            self._present, self._version = _present(self.folded, vocabulary.version), vocabulary.version
-        return _holds(entry[4], self._present)
+            self._met, self._version = _met(self.folded, vocabulary.version), vocabulary.version
+        met = self._met
+        for mask in masks:
+            if met & mask == mask:
+                return True
+        return False
 
     def finditer(self, rx: re.Pattern):
         """rx.finditer(text), or no matches at once when the text cannot hold one."""
@@ -106,10 +109,13 @@ def finditer(rx: re.Pattern, text: str, folded: str | None = None):
 
 
 # Pattern -> (pattern, its most selective word set, the vocabulary version that knows them, the sets every match
-# needs, the test: alternatives each with the sets its matches need), by identity: hashing a compiled pattern hashes its whole program, which for the casualty patterns (every number word in one regex) costs
+# needs, the alternatives each with the sets its matches need, and those as masks: the bits of an alternative's
+# sets), by identity: hashing a compiled pattern hashes its whole program, which for the casualty patterns (every number word in one regex) costs
 # more than the search it would save. Each entry holds its pattern, so an id is never reused while cached.
 _Entry = tuple[re.Pattern, "frozenset[str] | None", int, "tuple[frozenset[str], ...]",
-               "tuple[tuple[frozenset[str], ...], ...]"]
+               "tuple[tuple[frozenset[str], ...], ...]", "tuple[int, ...]"]
+# Every set of words a pattern's alternative needs -> its bit (a text's met sets are one integer).
+_SET_BITS: dict[frozenset[str], int] = {}
 _WORDS: dict[int, _Entry] = {}
 _LOCK = threading.Lock()
 
@@ -140,10 +146,13 @@ def prepare(patterns) -> list[_Entry]:
     with _LOCK:
         if len(_WORDS) + len(found) > 4096:
             _WORDS.clear()
-        new = frozenset().union(*(words for _, sets, test in found for alternative in (sets, *test) for words in alternative))
-        if not new <= _VOCABULARY.words:
-            _learn(new)
-        entries = [(rx, sets[0] if sets else None, _VOCABULARY.version, sets, test) for rx, sets, test in found]
+        needed = {words: None for _, _, test in found for alternative in test for words in alternative}
+        new_sets = [words for words in needed if words not in _SET_BITS]
+        new = frozenset().union(*needed)
+        if new_sets or not new <= _VOCABULARY.words:
+            _learn(new, new_sets)
+        entries = [(rx, sets[0] if sets else None, _VOCABULARY.version, sets, test,
+                    tuple(_mask(alternative) for alternative in test)) for rx, sets, test in found]
         _WORDS.update((id(entry[0]), entry) for entry in entries)
     return entries
 
@@ -158,19 +167,28 @@ class _Vocabulary:
     words: frozenset[str]
     scan: re.Pattern | None
     prefixes: dict[str, frozenset[str]]  # a known word -> the known words it begins with (itself among them)
+    bits: dict[str, int]  # a known word (or DIGIT) -> the bits of the sets it or a known word it begins with is in
 
 
-_VOCABULARY = _Vocabulary(0, frozenset(), None, {})
+_VOCABULARY = _Vocabulary(0, frozenset(), None, {}, {})
 _VERSIONS: dict[int, _Vocabulary] = {0: _VOCABULARY}
 
 
-def _learn(words: frozenset[str]) -> None:
-    """Add a pattern's words to the vocabulary (under _LOCK): a new version, with its own scan."""
+def _learn(words: frozenset[str], sets=()) -> None:
+    """Add patterns' words and sets to the vocabulary (under _LOCK): a new version, with its own scan."""
     global _VOCABULARY
+    for words_of_set in sets:
+        _SET_BITS.setdefault(words_of_set, 1 << len(_SET_BITS))
     known = _VOCABULARY.words | words
     spelt = known - {DIGIT}
     prefixes = {w: frozenset(w[:n] for n in range(1, len(w) + 1) if w[:n] in known) for w in spelt}
-    _VOCABULARY = _Vocabulary(_VOCABULARY.version + 1, known, re.compile(f"(?=({_trie(spelt)}))"), prefixes)
+    of_word: dict[str, int] = {}
+    for words_of_set, bit in _SET_BITS.items():
+        for w in words_of_set:
+            of_word[w] = of_word.get(w, 0) | bit
+    bits = {w: functools.reduce(int.__or__, (of_word.get(p, 0) for p in prefixes[w]), 0) for w in spelt}
+    bits[DIGIT] = of_word.get(DIGIT, 0)
+    _VOCABULARY = _Vocabulary(_VOCABULARY.version + 1, known, re.compile(f"(?=({_trie(spelt)}))"), prefixes, bits)
     _VERSIONS[_VOCABULARY.version] = _VOCABULARY
     _VERSIONS.pop(_VOCABULARY.version - 8, None)  # a thread still on an older version finds its own
 
@@ -206,6 +224,31 @@ def _present(folded: str, version: int) -> frozenset[str]:
 @functools.lru_cache(maxsize=512)
 def _present_kept(folded: str, version: int) -> frozenset[str]:
     return _scan(folded, version)
+
+
+def _mask(sets) -> int:
+    """The bits of an alternative's sets (each registered by _learn)."""
+    return functools.reduce(int.__or__, (_SET_BITS[words] for words in sets), 0)
+
+
+@functools.lru_cache(maxsize=512)
+def _met_kept(folded: str, version: int) -> int:
+    return _met_scan(folded, version)
+
+
+def _met(folded: str, version: int) -> int:
+    """The bits of the sets (known to that vocabulary version) of which a folded text holds a word."""
+    return _met_kept(folded, version) if len(folded) <= SHORT_TEXT else _met_scan(folded, version)
+
+
+def _met_scan(folded: str, version: int) -> int:
+    vocabulary = _VERSIONS.get(version) or _VOCABULARY  # evicted: the newest knows every set it knew
+    bits, met = vocabulary.bits, 0
+    for longest in set(vocabulary.scan.findall(folded)) if vocabulary.scan else ():
+        met |= bits[longest]
+    if _DIGIT.search(folded):  # fold() keeps every digit a digit (they have no case)
+        met |= bits.get(DIGIT, 0)
+    return met
 
 
 def _scan(folded: str, version: int) -> frozenset[str]:

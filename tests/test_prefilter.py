@@ -127,3 +127,21 @@ def test_a_screen_sees_the_words_of_a_pattern_met_after_it_was_made():
     later = re.compile(r"\bquaggas?\b", re.I)  # a word no pattern had
     assert screen.may_match(later) and [m.group(0) for m in screen.finditer(later)] == ["quaggas"]
     assert not screen.may_match(re.compile(r"\bokapis?\b"))
+
+
+def test_the_bits_a_text_meets_agree_with_its_words(corpus):
+    """A text's met sets are kept as bits of one integer: a pattern passes exactly when one of its alternatives
+    has each of its sets meeting the words the scan found in the text (and a digit where it has one)."""
+    patterns = _patterns()
+    for rx in patterns:
+        prefilter.required_words(rx)
+    checked = 0
+    for text in corpus + ["On March 3 two died in the raid.", "talks 12", "no figure here"]:
+        folded = prefilter.fold(text)
+        present = prefilter._present(folded, prefilter._VOCABULARY.version)
+        for rx in patterns:
+            alternatives = prefilter._entry(rx)[4]
+            expected = not alternatives or any(all(not words.isdisjoint(present) for words in sets) for sets in alternatives)
+            assert prefilter.may_match(rx, folded) == expected, (rx.pattern[:80], text[:80])
+            checked += not expected
+    assert checked > len(corpus)
