@@ -626,7 +626,7 @@ class Cue:
 
 def _find_cues(text: str, diplomatic_only: bool = False) -> list[Cue]:
     cues: list[Cue] = []
-    screen = prefilter.Screen(text)  # a cue whose words the text lacks is not searched for
+    screen = prefilter.screen_of(text)  # a cue whose words the text lacks is not searched for
     for row in cue_table():
         if diplomatic_only and not row["diplomatic_action"]:
             continue

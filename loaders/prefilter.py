@@ -98,6 +98,13 @@ class Screen:
 _NO_MATCHES = ()
 
 
+@functools.lru_cache(maxsize=256)
+def screen_of(text: str) -> Screen:
+    """The Screen of a text, shared: a sentence is asked of the date, cue and casualty rules in turn (and a
+    clause that is the whole sentence again), folded and scanned once for all of them."""
+    return Screen(text)
+
+
 def search(rx: re.Pattern, text: str, folded: str | None = None):
     """rx.search(text), skipped (None) when the text cannot hold a match; `folded` is fold(text) if known."""
     return rx.search(text) if may_match(rx, fold(text) if folded is None else folded) else None

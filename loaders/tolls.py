@@ -300,7 +300,7 @@ def extract_toll(sentence: str) -> Toll:
     taken: list[tuple[int, int]] = []
     civilians = 0
     any_civ = False
-    screen = prefilter.Screen(sentence)  # a pattern whose words the sentence lacks is not tried
+    screen = prefilter.screen_of(sentence)  # a pattern whose words the sentence lacks is not tried
     subset = 0  # "including 3 children": civilians among the dead, whom a civilian toll already counts
     for m in screen.finditer(pats["subset"]):
         c = parse_quantity(m.group("q"))
