@@ -25,6 +25,7 @@ from loaders import prefilter
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
+from loaders.tails import ends_with
 from loaders.textdates import MONTHS, WEEKDAYS, DateMention, find_dates, vague_day
 from loaders.tolls import extract_toll
 
@@ -308,7 +309,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                 if not key or key in _CALENDAR_WORDS:
                     continue
                 if locative is None:
-                    locative = bool(_LOCATIVE.search(before))
+                    locative = ends_with(_LOCATIVE, before)
                 if key in curated or key in pinned:
                     best = (s, e, span, locative, b)
                 elif locative and key in country_words() and span[:1].isupper():
@@ -465,7 +466,7 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
         phrase += suffix.group(0)
         e += len(suffix.group(0))
     prefix = _PLACE_PREFIX.search(text[:s])
-    reference = bool(_REFERENCE.search(text[:s]))
+    reference = ends_with(_REFERENCE, text[:s])
     if prefix:
         phrase = prefix.group(0).strip() + " " + phrase
     elif reference:
@@ -479,7 +480,7 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
     if place is None:
         return None
     if place.feature == "country":
-        locative = bool(_COUNTRY_LOCATIVE.search(text[:s]))
+        locative = ends_with(_COUNTRY_LOCATIVE, text[:s])
     elif place.geocoder == "geonames" and place.feature == "town":
         # A town found under another transliteration keeps the article's spelling, so the row reads as the
         # source does (its coordinates are the gazetteer's).
@@ -541,7 +542,7 @@ def unresolved_places(sents: list[Sentence], countries: set[str]) -> list[tuple[
     for sent in sents:
         text = sent.text
         for m in _CAPITALISED.finditer(text):
-            if m.start() == 0 or not _STRONG_LOCATIVE.search(text[:m.start()]):
+            if m.start() == 0 or not ends_with(_STRONG_LOCATIVE, text[:m.start()]):
                 continue
             if re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister)\.?\s+$", text[:m.start()]):
                 continue
