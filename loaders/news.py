@@ -267,7 +267,9 @@ def _find_actors(text: str) -> list[Mention]:
     tokens = list(_TOKEN.finditer(text))
     i = 0
     while i < len(tokens):
-        if not _may_begin_actor(tokens[i].group(0), first_words):
+        word = tokens[i].group(0)
+        # An actor's name starts with a capital (or is an acronym): a word that starts in lower case begins none.
+        if word[0].islower() or not _may_begin_actor(word, first_words):
             i += 1
             continue
         for n in range(_actor_reach(text, tokens, i, min(longest, len(tokens) - i)), 0, -1):
