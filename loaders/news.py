@@ -644,6 +644,7 @@ def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, max(a[0], b[0]) - min(a[1], b[1]))
 
 
+@functools.lru_cache(maxsize=256)  # a sentence's source is asked again for each of its readings' confidence
 def _attribution(text: str) -> str | None:
     for rx in _ATTRIBUTION:
         m = rx.search(text)
