@@ -51,11 +51,14 @@ def may_match(rx: re.Pattern, folded: str) -> bool:
     entry = _entry(rx)
     if not entry[5]:
         return True
-    return _meets(entry[5], _met(folded, _VOCABULARY.version))  # read after _entry(rx) added rx's words
+    return _meets(entry[5], entry[6], _met(folded, _VOCABULARY.version))  # read after _entry(rx) added rx's words
 
 
-def _meets(masks: tuple[int, ...], met: int) -> bool:
-    """Whether one alternative has every set it needs met (`met`: the bits of the sets a text meets)."""
+def _meets(masks: tuple[int, ...], keys: int, met: int) -> bool:
+    """Whether one alternative has every set it needs met (`met`: the bits of the sets a text meets; `keys`:
+    the bit of one set of each alternative, so a text meeting none of them fails at once)."""
+    if not met & keys:
+        return False
     for mask in masks:
         if met & mask == mask:
             return True
@@ -85,6 +88,8 @@ class Screen:
             vocabulary = _VOCABULARY
             self._met, self._version = _met(self.folded, vocabulary.version), vocabulary.version
         met = self._met
+        if not met & entry[6]:  # not even one set of each alternative: most patterns, most texts
+            return False
         for mask in masks:
             if met & mask == mask:
                 return True
@@ -116,11 +121,11 @@ def finditer(rx: re.Pattern, text: str, folded: str | None = None):
 
 
 # Pattern -> (pattern, its most selective word set, the vocabulary version that knows them, the sets every match
-# needs, the alternatives each with the sets its matches need, and those as masks: the bits of an alternative's
-# sets), by identity: hashing a compiled pattern hashes its whole program, which for the casualty patterns (every number word in one regex) costs
+# needs, the alternatives each with the sets its matches need, those as masks: the bits of an alternative's
+# sets, and the keys: the bit of each alternative's first set), by identity: hashing a compiled pattern hashes its whole program, which for the casualty patterns (every number word in one regex) costs
 # more than the search it would save. Each entry holds its pattern, so an id is never reused while cached.
 _Entry = tuple[re.Pattern, "frozenset[str] | None", int, "tuple[frozenset[str], ...]",
-               "tuple[tuple[frozenset[str], ...], ...]", "tuple[int, ...]"]
+               "tuple[tuple[frozenset[str], ...], ...]", "tuple[int, ...]", int]
 # Every set of words a pattern's alternative needs -> its bit (a text's met sets are one integer).
 _SET_BITS: dict[frozenset[str], int] = {}
 _WORDS: dict[int, _Entry] = {}
@@ -159,7 +164,9 @@ def prepare(patterns) -> list[_Entry]:
         if new_sets or not new <= _VOCABULARY.words:
             _learn(new, new_sets)
         entries = [(rx, sets[0] if sets else None, _VOCABULARY.version, sets, test,
-                    tuple(_mask(alternative) for alternative in test)) for rx, sets, test in found]
+                    tuple(_mask(alternative) for alternative in test),
+                    functools.reduce(int.__or__, (_SET_BITS[alternative[0]] for alternative in test), 0))
+                   for rx, sets, test in found]
         _WORDS.update((id(entry[0]), entry) for entry in entries)
     return entries
 
