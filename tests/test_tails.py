@@ -72,7 +72,7 @@ def test_anchors_and_flags():
         assert tails.ends_with(plain, "fought in the ") == bool(plain.search("fought in the "))
 
 
-@given(st.lists(st.sampled_from(["in", "near", "the", "close", "to", "North", "Kabul’s", "’s", "shelled", "within",
+@given(st.lists(st.sampled_from(["in", "near", "the", "close", "to", "North", "Zorvan’s", "’s", "shelled", "within",
                                  "said", "officials", "on", "Monday", "-", ",", "12", "\n"]), max_size=8),
        st.sampled_from([" ", "  ", "\n", ""]))
 def test_same_answer_on_generated_texts(words, tail):
