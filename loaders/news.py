@@ -151,7 +151,8 @@ def sentences(article: Article) -> list[Sentence]:
         line = _DATELINE.sub("", line)
         paragraph += 1
         for part in _split_sentences(line):
-            if _CAPTION.search(part):
+            # (the sentence's Screen is the one the date, cue and casualty rules ask next: shared, not wasted)
+            if prefilter.screen_of(part).may_match(_CAPTION) and _CAPTION.search(part):
                 continue
             out.append(Sentence(part, paragraph, article.header_lines + offset + 1))
     return out
