@@ -290,7 +290,7 @@ def _sets_of(rx: re.Pattern) -> tuple[tuple[frozenset[str], ...], tuple[tuple[fr
     if not sets:
         return (), ()
     # A pattern that is a list of alternatives (around them, parts every match has, such as a leading \b): each
-    # alternative with the rest of the sequence needs its own words; the text must hold those of one of them.
+    # alternative, with the other items of the sequence, needs its own words; the text must hold those of one of them.
     items = list(tree)
     while len(items) == 1 and items[0][0] is _c.SUBPATTERN and items[0][1][0] is None:
         items = list(items[0][1][3])  # a group that captures nothing: its contents (a capture names no words)
@@ -368,6 +368,6 @@ def _requirements(seq) -> list[frozenset[str]]:
             candidates.append(frozenset([DIGIT]))
         # Anything else (another class, \w, a look-around, a back-reference, a non-ASCII letter) requires no word.
     end_run()
-    # Most selective first; a set that holds another is implied by it and adds nothing.
+    # The most selective set first; a set that holds another is implied by it and adds nothing.
     ordered = sorted(dict.fromkeys(candidates), key=_selectivity, reverse=True)
     return [words for words in ordered if not any(other < words for other in ordered)]
