@@ -297,10 +297,34 @@ def _sets_of(rx: re.Pattern) -> tuple[tuple[frozenset[str], ...], tuple[tuple[fr
     branches = [i for i, (op, _av) in enumerate(items) if op is _c.BRANCH]
     if len(branches) == 1:
         i = branches[0]
-        alternatives = tuple(_kept(_requirements(items[:i] + list(alt) + items[i + 1:])) for alt in items[i][1][1])
+        before, after = items[:i], items[i + 1:]
+        # The parts around the alternatives are read once, not once per alternative (their sets are the same
+        # for each), unless a word would run on from them into an alternative.
+        around = (_sorted_sets(_candidates(before)), _sorted_sets(_candidates(after)))
+        alternatives = tuple(
+            _kept(_requirements(before + list(alt) + after) if _runs_on(before, alt, after)
+                  else _sorted_sets(around[0] + _candidates(alt) + around[1]))
+            for alt in items[i][1][1])  # (_sorted_sets of the parts around: the same order, fewer sets to sort)
         if all(alternatives):
             return sets, tuple(dict.fromkeys(alternatives))
     return sets, (sets,)
+
+
+def _runs_on(before, alt, after) -> bool:
+    """Whether a plain letter ends the part before the alternative and one begins it (or ends it, and one
+    begins the part after): then they are one word."""
+    def letter(item) -> bool:
+        return item[0] is _c.LITERAL and item[1] < 128
+    alt = list(alt)
+    if not alt:
+        return bool(before and after and letter(before[-1]) and letter(after[0]))
+    return bool((before and letter(before[-1]) and letter(alt[0])) or (after and letter(alt[-1]) and letter(after[0])))
+
+
+def _sorted_sets(candidates: list[frozenset[str]]) -> list[frozenset[str]]:
+    """Candidates as _requirements gives them: repeats and sets holding another dropped, most selective first."""
+    ordered = sorted(dict.fromkeys(candidates), key=_selectivity, reverse=True)
+    return [words for words in ordered if not any(other < words for other in ordered)]
 
 
 def _kept(sets: list[frozenset[str]]) -> tuple[frozenset[str], ...]:
@@ -316,9 +340,44 @@ def _selectivity(words: frozenset[str]) -> tuple[int, int]:
 
 
 def _required(seq) -> frozenset[str] | None:
-    """For a sequence of parsed items: the most selective set among those its items require."""
-    sets = _requirements(seq)
-    return sets[0] if sets else None
+    """For a sequence of parsed items: the most selective set among those its items require (the first such,
+    as _requirements orders them). Each item gives only its own most selective set: the most selective of
+    those is the most selective of all, found without collecting every set of every part."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def end_run() -> None:
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, av in seq:
+        if op is _c.LITERAL and av < 128:
+            run.append(chr(av).lower())
+            continue
+        end_run()
+        found = None
+        if op is _c.SUBPATTERN:
+            found = _required(av[3])
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            found = _required(av)
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            low, _high, body = av
+            found = _required(body) if low >= 1 else None
+        elif op is _c.BRANCH:
+            found = _branch(av)
+        elif _is_digit_class(op, av):
+            found = frozenset([DIGIT])
+        if found:
+            candidates.append(found)
+    end_run()
+    return max(candidates, key=_selectivity) if candidates else None
+
+
+def _branch(av) -> frozenset[str] | None:
+    """What a list of alternatives needs: a word of one of them (each alternative's most selective set)."""
+    alternatives = [_required(alt) for alt in av[1]]
+    return frozenset().union(*alternatives) if alternatives and all(alternatives) else None
 
 
 def _is_digit_class(op, av) -> bool:
@@ -339,6 +398,13 @@ def _is_digit_class(op, av) -> bool:
 def _requirements(seq) -> list[frozenset[str]]:
     """For a sequence of parsed items: every set of words one of which each match holds (each item of a
     sequence is in every match, so each item's sets are required), most selective first."""
+    # The most selective set first; a set that holds another is implied by it and adds nothing.
+    return _sorted_sets(_candidates(seq))
+
+
+def _candidates(seq) -> list[frozenset[str]]:
+    """_requirements' sets, in the order the items give them (repeats and implied sets not yet dropped: that is
+    done once, for the whole pattern)."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
 
@@ -353,21 +419,19 @@ def _requirements(seq) -> list[frozenset[str]]:
             continue
         end_run()
         if op is _c.SUBPATTERN:
-            candidates += _requirements(av[3])
+            candidates += _candidates(av[3])
         elif op is getattr(_c, "ATOMIC_GROUP", None):
-            candidates += _requirements(av)
+            candidates += _candidates(av)
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
             low, _high, body = av
             if low >= 1:
-                candidates += _requirements(body)
+                candidates += _candidates(body)
         elif op is _c.BRANCH:
-            alternatives = [_required(alt) for alt in av[1]]
-            if alternatives and all(alternatives):
-                candidates.append(frozenset().union(*alternatives))
+            found = _branch(av)
+            if found:
+                candidates.append(found)
         elif _is_digit_class(op, av):
             candidates.append(frozenset([DIGIT]))
         # Anything else (another class, \w, a look-around, a back-reference, a non-ASCII letter) requires no word.
     end_run()
-    # The most selective set first; a set that holds another is implied by it and adds nothing.
-    ordered = sorted(dict.fromkeys(candidates), key=_selectivity, reverse=True)
-    return [words for words in ordered if not any(other < words for other in ordered)]
+    return candidates
