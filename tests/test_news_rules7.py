@@ -93,3 +93,11 @@ def test_a_threat_made_in_a_city_stays_in_that_city(tmp_path):
     ev = read_story(tmp_path, "2025-03-14", "The army spokesman said in Ostrava on Thursday that troops would respond "
                                             "with all necessary force to any new attack.")
     assert "Ostrava" in set(ev["location"].dropna())
+
+
+# ----- a quoted truce -----------------------------------------------------------------------------------
+
+def test_a_truce_in_quotation_marks_is_still_agreed():
+    from loaders.news import _find_cues
+    text = 'The two governments have agreed to a "complete and lasting ceasefire" after talks in Geneva.'
+    assert "ceasefire_agreed" in {c.row["diplomatic_action"] for c in _find_cues(text)}
