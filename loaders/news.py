@@ -710,6 +710,11 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
         if d.day > (published or d.day) and not future:
             continue
         usable.append(d)
+    started = [d for d in usable if _MISSING_SINCE.search(sent[max(0, d.start - 40):d.start])
+               or (sent[d.start:d.start + 6].lower() == "since " and _MISSING_SINCE.search(sent[max(0, d.start - 40):d.start + 6]))]
+    if started and len(started) < len(usable) and cue.row["event_type"] != "Strategic developments":
+        # "missing since Friday ... found on Monday": the day a state began is not the day of the act told
+        usable = [d for d in usable if d not in started]
     if (scheduled or threat) and any(_SPEECH_DATE.search(sent[:d.start]) for d in usable):
         # An announcement or a threat is dated by the day it was made (a spokesman "said on <day>").
         usable = [d for d in usable if _SPEECH_DATE.search(sent[:d.start])]
@@ -722,6 +727,8 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
     return None
 
 
+_MISSING_SINCE = re.compile(r"\b(?:missing|held|detained|abducted|kidnapped|captive|besieged|displaced)\s+"
+                            r"(?:ever\s+)?since\s+(?:early\s+|late\s+|last\s+)?$", re.I)
 _UNTIL = re.compile(r"\b(?:from|until|till|after|before|by|starting)\s+(?:late\s+|early\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(r";\s+|,\s+but\s+|,\s+while\s+|,\s+whereas\s+|,\s+and\s+(?=(?:a|an|another|the)\s)|,\s+(?:and\s+)?(?=(?:hours|minutes|days|moments|shortly|soon)\s+(?:later|after)\b)|,\s+and\s+then\s+|,\s+then\s+|,\s+and\s+(?=(?-i:[A-Z])[\w’'-]+\s)"
                           # ", and <a second subject> <an act>": a second subject with an act of its own

@@ -101,3 +101,11 @@ def test_a_truce_in_quotation_marks_is_still_agreed():
     from loaders.news import _find_cues
     text = 'The two governments have agreed to a "complete and lasting ceasefire" after talks in Geneva.'
     assert "ceasefire_agreed" in {c.row["diplomatic_action"] for c in _find_cues(text)}
+
+
+# ----- the day bodies were found, not the day people went missing --------------------------------------
+
+def test_bodies_found_are_dated_by_the_finding_not_the_disappearance(tmp_path):
+    ev = read_story(tmp_path, "2025-03-14", "The bodies of three shepherds who had been missing since Sunday were found "
+                                            "on Wednesday near Ostrava, police said.")
+    assert set(ev["event_date"].dt.strftime("%Y-%m-%d")) == {"2025-03-12"}
