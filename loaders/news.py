@@ -713,7 +713,7 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
     started = [d for d in usable if _MISSING_SINCE.search(sent[max(0, d.start - 40):d.start])
                or (sent[d.start:d.start + 6].lower() == "since " and _MISSING_SINCE.search(sent[max(0, d.start - 40):d.start + 6]))]
     if started and len(started) < len(usable) and cue.row["event_type"] != "Strategic developments":
-        # "missing since Friday ... found on Monday": the day a state began is not the day of the act told
+        # "missing since Friday ... found on Monday": when a state began, not when the act told happened
         usable = [d for d in usable if d not in started]
     if (scheduled or threat) and any(_SPEECH_DATE.search(sent[:d.start]) for d in usable):
         # An announcement or a threat is dated by the day it was made (a spokesman "said on <day>").
