@@ -1554,6 +1554,21 @@ def country_words() -> dict[str, str]:
     return out
 
 
+# "attacked <Nationality> border posts", "shells landed on <Nationality> territory": posts, positions or land named
+# by a country's adjective lie in that country, so an act on them with no place of its own happened there.
+_NATIONAL_GROUND = re.compile(r"\b(?:attack\w*|hit|hitting|struck|striking|shell\w*|target\w*|stormed|raided|overran|"
+                              r"(?:fired|firing|fire)\s+(?:on|at|into)|on|into|inside)\s+(?:the\s+)?"
+                              r"(?P<adj>[A-Z][\w-]+)\s+(?:border\s+|army\s+|military\s+|security\s+|frontier\s+)?"
+                              r"(?:posts?|positions?|checkpoints?|check-posts?|outposts?|territory|soil|side)\b")
+
+
+def _targets_country(text: str) -> str | None:
+    """The one country whose posts or territory the sentence's act was aimed at (None when none or several)."""
+    words = country_words()
+    found = {words.get(normalise(m.group("adj"))) for m in _NATIONAL_GROUND.finditer(text)} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
 def _country_mentions(text: str) -> list[str]:
     """ISO3 of every country name or demonym in text, in order ("Haitian police", "in South Sudan");
     the longest name wins, so "South Sudan" is not also "Sudan"."""
@@ -1899,6 +1914,8 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
                  or (article.dateline[0] if article.dateline and article.dateline[0] in article.countries else None))
                 if p is None and (not row["diplomatic_action"] or d.on_ground)
                 else None)
+        if home is None and p is None and not row["diplomatic_action"]:
+            home = _targets_country(d.sentence.text)
         killed = toll.killed if toll else None
         injured = toll.injured if toll else None
         records.append({

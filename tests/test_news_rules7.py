@@ -109,3 +109,14 @@ def test_bodies_found_are_dated_by_the_finding_not_the_disappearance(tmp_path):
     ev = read_story(tmp_path, "2025-03-14", "The bodies of three shepherds who had been missing since Sunday were found "
                                             "on Wednesday near Ostrava, police said.")
     assert set(ev["event_date"].dt.strftime("%Y-%m-%d")) == {"2025-03-12"}
+
+
+# ----- an act on a country's posts or territory, with no place of its own ------------------------------
+
+def test_posts_named_by_a_country_place_a_placeless_attack_in_that_country():
+    from loaders.news import _targets_country
+    assert _targets_country("Rebels attacked Indian border posts overnight, killing four soldiers.") == "IND"
+    assert _targets_country("Shells landed on Iranian territory, officials said.") == "IRN"
+    # two countries' posts: no single country
+    assert _targets_country("Troops hit Indian posts and militants struck Iranian positions.") is None
+    assert _targets_country("Gunmen attacked a convoy near the frontier.") is None
