@@ -1275,7 +1275,11 @@ def extract(article: Article) -> list[Draft]:
             clause_places = [p for p in all_places if _within((p.start, p.end), c0, c1)]
             claimed = (_attribution(clause) or _attribution(text)) if has_toll else None
             for cue in chosen:
-                picked = _pick_date(text, cue, clause_dates, article.published)
+                # A date told after a later cue of the clause dates that one ("the talks failed, ... and
+                # a truce agreed last month"): not this cue's.
+                own_dates = [d for d in clause_dates
+                             if not any(o is not cue and cue.end <= o.start and o.end <= d.start for o in chosen)]
+                picked = _pick_date(text, cue, own_dates, article.published)
                 if picked is None and inherited:
                     picked = (*inherited[0][:3], "clause")
                 if picked is None and cue.row["diplomatic_action"] == "talks_scheduled" and article.published:

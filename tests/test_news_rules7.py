@@ -120,3 +120,16 @@ def test_posts_named_by_a_country_place_a_placeless_attack_in_that_country():
     # two countries' posts: no single country
     assert _targets_country("Troops hit Indian posts and militants struck Iranian positions.") is None
     assert _targets_country("Gunmen attacked a convoy near the frontier.") is None
+
+
+# ----- a date told after a second cue belongs to that cue ---------------------------------------------
+
+def test_a_date_after_a_later_cue_does_not_date_the_first(tmp_path):
+    import loaders
+    f = tmp_path / "talks.txt"
+    f.write_text("Title: Talks end\nPublished: 2025-03-14\n\nTalks between the two governments in Geneva have ended "
+                 "without a deal, officials said, raising fears that a fragile truce agreed last month could unravel.\n",
+                 encoding="utf-8")
+    ev = loaders.load(f)
+    failed = ev[ev["diplomatic_action"] == "talks_failed"]
+    assert len(failed) == 1 and failed["event_date"].iloc[0].strftime("%Y-%m") == "2025-03"
