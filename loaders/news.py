@@ -727,6 +727,7 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
     return None
 
 
+_NEGATED = re.compile(r"\b(?:not|never)\b|n(?:’|')t\b", re.I)
 _MISSING_SINCE = re.compile(r"\b(?:missing|held|detained|abducted|kidnapped|captive|besieged|displaced)\s+"
                             r"(?:ever\s+)?since\s+(?:early\s+|late\s+|last\s+)?$", re.I)
 _UNTIL = re.compile(r"\b(?:from|until|till|after|before|by|starting)\s+(?:late\s+|early\s+)?$", re.I)
@@ -1467,6 +1468,10 @@ def extract(article: Article) -> list[Draft]:
                     if (_SINCE.search(text[:cue.start]) and not dated_after) or _IF.search(text[:cue.start]) \
                             or _TIME_AFTER_DIPLOMATIC.search(text[c0:cue.start]):
                         continue  # a truce named as a starting point in time is not news of it (unless it is dated)
+                    if action != "ceasefire_violated" and _NEGATED.search(text[cue.start:cue.end]):
+                        # "the truce had not collapsed", "did not agree to a truce": not news of the act (a breach
+                        # told as "not honouring" a truce holds its negation in its own cue)
+                        continue
                     if action == "agreement_signed" and _DATED_NAME.search(text[c0:cue.start]):
                         continue  # "the 2019 accord signed in X": an agreement named by its date, not news of it
                     if action in _TRUCE_ACTIONS and action != "ceasefire_violated" and _APPEAL.search(text[c0:cue.start]):

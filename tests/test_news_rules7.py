@@ -133,3 +133,20 @@ def test_a_date_after_a_later_cue_does_not_date_the_first(tmp_path):
     ev = loaders.load(f)
     failed = ev[ev["diplomatic_action"] == "talks_failed"]
     assert len(failed) == 1 and failed["event_date"].iloc[0].strftime("%Y-%m") == "2025-03"
+
+
+# ----- a negated truce or talks verb --------------------------------------------------------------------
+
+def test_a_truce_that_had_not_collapsed_is_no_end_of_it(tmp_path):
+    import loaders
+    f = tmp_path / "truce.txt"
+    f.write_text("Title: Truce holds\nPublished: 2025-03-14\n\nBoth governments said on Thursday that the truce had "
+                 "not collapsed despite the shelling near the frontier.\n", encoding="utf-8")
+    ev = loaders.load(f)
+    assert "ceasefire_ended" not in set(ev["diplomatic_action"].dropna())
+
+
+def test_not_respecting_a_truce_is_still_a_breach():
+    from loaders.news import _find_cues
+    text = "The ministry said the rebels were not respecting the truce."
+    assert "ceasefire_violated" in {c.row["diplomatic_action"] for c in _find_cues(text)}
