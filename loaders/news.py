@@ -821,6 +821,63 @@ _SPELL_OF = re.compile(r"\b(?:following|after|amid|ending|ended)\s+(?:(?:a|an|th
 # Told as long past without a date ("stalled years ago", "in recent years"): background, not news.
 _LONG_AGO = re.compile(r"\b(?:(?:years|decades|months)\s+ago|long\s+ago|in\s+recent\s+years|over\s+the\s+(?:past\s+|last\s+)?(?:years|decades)|for\s+(?:years|decades))\b", re.I)
 _TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
+# A diplomatic act said not to have happened ("the truce had not collapsed", "did not agree to a ceasefire") is no
+# event; a breach ("did not respect the truce") and a threat carry their negation in their own wording.
+_NEGATION = re.compile(r"\b(?:not|never)\b|n[’']t\b", re.I)
+_NEGATED_BEFORE = re.compile(r"(?:\b(?:not|never)|n[’']t)\s+(?:yet\s+|been\s+|really\s+)?$", re.I)
+_OWN_NEGATION = ("ceasefire_violated", "threat")
+# A failure named as a thing ("their collapse shows ...", "a breakdown of negotiations means ...") that the clause does not date points back at
+# a failure the article tells elsewhere: a comment on it, not another one.
+_NAMED_FAILURE = re.compile(r"(?:failure|collapse|breakdown)\s+of\b", re.I)
+
+
+def _negated(text: str, cue, c0: int) -> bool:
+    """Whether a diplomatic cue is told as not having happened (a negation inside its words or just before)."""
+    if cue.row["diplomatic_action"] in _OWN_NEGATION:
+        return False
+    return bool(_NEGATION.search(text[cue.start:cue.end]) or _NEGATED_BEFORE.search(text[c0:cue.start]))
+
+
+def _own_date(text: str, cue, cues: list, dates: list) -> bool:
+    """A diplomatic cue with a date of its own right after it ("a summit which opened on 2 May"), nearer it than any
+    other diplomatic act of the clause: a second act of one kind in a clause that is told as a separate event."""
+    return any(d.start >= cue.end and d.start - cue.end <= 30 for d in _dates_of(text, cue, cues, dates))
+
+
+def _dates_of(text: str, cue, cues: list, dates: list) -> list:
+    """The dates of a clause that can date a diplomatic cue: a date lying nearer another diplomatic act of the
+    clause ("negotiations broke up, weeks after a truce signed on 3 May") dates that act, not this one;
+    a date told before the act (the sentence's frame) or the day a statement was made ("said on Monday") dates
+    every act it tells."""
+    others = [o for o in cues if o.row["diplomatic_action"] and o is not cue and cue.end <= o.start]
+    own = lambda d: _distance((d.start, d.end), (cue.start, cue.end))  # noqa: E731
+    return [d for d in dates if d.start < cue.end or _SPEECH_DATE.search(text[:d.start])
+            or _RELATIVE_AFTER.fullmatch(text[d.end:cue.start])
+            or not any(_distance((d.start, d.end), (o.start, o.end)) < own(d) for o in others)]
+
+
+def _places_of(cue, cues: list, places: list) -> list:
+    """The places of a clause that can place a diplomatic cue: one nearer another diplomatic act is that act's."""
+    others = [o for o in cues if o.row["diplomatic_action"] and o is not cue
+              and (o.end <= cue.start or cue.end <= o.start)]
+    own = lambda p: _distance((p.start, p.end), (cue.start, cue.end))  # noqa: E731
+    return [p for p in places if not any(_distance((p.start, p.end), (o.start, o.end)) < own(p) for o in others)]
+
+
+# "a round on May 2-3 that produced a truce": the act in a relative clause right after a dated phrase shares its date.
+_RELATIVE_AFTER = re.compile(r"(?:[-–]\d{1,2})?,?\s+(?:that|which)\s+", re.I)
+# "the <Town> summit", "a <Town> session", "the <Town> accord": a city named before the word for the meeting or
+# the deal is where it was held or made.
+_ATTRIBUTIVE_BEFORE = re.compile(r"\b(?:a|an|the|its|their|this|that|last|next)\s+$", re.I)
+
+
+def _attributive_venue(text: str, cue, countries: set[str], online: bool = False) -> Place | None:
+    """The city named right before a diplomatic cue's noun ("the <Town> summit"), or None."""
+    for p in _find_places(text[:cue.start], countries, online):
+        if (p.place is not None and p.place.feature not in ("country", "province") and text[p.end:cue.start] == " "
+                and _ATTRIBUTIVE_BEFORE.search(text[:p.start])):
+            return p.place
+    return None
 _THE_TRUCE = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:truce|ceasefire|cease-fire)\b", re.I)
 # A speech verb: a place named after it is where something was said ("told reporters in <city>").
 _SPOKEN = re.compile(r"\b(?:said|says|told|added|confirmed|reported|announced)\b", re.I)
@@ -1198,9 +1255,13 @@ def extract(article: Article) -> list[Draft]:
             chosen = [min(violent, key=lambda c: cue_table().index(c.row))] if violent else []
             seen_actions = set()
             for c in cues:
-                if c.row["diplomatic_action"] and c.row["diplomatic_action"] not in seen_actions:
+                if not c.row["diplomatic_action"] or _negated(text, c, c0):
+                    continue
+                if c.row["diplomatic_action"] not in seen_actions:
                     seen_actions.add(c.row["diplomatic_action"])
                     chosen.append(c)
+                elif _own_date(text, c, cues, [d for d in dates if _within((d.start, d.end), c0, c1)]):
+                    chosen.append(c)  # a chain of rounds, each told with its own date: each is an event
             if not chosen:
                 continue
             if actors is None:
@@ -1210,7 +1271,8 @@ def extract(article: Article) -> list[Draft]:
             clause_places = [p for p in all_places if _within((p.start, p.end), c0, c1)]
             claimed = (_attribution(clause) or _attribution(text)) if has_toll else None
             for cue in chosen:
-                picked = _pick_date(text, cue, clause_dates, article.published)
+                picked = _pick_date(text, cue, _dates_of(text, cue, cues, clause_dates) if cue.row["diplomatic_action"]
+                                    else clause_dates, article.published)
                 if picked is None and inherited:
                     picked = (*inherited[0][:3], "clause")
                 if picked is None and cue.row["diplomatic_action"] == "talks_scheduled" and article.published:
@@ -1398,12 +1460,25 @@ def extract(article: Article) -> list[Draft]:
                     if (_SINCE.search(text[:cue.start]) and not dated_after) or _IF.search(text[:cue.start]) \
                             or _TIME_AFTER_DIPLOMATIC.search(text[c0:cue.start]):
                         continue  # a truce named as a starting point in time is not news of it (unless it is dated)
+                    if (action in ("talks_failed", "talks_stalled") and not explicit
+                            and _NAMED_FAILURE.match(text, cue.start)
+                            and any(d.cue.row["diplomatic_action"] in ("talks_failed", "talks_stalled") for d in drafts)):
+                        continue  # a collapse named as a thing, undated, once the collapse is told: a comment on it
                     if action == "agreement_signed" and _DATED_NAME.search(text[c0:cue.start]):
                         continue  # "the 2019 accord signed in X": an agreement named by its date, not news of it
                     if action in _TRUCE_ACTIONS and action != "ceasefire_violated" and _APPEAL.search(text[c0:cue.start]):
                         continue  # a plea to keep the truce is not news that it holds
+                    if action in _VENUE_ACTIONS:
+                        # a city nearer another diplomatic act of the clause is where that act was held
+                        places = _places_of(cue, cues, places)
                     near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
                     place = near.place if near else (venue if action.startswith("talks") else None)
+                    if action in _VENUE_ACTIONS:
+                        place = _attributive_venue(text, cue, countries, article.online) or place
+                        if place is None and action in ("agreement_signed", "ceasefire_agreed"):
+                            # "delegates who met in <town> ... closed with an accord": the deal was made where they met
+                            place = next((d.place for d in reversed(drafts[before:]) if d.sentence is sent
+                                          and d.cue.start >= c0 and d.cue.row["diplomatic_action"] == "talks_held"), None)
                     on_ground = action == "ceasefire_violated" and (
                         any(not c.row["diplomatic_action"] for c in cues) or bool(_BY_ACT.search(text)))
                     if (action == "ceasefire_violated" and last_violent and n_sent - last_violent[0] <= 2

@@ -1,0 +1,156 @@
+"""Rules added for diplomatic events and the dating of background (issue 4, rules round 7b): each with sentences
+written for the test, not taken from an article."""
+
+import pandas as pd
+
+from tests.factories import only, read_story
+
+
+def diplomatic(events: pd.DataFrame) -> pd.DataFrame:
+    return events[events["diplomatic_action"].notna()]
+
+
+def actions(events: pd.DataFrame) -> list[str]:
+    return sorted(diplomatic(events)["diplomatic_action"].tolist())
+
+
+# ----- a diplomatic act said not to have happened ------------------------------------------------------
+
+def test_a_truce_said_not_to_have_collapsed_has_not_ended(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "Sudan's army and the Rapid Support Forces traded blame on Friday over shelling in the capital. "
+        "Both commands said on Saturday that the truce had not collapsed, though each blamed the other for the "
+        "shelling."))
+    assert "ceasefire_ended" not in actions(events)
+
+
+def test_a_truce_said_to_have_collapsed_still_ends(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "Sudan's army said on Saturday that the truce with the Rapid Support Forces had collapsed after a night "
+        "of shelling in the capital."))
+    assert "ceasefire_ended" in actions(events)
+
+
+# ----- a date nearer another act of the clause dates that act ------------------------------------------
+
+def test_a_date_after_a_later_act_does_not_date_the_first(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "Negotiations in Jeddah between Sudan's army and the Rapid Support Forces have ended without a deal, "
+        "mediators said, raising fears that a shaky truce agreed last month could unravel."))
+    failed = only(diplomatic(events), diplomatic_action="talks_failed")
+    assert failed["date_precision"] != "month"  # "last month" dates the truce, not the failure
+    assert failed["location"] == "Jeddah"
+
+
+def test_a_frame_date_before_two_acts_dates_both(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "A rebel commander quoted on Wednesday by a local radio station said the army was not respecting the "
+        "truce, and warned that his fighters would respond if the shelling went on."))
+    threat = only(diplomatic(events), diplomatic_action="threat")
+    assert threat["event_date"] == pd.Timestamp("2024-06-05")
+
+
+# ----- a chain of rounds, each with its own date and venue ---------------------------------------------
+
+CHAIN = ("Sudan's army and the Rapid Support Forces ended a fourth round of talks in Cairo on Friday without "
+         "a deal. It followed a first round in Jeddah on March 3-4 that produced the truce, and a Geneva meeting "
+         "that began on April 10 and ended three days later with an agreement to open aid corridors.")
+
+
+def test_each_round_of_a_chain_is_an_event_with_its_own_day_and_city(tmp_path):
+    events = diplomatic(read_story(tmp_path, "2024-06-08", CHAIN))
+    held = events[events["diplomatic_action"] == "talks_held"].sort_values("event_date")
+    assert list(held["location"]) == ["Jeddah", "Geneva"]
+    assert list(held["event_date"]) == [pd.Timestamp("2024-03-03"), pd.Timestamp("2024-04-10")]
+    truce = only(events, diplomatic_action="ceasefire_agreed")
+    assert (truce["location"], truce["event_date"]) == ("Jeddah", pd.Timestamp("2024-03-03"))
+    deal = only(events, diplomatic_action="agreement_signed")
+    assert (deal["location"], deal["event_date"]) == ("Geneva", pd.Timestamp("2024-04-13"))
+
+
+def test_a_numbered_round_that_opened_is_talks_held(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "The second round, hosted by Egypt with Saudi Arabia also mediating, had opened in Cairo on Thursday."))
+    held = only(diplomatic(events), diplomatic_action="talks_held")
+    assert (held["location"], held["event_date"]) == ("Cairo", pd.Timestamp("2024-06-06"))
+
+
+def test_a_round_of_fighting_is_no_talks(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "A second round of fighting began in the capital on Thursday, residents said, and shells hit a market."))
+    assert "talks_held" not in actions(events)
+
+
+def test_talks_that_brought_delegations_together_were_held(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "The talks in Jeddah on Saturday brought together the army chief and a senior commander of the Rapid "
+        "Support Forces."))
+    held = only(diplomatic(events), diplomatic_action="talks_held")
+    assert (held["location"], held["event_date"]) == ("Jeddah", pd.Timestamp("2024-06-08"))
+
+
+def test_the_next_round_would_open_is_scheduled_talks(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "Sudan's army and the Rapid Support Forces met in Jeddah on Friday. Mediators said on Saturday that "
+        "the next round would open in Cairo on June 20."))
+    scheduled = only(diplomatic(events), diplomatic_action="talks_scheduled")
+    assert (scheduled["location"], scheduled["event_date"]) == ("Cairo", pd.Timestamp("2024-06-08"))
+
+
+def test_a_dated_agreement_named_after_its_city(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "The Jeddah agreement of May 11, mediated by Saudi Arabia and the United States, was meant to protect "
+        "civilians."))
+    deal = only(diplomatic(events), diplomatic_action="agreement_signed")
+    assert (deal["location"], deal["event_date"]) == ("Jeddah", pd.Timestamp("2024-05-11"))
+
+
+# ----- a truce kept, a breach of "it", a failure commented on, a purpose phrase ------------------------
+
+def test_agreeing_to_keep_the_truce_reaffirms_it(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "The talks in Jeddah ended on Friday with both sides agreeing to keep the truce agreed in Cairo and to "
+        "meet again in July."))
+    got = actions(events)
+    assert "ceasefire_reaffirmed" in got and "ceasefire_agreed" not in got
+    assert "talks_scheduled" in got
+
+
+def test_accused_of_breaching_it_after_the_truce_is_a_breach(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "Both commands said on Saturday that the truce was still in place, but each accused the other of "
+        "breaching it."))
+    assert "ceasefire_violated" in actions(events)
+
+
+def test_the_failure_of_the_talks_commented_on_is_not_a_second_failure(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "Talks in Jeddah between Sudan's army and the Rapid Support Forces collapsed on Friday, mediators said.\n\n"
+        "Aid groups said on Saturday that fuel for hospitals was running low.\n\n"
+        "Analysts said the failure of the talks left both sides with few ways to manage the fighting."))
+    assert actions(events) == ["talks_failed"]
+
+
+def test_talks_with_a_purpose_that_broke_down_failed(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "Talks in Jeddah aimed at turning the truce into a lasting settlement broke down in early May, with "
+        "both sides blaming each other."))
+    got = actions(events)
+    assert "talks_failed" in got and "ceasefire_ended" not in got
+    failed = only(diplomatic(events), diplomatic_action="talks_failed")
+    assert (failed["event_date"], failed["date_precision"]) == (pd.Timestamp("2024-05-01"), "month")
+
+
+def test_a_quoted_promise_to_respond_appropriately_is_a_threat(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "A drone hit a fuel depot in Port Sudan on Saturday, the army said. The army condemned the strike and "
+        "said it would \"respond appropriately at the right time\"."))
+    assert "threat" in actions(events)
+
+
+def test_a_quoted_immediate_truce_was_agreed(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "Sudan's army and the Rapid Support Forces have agreed to an \"immediate ceasefire\" after talks in "
+        "Jeddah, the Saudi foreign ministry said early on Saturday."))
+    truce = only(diplomatic(events), diplomatic_action="ceasefire_agreed")
+    assert (truce["location"], truce["event_date"]) == ("Jeddah", pd.Timestamp("2024-06-08"))
