@@ -83,8 +83,10 @@ _APOSTROPHES = re.compile(r"[’'`ʼ‘]")
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
+@functools.lru_cache(maxsize=100_000)
 def normalise(name: str) -> str:
-    """Casefold, strip diacritics and punctuation so spelling variants meet."""
+    """Casefold, strip diacritics and punctuation so spelling variants meet. (Asked of every capitalised word
+    and span of every article, mostly the same few thousand, so kept.)"""
     if name.isascii():
         text = name.lower()  # plain ASCII has no diacritics to strip, and lower() is its casefold
     else:
@@ -94,6 +96,11 @@ def normalise(name: str) -> str:
     text = _APOSTROPHES.sub("", text)
     # Every run of non-word characters (whitespace included) becomes one space.
     return _NOT_WORD.sub(" ", text).strip()
+
+
+# The build of the GeoNames index normalises millions of spellings once each: kept, they would only push
+# the article words out of normalise's memory.
+_normalise_once = normalise.__wrapped__
 
 
 _ARTICLES = frozenset("al el ad ar as at ash az an ul".split())
@@ -253,7 +260,7 @@ def _build_index_arrays() -> dict:
             if n != c["name"] and len(n) <= 4 and n.isupper():
                 continue
             if n and all(ord(ch) < 0x250 for ch in n if ch.isalpha()):
-                rows.append((normalise(n), c["name"], c["latitude"], c["longitude"], iso3,
+                rows.append((_normalise_once(n), c["name"], c["latitude"], c["longitude"], iso3,
                              int(c.get("population") or 0), int(c["geonameid"]), adm, n == c["name"]))
     del cities
     df = pd.DataFrame(rows, columns=["key", "name", "latitude", "longitude", "iso3",
@@ -628,6 +635,13 @@ def geonames_hit_columns(key: str) -> tuple[list, np.ndarray, np.ndarray]:
 def curated_by_key() -> dict[str, pd.DataFrame]:
     """The curated gazetteer's rows by normalised spelling."""
     return {k: g for k, g in curated_places().groupby("key", sort=False)}
+
+
+@functools.lru_cache(maxsize=1)
+def curated_countries_by_key() -> dict[str, tuple]:
+    """The ISO3 codes of the curated gazetteer's rows by normalised spelling, in row order (curated_by_key's
+    rows, read once rather than a frame column per look-up)."""
+    return {k: tuple(g["iso3"]) for k, g in curated_by_key().items()}
 
 
 def _pins() -> pd.DataFrame:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key, curated_places, fuzzy_key, geonames_hits,
+                             curated_countries_by_key,
                              geonames_hit_columns, index_generation,
                              parse_phrase,
                              lookup, normalise, pinned_keys)
@@ -24,6 +25,7 @@ from loaders import prefilter
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
+from loaders.tails import ends_with
 from loaders.textdates import MONTHS, WEEKDAYS, DateMention, find_dates, vague_day
 from loaders.tolls import extract_toll, parse_number, place_tolls
 
@@ -149,7 +151,8 @@ def sentences(article: Article) -> list[Sentence]:
         line = _DATELINE.sub("", line)
         paragraph += 1
         for part in _split_sentences(line):
-            if _CAPTION.search(part):
+            # (the sentence's Screen is the one the date, cue and casualty rules ask next: shared, not wasted)
+            if prefilter.screen_of(part).may_match(_CAPTION) and _CAPTION.search(part):
                 continue
             out.append(Sentence(part, paragraph, article.header_lines + offset + 1))
     return out
@@ -248,14 +251,26 @@ def _actor_reach(text: str, tokens: list[re.Match], i: int, limit: int) -> int:
     return reach
 
 
+_TOKEN = re.compile(r"[\w’'ʼ-]+")
+
+
+@functools.lru_cache(maxsize=100_000)
+def _may_begin_actor(token: str, first_words: frozenset[str]) -> bool:
+    """Whether a word's key begins with one of first_words, the first words of the actors' keys (asked of every
+    word of every sentence, mostly the same few thousand, so kept)."""
+    head = _name_key(token).split()
+    return bool(head) and head[0] in first_words
+
+
 def _find_actors(text: str) -> list[Mention]:
     keys, longest, first_words = _actor_keys()
     found: list[Mention] = []
-    tokens = list(re.finditer(r"[\w’'ʼ-]+", text))
+    tokens = list(_TOKEN.finditer(text))
     i = 0
     while i < len(tokens):
-        head = _name_key(tokens[i].group(0)).split()
-        if not head or head[0] not in first_words:
+        word = tokens[i].group(0)
+        # An actor's name starts with a capital (or is an acronym): a word that starts in lower case begins none.
+        if word[0].islower() or not _may_begin_actor(word, first_words):
             i += 1
             continue
         for n in range(_actor_reach(text, tokens, i, min(longest, len(tokens) - i)), 0, -1):
@@ -287,18 +302,22 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
         a = 0
         while a < len(words):
             best = None
+            # Every span tried here starts at s: whether a locative word stands before it is asked once.
+            s = m.start() + words[a].start()
+            before = text[:s]
+            locative = None
             # Longest span first: "X and Y" before "X"; then carry on after it.
             for b in range(len(words), a, -1):
-                s, e = m.start() + words[a].start(), m.start() + words[b - 1].end()
+                e = m.start() + words[b - 1].end()
                 span = text[s:e].rstrip(".,’'")
                 e = s + len(span)
                 key = _name_key(span)
                 if not key or key in _CALENDAR_WORDS:
                     continue
-                before = text[:s]
-                # "in A and B", "at A, B or C": a place joined to a place told with a preposition has it too
-                locative = bool(_LOCATIVE.search(before)) or bool(
-                    found and found[-1].locative and _JOINED.fullmatch(text[found[-1].end:s]))
+                if locative is None:
+                    # "in A and B", "at A, B or C": a place joined to a place told with a preposition has it too
+                    locative = ends_with(_LOCATIVE, before) or bool(
+                        found and found[-1].locative and _JOINED.fullmatch(text[found[-1].end:s]))
                 if key in curated or key in pinned:
                     best = (s, e, span, locative, b)
                 elif locative and key in country_words() and span[:1].isupper():
@@ -455,7 +474,7 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
         phrase += suffix.group(0)
         e += len(suffix.group(0))
     prefix = _PLACE_PREFIX.search(text[:s])
-    reference = bool(_REFERENCE.search(text[:s]))
+    reference = ends_with(_REFERENCE, text[:s])
     if prefix:
         phrase = prefix.group(0).strip() + " " + phrase
     elif reference:
@@ -469,7 +488,7 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
     if place is None:
         return None
     if place.feature == "country":
-        locative = bool(_COUNTRY_LOCATIVE.search(text[:s]))
+        locative = ends_with(_COUNTRY_LOCATIVE, text[:s])
     elif place.geocoder == "geonames" and place.feature == "town":
         # A town found under another transliteration, or written without the gazetteer's diacritics, keeps
         # the article's spelling, so the row reads as the source does (its coordinates are the gazetteer's).
@@ -531,7 +550,7 @@ def unresolved_places(sents: list[Sentence], countries: set[str]) -> list[tuple[
     for sent in sents:
         text = sent.text
         for m in _CAPITALISED.finditer(text):
-            if m.start() == 0 or not _STRONG_LOCATIVE.search(text[:m.start()]):
+            if m.start() == 0 or not ends_with(_STRONG_LOCATIVE, text[:m.start()]):
                 continue
             if re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister)\.?\s+$", text[:m.start()]):
                 continue
@@ -628,7 +647,7 @@ class Cue:
 
 def _find_cues(text: str, diplomatic_only: bool = False) -> list[Cue]:
     cues: list[Cue] = []
-    screen = prefilter.Screen(text)  # a cue whose words the text lacks is not searched for
+    screen = prefilter.screen_of(text)  # a cue whose words the text lacks is not searched for
     for row in cue_table():
         if diplomatic_only and not row["diplomatic_action"]:
             continue
@@ -643,6 +662,7 @@ def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, max(a[0], b[0]) - min(a[1], b[1]))
 
 
+@functools.lru_cache(maxsize=256)  # a sentence's source is asked again for each of its readings' confidence
 def _attribution(text: str) -> str | None:
     for rx in _ATTRIBUTION:
         m = rx.search(text)
@@ -1589,11 +1609,11 @@ def _article_countries(text: str, actors: list[Mention], mentions: list[str], da
     country names and demonyms (`mentions`, from _country_mentions)."""
     # A party named as an actor weighs twice a place merely mentioned.
     isos = 2 * [a.dyad_key for a in actors if a.actor_kind == "state" and a.dyad_key]
-    by_key = curated_by_key()
+    by_key = curated_countries_by_key()
     # dict.fromkeys, not set: ties below are broken by order of appearance, the same on every run
     for key in dict.fromkeys(normalise(w) for w in re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)):
         if key in by_key:
-            isos += list(by_key[key]["iso3"])
+            isos += by_key[key]
     # A country named counts up to three times: the one a story is told about is named again and again,
     # a mediator or a patron once or twice; the dateline's country counts thrice.
     named = ranked(mentions)
@@ -2017,7 +2037,7 @@ def english_share(text: str) -> float | None:
     words = re.findall(r"[^\W\d_]+", text.lower())
     if len(words) < 30:
         return None
-    return sum(w in _ENGLISH_WORDS for w in words) / len(words)
+    return sum(map(_ENGLISH_WORDS.__contains__, words)) / len(words)
 
 
 _DIPLOMATIC_WORDS = re.compile(r"ceasefire|cease-fire|truce|armistice|hostilities|talks|negotiat|dialogue|meet|"

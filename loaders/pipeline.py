@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -42,6 +43,8 @@ class Source:
     online: bool = False
     _text: str | None = None
     text_problem: Problem | None = None
+    # head(n) already decoded, by n: every format's recogniser asks for the head of each file
+    _heads: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
 
     def release(self) -> None:
         """Forget the bytes once a reader has parsed them (text stays if it was decoded)."""
@@ -51,7 +54,10 @@ class Source:
         """The first n bytes as text, without decoding a large file whole just to recognise it."""
         if self._text is not None:
             return self._text[:n]
-        return self.data[:n].decode("utf-8-sig", errors="replace")
+        head = self._heads.get(n)
+        if head is None:
+            head = self._heads[n] = self.data[:n].decode("utf-8-sig", errors="replace")
+        return head
 
     @property
     def text(self) -> str:
@@ -733,4 +739,5 @@ def looks_like_prose(source: Source) -> bool:
                 return False  # records of one width (quoted delimiters respected): a table
             if widths and widths[0] >= 10:
                 return False  # a header or record of ten fields or more: a table, even alone
-    return len(re.findall(r"[^\W\d_]{2,}", text)) >= 5 and bool(sentence.search(text))
+    words = re.finditer(r"[^\W\d_]{2,}", text)
+    return sum(1 for _ in itertools.islice(words, 5)) >= 5 and bool(sentence.search(text))  # five are enough

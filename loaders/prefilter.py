@@ -6,6 +6,13 @@ words it spells out (a cue for talks says "talks", "negotiations", "dialogue" or
 text holds none of them, the pattern cannot match there. The words are read from the pattern itself
 (its parse tree), so a pattern edited in data/ or in the code is guarded as exactly as before.
 
+A match may need more than one such word ("killed" and a figure): every part of a pattern that each of
+its matches holds gives a set of words, and a text must hold a word of each set (the few most selective
+sets are kept). A decimal digit (`\\d`, `[0-9]`) counts as a word too (DIGIT): "<month> 12" needs one. A
+pattern made of alternatives ("talks ... were held" or "last met") is asked alternative by alternative: the
+text must hold the words of one of them. Each set known has a bit: a text is scanned once for the sets it meets
+(one integer), and a pattern's alternative is one mask tested against it.
+
 The test is conservative: it says "may match" whenever it is unsure (a pattern it cannot read, a part
 with no word of its own, such as `\\w+` or an optional word), and it never says "cannot match" for a
 text the pattern matches. Case: the words and the text are compared in lower case, with the four
@@ -33,37 +40,60 @@ def fold(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
+# The word that stands for "a decimal digit": no text's fold() holds it, so it is never found by the word scan;
+# _scan adds it when the text has a digit.
+DIGIT = "\x00digit"
+_DIGIT = re.compile(r"\d")
+
+
 def may_match(rx: re.Pattern, folded: str) -> bool:
     """False only when `rx` cannot match a text whose fold() is `folded`."""
-    words = required_words(rx)
-    if words is None:
+    entry = _entry(rx)
+    if not entry[5]:
         return True
-    vocabulary = _VOCABULARY  # read after required_words(rx) added rx's words to it
-    return not words.isdisjoint(_present(folded, vocabulary.version))
+    return _meets(entry[5], entry[6], _met(folded, _VOCABULARY.version))  # read after _entry(rx) added rx's words
+
+
+def _meets(masks: tuple[int, ...], keys: int, met: int) -> bool:
+    """Whether one alternative has every set it needs met (`met`: the bits of the sets a text meets; `keys`:
+    the bit of one set of each alternative, so a text meeting none of them fails at once)."""
+    if not met & keys:
+        return False
+    for mask in masks:
+        if met & mask == mask:
+            return True
+    return False
 
 
 class Screen:
     """One text asked of many patterns (a sentence of every cue, casualty or date rule): the text is folded
     and scanned for the known words once, and a pattern none of whose words it holds is not searched."""
 
-    __slots__ = ("text", "folded", "_present", "_version")
+    __slots__ = ("text", "folded", "_met", "_version")
 
     def __init__(self, text: str):
         self.text = text
         self.folded = fold(text)
-        self._present: frozenset[str] = frozenset()
-        self._version = -1  # the vocabulary version _present was found with (none yet)
+        self._met = 0  # the bits of the sets of words the text meets
+        self._version = -1  # the vocabulary version _met was found with (none yet)
 
     def may_match(self, rx: re.Pattern) -> bool:
         entry = _WORDS.get(id(rx))
         if entry is None or entry[0] is not rx:
             entry = prepare([rx])[0]
-        if entry[1] is None:
+        masks = entry[5]
+        if not masks:
             return True
-        if self._version < entry[2]:  # a word learned since the text was scanned: scan it again
+        if self._version < entry[2]:  # a set learned since the text was scanned: scan it again
             vocabulary = _VOCABULARY
-            self._present, self._version = _present(self.folded, vocabulary.version), vocabulary.version
-        return not entry[1].isdisjoint(self._present)
+            self._met, self._version = _met(self.folded, vocabulary.version), vocabulary.version
+        met = self._met
+        if not met & entry[6]:  # not even one set of each alternative: most patterns, most texts
+            return False
+        for mask in masks:
+            if met & mask == mask:
+                return True
+        return False
 
     def finditer(self, rx: re.Pattern):
         """rx.finditer(text), or no matches at once when the text cannot hold one."""
@@ -71,6 +101,13 @@ class Screen:
 
 
 _NO_MATCHES = ()
+
+
+@functools.lru_cache(maxsize=256)
+def screen_of(text: str) -> Screen:
+    """The Screen of a text, shared: a sentence is asked of the date, cue and casualty rules in turn (and a
+    clause that is the whole sentence again), folded and scanned once for all of them."""
+    return Screen(text)
 
 
 def search(rx: re.Pattern, text: str, folded: str | None = None):
@@ -83,10 +120,15 @@ def finditer(rx: re.Pattern, text: str, folded: str | None = None):
     return rx.finditer(text) if may_match(rx, fold(text) if folded is None else folded) else iter(())
 
 
-# Pattern -> (pattern, its words, the vocabulary version that knows them), by identity: hashing a compiled
-# pattern hashes its whole program, which for the casualty patterns (every number word in one regex) costs
+# Pattern -> (pattern, its most selective word set, the vocabulary version that knows them, the sets every match
+# needs, the alternatives each with the sets its matches need, those as masks: the bits of an alternative's
+# sets, and the keys: the bit of each alternative's first set), by identity: hashing a compiled pattern hashes its whole program, which for the casualty patterns (every number word in one regex) costs
 # more than the search it would save. Each entry holds its pattern, so an id is never reused while cached.
-_WORDS: dict[int, tuple[re.Pattern, frozenset[str] | None, int]] = {}
+_Entry = tuple[re.Pattern, "frozenset[str] | None", int, "tuple[frozenset[str], ...]",
+               "tuple[tuple[frozenset[str], ...], ...]", "tuple[int, ...]", int]
+# Every set of words a pattern's alternative needs -> its bit (a text's met sets are one integer).
+_SET_BITS: dict[frozenset[str], int] = {}
+_WORDS: dict[int, _Entry] = {}
 _LOCK = threading.Lock()
 
 
@@ -96,24 +138,35 @@ def required_words(rx: re.Pattern) -> frozenset[str] | None:
     return _entry(rx)[1]
 
 
-def _entry(rx: re.Pattern) -> tuple[re.Pattern, frozenset[str] | None, int]:
+def required_sets(rx: re.Pattern) -> tuple[frozenset[str], ...]:
+    """Every set of words (most selective first) of which each match of rx contains at least one word;
+    empty when there is none (or the pattern cannot be read). DIGIT stands for a decimal digit."""
+    return _entry(rx)[3]
+
+
+def _entry(rx: re.Pattern) -> _Entry:
     entry = _WORDS.get(id(rx))
     if entry is None or entry[0] is not rx:
         entry = prepare([rx])[0]
     return entry
 
 
-def prepare(patterns) -> list[tuple[re.Pattern, frozenset[str] | None, int]]:
+def prepare(patterns) -> list[_Entry]:
     """Read the words of several patterns at once (a table of them, when it is compiled): the scan of all
     known words is then rebuilt once, not once per pattern. Their entries, in order."""
-    found = [(rx, _words_of(rx)) for rx in patterns]
+    found = [(rx, *_sets_of(rx)) for rx in patterns]
     with _LOCK:
         if len(_WORDS) + len(found) > 4096:
             _WORDS.clear()
-        new = frozenset().union(*(words for _, words in found if words))
-        if not new <= _VOCABULARY.words:
-            _learn(new)
-        entries = [(rx, words, _VOCABULARY.version) for rx, words in found]
+        needed = {words: None for _, _, test in found for alternative in test for words in alternative}
+        new_sets = [words for words in needed if words not in _SET_BITS]
+        new = frozenset().union(*needed)
+        if new_sets or not new <= _VOCABULARY.words:
+            _learn(new, new_sets)
+        entries = [(rx, sets[0] if sets else None, _VOCABULARY.version, sets, test,
+                    tuple(_mask(alternative) for alternative in test),
+                    functools.reduce(int.__or__, (_SET_BITS[alternative[0]] for alternative in test), 0))
+                   for rx, sets, test in found]
         _WORDS.update((id(entry[0]), entry) for entry in entries)
     return entries
 
@@ -127,17 +180,29 @@ class _Vocabulary:
     version: int
     words: frozenset[str]
     scan: re.Pattern | None
+    prefixes: dict[str, frozenset[str]]  # a known word -> the known words it begins with (itself among them)
+    bits: dict[str, int]  # a known word (or DIGIT) -> the bits of the sets it or a known word it begins with is in
 
 
-_VOCABULARY = _Vocabulary(0, frozenset(), None)
+_VOCABULARY = _Vocabulary(0, frozenset(), None, {}, {})
 _VERSIONS: dict[int, _Vocabulary] = {0: _VOCABULARY}
 
 
-def _learn(words: frozenset[str]) -> None:
-    """Add a pattern's words to the vocabulary (under _LOCK): a new version, with its own scan."""
+def _learn(words: frozenset[str], sets=()) -> None:
+    """Add patterns' words and sets to the vocabulary (under _LOCK): a new version, with its own scan."""
     global _VOCABULARY
+    for words_of_set in sets:
+        _SET_BITS.setdefault(words_of_set, 1 << len(_SET_BITS))
     known = _VOCABULARY.words | words
-    _VOCABULARY = _Vocabulary(_VOCABULARY.version + 1, known, re.compile(f"(?=({_trie(known)}))"))
+    spelt = known - {DIGIT}
+    prefixes = {w: frozenset(w[:n] for n in range(1, len(w) + 1) if w[:n] in known) for w in spelt}
+    of_word: dict[str, int] = {}
+    for words_of_set, bit in _SET_BITS.items():
+        for w in words_of_set:
+            of_word[w] = of_word.get(w, 0) | bit
+    bits = {w: functools.reduce(int.__or__, (of_word.get(p, 0) for p in prefixes[w]), 0) for w in spelt}
+    bits[DIGIT] = of_word.get(DIGIT, 0)
+    _VOCABULARY = _Vocabulary(_VOCABULARY.version + 1, known, re.compile(f"(?=({_trie(spelt)}))"), prefixes, bits)
     _VERSIONS[_VOCABULARY.version] = _VOCABULARY
     _VERSIONS.pop(_VOCABULARY.version - 8, None)  # a thread still on an older version finds its own
 
@@ -175,27 +240,109 @@ def _present_kept(folded: str, version: int) -> frozenset[str]:
     return _scan(folded, version)
 
 
+def _mask(sets) -> int:
+    """The bits of an alternative's sets (each registered by _learn)."""
+    return functools.reduce(int.__or__, (_SET_BITS[words] for words in sets), 0)
+
+
+@functools.lru_cache(maxsize=512)
+def _met_kept(folded: str, version: int) -> int:
+    return _met_scan(folded, version)
+
+
+def _met(folded: str, version: int) -> int:
+    """The bits of the sets (known to that vocabulary version) of which a folded text holds a word."""
+    return _met_kept(folded, version) if len(folded) <= SHORT_TEXT else _met_scan(folded, version)
+
+
+def _met_scan(folded: str, version: int) -> int:
+    vocabulary = _VERSIONS.get(version) or _VOCABULARY  # evicted: the newest knows every set it knew
+    bits, met = vocabulary.bits, 0
+    for longest in set(vocabulary.scan.findall(folded)) if vocabulary.scan else ():
+        met |= bits[longest]
+    if _DIGIT.search(folded):  # fold() keeps every digit a digit (they have no case)
+        met |= bits.get(DIGIT, 0)
+    return met
+
+
 def _scan(folded: str, version: int) -> frozenset[str]:
     vocabulary = _VERSIONS.get(version) or _VOCABULARY  # evicted: the newest holds every word it held
-    known, found = vocabulary.words, set()
-    for longest in {m.group(1) for m in vocabulary.scan.finditer(folded)}:
-        found.update(longest[:n] for n in range(1, len(longest) + 1) if longest[:n] in known)
-    return frozenset(found)
+    # The longest known word at each position, and every known word it begins with.
+    found = frozenset().union(*map(vocabulary.prefixes.__getitem__, set(vocabulary.scan.findall(folded))))
+    if _DIGIT.search(folded):  # fold() keeps every digit a digit (they have no case)
+        found |= {DIGIT}
+    return found
 
 
-def _words_of(rx: re.Pattern) -> frozenset[str] | None:
+KEPT_SETS = 3  # the most selective sets kept of a pattern (each one asked of a text costs a set test)
+
+
+def _sets_of(rx: re.Pattern) -> tuple[tuple[frozenset[str], ...], tuple[tuple[frozenset[str], ...], ...]]:
+    """The sets every match of rx needs, and the test asked of a text (see _Entry); both empty when rx
+    cannot be read or needs no word."""
     if _sre_parse is None or not isinstance(rx.pattern, str):
-        return None
+        return (), ()
     try:
         tree = _sre_parse.parse(rx.pattern, rx.flags)
     except Exception:  # noqa: BLE001 - a pattern the parser reads differently: never skipped
-        return None
-    return _required(tree)
+        return (), ()
+    sets = _kept(_requirements(tree))
+    if not sets:
+        return (), ()
+    # A pattern that is a list of alternatives (around them, parts every match has, such as a leading \b): each
+    # alternative, with the other items of the sequence, needs its own words; the text must hold those of one of them.
+    items = list(tree)
+    while len(items) == 1 and items[0][0] is _c.SUBPATTERN and items[0][1][0] is None:
+        items = list(items[0][1][3])  # a group that captures nothing: its contents (a capture names no words)
+    branches = [i for i, (op, _av) in enumerate(items) if op is _c.BRANCH]
+    if len(branches) == 1:
+        i = branches[0]
+        before, after = items[:i], items[i + 1:]
+        # The parts around the alternatives are read once, not once per alternative (their sets are the same
+        # for each), unless a word would run on from them into an alternative.
+        around = (_sorted_sets(_candidates(before)), _sorted_sets(_candidates(after)))
+        alternatives = tuple(
+            _kept(_requirements(before + list(alt) + after) if _runs_on(before, alt, after)
+                  else _sorted_sets(around[0] + _candidates(alt) + around[1]))
+            for alt in items[i][1][1])  # (_sorted_sets of the parts around: the same order, fewer sets to sort)
+        if all(alternatives):
+            return sets, tuple(dict.fromkeys(alternatives))
+    return sets, (sets,)
+
+
+def _runs_on(before, alt, after) -> bool:
+    """Whether a plain letter ends the part before the alternative and one begins it (or ends it, and one
+    begins the part after): then they are one word."""
+    def letter(item) -> bool:
+        return item[0] is _c.LITERAL and item[1] < 128
+    alt = list(alt)
+    if not alt:
+        return bool(before and after and letter(before[-1]) and letter(after[0]))
+    return bool((before and letter(before[-1]) and letter(alt[0])) or (after and letter(alt[-1]) and letter(after[0])))
+
+
+def _sorted_sets(candidates: list[frozenset[str]]) -> list[frozenset[str]]:
+    """Candidates as _requirements gives them: repeats and sets holding another dropped, most selective first."""
+    ordered = sorted(dict.fromkeys(candidates), key=_selectivity, reverse=True)
+    return [words for words in ordered if not any(other < words for other in ordered)]
+
+
+def _kept(sets: list[frozenset[str]]) -> tuple[frozenset[str], ...]:
+    """The most selective set, and up to KEPT_SETS - 1 more. Beyond the first, a set with a short word is no
+    use: nearly every text holds "in" or "s", and every short word known makes the scan of each text slower."""
+    return tuple(sets[:1] + [words for words in sets[1:] if _selectivity(words)[0] >= 3 or words == {DIGIT}][:KEPT_SETS - 1])
+
+
+def _selectivity(words: frozenset[str]) -> tuple[int, int]:
+    """Longest shortest word first (fewer texts hold it), then the fewest words to look for; a digit counts
+    as a one-letter word."""
+    return min(1 if w == DIGIT else len(w) for w in words), -len(words)
 
 
 def _required(seq) -> frozenset[str] | None:
-    """For a sequence of parsed items: the most selective set among those its items require (each item of
-    a sequence is in every match, so any one item's set is required)."""
+    """For a sequence of parsed items: the most selective set among those its items require (the first such,
+    as _requirements orders them). Each item gives only its own most selective set: the most selective of
+    those is the most selective of all, found without collecting every set of every part."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
 
@@ -218,14 +365,73 @@ def _required(seq) -> frozenset[str] | None:
             low, _high, body = av
             found = _required(body) if low >= 1 else None
         elif op is _c.BRANCH:
-            alternatives = [_required(alt) for alt in av[1]]
-            if alternatives and all(alternatives):
-                found = frozenset().union(*alternatives)
-        # Anything else (a class, \w, a look-around, a back-reference, a non-ASCII letter) requires no word.
+            found = _branch(av)
+        elif _is_digit_class(op, av):
+            found = frozenset([DIGIT])
         if found:
             candidates.append(found)
     end_run()
-    if not candidates:
-        return None
-    # Longest shortest word first (fewer texts hold it), then the fewest words to look for.
-    return max(candidates, key=lambda words: (min(len(w) for w in words), -len(words)))
+    return max(candidates, key=_selectivity) if candidates else None
+
+
+def _branch(av) -> frozenset[str] | None:
+    """What a list of alternatives needs: a word of one of them (each alternative's most selective set)."""
+    alternatives = [_required(alt) for alt in av[1]]
+    return frozenset().union(*alternatives) if alternatives and all(alternatives) else None
+
+
+def _is_digit_class(op, av) -> bool:
+    """`\\d`, `[0-9]`, `[\\d]`: a class every character of which is a decimal digit."""
+    if op is not _c.IN or not av:
+        return False
+    for item_op, item in av:
+        if item_op is _c.CATEGORY and item in (_c.CATEGORY_DIGIT, getattr(_c, "CATEGORY_UNI_DIGIT", None)):
+            continue
+        if item_op is _c.RANGE and 48 <= item[0] <= item[1] <= 57:
+            continue
+        if item_op is _c.LITERAL and 48 <= item <= 57:
+            continue
+        return False
+    return True
+
+
+def _requirements(seq) -> list[frozenset[str]]:
+    """For a sequence of parsed items: every set of words one of which each match holds (each item of a
+    sequence is in every match, so each item's sets are required), most selective first."""
+    # The most selective set first; a set that holds another is implied by it and adds nothing.
+    return _sorted_sets(_candidates(seq))
+
+
+def _candidates(seq) -> list[frozenset[str]]:
+    """_requirements' sets, in the order the items give them (repeats and implied sets not yet dropped: that is
+    done once, for the whole pattern)."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def end_run() -> None:
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, av in seq:
+        if op is _c.LITERAL and av < 128:
+            run.append(chr(av).lower())
+            continue
+        end_run()
+        if op is _c.SUBPATTERN:
+            candidates += _candidates(av[3])
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            candidates += _candidates(av)
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            low, _high, body = av
+            if low >= 1:
+                candidates += _candidates(body)
+        elif op is _c.BRANCH:
+            found = _branch(av)
+            if found:
+                candidates.append(found)
+        elif _is_digit_class(op, av):
+            candidates.append(frozenset([DIGIT]))
+        # Anything else (another class, \w, a look-around, a back-reference, a non-ASCII letter) requires no word.
+    end_run()
+    return candidates

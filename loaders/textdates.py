@@ -87,11 +87,11 @@ def find_dates(text: str, published: date | None, anchor: date | None = None) ->
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     story = anchor or published
-    future = bool(_FUTURE_TENSE.search(text))
     if not _PREPARED:
-        prefilter.prepare(rx for _, rx in _RULES)
+        prefilter.prepare([_FUTURE_TENSE, *(rx for _, rx in _RULES)])
         _PREPARED.append(True)
-    screen = prefilter.Screen(text)  # a rule whose words the text lacks is not tried
+    screen = prefilter.screen_of(text)  # a rule whose words the text lacks is not tried
+    future = screen.may_match(_FUTURE_TENSE) and bool(_FUTURE_TENSE.search(text))
     for kind, rx in _RULES:
         for m in screen.finditer(rx):
             if any(m.start() < b and a < m.end() for a, b in taken):

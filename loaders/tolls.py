@@ -77,7 +77,34 @@ def _singular_victims() -> tuple[str, ...]:
 
 
 def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    """One alternative of the words, their common beginnings shared ("t(?:en|wo|hree)"): where several words match
+    at one place (each a beginning of the next), the longest is tried first, as in a list of them longest
+    first, but a place where none begins is left after one letter, not one try per word."""
+    words = list(words)
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def distinct(node: dict) -> bool:
+        """No two branches of a node are one letter in two cases (the patterns ignore case: both could match,
+        and the longer word would no longer come first)."""
+        letters = [prefilter.fold(ch) for ch in node if ch]
+        return len(letters) == len(set(letters)) and all(distinct(child) for child in node.values())
+
+    if not distinct(root):
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body  # a word ends here: going on is tried first
+
+    return emit(root)
 
 
 @functools.lru_cache(maxsize=1)
@@ -314,7 +341,7 @@ def extract_toll(sentence: str) -> Toll:
     taken: list[tuple[int, int]] = []
     civilians = 0
     any_civ = False
-    screen = prefilter.Screen(sentence)  # a pattern whose words the sentence lacks is not tried
+    screen = prefilter.screen_of(sentence)  # a pattern whose words the sentence lacks is not tried
     subset = 0  # "including 3 children": civilians among the dead, whom a civilian toll already counts
     for m in screen.finditer(pats["subset"]):
         c = parse_quantity(m.group("q"))

@@ -42,8 +42,28 @@ def test_words_read_from_patterns():
     assert prefilter.required_words(re.compile(r"\bno\s+(?:casualties|deaths)\b")) == {"casualties", "deaths"}
     assert prefilter.required_words(re.compile(r"\b(?:peace\s+)?talks\b")) == {"talks"}  # "peace" is optional
     assert prefilter.required_words(re.compile(r"(?:talks|\w+)\s+failed")) == {"failed"}
-    for loose in (r"\w+", r"(?:talks)?", r"[A-Z]\w*", r"talks|\d+", r"(?=talks)\w+"):
+    for loose in (r"\w+", r"(?:talks)?", r"[A-Z]\w*", r"talks|\w+", r"(?=talks)\w+", r"[0-9a]"):
         assert prefilter.required_words(re.compile(loose)) is None, loose
+        assert prefilter.required_sets(re.compile(loose)) == (), loose
+    # a decimal digit counts as a word of its own
+    assert prefilter.required_words(re.compile(r"talks|\d+")) == {"talks", prefilter.DIGIT}
+    assert prefilter.required_words(re.compile(r"[0-9]{2}")) == {prefilter.DIGIT}
+
+
+def test_every_part_a_match_needs_is_asked():
+    """A pattern whose every match holds two words (or a word and a figure) is skipped in a text lacking
+    either, not only the one lacking the most selective of them."""
+    rx = re.compile(r"\b(?:killed|died)\s+in\s+(?:a|the)\s+(?:strikes?|raids?)\b", re.I)
+    assert set(prefilter.required_sets(rx)) == {frozenset({"strike", "raid"}), frozenset({"killed", "died"})}
+    assert prefilter.may_match(rx, prefilter.fold("Two died in the raid."))
+    assert not prefilter.may_match(rx, prefilter.fold("The raid was condemned."))  # no "killed" nor "died"
+    assert not prefilter.may_match(rx, prefilter.fold("Two died of their wounds."))  # no strike or raid
+    dated = re.compile(r"\b(?:march|april)\s+(?P<day>\d{1,2})\b", re.I)
+    assert prefilter.required_sets(dated) == ({"march", "april"}, {prefilter.DIGIT})
+    assert not prefilter.Screen("They will march on the capital.").may_match(dated)
+    assert prefilter.Screen("They marched on March 3.").may_match(dated)
+    assert prefilter.Screen("On March \u0663 they marched.").may_match(dated)  # an Arabic-Indic digit is a \\d too
+    assert dated.search("On March \u0663 they marched.")
 
 
 def test_case_folding_meets_every_letter_ignorecase_matches():
@@ -98,7 +118,8 @@ def test_one_scan_finds_every_known_word_a_text_holds(corpus):
     assert {"kill", "killed", "killing", "toll"} <= vocabulary.words
     for text in corpus + ["the skills of killers", "tolls", "no one was killed", "ceasefire-talks"]:
         folded = prefilter.fold(text)
-        assert prefilter._present(folded, vocabulary.version) == {w for w in vocabulary.words if w in folded}
+        digit = {prefilter.DIGIT} if re.search(r"\d", text) else set()
+        assert prefilter._present(folded, vocabulary.version) == {w for w in vocabulary.words if w in folded} | digit
 
 
 def test_a_screen_sees_the_words_of_a_pattern_met_after_it_was_made():
@@ -107,3 +128,21 @@ def test_a_screen_sees_the_words_of_a_pattern_met_after_it_was_made():
     later = re.compile(r"\bquaggas?\b", re.I)  # a word no pattern had
     assert screen.may_match(later) and [m.group(0) for m in screen.finditer(later)] == ["quaggas"]
     assert not screen.may_match(re.compile(r"\bokapis?\b"))
+
+
+def test_the_bits_a_text_meets_agree_with_its_words(corpus):
+    """A text's met sets are kept as bits of one integer: a pattern passes exactly when one of its alternatives
+    has each of its sets meeting the words the scan found in the text (and a digit where it has one)."""
+    patterns = _patterns()
+    for rx in patterns:
+        prefilter.required_words(rx)
+    checked = 0
+    for text in corpus + ["On March 3 two died in the raid.", "talks 12", "no figure here"]:
+        folded = prefilter.fold(text)
+        present = prefilter._present(folded, prefilter._VOCABULARY.version)
+        for rx in patterns:
+            alternatives = prefilter._entry(rx)[4]
+            expected = not alternatives or any(all(not words.isdisjoint(present) for words in sets) for sets in alternatives)
+            assert prefilter.may_match(rx, folded) == expected, (rx.pattern[:80], text[:80])
+            checked += not expected
+    assert checked > len(corpus)
