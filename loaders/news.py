@@ -807,6 +807,8 @@ _ADDRESSED = re.compile(r"\b(?:told|addressed|addressing|spoke\s+(?:to|at)|speak
 _THE_WEAPON = re.compile(r"\b(?:the|that|this|both|all)\s+(?:[\w-]+\s+){0,2}?(?:missiles?|rockets?|drones?|projectiles?|UAVs?)\b", re.I)
 _COMPLAINED_OF = re.compile(r"\b(?:to\s+(?:protest|condemn|denounce)|protesting|condemning|denouncing|condemned|denounced)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,4}$", re.I)
 _VENUE = re.compile(r"\b(?:agreed|reached|signed|brokered|struck|mediated|held|concluded)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
+# "a truce agreed in <town>": where a deal was made (not where talks would be held, "to be held in <town>")
+_DEAL_MADE_IN = re.compile(r"\b(?:agreed|reached|signed|brokered|struck)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
 _VENUE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "agreement_signed", "talks_held", "talks_scheduled",
                   "talks_stalled", "talks_failed")
 _BY_ACT = re.compile(r"\bby\s+(?:[a-z]+ing)\b")
@@ -1478,8 +1480,11 @@ def extract(article: Article) -> list[Draft]:
                     dated_after = explicit and any(d.start >= cue.start and not _SPEECH_DATE.search(text[:d.start])
                                                    for d in clause_dates)
                     if (_SINCE.search(text[:cue.start]) and not dated_after) or _IF.search(text[:cue.start]) \
-                            or _TIME_AFTER_DIPLOMATIC.search(text[c0:cue.start]):
-                        continue  # a truce named as a starting point in time is not news of it (unless it is dated)
+                            or _TIME_AFTER_DIPLOMATIC.search(text[c0:cue.start]) \
+                            or (not explicit and _DAYS_AFTER.search(text[c0:cue.start])):
+                        # a truce named as a starting point in time ("days after talks broke down") is not news of it
+                        # (unless it is dated)
+                        continue
                     if (action in ("talks_failed", "talks_stalled") and not explicit
                             and _NAMED_FAILURE.match(text, cue.start)
                             and any(d.cue.row["diplomatic_action"] in ("talks_failed", "talks_stalled") for d in drafts)):
@@ -1491,11 +1496,15 @@ def extract(article: Article) -> list[Draft]:
                     if action in _VENUE_ACTIONS:
                         # a city nearer another diplomatic act of the clause is where that act was held
                         places = _places_of(cue, cues, places)
+                    if action in ("ceasefire_reaffirmed", "talks_scheduled"):
+                        # "to keep the truce signed in <town>": where an earlier deal was made, not this act's venue
+                        places = [p for p in places if not _DEAL_MADE_IN.search(text[:p.start])]
                     near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
                     place = near.place if near else (venue if action.startswith("talks") else None)
                     if action in _VENUE_ACTIONS:
                         place = _attributive_venue(text, cue, countries, article.online) or place
-                        if place is None and action in ("agreement_signed", "ceasefire_agreed"):
+                        if place is None and action in ("agreement_signed", "ceasefire_agreed", "ceasefire_reaffirmed",
+                                                        "talks_scheduled"):
                             # "delegates who met in <town> ... closed with an accord": the deal was made where they met
                             place = next((d.place for d in reversed(drafts[before:]) if d.sentence is sent
                                           and d.cue.start >= c0 and d.cue.row["diplomatic_action"] == "talks_held"), None)
@@ -1755,6 +1764,10 @@ def _revised(before, later, update: bool, named: bool = True):
                 groups=before.groups | later.groups, killed_groups=before.killed_groups | later.killed_groups)
 
 
+# A truce agreed and the agreement that made it are one act when one is told to the day and the other vaguely.
+_RECAP_FAMILY = {"agreement_signed": "ceasefire_agreed"}
+
+
 def _drop_recaps(drafts: list[Draft]) -> list[Draft]:
     """Within one article, a diplomatic event told again without its place, or only vaguely dated (week or
     month) in a period that holds the same action told to the day, is the same event: not a new report."""
@@ -1774,7 +1787,8 @@ def _drop_recaps(drafts: list[Draft]) -> list[Draft]:
         if not action:
             out.append(d)
             continue
-        same = [o for o in drafts if o is not d and o.cue.row["diplomatic_action"] == action]
+        same = [o for o in drafts if o is not d and _RECAP_FAMILY.get(o.cue.row["diplomatic_action"], o.cue.row["diplomatic_action"])
+                == _RECAP_FAMILY.get(action, action)]
         placeless_twin = d.place is None and any(o.place is not None and o.day == d.day and o.precision == d.precision
                                                  for o in same)
         lo, hi = period(d)

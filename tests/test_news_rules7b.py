@@ -154,3 +154,28 @@ def test_a_quoted_immediate_truce_was_agreed(tmp_path):
         "Jeddah, the Saudi foreign ministry said early on Saturday."))
     truce = only(diplomatic(events), diplomatic_action="ceasefire_agreed")
     assert (truce["location"], truce["event_date"]) == ("Jeddah", pd.Timestamp("2024-06-08"))
+
+
+# ----- what closed a span of talks is dated at its last day, made where they met ----------------------
+
+def test_a_span_from_one_day_to_another_gives_its_last_day():
+    from datetime import date
+
+    from loaders.textdates import find_dates
+    text = "The envoys, who met from May 20 to 24, then flew home."
+    assert [d.day for d in find_dates(text, date(2024, 6, 8))] == [date(2024, 5, 20), date(2024, 5, 24)]
+    # a day range without "from ... to" stays one date, and a count after "to" is no day
+    assert [d.day for d in find_dates("Clashes on May 3-4 killed ten.", date(2024, 6, 8))] == [date(2024, 5, 3)]
+    assert [d.day for d in find_dates("From May 3 to 12 percent of the crops were lost.", date(2024, 6, 8))] == \
+        [date(2024, 5, 3)]
+
+
+def test_the_outcome_of_a_span_of_talks_is_dated_at_its_end_and_placed_where_they_met(tmp_path):
+    events = diplomatic(read_story(tmp_path, "2024-06-08", (
+        "Sudan's army and the Rapid Support Forces held a first round of talks in Cairo last month. "
+        "The first round, which ran from May 20 to 24, had ended with both sides agreeing to keep the truce "
+        "signed in Jeddah and to meet again on June 15.")))
+    kept = only(events, diplomatic_action="ceasefire_reaffirmed")
+    assert (kept["location"], kept["event_date"]) == ("Cairo", pd.Timestamp("2024-05-24"))
+    scheduled = only(events, diplomatic_action="talks_scheduled")
+    assert (scheduled["location"], scheduled["event_date"]) == ("Cairo", pd.Timestamp("2024-05-24"))
