@@ -179,3 +179,18 @@ def test_the_outcome_of_a_span_of_talks_is_dated_at_its_end_and_placed_where_the
     assert (kept["location"], kept["event_date"]) == ("Cairo", pd.Timestamp("2024-05-24"))
     scheduled = only(events, diplomatic_action="talks_scheduled")
     assert (scheduled["location"], scheduled["event_date"]) == ("Cairo", pd.Timestamp("2024-05-24"))
+
+
+def test_talks_counted_from_days_back_are_background(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "A car bomb killed six people in Khartoum on Monday, the army said. The bombing came days after talks in "
+        "Cairo between the two sides ended without agreement."))
+    assert "talks_failed" not in actions(events)
+    assert not events[events["diplomatic_action"].isna()].empty  # the bombing itself is still read
+
+
+def test_a_truce_told_vaguely_in_the_month_its_agreement_is_told_to_the_day_is_a_recap(tmp_path):
+    events = diplomatic(read_story(tmp_path, "2024-06-08", (
+        "The Jeddah agreement of May 11, mediated by Saudi Arabia, was meant to protect civilians.\n\n"
+        "An analyst said the truce reached in Jeddah last month was in danger of collapse.")))
+    assert list(events["event_date"]) == [pd.Timestamp("2024-05-11")]
