@@ -757,10 +757,17 @@ def _violent_evidence(clause: str) -> bool:
     return any(not c.row["diplomatic_action"] and not c.row["needs_toll"] for c in _find_cues(clause))
 
 
+# "... in early May after explosions in <town>": a violence noun right after a month, as the cause of what it dates
+_AFTER_NOUN = re.compile(r"\s+(?:after|following)\s+(?:a\s+|an\s+|the\s+|two\s+|several\s+)?(?:[\w-]+\s+)?"
+                         r"(?:explosions?|blasts?|bombings?|attacks?|clashes|strikes|air\s*strikes)\b", re.I)
+
+
 def _dated_and_placed(clause: str, dates: list[DateMention], places: list[Mention], c0: int, c1: int) -> bool:
     """A violence noun with a day and a place of its own ("explosions in X on 9 May") reports an event."""
-    return (any(d.precision == "day" and d.relative_to == "absolute" or d.relative_to == "published"
-                for d in dates if _within((d.start, d.end), c0, c1) and d.precision == "day")
+    return ((any(d.precision == "day" and d.relative_to == "absolute" or d.relative_to == "published"
+                 for d in dates if _within((d.start, d.end), c0, c1) and d.precision == "day")
+             or any(d.precision == "month" and _AFTER_NOUN.match(clause, d.end - c0)
+                    for d in dates if _within((d.start, d.end), c0, c1)))
             and any(p.place.feature != "country" for p in places if _within((p.start, p.end), c0, c1)))
 
 

@@ -194,3 +194,21 @@ def test_a_truce_told_vaguely_in_the_month_its_agreement_is_told_to_the_day_is_a
         "The Jeddah agreement of May 11, mediated by Saudi Arabia, was meant to protect civilians.\n\n"
         "An analyst said the truce reached in Jeddah last month was in danger of collapse.")))
     assert list(events["event_date"]) == [pd.Timestamp("2024-05-11")]
+
+
+# ----- dated background: a violence noun told as the cause, after a month --------------------------------
+
+def test_explosions_in_a_town_after_a_month_are_dated_background(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "Talks between Sudan's army and the Rapid Support Forces in Jeddah ended on Friday without a deal. "
+        "Relations had soured in early May after explosions in Port Sudan that the army blamed on its rival."))
+    violent = events[events["diplomatic_action"].isna()]
+    row = only(violent, location="Port Sudan")
+    assert (row["event_date"], row["date_precision"]) == (pd.Timestamp("2024-05-01"), "month")
+
+
+def test_a_month_without_a_violence_noun_after_it_is_no_event(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "Talks between Sudan's army and the Rapid Support Forces in Jeddah ended on Friday without a deal. "
+        "Relations had soured in early May, and explosions are feared in Port Sudan."))
+    assert events[events["diplomatic_action"].isna()].empty
