@@ -212,3 +212,21 @@ def test_a_month_without_a_violence_noun_after_it_is_no_event(tmp_path):
         "Talks between Sudan's army and the Rapid Support Forces in Jeddah ended on Friday without a deal. "
         "Relations had soured in early May, and explosions are feared in Port Sudan."))
     assert events[events["diplomatic_action"].isna()].empty
+
+
+# ----- an act timed by the truce it falls in is a breach ---------------------------------------------------
+
+def test_strikes_hours_before_a_truce_was_due_to_end_breach_it(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "Sudan's army and the Rapid Support Forces agreed a 72-hour truce on Tuesday. Hours before it was due to "
+        "end, on Thursday night, army drones struck a depot in Omdurman, residents said."))
+    breach = only(diplomatic(events), diplomatic_action="ceasefire_violated")
+    assert breach["event_date"] == pd.Timestamp("2024-06-06")
+    assert not events[events["diplomatic_action"].isna()].empty  # the strike is an event too
+
+
+def test_strikes_hours_before_a_truce_took_effect_are_no_breach(tmp_path):
+    events = read_story(tmp_path, "2024-06-08", (
+        "Sudan's army and the Rapid Support Forces agreed a 72-hour truce on Tuesday. Hours before the truce "
+        "took effect, army drones struck a depot in Omdurman, residents said."))
+    assert "ceasefire_violated" not in actions(events)
