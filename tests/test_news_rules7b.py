@@ -230,3 +230,13 @@ def test_strikes_hours_before_a_truce_took_effect_are_no_breach(tmp_path):
         "Sudan's army and the Rapid Support Forces agreed a 72-hour truce on Tuesday. Hours before the truce "
         "took effect, army drones struck a depot in Omdurman, residents said."))
     assert "ceasefire_violated" not in actions(events)
+
+
+# ----- a year is no date of an event when the figure counts a part of the year ------------------------------
+
+def test_a_count_over_the_first_months_of_a_year_is_no_event(tmp_path):
+    events = read_story(tmp_path, "2024-11-12", (
+        "A car bomb killed six soldiers in Omdurman on Monday, the army said. According to a research group, more "
+        "than 900 civilians were killed in attacks across the country in the first ten months of 2024."))
+    assert pd.Timestamp("2024-01-01") not in set(events["event_date"])
+    assert list(events["event_date"].unique()) == [pd.Timestamp("2024-11-11")]
