@@ -794,7 +794,7 @@ _RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)
                            r"|\bsince\b[^;]{0,80}?\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died)\b"
                            # a count over a stretch of time ("N rebels killed in the last ten days")
                            r"|\b(?:over|in|during)\s+the\s+(?:past|last|previous)\s+(?:\w+\s+)?(?:days|weeks?|months?|years?)\b"
-                           # "in the first ten months of <year>": a count over the part of a year gone by
+                           # "over the first six weeks of <year>": a count over the part of a year gone by
                            r"|\b(?:over|in|during)\s+the\s+first\s+(?:\w+\s+)?(?:weeks|months)\s+of\s+(?:the\s+|this\s+|last\s+)?(?:year|(?:19|20)\d{2})\b"
                            r"|\bso\s+far\s+this\s+(?:year|month|week)\b"
                            # "have killed N ... this year": a count of the year so far, in the perfect tense
