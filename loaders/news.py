@@ -727,7 +727,6 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
     return None
 
 
-_NEGATED = re.compile(r"\b(?:not|never)\b|n(?:’|')t\b", re.I)
 _MISSING_SINCE = re.compile(r"\b(?:missing|held|detained|abducted|kidnapped|captive|besieged|displaced)\s+"
                             r"(?:ever\s+)?since\s+(?:early\s+|late\s+|last\s+)?$", re.I)
 _UNTIL = re.compile(r"\b(?:from|until|till|after|before|by|starting)\s+(?:late\s+|early\s+)?$", re.I)
@@ -765,10 +764,17 @@ def _violent_evidence(clause: str) -> bool:
     return any(not c.row["diplomatic_action"] and not c.row["needs_toll"] for c in _find_cues(clause))
 
 
+# "... in early May after explosions in <town>": a violence noun right after a month, as the cause of what it dates
+_AFTER_NOUN = re.compile(r"\s+(?:after|following)\s+(?:a\s+|an\s+|the\s+|two\s+|several\s+)?(?:[\w-]+\s+)?"
+                         r"(?:explosions?|blasts?|bombings?|attacks?|clashes|strikes|air\s*strikes)\b", re.I)
+
+
 def _dated_and_placed(clause: str, dates: list[DateMention], places: list[Mention], c0: int, c1: int) -> bool:
     """A violence noun with a day and a place of its own ("explosions in X on 9 May") reports an event."""
-    return (any(d.precision == "day" and d.relative_to == "absolute" or d.relative_to == "published"
-                for d in dates if _within((d.start, d.end), c0, c1) and d.precision == "day")
+    return ((any(d.precision == "day" and d.relative_to == "absolute" or d.relative_to == "published"
+                 for d in dates if _within((d.start, d.end), c0, c1) and d.precision == "day")
+             or any(d.precision == "month" and _AFTER_NOUN.match(clause, d.end - c0)
+                    for d in dates if _within((d.start, d.end), c0, c1)))
             and any(p.place.feature != "country" for p in places if _within((p.start, p.end), c0, c1)))
 
 
@@ -795,6 +801,8 @@ _RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)
                            r"|\bsince\b[^;]{0,80}?\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died)\b"
                            # a count over a stretch of time ("N rebels killed in the last ten days")
                            r"|\b(?:over|in|during)\s+the\s+(?:past|last|previous)\s+(?:\w+\s+)?(?:days|weeks?|months?|years?)\b"
+                           # "over the first six weeks of <year>": a count over the part of a year gone by
+                           r"|\b(?:over|in|during)\s+the\s+first\s+(?:\w+\s+)?(?:weeks|months)\s+of\s+(?:the\s+|this\s+|last\s+)?(?:year|(?:19|20)\d{2})\b"
                            r"|\bso\s+far\s+this\s+(?:year|month|week)\b"
                            # "have killed N ... this year": a count of the year so far, in the perfect tense
                            r"|\b(?:have|has)\s+(?:now\s+|already\s+)?(?:been\s+)?(?:killed|died)\b[^;]{0,80}?\bthis\s+(?:year|month)\b", re.I)
@@ -815,6 +823,8 @@ _ADDRESSED = re.compile(r"\b(?:told|addressed|addressing|spoke\s+(?:to|at)|speak
 _THE_WEAPON = re.compile(r"\b(?:the|that|this|both|all)\s+(?:[\w-]+\s+){0,2}?(?:missiles?|rockets?|drones?|projectiles?|UAVs?)\b", re.I)
 _COMPLAINED_OF = re.compile(r"\b(?:to\s+(?:protest|condemn|denounce)|protesting|condemning|denouncing|condemned|denounced)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,4}$", re.I)
 _VENUE = re.compile(r"\b(?:agreed|reached|signed|brokered|struck|mediated|held|concluded)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
+# "a truce agreed in <town>": where a deal was made (not where talks would be held, "to be held in <town>")
+_DEAL_MADE_IN = re.compile(r"\b(?:agreed|reached|signed|brokered|struck)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
 _VENUE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "agreement_signed", "talks_held", "talks_scheduled",
                   "talks_stalled", "talks_failed")
 _BY_ACT = re.compile(r"\bby\s+(?:[a-z]+ing)\b")
@@ -849,6 +859,63 @@ _SPELL_OF = re.compile(r"\b(?:following|after|amid|ending|ended)\s+(?:(?:a|an|th
 # Told as long past without a date ("stalled years ago", "in recent years"): background, not news.
 _LONG_AGO = re.compile(r"\b(?:(?:years|decades|months)\s+ago|long\s+ago|in\s+recent\s+years|over\s+the\s+(?:past\s+|last\s+)?(?:years|decades)|for\s+(?:years|decades))\b", re.I)
 _TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
+# A diplomatic act said not to have happened ("the truce had not collapsed", "did not agree to a ceasefire") is no
+# event; a breach ("did not respect the truce") and a threat carry their negation in their own wording.
+_NEGATION = re.compile(r"\b(?:not|never)\b|n[’']t\b", re.I)
+_NEGATED_BEFORE = re.compile(r"(?:\b(?:not|never)|n[’']t)\s+(?:yet\s+|been\s+|really\s+)?$", re.I)
+_OWN_NEGATION = ("ceasefire_violated", "threat")
+# A failure named as a thing ("their collapse shows ...", "a breakdown of negotiations means ...") that the clause does not date points back at
+# a failure the article tells elsewhere: a comment on it, not another one.
+_NAMED_FAILURE = re.compile(r"(?:failure|collapse|breakdown)\s+of\b", re.I)
+
+
+def _negated(text: str, cue, c0: int) -> bool:
+    """Whether a diplomatic cue is told as not having happened (a negation inside its words or just before)."""
+    if cue.row["diplomatic_action"] in _OWN_NEGATION:
+        return False
+    return bool(_NEGATION.search(text[cue.start:cue.end]) or _NEGATED_BEFORE.search(text[c0:cue.start]))
+
+
+def _own_date(text: str, cue, cues: list, dates: list) -> bool:
+    """A diplomatic cue with a date of its own right after it ("a summit which opened on 2 May"), nearer it than any
+    other diplomatic act of the clause: a second act of one kind in a clause that is told as a separate event."""
+    return any(d.start >= cue.end and d.start - cue.end <= 30 for d in _dates_of(text, cue, cues, dates))
+
+
+def _dates_of(text: str, cue, cues: list, dates: list) -> list:
+    """The dates of a clause that can date a diplomatic cue: a date lying nearer another diplomatic act of the
+    clause ("negotiations broke up, weeks after a truce signed on 3 May") dates that act, not this one;
+    a date told before the act (the sentence's frame) or the day a statement was made ("said on Monday") dates
+    every act it tells."""
+    others = [o for o in cues if o.row["diplomatic_action"] and o is not cue and cue.end <= o.start]
+    own = lambda d: _distance((d.start, d.end), (cue.start, cue.end))  # noqa: E731
+    return [d for d in dates if d.start < cue.end or _SPEECH_DATE.search(text[:d.start])
+            or _RELATIVE_AFTER.fullmatch(text[d.end:cue.start])
+            or not any(_distance((d.start, d.end), (o.start, o.end)) < own(d) for o in others)]
+
+
+def _places_of(cue, cues: list, places: list) -> list:
+    """The places of a clause that can place a diplomatic cue: one nearer another diplomatic act is that act's."""
+    others = [o for o in cues if o.row["diplomatic_action"] and o is not cue
+              and (o.end <= cue.start or cue.end <= o.start)]
+    own = lambda p: _distance((p.start, p.end), (cue.start, cue.end))  # noqa: E731
+    return [p for p in places if not any(_distance((p.start, p.end), (o.start, o.end)) < own(p) for o in others)]
+
+
+# "a round on May 2-3 that produced a truce": the act in a relative clause right after a dated phrase shares its date.
+_RELATIVE_AFTER = re.compile(r"(?:[-–]\d{1,2})?,?\s+(?:that|which)\s+", re.I)
+# "the <Town> summit", "a <Town> session", "the <Town> accord": a city named before the word for the meeting or
+# the deal is where it was held or made.
+_ATTRIBUTIVE_BEFORE = re.compile(r"\b(?:a|an|the|its|their|this|that|last|next)\s+$", re.I)
+
+
+def _attributive_venue(text: str, cue, countries: set[str], online: bool = False) -> Place | None:
+    """The city named right before a diplomatic cue's noun ("the <Town> summit"), or None."""
+    for p in _find_places(text[:cue.start], countries, online):
+        if (p.place is not None and p.place.feature not in ("country", "province") and text[p.end:cue.start] == " "
+                and _ATTRIBUTIVE_BEFORE.search(text[:p.start])):
+            return p.place
+    return None
 _THE_TRUCE = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:truce|ceasefire|cease-fire)\b", re.I)
 # A speech verb: a place named after it is where something was said ("told reporters in <city>").
 _SPOKEN = re.compile(r"\b(?:said|says|told|added|confirmed|reported|announced)\b", re.I)
@@ -1264,9 +1331,13 @@ def extract(article: Article) -> list[Draft]:
             chosen = [min(violent, key=lambda c: cue_table().index(c.row))] if violent else []
             seen_actions = set()
             for c in cues:
-                if c.row["diplomatic_action"] and c.row["diplomatic_action"] not in seen_actions:
+                if not c.row["diplomatic_action"] or _negated(text, c, c0):
+                    continue
+                if c.row["diplomatic_action"] not in seen_actions:
                     seen_actions.add(c.row["diplomatic_action"])
                     chosen.append(c)
+                elif _own_date(text, c, cues, [d for d in dates if _within((d.start, d.end), c0, c1)]):
+                    chosen.append(c)  # a chain of rounds, each told with its own date: each is an event
             if not chosen:
                 continue
             if actors is None:
@@ -1276,11 +1347,8 @@ def extract(article: Article) -> list[Draft]:
             clause_places = [p for p in all_places if _within((p.start, p.end), c0, c1)]
             claimed = (_attribution(clause) or _attribution(text)) if has_toll else None
             for cue in chosen:
-                # A date told after a later cue of the clause dates that one ("the talks failed, ... and
-                # a truce agreed last month"): not this cue's.
-                own_dates = [d for d in clause_dates
-                             if not any(o is not cue and cue.end <= o.start and o.end <= d.start for o in chosen)]
-                picked = _pick_date(text, cue, own_dates, article.published)
+                picked = _pick_date(text, cue, _dates_of(text, cue, cues, clause_dates) if cue.row["diplomatic_action"]
+                                    else clause_dates, article.published)
                 if picked is None and inherited:
                     picked = (*inherited[0][:3], "clause")
                 if picked is None and cue.row["diplomatic_action"] == "talks_scheduled" and article.published:
@@ -1466,18 +1534,34 @@ def extract(article: Article) -> list[Draft]:
                     dated_after = explicit and any(d.start >= cue.start and not _SPEECH_DATE.search(text[:d.start])
                                                    for d in clause_dates)
                     if (_SINCE.search(text[:cue.start]) and not dated_after) or _IF.search(text[:cue.start]) \
-                            or _TIME_AFTER_DIPLOMATIC.search(text[c0:cue.start]):
-                        continue  # a truce named as a starting point in time is not news of it (unless it is dated)
-                    if action != "ceasefire_violated" and _NEGATED.search(text[cue.start:cue.end]):
-                        # "the truce had not collapsed", "did not agree to a truce": not news of the act (a breach
-                        # told as "not honouring" a truce holds its negation in its own cue)
+                            or _TIME_AFTER_DIPLOMATIC.search(text[c0:cue.start]) \
+                            or (not explicit and _DAYS_AFTER.search(text[c0:cue.start])):
+                        # a truce named as a starting point in time ("days after talks broke down") is not news of it
+                        # (unless it is dated)
                         continue
+                    if (action in ("talks_failed", "talks_stalled") and not explicit
+                            and _NAMED_FAILURE.match(text, cue.start)
+                            and any(d.cue.row["diplomatic_action"] in ("talks_failed", "talks_stalled") for d in drafts)):
+                        continue  # a collapse named as a thing, undated, once the collapse is told: a comment on it
                     if action == "agreement_signed" and _DATED_NAME.search(text[c0:cue.start]):
                         continue  # "the 2019 accord signed in X": an agreement named by its date, not news of it
                     if action in _TRUCE_ACTIONS and action != "ceasefire_violated" and _APPEAL.search(text[c0:cue.start]):
                         continue  # a plea to keep the truce is not news that it holds
+                    if action in _VENUE_ACTIONS:
+                        # a city nearer another diplomatic act of the clause is where that act was held
+                        places = _places_of(cue, cues, places)
+                    if action in ("ceasefire_reaffirmed", "talks_scheduled"):
+                        # "to keep the truce signed in <town>": where an earlier deal was made, not this act's venue
+                        places = [p for p in places if not _DEAL_MADE_IN.search(text[:p.start])]
                     near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
                     place = near.place if near else (venue if action.startswith("talks") else None)
+                    if action in _VENUE_ACTIONS:
+                        place = _attributive_venue(text, cue, countries, article.online) or place
+                        if place is None and action in ("agreement_signed", "ceasefire_agreed", "ceasefire_reaffirmed",
+                                                        "talks_scheduled"):
+                            # "delegates who met in <town> ... closed with an accord": the deal was made where they met
+                            place = next((d.place for d in reversed(drafts[before:]) if d.sentence is sent
+                                          and d.cue.start >= c0 and d.cue.row["diplomatic_action"] == "talks_held"), None)
                     on_ground = action == "ceasefire_violated" and (
                         any(not c.row["diplomatic_action"] for c in cues) or bool(_BY_ACT.search(text)))
                     if (action == "ceasefire_violated" and last_violent and n_sent - last_violent[0] <= 2
@@ -1749,6 +1833,10 @@ def _revised(before, later, update: bool, named: bool = True):
                 groups=before.groups | later.groups, killed_groups=before.killed_groups | later.killed_groups)
 
 
+# A truce agreed and the agreement that made it are one act when one is told to the day and the other vaguely.
+_RECAP_FAMILY = {"agreement_signed": "ceasefire_agreed"}
+
+
 def _drop_recaps(drafts: list[Draft]) -> list[Draft]:
     """Within one article, a diplomatic event told again without its place, or only vaguely dated (week or
     month) in a period that holds the same action told to the day, is the same event: not a new report."""
@@ -1768,7 +1856,8 @@ def _drop_recaps(drafts: list[Draft]) -> list[Draft]:
         if not action:
             out.append(d)
             continue
-        same = [o for o in drafts if o is not d and o.cue.row["diplomatic_action"] == action]
+        same = [o for o in drafts if o is not d and _RECAP_FAMILY.get(o.cue.row["diplomatic_action"], o.cue.row["diplomatic_action"])
+                == _RECAP_FAMILY.get(action, action)]
         placeless_twin = d.place is None and any(o.place is not None and o.day == d.day and o.precision == d.precision
                                                  for o in same)
         lo, hi = period(d)

@@ -3,7 +3,7 @@ quickly.
 
 The place rules ask, for every capitalised word of a sentence, whether a locative word stands just before it
 ("in", "near the", "shelled"): a pattern anchored at the end, searched in everything before the word. A search
-tries it at every position of that text, though a match can only be the last few words. In this module the pattern is
+tries it at every position of that text, though a match can only be the last few words. Instead the pattern is
 read backwards once (its parse tree, each sequence reversed; `$` becomes the start) and matched, anchored,
 on the text before the position read backwards: one attempt instead of one per position, and the same
 answer, since a match of the pattern ending at `end` is a match of the reversed pattern starting at the

@@ -114,7 +114,29 @@ def find_dates(text: str, published: date | None, anchor: date | None = None) ->
             day, precision, rel = res
             found.append(DateMention(m.start(), m.end(), m.group(0).strip(), day, precision, rel))
             taken.append(m.span())
-    return _glossed(text, sorted(found, key=lambda d: d.start))
+    return _glossed(text, _span_ends(text, sorted(found, key=lambda d: d.start)))
+
+
+# "from October 25 to 30": the last day of a span told from one day to another of the same month.
+_SPAN_END = re.compile(r"\s*(?:to|through|till|until)\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:%|percent\b|per\s+cent\b|[.,]\d))")
+_SPAN_FROM = re.compile(r"\bfrom\s+$", re.I)
+
+
+def _span_ends(text: str, found: list[DateMention]) -> list[DateMention]:
+    """Each day told as the start of a span ("from <Month> <d> to <d2>") is followed by its last day, a date of
+    its own (what closed the span, "ended with ...", happened then)."""
+    out = list(found)
+    for d in found:
+        m = _SPAN_END.match(text, d.end)
+        if d.precision != "day" or m is None or not _SPAN_FROM.search(text[:d.start]):
+            continue
+        try:
+            end = d.day.replace(day=int(m.group("day")))
+        except ValueError:
+            continue
+        if end > d.day and not any(o.start < m.end() and m.start("day") < o.end for o in found):
+            out.append(DateMention(m.start("day"), m.end("day"), m.group("day"), end, "day", d.relative_to))
+    return sorted(out, key=lambda d: d.start)
 
 
 # "two days before the vote (May 3)", "on Friday last week (June 6)": a calendar date in brackets

@@ -42,7 +42,7 @@ BLIND7B = Path(__file__).parent / "fixtures" / "articles_blind7b"
 # blind7a (the real Afghanistan-Pakistan crisis of Oct-Nov 2025, as several kinds of outlet told it):
 #   R 0.569, P 0.686 (0.549), killed 0.667;
 # blind7b (long-form: quotes, live updates, corrections, an event told twice): R 1.000, P 0.930 (0.535), killed 1.000.
-PARTS = {"dev": [ARTICLES, HOLDOUT, DEV_MORE, BLIND4, BLIND5A, BLIND5B, BLIND6A, BLIND6B], "heldout": [HELDOUT],
+PARTS = {"dev": [ARTICLES, HOLDOUT, DEV_MORE, BLIND4, BLIND5A, BLIND5B, BLIND6A, BLIND6B, BLIND7A, BLIND7B], "heldout": [HELDOUT],
          "blind4": [BLIND4], "blind5a": [BLIND5A], "blind5b": [BLIND5B]}
 PARTS["blind6a"] = [BLIND6A]
 PARTS["blind6b"] = [BLIND6B]
