@@ -210,21 +210,28 @@ def _learn(words: frozenset[str], sets=()) -> None:
 def _trie(words) -> str:
     """One regular expression for a set of words, their common beginnings shared; at a position it matches
     the longest of them that starts there."""
+    return tree_pattern(word_tree(words))
+
+
+def word_tree(words) -> dict:
+    """The words as a tree of letters: each node maps a letter to the node after it; "" marks a word's end."""
     root: dict = {}
     for word in words:
         node = root
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
+    return root
 
-    def emit(node: dict) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body  # a word ends here: going on is optional
 
-    return emit(root)
+def tree_pattern(node: dict) -> str:
+    """A regular expression matching the words of a word_tree(), common beginnings shared; where one word
+    ends and another goes on, going on is tried first (the longest word wins)."""
+    branches = [re.escape(ch) + tree_pattern(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 SHORT_TEXT = 4096  # characters: a sentence's words are kept for the next table asked of it; a long text's are not
@@ -341,36 +348,8 @@ def _selectivity(words: frozenset[str]) -> tuple[int, int]:
 
 def _required(seq) -> frozenset[str] | None:
     """For a sequence of parsed items: the most selective set among those its items require (the first such,
-    as _requirements orders them). Each item gives only its own most selective set: the most selective of
-    those is the most selective of all, found without collecting every set of every part."""
-    candidates: list[frozenset[str]] = []
-    run: list[str] = []
-
-    def end_run() -> None:
-        if run:
-            candidates.append(frozenset(["".join(run)]))
-            run.clear()
-
-    for op, av in seq:
-        if op is _c.LITERAL and av < 128:
-            run.append(chr(av).lower())
-            continue
-        end_run()
-        found = None
-        if op is _c.SUBPATTERN:
-            found = _required(av[3])
-        elif op is getattr(_c, "ATOMIC_GROUP", None):
-            found = _required(av)
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
-            low, _high, body = av
-            found = _required(body) if low >= 1 else None
-        elif op is _c.BRANCH:
-            found = _branch(av)
-        elif _is_digit_class(op, av):
-            found = frozenset([DIGIT])
-        if found:
-            candidates.append(found)
-    end_run()
+    in the order _candidates gives them)."""
+    candidates = _candidates(seq)
     return max(candidates, key=_selectivity) if candidates else None
 
 

@@ -84,12 +84,7 @@ def _alternation(words) -> str:
     at one place (each a beginning of the next), the longest is tried first, as in a list of them longest
     first, but a place where none begins is left after one letter, not one try per word."""
     words = list(words)
-    root: dict = {}
-    for word in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
+    root = prefilter.word_tree(words)
 
     def distinct(node: dict) -> bool:
         """No two branches of a node are one letter in two cases (the patterns ignore case: both could match,
@@ -99,15 +94,7 @@ def _alternation(words) -> str:
 
     if not distinct(root):
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-    def emit(node: dict) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body  # a word ends here: going on is tried first
-
-    return emit(root)
+    return prefilter.tree_pattern(root)
 
 
 @functools.lru_cache(maxsize=1)
