@@ -320,12 +320,15 @@ def _assert_read_only_ui():
 # ---------------------------------------------------------------- helpers
 
 def test_markdown_escaping_makes_text_inert():
-    from ui.text import hover, md
+    from ui.text import code, hover, md
 
     assert md("[x](javascript:alert(1))") == r"\[x\]\(javascript\:alert\(1\)\)"
     assert "<" not in md("<img src=x onerror=alert(1)>").replace("\\<", "")
     assert md(":red[alarm] $x$ *b*") == r"\:red\[alarm\] \$x\$ \*b\*"
     assert hover("<b>x</b> & y") == "&lt;b&gt;x&lt;/b&gt; &amp; y"
+    # A path in a code span is shown as it is (no backslashes before "-" or "."), and cannot end the span early.
+    assert code("/tmp/my-home/curation.csv") == "`/tmp/my-home/curation.csv`"
+    assert code("a`b\nc") == "`a'b c`"
 
 
 def test_data_fingerprint_is_stable_and_short():

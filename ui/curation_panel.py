@@ -15,7 +15,7 @@ from loaders import curation
 from loaders.paths import user_home, writable_home
 from loaders.schema import DIPLOMATIC_ACTIONS, EVENT_TYPES, SUB_EVENT_TYPES
 from ui.data import read_only_flag, reload_inputs
-from ui.text import md
+from ui.text import code, md
 
 ACTIONS = {"fix": "Fix a field", "suppress": "Suppress (keep out)", "restore": "Restore a suppressed event",
            "add": "Add a missing event"}
@@ -52,7 +52,7 @@ def curation_panel(events: pd.DataFrame, shown_ids: list[str], picked: str | Non
         st.info(f"Corrections are off: {refusal}. Corrections already saved in curation.csv still apply.",
                 icon=":material/lock:")
         return
-    st.caption(f"Corrections are kept in `{md(str(curation.curation_path()))}`, one line per edit with your name "
+    st.caption(f"Corrections are kept in {code(curation.curation_path())}, one line per edit with your name "
                "and the time; nothing is overwritten, and the original inputs are never changed. "
                "Suppressed events are listed on the Sources page.")
     action = st.radio("What to do", list(ACTIONS), format_func=ACTIONS.get, horizontal=True, key="curation_action")

@@ -22,6 +22,14 @@ def md(text) -> str:
     return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
+def code(text) -> str:
+    """Untrusted text as an inline code span for st.markdown / st.caption (a file path): nothing inside a code
+    span is markup, so it is shown as it is, not backslash-escaped as md() would leave it; only a backtick,
+    which would end the span, is replaced."""
+    flat = " ".join(str(text).split())
+    return "`" + flat.replace("`", "'") + "`"
+
+
 def hover(text) -> str:
     """Untrusted text for plotly hover labels (a pseudo-HTML subset): escaped, never markup."""
     if text is None or (not isinstance(text, str) and pd.isna(text)):
