@@ -42,7 +42,7 @@ def main() -> None:
     print(f"geonames_index_load_warm {time.perf_counter() - t:.3f} s")
 
     fixtures = ROOT / "tests" / "fixtures"
-    articles = [ROOT / "seeds"] + [p for d in ("articles", "articles_holdout", "articles_dev", "articles_heldout")
+    articles = [ROOT / "seeds"] + [p for d in ("articles", "articles_holdout", "articles_dev", "articles_heldout1")
                                    for p in sorted((fixtures / d).glob("*.txt"))]
     t = time.perf_counter()
     events = loaders.load(articles)

@@ -4,8 +4,8 @@ Two views: `match_article` checks each expected event field by field (the frozen
 `score` measures the loader as an analyst would: precision and recall of events, and whether the
 casualty ranges agree.
 
-    python -m tests.articles_eval --part dev        # tests/fixtures/articles, articles_holdout, articles_dev, articles_blind*
-    python -m tests.articles_eval --part heldout    # tests/fixtures/articles_heldout (when it exists)
+    python -m tests.articles_eval --part dev        # tests/fixtures/articles, articles_holdout, articles_dev, articles_blind*, articles_heldout1
+    python -m tests.articles_eval --part heldout    # tests/fixtures/articles_heldout2 (when it exists)
     python -m tests.articles_eval --part dev --detail   # every expected event and every unmatched incident
     python -m tests.articles_eval --fields              # the old per-field listing
 """
@@ -25,7 +25,8 @@ ARTICLES = Path(__file__).parent / "fixtures" / "articles"
 
 HOLDOUT = Path(__file__).parent / "fixtures" / "articles_holdout"
 DEV_MORE = Path(__file__).parent / "fixtures" / "articles_dev"
-HELDOUT = Path(__file__).parent / "fixtures" / "articles_heldout"
+HELDOUT1 = Path(__file__).parent / "fixtures" / "articles_heldout1"
+HELDOUT = Path(__file__).parent / "fixtures" / "articles_heldout2"
 BLIND4 = Path(__file__).parent / "fixtures" / "articles_blind4"
 BLIND5A = Path(__file__).parent / "fixtures" / "articles_blind5a"
 BLIND5B = Path(__file__).parent / "fixtures" / "articles_blind5b"
@@ -42,7 +43,11 @@ BLIND7B = Path(__file__).parent / "fixtures" / "articles_blind7b"
 # blind7a (the real Afghanistan-Pakistan crisis of Oct-Nov 2025, as several kinds of outlet told it):
 #   R 0.569, P 0.686 (0.549), killed 0.667;
 # blind7b (long-form: quotes, live updates, corrections, an event told twice): R 1.000, P 0.930 (0.535), killed 1.000.
-PARTS = {"dev": [ARTICLES, HOLDOUT, DEV_MORE, BLIND4, BLIND5A, BLIND5B, BLIND6A, BLIND6B, BLIND7A, BLIND7B], "heldout": [HELDOUT],
+# heldout1, the first held-out part (12 articles, 83 expected events), written blind and never tuned on while it was
+#   held out; its last score before it joined dev (2026-11-25): R 0.831, P 0.859 (0.833), killed 0.704, injured 0.467.
+#   Its detail was opened only after that, to learn what kind of toll the rules missed; heldout2 replaces it.
+PARTS = {"dev": [ARTICLES, HOLDOUT, DEV_MORE, BLIND4, BLIND5A, BLIND5B, BLIND6A, BLIND6B, BLIND7A, BLIND7B, HELDOUT1],
+         "heldout": [HELDOUT], "heldout1": [HELDOUT1],
          "blind4": [BLIND4], "blind5a": [BLIND5A], "blind5b": [BLIND5B]}
 PARTS["blind6a"] = [BLIND6A]
 PARTS["blind6b"] = [BLIND6B]
