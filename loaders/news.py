@@ -1031,7 +1031,7 @@ _SPEECH_VENUE = re.compile(r"\b(?:(?:told|addressed|addressing|briefed|briefing)
                            r"(?:news\s+conference|press\s+conference|conference|briefing|reporters|journalists|rally|"
                            r"gathering|lawmakers|parliament)|(?:said|says|speaking|spoke)|(?:news|press)\s+conference)"
                            r"\s+(?:in|at)\s+(?:the\s+)?$", re.I)
-# "the raid on X was the worst since a drone struck Y": X names the event told before.
+# "the raid on X, the deadliest in years, came after a drone struck Y": X names an event told before.
 _NAMED_BEFORE = re.compile(r"\b(?:the|that|this|last\s+week(?:’|')s|[\w-]+(?:’|')s)\s+(?:[\w-]+\s+){0,2}?(?:strike|attack|raid|bombing|shelling|assault|massacre|ambush)s?\s+(?:on|in|at|against)\s+(?:the\s+)?$", re.I)
 _CLAIMED_IT = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attack|bombing|ambush|raid|assault|blast|killing|strike)s?\b", re.I)
 # "airlifted to X", "rushed to the clinic at X": where the wounded went, not where the event was.
