@@ -56,6 +56,8 @@ PARTS["blind6a"] = [BLIND6A]
 PARTS["blind6b"] = [BLIND6B]
 PARTS["blind7a"] = [BLIND7A]
 PARTS["blind7b"] = [BLIND7B]
+BLIND8A = Path(__file__).parent / "fixtures" / "articles_blind8a"
+PARTS["blind8a"] = [BLIND8A]
 
 
 def article_paths(folder: Path = ARTICLES) -> list[Path]:
