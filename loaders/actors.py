@@ -64,7 +64,7 @@ def resolve_actor(name: str) -> tuple[str | None, str | None, str | None]:
 
 
 def victims_state(name: str | None) -> str | None:
-    """ISO3 of the country in "Civilians (<country>)", for violence that crosses a border."""
+    """ISO3 of the country named in "Civilians (<country>)", for violence that crosses a border."""
     if not isinstance(name, str) or not NON_PARTIES.match(name):
         return None
     m = re.search(r"\(([^()]+)\)\s*$", name)

@@ -41,7 +41,7 @@ _LOCK = threading.Lock()
 
 
 def reversed_pattern(rx: re.Pattern) -> re.Pattern | None:
-    """A pattern that matches, at the start of a text read backwards, exactly when rx matches the text ending
+    """A pattern that matches, where a text read backwards begins, exactly when rx matches the text ending
     at its end; None when rx is not one this module can reverse."""
     kept = _REVERSED.get(id(rx))
     if kept is not None and kept[0] is rx:

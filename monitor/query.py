@@ -604,7 +604,7 @@ class ParquetEvents:
                   "fatalities_low, fatalities_best, fatalities_high, injured_low, injured_high, event_id")
 
     # One row of incident tolls per single-report incident, without grouping: a single report's toll is
-    # its own figures (the median of one best is itself; high counts only where low is stated).
+    # the figures it gives (the median of one best is itself; high counts only where low is stated).
     _SINGLE_TOLLS = """
         SELECT incident_id, event_date, date_precision, dyad, event_type, location,
                fatalities_low AS killed_low,

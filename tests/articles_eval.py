@@ -58,6 +58,8 @@ PARTS["blind7a"] = [BLIND7A]
 PARTS["blind7b"] = [BLIND7B]
 BLIND8B = Path(__file__).parent / "fixtures" / "articles_blind8b"
 PARTS["blind8b"] = [BLIND8B]
+BLIND8A = Path(__file__).parent / "fixtures" / "articles_blind8a"
+PARTS["blind8a"] = [BLIND8A]
 
 
 def article_paths(folder: Path = ARTICLES) -> list[Path]:
