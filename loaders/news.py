@@ -1609,9 +1609,12 @@ def extract(article: Article) -> list[Draft]:
 # joins that event's incident instead of starting one of its own.
 
 # "Tuesday's strike", "last night's attack", "the earlier raid": an act named by when it happened.
-_DAY_ACT = re.compile(r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|last\s+night|overnight|weekend)(?:’|')s\s+"
+_DAY_ACT = re.compile(r"\b(?:((?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend)|yesterday|last\s+night|overnight)(?:’|')s\s+"
                       r"(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?|air\s*strikes?|airstrikes?|bombings?|blasts?|explosions?|"
-                      r"raids?|ambush(?:es)?|shelling|assaults?|clash(?:es)?|fighting|killings?)\b", re.I)
+                      r"raids?|ambush(?:es)?|shelling|assaults?|clash(?:es)?|battles?|fighting|killings?)\b", re.I)
+# The label of a summary or live-update line: "- <Place>: ...", "<Place> region: ...".
+_LABEL = re.compile(r"^\W*((?-i:[A-Z][\w’'-]+)(?:\s+(?-i:[A-Z][\w’'-]+)){0,2})(?:\s+(?:region|province|state|district|city))?:\s", re.I)
+_WEEKDAY_NUMBER = {"mon": (0,), "tue": (1,), "wed": (2,), "thu": (3,), "fri": (4,), "sat": (5,), "sun": (6,), "wee": (5, 6)}
 # The toll of a told event spoken of as such: "the toll", "the dead included", "of the nine killed there".
 _THE_TOLL = re.compile(r"\bthe\s+(?:death\s+|casualty\s+)?toll\b|\b(?:among|included|of)\s+the\s+(?:[\w-]+\s+){0,2}?"
                        r"(?:dead|killed|victims|wounded|injured)\b|\bthe\s+dead\s+(?:included|were)\b"
@@ -1717,7 +1720,7 @@ def _clause_of(d: Draft) -> str:
 
 
 def _told_before(d: Draft, told: list[Draft], sentence_no: dict[int, int], countries: set[str],
-                 published=None) -> Draft | None:
+                 published=None, ahead: bool = False) -> Draft | None:
     """The event told earlier in the article that a later mention `d` refers back to, or None.
 
     The mention must refer back in its own words -- an act named by its place ("the <Name> attack"), a
@@ -1736,16 +1739,30 @@ def _told_before(d: Draft, told: list[Draft], sentence_no: dict[int, int], count
     definite = bool(_ANAPHORA.search(clause) or _ONE_ACT.search(clause) or _DAY_ACT.search(clause)
                     or _THE_WEAPON.search(clause) or _CLAIMED_IT.search(clause) or _POINTS_BACK.search(clause)
                     or _THE_TOLL.search(clause) or (_states_toll(d.toll) and _TOLL_UPDATE.search(clause)))
-    echo = _figures(d.toll) if d.place is None or d.place.feature in ("country", "province") else set()
-    if not (names or definite or echo):
+    vague = d.place is None or d.place.feature in ("country", "province")
+    echo = _figures(d.toll) if vague else set()
+    # A mention with no place of its own may still name where its act was: a name no gazetteer knows ("the
+    # emergency room in <camp>"), or the label of a summary line ("- <City>: a missile hit ...").
+    hints = [n for n, _ in unresolved_places([Sentence(text, 0, 0)], countries)] if vague else []
+    labels = {normalise(n) for n in _LABEL.findall(text)} if vague else set()
+    if len({normalise(n) for part in d.quote.split(" … ") for n in _LABEL.findall(part)}) > 1:
+        return None  # lines of a summary about several places, read as one: none of them alone
+    weekday = _DAY_ACT.search(clause)
+    weekday = _WEEKDAY_NUMBER.get(weekday.group(1).lower()[:3]) if weekday and weekday.group(1) else None
+    if not (names or definite or echo or hints or labels):
         return None
     fits: list[Draft] = []
     for a in told:
-        if sentence_no[id(a.sentence)] >= here or _unrest(a) != _unrest(d):
+        if (sentence_no[id(a.sentence)] <= here if ahead else sentence_no[id(a.sentence)] >= here) or _unrest(a) != _unrest(d):
             continue
         gap = _days_apart(a, d)
         named = bool(names) and any(normalise(n) in normalise(a.quote) for n in names)
-        if gap is None or gap > (_NAMED_DAYS if named else _JOIN_DAYS):
+        hinted = any(normalise(n) in normalise(a.sentence.text) for n in hints) or bool(
+            labels and a.place is not None and labels & {normalise(a.place.name), normalise(a.place.admin1 or "")})
+        # "Tuesday's strike" told days later: the strike of the Tuesday before (of the weekend before).
+        on_that_day = (weekday is not None and a.precision == "day" and 0 <= (d.day - a.day).days <= _NAMED_DAYS
+                       and a.day.weekday() in weekday)
+        if gap is None or gap > (_NAMED_DAYS if named or on_that_day else _JOIN_DAYS):
             continue
         if names and not named:
             continue  # the mention names the act it speaks of, and this is not it
@@ -1753,16 +1770,21 @@ def _told_before(d: Draft, told: list[Draft], sentence_no: dict[int, int], count
             continue
         if not named and a.place is None and own_place and not _echoes(_figures(d.toll), a.toll):
             continue  # a placeless event takes a place from a later mention only when that mention names it
-        if not named and not definite and not _echoes(echo, a.toll):
+        if not named and not definite and not hinted and not _echoes(echo, a.toll):
             continue
-        if d.date_explicit and gap and not (named and (_toll_of_named(text) or _CLAIMED_IT.search(text)
-                                                       or _CORRECTION.search(text))):
+        if (hints or labels) and not hinted and not named and not _echoes(echo, a.toll):
+            continue  # it names somewhere this event's telling does not
+        if d.date_explicit and gap and not on_that_day and not (named and (
+                _toll_of_named(text) or _CLAIMED_IT.search(text) or _CORRECTION.search(text))):
             continue  # the mention dates its act to another day: another act (unless it corrects or claims that one)
         if _past_period(text, published, a):
             continue
         fits.append(a)
     if not fits:
         return None
+    if labels:
+        # the place the line is labelled with, when one event told is there
+        fits = [a for a in fits if a.place is not None and normalise(a.place.name) in labels] or fits
     if not names and _elsewhere(clause, " ".join(a.sentence.text for a in fits), countries):
         return None  # the mention names a place of its own that the events told before do not
     key = normalise(text)
@@ -1775,7 +1797,7 @@ def _told_before(d: Draft, told: list[Draft], sentence_no: dict[int, int], count
     kinds = _named_kinds(clause)
     if kinds and any(a.cue.row["event_type"] in kinds for a in fits):
         fits = [a for a in fits if a.cue.row["event_type"] in kinds]
-    if echo and not definite and not names:
+    if echo and not definite and not names and not hints and not labels:
         fits = [a for a in fits if _echoes(echo, a.toll)]
     # Reports of one event already joined count once.
     events = {(a.place.name if a.place else id(a), a.day) for a in fits}
@@ -1783,38 +1805,54 @@ def _told_before(d: Draft, told: list[Draft], sentence_no: dict[int, int], count
 
 
 def _join_told(drafts: list[Draft], countries: set[str], published=None) -> list[Draft]:
-    """Within one article, a later mention of an event already told (see _told_before) becomes a report of that
+    """Within one article, a mention of an event told elsewhere in it (see _told_before) becomes a report of that
     event: it takes the event's place, date and parties, so the incident rule (SPEC §3) gives both one
     incident_id and the incident's toll spans their claims. When neither has a place, the mention is folded into
-    the first report (placeless rows are never one incident), its toll joining the first's as one range."""
+    the event's report (placeless rows are never one incident), its toll joining the report's as one range.
+    A mention looks back first; a summary told ahead of its story ("what we know", a recap of the weekend's
+    battles) looks forward to the full telling."""
     sentence_no: dict[int, int] = {}
     for d in drafts:
         sentence_no.setdefault(id(d.sentence), len(sentence_no))
     out: list[Draft] = []
+    unjoined: list[Draft] = []
     for d in drafts:
         if _violent_draft(d):
-            first = _same_act_placed(d, out)
-            if first is not None:
+            if _same_act_placed(d, out) is not None:
                 out.append(d)
                 continue
             a = _told_before(d, [o for o in out if _violent_draft(o)], sentence_no, countries, published)
-            if a is not None:
-                if a.place is None and d.place is None:
-                    if _states_toll(d.toll):
-                        a.toll = d.toll if not _states_toll(a.toll) else _spanned(a.toll, d.toll)
-                        a.claimed_by = "; ".join(dict.fromkeys(c for c in (a.claimed_by, d.claimed_by) if c)) or None
-                    a.quote = f"{a.quote} … {d.quote}"
-                    continue
-                if a.place is None:
-                    if sum(o.sentence is d.sentence and o.cue.start == d.cue.start for o in drafts) > 1:
-                        out.append(d)  # the mention spreads the act over several places: none of them is its place
-                        continue
-                    a.place = d.place  # the later mention names the place the first left out
-                else:
-                    d.place = a.place
-                d.day, d.precision, d.date_explicit, d.actors = a.day, a.precision, a.date_explicit, a.actors
+            if a is None:
+                unjoined.append(d)
+            elif _join(d, a, drafts):
+                continue
         out.append(d)
+    for d in unjoined:
+        later = [o for o in out if _violent_draft(o) and sentence_no[id(o.sentence)] > sentence_no[id(d.sentence)]]
+        a = _told_before(d, later, sentence_no, countries, published, ahead=True)
+        if a is not None and _join(d, a, drafts):
+            out.remove(d)
     return out
+
+
+def _join(d: Draft, a: Draft, drafts: list[Draft]) -> bool:
+    """Make mention `d` a report of event `a`; True when `d` is folded into `a` (no row of its own)."""
+    if a.place is None and d.place is None:
+        if _states_toll(d.toll):
+            a.toll = d.toll if not _states_toll(a.toll) else _spanned(a.toll, d.toll)
+            a.claimed_by = "; ".join(dict.fromkeys(c for c in (a.claimed_by, d.claimed_by) if c)) or None
+        a.quote = f"{a.quote} … {d.quote}"
+        return True
+    if a.place is None:
+        if sum(o.sentence is d.sentence and o.cue.start == d.cue.start for o in drafts) > 1:
+            return False  # the mention spreads the act over several places: none of them is its place
+        if (d.day, d.precision) != (a.day, a.precision):
+            return False  # a place read on another day may be another act's
+        a.place = d.place  # the mention names the place the event's telling left out
+    else:
+        d.place = a.place
+    d.day, d.precision, d.date_explicit, d.actors = a.day, a.precision, a.date_explicit, a.actors
+    return False
 
 
 def _same_act_placed(d: Draft, told: list[Draft]) -> Draft | None:
