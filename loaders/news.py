@@ -1830,9 +1830,37 @@ def _join_told(drafts: list[Draft], countries: set[str], published=None) -> list
     for d in unjoined:
         later = [o for o in out if _violent_draft(o) and sentence_no[id(o.sentence)] > sentence_no[id(d.sentence)]]
         a = _told_before(d, later, sentence_no, countries, published, ahead=True)
+        if a is None:
+            a = _first_of_many(d, later, sentence_no)
         if a is not None and _join(d, a, drafts):
             out.remove(d)
     return out
+
+
+# "struck several districts of <province>", "bombed areas held by <group>", "in two gunfights": a lead that sums up
+# acts at several places, told one by one after it.
+_MANY_PLACES = re.compile(r"\b(?:two|three|four|five|several|many|multiple|a\s+(?:series|string|wave|number)\s+of)\s+"
+                          r"(?:[\w-]+\s+)?(?:gunfights|clashes|strikes|air\s*strikes|airstrikes|attacks|raids|districts|"
+                          r"villages|towns|areas|locations)\b|\bareas\s+(?:held|controlled)\s+by\b", re.I)
+
+
+def _first_of_many(lead: Draft, later: list[Draft], sentence_no: dict[int, int]) -> Draft | None:
+    """A lead with no toll and no place smaller than a province that sums up acts at several places, when the
+    next sentences tell those acts on its day inside its province (or, placeless, anywhere): it is their
+    summary, not another event, so it joins the first of them."""
+    if _states_toll(lead.toll) or (lead.place is not None and lead.place.feature != "province"):
+        return None
+    if not _MANY_PLACES.search(_clause_of(lead)):
+        return None
+    here = sentence_no[id(lead.sentence)]
+    for a in later:
+        if sentence_no[id(a.sentence)] - here > 2:
+            break
+        if (a.day, a.precision) != (lead.day, lead.precision) or _unrest(a) != _unrest(lead):
+            continue
+        if lead.place is None or (a.place is not None and _lies_in(lead.place, a.place)):
+            return a
+    return None
 
 
 def _join(d: Draft, a: Draft, drafts: list[Draft]) -> bool:

@@ -171,3 +171,18 @@ def test_two_towns_of_one_province_hit_the_same_day_stay_two(tmp_path):
     assert incident_of(events, "bus stop") != incident_of(events, "roadside bomb")
     assert killed(incident_rows(events, "bus stop")) == (3, 3)
     assert killed(incident_rows(events, "roadside bomb")) == (2, 2)
+
+
+# ----- a lead that sums up strikes told one by one after it ----------------------------------------------
+
+def test_a_lead_summing_up_strikes_at_several_places_is_no_event_of_its_own(tmp_path):
+    events = violent(read_story(tmp_path, "2026-01-23", (
+        "Military aircraft bombed several villages held by rebels in the north on Tuesday, residents said.\n\n"
+        "In one village, two farmers died when a bomb hit their hut; near Lashio, four people were killed.")))
+    assert events["incident_id"].nunique() == 2, events[["location", "incident_id", "source_quote"]]
+    lead = incident_of(events, "Military aircraft bombed")
+    village = events[events["fatalities_low"] == 2]["incident_id"]
+    town = events[events["location"] == "Lashio"]["incident_id"]
+    assert village.tolist() == [lead] and town.nunique() == 1 and town.iloc[0] != lead
+    assert killed(events[events["incident_id"] == lead]) == (2, 2)
+    assert killed(events[events["location"] == "Lashio"]) == (4, 4)
