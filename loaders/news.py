@@ -1742,7 +1742,7 @@ def _told_before(d: Draft, told: list[Draft], sentence_no: dict[int, int], count
     vague = d.place is None or d.place.feature in ("country", "province")
     echo = _figures(d.toll) if vague else set()
     # A mention with no place of its own may still name where its act was: a name no gazetteer knows ("the
-    # emergency room in <camp>"), or the label of a summary line ("- <City>: a missile hit ...").
+    # emergency room in <camp>"), or the label of a summary line ("- <Town>: a shell fell ...").
     hints = [n for n, _ in unresolved_places([Sentence(text, 0, 0)], countries)] if vague else []
     labels = {normalise(n) for n in _LABEL.findall(text)} if vague else set()
     if len({normalise(n) for part in d.quote.split(" … ") for n in _LABEL.findall(part)}) > 1:
@@ -1837,7 +1837,7 @@ def _join_told(drafts: list[Draft], countries: set[str], published=None) -> list
     return out
 
 
-# "struck several districts of <province>", "bombed areas held by <group>", "in two gunfights": a lead that sums up
+# "hit a number of villages in <province>", "shelled rebel-held areas", "in two clashes": a lead that sums up
 # acts at several places, told one by one after it.
 _MANY_PLACES = re.compile(r"\b(?:two|three|four|five|several|many|multiple|a\s+(?:series|string|wave|number)\s+of)\s+"
                           r"(?:[\w-]+\s+)?(?:gunfights|clashes|strikes|air\s*strikes|airstrikes|attacks|raids|districts|"
