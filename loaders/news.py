@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.geocode import (ONLINE_ERRORS, Place, country_names, curated_by_key, curated_places, fuzzy_key, geonames_hits,
+from loaders.geocode import (ONLINE_ERRORS, Place, country_names, distance_km, curated_by_key, curated_places, fuzzy_key, geonames_hits,
                              curated_countries_by_key,
                              geonames_hit_columns, index_generation,
                              parse_phrase,
@@ -1600,7 +1600,302 @@ def extract(article: Article) -> list[Draft]:
     # Where the events were placed votes too: a story told of one country's towns is about that country.
     placed = {d.place.name: d.place.iso3 for d in drafts if d.place and d.place.iso3 and d.place.feature != "country"}
     article.main_country = _main_country(mentions, dateline, list(placed.values()))
-    return _drop_recaps(_same_account(_collapse(drafts)))
+    return _join_told(_drop_recaps(_same_account(_collapse(drafts))), countries, article.published)
+
+
+
+# ---------------------------------------------------------------------------------------------------
+# One event told twice in one article (SPEC §3): a later mention that refers back to an event already told
+# joins that event's incident instead of starting one of its own.
+
+# "Tuesday's strike", "last night's attack", "the earlier raid": an act named by when it happened.
+_DAY_ACT = re.compile(r"\b(?:((?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend)|yesterday|last\s+night|overnight)(?:’|')s\s+"
+                      r"(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?|air\s*strikes?|airstrikes?|bombings?|blasts?|explosions?|"
+                      r"raids?|ambush(?:es)?|shelling|assaults?|clash(?:es)?|battles?|fighting|killings?)\b", re.I)
+# The label of a summary or live-update line: "- <Place>: ...", "<Place> region: ...".
+_LABEL = re.compile(r"^\W*((?-i:[A-Z][\w’'-]+)(?:\s+(?-i:[A-Z][\w’'-]+)){0,2})(?:\s+(?:region|province|state|district|city))?:\s", re.I)
+_WEEKDAY_NUMBER = {"mon": (0,), "tue": (1,), "wed": (2,), "thu": (3,), "fri": (4,), "sat": (5,), "sun": (6,), "wee": (5, 6)}
+# The toll of a told event spoken of as such: "the toll", "the dead included", "of the nine killed there".
+_THE_TOLL = re.compile(r"\bthe\s+(?:death\s+|casualty\s+)?toll\b|\b(?:among|included|of)\s+the\s+(?:[\w-]+\s+){0,2}?"
+                       r"(?:dead|killed|victims|wounded|injured)\b|\bthe\s+dead\s+(?:included|were)\b"
+                       r"|\b(?:killed|died|wounded|injured)\s+there\b", re.I)
+# An act named by a place word in front of it ("the <Name> attack", "the <Name> market strike").
+_NAME_ACT = re.compile(r"\bthe\s+(?P<name>(?-i:[A-Z][\w’'-]+)(?:\s+(?-i:[A-Z][\w’'-]+)){0,2})\s+(?:[a-z-]+\s+)?"
+                       r"(?:attack|strike|air\s*strike|airstrike|bombing|blast|explosion|raid|ambush|shelling|assault|"
+                       r"massacre|killings?|clash(?:es)?|fighting)\b")
+# An act named with its place after it ("the strike on <Name>", "the attack in <Name>").
+_ACT_AT = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:attack|strike|bombing|blast|raid|ambush|shelling|assault|"
+                     r"massacre|killings?)\s+(?:on|in|at|near|against)\s+(?:the\s+)?"
+                     r"(?P<name>(?-i:[A-Z][\w’'-]+)(?:\s+(?-i:[A-Z][\w’'-]+)){0,2})", re.I)
+_CORRECTION = re.compile(r"\b(?:correction|earlier\s+version|misstated|incorrectly|wrongly)\b", re.I)
+_JOIN_DAYS = 1  # SPEC §3: reports of one incident are at most a day apart
+_NAMED_DAYS = 7  # an act named by its place ("the <Name> attack") may be spoken of days later (a claim, a correction)
+
+
+def _violent_draft(d: Draft) -> bool:
+    return not d.cue.row["diplomatic_action"]
+
+
+def _unrest(d: Draft) -> bool:
+    return d.cue.row["event_type"] in ("Protests", "Riots")
+
+
+def _lies_in(outer: Place | None, inner: Place | None) -> bool:
+    """`outer` is a vaguer place holding `inner`: its country, its province, or the district around a town."""
+    if outer is None or inner is None or outer.name == inner.name:
+        return False
+    if outer.feature == "country":
+        return bool(outer.iso3) and outer.iso3 == inner.iso3 and inner.feature != "country"
+    if _holds(outer, inner):
+        return True
+    # A district (an admin-2 unit) and a town of the same province close to its centre: the town lies in it.
+    return (outer.feature == "district" and inner.feature not in ("country", "province", "district")
+            and outer.iso3 == inner.iso3 and bool(outer.admin1) and outer.admin1 == inner.admin1
+            and outer.latitude == outer.latitude and inner.latitude == inner.latitude
+            and distance_km(outer.latitude, outer.longitude, inner.latitude, inner.longitude) <= 40)
+
+
+def _same_or_vaguer(later: Place | None, first: Place | None) -> bool:
+    """A later mention's place fits the event told first: none, the same, or a place that holds it."""
+    return later is None or first is None or later.name == first.name or _lies_in(later, first)
+
+
+def _days_apart(a: Draft, d: Draft) -> int | None:
+    """Days between two drafts' dates; None when their precisions cannot be one incident (SPEC §3)."""
+    coarse = ("month", "year")
+    if (a.precision in coarse) != (d.precision in coarse):
+        return None
+    if a.precision in coarse:
+        return 0 if (a.day, a.precision) == (d.day, d.precision) else None
+    return abs((d.day - a.day).days)
+
+
+def _figures(toll) -> set[int]:
+    out: set[int] = set()
+    for c in (toll.killed, toll.injured) if toll is not None else ():
+        if c is not None:
+            out |= {c.low} | ({c.high} if c.high is not None else set())
+    return out
+
+
+def _echoes(figures: set[int], toll) -> bool:
+    """A mention's figures are those of an event told before: all of two or more, or one that is not a small
+    number (a few dead are told of many events; 26 of one)."""
+    same = figures & _figures(toll)
+    return bool(same) and (same == figures and len(figures) > 1 or max(same) >= 5)
+
+
+def _named_acts(text: str) -> list[str]:
+    """Names an act is called by in a sentence ("the <Name> attack", "the strike on <Name>")."""
+    return [m.group("name") for rx in (_NAME_ACT, _ACT_AT) for m in rx.finditer(text)]
+
+
+# "hurt in the <Name> raid", "killed by the <Name> blast": the figure is that act's, wherever the
+# sentence says the victims went.
+_TOLL_OF_ACT = re.compile(r"\b(?:killed|dead|died|wounded|injured|hurt|victims|toll)\s+(?:[\w-]+\s+){0,2}?(?:in|from|during|by)\s+$",
+                          re.I)
+
+
+def _toll_of_named(text: str) -> bool:
+    return any(_TOLL_OF_ACT.search(text[max(0, m.start() - 60):m.start()]) for rx in (_NAME_ACT, _ACT_AT)
+               for m in rx.finditer(text))
+
+
+def _past_period(text: str, published, a: Draft) -> bool:
+    """The sentence names a month or year that is not the event's: it tells of another, earlier time."""
+    for m in find_dates(text, published, None):
+        if m.precision in ("month", "year") and m.day < a.day:
+            end = (pd.Timestamp(m.day) + (pd.offsets.MonthEnd(0) if m.precision == "month" else pd.offsets.YearEnd(0))).date()
+            if end < a.day:
+                return True
+    return False
+
+
+def _clause_of(d: Draft) -> str:
+    text = d.sentence.text
+    for c0, c1 in _clauses(text):
+        if c0 <= d.cue.start <= c1:
+            return text[c0:c1]
+    return text
+
+
+def _told_before(d: Draft, told: list[Draft], sentence_no: dict[int, int], countries: set[str],
+                 published=None, ahead: bool = False) -> Draft | None:
+    """The event told earlier in the article that a later mention `d` refers back to, or None.
+
+    The mention must refer back in its own words -- an act named by its place ("the <Name> attack"), a
+    definite act ("the strike", "Tuesday's bombing", "the drone"), the toll of an act told ("the toll rose",
+    "of the nine killed there") or the very figures of one event told before -- and fit that event: the same
+    coarse kind, dates a day apart (SPEC §3; a week when it names the act by its place), and a place that is
+    the same, vaguer (its province or country) or none. When several events told before would fit, the
+    mention is left alone: two events of one day and country stay two."""
+    text, clause = d.sentence.text, _clause_of(d)
+    here = sentence_no[id(d.sentence)]
+    names = _named_acts(text)
+    own_place = d.place is not None and d.place.feature not in ("country", "province")
+    if own_place and not _toll_of_named(text):
+        # an act named in passing ("blamed for the <Name> raid"): the sentence tells its own
+        names = [n for n in names if normalise(n) == normalise(d.place.name)]
+    definite = bool(_ANAPHORA.search(clause) or _ONE_ACT.search(clause) or _DAY_ACT.search(clause)
+                    or _THE_WEAPON.search(clause) or _CLAIMED_IT.search(clause) or _POINTS_BACK.search(clause)
+                    or _THE_TOLL.search(clause) or (_states_toll(d.toll) and _TOLL_UPDATE.search(clause)))
+    vague = d.place is None or d.place.feature in ("country", "province")
+    echo = _figures(d.toll) if vague else set()
+    # A mention with no place of its own may still name where its act was: a name no gazetteer knows ("the
+    # emergency room in <camp>"), or the label of a summary line ("- <Town>: a shell fell ...").
+    hints = [n for n, _ in unresolved_places([Sentence(text, 0, 0)], countries)] if vague else []
+    labels = {normalise(n) for n in _LABEL.findall(text)} if vague else set()
+    if len({normalise(n) for part in d.quote.split(" … ") for n in _LABEL.findall(part)}) > 1:
+        return None  # lines of a summary about several places, read as one: none of them alone
+    weekday = _DAY_ACT.search(clause)
+    weekday = _WEEKDAY_NUMBER.get(weekday.group(1).lower()[:3]) if weekday and weekday.group(1) else None
+    if not (names or definite or echo or hints or labels):
+        return None
+    fits: list[Draft] = []
+    for a in told:
+        if (sentence_no[id(a.sentence)] <= here if ahead else sentence_no[id(a.sentence)] >= here) or _unrest(a) != _unrest(d):
+            continue
+        gap = _days_apart(a, d)
+        named = bool(names) and any(normalise(n) in normalise(a.quote) for n in names)
+        hinted = any(normalise(n) in normalise(a.sentence.text) for n in hints) or bool(
+            labels and a.place is not None and labels & {normalise(a.place.name), normalise(a.place.admin1 or "")})
+        # "Tuesday's strike" told days later: the strike of the Tuesday before (of the weekend before).
+        on_that_day = (weekday is not None and a.precision == "day" and 0 <= (d.day - a.day).days <= _NAMED_DAYS
+                       and a.day.weekday() in weekday)
+        if gap is None or gap > (_NAMED_DAYS if named or on_that_day else _JOIN_DAYS):
+            continue
+        if names and not named:
+            continue  # the mention names the act it speaks of, and this is not it
+        if not named and not _same_or_vaguer(d.place, a.place):
+            continue
+        if not named and a.place is None and own_place and not _echoes(_figures(d.toll), a.toll):
+            continue  # a placeless event takes a place from a later mention only when that mention names it
+        if not named and not definite and not hinted and not _echoes(echo, a.toll):
+            continue
+        if (hints or labels) and not hinted and not named and not _echoes(echo, a.toll):
+            continue  # it names somewhere this event's telling does not
+        if d.date_explicit and gap and not on_that_day and not (named and (
+                _toll_of_named(text) or _CLAIMED_IT.search(text) or _CORRECTION.search(text))):
+            continue  # the mention dates its act to another day: another act (unless it corrects or claims that one)
+        if _past_period(text, published, a):
+            continue
+        fits.append(a)
+    if not fits:
+        return None
+    if labels:
+        # the place the line is labelled with, when one event told is there
+        fits = [a for a in fits if a.place is not None and normalise(a.place.name) in labels] or fits
+    if not names and _elsewhere(clause, " ".join(a.sentence.text for a in fits), countries):
+        return None  # the mention names a place of its own that the events told before do not
+    key = normalise(text)
+    spoken = {a.place.name for a in told if a.place is not None and a.place.feature not in ("country", "province")
+              and normalise(a.place.name) in key}
+    if spoken:
+        fits = [a for a in fits if a.place is not None and a.place.name in spoken]  # the place it names is the one
+    if d.date_explicit and any(a.day == d.day for a in fits):
+        fits = [a for a in fits if a.day == d.day]
+    kinds = _named_kinds(clause)
+    if kinds and any(a.cue.row["event_type"] in kinds for a in fits):
+        fits = [a for a in fits if a.cue.row["event_type"] in kinds]
+    if echo and not definite and not names and not hints and not labels:
+        fits = [a for a in fits if _echoes(echo, a.toll)]
+    # Reports of one event already joined count once.
+    events = {(a.place.name if a.place else id(a), a.day) for a in fits}
+    return fits[0] if len(events) == 1 else None
+
+
+def _join_told(drafts: list[Draft], countries: set[str], published=None) -> list[Draft]:
+    """Within one article, a mention of an event told elsewhere in it (see _told_before) becomes a report of that
+    event: it takes the event's place, date and parties, so the incident rule (SPEC §3) gives both one
+    incident_id and the incident's toll spans their claims. When neither has a place, the mention is folded into
+    the event's report (placeless rows are never one incident), its toll joining the report's as one range.
+    A mention looks back first; a summary told ahead of its story ("what we know", a recap of the weekend's
+    battles) looks forward to the full telling."""
+    sentence_no: dict[int, int] = {}
+    for d in drafts:
+        sentence_no.setdefault(id(d.sentence), len(sentence_no))
+    out: list[Draft] = []
+    unjoined: list[Draft] = []
+    for d in drafts:
+        if _violent_draft(d):
+            if _same_act_placed(d, out) is not None:
+                out.append(d)
+                continue
+            a = _told_before(d, [o for o in out if _violent_draft(o)], sentence_no, countries, published)
+            if a is None:
+                unjoined.append(d)
+            elif _join(d, a, drafts):
+                continue
+        out.append(d)
+    for d in unjoined:
+        later = [o for o in out if _violent_draft(o) and sentence_no[id(o.sentence)] > sentence_no[id(d.sentence)]]
+        a = _told_before(d, later, sentence_no, countries, published, ahead=True)
+        if a is None:
+            a = _first_of_many(d, later, sentence_no)
+        if a is not None and _join(d, a, drafts):
+            out.remove(d)
+    return out
+
+
+# "hit a number of villages in <province>", "shelled rebel-held areas", "in two clashes": a lead that sums up
+# acts at several places, told one by one after it.
+_MANY_PLACES = re.compile(r"\b(?:two|three|four|five|several|many|multiple|a\s+(?:series|string|wave|number)\s+of)\s+"
+                          r"(?:[\w-]+\s+)?(?:gunfights|clashes|strikes|air\s*strikes|airstrikes|attacks|raids|districts|"
+                          r"villages|towns|areas|locations)\b|\bareas\s+(?:held|controlled)\s+by\b", re.I)
+
+
+def _first_of_many(lead: Draft, later: list[Draft], sentence_no: dict[int, int]) -> Draft | None:
+    """A lead with no toll and no place smaller than a province that sums up acts at several places, when the
+    next sentences tell those acts on its day inside its province (or, placeless, anywhere): it is their
+    summary, not another event, so it joins the first of them."""
+    if _states_toll(lead.toll) or (lead.place is not None and lead.place.feature != "province"):
+        return None
+    if not _MANY_PLACES.search(_clause_of(lead)):
+        return None
+    here = sentence_no[id(lead.sentence)]
+    for a in later:
+        if sentence_no[id(a.sentence)] - here > 2:
+            break
+        if (a.day, a.precision) != (lead.day, lead.precision) or _unrest(a) != _unrest(lead):
+            continue
+        if lead.place is None or (a.place is not None and _lies_in(lead.place, a.place)):
+            return a
+    return None
+
+
+def _join(d: Draft, a: Draft, drafts: list[Draft]) -> bool:
+    """Make mention `d` a report of event `a`; True when `d` is folded into `a` (no row of its own)."""
+    if a.place is None and d.place is None:
+        if _states_toll(d.toll):
+            a.toll = d.toll if not _states_toll(a.toll) else _spanned(a.toll, d.toll)
+            a.claimed_by = "; ".join(dict.fromkeys(c for c in (a.claimed_by, d.claimed_by) if c)) or None
+        a.quote = f"{a.quote} … {d.quote}"
+        return True
+    if a.place is None:
+        if sum(o.sentence is d.sentence and o.cue.start == d.cue.start for o in drafts) > 1:
+            return False  # the mention spreads the act over several places: none of them is its place
+        if (d.day, d.precision) != (a.day, a.precision):
+            return False  # a place read on another day may be another act's
+        a.place = d.place  # the mention names the place the event's telling left out
+    else:
+        d.place = a.place
+    d.day, d.precision, d.date_explicit, d.actors = a.day, a.precision, a.date_explicit, a.actors
+    return False
+
+
+def _same_act_placed(d: Draft, told: list[Draft]) -> Draft | None:
+    """One act of one clause read at two places, one holding the other ("in <town> of <district>", "in <district>,
+    ... in <town>"): both rows take the smaller place, so they are one incident."""
+    for o in told:
+        if o.sentence is not d.sentence or o.cue.start != d.cue.start or o.day != d.day:
+            continue
+        if _lies_in(d.place, o.place):
+            d.place = o.place
+            return o
+        if _lies_in(o.place, d.place):
+            o.place = d.place
+            return o
+    return None
 
 
 def _story_date(dates: list[DateMention], published: date | None) -> tuple[date, str] | None:
