@@ -828,6 +828,8 @@ _COUNT_SINCE = re.compile(r"\b(?:have|has|had)\s+(?:now\s+|so\s+far\s+|already\s
                           r"verified|counted|logged|tallied)\b[^;]{0,120}?\bsince\b|\bsince\b[^;]{0,80}?\b(?:have|has|had)\s+"
                           r"(?:now\s+|so\s+far\s+|already\s+)?(?:recorded|documented|registered|verified|counted|logged|tallied)\b",
                           re.I)
+# A toll in the perfect tense with no act of its own ("N have been wounded"): a count so far, not a new event.
+_PERFECT_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+|also\s+)?been\s+(?:killed|wounded|injured|hurt)\b", re.I)
 # Plural attacks that "have killed" N: a tally of many incidents, unless the clause dates it to one day.
 _TALLY = re.compile(r"\b(?:attacks|strikes|raids|bombings|air\s*strikes|airstrikes|shellings|ambushes)\s+(?:\w+\s+){0,3}?(?:have|has)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:killed|left|claimed)\b", re.I)
 # A later count of an event told before (a toll raised to N): it belongs to that event.
@@ -1260,6 +1262,7 @@ def extract(article: Article) -> list[Draft]:
     told: list[tuple] = []  # every violent event told, as last_violent records it, in order
     # The last sentence that recalled violence of a past month or year but gave no event: (number, date, places).
     last_background: tuple | None = None
+    last_total = -2  # the last sentence that gave a running total
     named_places: list[tuple[str, str | None]] = []  # (name, iso3) of every town or province named, each time
     for n_sent, sent in enumerate(sents):
         text = sent.text
@@ -1295,6 +1298,12 @@ def extract(article: Article) -> list[Draft]:
                 # "In all, N died" after several events: their sum, no one event's toll.
                 cumulative = True
             cumulative = cumulative or bool(_COUNT_SINCE.search(clause))
+            if (has_toll and not cumulative and last_total == n_sent - 1 and _PERFECT_TOLL.search(clause)
+                    and all(c.row["name"] == "killing" for c in cues)):
+                # "N have been wounded, it says" right after a running total: the same total's other figure
+                cumulative = True
+            if cumulative and has_toll:
+                last_total = n_sent
             if cumulative:  # a war's running toll ("a conflict that has killed N") is background, not an event
                 toll, has_toll = extract_toll(""), False
             violent = [] if cumulative else [c for c in cues if not c.row["diplomatic_action"]]

@@ -159,3 +159,20 @@ def test_an_undated_opening_act_takes_the_day_and_town_of_its_retelling(tmp_path
     assert lede["injured_low"] == 5
     retold = violent(events)[violent(events)["source_quote"].str.contains("came under fire")]
     assert len(retold) == 1 and retold.iloc[0]["incident_id"] == lede["incident_id"]
+
+
+# ----- the second figure of a running total -----------------------------------------------------------------
+
+def test_the_wounded_figure_after_a_running_total_is_part_of_it(tmp_path):
+    events = read_story(tmp_path, "2025-07-25", (
+        "The health ministry says 21 people have now been killed in the province since the fighting began on "
+        "Tuesday. At least 60 people have been wounded, it says."))
+    assert violent(events).empty, events[["event_date", "injured_low", "source_quote"]]
+
+
+def test_a_wounded_figure_after_a_single_attack_is_still_read(tmp_path):
+    events = read_story(tmp_path, "2025-07-25", (
+        "A rocket hit a market in Sisaket on Thursday, killing four people, officials said. At least 12 people "
+        "have been wounded, they said."))
+    assert violent(events)["fatalities_low"].max() == 4
+    assert violent(events)["injured_low"].max() == 12
