@@ -1300,7 +1300,7 @@ def extract(article: Article) -> list[Draft]:
             cumulative = cumulative or bool(_COUNT_SINCE.search(clause))
             if (has_toll and not cumulative and last_total == n_sent - 1 and _PERFECT_TOLL.search(clause)
                     and all(c.row["name"] == "killing" for c in cues)):
-                # "N have been wounded, it says" right after a running total: the same total's other figure
+                # a second count in the perfect tense ("so many hurt so far, it adds") right after a running total: that total's other figure
                 cumulative = True
             if cumulative and has_toll:
                 last_total = n_sent
