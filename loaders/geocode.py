@@ -612,6 +612,15 @@ def _largest_place_of_province() -> dict[tuple[str, str], int]:
             for i, a, p in zip(iso[first], adm[first], order[first]) if i >= 0 and a >= 0}
 
 
+def _largest_town_of(iso3: str, admin1: str) -> int | None:
+    """The GeoNames id of the most populous place of a province."""
+    place = _largest_place_of_province().get((iso3, admin1))
+    if place is None:
+        return None
+    arrs = _index_arrays()
+    return int(arrs["gid"][place]) if "gid" in arrs else None
+
+
 def geonames_hits(key: str) -> pd.DataFrame:
     """GeoNames rows whose name or alternate name normalises to key (hash search, no scan)."""
     return _rows_frame(_positions("khash", "korder", key))
@@ -1015,6 +1024,10 @@ def _geocode(name: str, country: str | None, online: bool, pins_stamp: tuple) ->
         # province is the one the town lies in.
         towns = geonames_hits(key)
         towns = towns[(towns["iso3"] == country) & towns["admin1"].notna()]
+        # the province's capital is its largest town: a smaller town that merely lists the name among its
+        # alternates (a short name shared with a province far away) does not make its province one of that name
+        towns = towns[towns["primary"].astype(bool) | towns.apply(
+            lambda t: _largest_town_of(country, t["admin1"]) == t["geonameid"], axis=1)] if not towns.empty else towns
         if not towns.empty:  # the town's own spelling only, not a look-alike
             place = _from_admin1(normalise(str(towns.loc[towns["population"].idxmax(), "admin1"])), country)
     if place is None and online:

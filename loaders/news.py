@@ -33,10 +33,19 @@ HEADER_KEYS = ("title", "published", "source", "url")
 BASE_CONFIDENCE = 0.5
 
 _ABBREVIATIONS = r"(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Sgt|Prof|Sen|Rep|Gov|St|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|U\.K|e\.g|i\.e|vs|approx)"
-_DATELINE = re.compile(r"^\s*[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ .,'/&-]{2,}(?:,\s*[A-Z][\w .]+)?\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s*")
+# "CITY, Country, Mon DD (Agency) —": the city, then up to two more parts (a country, the filing day)
+_DATELINE = re.compile(r"^\s*[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ .,'/&-]{2,}(?:,\s*[A-Z][\w .]+){0,2}\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s*")
 _CLUTTER_LINE = re.compile(
     r"^\s*(?:also\s+read|read\s+more|read\s+also|related|follow\s+(?:us|\w+\s+on)|short\s+url|share\s+this|"
     r"subscribe|sign\s+up|advertisement|click\s+here|watch:|listen:)\b", re.I)
+# The heading of a summary box ("Key points", "Highlights", "What we know", "At a glance"): the bulleted lines under
+# it restate, in short, what the story tells in full below, so they are not reports of their own.
+_SUMMARY_HEADING = re.compile(
+    r"^\s*(?:(?:key\s+|main\s+|top\s+)?(?:highlights|summary)|(?:key|main|top)\s+(?:points|messages|developments|"
+    r"takeaways|facts|lines))\s*:?\s*$|"
+    r"^\s*(?:in\s+summary|summary\s+of\s+\w+|at\s+a\s+glance|in\s+brief|in\s+short|what\s+we\s+know(?:\s+so\s+far)?|"
+    r"the\s+latest|latest\s+developments|what\s+you\s+need\s+to\s+know)\s*:?\s*$", re.I)
+_BULLET = re.compile(r"^\s*(?:[-–—•*▪►·]|\d{1,2}[.)])\s+")
 _CREDIT_LINE = re.compile(r"^\s*\(?\s*(?:reporting|writing|additional\s+reporting|editing|compiled)\s+by\b", re.I)
 _CAPTION = re.compile(r"(?:\bphoto\b|\bfile\s+photo\b|\bpicture\b|/\s*photo\b|\(\s*photo)", re.I)
 _SPEECH = r"(?:said|says|claimed|claims|told|reported|stated|added|confirmed|announced|put)"
@@ -140,10 +149,17 @@ def sentences(article: Article) -> list[Sentence]:
     """The reporting sentences of the body: clutter, captions, credits and what follows them dropped."""
     out: list[Sentence] = []
     paragraph = 0
+    in_summary = False  # inside the bulleted lines of a summary box
     for offset, raw in enumerate(article.body.splitlines()):
         line = raw.strip()
         if not line:
             continue
+        if _SUMMARY_HEADING.match(line):
+            in_summary = True
+            continue
+        if in_summary and _BULLET.match(line):
+            continue
+        in_summary = False
         if _CREDIT_LINE.match(line):
             break  # the agency credit ends the story; what follows is another story or page furniture
         if _CLUTTER_LINE.match(line) or not re.search(r"[.!?][\"”’)]?$", line):
@@ -806,6 +822,14 @@ _RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)
                            r"|\bso\s+far\s+this\s+(?:year|month|week)\b"
                            # "have killed N ... this year": a count of the year so far, in the perfect tense
                            r"|\b(?:have|has)\s+(?:now\s+|already\s+)?(?:been\s+)?(?:killed|died)\b[^;]{0,80}?\bthis\s+(?:year|month)\b", re.I)
+# A monitor's count over a stretch of time ("since <day>, partners have recorded N casualties from attacks"): a tally
+# of many incidents, background whether or not its figure is a death toll.
+_COUNT_SINCE = re.compile(r"\b(?:have|has|had)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:recorded|documented|registered|"
+                          r"verified|counted|logged|tallied)\b[^;]{0,120}?\bsince\b|\bsince\b[^;]{0,80}?\b(?:have|has|had)\s+"
+                          r"(?:now\s+|so\s+far\s+|already\s+)?(?:recorded|documented|registered|verified|counted|logged|tallied)\b",
+                          re.I)
+# A toll in the perfect tense with no act of its own ("N have been wounded"): a count so far, not a new event.
+_PERFECT_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+|also\s+)?been\s+(?:killed|wounded|injured|hurt)\b", re.I)
 # Plural attacks that "have killed" N: a tally of many incidents, unless the clause dates it to one day.
 _TALLY = re.compile(r"\b(?:attacks|strikes|raids|bombings|air\s*strikes|airstrikes|shellings|ambushes)\s+(?:\w+\s+){0,3}?(?:have|has)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:killed|left|claimed)\b", re.I)
 # A later count of an event told before (a toll raised to N): it belongs to that event.
@@ -816,7 +840,7 @@ _ANAPHORA = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:gunfight|fi
                        r"ambush|assault|strikes?|shelling|bombing|blast|explosion|firefight|exchange|incident|operation)\b", re.I)
 _OBJECT_OF_PROTEST = re.compile(r"\b(?:against|over|condemning|denouncing|protesting|to\s+(?:protest|condemn|denounce))\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$", re.I)
 # One side accusing the other of a breach, told right after a fight and undated: the breach is that fight.
-_ACCUSED = re.compile(r"\baccus\w*\s+(?:[\w’'-]+\s+){0,6}?of\s+$", re.I)
+_ACCUSED = re.compile(r"\baccus\w*\s+(?:[\w’'-]+\s+){0,6}?of\s+(?:an?\s+|the\s+)?[\"“‘']?(?:[\w-]+\s+){0,2}?$", re.I)
 # "told a rally", "addressed a rally": a speech to a crowd, not news of a protest.
 _ADDRESSED = re.compile(r"\b(?:told|addressed|addressing|spoke\s+(?:to|at)|speaking\s+(?:to|at)|speech\s+(?:to|at))\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$", re.I)
 # A definite weapon (the rocket, these drones) said to be downed: the launch told just before was disrupted.
@@ -824,6 +848,9 @@ _THE_WEAPON = re.compile(r"\b(?:the|that|this|both|all)\s+(?:[\w-]+\s+){0,2}?(?:
 _COMPLAINED_OF = re.compile(r"\b(?:to\s+(?:protest|condemn|denounce)|protesting|condemning|denouncing|condemned|denounced)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,4}$", re.I)
 _VENUE = re.compile(r"\b(?:agreed|reached|signed|brokered|struck|mediated|held|concluded)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
 # "a truce agreed in <town>": where a deal was made (not where talks would be held, "to be held in <town>")
+_AFTER_MEETING = re.compile(r"\b(?:after|following|at\s+the\s+end\s+of|during)\s+(?:the|that|this)\s+(?:meeting|talks|session|"
+                            r"negotiations|round)\b", re.I)
+_TALKS_IN = re.compile(r"\b(?:talks|negotiations|round|meeting|summit|consultations)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
 _DEAL_MADE_IN = re.compile(r"\b(?:agreed|reached|signed|brokered|struck)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
 _VENUE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "agreement_signed", "talks_held", "talks_scheduled",
                   "talks_stalled", "talks_failed")
@@ -1235,6 +1262,8 @@ def extract(article: Article) -> list[Draft]:
     told: list[tuple] = []  # every violent event told, as last_violent records it, in order
     # The last sentence that recalled violence of a past month or year but gave no event: (number, date, places).
     last_background: tuple | None = None
+    last_total = -2  # the last sentence that gave a running total
+    named_places: list[tuple[str, str | None]] = []  # (name, iso3) of every town or province named, each time
     for n_sent, sent in enumerate(sents):
         text = sent.text
         dates = find_dates(text, article.published, story[0] if story else None)
@@ -1268,6 +1297,13 @@ def extract(article: Article) -> list[Draft]:
                                 for p in all_places_of(text))):
                 # "In all, N died" after several events: their sum, no one event's toll.
                 cumulative = True
+            cumulative = cumulative or bool(_COUNT_SINCE.search(clause))
+            if (has_toll and not cumulative and last_total == n_sent - 1 and _PERFECT_TOLL.search(clause)
+                    and all(c.row["name"] == "killing" for c in cues)):
+                # a second count in the perfect tense ("so many hurt so far, it adds") right after a running total: that total's other figure
+                cumulative = True
+            if cumulative and has_toll:
+                last_total = n_sent
             if cumulative:  # a war's running toll ("a conflict that has killed N") is background, not an event
                 toll, has_toll = extract_toll(""), False
             violent = [] if cumulative else [c for c in cues if not c.row["diplomatic_action"]]
@@ -1554,6 +1590,10 @@ def extract(article: Article) -> list[Draft]:
                         # "to keep the truce signed in <town>": where an earlier deal was made, not this act's venue
                         places = [p for p in places if not _DEAL_MADE_IN.search(text[:p.start])]
                     near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
+                    if action.startswith("talks"):
+                        # the city the talks are said to be "in" (or "at") is their venue, whatever
+                        # else the sentence names nearer the verb (where the parties come from)
+                        near = next((p for p in places if _TALKS_IN.search(text[max(0, p.start - 60):p.start])), near)
                     place = near.place if near else (venue if action.startswith("talks") else None)
                     if action in _VENUE_ACTIONS:
                         place = _attributive_venue(text, cue, countries, article.online) or place
@@ -1562,6 +1602,12 @@ def extract(article: Article) -> list[Draft]:
                             # "delegates who met in <town> ... closed with an accord": the deal was made where they met
                             place = next((d.place for d in reversed(drafts[before:]) if d.sentence is sent
                                           and d.cue.start >= c0 and d.cue.row["diplomatic_action"] == "talks_held"), None)
+                        if place is None and action in ("ceasefire_agreed", "ceasefire_reaffirmed", "agreement_signed") \
+                                and n_sent and _AFTER_MEETING.search(text):
+                            # a deal said to come out of "the meeting" or "the talks": it was made where the meeting
+                            # of the sentence before sat
+                            place = next((d.place for d in reversed(drafts) if d.sentence is sents[n_sent - 1]
+                                          and d.cue.row["diplomatic_action"] == "talks_held"), None)
                     on_ground = action == "ceasefire_violated" and (
                         any(not c.row["diplomatic_action"] for c in cues) or bool(_BY_ACT.search(text)))
                     if (action == "ceasefire_violated" and last_violent and n_sent - last_violent[0] <= 2
@@ -1584,6 +1630,8 @@ def extract(article: Article) -> list[Draft]:
                                         None, None, text, date_source, near_country, on_ground))
         named_here = [p for p in (all_places if all_places is not None else all_places_of(text))
                       if p.place.feature != "country" and not p.reference]
+        for p in named_here:
+            named_places.append((p.place.name, p.place.iso3))
         day_here = [d for d in dates if d.precision == "day"]
         if named_here and day_here:
             last_mentioned = (n_sent, (day_here[0].day, "day", True), named_here[:1])
@@ -1599,7 +1647,12 @@ def extract(article: Article) -> list[Draft]:
             (new[-1].day, new[-1].precision) if new and new[-1].precision == "day" else story)
     # Where the events were placed votes too: a story told of one country's towns is about that country.
     placed = {d.place.name: d.place.iso3 for d in drafts if d.place and d.place.iso3 and d.place.feature != "country"}
-    article.main_country = _main_country(mentions, dateline, list(placed.values()))
+    # So do the towns and provinces it names where no event was placed: a place named again and again (up to three
+    # times, like a country's name) says which country the story is told in, when its events name none.
+    times = collections.Counter(named_places)
+    named = [iso for (name, iso), n in times.items() if iso and name not in placed for _ in range(min(n, 3) - 1)]
+    article.main_country = _main_country(mentions, dateline, list(placed.values()) + named)
+    _date_vague_leads(drafts, sents)
     return _join_told(_drop_recaps(_same_account(_collapse(drafts))), countries, article.published)
 
 
@@ -1896,6 +1949,47 @@ def _same_act_placed(d: Draft, told: list[Draft]) -> Draft | None:
             o.place = d.place
             return o
     return None
+
+
+def _named_as_area(text: str, name: str) -> bool:
+    """The sentence names the place as a province or district ("the province of X", "X province"), whatever town of
+    that name the gazetteer holds."""
+    n = re.escape(name)
+    return bool(re.search(rf"\b(?:province|region|state|district|governorate)\s+of\s+{n}\b|\b{n}\s+"
+                          rf"(?:province|region|state|district|governorate)\b", text, re.I))
+
+
+def _date_vague_leads(drafts: list[Draft], sents: list[Sentence]) -> None:
+    """A story that opens on an act with no date of its own (a patrol hit in some province, N dead) and tells it
+    again in the next sentence or two with its day and town (the patrol fired on near <town> at dawn on <weekday>):
+    the opening act happened on that day, there, not vaguely in the week of publication."""
+    number = {id(s): i for i, s in enumerate(sents)}
+    for i, d in enumerate(drafts):
+        if d.date_source != "vague" or d.cue.row["diplomatic_action"]:
+            continue
+        n = number.get(id(d.sentence))
+        if n is None:
+            continue
+        for e in drafts[i + 1:]:
+            m = number.get(id(e.sentence))
+            if m is None or m <= n:
+                continue
+            if m - n > 2:
+                break
+            if (e.cue.row["diplomatic_action"] or e.precision != "day" or not e.date_explicit
+                    or e.date_source not in ("absolute", "relative")):
+                continue
+            if d.place is not None and e.place is not None and not (
+                    d.place.name == e.place.name or _holds(d.place, e.place)
+                    or (d.place.iso3 == e.place.iso3 and d.place.admin1 and d.place.admin1 == e.place.admin1)
+                    or (d.place.iso3 == e.place.iso3 and _named_as_area(d.sentence.text, d.place.name))):
+                break  # another place: another act
+            d.day, d.precision, d.date_explicit, d.date_source = e.day, e.precision, True, "clause"
+            if e.place is not None and (d.place is None or (d.place.name != e.place.name and (
+                    (d.place.geo_precision or 4) > (e.place.geo_precision or 4)
+                    or _named_as_area(d.sentence.text, d.place.name)))):
+                d.place = e.place  # and where: the town the province or region named first holds
+            break
 
 
 def _story_date(dates: list[DateMention], published: date | None) -> tuple[date, str] | None:
@@ -2308,7 +2402,7 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
                 if p is None and (not row["diplomatic_action"] or d.on_ground)
                 else None)
         if home is None and p is None and not row["diplomatic_action"]:
-            home = _targets_country(d.sentence.text)
+            home = _targets_country(d.sentence.text) or _sentence_country(d.sentence.text, article)
         killed = toll.killed if toll else None
         injured = toll.injured if toll else None
         records.append({
@@ -2347,6 +2441,15 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
             "confidence": _confidence(d),
         })
     return records
+
+
+def _sentence_country(text: str, article: Article) -> str | None:
+    """The one country of the towns and provinces a sentence names (in any clause), for its event that has no place
+    of its own: a strike on an unlisted hamlet, told as "the worst in <province> this year", happened in that
+    province's country."""
+    found = {m.place.iso3 for m in _find_places(text, article.countries, article.online)
+             if m.locative and m.place.feature != "country" and m.place.iso3}
+    return found.pop() if len(found) == 1 else None
 
 
 _PERPETRATOR = re.compile(r"\b(?:gunmen|assailants|attackers|a\s+gunman|an\s+attacker|suicide\s+bomber)\b", re.I)
