@@ -93,12 +93,22 @@ def test_a_mention_that_fits_two_strikes_of_the_day_joins_neither(tmp_path):
 # ----- a summary line and the toll told again ------------------------------------------------------------
 
 def test_a_summary_line_labelled_with_the_place_joins_the_story_told_after_it(tmp_path):
+    # A bare labelled line (under a "What we know" heading such lines are skipped as a summary box).
+    events = violent(read_story(tmp_path, PUBLISHED, (
+        "- Odesa: a drone hit a grain warehouse on Monday; no casualties reported.\n\n"
+        "In Odesa, a Russian drone hit a grain warehouse in the port on Monday evening, setting it on fire, the "
+        "governor said, adding that no one was hurt.")))
+    assert incident_of(events, "- Odesa:") == incident_of(events, "setting it on fire")
+    assert killed(incident_rows(events, "setting it on fire")) == (0, 0)
+
+
+def test_under_a_what_we_know_heading_the_summary_line_gives_no_incident_of_its_own(tmp_path):
     events = violent(read_story(tmp_path, PUBLISHED, (
         "WHAT WE KNOW\n\n"
         "- Odesa: a drone hit a grain warehouse on Monday; no casualties reported.\n\n"
         "In Odesa, a Russian drone hit a grain warehouse in the port on Monday evening, setting it on fire, the "
         "governor said, adding that no one was hurt.")))
-    assert incident_of(events, "- Odesa:") == incident_of(events, "setting it on fire")
+    assert events["incident_id"].nunique() == 1
     assert killed(incident_rows(events, "setting it on fire")) == (0, 0)
 
 
