@@ -41,11 +41,15 @@ _CREDIT_LINE = re.compile(r"^\s*\(?\s*(?:reporting|writing|additional\s+reportin
 _CAPTION = re.compile(r"(?:\bphoto\b|\bfile\s+photo\b|\bpicture\b|/\s*photo\b|\(\s*photo)", re.I)
 _SPEECH = r"(?:said|says|claimed|claims|told|reported|stated|added|confirmed|announced|put)"
 _ATTRIBUTION = [
-    re.compile(r"\baccording\s+to\s+(?P<who>(?:the\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,5}?)(?=\s*(?:[,.;]|$|\s+(?:and|while|but|which|who)\b))", re.I),
-    re.compile(rf"(?P<who>\b(?:an?\s+|the\s+)?(?:[A-Z][\w’'.-]*|officials?|police|army|military|ministry|spokes\w+|sources?|residents?|witnesses?|medics?)(?:\s+[\w’'.-]+){{0,5}}?)\s+{_SPEECH}\b"),
+    # ("according to the <Group> (<ACRONYM>), which said": the acronym in brackets is the source's too)
+    re.compile(r"\baccording\s+to\s+(?P<who>(?:the\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,5}?)(?:\s+\([A-Za-z.-]{2,12}\))?(?=\s*(?:[,.;]|$|\s+(?:and|while|but|which|who)\b))", re.I),
+    # ("the group's spokesman, <Rank> <Name>, told ...": the speaker is named in apposition before the verb)
+    re.compile(rf"(?P<who>\b(?:an?\s+|the\s+)?(?:[A-Z][\w’'.-]*|officials?|police|army|military|ministry|spokes\w+|sources?|residents?|witnesses?|medics?)(?:\s+[\w’'.-]+){{0,5}}?)(?:,\s+(?:[A-Z][\w’'.-]*\s+){{0,5}}[A-Z][\w’'.-]*,)?\s+{_SPEECH}\b"),
 ]
 _POSSESSIVE = r"(?:[A-Z][\w-]+(?:’|')s\s+)?(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?"
-_LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered|shut|closed|reopened|sealed|blocked|besieged|bombarded|pounded|recaptured|retook|encircled|surrounded)\s+(?:the\s+)?{_POSSESSIVE}$", re.I)
+# ("near the disputed <X>", "in the besieged <X>": an adjective of the place between the article and its name)
+_PLACE_ADJECTIVE = r"(?:disputed|contested|besieged|embattled|restive|strategic|frontline|front-line|remote|ancient|historic)\s+"
+_LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|return(?:ed|ing|s)?\s+to|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered|shut|closed|reopened|sealed|blocked|besieged|bombarded|pounded|recaptured|retook|encircled|surrounded)\s+(?:the\s+(?:{_PLACE_ADJECTIVE})?)?{_POSSESSIVE}$", re.I)
 _SPEECH_DATE = re.compile(
     r"(?:\b(?:said|says|told\s+[\w ]{1,30}?|announced|stated|added|confirmed|reported|claimed|circulated|posted|published|released|issued|broadcast|aired)"
     r"(?:\s+(?:in|on)\s+(?:a|an|its|their|his|her)\s+(?:[\w-]+\s+){0,2}?(?:statement|interview|video|post|message|briefing|broadcast))?"
@@ -305,6 +309,9 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
             # Every span tried here starts at s: whether a locative word stands before it is asked once.
             s = m.start() + words[a].start()
             before = text[:s]
+            if ends_with(_FEATURE_OF, before):
+                a += 1  # "the gulf of <X>", "the line of <X>": a sea or a frontier line named after a place, not the place
+                continue
             locative = None
             # Longest span first: "X and Y" before "X"; then carry on after it.
             for b in range(len(words), a, -1):
@@ -334,16 +341,45 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                     elif online and span[:1].isupper() and any(
                             lookup(span, c, online=True) for c in sorted(countries)):
                         best = (s, e, span, locative, b)
+                if (not best and locative and b == len(words) and key not in actor_keys and span[:1].isupper()
+                        and key not in _not_places()):
+                    # "in <Town>, <Country>": the country named right after a town says where to look it up
+                    iso = _country_after(text, e)
+                    place = lookup(span, iso) if iso else None
+                    if place is not None and place.iso3 == iso and place.feature != "country":
+                        best = (s, e, span, locative, b, place)
                 if best:
                     break
             if not best:
                 a += 1
                 continue
             a = best[4]
+            if len(best) > 5:
+                found.append(Mention(best[0], best[1], best[2], "place", place=best[5], locative=True))
+                continue
+            if _NAMED_AFTER.match(text, best[1]):
+                continue  # "<Town> <Name> airport": a site named after someone, not the town
             mention = _place_mention(text, best, countries, online)
             if mention:
                 found.append(mention)
     return found
+
+
+# "the gulf of <X>", "the strait of <X>", "the line of <X>": a sea, a strait or a frontier line named after a place.
+_FEATURE_OF = re.compile(r"\b(?:gulf|sea|strait|straits|bay|line|horn|isthmus)\s+of\s+$", re.I)
+# "<X> <Name> international airport": a place name that begins the name of a person a site is named after.
+_GENERIC_SITE_WORD = r"(?:international|air|military|national|general|central|regional|provincial|district|teaching|naval|army|base|airport)\b"
+_NAMED_AFTER = re.compile(rf"\s+(?!{_GENERIC_SITE_WORD})(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+){{0,2}}\s+"
+                          r"(?:international\s+)?(?:airport|air\s*base|airbase|airfield|stadium|university|hospital|bridge|dam)\b", re.I)
+_COUNTRY_AFTER = re.compile(r",\s+(?:the\s+)?((?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+){0,2})")
+
+
+def _country_after(text: str, end: int) -> str | None:
+    """The ISO3 of a country named right after a place (", <Country>"), or None."""
+    m = _COUNTRY_AFTER.match(text, end)
+    if m is None:
+        return None
+    return country_words().get(_name_key(m.group(1)))
 
 
 class _Countries(set):
@@ -453,6 +489,12 @@ def _curated_countries_in(key: str, _table: int) -> frozenset[str]:
     return frozenset(by_key[key]["iso3"]) if key in by_key else frozenset()
 
 
+def _province_countries(key: str) -> frozenset[str]:
+    """The countries (ISO3) with a province of exactly this name (with or without its "State"/"Province" word)."""
+    from loaders.geocode import _admin1_by_key
+    return frozenset(iso3 for iso3, _ in _admin1_by_key().get(key, ())) if key else frozenset()
+
+
 def _variant_of(place: Place | None, key: str) -> bool:
     """Whether a gazetteer answer is the named place itself under another transliteration (the same
     loose spelling key), or a province of that name; not merely a similar-looking name."""
@@ -506,6 +548,9 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     exact = set(_hit_countries(key))
     exact |= _curated_countries(key)
     core = normalise(parse_phrase(phrase)[0])
+    # A province spelt exactly so ("<Name> State") makes its country one where the name is spelt so: a look-alike
+    # town of another country, and the province that town lies in, come after it.
+    exact |= _province_countries(key) | _province_countries(core)
     # Among the countries where the name is spelt so: the article's main country, then the one where the name
     # is the largest place (a town of a hundred thousand before a village of the neighbour's that shares it).
     main = getattr(countries, "main", None)
@@ -534,7 +579,8 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
 # Words that introduce a place for sure: a capitalised name after them that no gazetteer knows is
 # reported as an unresolved place name (the analyst can pin it on the Sources page).
 _STRONG_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|around|into|towards?|close\s+to)\s+(?:the\s+)?"
-                              r"(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?$", re.I)
+                              r"(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?$"
+                              r"|\b(?:town|village|city|hamlet|settlement|locality)\s+of\s+$", re.I)
 
 
 @functools.lru_cache(maxsize=1)
@@ -1454,7 +1500,10 @@ def extract(article: Article) -> list[Draft]:
                     follow_up = bool((not places or only_around) and not own_places and has_toll and antecedent
                                      and (day_named or n_sent - antecedent[0] <= (3 if (update or refers) and antecedent[2] else 2))
                                      and not _ANOTHER_EVENT.match(text) and not _NEW_SCENE.match(text))
-                    if (follow_up and not update and (not explicit or told_only)
+                    # (a clause dated to a day of its own, another than the event's, that names a place the event's
+                    # sentences do not is another event too: "the day before, rockets hit the village of <X>")
+                    if (follow_up and not update
+                            and (not explicit or told_only or (day, precision) != tuple(antecedent[1][:2]))
                             and _elsewhere(clause, " ".join([sents[antecedent[0]].text] + [
                                 sents[e[0]].text for e in told if e[1][:2] == antecedent[1][:2]]), countries)):
                         # "<a side> said it killed N in an operation near <a place the gazetteer lacks>": a place of
