@@ -747,6 +747,8 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
     threat = cue.row["diplomatic_action"] == "threat"
     usable = []
     for d in mentions:
+        if _FOUNDED.search(sent[max(0, d.start - 30):d.start]):
+            continue  # "the group, founded in 1964, ...": when a body was set up, not when anything told happened
         future = bool(_FUTURE.search(sent[max(0, d.start - 40):d.start]))
         said = bool(_SPEECH_DATE.search(sent[:d.start]))
         if scheduled and (future or (d.start > cue.start and not said)):
@@ -773,6 +775,7 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
     return None
 
 
+_FOUNDED = re.compile(r"\b(?:founded|formed|established|created)\s+(?:in\s+)?$", re.I)
 _MISSING_SINCE = re.compile(r"\b(?:missing|held|detained|abducted|kidnapped|captive|besieged|displaced)\s+"
                             r"(?:ever\s+)?since\s+(?:early\s+|late\s+|last\s+)?$", re.I)
 _UNTIL = re.compile(r"\b(?:from|until|till|after|before|by|starting)\s+(?:late\s+|early\s+)?$", re.I)
@@ -850,6 +853,8 @@ _RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)
                            # "over the first six weeks of <year>": a count over the part of a year gone by
                            r"|\b(?:over|in|during)\s+the\s+first\s+(?:\w+\s+)?(?:weeks|months)\s+of\s+(?:the\s+|this\s+|last\s+)?(?:year|(?:19|20)\d{2})\b"
                            r"|\bso\s+far\s+this\s+(?:year|month|week)\b"
+                           # "struck in two countries on consecutive days, killing dozens": a sum of the events told below
+                           r"|\bon\s+(?:consecutive|successive|separate)\s+days\b"
                            # "have killed N ... this year": a count of the year so far, in the perfect tense
                            r"|\b(?:have|has)\s+(?:now\s+|already\s+)?(?:been\s+)?(?:killed|died)\b[^;]{0,80}?\bthis\s+(?:year|month)\b", re.I)
 # Plural attacks that "have killed" N: a tally of many incidents, unless the clause dates it to one day.
@@ -862,7 +867,7 @@ _ANAPHORA = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:gunfight|fi
                        r"ambush|assault|strikes?|shelling|bombing|blast|explosion|firefight|exchange|incident|operation)\b", re.I)
 _OBJECT_OF_PROTEST = re.compile(r"\b(?:against|over|condemning|denouncing|protesting|to\s+(?:protest|condemn|denounce))\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$", re.I)
 # One side accusing the other of a breach, told right after a fight and undated: the breach is that fight.
-_ACCUSED = re.compile(r"\baccus\w*\s+(?:[\w’'-]+\s+){0,6}?of\s+$", re.I)
+_ACCUSED = re.compile(r"\baccus\w*\s+(?:[\w’'-]+\s+){0,6}?of\s+(?:[a-z]+ing\s+(?:[\w’'-]+\s+){0,5}?in\s+)?$", re.I)
 # "told a rally", "addressed a rally": a speech to a crowd, not news of a protest.
 _ADDRESSED = re.compile(r"\b(?:told|addressed|addressing|spoke\s+(?:to|at)|speaking\s+(?:to|at)|speech\s+(?:to|at))\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$", re.I)
 # A definite weapon (the rocket, these drones) said to be downed: the launch told just before was disrupted.
@@ -903,7 +908,8 @@ _TIME_AFTER_DIPLOMATIC = _counted_from(r"weeks?|months?|years?|decades?|a\s+deca
 # "signed a truce after three weeks of shelling": a spell of fighting behind something else is background.
 _SPELL_OF = re.compile(r"\b(?:following|after|amid|ending|ended)\s+(?:(?:a|an|the|two|three|four|five|several|many|days|weeks|months|\d+)\s+)?(?:[\w-]+\s+)?(?:days?|weeks?|months?|years?|nights?|hours)\s+of\s+(?:[\w-]+\s+){0,3}$", re.I)
 # Told as long past without a date ("stalled years ago", "in recent years"): background, not news.
-_LONG_AGO = re.compile(r"\b(?:(?:years|decades|months)\s+ago|long\s+ago|in\s+recent\s+years|over\s+the\s+(?:past\s+|last\s+)?(?:years|decades)|for\s+(?:years|decades))\b", re.I)
+_LONG_AGO = re.compile(r"\b(?:(?:years|decades|months)\s+ago|long\s+ago|in\s+recent\s+years|over\s+the\s+(?:past\s+|last\s+)?(?:years|decades)|for\s+(?:years|decades)"
+                       r"|on[\s-]and[\s-]off|with\s+successive\s+governments)\b", re.I)
 _TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
 # A diplomatic act said not to have happened ("the truce had not collapsed", "did not agree to a ceasefire") is no
 # event; a breach ("did not respect the truce") and a threat carry their negation in their own wording.
@@ -1176,6 +1182,11 @@ def _adds_to(before, new, same_source: bool | None = None) -> bool:
 
 
 _ALSO = re.compile(r"\balso\b", re.I)
+# A second source's account that denies or leaves out the dead the first one counted ("did not mention civilian deaths",
+# "denied that civilians were hit"): its figure is a competing version of the same dead, not more dead (SPEC §4).
+_DISPUTES = re.compile(r"\b(?:denied|denies|deny|denying|disputed|disputes|rejected|rejects)\b"
+                       r"|\b(?:did|does|do)\s+not\s+(?:mention|acknowledge|confirm|report)\b|\bmade\s+no\s+mention\b"
+                       r"|\bwithout\s+mentioning\b", re.I)
 
 
 def _also_killed(before, new) -> bool:
@@ -1281,6 +1292,7 @@ def extract(article: Article) -> list[Draft]:
     told: list[tuple] = []  # every violent event told, as last_violent records it, in order
     # The last sentence that recalled violence of a past month or year but gave no event: (number, date, places).
     last_background: tuple | None = None
+    quoted = _quoted_sentences(sents)
     for n_sent, sent in enumerate(sents):
         text = sent.text
         dates = find_dates(text, article.published, story[0] if story else None)
@@ -1339,19 +1351,31 @@ def extract(article: Article) -> list[Draft]:
             violent = [c for c in violent if _dated_after(text, dates, c, c1) or (
                 not _TIME_AFTER.search(text[c0:c.start]) and not (
                     c.row["event_type"] == "Strategic developments" and _DAYS_AFTER.search(text[c0:c.start])))]
+            # "<people> gathered again on Wednesday, two days after clashes that left dozens hurt": an act named after
+            # "<n> days after" once the clause has told an act of its own is the point the days are counted from,
+            # an earlier event; its toll is that event's, not the clause's.
+            counted = [(c, m.start() + c0) for c in violent if not _dated_after(text, dates, c, c1)
+                       for m in [_DAYS_AFTER.search(text[c0:c.start])] if m is not None
+                       and any(o is not c and o.start < m.start() + c0 for o in cues)]
+            if counted:
+                cut = min(at for _, at in counted)
+                violent = [c for c in violent if c.start < cut]
+                toll = extract_toll(text[c0:cut])
+                has_toll = toll.killed is not None or toll.injured is not None
             # Conditions ("if the camp is raided"), modals ("could strike"), denials: possible or denied, not done.
             violent = [c for c in violent if not (_IF.search(text[c0:c.start]) or _UNREAL.search(text[c0:c.start])
                                                   or (not has_toll and _DENIED.search(text[c0:c.start])))]
             own_date = any(not _SPEECH_DATE.search(text[:d.start]) for d in dates if _within((d.start, d.end), c0, c1))
             # Killed "in earlier strikes" (undated here), or named after a funeral, trial or anniversary as its
             # reason: an act told before, not a new one.
+            # (Mourners who march or rally are a protest of their own, not the act they mourn.)
             past = [c for c in violent if (not own_date and (_EARLIER_ACT.search(text[c0:c.start])
                                                              or _IN_EARLIER.match(text[c.end:c1])))
-                    or _AFTERMATH.search(text[c0:c.start])]
+                    or (_AFTERMATH.search(text[c0:c.start]) and c.row["name"] != "protest")]
             if past:
                 violent = [c for c in violent if c not in past and not c.row["needs_toll"]]
-                if not violent:
-                    toll, has_toll = extract_toll(""), False
+                if not violent or all(c.row["name"] == "protest" for c in violent):
+                    toll, has_toll = extract_toll(""), False  # the dead are the mourned act's, not the march's
             if (not has_toll and violent and all(c.row["needs_toll"] for c in violent)
                     and not _dated_and_placed(clause, dates, all_places_of(text), c0, c1)):
                 violent = []  # the act that made them count was set aside above: a bare noun with no toll is no event
@@ -1498,7 +1522,8 @@ def extract(article: Article) -> list[Draft]:
                     only_around = bool(places and held and all(any(_holds(q.place, h) for h in held) for q in places))
                     # A sentence that opens on a scene of its own ("In the province of X, ...") is another event.
                     follow_up = bool((not places or only_around) and not own_places and has_toll and antecedent
-                                     and (day_named or n_sent - antecedent[0] <= (3 if (update or refers) and antecedent[2] else 2))
+                                     and (day_named or n_sent - antecedent[0] - sum(quoted[antecedent[0] + 1:n_sent])
+                                          <= (3 if (update or refers) and antecedent[2] else 2))
                                      and not _ANOTHER_EVENT.match(text) and not _NEW_SCENE.match(text))
                     # (a clause dated to a day of its own, another than the event's, that names a place the event's
                     # sentences do not is another event too: "the day before, rockets hit the village of <X>")
@@ -1534,7 +1559,8 @@ def extract(article: Article) -> list[Draft]:
                         else:
                             same = False  # one names its source, the other not: not known to be one account
                         if carrier is not None and carrier.day == day and (
-                                _adds_to(carrier.toll, toll, same) or _attackers_dead(carrier, toll, told)):
+                                _adds_to(carrier.toll, toll, same)
+                                or (_attackers_dead(carrier, toll, told) and not (same is False and _DISPUTES.search(text)))):
                             # Another group's dead (the attackers after the soldiers) or the injured of a toll
                             # that gave only deaths: the same report's toll grows; no second claim.
                             carrier.toll = _added(carrier.toll, toll)
@@ -1650,6 +1676,20 @@ def extract(article: Article) -> list[Draft]:
     placed = {d.place.name: d.place.iso3 for d in drafts if d.place and d.place.iso3 and d.place.feature != "country"}
     article.main_country = _main_country(mentions, dateline, list(placed.values()))
     return _drop_recaps(_same_account(_collapse(drafts)))
+
+
+def _quoted_sentences(sents: list[Sentence]) -> list[bool]:
+    """For each sentence: whether it lies inside a direct quotation (opens with a quotation mark, or a quotation
+    left open by the sentence before). A witness's words between an event and its toll do not put the toll further
+    from the event."""
+    out, open_quote = [], False
+    for s in sents:
+        t = s.text.lstrip()
+        out.append(open_quote or t[:1] in "\"“")
+        marks = t.count('"') + t.count("“") + t.count("”")
+        if marks % 2:
+            open_quote = not open_quote
+    return out
 
 
 def _story_date(dates: list[DateMention], published: date | None) -> tuple[date, str] | None:
