@@ -1439,7 +1439,8 @@ def extract(article: Article) -> list[Draft]:
                     if back is not None:
                         # "<day> marked <n> years since <act>": the act was that long before the day
                         day, precision, explicit, date_source = back, "month", True, "absolute"
-                if not explicit and _LONG_AGO.search(clause):
+                if (not explicit or precision == "week") and _LONG_AGO.search(clause):
+                    # (dated only "recently" or "this week" beside words of a long-running matter: still background)
                     continue  # "stalled years ago": long past and undated, so background, not news
                 is_violent = not cue.row["diplomatic_action"]
                 places = [p for p in clause_places if _distance((p.start, p.end), (cue.start, cue.end))
@@ -1670,7 +1671,10 @@ def extract(article: Article) -> list[Draft]:
                 spots = [p for p in (all_places if all_places is not None else all_places_of(text))
                          if p.place.feature != "country"]
                 last_background = (n_sent, (past[0].day, past[0].precision, True, "absolute"), spots[:1])
-        story = _story_date(dates, article.published) or (
+        # The day the sentence's events happened, not the day it was said ("... on Monday, an official said on
+        # Wednesday"): what "a day after the attack" in the next sentence counts from.
+        happened = [d for d in dates if not _SPEECH_DATE.search(text[:d.start])]
+        story = _story_date(happened, article.published) or _story_date(dates, article.published) or (
             (new[-1].day, new[-1].precision) if new and new[-1].precision == "day" else story)
     # Where the events were placed votes too: a story told of one country's towns is about that country.
     placed = {d.place.name: d.place.iso3 for d in drafts if d.place and d.place.iso3 and d.place.feature != "country"}
