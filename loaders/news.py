@@ -357,7 +357,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
             if len(best) > 5:
                 found.append(Mention(best[0], best[1], best[2], "place", place=best[5], locative=True))
                 continue
-            if _NAMED_AFTER.match(text, best[1]):
+            if not re.search(r"[’']s$", best[2]) and _NAMED_AFTER.match(text, best[1]):
                 continue  # "<Town> <Name> airport": a site named after someone, not the town
             mention = _place_mention(text, best, countries, online)
             if mention:
