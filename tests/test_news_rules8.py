@@ -226,3 +226,12 @@ def test_a_day_after_counts_from_when_the_event_happened_not_when_it_was_told(tm
         "said."))
     strike = only(violent(events), event_type="Explosions/Remote violence")
     assert strike["event_date"] == pd.Timestamp("2025-03-11")
+
+
+def test_a_meeting_on_the_sidelines_of_a_summit_in_a_capital_abroad_is_placed_there(tmp_path):
+    events = read_story(tmp_path, "2023-06-01", (
+        "Serbia's president and Kosovo's prime minister are due to meet the leaders of two European states and "
+        "their foreign ministers on the sidelines of a regional summit near Chisinau on Thursday, officials said "
+        "on Wednesday."))
+    row = only(events, diplomatic_action="talks_scheduled")
+    assert (row["location"], row["iso3"]) == ("Chisinau", "MDA")
