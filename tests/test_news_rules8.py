@@ -235,3 +235,16 @@ def test_a_meeting_on_the_sidelines_of_a_summit_in_a_capital_abroad_is_placed_th
         "on Wednesday."))
     row = only(events, diplomatic_action="talks_scheduled")
     assert (row["location"], row["iso3"]) == ("Chisinau", "MDA")
+
+
+def test_sending_a_number_of_troops_is_a_strategic_development_but_a_standing_deployment_is_not(tmp_path):
+    sent = read_story(tmp_path, "2023-06-01", (
+        "The alliance said on Tuesday it would send about 500 more troops to Kosovo to reinforce its mission."))
+    row = only(sent, event_type="Strategic developments")
+    assert (row["event_date"], row["diplomatic_action"]) == (pd.Timestamp("2023-05-30"), None) or (
+        row["event_date"] == pd.Timestamp("2023-05-30") and pd.isna(row["diplomatic_action"]))
+    standing = tmp_path / "standing"
+    standing.mkdir()
+    events = read_story(standing, "2025-04-20", (
+        "Benin has deployed about 3,000 troops in the north since 2022 to guard the border."))
+    assert events.empty or not (events["event_type"] == "Strategic developments").any()
