@@ -922,6 +922,8 @@ _TIME_AFTER_DIPLOMATIC = _counted_from(r"weeks?|months?|years?|decades?|a\s+deca
 # "signed a truce after three weeks of shelling": a spell of fighting behind something else is background.
 _SPELL_OF = re.compile(r"\b(?:following|after|amid|ending|ended)\s+(?:(?:a|an|the|two|three|four|five|several|many|days|weeks|months|\d+)\s+)?(?:[\w-]+\s+)?(?:days?|weeks?|months?|years?|nights?|hours)\s+of\s+(?:[\w-]+\s+){0,3}$", re.I)
 # Told as long past without a date ("stalled years ago", "in recent years"): background, not news.
+_BEGAN_WHEN = re.compile(r"\b(?:war|wars|conflict|hostilities|insurgency|rebellion|uprising|crisis|fighting|violence)\s+"
+                         r"(?:that|which)\s+(?:had\s+)?(?:began|started|erupted|broke\s+out)\s+when\s+(?:[\w’'-]+\s+){0,5}$", re.I)
 _LONG_AGO = re.compile(r"\b(?:(?:years|decades|months)\s+ago|long\s+ago|in\s+recent\s+years|over\s+the\s+(?:past\s+|last\s+)?(?:years|decades)|for\s+(?:years|decades)"
                        r"|on[\s-]and[\s-]off|with\s+successive\s+governments)\b", re.I)
 _TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
@@ -1362,6 +1364,8 @@ def extract(article: Article) -> list[Draft]:
             # then it is dated background, kept at its own precision (SPEC §3).
             # "signed a truce after three weeks of shelling": the spell of fighting is background here.
             violent = [c for c in violent if not _SPELL_OF.search(text[c0:c.start])]
+            # "a year of hostilities that began when <a side> opened fire": the act that started a spell is background
+            violent = [c for c in violent if _dated_after(text, dates, c, c1) or not _BEGAN_WHEN.search(text[c0:c.start])]
             violent = [c for c in violent if _dated_after(text, dates, c, c1) or (
                 not _TIME_AFTER.search(text[c0:c.start]) and not (
                     c.row["event_type"] == "Strategic developments" and _DAYS_AFTER.search(text[c0:c.start])))]

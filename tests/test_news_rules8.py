@@ -248,3 +248,16 @@ def test_sending_a_number_of_troops_is_a_strategic_development_but_a_standing_de
     events = read_story(standing, "2025-04-20", (
         "Benin has deployed about 3,000 troops in the north since 2022 to guard the border."))
     assert events.empty or not (events["event_type"] == "Strategic developments").any()
+
+
+def test_people_blocking_a_road_protest(tmp_path):
+    events = read_story(tmp_path, "2023-06-01", (
+        "On Tuesday, farmers used tractors to block the main road outside Nairobi for several hours."))
+    assert only(events)["event_type"] == "Protests"
+
+
+def test_the_act_that_began_a_spell_of_hostilities_is_background(tmp_path):
+    events = read_story(tmp_path, "2025-05-14", (
+        "The truce that took effect on November 27 ended more than a year of hostilities that began when the "
+        "militia opened fire on border posts."))
+    assert not (events["diplomatic_action"].isna()).any(), events[["event_type", "source_quote"]]
