@@ -592,7 +592,8 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
 # reported as an unresolved place name (the analyst can pin it on the Sources page).
 _STRONG_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|around|into|towards?|close\s+to)\s+(?:the\s+)?"
                               r"(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?$"
-                              r"|\b(?:town|village|city|hamlet|settlement|locality)\s+of\s+$", re.I)
+                              r"|\b(?:town|village|city|hamlet|settlement|locality|province|district|region|county|"
+                              r"township|governorate|department)\s+of\s+$", re.I)
 
 
 @functools.lru_cache(maxsize=1)
@@ -1702,7 +1703,7 @@ def extract(article: Article) -> list[Draft]:
     # Where the events were placed votes too: a story told of one country's towns is about that country.
     placed = {d.place.name: d.place.iso3 for d in drafts if d.place and d.place.iso3 and d.place.feature != "country"}
     article.main_country = _main_country(mentions, dateline, list(placed.values()))
-    return _drop_recaps(_same_account(_collapse(drafts)))
+    return _place_twins(_drop_recaps(_same_account(_collapse(drafts))), countries)
 
 
 def _quoted_sentences(sents: list[Sentence]) -> list[bool]:
@@ -1918,6 +1919,28 @@ def _same_account(drafts: list[Draft]) -> list[Draft]:
             continue
         out.append(d)
     return out
+
+
+_VIOLENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians")
+_OPENS_ON_A_NAME = re.compile(r"^\W*(?:in|at|near|outside|inside|around)\s+(?:the\s+)?(?-i:[A-Z])", re.I)
+
+
+def _place_twins(drafts: list[Draft], countries: set[str]) -> list[Draft]:
+    """Within one article, violence told to the day but with no place of its own (a summary line, a toll told again
+    by another voice) on a day the article places violence at one place only is told of that place: the same event
+    again, so it joins that event's incident rather than counting as another one (SPEC §3)."""
+    for d in drafts:
+        if d.cue.row["diplomatic_action"] or d.place is not None or d.precision != "day" or d.on_ground:
+            continue
+        if d.cue.row["event_type"] not in _VIOLENT_TYPES or _OPENS_ON_A_NAME.match(d.sentence.text):
+            continue  # ("In <Name> township, ...": a scene of its own, though the gazetteer lacks it)
+        there = {o.place.name: o.place for o in drafts if o is not d and not o.cue.row["diplomatic_action"]
+                 and o.cue.row["event_type"] in _VIOLENT_TYPES and o.place is not None
+                 and o.place.feature != "country" and o.day == d.day and o.precision == "day"}
+        if len(there) == 1 and not unresolved_places([d.sentence], countries):
+            # (a sentence that names a place the gazetteer lacks tells of somewhere else)
+            d.place = next(iter(there.values()))
+    return drafts
 
 
 def _holds(outer: Place, inner: Place) -> bool:

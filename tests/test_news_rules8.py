@@ -261,3 +261,20 @@ def test_the_act_that_began_a_spell_of_hostilities_is_background(tmp_path):
         "The truce that took effect on November 27 ended more than a year of hostilities that began when the "
         "militia opened fire on border posts."))
     assert not (events["diplomatic_action"].isna()).any(), events[["event_type", "source_quote"]]
+
+
+def test_violence_told_again_without_a_place_joins_the_one_placed_event_of_that_day(tmp_path):
+    events = read_story(tmp_path, "2026-02-07", (
+        "A drone struck a market in El Fasher on Friday, killing 11 people, the health ministry said. Mediators "
+        "said on Friday that talks would resume next week. The army said it had no comment. Aid groups said food "
+        "stocks were running low. A drone strike on Friday killed at least 13 people, a volunteer group said."))
+    rows = violent(events)
+    assert rows["incident_id"].nunique() == 1, rows[["location", "source_quote"]]
+    assert incident_range(events, rows.iloc[0]) == (11, None)
+
+
+def test_violence_without_a_place_at_a_name_the_gazetteer_lacks_stays_apart(tmp_path):
+    events = read_story(tmp_path, "2026-02-07", (
+        "A drone struck a market in El Fasher on Friday, killing 11 people, the health ministry said. "
+        "Separately, gunmen killed four herders near the village of Umm Zobolo on Friday, elders said."))
+    assert violent(events)["incident_id"].nunique() == 2, events[["location", "source_quote"]]
