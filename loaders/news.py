@@ -1199,8 +1199,8 @@ def _adds_to(before, new, same_source: bool | None = None) -> bool:
 
 
 _ALSO = re.compile(r"\balso\b", re.I)
-# A second source's account that denies or leaves out the dead the first one counted ("did not mention civilian deaths",
-# "denied that civilians were hit"): its figure is a competing version of the same dead, not more dead (SPEC §4).
+# A second source's account that denies the dead the first one counted, or says nothing of them ("gave no word of
+# them", "rejected the claim"): its figure is a competing version of the same dead, not more dead (SPEC §4).
 _DISPUTES = re.compile(r"\b(?:denied|denies|deny|denying|disputed|disputes|rejected|rejects)\b"
                        r"|\b(?:did|does|do)\s+not\s+(?:mention|acknowledge|confirm|report)\b|\bmade\s+no\s+mention\b"
                        r"|\bwithout\s+mentioning\b", re.I)
@@ -1365,12 +1365,12 @@ def extract(article: Article) -> list[Draft]:
             # then it is dated background, kept at its own precision (SPEC §3).
             # "signed a truce after three weeks of shelling": the spell of fighting is background here.
             violent = [c for c in violent if not _SPELL_OF.search(text[c0:c.start])]
-            # "a year of hostilities that began when <a side> opened fire": the act that started a spell is background
+            # "<a long war> which started when <a side> fired first": the act that started a spell is background
             violent = [c for c in violent if _dated_after(text, dates, c, c1) or not _BEGAN_WHEN.search(text[c0:c.start])]
             violent = [c for c in violent if _dated_after(text, dates, c, c1) or (
                 not _TIME_AFTER.search(text[c0:c.start]) and not (
                     c.row["event_type"] == "Strategic developments" and _DAYS_AFTER.search(text[c0:c.start])))]
-            # "<people> gathered again on Wednesday, two days after clashes that left dozens hurt": an act named after
+            # "<a crowd> rallied on the 5th, three days after a riot that hurt many": an act named after
             # "<n> days after" once the clause has told an act of its own is the point the days are counted from,
             # an earlier event; its toll is that event's, not the clause's.
             counted = [(c, m.start() + c0) for c in violent if not _dated_after(text, dates, c, c1)
@@ -1387,7 +1387,7 @@ def extract(article: Article) -> list[Draft]:
             own_date = any(not _SPEECH_DATE.search(text[:d.start]) for d in dates if _within((d.start, d.end), c0, c1))
             # Killed "in earlier strikes" (undated here), or named after a funeral, trial or anniversary as its
             # reason: an act told before, not a new one.
-            # (Mourners who march or rally are a protest of their own, not the act they mourn.)
+            # (A march or a rally of mourners is a protest of its own, not the act they mourn.)
             past = [c for c in violent if (not own_date and (_EARLIER_ACT.search(text[c0:c.start])
                                                              or _IN_EARLIER.match(text[c.end:c1])))
                     or (_AFTERMATH.search(text[c0:c.start]) and c.row["name"] != "protest")]
@@ -1650,7 +1650,7 @@ def extract(article: Article) -> list[Draft]:
                         places = [p for p in places if not _DEAL_MADE_IN.search(text[:p.start])]
                     near = min(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)), default=None)
                     if near is None and action.startswith("talks"):
-                        # "due to meet <names> on the sidelines of a summit near <city>": the gathering's place is the
+                        # "due to meet <names> at the margins of a summit near <city>": the gathering's place is the
                         # meeting's, however far the names push it from the verb
                         near = next((p for p in clause_places if p.place.feature != "country"
                                      and _GATHERING_AT.search(text[max(c0, p.start - 60):p.start])), None)
@@ -1695,8 +1695,8 @@ def extract(article: Article) -> list[Draft]:
                 spots = [p for p in (all_places if all_places is not None else all_places_of(text))
                          if p.place.feature != "country"]
                 last_background = (n_sent, (past[0].day, past[0].precision, True, "absolute"), spots[:1])
-        # The day the sentence's events happened, not the day it was said ("... on Monday, an official said on
-        # Wednesday"): what "a day after the attack" in the next sentence counts from.
+        # The day the sentence's events happened, not the day it was said ("<an act> on the 3rd, as a
+        # spokesman put it on the 5th"): what "the next day" in a sentence that follows counts from.
         happened = [d for d in dates if not _SPEECH_DATE.search(text[:d.start])]
         story = _story_date(happened, article.published) or _story_date(dates, article.published) or (
             (new[-1].day, new[-1].precision) if new and new[-1].precision == "day" else story)
