@@ -1932,8 +1932,11 @@ def _place_twins(drafts: list[Draft], countries: set[str]) -> list[Draft]:
     for d in drafts:
         if d.cue.row["diplomatic_action"] or d.place is not None or d.precision != "day" or d.on_ground:
             continue
-        if d.cue.row["event_type"] not in _VIOLENT_TYPES or _OPENS_ON_A_NAME.match(d.sentence.text):
-            continue  # ("In <Name> township, ...": a scene of its own, though the gazetteer lacks it)
+        if (d.cue.row["event_type"] not in _VIOLENT_TYPES or not d.date_explicit or _OPENS_ON_A_NAME.match(d.sentence.text)
+                or _NEW_SCENE.match(d.sentence.text) or _ANOTHER_EVENT.match(d.sentence.text)):
+            # ("In <Name> township, ...", "In the province of ..., ", "Separately, ...": a scene of its own, though the
+            # gazetteer lacks it; a day only inferred from the story is too weak a tie to pin it anywhere)
+            continue
         there = {o.place.name: o.place for o in drafts if o is not d and not o.cue.row["diplomatic_action"]
                  and o.cue.row["event_type"] in _VIOLENT_TYPES and o.place is not None
                  and o.place.feature != "country" and o.day == d.day and o.precision == "day"}
