@@ -1934,7 +1934,7 @@ def _place_twins(drafts: list[Draft], countries: set[str]) -> list[Draft]:
             continue
         if (d.cue.row["event_type"] not in _VIOLENT_TYPES or not d.date_explicit or _OPENS_ON_A_NAME.match(d.sentence.text)
                 or _NEW_SCENE.match(d.sentence.text) or _ANOTHER_EVENT.match(d.sentence.text)):
-            # ("In <Name> township, ...", "In the province of ..., ", "Separately, ...": a scene of its own, though the
+            # ("In <Name> township, ...", "In the province of ..., ", "separately, ...": a scene of its own, though the
             # gazetteer lacks it; a day only inferred from the story is too weak a tie to pin it anywhere)
             continue
         there = {o.place.name: o.place for o in drafts if o is not d and not o.cue.row["diplomatic_action"]
