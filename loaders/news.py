@@ -1271,7 +1271,8 @@ def extract(article: Article) -> list[Draft]:
             if cumulative:  # a war's running toll ("a conflict that has killed N") is background, not an event
                 toll, has_toll = extract_toll(""), False
             violent = [] if cumulative else [c for c in cues if not c.row["diplomatic_action"]]
-            if not has_toll and not any(not c.row["needs_toll"] for c in violent) and not _dated_and_placed(
+            # (with no violent cue there is nothing to drop: the places are then not read for this test)
+            if violent and not has_toll and not any(not c.row["needs_toll"] for c in violent) and not _dated_and_placed(
                     clause, dates, all_places_of(text), c0, c1):
                 violent = []
             downed = (last_violent is not None and n_sent - last_violent[0] == 1 and bool(_THE_WEAPON.search(clause))
@@ -1582,9 +1583,11 @@ def extract(article: Article) -> list[Draft]:
                     mediators = sorted({a.actor for a in actors if a.actor_kind == "mediator"})
                     drafts.append(Draft(sent, cue, day, precision, explicit, place, actors, mediators,
                                         None, None, text, date_source, near_country, on_ground))
-        named_here = [p for p in (all_places if all_places is not None else all_places_of(text))
-                      if p.place.feature != "country" and not p.reference]
+        # (the day first: a sentence with no day of its own names no place for a later toll, so its places
+        # are not read for this)
         day_here = [d for d in dates if d.precision == "day"]
+        named_here = [p for p in (all_places if all_places is not None else all_places_of(text))
+                      if p.place.feature != "country" and not p.reference] if day_here else []
         if named_here and day_here:
             last_mentioned = (n_sent, (day_here[0].day, "day", True), named_here[:1])
         new = drafts[before:]
