@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 try:  # the parser of the standard library's re module (a private module, stable since Python 3.11)
     from re import _constants as _c, _parser as _sre_parse
@@ -182,6 +182,13 @@ class _Vocabulary:
     scan: re.Pattern | None
     prefixes: dict[str, frozenset[str]]  # a known word -> the known words it begins with (itself among them)
     bits: dict[str, int]  # a known word (or DIGIT) -> the bits of the sets it or a known word it begins with is in
+    # The known words spelt with a character other than a-z and 0-9 ("cease-fire"), each with the bits of the sets
+    # it is in: looked for in a text one by one (they are few); every other known word lies inside one run of
+    # a-z and 0-9 of the text.
+    joined: tuple[tuple[str, int], ...] = ()
+    # A run of a-z and 0-9 -> the bits of the sets of the known words inside it: the same runs ("killed", "the")
+    # come back sentence after sentence, so each is scanned once.
+    runs: dict[str, int] = field(default_factory=dict)
 
 
 _VOCABULARY = _Vocabulary(0, frozenset(), None, {}, {})
@@ -202,7 +209,9 @@ def _learn(words: frozenset[str], sets=()) -> None:
             of_word[w] = of_word.get(w, 0) | bit
     bits = {w: functools.reduce(int.__or__, (of_word.get(p, 0) for p in prefixes[w]), 0) for w in spelt}
     bits[DIGIT] = of_word.get(DIGIT, 0)
-    _VOCABULARY = _Vocabulary(_VOCABULARY.version + 1, known, re.compile(f"(?=({_trie(spelt)}))"), prefixes, bits)
+    joined = tuple((w, of_word.get(w, 0)) for w in sorted(spelt) if not _RUN.fullmatch(w))
+    _VOCABULARY = _Vocabulary(_VOCABULARY.version + 1, known, re.compile(f"(?=({_trie(spelt)}))"), prefixes, bits,
+                              joined)
     _VERSIONS[_VOCABULARY.version] = _VOCABULARY
     _VERSIONS.pop(_VOCABULARY.version - 8, None)  # a thread still on an older version finds its own
 
@@ -262,13 +271,44 @@ def _met(folded: str, version: int) -> int:
     return _met_kept(folded, version) if len(folded) <= SHORT_TEXT else _met_scan(folded, version)
 
 
+# A run of the characters most known words are spelt with: a known word of those characters that a text holds
+# lies inside one of the text's runs.
+_RUN = re.compile(r"[a-z0-9]+")
+RUNS_KEPT = 100_000  # runs whose bits a vocabulary keeps (then it starts again: a bound on memory)
+
+
 def _met_scan(folded: str, version: int) -> int:
+    """The bits of the sets a folded text meets: for each known word in the text (wherever it stands, inside
+    other words too), the bits of the sets it is in. The words of a-z and 0-9 are found run by run (each run
+    scanned once per vocabulary, with the scan of all known words), the few others one by one."""
     vocabulary = _VERSIONS.get(version) or _VOCABULARY  # evicted: the newest knows every set it knew
-    bits, met = vocabulary.bits, 0
-    for longest in set(vocabulary.scan.findall(folded)) if vocabulary.scan else ():
-        met |= bits[longest]
+    if vocabulary.scan is None:
+        return 0
+    runs, met = vocabulary.runs, 0
+    kept = runs.get
+    for run in _RUN.findall(folded):
+        found = kept(run)
+        if found is None:
+            found = _met_of_run(vocabulary, run)
+            if len(runs) >= RUNS_KEPT:
+                runs.clear()
+            runs[run] = found
+        if found:
+            met |= found
+    for word, word_bits in vocabulary.joined:
+        if word in folded:
+            met |= word_bits
     if _DIGIT.search(folded):  # fold() keeps every digit a digit (they have no case)
-        met |= bits.get(DIGIT, 0)
+        met |= vocabulary.bits.get(DIGIT, 0)
+    return met
+
+
+def _met_of_run(vocabulary: _Vocabulary, run: str) -> int:
+    """The bits of the sets of the known words inside one run of a-z and 0-9 (the longest known word at each
+    position, and with it every known word it begins with)."""
+    bits, met = vocabulary.bits, 0
+    for longest in set(vocabulary.scan.findall(run)):
+        met |= bits[longest]
     return met
 
 

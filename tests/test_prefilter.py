@@ -146,3 +146,56 @@ def test_the_bits_a_text_meets_agree_with_its_words(corpus):
             assert prefilter.may_match(rx, folded) == expected, (rx.pattern[:80], text[:80])
             checked += not expected
     assert checked > len(corpus)
+
+
+def _met_by_whole_scan(folded: str) -> int:
+    """The bits a text meets as the scan of the whole text finds them (the longest known word at every
+    position, with every known word it begins with): what the run-by-run scan must give."""
+    vocabulary = prefilter._VOCABULARY
+    met = 0
+    for longest in set(vocabulary.scan.findall(folded)):
+        met |= vocabulary.bits[longest]
+    if re.search(r"\d", folded):
+        met |= vocabulary.bits.get(prefilter.DIGIT, 0)
+    return met
+
+
+_ODD_TEXTS = ["A cease-fire was agreed; a sit-in followed.", "women and children were among the dead",
+              "\u212ailled in the \u0130nvasion", "killedé and éKILLED", "talks\u00a0failed", "3 killed", "\u0663 killed",
+              "ceasefire-talks", "the skills of killers", "", "-- -- --", "sit-ins and cease-fires, re-commit"]
+
+
+def test_run_by_run_scan_meets_the_sets_the_whole_text_scan_does(corpus):
+    """The known words of a-z and 0-9 are found in each run of those characters (a run scanned once and
+    remembered), the few others ("cease-fire") one by one: the bits met are those of one scan of the whole text."""
+    for rx in _patterns():
+        prefilter.required_words(rx)
+    vocabulary = prefilter._VOCABULARY
+    assert {w for w, _ in vocabulary.joined} >= {"cease-fire", "sit-in"}
+    assert all(not re.fullmatch(r"[a-z0-9]+", w) for w, _ in vocabulary.joined)
+    for text in corpus + _ODD_TEXTS:
+        folded = prefilter.fold(text)
+        assert prefilter._met_scan(folded, vocabulary.version) == _met_by_whole_scan(folded), text[:80]
+
+
+def test_run_scan_is_right_when_its_memory_starts_again(monkeypatch, corpus):
+    for rx in _patterns():
+        prefilter.required_words(rx)
+    vocabulary = prefilter._VOCABULARY
+    monkeypatch.setattr(prefilter, "RUNS_KEPT", 5)
+    vocabulary.runs.clear()  # (a cache: emptied, it fills again)
+    for text in corpus[:40] + _ODD_TEXTS:
+        folded = prefilter.fold(text)
+        assert prefilter._met_scan(folded, vocabulary.version) == _met_by_whole_scan(folded), text[:80]
+        assert len(vocabulary.runs) <= 5
+
+
+@given(st.lists(st.tuples(st.sampled_from(_WORDS + ["cease-fire", "sit-in", "é", "\u212a", "9"]),
+                          st.sampled_from(["lower", "upper", "title"]),
+                          st.sampled_from(["", " ", "-", "é", "’s "])), min_size=1, max_size=10))
+def test_run_scan_on_generated_text(parts):
+    for rx in _patterns():
+        prefilter.required_words(rx)
+    text = "".join(getattr(w, case)() + sep for w, case, sep in parts)
+    folded = prefilter.fold(text)
+    assert prefilter._met_scan(folded, prefilter._VOCABULARY.version) == _met_by_whole_scan(folded), text
