@@ -645,13 +645,26 @@ class Cue:
     row: dict
 
 
+def _cue_patterns(rows: list[dict]) -> prefilter.Table:
+    """The cue table's patterns as one prefilter table (made again when the table is)."""
+    kept = _CUE_PATTERNS.get(id(rows))
+    if kept is None or kept[0] is not rows:
+        _CUE_PATTERNS.clear()
+        kept = _CUE_PATTERNS[id(rows)] = (rows, prefilter.Table(row["rx"] for row in rows))
+    return kept[1]
+
+
+_CUE_PATTERNS: dict[int, tuple[list[dict], prefilter.Table]] = {}
+
+
 def _find_cues(text: str, diplomatic_only: bool = False) -> list[Cue]:
     cues: list[Cue] = []
     screen = prefilter.screen_of(text)  # a cue whose words the text lacks is not searched for
-    for row in cue_table():
-        if diplomatic_only and not row["diplomatic_action"]:
+    rows = cue_table()
+    for row, may in zip(rows, screen.passing(_cue_patterns(rows))):
+        if not may or diplomatic_only and not row["diplomatic_action"]:
             continue
-        for m in screen.finditer(row["rx"]):
+        for m in row["rx"].finditer(text):
             if any(m.start() < c.end and c.start < m.end() for c in cues):
                 continue
             cues.append(Cue(m.start(), m.end(), row))

@@ -99,6 +99,35 @@ class Screen:
         """rx.finditer(text), or no matches at once when the text cannot hold one."""
         return rx.finditer(self.text) if self.may_match(rx) else _NO_MATCHES
 
+    def passing(self, table: Table) -> list[bool]:
+        """For each pattern of a table, in order, may_match(pattern): the whole table asked in one go."""
+        if self._version < table.version:  # a set learned since the text was scanned: scan it again
+            vocabulary = _VOCABULARY
+            self._met, self._version = _met(self.folded, vocabulary.version), vocabulary.version
+        met = self._met
+        return [not masks or (met & keys and _any_met(met, masks)) for keys, masks in table.tests]
+
+
+def _any_met(met: int, masks: tuple[int, ...]) -> bool:
+    for mask in masks:
+        if met & mask == mask:
+            return True
+    return False
+
+
+class Table:
+    """Patterns asked of the same texts one after the other (the cue table, the casualty or date rules): their
+    tests are read once, so a Screen answers for all of them in one go (Screen.passing), as may_match would
+    for each. A set's bit never changes once given, so the tests hold for every later vocabulary."""
+
+    __slots__ = ("patterns", "tests", "version")
+
+    def __init__(self, patterns):
+        self.patterns = tuple(patterns)
+        entries = prepare(self.patterns)
+        self.tests = tuple((entry[6], entry[5]) for entry in entries)  # (keys, masks); no masks: always searched
+        self.version = max((entry[2] for entry in entries), default=0)
+
 
 _NO_MATCHES = ()
 

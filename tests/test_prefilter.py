@@ -199,3 +199,23 @@ def test_run_scan_on_generated_text(parts):
     text = "".join(getattr(w, case)() + sep for w, case, sep in parts)
     folded = prefilter.fold(text)
     assert prefilter._met_scan(folded, prefilter._VOCABULARY.version) == _met_by_whole_scan(folded), text
+
+
+def test_a_table_answers_as_each_of_its_patterns_would(corpus):
+    """Screen.passing(table) asks a table's patterns in one go: the same answers as may_match for each."""
+    tables = [prefilter.Table(row["rx"] for row in news.cue_table()), prefilter.Table(tolls._patterns().values()),
+              prefilter.Table(rx for _, rx in textdates._RULES)]
+    skipped = 0
+    for text in corpus + _ODD_TEXTS:
+        for table in tables:
+            answers = prefilter.Screen(text).passing(table)
+            assert [bool(a) for a in answers] == [prefilter.Screen(text).may_match(rx) for rx in table.patterns]
+            skipped += answers.count(False) + answers.count(0)
+    assert skipped > len(corpus)
+
+
+def test_a_table_of_patterns_learned_after_a_screen_was_made():
+    screen = prefilter.Screen("A herd of zebus crossed the road; no walruses.")
+    assert screen.may_match(news.cue_table()[0]["rx"]) is False
+    table = prefilter.Table([re.compile(r"\bzebus?\b", re.I), re.compile(r"\bnarwhals?\b"), re.compile(r"\w+")])
+    assert [bool(a) for a in screen.passing(table)] == [True, False, True]
