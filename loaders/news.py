@@ -1643,7 +1643,8 @@ def _split_by_place(text: str, c0: int, c1: int, targets: list[Mention]) -> dict
 
 
 def _toll_distance(text: str, place: Mention, toll) -> int:
-    spans = [m.span() for t in toll.texts for m in [re.search(re.escape(t), text)] if m]
+    # (the first place each text of the toll stands, as a search for it escaped would find)
+    spans = [(i, i + len(t)) for t in toll.texts for i in [text.find(t)] if i >= 0]
     return min((_distance((place.start, place.end), s) for s in spans), default=0)
 
 

@@ -1,0 +1,48 @@
+"""Round 5 of the news loader's speed: each shortcut reads what the full rule reads, on every sentence of
+every fixture article (and on generated text where the shortcut has cases of its own)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from loaders import news
+from loaders.tolls import extract_toll
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FOLDERS = ("articles", "articles_holdout", "articles_dev", "articles_blind4", "articles_blind5a", "articles_blind5b",
+           "articles_blind6a", "articles_blind6b", "articles_blind7a", "articles_blind7b", "articles_heldout1")
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[news.Article]:
+    out = []
+    for folder in FOLDERS:
+        for path in sorted((FIXTURES / folder).glob("*.txt")):
+            article = news.read_article(path, path.read_text(encoding="utf-8"))
+            article.sentences = news.sentences(article)
+            out.append(article)
+    assert len(out) > 60
+    return out
+
+
+def test_toll_distance_finds_each_toll_text_where_a_search_for_it_does(articles):
+    """_toll_distance finds each text of a toll with str.find: the span an escaped search gives."""
+    checked = 0
+    for article in articles:
+        for sent in article.sentences:
+            toll = extract_toll(sent.text)
+            texts = toll.texts + ["", "(", "a.b", sent.text[-12:]]
+            for t in texts:
+                m = re.search(re.escape(t), sent.text)
+                i = sent.text.find(t)
+                assert (m.span() if m else None) == ((i, i + len(t)) if i >= 0 else None)
+            for start in range(0, len(sent.text), 40):
+                place = news.Mention(start, start + 5, sent.text[start:start + 5], "place")
+                spans = [m.span() for t in toll.texts for m in [re.search(re.escape(t), sent.text)] if m]
+                expected = min((news._distance((place.start, place.end), s) for s in spans), default=0)
+                assert news._toll_distance(sent.text, place, toll) == expected
+                checked += bool(spans)
+    assert checked > 100
