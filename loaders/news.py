@@ -1223,6 +1223,13 @@ def _added(before, new):
                 killed_groups=before.killed_groups | new.killed_groups, own=before.own and new.own)
 
 
+# Rules asked of a whole clause when it states a toll, which the cue and casualty rules have screened already:
+# searched only in a clause holding the words their matches need (prefilter.Screened). Long searches
+# ("a war ... that has killed"), in most clauses in vain.
+_CUMULATIVE, _RUNNING_TOLL, _TALLY, _TOTAL, _TOLL_UPDATE = map(
+    prefilter.Screened, (_CUMULATIVE, _RUNNING_TOLL, _TALLY, _TOTAL, _TOLL_UPDATE))
+
+
 def extract(article: Article) -> list[Draft]:
     """The events an article reports, one Draft per (sentence clause, event, place)."""
     sents = article.sentences = sentences(article)

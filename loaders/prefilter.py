@@ -132,6 +132,30 @@ class Table:
 _NO_MATCHES = ()
 
 
+class Screened:
+    """A pattern searched only in a text that may hold a match: search(), match() and finditer() answer as the
+    pattern's own do, but a text whose words the pattern's matches need are missing from (its Screen, shared
+    through screen_of) is not searched. For the rules asked of whole sentences and clauses, whose Screen the
+    date, cue and casualty rules have already made: the test is then a few mask tests."""
+
+    __slots__ = ("rx", "pattern", "flags")
+
+    def __init__(self, rx: re.Pattern):
+        self.rx, self.pattern, self.flags = rx, rx.pattern, rx.flags  # (its words are read when first asked)
+
+    def search(self, text: str, *span):
+        return self.rx.search(text, *span) if screen_of(text).may_match(self.rx) else None
+
+    def match(self, text: str, *span):
+        return self.rx.match(text, *span) if screen_of(text).may_match(self.rx) else None
+
+    def finditer(self, text: str, *span):
+        return self.rx.finditer(text, *span) if screen_of(text).may_match(self.rx) else _NO_MATCHES
+
+    def __repr__(self) -> str:
+        return f"Screened({self.rx!r})"
+
+
 @functools.lru_cache(maxsize=256)
 def screen_of(text: str) -> Screen:
     """The Screen of a text, shared: a sentence is asked of the date, cue and casualty rules in turn (and a

@@ -219,3 +219,23 @@ def test_a_table_of_patterns_learned_after_a_screen_was_made():
     assert screen.may_match(news.cue_table()[0]["rx"]) is False
     table = prefilter.Table([re.compile(r"\bzebus?\b", re.I), re.compile(r"\bnarwhals?\b"), re.compile(r"\w+")])
     assert [bool(a) for a in screen.passing(table)] == [True, False, True]
+
+
+def test_a_screened_pattern_answers_as_the_pattern_does(corpus):
+    """prefilter.Screened: search, match and finditer give the pattern's own answers, on every fixture sentence
+    and article, for the rules of news.py that are screened, and each skips texts without their words."""
+    screened = [rx for rx in vars(news).values() if isinstance(rx, prefilter.Screened)]
+    assert len(screened) >= 5
+    skipped = 0
+    for text in corpus + ["The war, which has killed 40 people, goes on.", ""]:
+        for rx in screened:
+            found = rx.search(text)
+            assert (found and found.span()) == (rx.rx.search(text) and rx.rx.search(text).span())
+            assert (rx.match(text) and rx.match(text).span()) == (rx.rx.match(text) and rx.rx.match(text).span())
+            assert [m.span() for m in rx.finditer(text)] == [m.span() for m in rx.rx.finditer(text)]
+            assert (rx.search(text, 5) and rx.search(text, 5).span()) == (rx.rx.search(text, 5) and rx.rx.search(text, 5).span())
+            skipped += not prefilter.Screen(text).may_match(rx.rx)
+    assert skipped > len(corpus)
+    war = prefilter.Screened(re.compile(r"\bwar\b[^.]*\bkilled\b", re.I))
+    assert war.search("The war, which has killed 40 people, goes on.").group(0) == "war, which has killed"
+    assert war.search("The talks went on.") is None and list(war.finditer("The talks went on.")) == []
