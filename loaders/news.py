@@ -1230,6 +1230,24 @@ _CUMULATIVE, _RUNNING_TOLL, _TALLY, _TOTAL, _TOLL_UPDATE = map(
     prefilter.Screened, (_CUMULATIVE, _RUNNING_TOLL, _TALLY, _TOTAL, _TOLL_UPDATE))
 
 
+class _Remembered:
+    """A pattern whose search() answers are kept for the last texts asked (search is a pure function of the
+    text): the words before a date ("said on") are asked of the same sentence again and again, by the date
+    pick of each reading, the clause's own date and the told-only test."""
+
+    __slots__ = ("rx", "pattern", "flags", "search")
+
+    def __init__(self, rx: re.Pattern, size: int = 2048):
+        self.rx, self.pattern, self.flags = rx, rx.pattern, rx.flags
+        self.search = functools.lru_cache(maxsize=size)(rx.search)
+
+    def __getattr__(self, name: str):
+        return getattr(self.rx, name)
+
+
+_SPEECH_DATE = _Remembered(_SPEECH_DATE)
+
+
 def extract(article: Article) -> list[Draft]:
     """The events an article reports, one Draft per (sentence clause, event, place)."""
     sents = article.sentences = sentences(article)

@@ -46,3 +46,20 @@ def test_toll_distance_finds_each_toll_text_where_a_search_for_it_does(articles)
                 assert news._toll_distance(sent.text, place, toll) == expected
                 checked += bool(spans)
     assert checked > 100
+
+
+def test_the_remembered_speech_date_search_answers_as_the_pattern(articles):
+    """_SPEECH_DATE keeps its answers per text: asked again (in any order) it gives what the pattern gives."""
+    rx = news._SPEECH_DATE
+    assert isinstance(rx, news._Remembered) and rx.pattern == rx.rx.pattern
+    found = 0
+    for _ in range(2):  # a second pass is answered from memory
+        for article in articles[:40]:
+            for sent in article.sentences:
+                for end in range(0, len(sent.text) + 1, 7):
+                    before = sent.text[:end]
+                    kept, fresh = rx.search(before), rx.rx.search(before)
+                    assert (kept and kept.span()) == (fresh and fresh.span())
+                    found += fresh is not None
+    assert found > 20
+    assert rx.search("officials said ") and not rx.search("officials met ")
