@@ -1248,11 +1248,42 @@ class _Remembered:
 _SPEECH_DATE = _Remembered(_SPEECH_DATE)
 
 
+def _actors_by_sentence(sents: list[Sentence], named: list[Mention]) -> list[list[Mention] | None]:
+    """Each sentence's actors, as _find_actors(sentence) reads them, from `named`, the actors of the sentences
+    joined by single spaces (the article's pass): its mentions inside the sentence, moved to the sentence's
+    own offsets. A word never spans the joining space, and the last word of a sentence (before its closing
+    stop) never makes a longer country name with the next sentence's opening word, so the two passes read the same
+    names, except where a name of the article's pass runs from one sentence into the next: those sentences
+    are None (read again alone)."""
+    out: list[list[Mention] | None] = [[] for _ in sents]
+    starts, at = [], 0
+    for sent in sents:
+        starts.append(at)
+        at += len(sent.text) + 1
+    k = 0
+    for m in named:
+        while k + 1 < len(sents) and starts[k + 1] <= m.start:
+            k += 1
+        if m.end > starts[k] + len(sents[k].text):  # runs into the next sentence (or beyond)
+            last = k
+            while last + 1 < len(sents) and starts[last + 1] < m.end:
+                last += 1
+            for j in range(k, last + 1):
+                out[j] = None
+            continue
+        if out[k] is not None:
+            off = starts[k]
+            out[k].append(Mention(m.start - off, m.end - off, m.text, m.kind, m.place, m.actor, m.dyad_key,
+                                  m.actor_kind, m.locative, m.reference))
+    return out
+
+
 def extract(article: Article) -> list[Draft]:
     """The events an article reports, one Draft per (sentence clause, event, place)."""
     sents = article.sentences = sentences(article)
     full = " ".join(s.text for s in sents)
     named = _find_actors(full)
+    own_actors = _actors_by_sentence(sents, named)  # each sentence's, read from the article's pass
     mentions = _country_mentions(full)
     dateline = article.dateline = _dateline_countries(article.body)
     countries = article.countries = _Countries(_article_countries(full, named, mentions, dateline))
@@ -1380,7 +1411,7 @@ def extract(article: Article) -> list[Draft]:
             if not chosen:
                 continue
             if actors is None:
-                actors = _find_actors(text)
+                actors = _find_actors(text) if own_actors[n_sent] is None else own_actors[n_sent]
                 all_places = all_places_of(text)
             clause_dates = [d for d in dates if _within((d.start, d.end), c0, c1)]
             clause_places = [p for p in all_places if _within((p.start, p.end), c0, c1)]

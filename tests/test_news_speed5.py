@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from loaders import news
 from loaders.tolls import extract_toll
@@ -63,3 +65,42 @@ def test_the_remembered_speech_date_search_answers_as_the_pattern(articles):
                     found += fresh is not None
     assert found > 20
     assert rx.search("officials said ") and not rx.search("officials met ")
+
+
+def test_each_sentences_actors_from_the_articles_pass_are_its_own(articles):
+    """_actors_by_sentence: the actors of the article's pass (sentences joined by spaces), moved to each
+    sentence, are those _find_actors reads in the sentence alone."""
+    compared = found = 0
+    for article in articles:
+        sents = article.sentences
+        full = " ".join(s.text for s in sents)
+        for sent, got in zip(sents, news._actors_by_sentence(sents, news._find_actors(full))):
+            if got is None:
+                continue
+            assert got == news._find_actors(sent.text), sent.text
+            compared += 1
+            found += len(got)
+    assert compared > 500 and found > 300
+
+
+def _actor_words() -> list[str]:
+    from loaders.actors import actor_table
+    keys = sorted(actor_table()["key"])
+    words = sorted({w for k in keys[:60] for w in k.split()})
+    return [w.title() for w in words] + [k.title() for k in keys[:30]] + ["Sudan", "South", "said", "the", "of"]
+
+
+@given(st.lists(st.lists(st.sampled_from(_actor_words()), min_size=1, max_size=6).map(" ".join)
+                .flatmap(lambda s: st.sampled_from([".", "!", "?", ".’", ".”", ".)"]).map(lambda end: s + end)),
+                min_size=1, max_size=5))
+def test_actors_by_sentence_on_generated_sentences(texts):
+    sents = [news.Sentence(t, 1, i + 1) for i, t in enumerate(texts)]
+    full = " ".join(texts)
+    named = news._find_actors(full)
+    for k, got in enumerate(news._actors_by_sentence(sents, named)):
+        if got is None:  # only where a name of the article's pass crosses out of or into this sentence
+            start = sum(len(t) + 1 for t in texts[:k])
+            end = start + len(texts[k])
+            assert any(m.start < end < m.end or m.start < start - 1 < m.end for m in named)
+            continue
+        assert got == news._find_actors(texts[k]), texts
