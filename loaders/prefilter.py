@@ -105,7 +105,9 @@ class Screen:
             vocabulary = _VOCABULARY
             self._met, self._version = _met(self.folded, vocabulary.version), vocabulary.version
         met = self._met
-        return [not masks or (met & keys and _any_met(met, masks)) for keys, masks in table.tests]
+        # (a pattern of one alternative: its one mask met; of none: always; else as may_match)
+        return [met & one == one if one else (not masks or (met & keys and _any_met(met, masks)))
+                for one, keys, masks in table.tests]
 
 
 def _any_met(met: int, masks: tuple[int, ...]) -> bool:
@@ -125,7 +127,8 @@ class Table:
     def __init__(self, patterns):
         self.patterns = tuple(patterns)
         entries = prepare(self.patterns)
-        self.tests = tuple((entry[6], entry[5]) for entry in entries)  # (keys, masks); no masks: always searched
+        # (the mask of its one alternative or 0, keys, masks); no masks: always searched
+        self.tests = tuple((entry[5][0] if len(entry[5]) == 1 else 0, entry[6], entry[5]) for entry in entries)
         self.version = max((entry[2] for entry in entries), default=0)
 
 
