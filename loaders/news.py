@@ -1228,6 +1228,9 @@ def _added(before, new):
 # ("a war ... that has killed"), in most clauses in vain.
 _CUMULATIVE, _RUNNING_TOLL, _TALLY, _TOTAL, _TOLL_UPDATE = map(
     prefilter.Screened, (_CUMULATIVE, _RUNNING_TOLL, _TALLY, _TOTAL, _TOLL_UPDATE))
+# Who said it ("according to", "<someone> said"): asked of clauses and sentences, searched only in those that hold
+# "according" or a speech verb.
+_ATTRIBUTION = [prefilter.Screened(rx) for rx in _ATTRIBUTION]
 
 
 class _Remembered:
