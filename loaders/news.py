@@ -146,7 +146,7 @@ def sentences(article: Article) -> list[Sentence]:
             continue
         if _CREDIT_LINE.match(line):
             break  # the agency credit ends the story; what follows is another story or page furniture
-        if _CLUTTER_LINE.match(line) or not re.search(r"[.!?][\"”’)]?$", line):
+        if _CLUTTER_LINE.match(line) or not _FULL_STOP_END.search(line):
             continue  # headlines, link lines and captions without a full stop do not report events
         line = _DATELINE.sub("", line)
         paragraph += 1
@@ -158,11 +158,17 @@ def sentences(article: Article) -> list[Sentence]:
     return out
 
 
+_FULL_STOP_END = re.compile(r"[.!?][\"”’)]?$")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+# A stop that ends an abbreviation or an initial, not a sentence (both asked in one search).
+_ABBREVIATION_END = re.compile(rf"\b(?:{_ABBREVIATIONS}|[A-Z])\.$")
+
+
 def _split_sentences(paragraph: str) -> list[str]:
     parts, start = [], 0
-    for m in re.finditer(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])", paragraph):
+    for m in _SENTENCE_END.finditer(paragraph):
         before = paragraph[max(0, m.start() - 6):m.start() + 1]
-        if re.search(rf"\b{_ABBREVIATIONS}\.$", before) or re.search(r"\b[A-Z]\.$", before):
+        if _ABBREVIATION_END.search(before):
             continue
         parts.append(paragraph[start:m.end()].strip())
         start = m.end()

@@ -104,3 +104,31 @@ def test_actors_by_sentence_on_generated_sentences(texts):
             assert any(m.start < end < m.end or m.start < start - 1 < m.end for m in named)
             continue
         assert got == news._find_actors(texts[k]), texts
+
+
+def _split_as_before(paragraph: str) -> list[str]:
+    """The sentence split with its three searches written out one by one (what the compiled ones replace)."""
+    parts, start = [], 0
+    for m in re.finditer(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])", paragraph):
+        before = paragraph[max(0, m.start() - 6):m.start() + 1]
+        if re.search(rf"\b{news._ABBREVIATIONS}\.$", before) or re.search(r"\b[A-Z]\.$", before):
+            continue
+        parts.append(paragraph[start:m.end()].strip())
+        start = m.end()
+    parts.append(paragraph[start:].strip())
+    return [p for p in parts if p]
+
+
+def test_sentence_split_with_compiled_patterns_splits_as_before(articles):
+    lines = [line.strip() for article in articles for line in article.body.splitlines() if line.strip()]
+    assert len(lines) > 500
+    for line in lines:
+        assert news._split_sentences(line) == _split_as_before(line)
+        assert bool(news._FULL_STOP_END.search(line)) == bool(re.search(r"[.!?][\"”’)]?$", line))
+
+
+@given(st.lists(st.sampled_from(["Mr.", "Gen.", "U.S.", "J.", "x.", "He left.", "It is 5.", "“Go.”", "(A.)", "Dec.",
+                                 "No.", "said:", "Then", "12", "e.g.", "vs.", "A", "!", "?"]), min_size=1, max_size=12))
+def test_sentence_split_on_generated_text(words):
+    text = " ".join(words)
+    assert news._split_sentences(text) == _split_as_before(text)
