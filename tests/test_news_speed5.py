@@ -132,3 +132,12 @@ def test_sentence_split_with_compiled_patterns_splits_as_before(articles):
 def test_sentence_split_on_generated_text(words):
     text = " ".join(words)
     assert news._split_sentences(text) == _split_as_before(text)
+
+
+@given(st.lists(st.sampled_from(["near", "outside", "close to", "the", "X", "Ab", "province", "district", "State", " ",
+                                 "NEAR", "region", "town"]), min_size=1, max_size=6))
+def test_kept_phrase_readings_are_the_phrases_own(words):
+    from loaders.geocode import parse_phrase
+    phrase = " ".join(words)
+    assert parse_phrase(phrase) == parse_phrase.__wrapped__(phrase)
+    assert parse_phrase(phrase) == parse_phrase.__wrapped__(phrase)  # asked again: from memory, the same
