@@ -126,13 +126,26 @@ class Table:
 
     def __init__(self, patterns):
         self.patterns = tuple(patterns)
-        entries = prepare(self.patterns)
+        # The words of a pattern already read are not read again (the casualty patterns take ~0.3 s to read).
+        prepare([rx for rx in self.patterns if _known(rx) is None])
+        entries = [_entry(rx) for rx in self.patterns]
         # (the mask of its one alternative or 0, keys, masks); no masks: always searched
         self.tests = tuple((entry[5][0] if len(entry[5]) == 1 else 0, entry[6], entry[5]) for entry in entries)
         self.version = max((entry[2] for entry in entries), default=0)
 
 
 _NO_MATCHES = ()
+
+
+_UNREAD: list[re.Pattern] = []  # the patterns of Screened made and not yet read
+
+
+def _read_unread() -> None:
+    """Read the words of every screened pattern not read yet, together (the scan of all words is rebuilt once)."""
+    with _LOCK:
+        unread = list(dict.fromkeys(_UNREAD))
+        _UNREAD.clear()
+    prepare([rx for rx in unread if _known(rx) is None])
 
 
 class Screened:
@@ -144,16 +157,22 @@ class Screened:
     __slots__ = ("rx", "pattern", "flags")
 
     def __init__(self, rx: re.Pattern):
-        self.rx, self.pattern, self.flags = rx, rx.pattern, rx.flags  # (its words are read when first asked)
+        self.rx, self.pattern, self.flags = rx, rx.pattern, rx.flags
+        _UNREAD.append(rx)  # its words are read when one of the screened patterns is first asked, all at once
+
+    def _may_match(self, text: str) -> bool:
+        if _UNREAD and _known(self.rx) is None:
+            _read_unread()
+        return screen_of(text).may_match(self.rx)
 
     def search(self, text: str, *span):
-        return self.rx.search(text, *span) if screen_of(text).may_match(self.rx) else None
+        return self.rx.search(text, *span) if self._may_match(text) else None
 
     def match(self, text: str, *span):
-        return self.rx.match(text, *span) if screen_of(text).may_match(self.rx) else None
+        return self.rx.match(text, *span) if self._may_match(text) else None
 
     def finditer(self, text: str, *span):
-        return self.rx.finditer(text, *span) if screen_of(text).may_match(self.rx) else _NO_MATCHES
+        return self.rx.finditer(text, *span) if self._may_match(text) else _NO_MATCHES
 
     def __repr__(self) -> str:
         return f"Screened({self.rx!r})"
@@ -198,6 +217,12 @@ def required_sets(rx: re.Pattern) -> tuple[frozenset[str], ...]:
     """Every set of words (most selective first) of which each match of rx contains at least one word;
     empty when there is none (or the pattern cannot be read). DIGIT stands for a decimal digit."""
     return _entry(rx)[3]
+
+
+def _known(rx: re.Pattern) -> _Entry | None:
+    """rx's entry if its words have been read (and not forgotten since)."""
+    entry = _WORDS.get(id(rx))
+    return entry if entry is not None and entry[0] is rx else None
 
 
 def _entry(rx: re.Pattern) -> _Entry:
