@@ -127,6 +127,7 @@ def fuzzy_key(key: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=20_000)  # asked for every place of every sentence, mostly the same few hundred
 def parse_phrase(phrase: str) -> tuple[str, int | None, tuple[str, ...] | None]:
     """Split "near X" / "X province" into (core name, precision floor, wanted features)."""
     text = re.sub(r"\s+", " ", phrase.strip())

@@ -166,7 +166,7 @@ def sentences(article: Article) -> list[Sentence]:
         in_summary = False
         if _CREDIT_LINE.match(line):
             break  # the agency credit ends the story; what follows is another story or page furniture
-        if _CLUTTER_LINE.match(line) or not re.search(r"[.!?][\"”’)]?$", line):
+        if _CLUTTER_LINE.match(line) or not _FULL_STOP_END.search(line):
             continue  # headlines, link lines and captions without a full stop do not report events
         line = _DATELINE.sub("", line)
         paragraph += 1
@@ -178,11 +178,17 @@ def sentences(article: Article) -> list[Sentence]:
     return out
 
 
+_FULL_STOP_END = re.compile(r"[.!?][\"”’)]?$")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+# A stop that ends an abbreviation or an initial, not a sentence (both asked in one search).
+_ABBREVIATION_END = re.compile(rf"\b(?:{_ABBREVIATIONS}|[A-Z])\.$")
+
+
 def _split_sentences(paragraph: str) -> list[str]:
     parts, start = [], 0
-    for m in re.finditer(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])", paragraph):
+    for m in _SENTENCE_END.finditer(paragraph):
         before = paragraph[max(0, m.start() - 6):m.start() + 1]
-        if re.search(rf"\b{_ABBREVIATIONS}\.$", before) or re.search(r"\b[A-Z]\.$", before):
+        if _ABBREVIATION_END.search(before):
             continue
         parts.append(paragraph[start:m.end()].strip())
         start = m.end()
@@ -720,13 +726,26 @@ class Cue:
     row: dict
 
 
+def _cue_patterns(rows: list[dict]) -> prefilter.Table:
+    """The cue table's patterns as one prefilter table (made again when the table is)."""
+    kept = _CUE_PATTERNS.get(id(rows))
+    if kept is None or kept[0] is not rows:
+        _CUE_PATTERNS.clear()
+        kept = _CUE_PATTERNS[id(rows)] = (rows, prefilter.Table(row["rx"] for row in rows))
+    return kept[1]
+
+
+_CUE_PATTERNS: dict[int, tuple[list[dict], prefilter.Table]] = {}
+
+
 def _find_cues(text: str, diplomatic_only: bool = False) -> list[Cue]:
     cues: list[Cue] = []
     screen = prefilter.screen_of(text)  # a cue whose words the text lacks is not searched for
-    for row in cue_table():
-        if diplomatic_only and not row["diplomatic_action"]:
+    rows = cue_table()
+    for row, may in zip(rows, screen.passing(_cue_patterns(rows))):
+        if not may or diplomatic_only and not row["diplomatic_action"]:
             continue
-        for m in screen.finditer(row["rx"]):
+        for m in row["rx"].finditer(text):
             if any(m.start() < c.end and c.start < m.end() for c in cues):
                 continue
             cues.append(Cue(m.start(), m.end(), row))
@@ -1312,11 +1331,70 @@ def _added(before, new):
                 killed_groups=before.killed_groups | new.killed_groups, own=before.own and new.own)
 
 
+# Rules asked of a whole clause when it states a toll, which the cue and casualty rules have screened already:
+# searched only in a clause holding the words their matches need (prefilter.Screened). Long searches
+# ("a war ... that has killed"), in most clauses in vain.
+_CUMULATIVE, _RUNNING_TOLL, _TALLY, _TOTAL, _TOLL_UPDATE = map(
+    prefilter.Screened, (_CUMULATIVE, _RUNNING_TOLL, _TALLY, _TOTAL, _TOLL_UPDATE))
+# Who said it ("according to", "<someone> said"): asked of clauses and sentences, searched only in those that hold
+# "according" or a speech verb.
+_ATTRIBUTION = [prefilter.Screened(rx) for rx in _ATTRIBUTION]
+
+
+class _Remembered:
+    """A pattern whose search() answers are kept for the last texts asked (search is a pure function of the
+    text): the words before a date ("said on") are asked of the same sentence again and again, by the date
+    pick of each reading, the clause's own date and the told-only test."""
+
+    __slots__ = ("rx", "pattern", "flags", "search")
+
+    def __init__(self, rx: re.Pattern, size: int = 2048):
+        self.rx, self.pattern, self.flags = rx, rx.pattern, rx.flags
+        self.search = functools.lru_cache(maxsize=size)(rx.search)
+
+    def __getattr__(self, name: str):
+        return getattr(self.rx, name)
+
+
+_SPEECH_DATE = _Remembered(_SPEECH_DATE)
+
+
+def _actors_by_sentence(sents: list[Sentence], named: list[Mention]) -> list[list[Mention] | None]:
+    """Each sentence's actors, as _find_actors(sentence) reads them, from `named`, the actors of the sentences
+    joined by single spaces (the article's pass): its mentions inside the sentence, moved to the sentence's
+    own offsets. A word never spans the joining space, and the last word of a sentence (before its closing
+    stop) never makes a longer country name with the next sentence's opening word, so the two passes read the same
+    names, except where a name of the article's pass runs from one sentence into the next: those sentences
+    are None (read again alone)."""
+    out: list[list[Mention] | None] = [[] for _ in sents]
+    starts, at = [], 0
+    for sent in sents:
+        starts.append(at)
+        at += len(sent.text) + 1
+    k = 0
+    for m in named:
+        while k + 1 < len(sents) and starts[k + 1] <= m.start:
+            k += 1
+        if m.end > starts[k] + len(sents[k].text):  # runs into the next sentence (or beyond)
+            last = k
+            while last + 1 < len(sents) and starts[last + 1] < m.end:
+                last += 1
+            for j in range(k, last + 1):
+                out[j] = None
+            continue
+        if out[k] is not None:
+            off = starts[k]
+            out[k].append(Mention(m.start - off, m.end - off, m.text, m.kind, m.place, m.actor, m.dyad_key,
+                                  m.actor_kind, m.locative, m.reference))
+    return out
+
+
 def extract(article: Article) -> list[Draft]:
     """The events an article reports, one Draft per (sentence clause, event, place)."""
     sents = article.sentences = sentences(article)
     full = " ".join(s.text for s in sents)
     named = _find_actors(full)
+    own_actors = _actors_by_sentence(sents, named)  # each sentence's, read from the article's pass
     mentions = _country_mentions(full)
     dateline = article.dateline = _dateline_countries(article.body)
     countries = article.countries = _Countries(_article_countries(full, named, mentions, dateline))
@@ -1383,7 +1461,8 @@ def extract(article: Article) -> list[Draft]:
             if cumulative:  # a war's running toll ("a conflict that has killed N") is background, not an event
                 toll, has_toll = extract_toll(""), False
             violent = [] if cumulative else [c for c in cues if not c.row["diplomatic_action"]]
-            if not has_toll and not any(not c.row["needs_toll"] for c in violent) and not _dated_and_placed(
+            # (with no violent cue there is nothing to drop: the places are then not read for this test)
+            if violent and not has_toll and not any(not c.row["needs_toll"] for c in violent) and not _dated_and_placed(
                     clause, dates, all_places_of(text), c0, c1):
                 violent = []
             downed = (last_violent is not None and n_sent - last_violent[0] == 1 and bool(_THE_WEAPON.search(clause))
@@ -1467,7 +1546,7 @@ def extract(article: Article) -> list[Draft]:
             if not chosen:
                 continue
             if actors is None:
-                actors = _find_actors(text)
+                actors = _find_actors(text) if own_actors[n_sent] is None else own_actors[n_sent]
                 all_places = all_places_of(text)
             clause_dates = [d for d in dates if _within((d.start, d.end), c0, c1)]
             clause_places = [p for p in all_places if _within((p.start, p.end), c0, c1)]
@@ -1729,6 +1808,8 @@ def extract(article: Article) -> list[Draft]:
                     mediators = sorted({a.actor for a in actors if a.actor_kind == "mediator"})
                     drafts.append(Draft(sent, cue, day, precision, explicit, place, actors, mediators,
                                         None, None, text, date_source, near_country, on_ground))
+        # Every town or province named votes for the story's country (so a sentence's places are read even when
+        # no rule above asked for them); with a day, they are also where a later toll may point back to.
         named_here = [p for p in (all_places if all_places is not None else all_places_of(text))
                       if p.place.feature != "country" and not p.reference]
         for p in named_here:
@@ -2135,7 +2216,8 @@ def _split_by_place(text: str, c0: int, c1: int, targets: list[Mention]) -> dict
 
 
 def _toll_distance(text: str, place: Mention, toll) -> int:
-    spans = [m.span() for t in toll.texts for m in [re.search(re.escape(t), text)] if m]
+    # (the first place each text of the toll stands, as a search for it escaped would find)
+    spans = [(i, i + len(t)) for t in toll.texts for i in [text.find(t)] if i >= 0]
     return min((_distance((place.start, place.end), s) for s in spans), default=0)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 try:  # the parser of the standard library's re module (a private module, stable since Python 3.11)
     from re import _constants as _c, _parser as _sre_parse
@@ -99,8 +99,83 @@ class Screen:
         """rx.finditer(text), or no matches at once when the text cannot hold one."""
         return rx.finditer(self.text) if self.may_match(rx) else _NO_MATCHES
 
+    def passing(self, table: Table) -> list[bool]:
+        """For each pattern of a table, in order, may_match(pattern): the whole table asked in one go."""
+        if self._version < table.version:  # a set learned since the text was scanned: scan it again
+            vocabulary = _VOCABULARY
+            self._met, self._version = _met(self.folded, vocabulary.version), vocabulary.version
+        met = self._met
+        # (a pattern of one alternative: its one mask met; of none: always; else as may_match)
+        return [met & one == one if one else (not masks or (met & keys and _any_met(met, masks)))
+                for one, keys, masks in table.tests]
+
+
+def _any_met(met: int, masks: tuple[int, ...]) -> bool:
+    for mask in masks:
+        if met & mask == mask:
+            return True
+    return False
+
+
+class Table:
+    """Patterns asked of the same texts one after the other (the cue table, the casualty or date rules): their
+    tests are read once, so a Screen answers for all of them in one go (Screen.passing), as may_match would
+    for each. A set's bit never changes once given, so the tests hold for every later vocabulary."""
+
+    __slots__ = ("patterns", "tests", "version")
+
+    def __init__(self, patterns):
+        self.patterns = tuple(patterns)
+        # The words of a pattern already read are not read again (the casualty patterns take ~0.3 s to read).
+        prepare([rx for rx in self.patterns if _known(rx) is None])
+        entries = [_entry(rx) for rx in self.patterns]
+        # (the mask of its one alternative or 0, keys, masks); no masks: always searched
+        self.tests = tuple((entry[5][0] if len(entry[5]) == 1 else 0, entry[6], entry[5]) for entry in entries)
+        self.version = max((entry[2] for entry in entries), default=0)
+
 
 _NO_MATCHES = ()
+
+
+_UNREAD: list[re.Pattern] = []  # the patterns of Screened made and not yet read
+
+
+def _read_unread() -> None:
+    """Read the words of every screened pattern not read yet, together (the scan of all words is rebuilt once)."""
+    with _LOCK:
+        unread = list(dict.fromkeys(_UNREAD))
+        _UNREAD.clear()
+    prepare([rx for rx in unread if _known(rx) is None])
+
+
+class Screened:
+    """A pattern searched only in a text that may hold a match: search(), match() and finditer() answer as the
+    pattern's own do, but a text whose words the pattern's matches need are missing from (its Screen, shared
+    through screen_of) is not searched. For the rules asked of whole sentences and clauses, whose Screen the
+    date, cue and casualty rules have already made: the test is then a few mask tests."""
+
+    __slots__ = ("rx", "pattern", "flags")
+
+    def __init__(self, rx: re.Pattern):
+        self.rx, self.pattern, self.flags = rx, rx.pattern, rx.flags
+        _UNREAD.append(rx)  # its words are read when one of the screened patterns is first asked, all at once
+
+    def _may_match(self, text: str) -> bool:
+        if _UNREAD and _known(self.rx) is None:
+            _read_unread()
+        return screen_of(text).may_match(self.rx)
+
+    def search(self, text: str, *span):
+        return self.rx.search(text, *span) if self._may_match(text) else None
+
+    def match(self, text: str, *span):
+        return self.rx.match(text, *span) if self._may_match(text) else None
+
+    def finditer(self, text: str, *span):
+        return self.rx.finditer(text, *span) if self._may_match(text) else _NO_MATCHES
+
+    def __repr__(self) -> str:
+        return f"Screened({self.rx!r})"
 
 
 @functools.lru_cache(maxsize=256)
@@ -144,6 +219,12 @@ def required_sets(rx: re.Pattern) -> tuple[frozenset[str], ...]:
     return _entry(rx)[3]
 
 
+def _known(rx: re.Pattern) -> _Entry | None:
+    """rx's entry if its words have been read (and not forgotten since)."""
+    entry = _WORDS.get(id(rx))
+    return entry if entry is not None and entry[0] is rx else None
+
+
 def _entry(rx: re.Pattern) -> _Entry:
     entry = _WORDS.get(id(rx))
     if entry is None or entry[0] is not rx:
@@ -182,6 +263,13 @@ class _Vocabulary:
     scan: re.Pattern | None
     prefixes: dict[str, frozenset[str]]  # a known word -> the known words it begins with (itself among them)
     bits: dict[str, int]  # a known word (or DIGIT) -> the bits of the sets it or a known word it begins with is in
+    # The known words spelt with a character other than a-z and 0-9 ("cease-fire"), each with the bits of the sets
+    # it is in: looked for in a text one by one (they are few); every other known word lies inside one run of
+    # a-z and 0-9 of the text.
+    joined: tuple[tuple[str, int], ...] = ()
+    # A run of a-z and 0-9 -> the bits of the sets of the known words inside it: the same runs ("killed", "the")
+    # come back sentence after sentence, so each is scanned once.
+    runs: dict[str, int] = field(default_factory=dict)
 
 
 _VOCABULARY = _Vocabulary(0, frozenset(), None, {}, {})
@@ -202,7 +290,9 @@ def _learn(words: frozenset[str], sets=()) -> None:
             of_word[w] = of_word.get(w, 0) | bit
     bits = {w: functools.reduce(int.__or__, (of_word.get(p, 0) for p in prefixes[w]), 0) for w in spelt}
     bits[DIGIT] = of_word.get(DIGIT, 0)
-    _VOCABULARY = _Vocabulary(_VOCABULARY.version + 1, known, re.compile(f"(?=({_trie(spelt)}))"), prefixes, bits)
+    joined = tuple((w, of_word.get(w, 0)) for w in sorted(spelt) if not _RUN.fullmatch(w))
+    _VOCABULARY = _Vocabulary(_VOCABULARY.version + 1, known, re.compile(f"(?=({_trie(spelt)}))"), prefixes, bits,
+                              joined)
     _VERSIONS[_VOCABULARY.version] = _VOCABULARY
     _VERSIONS.pop(_VOCABULARY.version - 8, None)  # a thread still on an older version finds its own
 
@@ -262,13 +352,44 @@ def _met(folded: str, version: int) -> int:
     return _met_kept(folded, version) if len(folded) <= SHORT_TEXT else _met_scan(folded, version)
 
 
+# A run of the characters most known words are spelt with: a known word of those characters that a text holds
+# lies inside one of the text's runs.
+_RUN = re.compile(r"[a-z0-9]+")
+RUNS_KEPT = 100_000  # runs whose bits a vocabulary keeps (then it starts again: a bound on memory)
+
+
 def _met_scan(folded: str, version: int) -> int:
+    """The bits of the sets a folded text meets: for each known word in the text (wherever it stands, inside
+    other words too), the bits of the sets it is in. The words of a-z and 0-9 are found run by run (each run
+    scanned once per vocabulary, with the scan of all known words), the few others one by one."""
     vocabulary = _VERSIONS.get(version) or _VOCABULARY  # evicted: the newest knows every set it knew
-    bits, met = vocabulary.bits, 0
-    for longest in set(vocabulary.scan.findall(folded)) if vocabulary.scan else ():
-        met |= bits[longest]
+    if vocabulary.scan is None:
+        return 0
+    runs, met = vocabulary.runs, 0
+    kept = runs.get
+    for run in _RUN.findall(folded):
+        found = kept(run)
+        if found is None:
+            found = _met_of_run(vocabulary, run)
+            if len(runs) >= RUNS_KEPT:
+                runs.clear()
+            runs[run] = found
+        if found:
+            met |= found
+    for word, word_bits in vocabulary.joined:
+        if word in folded:
+            met |= word_bits
     if _DIGIT.search(folded):  # fold() keeps every digit a digit (they have no case)
-        met |= bits.get(DIGIT, 0)
+        met |= vocabulary.bits.get(DIGIT, 0)
+    return met
+
+
+def _met_of_run(vocabulary: _Vocabulary, run: str) -> int:
+    """The bits of the sets of the known words inside one run of a-z and 0-9 (the longest known word at each
+    position, and with it every known word it begins with)."""
+    bits, met = vocabulary.bits, 0
+    for longest in set(vocabulary.scan.findall(run)):
+        met |= bits[longest]
     return met
 
 

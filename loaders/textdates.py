@@ -79,7 +79,14 @@ _RULES: list[tuple[str, re.Pattern]] = [
 ]
 
 
-_PREPARED: list[bool] = []  # the rules' words read (on first use, not at import)
+# _FUTURE_TENSE and the rules' patterns as one prefilter table (their words read on first use, not at import)
+_RULE_PATTERNS: list[prefilter.Table] = []
+
+
+def _rule_patterns() -> prefilter.Table:
+    if not _RULE_PATTERNS:
+        _RULE_PATTERNS.append(prefilter.Table([_FUTURE_TENSE, *(rx for _, rx in _RULES)]))
+    return _RULE_PATTERNS[0]
 
 
 def find_dates(text: str, published: date | None, anchor: date | None = None) -> list[DateMention]:
@@ -87,13 +94,13 @@ def find_dates(text: str, published: date | None, anchor: date | None = None) ->
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     story = anchor or published
-    if not _PREPARED:
-        prefilter.prepare([_FUTURE_TENSE, *(rx for _, rx in _RULES)])
-        _PREPARED.append(True)
     screen = prefilter.screen_of(text)  # a rule whose words the text lacks is not tried
-    future = screen.may_match(_FUTURE_TENSE) and bool(_FUTURE_TENSE.search(text))
-    for kind, rx in _RULES:
-        for m in screen.finditer(rx):
+    may = screen.passing(_rule_patterns())
+    future = may[0] and bool(_FUTURE_TENSE.search(text))
+    for (kind, rx), searched in zip(_RULES, may[1:]):
+        if not searched:
+            continue
+        for m in rx.finditer(text):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
             base = story

@@ -360,6 +360,21 @@ def _without_breakdowns(sentence: str) -> str:
     return out
 
 
+# The casualty rules read in turn for each sentence, in this order.
+_READINGS = ("risen_to", "dead_after", "lost", "losses_at", "kill_verb", "left_dead", "lives", "bodies", "toll", "deaths",
+             "injured_after", "injure_verb")
+_READING_PATTERNS: dict[int, tuple[dict, prefilter.Table]] = {}
+
+
+def _reading_patterns(pats: dict[str, re.Pattern]) -> prefilter.Table:
+    """The patterns of _READINGS as one prefilter table (made again when the patterns are)."""
+    kept = _READING_PATTERNS.get(id(pats))
+    if kept is None or kept[0] is not pats:
+        _READING_PATTERNS.clear()
+        kept = _READING_PATTERNS[id(pats)] = (pats, prefilter.Table(pats[name] for name in _READINGS))
+    return kept[1]
+
+
 def extract_toll(sentence: str) -> Toll:
     """Read the killed, civilian and injured figures of one sentence."""
     original = sentence
@@ -390,9 +405,10 @@ def extract_toll(sentence: str) -> Toll:
         if kind in ("hurt", "hurting", "harmed", "harming", "injured", "injuring", "wounded", "wounding", "casualties", "injuries"):
             injured.append(("people", Count(0, 0)))
         toll.texts.append(m.group(0))
-    for name in ("risen_to", "dead_after", "lost", "losses_at", "kill_verb", "left_dead", "lives", "bodies", "toll", "deaths",
-                 "injured_after", "injure_verb"):
-        for m in screen.finditer(pats[name]):  # a rule the sentence lacks every required word of is not tried
+    for name, may in zip(_READINGS, screen.passing(_reading_patterns(pats))):
+        if not may:
+            continue  # a rule the sentence lacks every required word of is not tried
+        for m in pats[name].finditer(sentence):
             target = injured if name.startswith("injur") else killed
             if name in ("risen_to", "toll") and _INJURED_TOLL.search(sentence[max(0, m.start() - 30):m.end()]):
                 target = injured  # "the number of wounded rose to 60", "the injury toll"

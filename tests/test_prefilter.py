@@ -146,3 +146,97 @@ def test_the_bits_a_text_meets_agree_with_its_words(corpus):
             assert prefilter.may_match(rx, folded) == expected, (rx.pattern[:80], text[:80])
             checked += not expected
     assert checked > len(corpus)
+
+
+def _met_by_whole_scan(folded: str) -> int:
+    """The bits a text meets as the scan of the whole text finds them (the longest known word at every
+    position, with every known word it begins with): what the run-by-run scan must give."""
+    vocabulary = prefilter._VOCABULARY
+    met = 0
+    for longest in set(vocabulary.scan.findall(folded)):
+        met |= vocabulary.bits[longest]
+    if re.search(r"\d", folded):
+        met |= vocabulary.bits.get(prefilter.DIGIT, 0)
+    return met
+
+
+_ODD_TEXTS = ["A cease-fire was agreed; a sit-in followed.", "women and children were among the dead",
+              "\u212ailled in the \u0130nvasion", "killedé and éKILLED", "talks\u00a0failed", "3 killed", "\u0663 killed",
+              "ceasefire-talks", "the skills of killers", "", "-- -- --", "sit-ins and cease-fires, re-commit"]
+
+
+def test_run_by_run_scan_meets_the_sets_the_whole_text_scan_does(corpus):
+    """The known words of a-z and 0-9 are found in each run of those characters (a run scanned once and
+    remembered), the few others ("cease-fire") one by one: the bits met are those of one scan of the whole text."""
+    for rx in _patterns():
+        prefilter.required_words(rx)
+    vocabulary = prefilter._VOCABULARY
+    assert {w for w, _ in vocabulary.joined} >= {"cease-fire", "sit-in"}
+    assert all(not re.fullmatch(r"[a-z0-9]+", w) for w, _ in vocabulary.joined)
+    for text in corpus + _ODD_TEXTS:
+        folded = prefilter.fold(text)
+        assert prefilter._met_scan(folded, vocabulary.version) == _met_by_whole_scan(folded), text[:80]
+
+
+def test_run_scan_is_right_when_its_memory_starts_again(monkeypatch, corpus):
+    for rx in _patterns():
+        prefilter.required_words(rx)
+    vocabulary = prefilter._VOCABULARY
+    monkeypatch.setattr(prefilter, "RUNS_KEPT", 5)
+    vocabulary.runs.clear()  # (a cache: emptied, it fills again)
+    for text in corpus[:40] + _ODD_TEXTS:
+        folded = prefilter.fold(text)
+        assert prefilter._met_scan(folded, vocabulary.version) == _met_by_whole_scan(folded), text[:80]
+        assert len(vocabulary.runs) <= 5
+
+
+@given(st.lists(st.tuples(st.sampled_from(_WORDS + ["cease-fire", "sit-in", "é", "\u212a", "9"]),
+                          st.sampled_from(["lower", "upper", "title"]),
+                          st.sampled_from(["", " ", "-", "é", "’s "])), min_size=1, max_size=10))
+def test_run_scan_on_generated_text(parts):
+    for rx in _patterns():
+        prefilter.required_words(rx)
+    text = "".join(getattr(w, case)() + sep for w, case, sep in parts)
+    folded = prefilter.fold(text)
+    assert prefilter._met_scan(folded, prefilter._VOCABULARY.version) == _met_by_whole_scan(folded), text
+
+
+def test_a_table_answers_as_each_of_its_patterns_would(corpus):
+    """Screen.passing(table) asks a table's patterns in one go: the same answers as may_match for each."""
+    tables = [prefilter.Table(row["rx"] for row in news.cue_table()), prefilter.Table(tolls._patterns().values()),
+              prefilter.Table(rx for _, rx in textdates._RULES)]
+    skipped = 0
+    for text in corpus + _ODD_TEXTS:
+        for table in tables:
+            answers = prefilter.Screen(text).passing(table)
+            assert [bool(a) for a in answers] == [prefilter.Screen(text).may_match(rx) for rx in table.patterns]
+            skipped += answers.count(False) + answers.count(0)
+    assert skipped > len(corpus)
+
+
+def test_a_table_of_patterns_learned_after_a_screen_was_made():
+    screen = prefilter.Screen("A herd of zebus crossed the road; no walruses.")
+    assert screen.may_match(news.cue_table()[0]["rx"]) is False
+    table = prefilter.Table([re.compile(r"\bzebus?\b", re.I), re.compile(r"\bnarwhals?\b"), re.compile(r"\w+")])
+    assert [bool(a) for a in screen.passing(table)] == [True, False, True]
+
+
+def test_a_screened_pattern_answers_as_the_pattern_does(corpus):
+    """prefilter.Screened: search, match and finditer give the pattern's own answers, on every fixture sentence
+    and article, for the rules of news.py that are screened, and each skips texts without their words."""
+    screened = [rx for value in vars(news).values() for rx in (value if isinstance(value, list) else [value])
+                if isinstance(rx, prefilter.Screened)]
+    assert len(screened) >= 7  # five rules of a clause's toll and the two of who said it
+    skipped = 0
+    for text in corpus + ["The war, which has killed 40 people, goes on.", ""]:
+        for rx in screened:
+            found = rx.search(text)
+            assert (found and found.span()) == (rx.rx.search(text) and rx.rx.search(text).span())
+            assert (rx.match(text) and rx.match(text).span()) == (rx.rx.match(text) and rx.rx.match(text).span())
+            assert [m.span() for m in rx.finditer(text)] == [m.span() for m in rx.rx.finditer(text)]
+            assert (rx.search(text, 5) and rx.search(text, 5).span()) == (rx.rx.search(text, 5) and rx.rx.search(text, 5).span())
+            skipped += not prefilter.Screen(text).may_match(rx.rx)
+    assert skipped > len(corpus)
+    war = prefilter.Screened(re.compile(r"\bwar\b[^.]*\bkilled\b", re.I))
+    assert war.search("The war, which has killed 40 people, goes on.").group(0) == "war, which has killed"
+    assert war.search("The talks went on.") is None and list(war.finditer("The talks went on.")) == []
