@@ -834,6 +834,17 @@ _CLAUSE_BREAK = re.compile(r";\s+|,\s+but\s+|,\s+while\s+|,\s+whereas\s+|,\s+and
 
 def _clauses(text: str) -> list[tuple[int, int]]:
     """Split a sentence where it reports two violent events (or two claims) in separate clauses."""
+    return list(_clauses_kept(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _clauses_kept(text: str) -> tuple[tuple[int, int], ...]:
+    # A pure function of the sentence, asked of one sentence by several rules (the reading of its events, the
+    # clause a later mention is told in): kept while one article is read (extract clears it).
+    return tuple(_split_clauses(text))
+
+
+def _split_clauses(text: str) -> list[tuple[int, int]]:
     cuts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(text)] + [len(text) + 1]
     if len(cuts) == 2:
         return [(0, len(text))]  # no clause break: one clause, whatever it reports
@@ -1391,6 +1402,7 @@ def _actors_by_sentence(sents: list[Sentence], named: list[Mention]) -> list[lis
 
 def extract(article: Article) -> list[Draft]:
     """The events an article reports, one Draft per (sentence clause, event, place)."""
+    _clauses_kept.cache_clear()  # an article's own sentences only (another article's, or a copy's, never count)
     sents = article.sentences = sentences(article)
     full = " ".join(s.text for s in sents)
     named = _find_actors(full)
@@ -1968,8 +1980,15 @@ def _told_before(d: Draft, told: list[Draft], sentence_no: dict[int, int], count
     coarse kind, dates a day apart (SPEC §3; a week when it names the act by its place), and a place that is
     the same, vaguer (its province or country) or none. When several events told before would fit, the
     mention is left alone: two events of one day and country stay two."""
-    text, clause = d.sentence.text, _clause_of(d)
     here = sentence_no[id(d.sentence)]
+    # Only an event told on the right side of the mention, of its kind and near its day can be the one: with none,
+    # the mention's own words need not be read.
+    most = max(_NAMED_DAYS, _JOIN_DAYS)
+    near = [a for a in told if (sentence_no[id(a.sentence)] > here if ahead else sentence_no[id(a.sentence)] < here)
+            and _unrest(a) == _unrest(d) and (gap := _days_apart(a, d)) is not None and gap <= most]
+    if not near:
+        return None
+    text, clause = d.sentence.text, _clause_of(d)
     names = _named_acts(text)
     own_place = d.place is not None and d.place.feature not in ("country", "province")
     if own_place and not _toll_of_named(text):
@@ -1991,9 +2010,7 @@ def _told_before(d: Draft, told: list[Draft], sentence_no: dict[int, int], count
     if not (names or definite or echo or hints or labels):
         return None
     fits: list[Draft] = []
-    for a in told:
-        if (sentence_no[id(a.sentence)] <= here if ahead else sentence_no[id(a.sentence)] >= here) or _unrest(a) != _unrest(d):
-            continue
+    for a in near:
         gap = _days_apart(a, d)
         named = bool(names) and any(normalise(n) in normalise(a.quote) for n in names)
         hinted = any(normalise(n) in normalise(a.sentence.text) for n in hints) or bool(
