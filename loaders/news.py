@@ -50,7 +50,7 @@ _CREDIT_LINE = re.compile(r"^\s*\(?\s*(?:reporting|writing|additional\s+reportin
 _CAPTION = re.compile(r"(?:\bphoto\b|\bfile\s+photo\b|\bpicture\b|/\s*photo\b|\(\s*photo)", re.I)
 _SPEECH = r"(?:said|says|claimed|claims|told|reported|stated|added|confirmed|announced|put)"
 _ATTRIBUTION = [
-    # ("according to the <Group> (<ACRONYM>), which said": the acronym in brackets is the source's too)
+    # ("according to the <Organisation> (<ACRONYM>), which said": the acronym in brackets is the source's too)
     re.compile(r"\baccording\s+to\s+(?P<who>(?:the\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,5}?)(?:\s+\([A-Za-z.-]{2,12}\))?(?=\s*(?:[,.;]|$|\s+(?:and|while|but|which|who)\b))", re.I),
     # ("the group's spokesman, <Rank> <Name>, told ...": the speaker is named in apposition before the verb)
     re.compile(rf"(?P<who>\b(?:an?\s+|the\s+)?(?:[A-Z][\w’'.-]*|officials?|police|army|military|ministry|spokes\w+|sources?|residents?|witnesses?|medics?)(?:\s+[\w’'.-]+){{0,5}}?)(?:,\s+(?:[A-Z][\w’'.-]*\s+){{0,5}}[A-Z][\w’'.-]*,)?\s+{_SPEECH}\b"),
@@ -1673,7 +1673,7 @@ def extract(article: Article) -> list[Draft]:
                                      and (day_named or n_sent - antecedent[0] - sum(quoted[antecedent[0] + 1:n_sent])
                                           <= (3 if (update or refers) and antecedent[2] else 2))
                                      and not _ANOTHER_EVENT.match(text) and not _NEW_SCENE.match(text))
-                    # (a clause dated to a day of its own, another than the event's, that names a place the event's
+                    # (a clause with its own date, another than the event's, that names a place the event's
                     # sentences do not is another event too: "the day before, rockets hit the village of <X>")
                     if (follow_up and not update
                             and (not explicit or told_only or (day, precision) != tuple(antecedent[1][:2]))
