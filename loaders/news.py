@@ -1850,8 +1850,8 @@ def extract(article: Article) -> list[Draft]:
     named = [iso for (name, iso), n in times.items() if iso and name not in placed for _ in range(min(n, 3) - 1)]
     article.main_country = _main_country(mentions, dateline, list(placed.values()) + named)
     _date_vague_leads(drafts, sents)
-    return _join_told(_place_twins(_drop_recaps(_same_account(_collapse(drafts))), countries), countries,
-                      article.published)
+    return _place_twins(_join_told(_drop_recaps(_same_account(_collapse(drafts))), countries, article.published),
+                        countries)
 
 
 
