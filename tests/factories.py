@@ -63,3 +63,14 @@ def only(events: pd.DataFrame, **where) -> pd.Series:
         out = out[out[col].isna()] if value is None else out[out[col] == value]
     assert len(out) == 1, events[["event_date", "event_type", "diplomatic_action", "location", "source_quote"]]
     return out.iloc[0]
+
+
+def diplomatic(events: pd.DataFrame) -> pd.DataFrame:
+    """The rows that report a diplomatic act (talks, truces, threats)."""
+    return events[events["diplomatic_action"].notna()]
+
+
+def violent(events: pd.DataFrame) -> pd.DataFrame:
+    """The rows that report violence: no diplomatic act and not another strategic development (an arrest, a
+    deployment)."""
+    return events[events["diplomatic_action"].isna() & (events["event_type"] != "Strategic developments")]

@@ -4,13 +4,9 @@ two. Each article is a few sentences written for the test, not taken from a fixt
 
 import pandas as pd
 
-from tests.factories import read_story
+from tests.factories import read_story, violent
 
 PUBLISHED = "2025-06-13"  # a Friday: "Monday" is 2025-06-09, "Tuesday" 2025-06-10
-
-
-def violent(events: pd.DataFrame) -> pd.DataFrame:
-    return events[events["diplomatic_action"].isna()]
 
 
 def incident_of(events: pd.DataFrame, words: str) -> str:

@@ -3,11 +3,7 @@ written for the test, not taken from an article."""
 
 import pandas as pd
 
-from tests.factories import only, read_story
-
-
-def diplomatic(events: pd.DataFrame) -> pd.DataFrame:
-    return events[events["diplomatic_action"].notna()]
+from tests.factories import diplomatic, only, read_story
 
 
 def actions(events: pd.DataFrame) -> list[str]:

@@ -6,11 +6,7 @@ import pandas as pd
 from loaders import news
 from loaders.tolls import extract_toll
 from monitor.casualties import incident_tolls
-from tests.factories import only, read_story
-
-
-def violent(events: pd.DataFrame) -> pd.DataFrame:
-    return events[events["diplomatic_action"].isna() & (events["event_type"] != "Strategic developments")]
+from tests.factories import only, read_story, violent
 
 
 def incident_range(events: pd.DataFrame, row: pd.Series, kind: str = "killed") -> tuple:

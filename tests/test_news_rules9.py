@@ -6,17 +6,9 @@ import importlib
 
 import pandas as pd
 
-from tests.factories import only, read_story
+from tests.factories import diplomatic, only, read_story, violent
 
 geocode = importlib.import_module("loaders.geocode")
-
-
-def violent(events: pd.DataFrame) -> pd.DataFrame:
-    return events[events["diplomatic_action"].isna()]
-
-
-def diplomatic(events: pd.DataFrame) -> pd.DataFrame:
-    return events[events["diplomatic_action"].notna()]
 
 
 # ----- a summary box restates the story: its bullets are not reports of their own ---------------------------
