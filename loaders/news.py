@@ -832,26 +832,18 @@ _CLAUSE_BREAK = re.compile(r";\s+|,\s+but\s+|,\s+while\s+|,\s+whereas\s+|,\s+and
                           r"|,\s+and\s+(?=(?:(?!(?:was|were|is|are|has|have|had|then|later)\b)[a-z][\w’'-]*\s+){1,2}(?:killed|shot|attacked|stormed|struck|hit|ambushed|bombed|shelled|raided|fired|opened\s+fire|abducted|kidnapped|exploded|detonated|blew\s+up)\b)", re.I)
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
-    """Split a sentence where it reports two violent events (or two claims) in separate clauses."""
-    return list(_clauses_kept(text))
-
-
 @functools.lru_cache(maxsize=4096)
-def _clauses_kept(text: str) -> tuple[tuple[int, int], ...]:
-    # A pure function of the sentence, asked of one sentence by several rules (the reading of its events, the
-    # clause a later mention is told in): kept while one article is read (extract clears it).
-    return tuple(_split_clauses(text))
-
-
-def _split_clauses(text: str) -> list[tuple[int, int]]:
+def _clauses(text: str) -> tuple[tuple[int, int], ...]:
+    """Split a sentence where it reports two violent events (or two claims) in separate clauses. Asked of one
+    sentence by several rules (the reading of its events, the clause a later mention is told in), so the answers
+    are kept while one article is read (extract clears them)."""
     cuts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(text)] + [len(text) + 1]
     if len(cuts) == 2:
-        return [(0, len(text))]  # no clause break: one clause, whatever it reports
+        return ((0, len(text)),)  # no clause break: one clause, whatever it reports
     spans = [(cuts[i], cuts[i + 1] - 1 if i + 1 < len(cuts) - 1 else len(text)) for i in range(len(cuts) - 1)]
     violent = {sp: _violent_evidence(text[sp[0]:sp[1]]) for sp in spans}
     if sum(violent.values()) < 2:
-        return [(0, len(text))]
+        return ((0, len(text)),)
     # Clauses without violence of their own stay with the clause before them.
     merged: list[list[int]] = []
     for sp in spans:
@@ -862,7 +854,7 @@ def _split_clauses(text: str) -> list[tuple[int, int]]:
     if not _violent_evidence(text[merged[0][0]:merged[0][1]]) and len(merged) > 1:
         merged[1][0] = merged[0][0]
         merged.pop(0)
-    return [(x, y) for x, y in merged]
+    return tuple((x, y) for x, y in merged)
 
 
 def _violent_evidence(clause: str) -> bool:
@@ -1402,7 +1394,7 @@ def _actors_by_sentence(sents: list[Sentence], named: list[Mention]) -> list[lis
 
 def extract(article: Article) -> list[Draft]:
     """The events an article reports, one Draft per (sentence clause, event, place)."""
-    _clauses_kept.cache_clear()  # an article's own sentences only (another article's, or a copy's, never count)
+    _clauses.cache_clear()  # an article's own sentences only (another article's, or a copy's, never count)
     sents = article.sentences = sentences(article)
     full = " ".join(s.text for s in sents)
     named = _find_actors(full)
@@ -1984,7 +1976,7 @@ def _told_before(d: Draft, told: list[Draft], sentence_no: dict[int, int], count
     # Only an event told on the right side of the mention, of its kind and near its day can be the one: with none,
     # the mention's own words need not be read.
     most = max(_NAMED_DAYS, _JOIN_DAYS)
-    near = [a for a in told if (sentence_no[id(a.sentence)] > here if ahead else sentence_no[id(a.sentence)] < here)
+    near = [(a, gap) for a in told if (sentence_no[id(a.sentence)] > here if ahead else sentence_no[id(a.sentence)] < here)
             and _unrest(a) == _unrest(d) and (gap := _days_apart(a, d)) is not None and gap <= most]
     if not near:
         return None
@@ -2010,15 +2002,14 @@ def _told_before(d: Draft, told: list[Draft], sentence_no: dict[int, int], count
     if not (names or definite or echo or hints or labels):
         return None
     fits: list[Draft] = []
-    for a in near:
-        gap = _days_apart(a, d)
+    for a, gap in near:
         named = bool(names) and any(normalise(n) in normalise(a.quote) for n in names)
         hinted = any(normalise(n) in normalise(a.sentence.text) for n in hints) or bool(
             labels and a.place is not None and labels & {normalise(a.place.name), normalise(a.place.admin1 or "")})
         # "Tuesday's strike" told days later: the strike of the Tuesday before (of the weekend before).
         on_that_day = (weekday is not None and a.precision == "day" and 0 <= (d.day - a.day).days <= _NAMED_DAYS
                        and a.day.weekday() in weekday)
-        if gap is None or gap > (_NAMED_DAYS if named or on_that_day else _JOIN_DAYS):
+        if gap > (_NAMED_DAYS if named or on_that_day else _JOIN_DAYS):
             continue
         if names and not named:
             continue  # the mention names the act it speaks of, and this is not it
