@@ -67,6 +67,8 @@ PARTS["blind7a"] = [BLIND7A]
 PARTS["blind7b"] = [BLIND7B]
 PARTS["blind8a"] = [BLIND8A]
 PARTS["blind8b"] = [BLIND8B]
+BLIND9B = Path(__file__).parent / "fixtures" / "articles_blind9b"
+PARTS["blind9b"] = [BLIND9B]
 
 
 def article_paths(folder: Path = ARTICLES) -> list[Path]:
