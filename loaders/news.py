@@ -1472,7 +1472,7 @@ def extract(article: Article) -> list[Draft]:
             downed = (last_violent is not None and n_sent - last_violent[0] == 1 and bool(_THE_WEAPON.search(clause))
                       and any(c.row["name"] == "disrupted_weapons" for c in violent))
             if violent and not has_toll and not inherited and not downed and not _anchored(text, dates, all_places_of(text)):
-                violent = []  # a general remark ("the use of drones has grown"): no toll, day or place
+                violent = []  # a general remark ("drone warfare has grown"): no toll, day or place
             if has_toll and not violent and inherited:
                 # "...; the other side put its losses at 11": a counter-claim about the clause before.
                 violent = [Cue(c0, c0, inherited[2].row)]
@@ -1646,7 +1646,7 @@ def extract(article: Article) -> list[Draft]:
                                           and n_sent - e[0] <= 4), None)
                         if that_kind is not None:
                             antecedent, day_named = that_kind, True
-                    # A toll that points back ("claimed the attack", "the three dead", "of the attackers") may
+                    # A toll that points back ("owned the raid", "the three dead", "of the gunmen") may
                     # come a sentence later than one that does not.
                     refers = bool(_ANAPHORA.search(clause) or _POINTS_BACK.search(clause))
                     home = {q.place.iso3 for q in antecedent[2]} | {article.main_country} if antecedent else set()
@@ -1660,7 +1660,7 @@ def extract(article: Article) -> list[Draft]:
                         own_places = [q for q in own_places if q.place.feature != "country"]
                         places = [q for q in places if q.place.feature != "country"]
                     only_around = bool(places and held and all(any(_holds(q.place, h) for h in held) for q in places))
-                    # A sentence that opens on a scene of its own ("In the province of X, ...") is another event.
+                    # A sentence that opens on its own scene ("In the province of X, ...") is another event.
                     follow_up = bool((not places or only_around) and not own_places and has_toll and antecedent
                                      and (day_named or n_sent - antecedent[0] - sum(quoted[antecedent[0] + 1:n_sent])
                                           <= (3 if (update or refers) and antecedent[2] else 2))
@@ -2679,7 +2679,7 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
 
 def _sentence_country(text: str, article: Article) -> str | None:
     """The one country of the towns and provinces a sentence names (in any clause), for its event that has no place
-    of its own: a strike on an unlisted hamlet, told as "the worst in <province> this year", happened in that
+    of its own: an air raid on some unlisted hamlet, told as "the worst in <province> this year", happened in that
     province's country."""
     found = {m.place.iso3 for m in _find_places(text, article.countries, article.online)
              if m.locative and m.place.feature != "country" and m.place.iso3}
