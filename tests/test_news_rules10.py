@@ -1,0 +1,40 @@
+"""Casualty rules of round 10 (issue 4): which event a figure belongs to and what it counts. Each test uses
+sentences or short articles written for it, not taken from a test article."""
+
+import pandas as pd
+import pytest
+
+from loaders.tolls import Count, extract_toll
+from monitor.casualties import incident_tolls
+from tests.factories import read_story, violent
+
+
+def toll_at(events: pd.DataFrame, location: str | None) -> pd.Series:
+    """The toll of the one incident placed at `location` (None: the incident with no place)."""
+    rows = violent(events)
+    rows = rows[rows["location"].isna()] if location is None else rows[rows["location"] == location]
+    ids = set(rows["incident_id"])
+    assert len(ids) == 1, events[["location", "incident_id", "fatalities_low", "source_quote"]]
+    return incident_tolls(events).set_index("incident_id").loc[ids.pop()]
+
+
+# ----- one victim named by a word the victim table lacked (data/victim_groups.csv) ----------------------
+
+@pytest.mark.parametrize("sentence, killed, injured", [
+    ("The army said a reservist was killed when his patrol came under fire.", Count(1, 1), None),
+    ("A conscript died of his wounds in hospital.", Count(1, 1), None),
+    ("Five prisoners died when guards opened fire during the escape attempt.", Count(5, 5), None),
+    ("Twelve inmates and two guards were injured in the riot.", None, Count(14, 14)),
+    ("The shell killed an infant and two paramedics.", Count(3, 3), None),
+    ("Gunmen shot dead a sentry outside the depot.", Count(1, 1), None),
+])
+def test_victim_words_of_soldiers_prisoners_and_rescuers_count(sentence, killed, injured):
+    toll = extract_toll(sentence)
+    assert (toll.killed, toll.injured) == (killed, injured)
+
+
+def test_prisoners_and_guards_are_different_groups_that_add_up():
+    toll = extract_toll("Nine detainees and a prison guard were killed in the clashes.")
+    assert toll.killed == Count(10, 10)
+    assert "detainees" in toll.killed_groups
+    assert toll.civilians is None  # prisoners are not counted as civilians
