@@ -1480,6 +1480,11 @@ def extract(article: Article) -> list[Draft]:
                   and not all_places_of(text) and not _ANOTHER_EVENT.match(text)):
                 # A toll with no event word of its own, a sentence or two after a placed event: that event's toll.
                 violent = [Cue(c0, c0, last_placed[3])]
+            elif (has_toll and not violent and last_violent and n_sent - last_violent[0] <= 2 and len(last_violent) > 3
+                  and (not last_placed or last_placed[0] < last_violent[0]) and not all_places_of(text)
+                  and not _ANOTHER_EVENT.match(text)):
+                # ... or after an event read with no place (a ship hit at sea, a strike "in the north"): its toll.
+                violent = [Cue(c0, c0, last_violent[3])]
             # "a decade after gunmen overran the town": the act is only where a span of time starts.
             # ... unless the act has a date of its own after it ("weeks after rebels took X in early May"):
             # then it is dated background, kept at its own precision (SPEC §3).

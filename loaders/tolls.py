@@ -252,10 +252,14 @@ def _patterns() -> dict[str, re.Pattern]:
         # nobody, none of them: zero; "no casualties", "no deaths or injuries", "without casualties". (Not "no
         # civilians were harmed": one group spared says nothing of the others.)
         "none": re.compile(rf"\b(?:no\s+one|nobody|none(?:\s+of\s+(?:them|the\s+(?:[\w’'-]+\s+){{0,2}}?(?:{victims}|crew)))?)"
+                           # where the spared were (aboard a vessel, inside a house, at a post)
+                           r"(?:\s+(?:on\s+board|aboard|inside|(?:in|at|on|inside|aboard)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,2}?[\w’'-]+))?"
                            r"\s+(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:(?:reported|reportedly)\s+)?(?P<k>killed|hurt|harmed|injured|wounded)\b"
                            r"(?P<both3>\s+or\s+(?:injured|wounded|hurt|harmed))?"
                            r"|\b(?P<k2>killing|hurting|harming|injuring|wounding|killed|hurt|harmed|injured|wounded)\s+(?:no\s+one|nobody)\b"
-                           r"|\b(?:no\s+|without\s+(?:causing\s+|any\s+)?)(?P<c>casualties|deaths|fatalities|injuries)(?P<both>\s+or\s+(?:injuries|injured))?\b", flags),
+                           r"|\b(?:no\s+|without\s+(?:causing\s+|any\s+)?)(?P<c>casualties|deaths|fatalities|injuries)(?P<both>\s+or\s+(?:injuries|injured))?\b"
+                           # "no loss of life", "without loss of life", "no lives were lost": no one dead (the wounded untold)
+                           r"|\b(?P<life>(?:no|without(?:\s+any)?)\s+loss\s+of\s+(?:human\s+)?life|no\s+lives\s+(?:were|had\s+been|have\s+been)\s+lost)\b", flags),
         "dead_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
         "lost": re.compile(rf"\b(?:lost|losing)\s+(?P<q>{q}){victim}", flags),
         "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|(?:death\s+)?toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
@@ -398,7 +402,8 @@ def extract_toll(sentence: str) -> Toll:
     totals: list[tuple[str, Count]] = []
     for m in screen.finditer(pats["none"]):
         taken.append(m.span())
-        kind = "casualties" if m.group("both") or m.group("both3") else (m.group("k") or m.group("k2") or m.group("c") or "").lower()
+        kind = "casualties" if m.group("both") or m.group("both3") else (
+            "deaths" if m.group("life") else (m.group("k") or m.group("k2") or m.group("c") or "").lower())
         # nobody hurt means nobody dead as well; "no casualties": neither dead nor wounded
         if kind in ("killed", "killing", "deaths", "fatalities", "casualties", "hurt", "hurting", "harmed", "harming"):
             killed.append(("people", Count(0, 0)))

@@ -38,3 +38,30 @@ def test_prisoners_and_guards_are_different_groups_that_add_up():
     assert toll.killed == Count(10, 10)
     assert "detainees" in toll.killed_groups
     assert toll.civilians is None  # prisoners are not counted as civilians
+
+
+# ----- zero tolls: "no one was killed" where the text says so (SPEC §4: no one, nobody, no casualties = 0..0) ----
+
+@pytest.mark.parametrize("sentence, killed, injured", [
+    ("No one on board was hurt, the operator said.", Count(0, 0), Count(0, 0)),
+    ("Nobody inside the school was killed.", Count(0, 0), None),
+    ("None of the passengers aboard the bus were injured.", None, Count(0, 0)),
+    ("The governor said there was no loss of life.", Count(0, 0), None),
+    ("No lives were lost, the police chief said.", Count(0, 0), None),
+])
+def test_no_one_with_where_the_spared_were_is_zero(sentence, killed, injured):
+    toll = extract_toll(sentence)
+    assert (toll.killed, toll.injured) == (killed, injured)
+
+
+def test_no_one_seriously_hurt_is_not_zero():
+    assert extract_toll("No one at the checkpoint was seriously hurt.").injured is None
+
+
+def test_a_zero_toll_after_an_attack_read_with_no_place_is_that_attacks(tmp_path):
+    events = read_story(tmp_path, "2025-06-10", (
+        "Rebels said on Monday they had launched a missile at a container ship far off the coast late on Sunday. "
+        "A shipping monitor said the crew had reported a blast close to the vessel. "
+        "No one on board was hurt, it said."))
+    toll = toll_at(events, None)
+    assert (toll["killed_low"], toll["killed_high"], toll["injured_low"], toll["injured_high"]) == (0, 0, 0, 0)
