@@ -274,7 +274,9 @@ def _patterns() -> dict[str, re.Pattern]:
         "injured_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_INJURY}\b", flags),
         "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left|received|receiving|treated|treating|admitted)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!(?:[\w’'-]+\s+){{1,4}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY})|\s+for\s+(?:[\w-]+\s+)?(?:injuries|wounds))?", flags),
         "casualties": re.compile(rf"\b(?:{q}|heavy|many|numerous|significant|serious)\s+(?:[\w-]+\s+)?casualties\b", flags),
-        "risen_to": re.compile(rf"\b(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|people\s+killed|those\s+killed|injured|wounded))\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
+        # "the toll has risen to N", "the number of <victims> killed rose to N", "revised the figure to N"
+        "risen_to": re.compile(rf"\b(?:(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|injured|wounded|(?:people|those|{victims})\s+(?:killed|dead|who\s+died|injured|wounded|hurt)))\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)"
+                               rf"|\b(?:revised|revising|updated|updating|corrected|correcting)\s+(?:the|its|their|his|her)\s+(?:death\s+)?(?:toll|figure|count|tally)(?:\s+of\s+(?:the\s+)?(?:dead|injured|wounded))?)\s+(?:up(?:wards?)?\s+|down(?:wards?)?\s+)?to\s+(?P<q>{q}){victim}?", flags),
     }
     prefilter.prepare(patterns.values())
     return patterns
@@ -316,12 +318,13 @@ def _combine(claims: list[tuple[str, Count]]) -> Count | None:
     return combined
 
 
-_INJURED_TOLL = re.compile(r"\b(?:injur\w*|wounded|wounds)\s+(?:toll|count|figure)\b|\bnumber\s+of\s+(?:the\s+)?(?:injured|wounded)\b", re.I)
+_INJURED_TOLL = re.compile(r"\b(?:injur\w*|wounded|wounds)\s+(?:toll|count|figure)\b|\bnumber\s+of\s+(?:the\s+)?(?:[\w-]+\s+)?(?:injured|wounded|hurt)\b"
+                           r"|\b(?:toll|figure|count|tally)\s+of\s+(?:the\s+)?(?:injured|wounded)\b", re.I)
 # "12 were killed or wounded", "killed or injured 30": one count of dead and wounded mixed, a toll of neither.
 _MIXED_AFTER = re.compile(r"\s*(?:or|and/or)\s+(?:(?:seriously|badly)\s+)?(?:injured|wounded|hurt|maimed)\b", re.I)
 _MIXED_BEFORE = re.compile(r"\b(?:killed|dead)\s+(?:or|and/or)\s+$", re.I)
 _SEVERITY = re.compile(r"\b(?:seriously|critically|badly|gravely|severely|mortally)\b", re.I)
-_TOTAL_VERB = re.compile(r"\b(?:bring|brings|brought|bringing|rais\w+|rose|risen|climbed|increased|jumped|reached|"
+_TOTAL_VERB = re.compile(r"\b(?:bring|brings|brought|bringing|rais\w+|rose|risen|climbed|increased|jumped|reached|revis\w+|updat\w+|correct\w+|"
                          r"push\w*|took|taking|takes|stands?|stood)\b", re.I)
 
 

@@ -65,3 +65,29 @@ def test_a_zero_toll_after_an_attack_read_with_no_place_is_that_attacks(tmp_path
         "No one on board was hurt, it said."))
     toll = toll_at(events, None)
     assert (toll["killed_low"], toll["killed_high"], toll["injured_low"], toll["injured_high"]) == (0, 0, 0, 0)
+
+
+# ----- a revised total over the first figure ------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, killed, injured", [
+    # the total now, not the bodies found since the first count
+    ("The number of miners killed in the collapse has risen to 40, the company said, after rescuers found "
+     "12 bodies in a flooded shaft.", Count(40, 40), None),
+    ("Health officials later revised the toll to 14.", Count(14, 14), None),
+    ("The ministry updated its figure to 22 dead.", Count(22, 22), None),
+    ("Police corrected the count down to 7.", Count(7, 7), None),
+    ("The number of pupils injured rose to 35, the school said.", None, Count(35, 35)),
+    ("The agency revised the toll of the wounded up to 60.", None, Count(60, 60)),
+])
+def test_a_revised_total_is_the_toll(sentence, killed, injured):
+    toll = extract_toll(sentence)
+    assert (toll.killed, toll.injured) == (killed, injured)
+
+
+def test_a_revised_total_in_a_later_sentence_joins_the_event(tmp_path):
+    events = read_story(tmp_path, "2025-06-10", (
+        "A truck bomb killed nine people at a checkpoint in Kirkuk on Monday, police said. "
+        "Health officials later revised the toll to 14."))
+    toll = toll_at(events, "Kirkuk")
+    assert (toll["killed_low"], toll["killed_high"]) == (9, 14)  # the first report and the revision: one incident
+    assert 14 in set(events["fatalities_low"].dropna())
