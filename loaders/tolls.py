@@ -510,7 +510,8 @@ def _placed_figure() -> re.Pattern:
     """A figure ending a text right before a place: the figure, at most five words (victims, a verb), a
     locative preposition."""
     return re.compile(rf"(?<![\w’'-])(?P<q>{_quantity_re()})(?P<mid>(?:\s+(?!(?:in|at|near|around|outside|inside|and|or|but)\b)"
-                      rf"[\w’'-]+){{0,5}}?){_LOCATIVE_END}", re.I)
+                      # (a word, not a dash: "nine dead - six in A and three in B" gives A its six)
+                      rf"[\w’'][\w’'-]*){{0,5}}?){_LOCATIVE_END}", re.I)
 
 
 def placed_figure(before: str) -> tuple[str | None, Count, str] | None:
