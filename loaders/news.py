@@ -1612,6 +1612,11 @@ def extract(article: Article) -> list[Draft]:
                         places = [p for p in places if not _NAMED_BEFORE.search(text[:p.start])] or places
                     if not places and inherited:
                         places = inherited[1]
+                    # A toll, then the places a share of its dead or hurt lay at ("mainly in A and B"): not an event at
+                    # each place with the whole toll. The places keep a row each, without the toll; the toll is the event's.
+                    partitive = _partitive_places(text, c0, c1, places) if has_toll else []
+                    if partitive:
+                        places = [p for p in places if p not in partitive]
                     update = has_toll and bool(_TOLL_UPDATE.search(clause))
                     antecedent = last_placed
                     if last_violent and (not last_placed or last_violent[0] >= last_placed[0]):
@@ -1658,7 +1663,7 @@ def extract(article: Article) -> list[Draft]:
                     # The province the event's place lies in ("officials in X province said") places no other event.
                     held = [q.place for q in antecedent[2]] if antecedent else []
                     own_places = [q for q in all_places if not (q.place.feature == "country" and q.place.iso3 in home)
-                                  and not any(_holds(q.place, h) for h in held)]
+                                  and not any(_holds(q.place, h) for h in held) and q not in partitive]
                     if antecedent and _CLAIMED_IT.search(clause):
                         # A claimant described by where it operates ("<group>, based over the frontier in <country>,
                         # took responsibility"): the country describes the claimant; the toll is the claimed attack's.
@@ -1685,6 +1690,10 @@ def extract(article: Article) -> list[Draft]:
                             day, precision, explicit = antecedent[1][:3]
                             date_source = "clause"
                             picked = (day, precision, explicit, date_source)
+                    for p in partitive:
+                        drafts.append(Draft(sent, cue, day, precision, explicit, p.place, actors, [], None, None, text,
+                                            date_source, near_country))
+                    if follow_up:
                         carrier = antecedent[4] if len(antecedent) > 4 else None
                         claimant = _attribution(clause) or _attribution(text)
                         again = bool(carrier is not None and _SAME_VOICE.search(text)
@@ -2209,6 +2218,21 @@ def _story_date(dates: list[DateMention], published: date | None) -> tuple[date,
     """The day a sentence is about, for the undated sentences that follow it."""
     days = [d for d in dates if d.precision == "day" and (published is None or d.day <= published)]
     return (days[-1].day, "day") if days else None
+
+
+# "N hurt, most of whom in A and B", "mainly in A": the places where a share of the dead or hurt lay (a toll
+# told as wholly at one place is that place's: "all" is no partitive).
+_PARTITIVE = re.compile(r"\b(?:(?:many|most|some|several|half|nearly\s+all|almost\s+all|the\s+majority)\s+of\s+(?:them|whom|those)"
+                        r"(?:\s+(?:were|was|had\s+been|from))?|mostly|mainly|largely|chiefly)\s+(?:in|at|from)\s", re.I)
+
+
+def _partitive_places(text: str, c0: int, c1: int, places: list[Mention]) -> list[Mention]:
+    """The places of a clause told after a partitive of its victims ("N hurt, mainly in A and B"): the places
+    from the partitive on, when it follows a toll figure of the clause."""
+    m = _PARTITIVE.search(text, c0, c1)
+    if m is None or not re.search(r"\d|\b(?:killed|dead|died|wounded|injured|hurt)\b", text[c0:m.start()], re.I):
+        return []
+    return [p for p in places if p.start >= m.end() - 1 and p.end <= c1]
 
 
 def _split_by_place(text: str, c0: int, c1: int, targets: list[Mention]) -> dict[int, object] | None:

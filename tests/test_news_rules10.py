@@ -91,3 +91,41 @@ def test_a_revised_total_in_a_later_sentence_joins_the_event(tmp_path):
     toll = toll_at(events, "Kirkuk")
     assert (toll["killed_low"], toll["killed_high"]) == (9, 14)  # the first report and the revision: one incident
     assert 14 in set(events["fatalities_low"].dropna())
+
+
+# ----- a toll of one incident told with a list of places (SPEC §2-§4: the toll where it belongs, once) -----
+
+def test_most_of_them_in_a_list_of_places_keeps_the_toll_off_each_place(tmp_path):
+    events = read_story(tmp_path, "2025-06-12", (
+        "Russian strikes on Tuesday night killed 12 people and wounded 40 in Ukraine, most of them in the towns "
+        "of Izium and Chuhuiv, the regional governor said."))
+    rows = violent(events)
+    placed = rows[rows["location"].notna()]
+    assert set(placed["location"]) == {"Izium", "Chuhuiv"}
+    assert placed["fatalities_low"].isna().all() and placed["injured_low"].isna().all()
+    toll = toll_at(events, None)
+    assert (toll["killed_low"], toll["killed_high"], toll["injured_low"], toll["injured_high"]) == (12, 12, 40, 40)
+
+
+def test_the_wounded_many_of_them_at_places_join_the_dead_told_before(tmp_path):
+    events = read_story(tmp_path, "2025-06-12", (
+        "Russian strikes overnight killed 12 people across Ukraine's Kharkiv region, the governor said on Wednesday. "
+        "He said 40 people had been wounded, many of them in the towns of Izium and Chuhuiv."))
+    toll = toll_at(events, "Kharkiv")  # the region the strikes were told across
+    assert (toll["killed_low"], toll["injured_low"]) == (12, 40)
+    towns = violent(events)[lambda r: r["location"].isin(["Izium", "Chuhuiv"])]
+    assert len(towns) == 2 and towns["injured_low"].isna().all()
+
+
+def test_all_of_them_at_a_place_puts_the_whole_toll_there(tmp_path):
+    events = read_story(tmp_path, "2025-06-12", (
+        "An air strike on Tuesday killed five people in Ukraine's east, all of them at a fuel depot in Izium, the "
+        "governor said."))
+    assert toll_at(events, "Izium")["killed_low"] == 5
+
+
+def test_a_breakdown_by_place_between_dashes_gives_each_place_its_own_figure(tmp_path):
+    events = read_story(tmp_path, "2025-06-12", (
+        "On 10 June, shelling of the Ukrainian towns of Izium and Chuhuiv killed eleven civilians - seven in Izium and four "
+        "in Chuhuiv - according to the regional administration."))
+    assert (toll_at(events, "Izium")["killed_low"], toll_at(events, "Chuhuiv")["killed_low"]) == (7, 4)
