@@ -1739,6 +1739,9 @@ def extract(article: Article) -> list[Draft]:
                     # with its first place, as when only that one was read.
                     heads = [p for p in targets if not any(q.end <= p.start and _JOINED.fullmatch(text[q.end:p.start])
                                                            for q in targets)] or targets
+                    # A wider place named only to say where the one before it lies ("<a sector> of <a district>",
+                    # "<a town>, in <a province>") is not where the toll is: the narrower place's.
+                    heads = [p for p in heads if not any(_qualifies(text, q, p) for q in targets)] or heads
                     toll_at = min(heads, key=lambda p: _toll_distance(text, p, toll)) if targets else None
                     # "killing eight in A and five in B": each place of the clause its own figure.
                     split = _split_by_place(text, c0, c1, targets) if (
@@ -2233,6 +2236,17 @@ def _partitive_places(text: str, c0: int, c1: int, places: list[Mention]) -> lis
     if m is None or not re.search(r"\d|\b(?:killed|dead|died|wounded|injured|hurt)\b", text[c0:m.start()], re.I):
         return []
     return [p for p in places if p.start >= m.end() - 1 and p.end <= c1]
+
+
+# The words between a place and the wider place it is said to lie in: "<A> sector of <B>", "<A>, in <B>'s".
+_LIES_IN = re.compile(r"\s*(?:(?:sector|district|township|area|village|town|city|neighbou?rhood|camp|locality|subdistrict|"
+                      r"municipality|county|commune)\s+)?(?:of|in|,\s*in|,)\s+(?:the\s+)?(?:[\w’'-]+(?:’|')s\s+)?", re.I)
+
+
+def _qualifies(text: str, inner: Mention, outer: Mention) -> bool:
+    """`outer`, a wider place than `inner`, is named right after it as where `inner` lies."""
+    return (inner.end <= outer.start and outer.place.geo_precision > inner.place.geo_precision
+            and outer.place.iso3 == inner.place.iso3 and bool(_LIES_IN.fullmatch(text, inner.end, outer.start)))
 
 
 def _split_by_place(text: str, c0: int, c1: int, targets: list[Mention]) -> dict[int, object] | None:

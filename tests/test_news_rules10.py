@@ -129,3 +129,27 @@ def test_a_breakdown_by_place_between_dashes_gives_each_place_its_own_figure(tmp
         "On 10 June, shelling of the Ukrainian towns of Izium and Chuhuiv killed eleven civilians - seven in Izium and four "
         "in Chuhuiv - according to the regional administration."))
     assert (toll_at(events, "Izium")["killed_low"], toll_at(events, "Chuhuiv")["killed_low"]) == (7, 4)
+
+
+# ----- a wider place named only as where the scene lies is not where the toll is --------------------------
+
+def _mention(text: str, name: str, precision: int, iso3: str = "THA"):
+    from loaders.geocode import Place
+    from loaders.news import Mention
+    start = text.index(name)
+    return Mention(start, start + len(name), name, "place",
+                   Place(name, 0.0, 0.0, iso3, None, precision, "places"), locative=True)
+
+
+@pytest.mark.parametrize("text, inner, outer, expected", [
+    ("shells hit a school in Khok Muang, in Surin province's Kap Choeng district, killing two", "Khok Muang", "Surin", True),
+    ("troops fired in the Tirah sector of Khyber district, killing one", "Tirah", "Khyber", True),
+    ("shells hit Khok Muang and Surin, killing two", "Khok Muang", "Surin", False),  # two scenes
+    ("shells hit Surin, in Khok Muang, killing two", "Surin", "Khok Muang", False),  # the wider named first
+])
+def test_a_wider_place_said_to_hold_the_one_before_qualifies_it(text, inner, outer, expected):
+    from loaders.news import _qualifies
+    precision = {"Khok Muang": 1, "Tirah": 2, "Surin": 3, "Khyber": 3}
+    a = _mention(text, inner, precision[inner])
+    b = _mention(text, outer, precision[outer])
+    assert _qualifies(text, a, b) is expected
