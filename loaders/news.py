@@ -1204,6 +1204,9 @@ def _attacker_group(text: str) -> str | None:
     return None
 
 
+_ATTACKER_WORD = re.compile(r"\b(?:attackers?|assailants?|(?:suicide\s+)?bombers?|raiders|gunmen|gunman|hijackers?)\b", re.I)
+
+
 def _attackers_dead(carrier, new, told: list) -> bool:
     """A follow-up toll that counts only the attackers' side (the defenders' count of the gunmen or raiders they
     shot) after a toll of the people those attacked: the dead of the two sides add up
@@ -1213,8 +1216,12 @@ def _attackers_dead(carrier, new, told: list) -> bool:
             new.injured is not None and before.injured is not None):
         return False
     theirs, mine = new.killed_groups - _NO_GROUP, before.killed_groups - _NO_GROUP
-    if len(theirs) != 1 or not mine or (new.killed_groups & _NO_GROUP):
+    if len(theirs) != 1 or (new.killed_groups & _NO_GROUP):
         return False
+    if not mine:
+        # A toll of the attack's dead that names no group ("the toll rose to N"), then the dead named by their role
+        # in it ("all N assailants died"): a toll counts those the attack killed, so the attackers add.
+        return before.killed_groups == {"people"} and any(_ATTACKER_WORD.search(t) for t in new.texts)
     names = {carrier.place.name} if carrier.place else set()
     sentences = [carrier.sentence.text] + [e[4].sentence.text for e in reversed(told)
                                            if len(e) > 4 and e[4] is not None and e[4].day == carrier.day

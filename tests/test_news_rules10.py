@@ -153,3 +153,23 @@ def test_a_wider_place_said_to_hold_the_one_before_qualifies_it(text, inner, out
     a = _mention(text, inner, precision[inner])
     b = _mention(text, outer, precision[outer])
     assert _qualifies(text, a, b) is expected
+
+
+# ----- the attackers' dead after a toll that names no group --------------------------------------------------
+
+def test_the_attackers_dead_add_to_a_toll_of_the_attack(tmp_path):
+    events = read_story(tmp_path, "2025-10-01", (
+        "The death toll from Tuesday's suicide attack on a police station in Bannu rose to 10 on Wednesday after two "
+        "of the wounded died in hospital, the provincial health minister said. Thirty-two people were injured in the "
+        "attack, he said. The military's media wing said all four attackers were killed by soldiers before they "
+        "could enter the main building."))
+    toll = toll_at(events, "Bannu")
+    assert (toll["killed_low"], toll["killed_high"], toll["injured_low"]) == (14, 14, 32)
+
+
+def test_a_second_figure_of_people_after_a_toll_is_no_attacker_count(tmp_path):
+    events = read_story(tmp_path, "2025-10-01", (
+        "The death toll from Tuesday's suicide attack on a police station in Bannu rose to 10 on Wednesday, the "
+        "provincial health minister said. Police said four people were killed."))
+    toll = toll_at(events, "Bannu")
+    assert toll["killed_high"] == 10  # the same dead told again, not more of them
