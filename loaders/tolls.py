@@ -228,7 +228,9 @@ def _patterns() -> dict[str, re.Pattern]:
              r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides"
              # "<N> <victims> including <one of them> <verb>": the aside told without commas
              r"|\s+(?:including|among\s+them)\s+[^,.;]{1,40}?(?=\s+(?:were|was|have|has|had)\s)"
-             r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?)?")
+             r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?"
+             # "a cousin who ran over was hurt": a short relative clause in the past
+             r"|\s+who\s+(?:had\s+)?(?-i:[a-z]+ed|ran|came|went)\b[^,.;]{0,30}?(?=\s+(?:was|were|had)\s))?")
     # "the driver", "his son", "its pilot": one person, named by a determiner before a singular victim word.
     # ("a" and "an" are numbers already: only the other determiners need the singular word after them)
     one = (rf"(?:{_alternation(d for d in _ONE_DETERMINERS if d not in _number_words())})(?=\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_alternation(_singular_victims())})\b"

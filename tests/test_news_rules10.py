@@ -173,3 +173,24 @@ def test_a_second_figure_of_people_after_a_toll_is_no_attacker_count(tmp_path):
         "provincial health minister said. Police said four people were killed."))
     toll = toll_at(events, "Bannu")
     assert toll["killed_high"] == 10  # the same dead told again, not more of them
+
+
+# ----- a singular victim told with a short relative clause ---------------------------------------------------
+
+@pytest.mark.parametrize("sentence, killed, injured", [
+    ("A relative who tried to help them was wounded.", None, Count(1, 1)),
+    ("A neighbour who ran to help was injured.", None, Count(1, 1)),
+    ("A soldier who returned fire was killed.", Count(1, 1), None),
+    ("Two men who tried to flee were shot dead.", Count(2, 2), None),
+])
+def test_a_victim_with_a_relative_clause_counts(sentence, killed, injured):
+    toll = extract_toll(sentence)
+    assert (toll.killed, toll.injured) == (killed, injured)
+
+
+def test_the_wounded_relative_joins_the_killing_told_before(tmp_path):
+    events = read_story(tmp_path, "2025-01-22", (
+        "Gunmen shot dead a farmer and his son in a village of Maguindanao province on Monday evening, police said. "
+        "A neighbour who ran to help was wounded."))
+    tolls = incident_tolls(violent(events))
+    assert len(tolls) == 1 and (tolls.iloc[0]["killed_low"], tolls.iloc[0]["injured_low"]) == (2, 1)
