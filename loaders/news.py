@@ -1204,6 +1204,9 @@ def _attacker_group(text: str) -> str | None:
     return None
 
 
+_ATTACKER_WORD = re.compile(r"\b(?:attackers?|assailants?|(?:suicide\s+)?bombers?|raiders|gunmen|gunman|hijackers?)\b", re.I)
+
+
 def _attackers_dead(carrier, new, told: list) -> bool:
     """A follow-up toll that counts only the attackers' side (the defenders' count of the gunmen or raiders they
     shot) after a toll of the people those attacked: the dead of the two sides add up
@@ -1213,8 +1216,12 @@ def _attackers_dead(carrier, new, told: list) -> bool:
             new.injured is not None and before.injured is not None):
         return False
     theirs, mine = new.killed_groups - _NO_GROUP, before.killed_groups - _NO_GROUP
-    if len(theirs) != 1 or not mine or (new.killed_groups & _NO_GROUP):
+    if len(theirs) != 1 or (new.killed_groups & _NO_GROUP):
         return False
+    if not mine:
+        # A toll of the attack's dead that names no group ("the toll rose to N"), then the dead named by their role
+        # in it ("all N assailants died"): a toll counts those the attack killed, so the attackers add.
+        return before.killed_groups == {"people"} and any(_ATTACKER_WORD.search(t) for t in new.texts)
     names = {carrier.place.name} if carrier.place else set()
     sentences = [carrier.sentence.text] + [e[4].sentence.text for e in reversed(told)
                                            if len(e) > 4 and e[4] is not None and e[4].day == carrier.day
@@ -1480,6 +1487,11 @@ def extract(article: Article) -> list[Draft]:
                   and not all_places_of(text) and not _ANOTHER_EVENT.match(text)):
                 # A toll with no event word of its own, a sentence or two after a placed event: that event's toll.
                 violent = [Cue(c0, c0, last_placed[3])]
+            elif (has_toll and not violent and last_violent and n_sent - last_violent[0] <= 2 and len(last_violent) > 3
+                  and (not last_placed or last_placed[0] < last_violent[0]) and not all_places_of(text)
+                  and not _ANOTHER_EVENT.match(text)):
+                # ... or after an event read with no place (a ship hit at sea, a strike "in the north"): its toll.
+                violent = [Cue(c0, c0, last_violent[3])]
             # "a decade after gunmen overran the town": the act is only where a span of time starts.
             # ... unless the act has a date of its own after it ("weeks after rebels took X in early May"):
             # then it is dated background, kept at its own precision (SPEC §3).
@@ -1607,6 +1619,11 @@ def extract(article: Article) -> list[Draft]:
                         places = [p for p in places if not _NAMED_BEFORE.search(text[:p.start])] or places
                     if not places and inherited:
                         places = inherited[1]
+                    # A toll, then the places a share of its dead or hurt lay at ("mainly in A and B"): not an event at
+                    # each place with the whole toll. The places keep a row each, without the toll; the toll is the event's.
+                    partitive = _partitive_places(text, c0, c1, places) if has_toll else []
+                    if partitive:
+                        places = [p for p in places if p not in partitive]
                     update = has_toll and bool(_TOLL_UPDATE.search(clause))
                     antecedent = last_placed
                     if last_violent and (not last_placed or last_violent[0] >= last_placed[0]):
@@ -1653,7 +1670,7 @@ def extract(article: Article) -> list[Draft]:
                     # The province the event's place lies in ("officials in X province said") places no other event.
                     held = [q.place for q in antecedent[2]] if antecedent else []
                     own_places = [q for q in all_places if not (q.place.feature == "country" and q.place.iso3 in home)
-                                  and not any(_holds(q.place, h) for h in held)]
+                                  and not any(_holds(q.place, h) for h in held) and q not in partitive]
                     if antecedent and _CLAIMED_IT.search(clause):
                         # A claimant described by where it operates ("<group>, based over the frontier in <country>,
                         # took responsibility"): the country describes the claimant; the toll is the claimed attack's.
@@ -1680,6 +1697,10 @@ def extract(article: Article) -> list[Draft]:
                             day, precision, explicit = antecedent[1][:3]
                             date_source = "clause"
                             picked = (day, precision, explicit, date_source)
+                    for p in partitive:
+                        drafts.append(Draft(sent, cue, day, precision, explicit, p.place, actors, [], None, None, text,
+                                            date_source, near_country))
+                    if follow_up:
                         carrier = antecedent[4] if len(antecedent) > 4 else None
                         claimant = _attribution(clause) or _attribution(text)
                         again = bool(carrier is not None and _SAME_VOICE.search(text)
@@ -1725,6 +1746,9 @@ def extract(article: Article) -> list[Draft]:
                     # with its first place, as when only that one was read.
                     heads = [p for p in targets if not any(q.end <= p.start and _JOINED.fullmatch(text[q.end:p.start])
                                                            for q in targets)] or targets
+                    # A wider place named only to say where the one before it lies ("<a sector> of <a district>",
+                    # "<a town>, in <a province>") is not where the toll is: the narrower place's.
+                    heads = [p for p in heads if not any(_qualifies(text, q, p) for q in targets)] or heads
                     toll_at = min(heads, key=lambda p: _toll_distance(text, p, toll)) if targets else None
                     # "killing eight in A and five in B": each place of the clause its own figure.
                     split = _split_by_place(text, c0, c1, targets) if (
@@ -2204,6 +2228,32 @@ def _story_date(dates: list[DateMention], published: date | None) -> tuple[date,
     """The day a sentence is about, for the undated sentences that follow it."""
     days = [d for d in dates if d.precision == "day" and (published is None or d.day <= published)]
     return (days[-1].day, "day") if days else None
+
+
+# "N hurt, most of whom in A and B", "mainly in A": the places where a share of the dead or hurt lay (a toll
+# told as wholly at one place is that place's: "all" is no partitive).
+_PARTITIVE = re.compile(r"\b(?:(?:many|most|some|several|half|nearly\s+all|almost\s+all|the\s+majority)\s+of\s+(?:them|whom|those)"
+                        r"(?:\s+(?:were|was|had\s+been|from))?|mostly|mainly|largely|chiefly)\s+(?:in|at|from)\s", re.I)
+
+
+def _partitive_places(text: str, c0: int, c1: int, places: list[Mention]) -> list[Mention]:
+    """The places of a clause told after a partitive of its victims ("N hurt, mainly in A and B"): the places
+    from the partitive on, when it follows a toll figure of the clause."""
+    m = _PARTITIVE.search(text, c0, c1)
+    if m is None or not re.search(r"\d|\b(?:killed|dead|died|wounded|injured|hurt)\b", text[c0:m.start()], re.I):
+        return []
+    return [p for p in places if p.start >= m.end() - 1 and p.end <= c1]
+
+
+# The words between a place and the wider place it is said to lie in: "<A> sector of <B>", "<A>, in <B>'s".
+_LIES_IN = re.compile(r"\s*(?:(?:sector|district|township|area|village|town|city|neighbou?rhood|camp|locality|subdistrict|"
+                      r"municipality|county|commune)\s+)?(?:of|in|,\s*in|,)\s+(?:the\s+)?(?:[\w’'-]+(?:’|')s\s+)?", re.I)
+
+
+def _qualifies(text: str, inner: Mention, outer: Mention) -> bool:
+    """`outer`, a wider place than `inner`, is named right after it as where `inner` lies."""
+    return (inner.end <= outer.start and outer.place.geo_precision > inner.place.geo_precision
+            and outer.place.iso3 == inner.place.iso3 and bool(_LIES_IN.fullmatch(text, inner.end, outer.start)))
 
 
 def _split_by_place(text: str, c0: int, c1: int, targets: list[Mention]) -> dict[int, object] | None:

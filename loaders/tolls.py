@@ -228,7 +228,9 @@ def _patterns() -> dict[str, re.Pattern]:
              r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides"
              # "<N> <victims> including <one of them> <verb>": the aside told without commas
              r"|\s+(?:including|among\s+them)\s+[^,.;]{1,40}?(?=\s+(?:were|was|have|has|had)\s)"
-             r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?)?")
+             r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?"
+             # "a cousin who ran over was hurt": a short relative clause in the past
+             r"|\s+who\s+(?:had\s+)?(?-i:[a-z]+ed|ran|came|went)\b[^,.;]{0,30}?(?=\s+(?:was|were|had)\s))?")
     # "the driver", "his son", "its pilot": one person, named by a determiner before a singular victim word.
     # ("a" and "an" are numbers already: only the other determiners need the singular word after them)
     one = (rf"(?:{_alternation(d for d in _ONE_DETERMINERS if d not in _number_words())})(?=\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_alternation(_singular_victims())})\b"
@@ -252,10 +254,14 @@ def _patterns() -> dict[str, re.Pattern]:
         # nobody, none of them: zero; "no casualties", "no deaths or injuries", "without casualties". (Not "no
         # civilians were harmed": one group spared says nothing of the others.)
         "none": re.compile(rf"\b(?:no\s+one|nobody|none(?:\s+of\s+(?:them|the\s+(?:[\w’'-]+\s+){{0,2}}?(?:{victims}|crew)))?)"
+                           # where the spared were (aboard a vessel, inside a house, at a post)
+                           r"(?:\s+(?:on\s+board|aboard|inside|(?:in|at|on|inside|aboard)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,2}?[\w’'-]+))?"
                            r"\s+(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:(?:reported|reportedly)\s+)?(?P<k>killed|hurt|harmed|injured|wounded)\b"
                            r"(?P<both3>\s+or\s+(?:injured|wounded|hurt|harmed))?"
                            r"|\b(?P<k2>killing|hurting|harming|injuring|wounding|killed|hurt|harmed|injured|wounded)\s+(?:no\s+one|nobody)\b"
-                           r"|\b(?:no\s+|without\s+(?:causing\s+|any\s+)?)(?P<c>casualties|deaths|fatalities|injuries)(?P<both>\s+or\s+(?:injuries|injured))?\b", flags),
+                           r"|\b(?:no\s+|without\s+(?:causing\s+|any\s+)?)(?P<c>casualties|deaths|fatalities|injuries)(?P<both>\s+or\s+(?:injuries|injured))?\b"
+                           # "no loss of life", "without loss of life", "no lives were lost": no one dead (the wounded untold)
+                           r"|\b(?P<life>(?:no|without(?:\s+any)?)\s+loss\s+of\s+(?:human\s+)?life|no\s+lives\s+(?:were|had\s+been|have\s+been)\s+lost)\b", flags),
         "dead_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_DEATH}\b", flags),
         "lost": re.compile(rf"\b(?:lost|losing)\s+(?P<q>{q}){victim}", flags),
         "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|(?:death\s+)?toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
@@ -270,7 +276,9 @@ def _patterns() -> dict[str, re.Pattern]:
         "injured_after": re.compile(rf"\b(?P<q>{q1}){more}{victim}?{aside}\s+(?:(?:and|,)\s+{poss}(?P<q2>{q1}){more}{victim.replace('?P<v>', '?P<v2>')}?\s+)?{_AUX}{_INJURY}\b", flags),
         "injure_verb": re.compile(rf"\b(?:injuring|wounding|hurting|injured|wounded|leaving|left|received|receiving|treated|treating|admitted)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!(?:[\w’'-]+\s+){{1,4}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?(?:\s+(?:people\s+)?(?:{_INJURY})|\s+for\s+(?:[\w-]+\s+)?(?:injuries|wounds))?", flags),
         "casualties": re.compile(rf"\b(?:{q}|heavy|many|numerous|significant|serious)\s+(?:[\w-]+\s+)?casualties\b", flags),
-        "risen_to": re.compile(rf"\b(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|people\s+killed|those\s+killed|injured|wounded))\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)\s+to\s+(?P<q>{q}){victim}?", flags),
+        # "the toll has risen to N", "the number of <victims> killed rose to N", "revised the figure to N"
+        "risen_to": re.compile(rf"\b(?:(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|injured|wounded|(?:people|those|{victims})\s+(?:killed|dead|who\s+died|injured|wounded|hurt)))\b[^.;]{{0,160}}?\b(?:has\s+|had\s+|have\s+)?(?:risen|rose|climbed|increased|jumped|reached)"
+                               rf"|\b(?:revised|revising|updated|updating|corrected|correcting)\s+(?:the|its|their|his|her)\s+(?:death\s+)?(?:toll|figure|count|tally)(?:\s+of\s+(?:the\s+)?(?:dead|injured|wounded))?)\s+(?:up(?:wards?)?\s+|down(?:wards?)?\s+)?to\s+(?P<q>{q}){victim}?", flags),
     }
     prefilter.prepare(patterns.values())
     return patterns
@@ -312,12 +320,13 @@ def _combine(claims: list[tuple[str, Count]]) -> Count | None:
     return combined
 
 
-_INJURED_TOLL = re.compile(r"\b(?:injur\w*|wounded|wounds)\s+(?:toll|count|figure)\b|\bnumber\s+of\s+(?:the\s+)?(?:injured|wounded)\b", re.I)
+_INJURED_TOLL = re.compile(r"\b(?:injur\w*|wounded|wounds)\s+(?:toll|count|figure)\b|\bnumber\s+of\s+(?:the\s+)?(?:[\w-]+\s+)?(?:injured|wounded|hurt)\b"
+                           r"|\b(?:toll|figure|count|tally)\s+of\s+(?:the\s+)?(?:injured|wounded)\b", re.I)
 # "12 were killed or wounded", "killed or injured 30": one count of dead and wounded mixed, a toll of neither.
 _MIXED_AFTER = re.compile(r"\s*(?:or|and/or)\s+(?:(?:seriously|badly)\s+)?(?:injured|wounded|hurt|maimed)\b", re.I)
 _MIXED_BEFORE = re.compile(r"\b(?:killed|dead)\s+(?:or|and/or)\s+$", re.I)
 _SEVERITY = re.compile(r"\b(?:seriously|critically|badly|gravely|severely|mortally)\b", re.I)
-_TOTAL_VERB = re.compile(r"\b(?:bring|brings|brought|bringing|rais\w+|rose|risen|climbed|increased|jumped|reached|"
+_TOTAL_VERB = re.compile(r"\b(?:bring|brings|brought|bringing|rais\w+|rose|risen|climbed|increased|jumped|reached|revis\w+|updat\w+|correct\w+|"
                          r"push\w*|took|taking|takes|stands?|stood)\b", re.I)
 
 
@@ -398,7 +407,8 @@ def extract_toll(sentence: str) -> Toll:
     totals: list[tuple[str, Count]] = []
     for m in screen.finditer(pats["none"]):
         taken.append(m.span())
-        kind = "casualties" if m.group("both") or m.group("both3") else (m.group("k") or m.group("k2") or m.group("c") or "").lower()
+        kind = "casualties" if m.group("both") or m.group("both3") else (
+            "deaths" if m.group("life") else (m.group("k") or m.group("k2") or m.group("c") or "").lower())
         # nobody hurt means nobody dead as well; "no casualties": neither dead nor wounded
         if kind in ("killed", "killing", "deaths", "fatalities", "casualties", "hurt", "hurting", "harmed", "harming"):
             killed.append(("people", Count(0, 0)))
@@ -502,7 +512,8 @@ def _placed_figure() -> re.Pattern:
     """A figure ending a text right before a place: the figure, at most five words (victims, a verb), a
     locative preposition."""
     return re.compile(rf"(?<![\w’'-])(?P<q>{_quantity_re()})(?P<mid>(?:\s+(?!(?:in|at|near|around|outside|inside|and|or|but)\b)"
-                      rf"[\w’'-]+){{0,5}}?){_LOCATIVE_END}", re.I)
+                      # (a word, not a dash: "nine dead - six in A and three in B" gives A its six)
+                      rf"[\w’'][\w’'-]*){{0,5}}?){_LOCATIVE_END}", re.I)
 
 
 def placed_figure(before: str) -> tuple[str | None, Count, str] | None:
