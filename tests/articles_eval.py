@@ -38,6 +38,7 @@ BLIND8A = Path(__file__).parent / "fixtures" / "articles_blind8a"
 BLIND8B = Path(__file__).parent / "fixtures" / "articles_blind8b"
 BLIND9A = Path(__file__).parent / "fixtures" / "articles_blind9a"
 BLIND9B = Path(__file__).parent / "fixtures" / "articles_blind9b"
+HELDOUT2_SEEN = Path(__file__).parent / "fixtures" / "articles_heldout2_seen"
 # Each blind batch was scored untuned before it joined dev; its own part stays for the record.
 # blind4: R 0.657, P 0.746 (then fitted the confidence table);
 # blind5a (casualty figures): R 0.791, P 0.854, killed 0.857;
@@ -55,6 +56,8 @@ BLIND9B = Path(__file__).parent / "fixtures" / "articles_blind9b"
 #   R 0.683, P 0.805 (0.634 repeats counted wrong: 14 repeats), killed 0.732 (of 41), injured 0.583 (of 24).
 #   After the same day's rounds (news-rules8 on heldout1, news-rules9 on blind8, news-repeats), never tuned on:
 #   R 0.695, P 0.831 (0.675: 12 repeats), killed 0.707 (of 41), injured 0.667 (of 24).
+#   On 2026-11-25 a rule writer's search of the fixtures printed one held-out article's expected events (no rule
+#   came of it); that article moved to dev (articles_heldout2_seen) and a new one, written blind, took its place.
 # blind8a (Yemen, Mali, Gaza, Sudan, boat strikes in the Caribbean, Ecuador, 2025): R 0.854, P 0.766 (0.702),
 #   killed 0.571 (of 28), injured 0.471;
 # blind8b (Ukraine, Thailand-Cambodia, Pakistan, Afghanistan, Myanmar, Philippines): R 0.636, P 0.657 (0.571),
@@ -64,7 +67,7 @@ BLIND9B = Path(__file__).parent / "fixtures" / "articles_blind9b"
 # blind9b (India-Pakistan, Israel-Iran, Israel-Lebanon, DRC-Rwanda, Nigeria, Russia-Ukraine, 2025, two HTML pages),
 #   untuned: R 0.812, P 0.847 (0.746: 6 repeats), killed 0.667 (of 36), injured 0.615 (of 26).
 PARTS = {"dev": [ARTICLES, HOLDOUT, DEV_MORE, BLIND4, BLIND5A, BLIND5B, BLIND6A, BLIND6B, BLIND7A, BLIND7B, HELDOUT1,
-                 BLIND8A, BLIND8B, BLIND9A, BLIND9B],
+                 BLIND8A, BLIND8B, BLIND9A, BLIND9B, HELDOUT2_SEEN],
          "heldout": [HELDOUT], "heldout1": [HELDOUT1],
          "blind4": [BLIND4], "blind5a": [BLIND5A], "blind5b": [BLIND5B]}
 PARTS["blind6a"] = [BLIND6A]
