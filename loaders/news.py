@@ -7,6 +7,7 @@ come from the tables in data/; nothing here knows any particular article.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import functools
 import hashlib
 import re
@@ -1043,6 +1044,19 @@ _ONE_ACT = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+)?(?:attack|blast|expl
                       r"clash|battle|gunfight|firefight|shelling|massacre)\b", re.I)
 # A figure said to sum several events ("in all", "in total", "altogether", "the combined toll").
 _TOTAL = re.compile(r"\b(?:in\s+all|in\s+total|altogether|all\s+told|all\s+in\s+all|taken\s+together)\b", re.I)
+# The figure right before "in all" ("rescued about 650 people in all"): when it is none of the toll's figures, the
+# words sum something else (the people saved, the homes hit), not the dead of several events.
+_FIGURE_BEFORE = re.compile(r"(?P<n>\d[\d,]*)\s+(?:[\w’'-]+\s+){0,3}$")
+
+
+def _sums_the_toll(clause: str, toll) -> bool:
+    """Whether a word of summing in the clause ("in all", "in total") sums its toll, not another count."""
+    figures = {c for n in (toll.killed, toll.injured) if n is not None for c in (n.low, n.high)}
+    for m in _TOTAL.finditer(clause):
+        before = _FIGURE_BEFORE.search(clause[max(0, m.start() - 50):m.start()])
+        if before is None or int(before.group("n").replace(",", "")) in figures:
+            return True
+    return False
 
 
 # A toll told in the past perfect or of "those days": a count of the past event just recalled.
@@ -1420,11 +1434,15 @@ def extract(article: Article) -> list[Draft]:
     # The last sentence that recalled violence of a past month or year but gave no event: (number, date, places).
     last_background: tuple | None = None
     last_total = -2  # the last sentence that gave a running total
+    told_year: int | None = None  # the year of the last date told: what "<month> of that year" means
     named_places: list[tuple[str, str | None]] = []  # (name, iso3) of every town or province named, each time
     quoted = _quoted_sentences(sents)
     for n_sent, sent in enumerate(sents):
         text = sent.text
         dates = find_dates(text, article.published, story[0] if story else None)
+        if told_year is not None and any(d.precision == "month" and _THAT_YEAR.search(d.text) for d in dates):
+            dates = [_of_year(d, told_year) for d in dates]
+        told_year = next((d.day.year for d in reversed(dates) if d.precision in ("day", "month", "year")), told_year)
         actors = None
         all_places = None
         found_places: dict[str, list[Mention]] = {}
@@ -1448,7 +1466,7 @@ def extract(article: Article) -> list[Draft]:
             has_toll = toll.killed is not None or toll.injured is not None
             cumulative = has_toll and bool(_CUMULATIVE.search(clause) or _RUNNING_TOLL.search(clause) or (
                 _TALLY.search(clause) and not any(d.precision == "day" for d in dates if _within((d.start, d.end), c0, c1))))
-            if (has_toll and not cumulative and _TOTAL.search(clause) and _events_told(drafts) >= 2
+            if (has_toll and not cumulative and _sums_the_toll(clause, toll) and _events_told(drafts) >= 2
                     and not _ONE_ACT.search(clause)
                     and not any(p.place.feature not in ("country", "province") and _within((p.start, p.end), c0, c1)
                                 and not _SAYS.match(text[p.end:]) and not _SPOKEN.search(text[c0:p.start])
@@ -2198,6 +2216,17 @@ def _quoted_sentences(sents: list[Sentence]) -> list[bool]:
         if marks % 2:
             open_quote = not open_quote
     return out
+
+
+# "<month> of that year", "<month> the same year": a month of the year the text last named, not of publication's.
+_THAT_YEAR = re.compile(r"\b(?:that|the\s+same)\s+year$", re.I)
+
+
+def _of_year(d: DateMention, year: int) -> DateMention:
+    """A month told 'of that year', moved into the year the text last named."""
+    if d.precision != "month" or not _THAT_YEAR.search(d.text):
+        return d
+    return dataclasses.replace(d, day=d.day.replace(year=year))
 
 
 def _story_date(dates: list[DateMention], published: date | None) -> tuple[date, str] | None:
