@@ -899,6 +899,14 @@ _CUMULATIVE = re.compile(r"\b(?:war|wars|conflict|insurgency|uprising|rebellion|
                          r"|\b(?:the|that|this|a|its|their)\s+(?:[\w-]+\s+){0,3}?(?:war|civil\s+war|insurgency)\s+(?:killed|left|claimed|cost)\b", re.I)
 # A running count (N killed, in the perfect tense, since some start) tells a total, not one incident.
 _RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died|lost\s+their\s+lives)\b[^;]{0,80}?\bsince\b"
+                           # in the past perfect, since a month, a year or a war's start ("had died since <month>"):
+                           # a count so far as someone gave it (since one strike began: that strike's toll)
+                           r"|\bhad\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died|lost\s+their\s+lives)\b[^;]{0,80}?\bsince\s+"
+                           r"(?:(?:early|late|mid-?)\s*)?(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)|(?:19|20)\d\d|the\s+(?:war|conflict|fighting|insurgency|uprising)\b)"
+                           # "N dead over <n> years of <war>": the sum of a war's months or years
+                           r"|\b(?:during|over|in|after)\s+(?:more\s+than\s+|nearly\s+|almost\s+|about\s+|over\s+)?"
+                           r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:years?|months?)\s+of\s+"
+                           r"(?:war|fighting|conflict|clashes|hostilities|violence|bombardment|insurgency)\b"
                            r"|\bsince\b[^;]{0,80}?\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died)\b"
                            # a count over a stretch of time ("N rebels killed in the last ten days")
                            r"|\b(?:over|in|during)\s+the\s+(?:past|last|previous)\s+(?:\w+\s+)?(?:days|weeks?|months?|years?)\b"
@@ -913,7 +921,10 @@ _RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)
 # of many incidents, background whether or not its figure is a death toll.
 _COUNT_SINCE = re.compile(r"\b(?:have|has|had)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:recorded|documented|registered|"
                           r"verified|counted|logged|tallied)\b[^;]{0,120}?\bsince\b|\bsince\b[^;]{0,80}?\b(?:have|has|had)\s+"
-                          r"(?:now\s+|so\s+far\s+|already\s+)?(?:recorded|documented|registered|verified|counted|logged|tallied)\b",
+                          r"(?:now\s+|so\s+far\s+|already\s+)?(?:recorded|documented|registered|verified|counted|logged|tallied)\b"
+                          # "recorded N civilians killed between 10 and 17 <month>": a count over a span of days
+                          r"|\b(?:recorded|documented|registered|verified|counted|logged|tallied)\b[^;]{0,120}?\b(?:between|from)\s+"
+                          r"(?:\d{1,2}\s+(?:and|to)\s+\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)|(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\s+(?:and|to)\s+(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+)?\d{1,2})\b",
                           re.I)
 # A toll in the perfect tense with no act of its own ("N have been wounded"): a count so far, not a new event.
 _PERFECT_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+|also\s+)?been\s+(?:killed|wounded|injured|hurt)\b", re.I)
@@ -1044,7 +1055,7 @@ _ONE_ACT = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+)?(?:attack|blast|expl
                       r"clash|battle|gunfight|firefight|shelling|massacre)\b", re.I)
 # A figure said to sum several events ("in all", "in total", "altogether", "the combined toll").
 _TOTAL = re.compile(r"\b(?:in\s+all|in\s+total|altogether|all\s+told|all\s+in\s+all|taken\s+together)\b", re.I)
-# The figure right before "in all" ("rescued about 650 people in all"): when it is none of the toll's figures, the
+# The figure right before "in all" ("freed some 300 hostages in all"): when it is none of the toll's figures, the
 # words sum something else (the people saved, the homes hit), not the dead of several events.
 _FIGURE_BEFORE = re.compile(r"(?P<n>\d[\d,]*)\s+(?:[\w’'-]+\s+){0,3}$")
 
@@ -2218,7 +2229,7 @@ def _quoted_sentences(sents: list[Sentence]) -> list[bool]:
     return out
 
 
-# "<month> of that year", "<month> the same year": a month of the year the text last named, not of publication's.
+# "<month> of that year", "<month> the same year": a month in the year last named by the text, not of publication.
 _THAT_YEAR = re.compile(r"\b(?:that|the\s+same)\s+year$", re.I)
 
 

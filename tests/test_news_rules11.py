@@ -130,3 +130,23 @@ def test_a_month_of_that_year_takes_the_year_last_named(tmp_path):
         "a drone strike hit a market in Kismayo, killing five."))
     row = only(violent(events), fatalities_low=5)
     assert row["event_date"] == pd.Timestamp("2024-03-01")
+
+
+# ----- running totals: over months or years of war, since a month, a monitor's count between two days ------
+
+@pytest.mark.parametrize("told", [
+    "More than 2,000 people were killed in the north during nearly two years of fighting between the army and the rebels.",
+    "The health minister told parliament in March that more than 900 people had been killed since January.",
+    "The UN mission recorded at least 60 civilians killed and 300 injured between 3 and 9 May, most of them in Kidal.",
+])
+def test_a_running_total_is_no_event(tmp_path, told):
+    events = read_story(tmp_path, "2025-05-20", told)
+    assert violent(events).empty, events[["event_date", "location", "fatalities_low", "source_quote"]]
+
+
+def test_the_toll_of_one_nights_strikes_since_they_began_is_still_read(tmp_path):
+    events = read_story(tmp_path, "2025-05-20", (
+        "Air strikes hit the camp of Kidal late on Monday. Rescuers said at least 30 people had been killed "
+        "since the strikes began late on Monday."))
+    rows = violent(events)
+    assert rows["fatalities_low"].max() == 30, rows[["location", "fatalities_low", "source_quote"]]
