@@ -150,3 +150,17 @@ def test_the_toll_of_one_nights_strikes_since_they_began_is_still_read(tmp_path)
         "since the strikes began late on Monday."))
     rows = violent(events)
     assert rows["fatalities_low"].max() == 30, rows[["location", "fatalities_low", "source_quote"]]
+
+
+def test_rebels_who_entered_a_town_fought_there(tmp_path):
+    events = read_story(tmp_path, "2025-05-20", (
+        "The rebels entered Kidal, in northern Mali, in mid-April, meeting little resistance after the army "
+        "pulled out."))
+    row = only(violent(events))
+    assert row["event_date"] == pd.Timestamp("2025-04-01")
+
+
+def test_a_delegation_that_entered_a_hall_is_no_fight(tmp_path):
+    events = read_story(tmp_path, "2025-05-20", (
+        "The ministers entered Parliament on Monday to applause from members."))
+    assert violent(events).empty, events[["event_type", "source_quote"]]
