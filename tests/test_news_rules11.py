@@ -164,3 +164,14 @@ def test_a_delegation_that_entered_a_hall_is_no_fight(tmp_path):
     events = read_story(tmp_path, "2025-05-20", (
         "The ministers entered Parliament on Monday to applause from members."))
     assert violent(events).empty, events[["event_type", "source_quote"]]
+
+
+# ----- weapons found: a strategic development, not an attack -----------------------------------------------
+
+def test_rocket_launchers_found_are_a_strategic_development(tmp_path):
+    events = read_story(tmp_path, "2025-05-20", (
+        "The army said on Monday it had discovered two rocket launchers in an orchard near Tyre and had "
+        "arrested a suspect."))
+    row = only(events, event_type="Strategic developments")
+    assert row["event_date"] == pd.Timestamp("2025-05-19")
+    assert violent(events).empty
