@@ -1473,6 +1473,10 @@ def extract(article: Article) -> list[Draft]:
             clause = text[c0:c1]
             cues = [Cue(c.start + c0, c.end + c0, c.row) for c in _find_cues(clause)
                     if not _in_proper_name(text, c.start + c0, c.end + c0)]
+            if any(c.row["name"] == "truce_extended_it" for c in cues) and not (
+                    n_sent and _TRUCE_WORD.search(sents[n_sent - 1].text)):
+                # "It had been extended": a truce only when the sentence before spoke of one
+                cues = [c for c in cues if c.row["name"] != "truce_extended_it"]
             toll = extract_toll(clause)
             has_toll = toll.killed is not None or toll.injured is not None
             cumulative = has_toll and bool(_CUMULATIVE.search(clause) or _RUNNING_TOLL.search(clause) or (
@@ -2227,6 +2231,10 @@ def _quoted_sentences(sents: list[Sentence]) -> list[bool]:
         if marks % 2:
             open_quote = not open_quote
     return out
+
+
+# A truce named in a sentence: what "it" in the next one can stand for.
+_TRUCE_WORD = re.compile(r"\b(?:ceasefire|cease-fire|truce|armistice|pause\s+in\s+(?:the\s+)?fighting)\b", re.I)
 
 
 # "<month> of that year", "<month> the same year": a month in the year last named by the text, not of publication.

@@ -175,3 +175,20 @@ def test_rocket_launchers_found_are_a_strategic_development(tmp_path):
     row = only(events, event_type="Strategic developments")
     assert row["event_date"] == pd.Timestamp("2025-05-19")
     assert violent(events).empty
+
+
+# ----- "It had been extended": a truce only when the sentence before named one ------------------------------
+
+def test_it_extended_right_after_a_truce_is_the_truce_extended(tmp_path):
+    events = read_story(tmp_path, "2025-05-20", (
+        "A three-day truce between the army and the rebels in Kidal, agreed on Tuesday, was due to end on Friday. "
+        "It had been extended on Thursday at the request of the mediators."))
+    row = only(diplomatic(events), diplomatic_action="ceasefire_reaffirmed")
+    assert row["event_date"] == pd.Timestamp("2025-05-15")
+
+
+def test_it_extended_after_anything_else_is_no_truce(tmp_path):
+    events = read_story(tmp_path, "2025-05-20", (
+        "Rebels shelled the airport of Kidal on Tuesday, killing two guards. The deadline for the vote count "
+        "was due on Friday. It had been extended on Thursday at the request of the parties."))
+    assert diplomatic(events).empty, events[["diplomatic_action", "source_quote"]]
