@@ -1475,7 +1475,7 @@ def extract(article: Article) -> list[Draft]:
                     if not _in_proper_name(text, c.start + c0, c.end + c0)]
             if any(c.row["name"] == "truce_extended_it" for c in cues) and not (
                     n_sent and _TRUCE_WORD.search(sents[n_sent - 1].text)):
-                # "It had been extended": a truce only when the sentence before spoke of one
+                # "It was prolonged" opening a sentence: a truce only when the sentence before spoke of one
                 cues = [c for c in cues if c.row["name"] != "truce_extended_it"]
             toll = extract_toll(clause)
             has_toll = toll.killed is not None or toll.injured is not None
