@@ -7,6 +7,7 @@ come from the tables in data/; nothing here knows any particular article.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import functools
 import hashlib
 import re
@@ -898,6 +899,14 @@ _CUMULATIVE = re.compile(r"\b(?:war|wars|conflict|insurgency|uprising|rebellion|
                          r"|\b(?:the|that|this|a|its|their)\s+(?:[\w-]+\s+){0,3}?(?:war|civil\s+war|insurgency)\s+(?:killed|left|claimed|cost)\b", re.I)
 # A running count (N killed, in the perfect tense, since some start) tells a total, not one incident.
 _RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died|lost\s+their\s+lives)\b[^;]{0,80}?\bsince\b"
+                           # in the past perfect, since a month, a year or a war's start ("had died since <month>"):
+                           # a count so far as someone gave it (since one strike began: that strike's toll)
+                           r"|\bhad\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died|lost\s+their\s+lives)\b[^;]{0,80}?\bsince\s+"
+                           r"(?:(?:early|late|mid-?)\s*)?(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)|(?:19|20)\d\d|the\s+(?:war|conflict|fighting|insurgency|uprising)\b)"
+                           # "N dead over <n> years of <war>": the sum of a war's months or years
+                           r"|\b(?:during|over|in|after)\s+(?:more\s+than\s+|nearly\s+|almost\s+|about\s+|over\s+)?"
+                           r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:years?|months?)\s+of\s+"
+                           r"(?:war|fighting|conflict|clashes|hostilities|violence|bombardment|insurgency)\b"
                            r"|\bsince\b[^;]{0,80}?\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)?(?:killed|died)\b"
                            # a count over a stretch of time ("N rebels killed in the last ten days")
                            r"|\b(?:over|in|during)\s+the\s+(?:past|last|previous)\s+(?:\w+\s+)?(?:days|weeks?|months?|years?)\b"
@@ -912,7 +921,10 @@ _RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)
 # of many incidents, background whether or not its figure is a death toll.
 _COUNT_SINCE = re.compile(r"\b(?:have|has|had)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:recorded|documented|registered|"
                           r"verified|counted|logged|tallied)\b[^;]{0,120}?\bsince\b|\bsince\b[^;]{0,80}?\b(?:have|has|had)\s+"
-                          r"(?:now\s+|so\s+far\s+|already\s+)?(?:recorded|documented|registered|verified|counted|logged|tallied)\b",
+                          r"(?:now\s+|so\s+far\s+|already\s+)?(?:recorded|documented|registered|verified|counted|logged|tallied)\b"
+                          # "recorded N civilians killed between 10 and 17 <month>": a count over a span of days
+                          r"|\b(?:recorded|documented|registered|verified|counted|logged|tallied)\b[^;]{0,120}?\b(?:between|from)\s+"
+                          r"(?:\d{1,2}\s+(?:and|to)\s+\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)|(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\s+(?:and|to)\s+(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+)?\d{1,2})\b",
                           re.I)
 # A toll in the perfect tense with no act of its own ("N have been wounded"): a count so far, not a new event.
 _PERFECT_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+|also\s+)?been\s+(?:killed|wounded|injured|hurt)\b", re.I)
@@ -1043,6 +1055,19 @@ _ONE_ACT = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+)?(?:attack|blast|expl
                       r"clash|battle|gunfight|firefight|shelling|massacre)\b", re.I)
 # A figure said to sum several events ("in all", "in total", "altogether", "the combined toll").
 _TOTAL = re.compile(r"\b(?:in\s+all|in\s+total|altogether|all\s+told|all\s+in\s+all|taken\s+together)\b", re.I)
+# The figure right before "in all" ("freed some 300 hostages in all"): when it is none of the toll's figures, the
+# words sum something else (the people saved, the homes hit), not the dead of several events.
+_FIGURE_BEFORE = re.compile(r"(?P<n>\d[\d,]*)\s+(?:[\w’'-]+\s+){0,3}$")
+
+
+def _sums_the_toll(clause: str, toll) -> bool:
+    """Whether a word of summing in the clause ("in all", "in total") sums its toll, not another count."""
+    figures = {c for n in (toll.killed, toll.injured) if n is not None for c in (n.low, n.high)}
+    for m in _TOTAL.finditer(clause):
+        before = _FIGURE_BEFORE.search(clause[max(0, m.start() - 50):m.start()])
+        if before is None or int(before.group("n").replace(",", "")) in figures:
+            return True
+    return False
 
 
 # A toll told in the past perfect or of "those days": a count of the past event just recalled.
@@ -1427,11 +1452,15 @@ def extract(article: Article) -> list[Draft]:
     # The last sentence that recalled violence of a past month or year but gave no event: (number, date, places).
     last_background: tuple | None = None
     last_total = -2  # the last sentence that gave a running total
+    told_year: int | None = None  # the year of the last date told: what "<month> of that year" means
     named_places: list[tuple[str, str | None]] = []  # (name, iso3) of every town or province named, each time
     quoted = _quoted_sentences(sents)
     for n_sent, sent in enumerate(sents):
         text = sent.text
         dates = find_dates(text, article.published, story[0] if story else None)
+        if told_year is not None and any(d.precision == "month" and _THAT_YEAR.search(d.text) for d in dates):
+            dates = [_of_year(d, told_year) for d in dates]
+        told_year = next((d.day.year for d in reversed(dates) if d.precision in ("day", "month", "year")), told_year)
         actors = None
         all_places = None
         found_places: dict[str, list[Mention]] = {}
@@ -1451,11 +1480,15 @@ def extract(article: Article) -> list[Draft]:
             clause = text[c0:c1]
             cues = [Cue(c.start + c0, c.end + c0, c.row) for c in _find_cues(clause)
                     if not _in_proper_name(text, c.start + c0, c.end + c0)]
+            if any(c.row["name"] == "truce_extended_it" for c in cues) and not (
+                    n_sent and _TRUCE_WORD.search(sents[n_sent - 1].text)):
+                # "It was prolonged" opening a sentence: a truce only when the sentence before spoke of one
+                cues = [c for c in cues if c.row["name"] != "truce_extended_it"]
             toll = extract_toll(clause)
             has_toll = toll.killed is not None or toll.injured is not None
             cumulative = has_toll and bool(_CUMULATIVE.search(clause) or _RUNNING_TOLL.search(clause) or (
                 _TALLY.search(clause) and not any(d.precision == "day" for d in dates if _within((d.start, d.end), c0, c1))))
-            if (has_toll and not cumulative and _TOTAL.search(clause) and _events_told(drafts) >= 2
+            if (has_toll and not cumulative and _sums_the_toll(clause, toll) and _events_told(drafts) >= 2
                     and not _ONE_ACT.search(clause)
                     and not any(p.place.feature not in ("country", "province") and _within((p.start, p.end), c0, c1)
                                 and not _SAYS.match(text[p.end:]) and not _SPOKEN.search(text[c0:p.start])
@@ -2222,6 +2255,21 @@ def _quoted_sentences(sents: list[Sentence]) -> list[bool]:
         if marks % 2:
             open_quote = not open_quote
     return out
+
+
+# A truce named in a sentence: what "it" in the next one can stand for.
+_TRUCE_WORD = re.compile(r"\b(?:ceasefire|cease-fire|truce|armistice|pause\s+in\s+(?:the\s+)?fighting)\b", re.I)
+
+
+# "<month> of that year", "<month> the same year": a month in the year last named by the text, not of publication.
+_THAT_YEAR = re.compile(r"\b(?:that|the\s+same)\s+year$", re.I)
+
+
+def _of_year(d: DateMention, year: int) -> DateMention:
+    """A month told 'of that year', moved into the year the text last named."""
+    if d.precision != "month" or not _THAT_YEAR.search(d.text):
+        return d
+    return dataclasses.replace(d, day=d.day.replace(year=year))
 
 
 def _story_date(dates: list[DateMention], published: date | None) -> tuple[date, str] | None:

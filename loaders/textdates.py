@@ -71,7 +71,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("yesterday", re.compile(r"\b(?:yesterday|overnight|last\s+night)\b", re.I)),
     ("last_week", re.compile(r"\b(?:last|past|previous)\s+week\b|\bearlier\s+this\s+week\b|\ba\s+week\s+(?:ago|earlier)\b", re.I)),
     ("last_month", re.compile(r"\b(?:last|previous)\s+month\b|\bearlier\s+this\s+month\b|\ba\s+month\s+(?:ago|earlier)\b", re.I)),
-    ("in_month", re.compile(rf"\b(?P<mod>(?:the\s+)?(?:end|start|beginning|middle)\s+of|in|since|during|early|late|mid|mid-|throughout|of|until|by|last)[\s-]+{_MONTH}(?:\s+(?P<year>\d{{4}})|,?\s+(?P<which>last|this)\s+year)?\b(?!\s+\d)", re.I)),
+    ("in_month", re.compile(rf"\b(?P<mod>(?:the\s+)?(?:end|start|beginning|middle)\s+of|in|since|during|early|late|mid|mid-|throughout|of|until|by|last)[\s-]+{_MONTH}(?:\s+(?P<year>\d{{4}})|,?\s+(?:of\s+)?(?P<which>last|this|that|the\s+same)\s+year)?\b(?!\s+\d)", re.I)),
     # "the March 2025 treaty", "March 2025 was the deadliest month": a month and year with no preposition.
     ("month_year", re.compile(rf"\b{_MONTH}\s+(?P<year>(?:19|20)\d{{2}})\b(?!\s*[-–]\s*\d)", re.I)),
     ("in_year", re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d{2})\b", re.I)),
@@ -185,9 +185,12 @@ def _resolve(kind: str, m: re.Match, published: date | None, story: date | None,
                 return None
             if g["month"].lower() in ("may", "march") and not year and (g["mod"] or "").lower() in ("of", "by", "until"):
                 return None  # "by May" / "of March" are too often words, not dates
-            if year is None and g.get("which"):
+            if year is None and g.get("which") and g["which"].lower() in ("last", "this"):
                 # "<month> last year" or "<month> this year" give the year relative to publication.
                 year = published.year - (g["which"].lower() == "last")
+            elif year is None and g.get("which"):
+                # "<month> of that year", "<month> the same year": the year of the date the story last told.
+                year = (story or published).year
             start = _month_start(month, published, year)
             if (g["mod"] or "").lower() == "last" and not year and start.month == published.month:
                 start = start.replace(year=start.year - 1)  # "last November" in November is a year back
