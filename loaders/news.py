@@ -479,6 +479,20 @@ def _million_city_countries_in(key: str, _index: int) -> frozenset[str]:
                      if iso3 is not None and population >= 1000000 and primary)
 
 
+def _own_name_sizes(key: str) -> dict:
+    """ISO3 -> the population of the largest GeoNames place whose own name (not an alternate) is this spelling."""
+    return _own_name_sizes_in(key, index_generation())
+
+
+@functools.lru_cache(maxsize=20_000)
+def _own_name_sizes_in(key: str, _index: int) -> dict:
+    largest: dict = {}
+    for iso3, population, primary in zip(*geonames_hit_columns(key)):
+        if iso3 is not None and primary:
+            largest[iso3] = max(largest.get(iso3, population), population)
+    return largest
+
+
 @functools.lru_cache(maxsize=1)
 def _capital_countries() -> dict[str, frozenset[str]]:
     """Normalised capital name -> the countries (ISO3) it is the capital of (GeoNames' country list)."""
@@ -590,7 +604,14 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     main = getattr(countries, "main", None)
     shared = [c for c in countries if c in exact]
     size = _largest_by_country(key) if len(shared) > 1 else {}
-    for iso3 in sorted(countries, key=lambda c: (c not in exact, c != main, -(size.get(c) or 0), c)):
+    # ... and a country where it is a town's own name before one where it is only another name of a larger city
+    # (an old name of a city of one country is not the town of that name in the other)
+    # (sized by its own-name towns: a town of 60,000 before a village of 10,000 that the larger city's old name is)
+    # (a curated place's country counts as one where the name is its own)
+    own = _own_name_sizes(key) if len(shared) > 1 else {}
+    owned = own.keys() | _curated_countries(key) if own else ()
+    for iso3 in sorted(countries, key=lambda c: (c not in exact, c != main, bool(owned) and c not in owned,
+                                                 -(own.get(c) or size.get(c) or 0), c)):
         place = lookup(phrase, iso3)
         if place is not None and place.geocoder == "geonames" and iso3 not in exact and not _variant_of(place, core):
             continue  # only a look-alike spelling in this country, not the place under another transliteration
