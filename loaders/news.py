@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.geocode import (ONLINE_ERRORS, Place, country_names, distance_km, curated_by_key, curated_places, fuzzy_key, geonames_hits,
+from loaders.geocode import (ADMINISTERED_TERRITORIES, ONLINE_ERRORS, Place, country_names, distance_km, curated_by_key, curated_places, fuzzy_key, geonames_hits,
                              curated_countries_by_key,
                              geonames_hit_columns, index_generation,
                              parse_phrase,
@@ -2316,7 +2316,10 @@ def _article_countries(text: str, actors: list[Mention], mentions: list[str], da
     named = ranked(mentions)
     isos += [iso for iso, n in named for _ in range(min(int(n), 3))]
     isos += 3 * list(dateline)
-    return {iso for iso, _ in ranked(isos)[:4]}
+    about = {iso for iso, _ in ranked(isos)[:4]}
+    # A country that administers a territory (ADMINISTERED_TERRITORIES): a story about it and the land it holds there
+    # names the territory's towns as often as its own, under its own name ("<demonym> authorities said").
+    return about | {ADMINISTERED_TERRITORIES[iso][0] for iso in about if iso in ADMINISTERED_TERRITORIES}
 
 
 def ranked(values) -> list[tuple[str, int]]:
