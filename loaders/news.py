@@ -76,7 +76,7 @@ _REFERENCE = re.compile(r"(?:\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(
                         r"|,\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:town|village|city|district|suburb|settlement|area|locality)\s+(?:near|outside|close\s+to|north\s+of|south\s+of|east\s+of|west\s+of)\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?)$", re.I)
 _PLACE_PREFIX = re.compile(r"\b(?:near|outside|close\s+to)\s+(?:the\s+)?$", re.I)
 _FUTURE = re.compile(r"\b(?:will|would|next|due|scheduled|expected|planned|set\s+to|to\s+be\s+held)\b", re.I)
-_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*(?:\s+(?:(?:al|el|de|du|es|ul|and|of|i|e)[-\s]+)?[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*){0,4}")
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*(?:\s+(?:(?:al|el|de|del|de\s+la|de\s+las|de\s+los|du|es|ul|and|of|i|e)[-\s]+)?[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*){0,4}")
 
 
 # "on Thursday" is a date, never a place, whatever a gazetteer says.
@@ -316,6 +316,9 @@ def _find_actors(text: str) -> list[Mention]:
 
 
 _JOINED = re.compile(r",?\s+(?:and|or)\s+(?:the\s+)?")
+# A name's own joining word after a shorter span ("<X> del <Y>", "<X> de la <Y>"): the span is only its beginning.
+_JOINING_WORDS = frozenset({"del", "de", "du"})
+_NAME_JOINED_ON = re.compile(r"\s+(?:del|de|de\s+la|de\s+las|de\s+los|du)\s+[A-ZÀ-ÖØ-Þ]")
 
 
 def _find_places(text: str, countries: set[str], online: bool = False) -> list[Mention]:
@@ -341,8 +344,8 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                 span = text[s:e].rstrip(".,’'")
                 e = s + len(span)
                 key = _name_key(span)
-                if not key or key in _CALENDAR_WORDS:
-                    continue
+                if not key or key in _CALENDAR_WORDS or (b < len(words) and _NAME_JOINED_ON.match(text, e)):
+                    continue  # ("<X> del <Y>": the first words of a longer name, not the place X)
                 if locative is None:
                     # "in A and B", "at A, B or C": a place joined to a place told with a preposition has it too
                     locative = ends_with(_LOCATIVE, before) or bool(
@@ -665,8 +668,10 @@ def unresolved_places(sents: list[Sentence], countries: set[str]) -> list[tuple[
                 if len(key) < 3 or key in skip or words[0] in skip or name.isupper() and len(name) <= 5:
                     continue
                 # Any leading run of its words that resolves makes it a known place with a qualifier.
-                if any(_geocode_in_context(" ".join(name.split()[:n]), countries) is not None
-                       for n in range(len(name.split()), 0, -1)):
+                # (not a run that a name's own joining word carries on: "<X> del <Y>" is not X)
+                parts = name.split()
+                if any(_geocode_in_context(" ".join(parts[:n]), countries) is not None
+                       for n in range(len(parts), 0, -1) if n == len(parts) or parts[n].lower() not in _JOINING_WORDS):
                     continue
                 out.append((name, sent.line))
     return out
