@@ -2666,6 +2666,8 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
                 else None)
         if home is None and p is None and not row["diplomatic_action"]:
             home = _targets_country(d.sentence.text) or _sentence_country(d.sentence.text, article)
+        if (not row["diplomatic_action"] or d.on_ground) and (p is None and home or p is not None and p.geo_precision > 1):
+            p = _unlisted_town(d, p, home, article.countries) or p
         killed = toll.killed if toll else None
         injured = toll.injured if toll else None
         records.append({
@@ -2704,6 +2706,48 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
             "confidence": _confidence(d),
         })
     return records
+
+
+_OPENING_PREPOSITION = re.compile(r"^\W*(?:In|At|Near|Outside|Around|Inside)(?=\s)")
+# "<X> department", "<X> state": a unit larger than a town, whose name is no better a location than the point's own
+_REGION_AFTER = re.compile(r"^[’']?s?\s+(?:province|state|region|department|governorate|prefecture|county|division|oblast|zone|"
+                           r"krai|republic|territory|valley|plains?|plateau|river|mountains?|hills|forest|desert|lake|sea|island)\b", re.I)
+# "<X> del <Y>", "<X> de la <Y>": a name's lower-case joining words, which a run of capitalised words stops at
+_NAME_GOES_ON = re.compile(r"(?:\s+(?:del|de|de\s+la|de\s+los|la|las|los|da|do|dos|das|di|des|du|bin|ibn)\s+"
+                           r"(?-i:[A-Z])[\w’'-]+)+")
+
+
+# "<X> Sea", "<X> Stadium": a body of water, a landform or a building, not a town
+_NOT_TOWN = re.compile(r"\s(?:sea|ocean|gulf|bay|strait|straits|channel|canal|river|lake|mountains?|hills|desert|forest|"
+                       r"stadium|arena|hotel|palace|plaza|mall|tower|towers)$", re.I)
+
+
+def _unlisted_town(d: Draft, place: Place | None, home: str | None, countries: set[str]) -> Place | None:
+    """The one town the gazetteer lacks that an event's clause names as a place ("the village of <X>", "near <X>",
+    "in <X>,"), for an event placed only coarsely (a province, a district, near a reference town, or only its
+    country): the row keeps that name as its location and the coarser point, province and precision it had, so
+    it reads as the source does and an analyst can pin the town. Never a speaker's whereabouts ("a leader in <X>
+    said") nor a site ("<X> hospital"); None when the clause names no such town or more than one."""
+    clause = _clause_of(d)
+    # ("In <X>, ..." opening the clause: its preposition read as such, not as the first word of a name)
+    opening = _OPENING_PREPOSITION.match(clause)
+    read = clause if not opening else opening.group(0).lower() + clause[opening.end():]
+    names = []
+    for name, _ in unresolved_places([Sentence(read, 0, 0)], countries):
+        spots = [m for m in re.finditer(re.escape(name), clause)]
+        if (not spots or any(_SAYS.match(clause[m.end():]) or _REGION_AFTER.match(clause[m.end():]) for m in spots)
+                or _FACILITY.search(name) or _FACILITY.match(clause[spots[0].end():].lstrip())
+                or _NOT_TOWN.search(name) or _name_key(name) in country_words() or normalise(name) in names):
+            continue
+        names.append(normalise(name))
+        more = _NAME_GOES_ON.match(clause, spots[0].end())
+        found = name + (more.group(0) if more else "")
+    if len(names) != 1:
+        return None
+    if place is None:
+        name = country_names().get(home, (None, None))[1]
+        return Place(found, float("nan"), float("nan"), home, None, 4, "none", name, "town") if name else None
+    return Place(**{**place.__dict__, "name": found})
 
 
 def _sentence_country(text: str, article: Article) -> str | None:
