@@ -50,11 +50,11 @@ _SUFFIXES = [
     (" district", 2), (" agency", 2), (" tribal district", 2),
     (" province", 3), (" state", 3), (" region", 3), (" city", None),
     (" oblast", 3), (" governorate", 3), (" prefecture", 3), (" raion", 2), (" rayon", 2), (" county", 2),
-    (" tehsil", 2), (" town", None), (" village", None),
+    (" tehsil", 2), (" territory", 2), (" town", None), (" village", None),
 ]
 _FEATURE_FOR_SUFFIX = {" province": ("province",), " state": ("province",), " region": ("province",),
                        " oblast": ("province",), " governorate": ("province",), " prefecture": ("province",),
-                       " raion": ("district",), " rayon": ("district",), " county": ("district",), " tehsil": ("district",),
+                       " raion": ("district",), " rayon": ("district",), " county": ("district",), " tehsil": ("district",), " territory": ("district",),
                        " district": ("district",), " agency": ("district",), " tribal district": ("district",)}
 # Which kinds of place a bare name prefers when several share it (a city before its province).
 _FEATURE_RANK = {"capital": 0, "town": 0, "crossing": 1, "district": 2, "province": 3, "country": 4}

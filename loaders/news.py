@@ -71,7 +71,7 @@ _COUNTRY_LOCATIVE = re.compile(r"(?:\b(?:in|inside|into|across|within)\s+(?:the\
 # How far (characters) a place may stand from the words of an event and still be its place.
 PLACE_REACH = 100
 COUNTRY_REACH = 60
-_PLACE_SUFFIX = re.compile(r"^\s+(?:border\s+crossing|crossing\s+point|crossing|border\s+area|border\s+region|tribal\s+district|district|province|state|region|area|agency|city)\b", re.I)
+_PLACE_SUFFIX = re.compile(r"^\s+(?:border\s+crossing|crossing\s+point|crossing|border\s+area|border\s+region|tribal\s+district|district|province|state|region|area|agency|city|territory)\b", re.I)
 _REFERENCE = re.compile(r"(?:\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|\d+\s*(?:km|kilometres|kilometers|miles)\s+(?:\w+\s+)?(?:of|from))\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?"
                         r"|,\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:town|village|city|district|suburb|settlement|area|locality)\s+(?:near|outside|close\s+to|north\s+of|south\s+of|east\s+of|west\s+of)\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?)$", re.I)
 _PLACE_PREFIX = re.compile(r"\b(?:near|outside|close\s+to)\s+(?:the\s+)?$", re.I)
