@@ -2708,7 +2708,7 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
     return records
 
 
-_OPENING_PREPOSITION = re.compile(r"^\W*(?:In|At|Near|Outside|Around|Inside)(?=\s)")
+_OPENING_PREPOSITION = re.compile(r"^\W*(?:in|at|near|outside|around|inside)(?=\s)", re.I)
 # "<X> department", "<X> state": a unit larger than a town, whose name is no better a location than the point's own
 _REGION_AFTER = re.compile(r"^[’']?s?\s+(?:province|state|region|department|governorate|prefecture|county|division|oblast|zone|"
                            r"krai|republic|territory|valley|plains?|plateau|river|mountains?|hills|forest|desert|lake|sea|island)\b", re.I)
@@ -2746,7 +2746,8 @@ def _unlisted_town(d: Draft, place: Place | None, home: str | None, countries: s
         return None
     if place is None:
         name = country_names().get(home, (None, None))[1]
-        return Place(found, float("nan"), float("nan"), home, None, 4, "none", name, "town") if name else None
+        # (no point: the row's coordinates stay empty, as a row placed at its country only has them)
+        return Place(found, None, None, home, None, 4, "none", name, "town") if name else None
     return Place(**{**place.__dict__, "name": found})
 
 
