@@ -2306,6 +2306,9 @@ def _country_mentions(text: str) -> list[str]:
     return found
 
 
+_POSSESSIVE_BREAK = re.compile(r"[’']s\s+")
+
+
 def _article_countries(text: str, actors: list[Mention], mentions: list[str], dateline: list[str] = ()) -> set[str]:
     """Countries the article is about: those of its actors, of curated places it names and of its
     country names and demonyms (`mentions`, from _country_mentions)."""
@@ -2313,7 +2316,9 @@ def _article_countries(text: str, actors: list[Mention], mentions: list[str], da
     isos = 2 * [a.dyad_key for a in actors if a.actor_kind == "state" and a.dyad_key]
     by_key = curated_countries_by_key()
     # dict.fromkeys, not set: ties below are broken by order of appearance, the same on every run
-    for key in dict.fromkeys(normalise(w) for w in re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)):
+    # (a run of names broken at a possessive too: "<Province>'s <District>" names the province)
+    runs = re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)
+    for key in dict.fromkeys(normalise(w) for run in runs for w in [run, *_POSSESSIVE_BREAK.split(run)[:-1]]):
         if key in by_key:
             isos += by_key[key]
     # A country named counts up to three times: the one a story is told about is named again and again,
