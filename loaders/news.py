@@ -591,6 +591,9 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
     return Mention(s, e, phrase, "place", place=place, locative=locative, reference=reference)
 
 
+_TOWN_WORD_END = re.compile(r"(?<!border) (?:town|village|city|area)$")
+
+
 def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) -> Place | None:
     """Prefer the countries the article is about; offline first, online only inside those countries.
     A country where the name is spelt exactly so is asked before one where only a variant spelling
@@ -598,7 +601,12 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     key = normalise(re.sub(r"^(?:near|outside|close\s+to)\s+(?:the\s+)?", "", phrase, flags=re.I))
     exact = set(_hit_countries(key))
     exact |= _curated_countries(key)
-    core = normalise(parse_phrase(phrase)[0])
+    core, _, wanted = parse_phrase(phrase)
+    core = normalise(core)
+    if core != key and (wanted == ("district",) or _TOWN_WORD_END.search(key)):
+        # "<X> district", "<X> town": X itself is spelt so in the countries where X is (not "<X> province", where
+        # the province's own countries count, nor "<X> crossing", which has two sides)
+        exact |= _hit_countries(core) | _curated_countries(core)
     # A province spelt exactly so ("<Name> State") makes its country one where the name is spelt so: a look-alike
     # town of another country, and the province that town lies in, come after it.
     exact |= _province_countries(key) | _province_countries(core)
@@ -606,13 +614,13 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     # is the largest place (a town of a hundred thousand before a village of the neighbour's that shares it).
     main = getattr(countries, "main", None)
     shared = [c for c in countries if c in exact]
-    size = _largest_by_country(key) if len(shared) > 1 else {}
+    size = _largest_by_country(core) if len(shared) > 1 else {}
     # ... and a country where it is a town's own name before one where it is only another name of a larger city
     # (an old name of a city of one country is not the town of that name in the other)
     # (sized by its own-name towns: a town of 60,000 before a village of 10,000 that the larger city's old name is)
     # (a curated place's country counts as one where the name is its own)
-    own = _own_name_sizes(key) if len(shared) > 1 else {}
-    owned = own.keys() | _curated_countries(key) if own else ()
+    own = _own_name_sizes(core) if len(shared) > 1 else {}
+    owned = own.keys() | _curated_countries(core) if len(shared) > 1 else ()
     for iso3 in sorted(countries, key=lambda c: (c not in exact, c != main, bool(owned) and c not in owned,
                                                  -(own.get(c) or size.get(c) or 0), c)):
         place = lookup(phrase, iso3)

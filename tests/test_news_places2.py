@@ -5,7 +5,6 @@ gazetteer lacks, which keep their own name (with the coarser point the article a
 their province or their country."""
 
 import importlib
-import math
 
 import pandas as pd
 
@@ -79,7 +78,7 @@ def test_an_unlisted_town_with_no_province_keeps_its_name_at_country_precision(t
     row = violent(events).iloc[0]
     assert row["location"] == "Budbud", events[["location", "iso3", "geo_precision"]]
     assert row["iso3"] == "SOM" and row["geo_precision"] == 4
-    assert math.isnan(row["latitude"])  # no point is invented for it
+    assert pd.isna(row["latitude"])  # no point is invented for it
 
 
 def test_a_clause_opening_on_an_unlisted_town(tmp_path):
@@ -126,3 +125,22 @@ def test_a_known_town_is_not_renamed_after_an_unlisted_one(tmp_path):
     baidoa = rows[rows["location"] == "Baidoa"].iloc[0]
     assert baidoa["geo_precision"] == 1
     assert pd.notna(baidoa["latitude"])
+
+
+# ----- a district after a possessive of several words; a DR Congo "territory" ---------------------------------
+
+def test_a_district_after_a_two_word_possessive_is_found(tmp_path):
+    events = read_story(tmp_path, "2025-10-07", (
+        "Security forces killed nine militants in an operation in Khyber Pakhtunkhwa's Hangu district on Monday, "
+        "the military said."))
+    row = violent(events).iloc[0]
+    assert row["location"] == "Hangu" and row["geo_precision"] == 2, violent(events)[["location", "geo_precision"]]
+
+
+def test_a_territory_is_its_seat_at_district_precision(tmp_path):
+    events = read_story(tmp_path, "2025-10-07", (
+        "Rebels killed seven villagers in an attack in North Kivu's Rutshuru territory on Monday, local officials "
+        "said."))
+    row = violent(events).iloc[0]
+    assert row["location"] == "Rutshuru", violent(events)[["location", "geo_precision"]]
+    assert row["geo_precision"] == 2  # the territory, pinned at its seat: not the seat town itself
