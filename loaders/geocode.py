@@ -127,6 +127,28 @@ def fuzzy_key(key: str) -> str:
     return "".join(out)
 
 
+_GLUED_ARTICLE = re.compile(r"(al|el|ad|ar|as|at|ash|az|an)([a-z]{3,})")
+
+
+@functools.lru_cache(maxsize=20_000)
+def spelling_variants(key: str, iso3: str | None) -> tuple[str, ...]:
+    """Other spellings of a normalised name that the loose key (fuzzy_key) cannot meet, to try in one country
+    once nothing else was found there: an Arabic article written glued to the name ("elwak" for "el wak"), and
+    in Somalia the official orthography, which writes the ʿayn that English spellings drop as C ("Ceel" for
+    "El", "Cadale" for "Adale") and the ḥ as X ("Xarar..." for "Harar...")."""
+    out = []
+    glued = _GLUED_ARTICLE.fullmatch(key)
+    if glued:
+        out.append(f"{glued.group(1)} {glued.group(2)}")
+    if iso3 == "SOM" and key:
+        joined = key.replace(" ", "")
+        if joined[0] in "aeiou":
+            out.append("c" + joined)
+        elif joined[0] == "h":
+            out.append("x" + joined[1:])
+    return tuple(out)
+
+
 @functools.lru_cache(maxsize=20_000)  # asked for every place of every sentence, mostly the same few hundred
 def parse_phrase(phrase: str) -> tuple[str, int | None, tuple[str, ...] | None]:
     """Split "near X" / "X province" into (core name, precision floor, wanted features)."""
@@ -1038,7 +1060,9 @@ def _geocode(name: str, country: str | None, online: bool, pins_stamp: tuple) ->
         return None
     place = (_from_pins(key, country) or _from_curated(key, country, features)
              or (None if features and "district" not in features else _from_geonames(key, country))
-             or (_from_admin1(key, country) if features is None or "province" in features else None))
+             or (_from_admin1(key, country) if features is None or "province" in features else None)
+             or (None if features and "district" not in features or not country
+                 else next((hit for v in spelling_variants(key, country) if (hit := _from_geonames(v, country))), None)))
     if place is None and features and "province" in features and country:
         # "<town> province": a province named after its capital under the town's spelling; its GeoNames
         # province is the one the town lies in.

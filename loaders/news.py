@@ -19,7 +19,7 @@ import pandas as pd
 from loaders.geocode import (ADMINISTERED_TERRITORIES, ONLINE_ERRORS, Place, country_names, distance_km, curated_by_key, curated_places, fuzzy_key, geonames_hits,
                              curated_countries_by_key,
                              geonames_hit_columns, index_generation,
-                             parse_phrase,
+                             parse_phrase, spelling_variants,
                              lookup, normalise, pinned_keys)
 from loaders import prefilter
 from loaders.actors import actor_table
@@ -555,7 +555,12 @@ def _variant_of(place: Place | None, key: str) -> bool:
         return True
     # Vowels fold together under the loose key: a short name would meet many others (a 4-letter town
     # and an unrelated one); only longer names are trusted to be the same place.
-    return len(key.replace(" ", "")) >= 6 and fuzzy_key(normalise(place.name)) == fuzzy_key(key)
+    name = normalise(place.name)
+    own = fuzzy_key(name)
+    # (or one of the spellings a country's own orthography gives the name, geocode.spelling_variants: the very
+    # name, or a long one under the loose key)
+    variants = spelling_variants(key, place.iso3)
+    return name in variants or any(len(k.replace(" ", "")) >= 6 and own == fuzzy_key(k) for k in (key, *variants))
 
 
 def _place_mention(text: str, best: tuple, countries: set[str], online: bool = False) -> Mention | None:
