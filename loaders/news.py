@@ -71,7 +71,7 @@ _COUNTRY_LOCATIVE = re.compile(r"(?:\b(?:in|inside|into|across|within)\s+(?:the\
 # How far (characters) a place may stand from the words of an event and still be its place.
 PLACE_REACH = 100
 COUNTRY_REACH = 60
-_PLACE_SUFFIX = re.compile(r"^\s+(?:border\s+crossing|crossing\s+point|crossing|border\s+area|border\s+region|tribal\s+district|district|province|state|region|area|agency|city|territory)\b", re.I)
+_PLACE_SUFFIX = re.compile(r"^\s+(?:border\s+crossing|crossing\s+point|crossing|border\s+area|border\s+region|tribal\s+district|district|province|state|region|area|agency|city|territory|county)\b", re.I)
 _REFERENCE = re.compile(r"(?:\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|\d+\s*(?:km|kilometres|kilometers|miles)\s+(?:\w+\s+)?(?:of|from))\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?"
                         r"|,\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:town|village|city|district|suburb|settlement|area|locality)\s+(?:near|outside|close\s+to|north\s+of|south\s+of|east\s+of|west\s+of)\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?)$", re.I)
 _PLACE_PREFIX = re.compile(r"\b(?:near|outside|close\s+to)\s+(?:the\s+)?$", re.I)
@@ -742,9 +742,9 @@ def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
         inner = [q for q in places if q is not p and q.place.iso3 == p.place.iso3 and (
                  (q.place.geo_precision < p.place.geo_precision
                   and (p.place.feature == "country" or (p.place.admin1 and p.place.name == q.place.admin1)))
-                 or (q.end <= p.start and p.place.feature in ("district", "province", "country")
+                 or (q.end <= p.start and (p.place.feature in ("district", "province", "country") or _UNIT_WORD.search(p.text))
                      and q.place.feature not in ("district", "province", "country")
-                     and re.fullmatch(r"\s*(?:,|in|,\s*in)\s*(?:the\s+)?", text[q.end:p.start], re.I)))]
+                     and re.fullmatch(r"\s*(?:,|in|,\s*in)\s*(?:the\s+)?(?:(?-i:[A-Z])[\w-]+(?:’|')s\s+)?", text[q.end:p.start], re.I)))]
         if p.reference and any(q.start < p.start and not q.reference and q.place.feature != "country"
                                and not re.search(r"[.;]", text[q.end:p.start]) for q in places):
             continue  # "near <village>, west of <town>": the town only says where the village is

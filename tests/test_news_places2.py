@@ -144,3 +144,26 @@ def test_a_territory_is_its_seat_at_district_precision(tmp_path):
     row = violent(events).iloc[0]
     assert row["location"] == "Rutshuru", violent(events)[["location", "geo_precision"]]
     assert row["geo_precision"] == 2  # the territory, pinned at its seat: not the seat town itself
+
+
+# ----- a country's own orthography; a county after its town ---------------------------------------------------
+
+def test_somali_spellings_meet_the_official_orthography(tmp_path):
+    # GeoNames writes Somali towns in the official orthography (C for the ʿayn, X for the ḥ); the press does not
+    for name, admin1 in (("El Bur", "Galguduud"), ("Harardhere", "Mudug")):
+        place = geocode.lookup(name, "SOM")
+        assert place is not None and place.iso3 == "SOM" and place.admin1 == admin1, (name, place)
+    events = read_story(tmp_path, "2025-07-01", (
+        "Al-Shabaab fighters attacked a government base in El Bur in central Somalia on Monday, killing five "
+        "soldiers, a military officer said."))
+    row = violent(events).iloc[0]
+    assert row["location"] == "El Bur" and row["geo_precision"] == 1, violent(events)[["location", "admin1"]]
+    assert row["admin1"] == "Galguduud"
+
+
+def test_a_county_after_its_town_only_says_where_the_town_is(tmp_path):
+    events = read_story(tmp_path, "2025-07-01", (
+        "Three police reservists were killed when their vehicle hit a roadside bomb near Dadaab, in Kenya's "
+        "Garissa county, on Monday, police said."))
+    rows = violent(events)
+    assert list(rows["location"]) == ["Dadaab"], rows[["location", "geo_precision"]]
