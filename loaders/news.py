@@ -608,6 +608,7 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     exact |= _curated_countries(key)
     core, _, wanted = parse_phrase(phrase)
     core = normalise(core)
+    phrase_exact = frozenset(exact)  # (a country knowing the whole phrase, "<X> district", before one knowing only X)
     if core != key and (wanted == ("district",) or _TOWN_WORD_END.search(key)):
         # "<X> district", "<X> town": X itself is spelt so in the countries where X is (not "<X> province", where
         # the province's own countries count, nor "<X> crossing", which has two sides)
@@ -624,10 +625,12 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     # (an old name of a city of one country is not the town of that name in the other)
     # (sized by its own-name towns: a town of 60,000 before a village of 10,000 that the larger city's old name is)
     # (a curated place's country counts as one where the name is its own)
+    # (a curated place's country first: the reviewed gazetteer holds the places conflicts are reported from)
     own = _own_name_sizes(core) if len(shared) > 1 else {}
-    owned = own.keys() | _curated_countries(core) if len(shared) > 1 else ()
-    for iso3 in sorted(countries, key=lambda c: (c not in exact, c != main, bool(owned) and c not in owned,
-                                                 -(own.get(c) or size.get(c) or 0), c)):
+    curated_in = _curated_countries(core) if len(shared) > 1 else frozenset()
+    owned = own.keys() | curated_in
+    for iso3 in sorted(countries, key=lambda c: (c not in exact, c != main, c not in phrase_exact, c not in curated_in,
+                                                 bool(owned) and c not in owned, -(own.get(c) or size.get(c) or 0), c)):
         place = lookup(phrase, iso3)
         if place is not None and place.geocoder == "geonames" and iso3 not in exact and not _variant_of(place, core):
             continue  # only a look-alike spelling in this country, not the place under another transliteration
