@@ -722,6 +722,8 @@ _UNIT_WORD = re.compile(r"\b(?:district|township|municipality|subdistrict|sector
 
 _OF_PROVINCE = re.compile(r"\s*,?\s*(?:in\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:state|province|region|department|governorate|"
                           r"prefecture|county|oblast)\s+of\s+", re.I)
+_LIES_IN = re.compile(r"\s+(?:district|township|municipality|subdistrict|sector|union|county|commune|upazila|tehsil|"
+                      r"territory|area)?\s*(?:of|,|,\s*in|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?", re.I)
 _CITY_PART = re.compile(r"\s(?:district|neighbou?rhood|quarter|suburb)$", re.I)
 
 
@@ -730,6 +732,13 @@ def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
     only says where the smaller one is."""
     keep = []
     places = [p for p in places if not _org_name().match(text[p.end:])]
+    # "<X> district of <Province>", "<X>, in <Province>": a place X that the gazetteer put in another country than
+    # the province or country the text says it lies in is a namesake abroad, not X (the unit, and an unlisted
+    # town named in it, stand for it)
+    places = [p for p in places if not any(
+        q.start >= p.end and q.place.feature in ("province", "country") and q.place.iso3 != p.place.iso3
+        and p.place.feature not in ("province", "country") and _LIES_IN.fullmatch(text[p.end:q.start])
+        for q in places)]
     for p in places:
         if any(q.end <= p.start and q.place.iso3 == p.place.iso3 and q.place.feature not in ("province", "country")
                and _OF_PROVINCE.fullmatch(text[q.end:p.start]) for q in places if q is not p):
