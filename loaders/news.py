@@ -55,7 +55,7 @@ _ATTRIBUTION = [
     # ("the group's spokesman, <Rank> <Name>, told ...": the speaker is named in apposition before the verb)
     re.compile(rf"(?P<who>\b(?:an?\s+|the\s+)?(?:[A-Z][\w’'.-]*|officials?|police|army|military|ministry|spokes\w+|sources?|residents?|witnesses?|medics?)(?:\s+[\w’'.-]+){{0,5}}?)(?:,\s+(?:[A-Z][\w’'.-]*\s+){{0,5}}[A-Z][\w’'.-]*,)?\s+{_SPEECH}\b"),
 ]
-_POSSESSIVE = r"(?:(?:(?-i:[A-Z])[\w-]+\s+){0,2}[A-Z][\w-]+(?:’|')s\s+)?(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?"
+_POSSESSIVE = r"(?:(?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+(?:’|')s\s+)?(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?"
 # ("near the disputed <X>", "in the besieged <X>": an adjective of the place between the article and its name)
 _PLACE_ADJECTIVE = r"(?:disputed|contested|besieged|embattled|restive|strategic|frontline|front-line|remote|ancient|historic)\s+"
 _LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|return(?:ed|ing|s)?\s+to|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered|shut|closed|reopened|sealed|blocked|besieged|bombarded|pounded|recaptured|retook|encircled|surrounded)\s+(?:the\s+(?:{_PLACE_ADJECTIVE})?)?{_POSSESSIVE}$", re.I)
@@ -596,7 +596,7 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
     return Mention(s, e, phrase, "place", place=place, locative=locative, reference=reference)
 
 
-_TOWN_WORD_END = re.compile(r"(?<!border) (?:town|village|city|area)$")
+_TOWN_WORD_END = re.compile(r" (?:town|village|city|area)$")
 
 
 def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) -> Place | None:
@@ -609,7 +609,7 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     core, _, wanted = parse_phrase(phrase)
     core = normalise(core)
     phrase_exact = frozenset(exact)  # (a country knowing the whole phrase, "<X> district", before one knowing only X)
-    if core != key and (wanted == ("district",) or _TOWN_WORD_END.search(key)):
+    if core != key and (wanted == ("district",) or _TOWN_WORD_END.search(key) and not key.endswith(" border area")):
         # "<X> district", "<X> town": X itself is spelt so in the countries where X is (not "<X> province", where
         # the province's own countries count, nor "<X> crossing", which has two sides)
         exact |= _hit_countries(core) | _curated_countries(core)
