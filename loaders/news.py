@@ -55,10 +55,14 @@ _ATTRIBUTION = [
     # ("the group's spokesman, <Rank> <Name>, told ...": the speaker is named in apposition before the verb)
     re.compile(rf"(?P<who>\b(?:an?\s+|the\s+)?(?:[A-Z][\w’'.-]*|officials?|police|army|military|ministry|spokes\w+|sources?|residents?|witnesses?|medics?)(?:\s+[\w’'.-]+){{0,5}}?)(?:,\s+(?:[A-Z][\w’'.-]*\s+){{0,5}}[A-Z][\w’'.-]*,)?\s+{_SPEECH}\b"),
 ]
-_POSSESSIVE = r"(?:(?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+(?:’|')s\s+)?(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?"
+_POSSESSIVE = r"(?:[A-Z][\w-]+(?:’|')s\s+)?(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?"
 # ("near the disputed <X>", "in the besieged <X>": an adjective of the place between the article and its name)
 _PLACE_ADJECTIVE = r"(?:disputed|contested|besieged|embattled|restive|strategic|frontline|front-line|remote|ancient|historic)\s+"
 _LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|return(?:ed|ing|s)?\s+to|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered|shut|closed|reopened|sealed|blocked|besieged|bombarded|pounded|recaptured|retook|encircled|surrounded)\s+(?:the\s+(?:{_PLACE_ADJECTIVE})?)?{_POSSESSIVE}$", re.I)
+# "in <Two Word>'s <X>": a possessive of two or three capitalised words before the name (case-sensitive, unlike
+# _LOCATIVE, so that "close to the border with <Country>'s" is not read as one; the words spelt out in both cases)
+_LOCATIVE_LONG_POSSESSIVE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Aa]round|[Oo]utside|[Ii]nside|[Ww]ithin|[Aa]cross|[Ii]nto|[Oo]f)\s+"
+                                       r"(?:the\s+)?(?:[A-Z][\w-]+\s+){1,2}[A-Z][\w-]+(?:’|')s\s+$")
 _SPEECH_DATE = re.compile(
     r"(?:\b(?:said|says|told\s+[\w ]{1,30}?|announced|stated|added|confirmed|reported|claimed|circulated|posted|published|released|issued|broadcast|aired)"
     r"(?:\s+(?:in|on)\s+(?:a|an|its|their|his|her)\s+(?:[\w-]+\s+){0,2}?(?:statement|interview|video|post|message|briefing|broadcast))?"
@@ -348,7 +352,8 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                     continue  # ("<X> del <Y>": the first words of a longer name, not the place X)
                 if locative is None:
                     # "in A and B", "at A, B or C": a place joined to a place told with a preposition has it too
-                    locative = ends_with(_LOCATIVE, before) or bool(
+                    locative = ends_with(_LOCATIVE, before) or (
+                        before.endswith(("’s ", "'s ")) and ends_with(_LOCATIVE_LONG_POSSESSIVE, before)) or bool(
                         found and found[-1].locative and _JOINED.fullmatch(text[found[-1].end:s]))
                 if key in curated or key in pinned:
                     best = (s, e, span, locative, b)
