@@ -60,7 +60,8 @@ _POSSESSIVE = r"(?:[A-Z][\w-]+(?:’|')s\s+)?(?:(?:north|south|east|west|central
 _PLACE_ADJECTIVE = r"(?:disputed|contested|besieged|embattled|restive|strategic|frontline|front-line|remote|ancient|historic)\s+"
 _LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|return(?:ed|ing|s)?\s+to|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered|shut|closed|reopened|sealed|blocked|besieged|bombarded|pounded|recaptured|retook|encircled|surrounded)\s+(?:the\s+(?:{_PLACE_ADJECTIVE})?)?{_POSSESSIVE}$", re.I)
 # "in <Two Word>'s <X>": a possessive of two or three capitalised words before the name (case-sensitive, unlike
-# _LOCATIVE, so that "close to the border with <Country>'s" is not read as one; the words spelt out in both cases)
+# _LOCATIVE, so that lower-case words before a one-word possessive, "near the frontier of <Country>'s", are not read
+# as its first words; the prepositions spelt out in both cases)
 _LOCATIVE_LONG_POSSESSIVE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Aa]round|[Oo]utside|[Ii]nside|[Ww]ithin|[Aa]cross|[Ii]nto|[Oo]f)\s+"
                                        r"(?:the\s+)?(?:[A-Z][\w-]+\s+){1,2}[A-Z][\w-]+(?:’|')s\s+$")
 _SPEECH_DATE = re.compile(
