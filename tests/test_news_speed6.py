@@ -62,3 +62,43 @@ def test_varied_copies_differ_only_in_spacing_within_a_sentence():
     assert varied(text, 0) == 'Title: T\nPublished: 2025-01-02\n\nOne  two three four  five six." Seven  eight nine. Ten  eleven.'
     # copy 4 is code 5 (12 in base 3): spaces 0, 3, ... by two, 1, 4, ... by one
     assert varied(text, 4) == 'Title: T\nPublished: 2025-01-02\n\nOne   two  three four   five  six." Seven   eight  nine. Ten   eleven.'
+
+
+@pytest.fixture(scope="module")
+def articles(paths) -> list[news.Article]:
+    out = []
+    for path in paths:
+        article = news.read_article(path, path.read_text(encoding="utf-8"))
+        article.sentences = news.sentences(article)
+        out.append(article)
+    return out
+
+
+def test_speech_date_answers_as_the_search_of_every_sentence_prefix(articles):
+    """_SPEECH_DATE.search (read backwards, kept per article) answers as the pattern's own search, on the text before
+    every word of every fixture sentence and before every date the rules read."""
+    rx = news._SPEECH_DATE.rx
+    checked = matched = 0
+    for article in articles:
+        for sent in article.sentences:
+            text = sent.text
+            for cut in [m.start() for m in re.finditer(r"\b\w", text)] + [len(text)]:
+                want = rx.search(text[:cut]) is not None
+                assert bool(news._SPEECH_DATE.search(text[:cut])) is want, text[:cut]
+                checked += 1
+                matched += want
+    assert checked > 10_000 and matched > 50
+    for odd in ("", " ", "said \n", "said on\n", "told reporters ", "\n", "announced late ", "said  "):
+        assert bool(news._SPEECH_DATE.search(odd)) is (rx.search(odd) is not None), repr(odd)
+
+
+def test_speech_date_memory_is_cleared_for_each_article(paths):
+    """What _SPEECH_DATE keeps is one article's: reading an article twice asks the same searches the second time
+    (a memory kept across articles would answer them all from the first reading)."""
+    path = next(p for p in paths if "said on" in p.read_text(encoding="utf-8"))
+    infos = []
+    for _ in range(2):
+        news.extract(news.read_article(path, path.read_text(encoding="utf-8")))
+        infos.append(news._SPEECH_DATE.search.cache_info())
+    assert infos[0].misses > 0
+    assert infos[0] == infos[1]
