@@ -107,10 +107,11 @@ _STOP_BEFORE = re.compile(r"[.!?][\"”’')]*$")  # a word that ends a sentence
 
 def varied(text: str, copy: int) -> str:
     """The article with the spacing of each sentence varied by the copy's number, so that no sentence of one copy
-    is the text of a sentence of another: the single spaces of each sentence are numbered from 0 (from the last
-    word ending in '.', '!' or '?', closing quotes or brackets after it), and copy k widens space i by digit
-    i mod 3 of k + 1 written in base 3 (0, 1 or 2 more spaces; k < 26): any three spaces in a row tell the
-    copy. The rules
+    is the text of a sentence of another: the single spaces before a word in lower case are numbered from 0 in
+    each sentence (from the last word ending in '.', '!' or '?', closing quotes or brackets after it), and copy
+    k widens space i by digit i mod 3 of k + 1 written in base 3 (0, 1 or 2 more spaces; k < 26): any three
+    such spaces tell the copy. Names (capitalised words) keep their spacing, so place and actor names read as
+    in the original. The rules
     read any run of spaces as one, so each copy is the same article to them; but every sentence, clause and
     prefix of one is a text no other copy holds, so nothing kept by sentence text is reused across copies.
     (A few rules look at single characters, so a copy's rows may differ from the original's in rare cases.)"""
@@ -124,10 +125,13 @@ def varied(text: str, copy: int) -> str:
         pieces = []
         last = 0
         for m in _WORD_GAP.finditer(line):
-            pieces.append(line[last:m.start()])
-            pieces.append(" " * (1 + code // 3 ** (k % 3) % 3))
-            last = m.end()
-            k = 0 if _STOP_BEFORE.search(line, max(0, m.start() - 4), m.start()) else k + 1
+            if line[m.end()].islower():  # (names, which start with a capital, keep their single spaces)
+                pieces.append(line[last:m.start()])
+                pieces.append(" " * (1 + code // 3 ** (k % 3) % 3))
+                last = m.end()
+                k += 1
+            if _STOP_BEFORE.search(line, max(0, m.start() - 4), m.start()):
+                k = 0
         pieces.append(line[last:])
         out.append("".join(pieces))
     return "\n".join(out)
