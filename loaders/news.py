@@ -20,7 +20,7 @@ from loaders.geocode import (ONLINE_ERRORS, Place, country_names, distance_km, c
                              curated_countries_by_key,
                              geonames_hit_columns, index_generation,
                              parse_phrase,
-                             lookup, normalise, pinned_keys)
+                             lookup, normalise, pinned_keys, _pins_stamp)
 from loaders import prefilter
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
@@ -574,7 +574,29 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
     return Mention(s, e, phrase, "place", place=place, locative=locative, reference=reference)
 
 
+# Each place phrase's offline reading in the countries of the article being read: the place rules ask the same
+# phrases sentence after sentence, and the check for unresolved names asks them again. Kept while one article is
+# read (extract clears it); keyed on everything the reading depends on, so a call outside an article is answered
+# right too.
+_IN_CONTEXT: dict[tuple, Place | None] = {}
+
+
 def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) -> Place | None:
+    """_read_in_context, kept per article when offline (see _IN_CONTEXT)."""
+    if online:
+        return _read_in_context(phrase, countries, True)
+    key = (phrase, frozenset(countries), getattr(countries, "main", None), _pins_stamp(), index_generation(),
+           id(curated_by_key()))
+    try:
+        return _IN_CONTEXT[key]
+    except KeyError:
+        if len(_IN_CONTEXT) >= 20_000:
+            _IN_CONTEXT.clear()
+        place = _IN_CONTEXT[key] = _read_in_context(phrase, countries)
+        return place
+
+
+def _read_in_context(phrase: str, countries: set[str], online: bool = False) -> Place | None:
     """Prefer the countries the article is about; offline first, online only inside those countries.
     A country where the name is spelt exactly so is asked before one where only a variant spelling
     would meet it (a city of one country is not a look-alike village of a neighbour)."""
@@ -1403,6 +1425,7 @@ def extract(article: Article) -> list[Draft]:
     """The events an article reports, one Draft per (sentence clause, event, place)."""
     _clauses.cache_clear()  # an article's own sentences only (another article's, or a copy's, never count)
     _SPEECH_DATE.clear()
+    _IN_CONTEXT.clear()
     sents = article.sentences = sentences(article)
     full = " ".join(s.text for s in sents)
     named = _find_actors(full)

@@ -104,3 +104,27 @@ def test_speech_date_memory_is_cleared_for_each_article(paths):
         infos.append(news._SPEECH_DATE.search.cache_info())
     assert infos[0].misses > 0
     assert infos[0] == infos[1]
+
+
+def test_place_readings_kept_per_article_are_the_full_readings(articles):
+    """_geocode_in_context keeps each phrase's reading while an article is read: every reading it kept for a fixture
+    article is the one _read_in_context gives afresh, and the next article starts with none of them."""
+    checked = 0
+    for article in articles[::3]:
+        news._IN_CONTEXT[("a sentinel phrase", frozenset(), None)] = None
+        news.extract(article)
+        assert ("a sentinel phrase", frozenset(), None) not in news._IN_CONTEXT
+        kept = dict(news._IN_CONTEXT)
+        for (phrase, countries, main, *_), place in kept.items():
+            asked = news._Countries(countries)
+            asked.main = main
+            assert news._read_in_context(phrase, asked) == place, (article.path, phrase)
+            checked += 1
+        # unresolved_places, asked after extract, reads the same phrases from what was kept
+        assert news.unresolved_places(article.sentences, article.countries) == _unresolved_afresh(article)
+    assert checked > 200
+
+
+def _unresolved_afresh(article):
+    news._IN_CONTEXT.clear()
+    return news.unresolved_places(article.sentences, article.countries)
