@@ -1893,6 +1893,11 @@ _WEEKDAY_NUMBER = {"mon": (0,), "tue": (1,), "wed": (2,), "thu": (3,), "fri": (4
 _THE_TOLL = re.compile(r"\bthe\s+(?:death\s+|casualty\s+)?toll\b|\b(?:among|included|of)\s+the\s+(?:[\w-]+\s+){0,2}?"
                        r"(?:dead|killed|victims|wounded|injured)\b|\bthe\s+dead\s+(?:included|were)\b"
                        r"|\b(?:killed|died|wounded|injured)\s+there\b", re.I)
+# The words by which a later mention points back to an act told before, asked of each violent reading's clause by
+# the look-back (_told_before, all in turn) and by the toll rules: searched only in a text holding the words their
+# matches need (prefilter.Screened: the same answers).
+_ANAPHORA, _ONE_ACT, _DAY_ACT, _THE_WEAPON, _CLAIMED_IT, _POINTS_BACK, _THE_TOLL = map(
+    prefilter.Screened, (_ANAPHORA, _ONE_ACT, _DAY_ACT, _THE_WEAPON, _CLAIMED_IT, _POINTS_BACK, _THE_TOLL))
 # An act named by a place word in front of it ("the <Name> attack", "the <Name> market strike").
 _NAME_ACT = re.compile(r"\bthe\s+(?P<name>(?-i:[A-Z][\w’'-]+)(?:\s+(?-i:[A-Z][\w’'-]+)){0,2})\s+(?:[a-z-]+\s+)?"
                        r"(?:attack|strike|air\s*strike|airstrike|bombing|blast|explosion|raid|ambush|shelling|assault|"

@@ -128,3 +128,25 @@ def test_place_readings_kept_per_article_are_the_full_readings(articles):
 def _unresolved_afresh(article):
     news._IN_CONTEXT.clear()
     return news.unresolved_places(article.sentences, article.countries)
+
+
+@pytest.mark.parametrize("name", ["_ANAPHORA", "_ONE_ACT", "_DAY_ACT", "_THE_WEAPON", "_CLAIMED_IT", "_POINTS_BACK",
+                                  "_THE_TOLL"])
+def test_screened_look_back_patterns_find_what_their_search_finds(articles, name):
+    """The look-back's patterns, screened by their words, find the match the pattern's own search finds in every
+    fixture sentence, in the text before each of its words and after each of them (the toll rules ask of clause
+    heads and tails)."""
+    screened = getattr(news, name)
+    assert isinstance(screened, news.prefilter.Screened)
+    rx = screened.rx
+    found = 0
+    for article in articles:
+        for sent in article.sentences:
+            text = sent.text
+            cuts = [m.start() for m in re.finditer(r"\b\w", text)]
+            for piece in [text] + [text[:c] for c in cuts] + [text[c:] for c in cuts[1:]]:
+                want = rx.search(piece)
+                got = screened.search(piece)
+                assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups())), piece
+                found += want is not None
+    assert found > 20
