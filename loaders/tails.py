@@ -52,14 +52,21 @@ def reversed_pattern(rx: re.Pattern) -> re.Pattern | None:
             items = list(_sre_parse.parse(rx.pattern, rx.flags))
         except Exception:  # noqa: BLE001 - read differently: searched as usual
             items = []
+        body = None
         if items and items[-1] == (_c.AT, _c.AT_END):
             body = _sequence(items[:-1])
-            if body is not None:
-                try:
-                    # `$` also matches before a newline that ends the text: read backwards, one may come first.
-                    backwards = re.compile("\n?" + body, rx.flags)
-                except re.error:
-                    backwards = None
+        elif items and items[-1][0] is _c.BRANCH and all(
+                len(alt) and alt[-1] == (_c.AT, _c.AT_END) for alt in items[-1][1][1]):
+            # "A$|B$" (the parser may have moved a common start out of the branches: "\bA$|\bB$" is "\b(?:A$|B$)")
+            # is "(?:A|B)$"
+            ends = (_c.BRANCH, (None, [list(alt)[:-1] for alt in items[-1][1][1]]))
+            body = _sequence(items[:-1] + [ends])
+        if body is not None:
+            try:
+                # `$` also matches before a newline that ends the text: read backwards, one may come first.
+                backwards = re.compile("\n?" + body, rx.flags)
+            except re.error:
+                backwards = None
     with _LOCK:
         if len(_REVERSED) > 1024:
             _REVERSED.clear()

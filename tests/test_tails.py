@@ -79,3 +79,27 @@ def test_same_answer_on_generated_texts(words, tail):
     text = " ".join(words) + tail
     for rx in _end_patterns():
         assert tails.ends_with(rx, text) == (rx.search(text) is not None), (rx.pattern[:60], text)
+
+
+def test_alternatives_that_each_end_the_text():
+    """'A$|B$' (the strong locative's form, whose common start the parser moves out of the branches) is read
+    backwards as '(?:A|B)$', with the same answers."""
+    assert tails.reversed_pattern(news._STRONG_LOCATIVE) is not None
+    patterns = [re.compile(r"\b(?:in|at)\s+$|\btown\s+of\s+$", re.I), re.compile(r"ab$|b$|\bc+$"),
+                re.compile(r"x(?:y$|z$)"), news._STRONG_LOCATIVE]
+    texts = ["", "in ", "fighting in ", "fighting in\n", "fighting in \n\n", "the town of ", "main ", "ab", "b", "cab",
+             " ccc", "accc", "xy", "xz", "xyz", "xy\n", "town of", "in the ", "close to the ", "near the northern "]
+    for rx in patterns:
+        assert tails.reversed_pattern(rx) is not None, rx.pattern
+        for text in texts:
+            assert tails.ends_with(rx, text) == (rx.search(text) is not None), (rx.pattern, text)
+    # one branch that does not end the text: searched as before
+    mixed = re.compile(r"ab$|b")
+    assert tails.reversed_pattern(mixed) is None
+    assert tails.ends_with(mixed, "xbx") is True
+
+
+@given(st.text(alphabet="abc \n", max_size=12))
+def test_alternatives_that_each_end_the_text_on_generated_text(text):
+    rx = re.compile(r"\ba\s*b+$|c\s$|\bab?$")
+    assert tails.ends_with(rx, text) == (rx.search(text) is not None)
