@@ -25,6 +25,7 @@ from loaders import prefilter
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
+from loaders.geocode import _admin1_by_key
 from loaders.tails import ends_with
 from loaders.textdates import MONTHS, WEEKDAYS, DateMention, find_dates, vague_day
 from loaders.tolls import extract_toll, parse_number, place_tolls
@@ -316,6 +317,10 @@ def _find_actors(text: str) -> list[Mention]:
 
 
 _JOINED = re.compile(r",?\s+(?:and|or)\s+(?:the\s+)?")
+_NON_SPACE = re.compile(r"\S+")
+# A title or a speaker's word right before a name ("Gen <X>", "spokesman <X>"): a person, not a place.
+_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister|spokesman)\.?\s+$")
+_TITLE_BEFORE_STRONG = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister)\.?\s+$")
 
 
 def _find_places(text: str, countries: set[str], online: bool = False) -> list[Mention]:
@@ -324,7 +329,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
     pinned = pinned_keys()  # once per text: each call looks at the pins file
     found: list[Mention] = []
     for m in _CAPITALISED.finditer(text):
-        words = list(re.finditer(r"\S+", m.group(0)))
+        words = list(_NON_SPACE.finditer(m.group(0)))
         a = 0
         while a < len(words):
             best = None
@@ -352,7 +357,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                 elif locative and key in country_words() and span[:1].isupper():
                     best = (s, e, span, locative, b)  # "in Lebanon": the country, whatever towns share its name
                 elif (locative and key not in actor_keys and len(key) > 3 and s > 0
-                      and not re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister|spokesman)\.?\s+$", before)):
+                      and not ends_with(_TITLE_BEFORE, before)):
                     largest = _largest_place(key)
                     if largest is not None and (not _hit_countries(key).isdisjoint(countries) or largest >= 100000):
                         best = (s, e, span, locative, b)
@@ -525,8 +530,12 @@ def _curated_countries_in(key: str, _table: int) -> frozenset[str]:
 
 def _province_countries(key: str) -> frozenset[str]:
     """The countries (ISO3) with a province of exactly this name (with or without its "State"/"Province" word)."""
-    from loaders.geocode import _admin1_by_key
-    return frozenset(iso3 for iso3, _ in _admin1_by_key().get(key, ())) if key else frozenset()
+    return _province_countries_in(key, id(_admin1_by_key())) if key else frozenset()
+
+
+@functools.lru_cache(maxsize=20_000)
+def _province_countries_in(key: str, _table: int) -> frozenset[str]:
+    return frozenset(iso3 for iso3, _ in _admin1_by_key().get(key, ()))
 
 
 def _variant_of(place: Place | None, key: str) -> bool:
@@ -549,8 +558,9 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
     if suffix:
         phrase += suffix.group(0)
         e += len(suffix.group(0))
-    prefix = _PLACE_PREFIX.search(text[:s])
-    reference = ends_with(_REFERENCE, text[:s])
+    before = text[:s]
+    prefix = _PLACE_PREFIX.search(before) if ends_with(_PLACE_PREFIX, before) else None
+    reference = ends_with(_REFERENCE, before)
     if prefix:
         phrase = prefix.group(0).strip() + " " + phrase
     elif reference:
@@ -655,7 +665,7 @@ def unresolved_places(sents: list[Sentence], countries: set[str]) -> list[tuple[
         for m in _CAPITALISED.finditer(text):
             if m.start() == 0 or not ends_with(_STRONG_LOCATIVE, text[:m.start()]):
                 continue
-            if re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister)\.?\s+$", text[:m.start()]):
+            if ends_with(_TITLE_BEFORE_STRONG, text[:m.start()]):
                 continue
             for part in re.split(r"\s+and\s+", m.group(0)):
                 name = re.sub(r"[’']s$", "", part.rstrip(".,’'"))

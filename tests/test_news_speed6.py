@@ -150,3 +150,29 @@ def test_screened_look_back_patterns_find_what_their_search_finds(articles, name
                 assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups())), piece
                 found += want is not None
     assert found > 20
+
+
+def test_province_countries_kept_per_name_are_the_table_s():
+    """_province_countries keeps each name's countries: the same as reading the admin1 table for every name in it
+    (and for a few that are not)."""
+    table = news._admin1_by_key()
+    keys = list(table)[::7] + ["", "no such province", "~"]
+    for key in keys:
+        want = frozenset(iso3 for iso3, _ in table.get(key, ())) if key else frozenset()
+        assert news._province_countries(key) == want, key
+    assert any(news._province_countries(k) for k in keys)
+
+
+def test_place_prefix_read_only_where_the_text_ends_with_one(articles):
+    """_place_mention looks for 'near'/'outside'/'close to' before a name only when the text before it ends with
+    one (tails.ends_with): the same match as the search, before every word of every fixture sentence."""
+    found = 0
+    for article in articles:
+        for sent in article.sentences:
+            for m in re.finditer(r"\b\w", sent.text):
+                before = sent.text[:m.start()]
+                want = news._PLACE_PREFIX.search(before)
+                got = news._PLACE_PREFIX.search(before) if news.ends_with(news._PLACE_PREFIX, before) else None
+                assert (got and got.group(0)) == (want and want.group(0))
+                found += want is not None
+    assert found > 20
