@@ -29,10 +29,20 @@ except ImportError:  # pragma: no cover - another Python: every pattern is searc
 def ends_with(rx: re.Pattern, text: str) -> bool:
     """bool(rx.search(text)) for a pattern ending in `$` (a match ends the text); any other pattern is searched
     as usual."""
-    backwards = reversed_pattern(rx)
+    global _LAST
+    kept = _REVERSED.get(id(rx))
+    backwards = kept[1] if kept is not None and kept[0] is rx else reversed_pattern(rx)
     if backwards is None:
         return rx.search(text) is not None
-    return backwards.match(text[::-1]) is not None
+    last = _LAST
+    if last[0] == text:  # the rules ask several patterns of the same text before a word in turn
+        return backwards.match(last[1]) is not None
+    reverse = text[::-1]
+    _LAST = (text, reverse)
+    return backwards.match(reverse) is not None
+
+
+_LAST: tuple[str, str] = ("", "")  # the last text asked and its reversal (one tuple: read and set in one step)
 
 
 # Pattern -> (pattern, its reversal or None), by identity (a compiled pattern's hash reads its whole program).

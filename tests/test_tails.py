@@ -103,3 +103,13 @@ def test_alternatives_that_each_end_the_text():
 def test_alternatives_that_each_end_the_text_on_generated_text(text):
     rx = re.compile(r"\ba\s*b+$|c\s$|\bab?$")
     assert tails.ends_with(rx, text) == (rx.search(text) is not None)
+
+
+def test_the_kept_reversal_is_never_another_text_s():
+    """ends_with keeps the last text's reversal: asking patterns of texts in any order, equal or not, answers as
+    the search does."""
+    a, b = re.compile(r"\bin\s+$"), re.compile(r"\bof\s+(?:the\s+)?$", re.I)
+    texts = ["fighting in ", "fighting in ", "the town of ", "fighting in", "the town OF the ", "", "in ", "the town of "]
+    for text in texts + texts[::-1]:
+        for rx in (a, b, a):
+            assert tails.ends_with(rx, text) == (rx.search(text) is not None), (rx.pattern, text)
