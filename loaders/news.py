@@ -1474,9 +1474,9 @@ def extract(article: Article) -> list[Draft]:
             if "p" not in found_places:
                 found_places["p"] = _drop_qualifiers(
                     [p for p in _find_places(t, countries, article.online)
-                     if p.locative and not _DESTINATION.search(t[:p.start])
-                     and not (_SPEAKER_IN.search(t[:p.start]) and _SAYS.match(t[p.end:]))
-                     and not (_SPEECH_VENUE.search(t[max(0, p.start - 80):p.start]) and _states_toll(extract_toll(t)))], t)
+                     if p.locative and not ends_with(_DESTINATION, t[:p.start])
+                     and not (ends_with(_SPEAKER_IN, t[:p.start]) and _SAYS.match(t[p.end:]))
+                     and not (ends_with(_SPEECH_VENUE, t[max(0, p.start - 80):p.start]) and _states_toll(extract_toll(t)))], t)
             return found_places["p"]
 
         before = len(drafts)
