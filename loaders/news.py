@@ -1380,16 +1380,13 @@ class _Remembered:
     """A pattern whose search() answers are kept for the last texts asked (search is a pure function of the
     text): the words before a date ("said on") are asked of the same sentence again and again, by the date
     pick of each reading, the clause's own date and the told-only test. Kept while one article is read
-    (extract clears them): another article's sentences, or a copy's, never answer for this one's.
-    For a pattern that ends in `$`, search() answers True or False (whether it matches at the text's end, read
-    backwards by tails.ends_with: a third of the time of a search), which is all its callers ask."""
+    (extract clears them): another article's sentences, or a copy's, never answer for this one's."""
 
     __slots__ = ("rx", "pattern", "flags", "search")
 
     def __init__(self, rx: re.Pattern, size: int = 2048):
         self.rx, self.pattern, self.flags = rx, rx.pattern, rx.flags
-        asked = functools.partial(ends_with, rx) if rx.pattern.endswith("$") else rx.search
-        self.search = functools.lru_cache(maxsize=size)(asked)
+        self.search = functools.lru_cache(maxsize=size)(rx.search)
 
     def clear(self) -> None:
         self.search.cache_clear()

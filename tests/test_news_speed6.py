@@ -77,8 +77,8 @@ def articles(paths) -> list[news.Article]:
 
 
 def test_speech_date_answers_as_the_search_of_every_sentence_prefix(articles):
-    """_SPEECH_DATE.search (read backwards, kept per article) answers as the pattern's own search, on the text before
-    every word of every fixture sentence and before every date the rules read."""
+    """_SPEECH_DATE.search (kept per article) answers as the pattern's own search, on the text before every word of
+    every fixture sentence."""
     rx = news._SPEECH_DATE.rx
     checked = matched = 0
     for article in articles:
