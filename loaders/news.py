@@ -21,11 +21,12 @@ from loaders.geocode import (ADMINISTERED_TERRITORIES, ONLINE_ERRORS, Place, cou
                              curated_countries_by_key,
                              geonames_hit_columns, index_generation,
                              parse_phrase, spelling_variants,
-                             lookup, normalise, pinned_keys)
+                             lookup, normalise, pinned_keys, _pins_stamp)
 from loaders import prefilter
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
+from loaders.geocode import _admin1_by_key
 from loaders.tails import ends_with
 from loaders.textdates import MONTHS, WEEKDAYS, DateMention, find_dates, vague_day
 from loaders.tolls import extract_toll, parse_number, place_tolls
@@ -325,6 +326,10 @@ _JOINED = re.compile(r",?\s+(?:and|or)\s+(?:the\s+)?")
 # A name's own joining word after a shorter span ("<X> del <Y>", "<X> de la <Y>"): the span is only its beginning.
 _JOINING_WORDS = frozenset({"del", "de", "du"})
 _NAME_JOINED_ON = re.compile(r"\s+(?:del|de|de\s+la|de\s+las|de\s+los|du)\s+[A-ZÀ-ÖØ-Þ]")
+_NON_SPACE = re.compile(r"\S+")
+# A title or a speaker's word right before a name ("Gen <X>", "spokesman <X>"): a person, not a place.
+_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister|spokesman)\.?\s+$")
+_TITLE_BEFORE_STRONG = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister)\.?\s+$")
 
 
 def _find_places(text: str, countries: set[str], online: bool = False) -> list[Mention]:
@@ -333,7 +338,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
     pinned = pinned_keys()  # once per text: each call looks at the pins file
     found: list[Mention] = []
     for m in _CAPITALISED.finditer(text):
-        words = list(re.finditer(r"\S+", m.group(0)))
+        words = list(_NON_SPACE.finditer(m.group(0)))
         a = 0
         while a < len(words):
             best = None
@@ -362,7 +367,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                 elif locative and key in country_words() and span[:1].isupper():
                     best = (s, e, span, locative, b)  # "in Lebanon": the country, whatever towns share its name
                 elif (locative and key not in actor_keys and len(key) > 3 and s > 0
-                      and not re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister|spokesman)\.?\s+$", before)):
+                      and not ends_with(_TITLE_BEFORE, before)):
                     largest = _largest_place(key)
                     if largest is not None and (not _hit_countries(key).isdisjoint(countries) or largest >= 100000):
                         best = (s, e, span, locative, b)
@@ -549,8 +554,12 @@ def _curated_countries_in(key: str, _table: int) -> frozenset[str]:
 
 def _province_countries(key: str) -> frozenset[str]:
     """The countries (ISO3) with a province of exactly this name (with or without its "State"/"Province" word)."""
-    from loaders.geocode import _admin1_by_key
-    return frozenset(iso3 for iso3, _ in _admin1_by_key().get(key, ())) if key else frozenset()
+    return _province_countries_in(key, id(_admin1_by_key())) if key else frozenset()
+
+
+@functools.lru_cache(maxsize=20_000)
+def _province_countries_in(key: str, _table: int) -> frozenset[str]:
+    return frozenset(iso3 for iso3, _ in _admin1_by_key().get(key, ()))
 
 
 def _variant_of(place: Place | None, key: str) -> bool:
@@ -578,8 +587,9 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
     if suffix:
         phrase += suffix.group(0)
         e += len(suffix.group(0))
-    prefix = _PLACE_PREFIX.search(text[:s])
-    reference = ends_with(_REFERENCE, text[:s])
+    before = text[:s]
+    prefix = _PLACE_PREFIX.search(before) if ends_with(_PLACE_PREFIX, before) else None
+    reference = ends_with(_REFERENCE, before)
     if prefix:
         phrase = prefix.group(0).strip() + " " + phrase
     elif reference:
@@ -604,9 +614,29 @@ def _place_mention(text: str, best: tuple, countries: set[str], online: bool = F
 
 
 _TOWN_WORD_END = re.compile(r" (?:town|village|city|area)$")
+# Each place phrase's offline reading in the countries of the article being read: the place rules ask the same
+# phrases sentence after sentence, and the check for unresolved names asks them again. Kept while one article is
+# read (extract clears it); keyed on everything the reading depends on, so a call outside an article is answered
+# right too.
+_IN_CONTEXT: dict[tuple, Place | None] = {}
 
 
 def _geocode_in_context(phrase: str, countries: set[str], online: bool = False) -> Place | None:
+    """_read_in_context, kept per article when offline (see _IN_CONTEXT)."""
+    if online:
+        return _read_in_context(phrase, countries, True)
+    key = (phrase, frozenset(countries), getattr(countries, "main", None), _pins_stamp(), index_generation(),
+           id(curated_by_key()))
+    try:
+        return _IN_CONTEXT[key]
+    except KeyError:
+        if len(_IN_CONTEXT) >= 20_000:
+            _IN_CONTEXT.clear()
+        place = _IN_CONTEXT[key] = _read_in_context(phrase, countries)
+        return place
+
+
+def _read_in_context(phrase: str, countries: set[str], online: bool = False) -> Place | None:
     """Prefer the countries the article is about; offline first, online only inside those countries.
     A country where the name is spelt exactly so is asked before one where only a variant spelling
     would meet it (a city of one country is not a look-alike village of a neighbour)."""
@@ -680,7 +710,7 @@ def unresolved_places(sents: list[Sentence], countries: set[str]) -> list[tuple[
         for m in _CAPITALISED.finditer(text):
             if m.start() == 0 or not ends_with(_STRONG_LOCATIVE, text[:m.start()]):
                 continue
-            if re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|President|Minister)\.?\s+$", text[:m.start()]):
+            if ends_with(_TITLE_BEFORE_STRONG, text[:m.start()]):
                 continue
             for part in re.split(r"\s+and\s+", m.group(0)):
                 name = re.sub(r"[’']s$", "", part.rstrip(".,’'"))
@@ -1436,13 +1466,17 @@ _ATTRIBUTION = [prefilter.Screened(rx) for rx in _ATTRIBUTION]
 class _Remembered:
     """A pattern whose search() answers are kept for the last texts asked (search is a pure function of the
     text): the words before a date ("said on") are asked of the same sentence again and again, by the date
-    pick of each reading, the clause's own date and the told-only test."""
+    pick of each reading, the clause's own date and the told-only test. Kept while one article is read
+    (extract clears them): another article's sentences, or a copy's, never answer for this one's."""
 
     __slots__ = ("rx", "pattern", "flags", "search")
 
     def __init__(self, rx: re.Pattern, size: int = 2048):
         self.rx, self.pattern, self.flags = rx, rx.pattern, rx.flags
         self.search = functools.lru_cache(maxsize=size)(rx.search)
+
+    def clear(self) -> None:
+        self.search.cache_clear()
 
     def __getattr__(self, name: str):
         return getattr(self.rx, name)
@@ -1484,6 +1518,8 @@ def _actors_by_sentence(sents: list[Sentence], named: list[Mention]) -> list[lis
 def extract(article: Article) -> list[Draft]:
     """The events an article reports, one Draft per (sentence clause, event, place)."""
     _clauses.cache_clear()  # an article's own sentences only (another article's, or a copy's, never count)
+    _SPEECH_DATE.clear()
+    _IN_CONTEXT.clear()
     sents = article.sentences = sentences(article)
     full = " ".join(s.text for s in sents)
     named = _find_actors(full)
@@ -1526,9 +1562,9 @@ def extract(article: Article) -> list[Draft]:
             if "p" not in found_places:
                 found_places["p"] = _drop_qualifiers(
                     [p for p in _find_places(t, countries, article.online)
-                     if p.locative and not _DESTINATION.search(t[:p.start])
-                     and not (_SPEAKER_IN.search(t[:p.start]) and _SAYS.match(t[p.end:]))
-                     and not (_SPEECH_VENUE.search(t[max(0, p.start - 80):p.start]) and _states_toll(extract_toll(t)))], t)
+                     if p.locative and not ends_with(_DESTINATION, t[:p.start])
+                     and not (ends_with(_SPEAKER_IN, t[:p.start]) and _SAYS.match(t[p.end:]))
+                     and not (ends_with(_SPEECH_VENUE, t[max(0, p.start - 80):p.start]) and _states_toll(extract_toll(t)))], t)
             return found_places["p"]
 
         before = len(drafts)
@@ -1976,6 +2012,11 @@ _WEEKDAY_NUMBER = {"mon": (0,), "tue": (1,), "wed": (2,), "thu": (3,), "fri": (4
 _THE_TOLL = re.compile(r"\bthe\s+(?:death\s+|casualty\s+)?toll\b|\b(?:among|included|of)\s+the\s+(?:[\w-]+\s+){0,2}?"
                        r"(?:dead|killed|victims|wounded|injured)\b|\bthe\s+dead\s+(?:included|were)\b"
                        r"|\b(?:killed|died|wounded|injured)\s+there\b", re.I)
+# The words by which a later mention points back to an act told before, asked of each violent reading's clause by
+# the look-back (_told_before, all in turn) and by the toll rules: searched only in a text holding the words their
+# matches need (prefilter.Screened: the same answers).
+_ANAPHORA, _ONE_ACT, _DAY_ACT, _THE_WEAPON, _CLAIMED_IT, _POINTS_BACK, _THE_TOLL = map(
+    prefilter.Screened, (_ANAPHORA, _ONE_ACT, _DAY_ACT, _THE_WEAPON, _CLAIMED_IT, _POINTS_BACK, _THE_TOLL))
 # An act named by a place word in front of it ("the <Name> attack", "the <Name> market strike").
 _NAME_ACT = re.compile(r"\bthe\s+(?P<name>(?-i:[A-Z][\w’'-]+)(?:\s+(?-i:[A-Z][\w’'-]+)){0,2})\s+(?:[a-z-]+\s+)?"
                        r"(?:attack|strike|air\s*strike|airstrike|bombing|blast|explosion|raid|ambush|shelling|assault|"

@@ -29,10 +29,20 @@ except ImportError:  # pragma: no cover - another Python: every pattern is searc
 def ends_with(rx: re.Pattern, text: str) -> bool:
     """bool(rx.search(text)) for a pattern ending in `$` (a match ends the text); any other pattern is searched
     as usual."""
-    backwards = reversed_pattern(rx)
+    global _LAST
+    kept = _REVERSED.get(id(rx))
+    backwards = kept[1] if kept is not None and kept[0] is rx else reversed_pattern(rx)
     if backwards is None:
         return rx.search(text) is not None
-    return backwards.match(text[::-1]) is not None
+    last = _LAST
+    if last[0] == text:  # the rules ask several patterns of the same text before a word in turn
+        return backwards.match(last[1]) is not None
+    reverse = text[::-1]
+    _LAST = (text, reverse)
+    return backwards.match(reverse) is not None
+
+
+_LAST: tuple[str, str] = ("", "")  # the last text asked and its reversal (one tuple: read and set in one step)
 
 
 # Pattern -> (pattern, its reversal or None), by identity (a compiled pattern's hash reads its whole program).
@@ -52,14 +62,21 @@ def reversed_pattern(rx: re.Pattern) -> re.Pattern | None:
             items = list(_sre_parse.parse(rx.pattern, rx.flags))
         except Exception:  # noqa: BLE001 - read differently: searched as usual
             items = []
+        body = None
         if items and items[-1] == (_c.AT, _c.AT_END):
             body = _sequence(items[:-1])
-            if body is not None:
-                try:
-                    # `$` also matches before a newline that ends the text: read backwards, one may come first.
-                    backwards = re.compile("\n?" + body, rx.flags)
-                except re.error:
-                    backwards = None
+        elif items and items[-1][0] is _c.BRANCH and all(
+                len(alt) and alt[-1] == (_c.AT, _c.AT_END) for alt in items[-1][1][1]):
+            # "A$|B$" (the parser may have moved a common start out of the branches: "\bA$|\bB$" is "\b(?:A$|B$)")
+            # is "(?:A|B)$"
+            ends = (_c.BRANCH, (None, [list(alt)[:-1] for alt in items[-1][1][1]]))
+            body = _sequence(items[:-1] + [ends])
+        if body is not None:
+            try:
+                # `$` also matches before a newline that ends the text: read backwards, one may come first.
+                backwards = re.compile("\n?" + body, rx.flags)
+            except re.error:
+                backwards = None
     with _LOCK:
         if len(_REVERSED) > 1024:
             _REVERSED.clear()

@@ -79,3 +79,37 @@ def test_same_answer_on_generated_texts(words, tail):
     text = " ".join(words) + tail
     for rx in _end_patterns():
         assert tails.ends_with(rx, text) == (rx.search(text) is not None), (rx.pattern[:60], text)
+
+
+def test_alternatives_that_each_end_the_text():
+    """'A$|B$' (the strong locative's form, whose common start the parser moves out of the branches) is read
+    backwards as '(?:A|B)$', with the same answers."""
+    assert tails.reversed_pattern(news._STRONG_LOCATIVE) is not None
+    patterns = [re.compile(r"\b(?:in|at)\s+$|\btown\s+of\s+$", re.I), re.compile(r"ab$|b$|\bc+$"),
+                re.compile(r"x(?:y$|z$)"), news._STRONG_LOCATIVE]
+    texts = ["", "in ", "fighting in ", "fighting in\n", "fighting in \n\n", "the town of ", "main ", "ab", "b", "cab",
+             " ccc", "accc", "xy", "xz", "xyz", "xy\n", "town of", "in the ", "close to the ", "near the northern "]
+    for rx in patterns:
+        assert tails.reversed_pattern(rx) is not None, rx.pattern
+        for text in texts:
+            assert tails.ends_with(rx, text) == (rx.search(text) is not None), (rx.pattern, text)
+    # one branch that does not end the text: searched as before
+    mixed = re.compile(r"ab$|b")
+    assert tails.reversed_pattern(mixed) is None
+    assert tails.ends_with(mixed, "xbx") is True
+
+
+@given(st.text(alphabet="abc \n", max_size=12))
+def test_alternatives_that_each_end_the_text_on_generated_text(text):
+    rx = re.compile(r"\ba\s*b+$|c\s$|\bab?$")
+    assert tails.ends_with(rx, text) == (rx.search(text) is not None)
+
+
+def test_the_kept_reversal_is_never_another_text_s():
+    """ends_with keeps the last text's reversal: asking patterns of texts in any order, equal or not, answers as
+    the search does."""
+    a, b = re.compile(r"\bin\s+$"), re.compile(r"\bof\s+(?:the\s+)?$", re.I)
+    texts = ["fighting in ", "fighting in ", "the town of ", "fighting in", "the town OF the ", "", "in ", "the town of "]
+    for text in texts + texts[::-1]:
+        for rx in (a, b, a):
+            assert tails.ends_with(rx, text) == (rx.search(text) is not None), (rx.pattern, text)
