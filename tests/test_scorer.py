@@ -21,7 +21,9 @@ from tests.articles_eval import HELDOUT, PARTS, _match_rank, coarse_kind, row_ma
 # Blind batches 8a and 8b joined untuned (111 articles, 695 events): 0.914, 0.926 (0.854), 0.910, 0.795.
 # After news-rules8 (heldout1), news-rules9 (blind8) and news-repeats: 0.950, 0.961 (0.918), 0.921, 0.838.
 # Blind batches 9a and 9b joined untuned (123 articles, 817 events): 0.920, 0.941 (0.886), 0.883, 0.789.
-FLOORS = {"recall": 0.91, "precision": 0.93, "killed_overlap": 0.87, "injured_overlap": 0.78}
+# One held-out article (seen by a rule writer) joined dev; after news-rules10 (tolls), news-rules11 (blind9's events),
+# news-places2 and news-speed6 (124 articles, 824 events): 0.938, 0.952 (0.900), 0.908, 0.833.
+FLOORS = {"recall": 0.93, "precision": 0.945, "killed_overlap": 0.90, "injured_overlap": 0.82}
 
 
 @pytest.fixture(scope="module")
