@@ -365,7 +365,8 @@ def _without_breakdowns(sentence: str) -> str:
         n, a, b = (parse_number(m.group(k)) for k in ("n", "a", "b"))
         if n is not None and a is not None and b is not None and a + b == n:
             start = sentence.rfind(",", m.end("n"), m.start("a"))
-            out = out[:start] + " " * (m.end() - start) + out[m.end():]
+            end = sentence.index(",", m.end()) + 1  # its closing comma too: "..., and a teacher" is one more of the list
+            out = out[:start] + " " * (end - start) + out[end:]
     return out
 
 

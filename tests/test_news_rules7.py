@@ -66,6 +66,14 @@ def test_an_appositive_breakdown_that_adds_up_is_not_counted_again():
     assert extract_toll("The raid killed 12 people, including five children, and wounded 30.").killed == Count(12, 12)
 
 
+def test_an_appositive_breakdown_before_the_verb_keeps_the_next_victim_of_the_list():
+    """The subject told first, then its breakdown, then one more victim: the closing comma of the breakdown
+    once stayed and cut the list, leaving only the last victim."""
+    assert extract_toll("Eight pupils, five girls and three boys, and a teacher were killed when the roof fell "
+                        "in.").killed == Count(9, 9)
+    assert extract_toll("Five labourers, two men and three women, were wounded by the blast.").injured == Count(5, 5)
+
+
 def test_others_also_killed_add_to_the_attackers_told_before(tmp_path):
     ev = read_story(tmp_path, "2025-03-14", "Gunmen stormed a police post near Ostrava on Monday. The army said troops "
                                             "killed all four attackers. Officials said a guard and a driver were also killed.")
