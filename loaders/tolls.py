@@ -281,7 +281,38 @@ def _patterns() -> dict[str, re.Pattern]:
                                rf"|\b(?:revised|revising|updated|updating|corrected|correcting)\s+(?:the|its|their|his|her)\s+(?:death\s+)?(?:toll|figure|count|tally)(?:\s+of\s+(?:the\s+)?(?:dead|injured|wounded))?)\s+(?:up(?:wards?)?\s+|down(?:wards?)?\s+)?to\s+(?P<q>{q}){victim}?", flags),
     }
     prefilter.prepare(patterns.values())
+    # Lists of three victims or more ("four children, two women and a man"): the readings above take two
+    # figures; the items before a subject's last two, or after an object's first two, are read by these.
+    said = r"(?!(?:[\w’'-]+\s+){1,4}?(?:said|says|told|added|reported|confirmed)\b)"
+    _LIST_ITEM.update({
+        "before": re.compile(rf"(?<![\w’'-])(?P<q>{q1}){victim}\s*,\s+\Z", flags),
+        "after": re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+){poss}{said}(?P<q>{q1}){victim}\b", flags)})
     return patterns
+
+
+# Filled by _patterns(): the earlier or later items of a list of victims (see there).
+_LIST_ITEM: dict[str, re.Pattern] = {}
+_SUBJECT_LISTS = ("dead_after", "injured_after")
+_OBJECT_LISTS = ("kill_verb", "injure_verb")
+
+
+def _more_of_the_list(sentence: str, m: re.Match, name: str) -> list[re.Match]:
+    """The other items of a list whose last two (a subject) or first two (an object) figures m read."""
+    out = []
+    if name in _SUBJECT_LISTS:
+        rx, end = _LIST_ITEM["before"], m.start("q")
+        while end > 0 and sentence[:end].rstrip().endswith(","):
+            item = rx.search(sentence, 0, end)
+            if item is None:
+                break
+            out.append(item)
+            end = item.start()
+    elif name in _OBJECT_LISTS:
+        rx, start = _LIST_ITEM["after"], m.end()
+        while (item := rx.match(sentence, start)) is not None:
+            out.append(item)
+            start = item.end()
+    return out
 
 
 def _figure(text: str) -> Count | None:
@@ -471,6 +502,21 @@ def extract_toll(sentence: str) -> Toll:
                     if civ2 and target is killed:
                         civilians += c2.low
                         any_civ = True
+                for item in _more_of_the_list(sentence, m, name):
+                    if _overlaps(item.span("q"), taken) or _YEAR.fullmatch(item.group("q")):
+                        break
+                    c3 = _figure(item.group("q"))
+                    if c3 is None:
+                        break
+                    g3, civ3 = _group(item.group("v"))
+                    toll.groups.add(g3)
+                    if target is killed:
+                        toll.killed_groups.add(g3)
+                    count = count + c3  # one list: its items add, whatever their groups (never rival claims)
+                    if civ3 and target is killed:
+                        civilians += c3.low
+                        any_civ = True
+                    taken.append(item.span())
             target.append((group, count))
             owns.append(bool(_OWN.search(m.group(0)) or (name == "lost" and _OWN_LOSS.search(
                 sentence, max(0, m.start() - 30), m.start() + 6))))

@@ -2,6 +2,7 @@
 taken from an article."""
 
 import pandas as pd
+import pytest
 
 from loaders.tolls import Count, extract_toll
 from monitor.casualties import incident_tolls
@@ -72,6 +73,23 @@ def test_an_appositive_breakdown_before_the_verb_keeps_the_next_victim_of_the_li
     assert extract_toll("Eight pupils, five girls and three boys, and a teacher were killed when the roof fell "
                         "in.").killed == Count(9, 9)
     assert extract_toll("Five labourers, two men and three women, were wounded by the blast.").injured == Count(5, 5)
+
+
+@pytest.mark.parametrize("sentence, killed, injured", [
+    # a subject of three or four victims told before the verb
+    ("Four nurses, two guards and a driver were killed when the clinic was shelled.", 7, None),
+    ("Three soldiers, two policemen, a driver and a child were wounded in the blast.", None, 7),
+    # an object of three told after the verb, with the wounded after it
+    ("Militants killed 12 soldiers, 3 policemen and 2 civilians and wounded 40 people.", 17, 40),
+    ("The drone strike killed four children, two women and an old man in the market.", 7, None),
+    # not a list: a year before a subject of two, a speaker after an object of two
+    ("In 2023, three soldiers and a policeman were killed.", 4, None),
+    ("The attack killed two soldiers and a civilian, a police officer said.", 3, None),
+])
+def test_a_list_of_three_victims_or_more_adds_up(sentence, killed, injured):
+    toll = extract_toll(sentence)
+    assert toll.killed == (Count(killed, killed) if killed is not None else None)
+    assert toll.injured == (Count(injured, injured) if injured is not None else None)
 
 
 def test_others_also_killed_add_to_the_attackers_told_before(tmp_path):
