@@ -82,6 +82,8 @@ PARTS["blind8a"] = [BLIND8A]
 PARTS["blind8b"] = [BLIND8B]
 PARTS["blind9a"] = [BLIND9A]
 PARTS["blind9b"] = [BLIND9B]
+BLIND10B = Path(__file__).parent / "fixtures" / "articles_blind10b"
+PARTS["blind10b"] = [BLIND10B]
 
 
 def article_paths(folder: Path = ARTICLES) -> list[Path]:
