@@ -84,6 +84,8 @@ PARTS["blind9a"] = [BLIND9A]
 PARTS["blind9b"] = [BLIND9B]
 BLIND10A = Path(__file__).parent / "fixtures" / "articles_blind10a"
 PARTS["blind10a"] = [BLIND10A]
+BLIND10B = Path(__file__).parent / "fixtures" / "articles_blind10b"
+PARTS["blind10b"] = [BLIND10B]
 
 
 def article_paths(folder: Path = ARTICLES) -> list[Path]:
