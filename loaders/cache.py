@@ -387,7 +387,7 @@ def _stamp(path: Path | None) -> str:
 
 
 def _store_part(stem: Path, part: FilePart, batch: dict | None = None) -> bool:
-    """Write one input's part; False when it could not be written (the cache is only a speed-up). With
+    """Write one input's part; False when writing it failed (the cache is only a speed-up). With
     `batch` ({"name", "start", "report"}), its rows are already stored in that batch file, from row `start`
     (their `_report` counted from `report` there): only the sidecar is written."""
     rows = part.rows if part.rows is not None else empty_events().iloc[:0]
@@ -438,7 +438,7 @@ def _store_batch(folder: Path, members: list[tuple[Path | None, FilePart]], toge
     sidecar naming its rows there: one Parquet file a load instead of one an article, which cost more to
     write and read back than the article did to parse. Each article keeps its own key, so an edited one
     is parsed again alone (into a batch of its own) and the others are still read from this one.
-    False when there is no such frame or it could not be written (then each part is written on its own)."""
+    False when there is no such frame or writing it failed (then each part is written on its own)."""
     if together is None or not members or any(stem is None for stem, _ in members):
         return False
     name = "batch-" + hashlib.blake2b(repr([stem.name for stem, _ in members]).encode(), digest_size=16).hexdigest()

@@ -1002,7 +1002,7 @@ _RUNNING_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+)?(?:been\s+)
                            r"|\bso\s+far\s+this\s+(?:year|month|week)\b"
                            # "struck in two countries on consecutive days, killing dozens": a sum of the events told below
                            r"|\bon\s+(?:consecutive|successive|separate)\s+days\b"
-                           # "have killed N ... this year": a count of the year so far, in the perfect tense
+                           # "have killed N ... this year": a year-to-date count, perfect tense
                            r"|\b(?:have|has)\s+(?:now\s+|already\s+)?(?:been\s+)?(?:killed|died)\b[^;]{0,80}?\bthis\s+(?:year|month)\b", re.I)
 # A monitor's count over a stretch of time ("since <day>, partners have recorded N casualties from attacks"): a tally
 # of many incidents, background whether or not its figure is a death toll.
@@ -1304,7 +1304,7 @@ _ATTACK_VERB = re.compile(r"\b(?:attacked|ambushed|stormed|raided|overran|assaul
 
 
 def _attacker_group(text: str) -> str | None:
-    """The victim-table group of the subject that carried out the attack a sentence tells ("gunmen on motorbikes
+    """The victim-table group of the subject behind the attack a sentence tells ("gunmen on motorbikes
     attacked", "fighters linked to a movement stormed"), None when it names none."""
     from loaders.tolls import _victim_groups
     groups = _victim_groups()

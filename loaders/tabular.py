@@ -76,7 +76,7 @@ def _read_careful(path, text, columns, delimiter, header, quoting, fix_row):
             row = fix_row(row) or row
         if len(row) != width:
             truncated = end == total_lines and not body.endswith("\n") and len(row) < width
-            why = "the file ends in the middle of this row" if truncated else f"expected {width} fields, found {len(row)}"
+            why = "the file ends partway through this row" if truncated else f"expected {width} fields, found {len(row)}"
             if end > start:  # one record over several lines: usually a quote that is never closed
                 why += f"; this record runs from line {start} to line {end}, so a quote is probably not closed"
             problems.append(Problem(path, start, why))
@@ -142,7 +142,7 @@ def _read_arrow(path, data: bytes, columns, delimiter, header, quoting, fix_row=
     frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.string() else None)
     frame["_line"] = good_lines.astype("int64")
     last_line = int(record_lines[-1]) if len(record_lines) else 0
-    problems = [Problem(path, int(n), "the file ends in the middle of this row"
+    problems = [Problem(path, int(n), "the file ends partway through this row"
                         if n == last_line and not data.endswith(b"\n") and actual < len(columns)
                         else f"expected {len(columns)} fields, found {actual}") for n, actual in invalid]
     return frame, problems

@@ -267,7 +267,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "losses_at": re.compile(rf"\b(?:put|puts|putting|put\s+the\s+number\s+of)\s+(?:its|their|his|her|the)\s+(?:own\s+)?(?:losses|dead|(?:death\s+)?toll|casualties)\s+(?:\w+\s+){{0,2}}?at\s+(?P<q>{q})", flags),
         "kill_verb": re.compile(rf"\b(?:killing|killed|kill|kills|martyring|martyred|shot\s+dead|shooting\s+dead|gunned\s+down|executed|massacred|beheaded|beheading|claimed\s+the\s+lives\s+of|(?:neutrali[sz]|eliminat)(?:ed|ing)|(?:killings?|massacre|murders?|deaths|martyrdom)\s+of|(?:bodies|corpses)\s+of)[\"“”’']?\s+[\"“]?(?:(?:all|the|all\s+the|another)\s+)?(?P<q>{q1}){victim}?{of_name}(?:\s*(?:,|and|,\s+and)\s+{poss}(?P<q2>(?!(?:[\w’'-]+\s+){{1,4}}?(?:said|says|told|added|reported|confirmed)\b){q1}){victim.replace('?P<v>', '?P<v2>')})?", flags),
         "left_dead": re.compile(rf"\b(?:left|leaving|leaves)\s+(?P<q>{q}){victim}?\s+(?:people\s+)?dead\b", flags),
-        # "claimed 12 lives", "costing the lives of 3"? (the latter is kill_verb's "claimed the lives of")
+        # "claimed 12 lives", "costing 3 lives"? ("claimed the lives of N" belongs to kill_verb)
         "lives": re.compile(rf"\b(?:claimed|claiming|claims|cost|costing|costs)\s+(?P<q>{q})\s+(?:more\s+)?(?:[\w-]+\s+)?lives\b", flags),
         # "nine bodies were recovered", "received five bodies": the dead counted as bodies
         "bodies": re.compile(rf"\b(?P<q>{q})\s+(?:more\s+)?(?:dead\s+)?(?:bodies|corpses)\b", flags),

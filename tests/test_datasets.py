@@ -166,7 +166,7 @@ def test_curated_rows_of_one_dataset_never_merge(loaded):
     ("acled_bad_rows.csv", 5, "unreadable event_date '2025-13-45'"),
     ("acled_bad_rows.csv", 6, "latitude 123.5 out of range"),
     ("acled_bad_rows.csv", 7, "fatalities 'many'"),
-    ("acled_truncated.csv", 5, "ends in the middle of this row"),
+    ("acled_truncated.csv", 5, "ends partway through this row"),
     ("acled_duplicate_ids.csv", 3, "loaded more than once"),
     ("acled_latin1.csv", 0, "not valid UTF-8"),
     ("acled_semicolon.csv", 1, "separated by ';'"),

@@ -148,7 +148,7 @@ def _article_strings() -> set[str]:
     Forces Islamic State Southeast South North East West Central Border Province District Asia Africa
     Armed Ceasefire Last More Talks Every What Violence English Another Each Groups Short Text Both
     Civilians Date Place Shelling Then Toll Like News Without Explosions Sept Eight Figures Spanish Suicide Days With Nothing
-    Protest Where Standard""".split())
+    Protest Where Standard Accept Airport Among None Only Strategic""".split())
     # Country names are vocabulary, not a particular article's content.
     common |= {w for name in country_table()["name"] for w in name.split()}
     out: set[str] = set()
