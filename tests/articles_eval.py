@@ -70,6 +70,11 @@ HELDOUT2_SEEN = Path(__file__).parent / "fixtures" / "articles_heldout2_seen"
 #   500-1,400 words each), untuned: R 0.690, P 0.810 (0.655: 9 repeats), killed 0.632 (of 19), injured 0.538 (of 13);
 # blind9b (India-Pakistan, Israel-Iran, Israel-Lebanon, DRC-Rwanda, Nigeria, Russia-Ukraine, 2025, two HTML pages),
 #   untuned: R 0.812, P 0.847 (0.746: 6 repeats), killed 0.667 (of 36), injured 0.615 (of 26).
+# blind10a (wars between states: Galwan 2020, Kyrgyzstan-Tajikistan 2022, Iran-Pakistan 2024, Armenia-Azerbaijan 2022,
+#   Israel-Syria 2025, the Red Sea ships 2025; 82 events), untuned on main 3486297: R 0.720, P 0.797 (0.681: 8 repeats),
+#   killed 0.643 (of 28), injured 0.353 (of 17);
+# blind10b (insurgent violence: Jaffar Express, Pahalgam, Barsalogho, Bamako, Cali/Amalfi, Pont-Sonde; 46 events),
+#   untuned on main 3486297: R 0.783, P 0.882 (0.627: 13 repeats), killed 0.708 (of 24), injured 0.333 (of 9).
 PARTS = {"dev": [ARTICLES, HOLDOUT, DEV_MORE, BLIND4, BLIND5A, BLIND5B, BLIND6A, BLIND6B, BLIND7A, BLIND7B, HELDOUT1,
                  BLIND8A, BLIND8B, BLIND9A, BLIND9B, HELDOUT2_SEEN],
          "heldout": [HELDOUT], "heldout1": [HELDOUT1],
