@@ -24,12 +24,47 @@ def actor_table() -> pd.DataFrame:
     countries = places[places["feature"] == "country"][["key", "name", "iso3"]]
     extra = [{"variant": k, "actor": None, "dyad_key": iso, "iso3": iso, "kind": "state"}
              for k, iso in zip(countries["key"], countries["iso3"])]
-    df = pd.concat([df, pd.DataFrame(extra)], ignore_index=True)
+    df = pd.concat([df, pd.DataFrame(extra), _every_state()], ignore_index=True)
     df["key"] = df["variant"].map(normalise)
-    canonical = df[df["kind"] == "state"].dropna(subset=["actor"]).drop_duplicates("dyad_key")
+    canonical = df[df["kind"].isin(("state", "country"))].dropna(subset=["actor"]).drop_duplicates("dyad_key")
     by_key = dict(zip(canonical["dyad_key"], canonical["actor"]))
-    df["actor"] = [a if isinstance(a, str) and a else by_key.get(k, k) for a, k in zip(df["actor"], df["dyad_key"])]
+    names = dict(zip(*_country_names()))
+    df["actor"] = [a if isinstance(a, str) and a else by_key.get(k) or (f"Military Forces of {names[k]}" if k in names else k)
+                   for a, k in zip(df["actor"], df["dyad_key"])]
     return df.drop_duplicates("key")
+
+
+# The words after a country's adjective that name its state as a party ("<Adjective> border guards").
+_STATE_NOUNS = ("forces", "troops", "army", "military", "soldiers", "border guards", "border guard", "border service",
+                "border troops", "security forces", "armed forces", "air force", "navy", "government", "authorities")
+# A mention that names a country's forces or government, not only the country.
+FORCE_FORM = re.compile(r"\s(?:" + "|".join(n.replace(" ", r"\s+") for n in _STATE_NOUNS) + r")$", re.I)
+
+
+def _country_names() -> tuple[list[str], list[str]]:
+    """ISO3 codes and English names of every country GeoNames lists."""
+    from loaders.geocode import country_table
+
+    t = country_table()
+    t = t[t["iso3"].astype(bool)]
+    return list(t["iso3"]), list(t["name"])
+
+
+def _every_state() -> pd.DataFrame:
+    """Every country as a possible party, for conflicts data/actors.csv does not list: its name, its adjective
+    (and aliases) from data/country_words.csv alone and with a force's noun ("<Adjective> troops"). Their kind
+    is "country": a party of a row only when it is among its article's two most named parties and the article
+    names its forces or government (news._parties); a country named once, as a host, a patron or the nationality
+    of a victim, is no party. Rows that data/actors.csv or the curated places already give come first and win
+    (a country listed there as a mediator stays one)."""
+    isos, names = _country_names()
+    rows = [(name, iso) for iso, name in zip(isos, names)]
+    words = pd.read_csv(DATA_DIR / "country_words.csv", dtype=str, keep_default_na=False)
+    for word, iso, kind in zip(words["word"], words["iso3"], words["kind"]):
+        rows.append((word, iso))
+        if kind == "demonym":
+            rows += [(f"{word} {noun}", iso) for noun in _STATE_NOUNS]
+    return pd.DataFrame([{"variant": v, "actor": None, "dyad_key": iso, "iso3": iso, "kind": "country"} for v, iso in rows])
 
 
 @functools.lru_cache(maxsize=1)
@@ -48,14 +83,15 @@ def resolve_actor(name: str) -> tuple[str | None, str | None, str | None]:
     for candidate in (raw, re.sub(r"\s*\(.*?\)\s*$", "", raw), raw.split(":")[0]):
         hit = table.get(normalise(candidate))
         if hit:
-            return hit
+            # A dataset's actor column names a party: a country known only by its name is its state here.
+            return (hit[0], hit[1], "state") if hit[2] == "country" else hit
     if NON_PARTIES.match(raw):
         return raw, None, "other"
     m = STATE_FORMS.match(raw)
     if m:
         hit = table.get(normalise(m.group("state")))
-        if hit and hit[2] == "state":
-            return hit
+        if hit and hit[2] in ("state", "country"):
+            return hit[0], hit[1], "state"
     if ":" in raw:  # ACLED writes "ACRONYM: Full Name"
         short = raw.split(":")[0].strip()
         return raw, short.upper() if len(short) <= 8 else normalise(short).upper().replace(" ", "_"), "nonstate"

@@ -2699,7 +2699,8 @@ def _dyad(actors: list[Mention], fallback: list[str]) -> tuple[list[str], str | 
     keys: list[str] = []
     names: list[str] = []
     for a in actors:
-        if a.actor_kind in ("state", "nonstate") and a.dyad_key not in keys:
+        if (a.actor_kind in ("state", "nonstate") or a.actor_kind == "country" and a.dyad_key in fallback) \
+                and a.dyad_key not in keys:
             keys.append(a.dyad_key)
             names.append(a.actor)
     for k in fallback:
@@ -2720,8 +2721,13 @@ def _canonical_actor(key: str) -> str:
 
 
 def _parties(actors: list[Mention]) -> list[str]:
-    """The two parties an article is mostly about, by how often they are named."""
-    keys = [a.dyad_key for a in actors if a.actor_kind in ("state", "nonstate")]
+    """The two parties an article is mostly about, by how often they are named. A country data/actors.csv does
+    not list counts when the article names its forces or government at least once ("<Adjective> troops"): the two
+    sides of a border war, not the neighbours an internal conflict's story names."""
+    from loaders.actors import FORCE_FORM
+
+    armed = {a.dyad_key for a in actors if a.actor_kind == "country" and FORCE_FORM.search(a.text)}
+    keys = [a.dyad_key for a in actors if a.actor_kind in ("state", "nonstate") or a.dyad_key in armed]
     return [key for key, _ in ranked(keys)[:2]]
 
 

@@ -1,0 +1,67 @@
+"""Any two states can be the parties of a row, not only those data/actors.csv lists; a country an article only
+mentions (a mediator, a neighbour, a victim's nationality) is no party; datasets name any state's forces."""
+
+import pytest
+
+from loaders.actors import resolve_actor
+from tests.factories import read_story, violent
+
+BORDER_WAR = (
+    "Ecuadorian and Peruvian troops fought for a third day on Thursday along the disputed stretch of the Cenepa "
+    "valley, officials in both capitals said. Ecuador's defence ministry said 12 of its soldiers had been killed "
+    "since Tuesday; the Peruvian army said it had lost nine men. Peruvian forces shelled an Ecuadorian outpost near "
+    "Tiwintza overnight, the ministry said, and Ecuadorian forces answered with mortar fire. Brazil and Argentina, "
+    "guarantors of the 1942 border treaty, urged both governments to agree a ceasefire, and the United States "
+    "offered to host talks.\n"
+)
+
+INTERNAL = (
+    "Gunmen killed 14 villagers in a night raid on a farming settlement in central Mali on Monday, local officials "
+    "said. The Malian army said troops had been sent to the area. Thousands of people have fled the region into "
+    "neighbouring Mauritania and Burkina Faso in recent months, and French diplomats said Paris was following the "
+    "situation closely.\n"
+)
+
+
+def test_two_states_no_table_lists_are_the_parties_of_a_border_war(tmp_path):
+    rows = violent(read_story(tmp_path, "1995-02-03", BORDER_WAR))
+    assert not rows.empty
+    assert set(rows["dyad"].dropna()) == {"ECU-PER"}, rows[["dyad", "source_quote"]]
+    named = set(rows["actor1"].dropna()) | set(rows["actor2"].dropna())
+    assert named == {"Military Forces of Ecuador", "Military Forces of Peru"}
+
+
+def test_countries_only_mentioned_are_no_party(tmp_path):
+    rows = read_story(tmp_path, "1995-02-03", BORDER_WAR)
+    for iso in ("BRA", "ARG", "USA"):
+        assert not rows["dyad"].fillna("").str.contains(iso).any(), rows[["dyad", "source_quote"]]
+
+
+def test_neighbours_of_an_internal_conflict_are_no_party(tmp_path):
+    rows = violent(read_story(tmp_path, "2025-05-13", INTERNAL))
+    assert not rows.empty
+    for iso in ("MRT", "BFA", "FRA"):
+        assert not rows["dyad"].fillna("").str.contains(iso).any(), rows[["dyad", "source_quote"]]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Military Forces of Ecuador (1984-1988)", ("Military Forces of Ecuador", "ECU", "state")),
+    ("Government of Kyrgyzstan", ("Military Forces of Kyrgyzstan", "KGZ", "state")),
+    ("Peru", ("Military Forces of Peru", "PER", "state")),
+    ("Military Forces of Pakistan (2018-)", ("Military Forces of Pakistan", "PAK", "state")),
+])
+def test_a_dataset_names_any_state(name, expected):
+    assert resolve_actor(name) == expected
+
+
+@pytest.mark.parametrize("sentence, group", [
+    ("JNIM fighters attacked an army post near the town on Sunday, killing six soldiers, the army said.",
+     "JNIM: Group for Support of Islam and Muslims"),
+    ("Houthi forces fired a missile at a cargo ship in the Red Sea on Monday, killing two crew members.",
+     "Ansar Allah (Houthis)"),
+    ("Al-Shabaab militants stormed a police station on Friday, killing four officers, police said.", "Al Shabaab"),
+])
+def test_armed_groups_of_many_conflicts_are_named_parties(tmp_path, sentence, group):
+    rows = violent(read_story(tmp_path, "2025-06-02", sentence + "\n"))
+    assert not rows.empty
+    assert ((rows["actor1"] == group) | (rows["actor2"] == group)).all(), rows[["actor1", "actor2"]]
