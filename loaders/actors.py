@@ -39,6 +39,9 @@ _STATE_NOUNS = ("forces", "troops", "army", "military", "soldiers", "border guar
                 "border troops", "security forces", "armed forces", "air force", "navy", "government", "authorities")
 # A mention that names a country's forces or government, not only the country.
 FORCE_FORM = re.compile(r"\s(?:" + "|".join(n.replace(" ", r"\s+") for n in _STATE_NOUNS) + r")$", re.I)
+# One that names its armed forces: a party of the act its sentence tells ("<Adjective> soldiers were killed").
+ARMED_FORM = re.compile(r"\s(?:" + "|".join(n.replace(" ", r"\s+") for n in _STATE_NOUNS
+                                              if n not in ("government", "authorities")) + r")$", re.I)
 
 
 def _country_names() -> tuple[list[str], list[str]]:
@@ -52,7 +55,7 @@ def _country_names() -> tuple[list[str], list[str]]:
 
 def _every_state() -> pd.DataFrame:
     """Every country as a possible party, for conflicts data/actors.csv does not list: its name, its adjective
-    (and aliases) from data/country_words.csv alone and with a force's noun ("<Adjective> troops"). Their kind
+    (and aliases) from data/country_words.csv, alone and with a force's noun ("<Adjective> troops"). Their kind
     is "country": a party of a row only when it is among its article's two most named parties and the article
     names its forces or government (news._parties); a country named once, as a host, a patron or the nationality
     of a victim, is no party. Rows that data/actors.csv or the curated places already give come first and win
@@ -62,8 +65,7 @@ def _every_state() -> pd.DataFrame:
     words = pd.read_csv(DATA_DIR / "country_words.csv", dtype=str, keep_default_na=False)
     for word, iso, kind in zip(words["word"], words["iso3"], words["kind"]):
         rows.append((word, iso))
-        if kind == "demonym":
-            rows += [(f"{word} {noun}", iso) for noun in _STATE_NOUNS]
+        rows += [(f"{word} {noun}", iso) for noun in _STATE_NOUNS]  # "<Adjective> troops", "U.S. forces"
     return pd.DataFrame([{"variant": v, "actor": None, "dyad_key": iso, "iso3": iso, "kind": "country"} for v, iso in rows])
 
 

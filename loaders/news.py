@@ -285,6 +285,7 @@ def _actor_reach(text: str, tokens: list[re.Match], i: int, limit: int) -> int:
 
 
 _TOKEN = re.compile(r"[\w’'ʼ-]+")
+_ARTICLE_GLUED = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az)-[A-Z]")
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -302,8 +303,9 @@ def _find_actors(text: str) -> list[Mention]:
     i = 0
     while i < len(tokens):
         word = tokens[i].group(0)
-        # An actor's name starts with a capital (or is an acronym): a word that starts in lower case begins none.
-        if word[0].islower() or not _may_begin_actor(word, first_words):
+        # An actor's name starts with a capital (or is an acronym): a word that starts in lower case begins none,
+        # but for an Arabic article glued to a capital ("al-<Name>").
+        if (word[0].islower() and not _ARTICLE_GLUED.match(word)) or not _may_begin_actor(word, first_words):
             i += 1
             continue
         for n in range(_actor_reach(text, tokens, i, min(longest, len(tokens) - i)), 0, -1):
@@ -313,7 +315,7 @@ def _find_actors(text: str) -> list[Mention]:
             # but starting with a capital, so a lower-case common word is not taken for an actor.
             if rec and i > 0 and _inside_country_name(text, tokens[i - 1], span):
                 rec = None  # "<South> <Sudan>": the word belongs to a longer country name
-            if rec and (span[:1].isupper() or len(span) <= 4 and span.isupper()):
+            if rec and (span[:1].isupper() or len(span) <= 4 and span.isupper() or _ARTICLE_GLUED.match(span)):
                 found.append(Mention(tokens[i].start(), tokens[i + n - 1].end(), span, "actor",
                                      actor=rec["actor"], dyad_key=rec["dyad_key"], actor_kind=rec["kind"]))
                 i += n - 1
@@ -2696,11 +2698,16 @@ def _drop_recaps(drafts: list[Draft]) -> list[Draft]:
 
 
 def _dyad(actors: list[Mention], fallback: list[str]) -> tuple[list[str], str | None]:
+    """A row's two parties: those its sentence names, then the article's. A country known only by its name (or
+    listed as a mediator) is a party when the article is about it, or when the sentence names its armed forces."""
+    from loaders.actors import ARMED_FORM
+
     keys: list[str] = []
     names: list[str] = []
     for a in actors:
-        if (a.actor_kind in ("state", "nonstate") or a.actor_kind == "country" and a.dyad_key in fallback) \
-                and a.dyad_key not in keys:
+        if (a.actor_kind in ("state", "nonstate")
+                or a.actor_kind in ("country", "mediator") and a.dyad_key in fallback
+                or a.actor_kind == "country" and ARMED_FORM.search(a.text)) and a.dyad_key not in keys:
             keys.append(a.dyad_key)
             names.append(a.actor)
     for k in fallback:
@@ -2722,11 +2729,12 @@ def _canonical_actor(key: str) -> str:
 
 def _parties(actors: list[Mention]) -> list[str]:
     """The two parties an article is mostly about, by how often they are named. A country data/actors.csv does
-    not list counts when the article names its forces or government at least once ("<Adjective> troops"): the two
-    sides of a border war, not the neighbours an internal conflict's story names."""
+    not list, or lists as a mediator, counts when the article names its forces or government at least once
+    ("<Adjective> troops"): the two sides of a border war, not the neighbours an internal conflict's story names
+    nor the capital that hosts the talks."""
     from loaders.actors import FORCE_FORM
 
-    armed = {a.dyad_key for a in actors if a.actor_kind == "country" and FORCE_FORM.search(a.text)}
+    armed = {a.dyad_key for a in actors if a.actor_kind in ("country", "mediator") and FORCE_FORM.search(a.text)}
     keys = [a.dyad_key for a in actors if a.actor_kind in ("state", "nonstate") or a.dyad_key in armed]
     return [key for key, _ in ranked(keys)[:2]]
 

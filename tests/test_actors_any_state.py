@@ -65,3 +65,20 @@ def test_armed_groups_of_many_conflicts_are_named_parties(tmp_path, sentence, gr
     rows = violent(read_story(tmp_path, "2025-06-02", sentence + "\n"))
     assert not rows.empty
     assert ((rows["actor1"] == group) | (rows["actor2"] == group)).all(), rows[["actor1", "actor2"]]
+
+
+ALLY_NAMED_MORE = (
+    "Seven Kenyan soldiers were killed when al-Shabaab fighters overran a forward base near the border town on "
+    "Tuesday, the army said. American forces carried out two air strikes on the attackers' positions later in the "
+    "day, the U.S. military said; Washington has carried out dozens of such strikes this year, and U.S. officials "
+    "said the U.S. military would keep supporting its partners.\n"
+)
+
+
+def test_a_sentence_naming_a_states_soldiers_makes_it_that_rows_party(tmp_path):
+    """The ally named most often in the article is not the side its soldiers' sentence names; and 'al-<Name>'
+    in lower case is still the group."""
+    rows = violent(read_story(tmp_path, "2025-06-04", ALLY_NAMED_MORE))
+    first = rows[rows["source_quote"].str.contains("Seven Kenyan soldiers")]
+    assert len(first) == 1, rows[["dyad", "source_quote"]]
+    assert first["dyad"].iloc[0] == "KEN-SHABAAB", first[["actor1", "actor2", "dyad"]]
