@@ -24,7 +24,13 @@ def actor_table() -> pd.DataFrame:
     countries = places[places["feature"] == "country"][["key", "name", "iso3"]]
     extra = [{"variant": k, "actor": None, "dyad_key": iso, "iso3": iso, "kind": "state"}
              for k, iso in zip(countries["key"], countries["iso3"])]
-    df = pd.concat([df, pd.DataFrame(extra), _every_state()], ignore_index=True)
+    df = pd.concat([df, pd.DataFrame(extra)], ignore_index=True)
+    every = _every_state()
+    # A state the table already knows keeps its kind in its new spellings ("<Country>'s army" of a listed state
+    # is that state, of a listed mediator that mediator).
+    known = df.drop_duplicates("dyad_key").set_index("dyad_key")["kind"]
+    every["kind"] = every["dyad_key"].map(known).fillna(every["kind"])
+    df = pd.concat([df, every], ignore_index=True)
     df["key"] = df["variant"].map(normalise)
     canonical = df[df["kind"].isin(("state", "country"))].dropna(subset=["actor"]).drop_duplicates("dyad_key")
     by_key = dict(zip(canonical["dyad_key"], canonical["actor"]))
@@ -36,12 +42,14 @@ def actor_table() -> pd.DataFrame:
 
 # The words after a country's adjective that name its state as a party ("<Adjective> border guards").
 _STATE_NOUNS = ("forces", "troops", "army", "military", "soldiers", "border guards", "border guard", "border service",
-                "border troops", "security forces", "armed forces", "air force", "navy", "government", "authorities")
+                "border troops", "security forces", "armed forces", "air force", "navy", "defence ministry",
+                "defense ministry", "government", "authorities", "interior ministry")
+_NOT_ARMED = ("government", "authorities", "interior ministry")
 # A mention that names a country's forces or government, not only the country.
 FORCE_FORM = re.compile(r"\s(?:" + "|".join(n.replace(" ", r"\s+") for n in _STATE_NOUNS) + r")$", re.I)
 # One that names its armed forces: a party of the act its sentence tells ("<Adjective> soldiers were killed").
 ARMED_FORM = re.compile(r"\s(?:" + "|".join(n.replace(" ", r"\s+") for n in _STATE_NOUNS
-                                              if n not in ("government", "authorities")) + r")$", re.I)
+                                              if n not in _NOT_ARMED) + r")$", re.I)
 
 
 def _country_names() -> tuple[list[str], list[str]]:
@@ -61,11 +69,18 @@ def _every_state() -> pd.DataFrame:
     of a victim, is no party. Rows that data/actors.csv or the curated places already give come first and win
     (a country listed there as a mediator stays one)."""
     isos, names = _country_names()
-    rows = [(name, iso) for iso, name in zip(isos, names)]
     words = pd.read_csv(DATA_DIR / "country_words.csv", dtype=str, keep_default_na=False)
+    rows = []
+    for iso, name in zip(isos, names):
+        rows.append((name, iso))
+        rows += [(f"{name}'s {noun}", iso) for noun in _STATE_NOUNS]  # "<Country>'s defence ministry"
     for word, iso, kind in zip(words["word"], words["iso3"], words["kind"]):
+        if kind == "territory":  # a part of a country ("the West Bank"): a place, not the state
+            continue
         rows.append((word, iso))
         rows += [(f"{word} {noun}", iso) for noun in _STATE_NOUNS]  # "<Adjective> troops", "U.S. forces"
+        if kind == "alias":
+            rows += [(f"{word}'s {noun}", iso) for noun in _STATE_NOUNS]
     return pd.DataFrame([{"variant": v, "actor": None, "dyad_key": iso, "iso3": iso, "kind": "country"} for v, iso in rows])
 
 

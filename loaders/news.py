@@ -2707,7 +2707,7 @@ def _dyad(actors: list[Mention], fallback: list[str]) -> tuple[list[str], str | 
     for a in actors:
         if (a.actor_kind in ("state", "nonstate")
                 or a.actor_kind in ("country", "mediator") and a.dyad_key in fallback
-                or a.actor_kind == "country" and ARMED_FORM.search(a.text)) and a.dyad_key not in keys:
+                or a.actor_kind in ("country", "mediator") and ARMED_FORM.search(a.text)) and a.dyad_key not in keys:
             keys.append(a.dyad_key)
             names.append(a.actor)
     for k in fallback:

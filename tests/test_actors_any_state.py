@@ -82,3 +82,26 @@ def test_a_sentence_naming_a_states_soldiers_makes_it_that_rows_party(tmp_path):
     first = rows[rows["source_quote"].str.contains("Seven Kenyan soldiers")]
     assert len(first) == 1, rows[["dyad", "source_quote"]]
     assert first["dyad"].iloc[0] == "KEN-SHABAAB", first[["actor1", "actor2", "dyad"]]
+
+
+@pytest.mark.parametrize("story, parties", [
+    # A country named with a possessive ("<Country>'s defence ministry") is named by its forces too.
+    ("Israeli jets struck near the capital on Wednesday, Syria's defence ministry said, killing three soldiers. "
+     "Syria's defence ministry called the strikes a violation of its sovereignty; Israel said it had hit "
+     "weapons depots. Syria has protested to the UN.\n", "ISR-SYR"),
+    # A state the table lists as a mediator elsewhere is a party where its troops fight.
+    ("Turkish troops shelled PKK positions in the mountains on Saturday, killing five fighters, the Turkish "
+     "defence ministry said. The PKK said two of its members died.\n", "PKK-TUR"),
+])
+def test_parties_named_by_possessive_or_listed_as_mediators(tmp_path, story, parties):
+    rows = violent(read_story(tmp_path, "2025-03-16", story))
+    assert not rows.empty
+    assert set(rows["dyad"].dropna()) == {parties}, rows[["dyad", "source_quote"]]
+
+
+def test_a_territory_is_a_place_not_a_party(tmp_path):
+    rows = violent(read_story(tmp_path, "2025-03-16", (
+        "Israeli strikes on Gaza killed 12 people overnight, Gaza's civil defence said. Hamas fighters fired rockets "
+        "at southern Israel in response, the Israeli military said.\n")))
+    assert not rows.empty
+    assert not rows["dyad"].fillna("").str.contains("PSE").any(), rows[["dyad", "source_quote"]]
