@@ -1738,7 +1738,7 @@ def extract(article: Article) -> list[Draft]:
                     # The rocket said to be downed right after its launch was told: that launch was disrupted.
                     carrier = last_violent[4]
                     carrier.cue = Cue(carrier.cue.start, carrier.cue.end, cue.row)
-                    carrier.quote = f"{carrier.quote} … {text}"
+                    carrier.quote = _more_quote(carrier.quote, text)
                     if has_toll:
                         carrier.toll, carrier.claimed_by = toll, claimed
                     continue
@@ -1853,7 +1853,7 @@ def extract(article: Article) -> list[Draft]:
                             # Another group's dead (the attackers after the soldiers) or the injured of a toll
                             # that gave only deaths: the same report's toll grows; no second claim.
                             carrier.toll = _added(carrier.toll, toll)
-                            carrier.quote = f"{carrier.quote} … {text}"
+                            carrier.quote = _more_quote(carrier.quote, text)
                             last_violent = (n_sent, *antecedent[1:])
                             inherited = (picked, places, cue)
                             continue
@@ -1865,7 +1865,7 @@ def extract(article: Article) -> list[Draft]:
                             carrier.toll = _spanned(carrier.toll, toll)
                             carrier.claimed_by = "; ".join(dict.fromkeys(
                                 c for c in (carrier.claimed_by, claimed) if c)) or None
-                            carrier.quote = f"{carrier.quote} … {text}"
+                            carrier.quote = _more_quote(carrier.quote, text)
                             last_violent = (n_sent, *antecedent[1:])
                             inherited = (picked, places, cue)
                             continue
@@ -2273,7 +2273,7 @@ def _join(d: Draft, a: Draft, drafts: list[Draft]) -> bool:
         if _states_toll(d.toll):
             a.toll = d.toll if not _states_toll(a.toll) else _spanned(a.toll, d.toll)
             a.claimed_by = "; ".join(dict.fromkeys(c for c in (a.claimed_by, d.claimed_by) if c)) or None
-        a.quote = f"{a.quote} … {d.quote}"
+        a.quote = _more_quote(a.quote, d.quote)
         return True
     if a.place is None:
         if sum(o.sentence is d.sentence and o.cue.start == d.cue.start for o in drafts) > 1:
@@ -2577,14 +2577,14 @@ def _collapse(drafts: list[Draft]) -> list[Draft]:
             out.append(d)
         elif _states_toll(d.toll) and not _states_toll(twin.toll):
             twin.toll, twin.claimed_by = d.toll, d.claimed_by
-            twin.quote = f"{twin.quote} … {d.quote}"
+            twin.quote = _more_quote(twin.quote, d.quote)
         elif _states_toll(d.toll):
             # The same source tells the toll again: a revised figure (a toll later put higher) supersedes the
             # earlier one; a kind the first telling left out (the injured) is added; a repeat adds nothing.
             merged = _revised(twin.toll, d.toll, bool(_TOLL_UPDATE.search(d.quote)), bool(d.claimed_by))
             if merged is not twin.toll:
                 twin.toll = merged
-                twin.quote = f"{twin.quote} … {d.quote}"
+                twin.quote = _more_quote(twin.quote, d.quote)
     return out
 
 
@@ -2602,7 +2602,7 @@ def _same_account(drafts: list[Draft]) -> list[Draft]:
                           and o.precision == d.precision and d.claimed_by and o.claimed_by == d.claimed_by), None)
         if first is not None and _adds_to(first.toll, d.toll, True):
             first.toll = _added(first.toll, d.toll)
-            first.quote = f"{first.quote} … {d.quote}"
+            first.quote = _more_quote(first.quote, d.quote)
             continue
         out.append(d)
     return out
@@ -2695,6 +2695,14 @@ def _drop_recaps(drafts: list[Draft]) -> list[Draft]:
         if not (placeless_twin or vague_twin):
             out.append(d)
     return out
+
+
+def _more_quote(quote: str, more: str) -> str:
+    """A row's quote with more sentences after " … ", each sentence once (a look-back that joins a mention
+    already joined, or two rows quoting one sentence, once gave the same sentence twice)."""
+    parts = quote.split(" … ")
+    new = [p for p in dict.fromkeys(more.split(" … ")) if p not in parts]
+    return " … ".join(parts + new)
 
 
 def _dyad(actors: list[Mention], fallback: list[str]) -> tuple[list[str], str | None]:
