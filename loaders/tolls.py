@@ -248,6 +248,9 @@ def _patterns() -> dict[str, re.Pattern]:
              r"|\s*,\s*(?:an?|the|his|her|their|two|three)\s+[^,.;]{1,40}?,"
              r"|\s*,\s*(?-i:[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,3}),"  # a name in apposition ("its mayor, <Name>,")
              r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides"
+             # whose they were or where they came from, before the verb ("four women of one family were killed",
+             # "three workers from the port were hurt"): a qualifier of the victims, no figure of its own
+             r"|\s+(?:of|from)\s+(?:the\s+same|one|the|an?|their|his|her|its)\s+(?:[\w’'-]+\s+){0,2}?[\w’'-]+(?=\s+(?:were|was|had|have|has)\s)"
              # "<N> <victims> including <one of them> <verb>": the aside told without commas
              r"|\s+(?:including|among\s+them)\s+[^,.;]{1,40}?(?=\s+(?:were|was|have|has|had)\s)"
              r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?"
