@@ -29,7 +29,7 @@ from loaders.problems import Problem
 from loaders.geocode import _admin1_by_key
 from loaders.tails import ends_with
 from loaders.textdates import MONTHS, WEEKDAYS, DateMention, find_dates, vague_day
-from loaders.tolls import extract_toll, parse_number, place_tolls
+from loaders.tolls import each_place_toll, extract_toll, parse_number, place_tolls
 
 HEADER_KEYS = ("title", "published", "source", "url")
 BASE_CONFIDENCE = 0.5
@@ -2415,7 +2415,9 @@ def _split_by_place(text: str, c0: int, c1: int, targets: list[Mention]) -> dict
         start = p.end
     tolls = place_tolls(segments)
     if tolls is None:
-        return None
+        # "wounded four in A and B, two in each province": the figure each place of the list had
+        each = each_place_toll(text[c0:c1], extract_toll(text[c0:c1]))
+        return None if each is None else {id(p): each for p in ordered}
     return {id(p): t for p, t in zip(ordered, tolls)}
 
 

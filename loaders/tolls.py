@@ -590,8 +590,12 @@ def placed_figure(before: str) -> tuple[str | None, Count, str] | None:
     victims = _victim_groups()
     victim = next((w for w in words if w in victims), None)
     kinds = list(_KIND_WORD.finditer(mid))
-    if words and victim is None and not kinds:
+    # "killed five, three of them in A and two in B": a share of the victims told before, of their group
+    share = victim is None and not kinds and bool(_OF_THEM.fullmatch(mid))
+    if words and victim is None and not kinds and not share:
         return None
+    if share:
+        victim = next((w for w in reversed(re.findall(r"[\w’'-]+", before[:m.start()].lower())) if w in victims), None)
     if not kinds:
         earlier = before[:m.start()]
         # only the words of the same list: a figure's own verb, not one of an earlier clause
@@ -600,6 +604,36 @@ def placed_figure(before: str) -> tuple[str | None, Count, str] | None:
     kind = None if not kinds else ("injured" if kinds[-1].group("inj") else "killed")
     group, _ = _group(victim)
     return kind, count, group
+
+
+# A share of the victims told before the figure: "three of them", "two of whom".
+_OF_THEM = re.compile(r"\s+of\s+(?:them|those|whom|these)", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _each_place() -> re.Pattern:
+    """A figure given for each of the places told before it: "two in each province", "three at each site"."""
+    return re.compile(rf"(?<![\w’'-])(?P<q>{_quantity_re()})(?:\s+[\w’'-]+){{0,2}}?\s+(?:in|at|from|on)\s+(?:each|either|both)"
+                      r"(?:\s+of\s+(?:them|the\s+[\w’'-]+))?(?:\s+(?!(?:and|or|but|of)\b)[\w’'-]+)?(?![\w’'-])", re.I)
+
+
+def each_place_toll(text: str, toll: Toll) -> Toll | None:
+    """The toll each place of a list gets when the text gives one figure for each of them ("wounded four
+    civilians in A and B, two in each province"): that figure, of the one kind the toll states (dead or
+    wounded). None when the text gives no figure for each place or the toll states both kinds."""
+    if "each" not in text and "either" not in text and "both" not in text:
+        return None
+    m = _each_place().search(text)
+    if m is None or (toll.killed is None) == (toll.injured is None):
+        return None
+    count = _figure(m.group("q"))
+    if count is None:
+        return None
+    killed = toll.killed is not None
+    return Toll(killed=count if killed else None, injured=None if killed else count, texts=[m.group(0)],
+                civilians=count.low if killed and toll.civilians else None,
+                groups=set(toll.killed_groups if killed else toll.groups),
+                killed_groups=set(toll.killed_groups) if killed else set())
 
 
 def place_tolls(segments: list[str]) -> list[Toll | None] | None:

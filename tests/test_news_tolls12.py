@@ -32,3 +32,56 @@ def test_victims_qualified_before_the_verb(sentence, killed, injured):
 def test_a_qualified_figure_that_names_no_victims_is_no_toll(sentence):
     toll = tolls.extract_toll(sentence)
     assert toll.killed is None and toll.injured is None, toll.texts
+
+
+# ----- one toll told place by place: "N, three of them in A and two in B"; "N in A and B, two in each" ---------
+
+@pytest.mark.parametrize("segments, figures", [
+    (["Rocket fire killed seven villagers on Friday, four of them in ", " and three in "], [Count(4, 4), Count(3, 3)]),
+    (["The raids wounded nine people, six of whom in ", " district and three in "], [Count(6, 6), Count(3, 3)]),
+])
+def test_a_share_of_the_victims_told_at_each_place(segments, figures):
+    got = tolls.place_tolls(segments)
+    assert got is not None
+    assert [t.killed or t.injured for t in got] == figures
+
+
+def test_a_share_of_civilians_keeps_their_group():
+    got = tolls.place_tolls(["Mortar rounds killed six civilians overnight, four of them in ", " and two in "])
+    assert got[0].civilians == 4 and got[0].killed == Count(4, 4)
+
+
+@pytest.mark.parametrize("clause, killed, injured", [
+    ("Drone strikes on Alpha and Beta wounded six farmers, three in each village", None, Count(3, 3)),
+    ("Shelling of the two border towns killed four civilians, two in each town", Count(2, 2), None),
+    ("Militants attacked posts in both districts, killing one policeman at each post", Count(1, 1), None),
+])
+def test_a_figure_for_each_place_of_a_list(clause, killed, injured):
+    each = tolls.each_place_toll(clause, tolls.extract_toll(clause))
+    assert each is not None and (each.killed, each.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize("clause", [
+    "Two people were killed and three wounded, officials in each district said",  # both kinds: no one figure
+    "Shelling killed four people in the two towns",  # no figure for each
+])
+def test_no_figure_for_each_place(clause):
+    assert tolls.each_place_toll(clause, tolls.extract_toll(clause)) is None
+
+
+def test_a_toll_told_place_by_place_in_a_story(tmp_path):
+    events = read_story(tmp_path, "2024-03-09", (
+        "Artillery fire from across the border killed five civilians on Friday, three of them in Khost and two "
+        "in Gardez, a provincial official said."))
+    rows = violent(events)
+    assert only(rows, location="Khost")["fatalities_low"] == 3, rows[["location", "fatalities_low"]]
+    assert only(rows, location="Gardez")["fatalities_low"] == 2
+
+
+def test_a_figure_for_each_province_in_a_story(tmp_path):
+    events = read_story(tmp_path, "2024-03-09", (
+        "Air strikes on Friday in the provinces of Kunduz and Takhar wounded six villagers, three in each "
+        "province, a local health official said."))
+    rows = violent(events)
+    assert set(rows["injured_low"]) == {3}, rows[["location", "injured_low"]]
+    assert len(rows) == 2
