@@ -2392,8 +2392,10 @@ def _partitive_places(text: str, c0: int, c1: int, places: list[Mention]) -> lis
 
 
 # The words between a place and the wider place it is said to lie in: "<A> sector of <B>", "<A>, in <B>'s".
-_LIES_IN = re.compile(r"\s*(?:(?:sector|district|township|area|village|town|city|neighbou?rhood|camp|locality|subdistrict|"
-                      r"municipality|county|commune)\s+)?(?:of|in|,\s*in|,)\s+(?:the\s+)?(?:[\w’'-]+(?:’|')s\s+)?", re.I)
+# (a kind of site may come between, with a word or two before it: "<A> police post in <B>", "<A> Pass sector of <B>")
+_LIES_IN = re.compile(r"\s*(?:(?:[\w’'-]+\s+){0,2}?(?:sector|district|township|area|village|town|city|neighbou?rhood|camp|locality|subdistrict|"
+                      r"municipality|county|commune|post|outpost|checkpoint|checkpost|base|station|crossing|market|compound|"
+                      r"headquarters)\s+)?(?:of|in|,\s*in|,)\s+(?:the\s+)?(?:[\w’'-]+(?:’|')s\s+)?", re.I)
 
 
 def _qualifies(text: str, inner: Mention, outer: Mention) -> bool:

@@ -85,3 +85,18 @@ def test_a_figure_for_each_province_in_a_story(tmp_path):
     rows = violent(events)
     assert set(rows["injured_low"]) == {3}, rows[["location", "injured_low"]]
     assert len(rows) == 2
+
+
+# ----- the toll at the scene, not at the wider place named to say where the scene lies ---------------------
+
+@pytest.mark.parametrize("story, scene, wider, killed, injured", [
+    ("Soldiers exchanged fire in the Uri border sector of Baramulla district late on Monday, killing a soldier, "
+     "the army said.", "Uri", "Baramulla", 1, None),
+    ("Militants attacked the Handwara army camp in Kupwara district on Monday, wounding three soldiers, police "
+     "said.", "Handwara", "Kupwara", None, 3),
+])
+def test_the_toll_is_the_scenes_not_the_wider_place(tmp_path, story, scene, wider, killed, injured):
+    rows = violent(read_story(tmp_path, "2024-03-12", story))
+    at, around = only(rows, location=scene), only(rows, location=wider)
+    assert (at["fatalities_low"] if killed else at["injured_low"]) == (killed or injured), rows[["location", "fatalities_low", "injured_low"]]
+    assert pd.isna(around["fatalities_low"]) and pd.isna(around["injured_low"])
