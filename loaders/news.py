@@ -1185,6 +1185,8 @@ def _elsewhere(clause: str, before: str, countries: set[str]) -> bool:
     names = [n for n in names if not any(_SAYS.match(clause[m.end():]) for m in re.finditer(re.escape(n), clause))]
     # a hospital, a base or a market is a site where the dead were taken or fell, not a place of another event
     names = [n for n in names if not _FACILITY.search(n)]
+    # where people fled to, or the hospital's town: where they went, not a place of another event
+    names = [n for n in names if not _gone_to(clause, list(re.finditer(re.escape(n), clause)))]
     return any(normalise(n) not in normalise(before) for n in names)
 
 
@@ -1267,6 +1269,35 @@ _NAMED_BEFORE = re.compile(r"\b(?:the|that|this|last\s+week(?:â€™|')s|[\w-]+(?:â
 _CLAIMED_IT = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attack|bombing|ambush|raid|assault|blast|killing|strike)s?\b", re.I)
 # "airlifted to X", "rushed to the clinic at X": where the wounded went, not where the event was.
 _DESTINATION = re.compile(r"\b(?:flown|taken|rushed|evacuated|airlifted|transferred|brought|moved|driven|carried)\s+(?:back\s+)?to\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:in\s+|at\s+)?$", re.I)
+# Where the victims were treated or where people fled to, in a sentence that gives a toll ("the hospital in X
+# received 12 wounded", "a nurse at the clinic in X said they were brought in", "families fled towards X"): not
+# where they were hurt. (A hospital where people were killed, with no word of treating them, is a scene.)
+_HOSPITAL_AT = re.compile(r"\b(?:hospitals?|clinics?|infirmary|morgue|mortuary)\s+(?:[\w-]+\s+)?(?:in|at|of)\s+"
+                          r"(?:the\s+)?(?:(?:town|city|village|district|province)\s+of\s+)?$", re.I)
+_TREATED = re.compile(r"\b(?:received|receiving|admitted|treated|treating|brought\s+in|taken\s+in|tending|cared\s+for)\b", re.I)
+_FLED_TO = re.compile(r"\b(?:fled|fleeing|flee|escaped)\s+(?:[\w-]+\s+){0,2}?(?:to|towards?|into)\s+"
+                      r"(?:the\s+)?(?:(?:town|city|village|district|province)\s+of\s+)?$", re.I)
+# Who gave a toll, by where they are ("a community leader in X said N were killed"): the speaker's place.
+_WITNESS_IN = re.compile(r"\b(?:leaders?|activists?|administrators?|doctors?|nurses?|elders?)\s+(?:based\s+)?(?:in|at)\s+$", re.I)
+
+
+def _gone_to(text: str, spots: list[re.Match]) -> bool:
+    """A name found at `spots` of `text` is where people fled to or the town of a hospital (the victims' or the
+    displaced's destination), not a place an event happened."""
+    return any(ends_with(_FLED_TO, text[max(0, m.start() - 80):m.start()])
+               or ends_with(_HOSPITAL_AT, text[max(0, m.start() - 80):m.start()]) for m in spots)
+
+
+def _away_from_scene(t: str, p) -> bool:
+    """The place of mention p is where a toll's victims were treated, where people fled to, or where the one
+    who gave the toll is, and the sentence states a toll: not the event's place."""
+    before = t[max(0, p.start - 80):p.start]
+    if not ((ends_with(_HOSPITAL_AT, before) and _TREATED.search(t)) or ends_with(_FLED_TO, before)
+            or (ends_with(_WITNESS_IN, before) and _SAYS.match(t[p.end:]))):
+        return False
+    return _states_toll(extract_toll(t))
+
+
 _NO_GROUP = {"people", "others", "counter-claim"}
 # "called the shelling a violation", "said the strike was ...": an act named again in a statement about it.
 _NAMED_ACT = re.compile(r"\b(?:called|calling|condemned|condemning|described|describing|denounced|denouncing|termed|"
@@ -1564,7 +1595,8 @@ def extract(article: Article) -> list[Draft]:
                     [p for p in _find_places(t, countries, article.online)
                      if p.locative and not ends_with(_DESTINATION, t[:p.start])
                      and not (ends_with(_SPEAKER_IN, t[:p.start]) and _SAYS.match(t[p.end:]))
-                     and not (ends_with(_SPEECH_VENUE, t[max(0, p.start - 80):p.start]) and _states_toll(extract_toll(t)))], t)
+                     and not (ends_with(_SPEECH_VENUE, t[max(0, p.start - 80):p.start]) and _states_toll(extract_toll(t)))
+                     and not _away_from_scene(t, p)], t)
             return found_places["p"]
 
         before = len(drafts)
@@ -2916,7 +2948,8 @@ def _unlisted_town(d: Draft, place: Place | None, home: str | None, countries: s
         spots = [m for m in re.finditer(re.escape(name), clause)]
         if (not spots or any(_SAYS.match(clause[m.end():]) or _REGION_AFTER.match(clause[m.end():]) for m in spots)
                 or _FACILITY.search(name) or _FACILITY.match(clause[spots[0].end():].lstrip())
-                or _NOT_TOWN.search(name) or _name_key(name) in country_words() or normalise(name) in names):
+                or _NOT_TOWN.search(name) or _name_key(name) in country_words() or normalise(name) in names
+                or _gone_to(clause, spots)):
             continue
         names.append(normalise(name))
         more = _NAME_GOES_ON.match(clause, spots[0].end())

@@ -100,3 +100,28 @@ def test_the_toll_is_the_scenes_not_the_wider_place(tmp_path, story, scene, wide
     at, around = only(rows, location=scene), only(rows, location=wider)
     assert (at["fatalities_low"] if killed else at["injured_low"]) == (killed or injured), rows[["location", "fatalities_low", "injured_low"]]
     assert pd.isna(around["fatalities_low"]) and pd.isna(around["injured_low"])
+
+
+# ----- where the victims were treated, where people fled, where the one giving the toll is: not the scene ---------
+
+def test_the_wounded_counted_at_a_hospital_belong_to_the_place_they_came_from(tmp_path):
+    rows = violent(read_story(tmp_path, "2024-05-11", (
+        "Jets bombed houses in Khost on Friday night, killing four villagers, local officials said. The regional "
+        "hospital in Gardez received nine wounded people from Khost overnight, health officials said.")))
+    assert "Gardez" not in set(rows["location"]), rows[["location", "injured_low"]]
+    assert set(rows["incident_id"]) == {only(rows, location="Khost", fatalities_low=4)["incident_id"]}
+    assert rows["injured_low"].max() == 9
+
+
+def test_a_toll_given_by_a_leader_elsewhere_about_people_who_fled_is_the_events(tmp_path):
+    rows = violent(read_story(tmp_path, "2024-05-11", (
+        "Gunmen attacked a checkpoint in Kunduz on Friday. A community leader in Baghlan said six guards were "
+        "killed and that dozens of families had fled towards Taloqan.")))
+    assert set(rows["location"]) == {"Kunduz"}, rows[["location", "fatalities_low"]]
+    assert rows["fatalities_low"].max() == 6 and rows["incident_id"].nunique() == 1
+
+
+def test_a_hospital_where_people_were_killed_is_the_scene(tmp_path):
+    rows = violent(read_story(tmp_path, "2024-05-11", (
+        "Gunmen stormed the main hospital in Kunduz on Friday, killing seven patients, officials said.")))
+    assert only(rows, location="Kunduz")["fatalities_low"] == 7
