@@ -1911,12 +1911,17 @@ def extract(article: Article) -> list[Draft]:
                     # "killing eight in A and five in B": each place of the clause its own figure.
                     split = _split_by_place(text, c0, c1, targets) if (
                         has_toll and len(targets) > 1 and all(any(p is q for q in clause_places) for p in targets)) else None
+                    # A follow-up toll that names no side of its own is told of the event before it, between
+                    # the same sides (not the article's main parties).
+                    lead = antecedent[4] if follow_up and len(antecedent) > 4 else None
+                    row_actors = actors if lead is None or any(a.actor_kind in ("state", "nonstate") for a in actors) \
+                        else lead.actors
                     carrier = None
                     for p in targets or [None]:
                         own = split[id(p)] if split is not None else (toll if p is toll_at else None)
                         has_own = own is not None if split is not None else p is toll_at
                         drafts.append(Draft(sent, cue, day, precision, explicit, p.place if p else None,
-                                            actors, [], own, claimed if has_own else None, text, date_source,
+                                            row_actors, [], own, claimed if has_own else None, text, date_source,
                                             near_country))
                         if (has_own and (split is None or carrier is None or not _states_toll(carrier.toll))) \
                                 or carrier is None:

@@ -125,3 +125,14 @@ def test_a_hospital_where_people_were_killed_is_the_scene(tmp_path):
     rows = violent(read_story(tmp_path, "2024-05-11", (
         "Gunmen stormed the main hospital in Kunduz on Friday, killing seven patients, officials said.")))
     assert only(rows, location="Kunduz")["fatalities_low"] == 7
+
+
+# ----- a follow-up toll that names no side is the event's, between the event's sides --------------------------
+
+def test_a_follow_up_toll_naming_no_side_joins_the_event_it_follows(tmp_path):
+    rows = violent(read_story(tmp_path, "2025-03-08", (
+        "Afghanistan and Pakistan agreed in Doha on Friday to extend their truce, and Afghan and Pakistani officials "
+        "said talks would resume in Istanbul. TTP militants and Pakistani police clashed on Thursday in Lakki "
+        "Marwat, residents said. A local elder said six people were killed.")))
+    assert set(rows["dyad"]) == {"PAK-TTP"}, rows[["dyad", "fatalities_low"]]
+    assert rows["incident_id"].nunique() == 1 and rows["fatalities_low"].max() == 6
