@@ -1019,7 +1019,7 @@ _PERFECT_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+|also\s+)?bee
 _TALLY = re.compile(r"\b(?:attacks|strikes|raids|bombings|air\s*strikes|airstrikes|shellings|ambushes)\s+(?:\w+\s+){0,3}?(?:have|has)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:killed|left|claimed)\b", re.I)
 # A later count of an event told before (a toll raised to N): it belongs to that event.
 _TOLL_UPDATE = re.compile(r"\b(?:rais\w*|brought|bringing|brings|pushed|pushing|took|taking|rose|risen|climbed|increased|revised)\s+"
-                          r"(?:the\s+)?(?:overall\s+|total\s+)?(?:death\s+)?toll\b|\btoll\s+(?:\w+\s+){0,4}?(?:rose|has\s+risen|climbed|increased)\b", re.I)
+                          r"(?:the\s+)?(?:overall\s+|total\s+)?(?:death\s+)?toll\b|\btoll\s+(?:\w+\s+){0,4}?(?:rose|(?:has|had|have)\s+(?:since\s+)?(?:risen|climbed|increased|jumped)|climbed|increased|jumped)\b", re.I)
 _SCENE = re.compile(r"\W*(?:in|at|inside|near|outside)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?", re.I)
 _ANAPHORA = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:gunfight|fighting|battle|clash(?:es)?|attack|raid|"
                        r"ambush|assault|strikes?|shelling|bombing|blast|explosion|firefight|exchange|incident|operation)\b", re.I)
@@ -1775,14 +1775,18 @@ def extract(article: Article) -> list[Draft]:
                 if is_violent:
                     if len(places) > 1:
                         places = [p for p in places if not _NAMED_BEFORE.search(text[:p.start])] or places
+                    from_clause_before = False
                     if not places and inherited:
-                        places = inherited[1]
+                        places, from_clause_before = inherited[1], bool(inherited[1])
                     # A toll, then the places a share of its dead or hurt lay at ("mainly in A and B"): not an event at
                     # each place with the whole toll. The places keep a row each, without the toll; the toll is the event's.
                     partitive = _partitive_places(text, c0, c1, places) if has_toll else []
                     if partitive:
                         places = [p for p in places if p not in partitive]
                     update = has_toll and bool(_TOLL_UPDATE.search(clause))
+                    # A sentence that tells how a toll grew ("first reported 12 dead; by Monday the toll had risen to
+                    # 20") counts the last violent event told, however many sentences of colour came between.
+                    update_sentence = has_toll and bool(_TOLL_UPDATE.search(text))
                     antecedent = last_placed
                     if last_violent and (not last_placed or last_violent[0] >= last_placed[0]):
                         antecedent = last_violent  # the latest violent event, though no place was read for it
@@ -1836,9 +1840,12 @@ def extract(article: Article) -> list[Draft]:
                         places = [q for q in places if q.place.feature != "country"]
                     only_around = bool(places and held and all(any(_holds(q.place, h) for h in held) for q in places))
                     # A sentence that opens on its own scene ("In the province of X, ...") is another event.
-                    follow_up = bool((not places or only_around) and not own_places and has_toll and antecedent
+                    # (the places of the clause before, in a clause that names none, are the event's told there)
+                    follow_up = bool((not places or only_around or (from_clause_before and update))
+                                     and not own_places and has_toll and antecedent
                                      and (day_named or n_sent - antecedent[0] - sum(quoted[antecedent[0] + 1:n_sent])
-                                          <= (3 if (update or refers) and antecedent[2] else 2))
+                                          <= (5 if update_sentence and antecedent is last_violent
+                                              else 3 if (update or refers) and antecedent[2] else 2))
                                      and not _ANOTHER_EVENT.match(text) and not _NEW_SCENE.match(text))
                     # (a clause with its own date, another than the event's, that names a place the event's
                     # sentences do not is another event too: "the day before, rockets hit the village of <X>")

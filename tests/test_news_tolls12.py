@@ -136,3 +136,20 @@ def test_a_follow_up_toll_naming_no_side_joins_the_event_it_follows(tmp_path):
         "Marwat, residents said. A local elder said six people were killed.")))
     assert set(rows["dyad"]) == {"PAK-TTP"}, rows[["dyad", "fatalities_low"]]
     assert rows["incident_id"].nunique() == 1 and rows["fatalities_low"].max() == 6
+
+
+# ----- a toll update is the event's toll, on the event's day, however much colour came between -----------------
+
+@pytest.mark.parametrize("update", [
+    "A local medic first reported 9 dead; by Tuesday morning the local defence force said the toll had risen to "
+    "at least 14, with dozens wounded.",
+    "By Tuesday the toll had climbed to at least 14, with dozens wounded, the local defence force said.",
+])
+def test_a_toll_update_counts_the_event_told_before_on_its_day(tmp_path, update):
+    rows = violent(read_story(tmp_path, "2026-02-24", (
+        "A drone dropped bombs on a wedding party in Depayin on Sunday, killing at least 9 people, residents said. "
+        "The attack came as the army pressed an offensive in the region. Villagers said the drone circled for "
+        "several minutes. Many families have left for the hills. " + update)))
+    assert set(rows["event_date"]) == {pd.Timestamp("2026-02-22")}, rows[["event_date", "fatalities_low", "injured_low"]]
+    assert rows["incident_id"].nunique() == 1
+    assert rows["injured_low"].max() == 24 and rows["fatalities_low"].max() >= 9
