@@ -1270,14 +1270,14 @@ _CLAIMED_IT = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|t
 # "airlifted to X", "rushed to the clinic at X": where the wounded went, not where the event was.
 _DESTINATION = re.compile(r"\b(?:flown|taken|rushed|evacuated|airlifted|transferred|brought|moved|driven|carried)\s+(?:back\s+)?to\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:in\s+|at\s+)?$", re.I)
 # Where the victims were treated or where people fled to, in a sentence that gives a toll ("the hospital in X
-# received 12 wounded", "a nurse at the clinic in X said they were brought in", "families fled towards X"): not
+# received 12 wounded", "staff of a clinic in X said they were brought in", "families fled towards X"): not
 # where they were hurt. (A hospital where people were killed, with no word of treating them, is a scene.)
 _HOSPITAL_AT = re.compile(r"\b(?:hospitals?|clinics?|infirmary|morgue|mortuary)\s+(?:[\w-]+\s+)?(?:in|at|of)\s+"
                           r"(?:the\s+)?(?:(?:town|city|village|district|province)\s+of\s+)?$", re.I)
 _TREATED = re.compile(r"\b(?:received|receiving|admitted|treated|treating|brought\s+in|taken\s+in|tending|cared\s+for)\b", re.I)
 _FLED_TO = re.compile(r"\b(?:fled|fleeing|flee|escaped)\s+(?:[\w-]+\s+){0,2}?(?:to|towards?|into)\s+"
                       r"(?:the\s+)?(?:(?:town|city|village|district|province)\s+of\s+)?$", re.I)
-# Who gave a toll, by where they are ("a community leader in X said N were killed"): the speaker's place.
+# Who gave a toll, by where they are ("a tribal chief in X said N were killed"): the speaker's place.
 _WITNESS_IN = re.compile(r"\b(?:leaders?|activists?|administrators?|doctors?|nurses?|elders?)\s+(?:based\s+)?(?:in|at)\s+$", re.I)
 
 
@@ -1784,8 +1784,8 @@ def extract(article: Article) -> list[Draft]:
                     if partitive:
                         places = [p for p in places if p not in partitive]
                     update = has_toll and bool(_TOLL_UPDATE.search(clause))
-                    # A sentence that tells how a toll grew ("first reported 12 dead; by Monday the toll had risen to
-                    # 20") counts the last violent event told, however many sentences of colour came between.
+                    # A sentence that tells how a toll grew ("first put the dead at 5; by Friday the count had gone up to
+                    # 8") counts the last violent event told, however many sentences of colour came between.
                     update_sentence = has_toll and bool(_TOLL_UPDATE.search(text))
                     antecedent = last_placed
                     if last_violent and (not last_placed or last_violent[0] >= last_placed[0]):
@@ -2436,7 +2436,7 @@ def _partitive_places(text: str, c0: int, c1: int, places: list[Mention]) -> lis
 
 
 # The words between a place and the wider place it is said to lie in: "<A> sector of <B>", "<A>, in <B>'s".
-# (a kind of site may come between, with a word or two before it: "<A> police post in <B>", "<A> Pass sector of <B>")
+# (a kind of site may come between, with a word or two before it: "<A> army outpost of <B>", "<A> Pass sector of <B>")
 _LIES_IN = re.compile(r"\s*(?:(?:[\w’'-]+\s+){0,2}?(?:sector|district|township|area|village|town|city|neighbou?rhood|camp|locality|subdistrict|"
                       r"municipality|county|commune|post|outpost|checkpoint|checkpost|base|station|crossing|market|compound|"
                       r"headquarters)\s+)?(?:of|in|,\s*in|,)\s+(?:the\s+)?(?:[\w’'-]+(?:’|')s\s+)?", re.I)
@@ -2461,7 +2461,7 @@ def _split_by_place(text: str, c0: int, c1: int, targets: list[Mention]) -> dict
         start = p.end
     tolls = place_tolls(segments)
     if tolls is None:
-        # "wounded four in A and B, two in each province": the figure each place of the list had
+        # "hurt six at A and B, three at each site": the figure each place of the list had
         each = each_place_toll(text[c0:c1], extract_toll(text[c0:c1]))
         return None if each is None else {id(p): each for p in ordered}
     return {id(p): t for p, t in zip(ordered, tolls)}

@@ -248,7 +248,7 @@ def _patterns() -> dict[str, re.Pattern]:
              r"|\s*,\s*(?:an?|the|his|her|their|two|three)\s+[^,.;]{1,40}?,"
              r"|\s*,\s*(?-i:[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,3}),"  # a name in apposition ("its mayor, <Name>,")
              r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides"
-             # whose they were or where they came from, before the verb ("four women of one family were killed",
+             # whose they were or where they came from, before the verb ("nine herders of a single clan were killed",
              # "three workers from the port were hurt"): a qualifier of the victims, no figure of its own
              r"|\s+(?:of|from)\s+(?:the\s+same|one|the|an?|their|his|her|its)\s+(?:[\w’'-]+\s+){0,2}?[\w’'-]+(?=\s+(?:were|was|had|have|has)\s)"
              # "<N> <victims> including <one of them> <verb>": the aside told without commas
@@ -590,7 +590,7 @@ def placed_figure(before: str) -> tuple[str | None, Count, str] | None:
     victims = _victim_groups()
     victim = next((w for w in words if w in victims), None)
     kinds = list(_KIND_WORD.finditer(mid))
-    # "killed five, three of them in A and two in B": a share of the victims told before, of their group
+    # "killed five, four of them at A and one at B": a share of the victims told before, of their group
     share = victim is None and not kinds and bool(_OF_THEM.fullmatch(mid))
     if words and victim is None and not kinds and not share:
         return None
@@ -612,14 +612,14 @@ _OF_THEM = re.compile(r"\s+of\s+(?:them|those|whom|these)", re.I)
 
 @functools.lru_cache(maxsize=1)
 def _each_place() -> re.Pattern:
-    """A figure given for each of the places told before it: "two in each province", "three at each site"."""
+    """A figure given for each of the places told before it: "one at each post", "three at each site"."""
     return re.compile(rf"(?<![\w’'-])(?P<q>{_quantity_re()})(?:\s+[\w’'-]+){{0,2}}?\s+(?:in|at|from|on)\s+(?:each|either|both)"
                       r"(?:\s+of\s+(?:them|the\s+[\w’'-]+))?(?:\s+(?!(?:and|or|but|of)\b)[\w’'-]+)?(?![\w’'-])", re.I)
 
 
 def each_place_toll(text: str, toll: Toll) -> Toll | None:
-    """The toll each place of a list gets when the text gives one figure for each of them ("wounded four
-    civilians in A and B, two in each province"): that figure, of the one kind the toll states (dead or
+    """The toll each place of a list gets when the text gives one figure for each of them ("wounded six
+    civilians in A and B, three at each site"): that figure, of the one kind the toll states (dead or
     wounded). None when the text gives no figure for each place or the toll states both kinds."""
     if "each" not in text and "either" not in text and "both" not in text:
         return None
