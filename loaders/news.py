@@ -2448,6 +2448,9 @@ def _qualifies(text: str, inner: Mention, outer: Mention) -> bool:
             and outer.place.iso3 == inner.place.iso3 and bool(_LIES_IN.fullmatch(text, inner.end, outer.start)))
 
 
+_EACH = re.compile(r"\b(?:each|either|both)\b", re.I)
+
+
 def _split_by_place(text: str, c0: int, c1: int, targets: list[Mention]) -> dict[int, object] | None:
     """The places of one clause each with the figure told right before it ("killing eight people in A and
     five in B", "two soldiers died at A and a civilian at B"), keyed by id of the mention; None unless the
@@ -2462,7 +2465,8 @@ def _split_by_place(text: str, c0: int, c1: int, targets: list[Mention]) -> dict
     tolls = place_tolls(segments)
     if tolls is None:
         # "hurt six at A and B, three at each site": the figure each place of the list had
-        each = each_place_toll(text[c0:c1], extract_toll(text[c0:c1]))
+        clause = text[c0:c1]
+        each = each_place_toll(clause, extract_toll(clause)) if _EACH.search(clause) else None
         return None if each is None else {id(p): each for p in ordered}
     return {id(p): t for p, t in zip(ordered, tolls)}
 
