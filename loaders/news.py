@@ -1281,6 +1281,10 @@ _FLED_TO = re.compile(r"\b(?:fled|fleeing|flee|escaped)\s+(?:[\w-]+\s+){0,2}?(?:
 _WITNESS_IN = re.compile(r"\b(?:leaders?|activists?|administrators?|doctors?|nurses?|elders?)\s+(?:based\s+)?(?:in|at)\s+$", re.I)
 
 
+_AWAY_WORDS = re.compile(r"hospital|clinic|infirmary|morgue|mortuary|fled|flee|escaped|leader|activist|administrator|"
+                         r"doctor|nurse|elder", re.I)
+
+
 def _gone_to(text: str, spots: list[re.Match]) -> bool:
     """A name found at `spots` of `text` is where people fled to or the town of a hospital (the victims' or the
     displaced's destination), not a place an event happened."""
@@ -1292,6 +1296,8 @@ def _away_from_scene(t: str, p) -> bool:
     """The place of mention p is where a toll's victims were treated, where people fled to, or where the one
     who gave the toll is, and the sentence states a toll: not the event's place."""
     before = t[max(0, p.start - 80):p.start]
+    if not _AWAY_WORDS.search(before):
+        return False  # (none of the words the three patterns need: most places, read at once)
     if not ((ends_with(_HOSPITAL_AT, before) and _TREATED.search(t)) or ends_with(_FLED_TO, before)
             or (ends_with(_WITNESS_IN, before) and _SAYS.match(t[p.end:]))):
         return False
