@@ -29,7 +29,7 @@ from loaders.problems import Problem
 from loaders.geocode import _admin1_by_key
 from loaders.tails import ends_with
 from loaders.textdates import MONTHS, WEEKDAYS, DateMention, find_dates, vague_day
-from loaders.tolls import extract_toll, parse_number, place_tolls
+from loaders.tolls import each_place_toll, extract_toll, parse_number, place_tolls
 
 HEADER_KEYS = ("title", "published", "source", "url")
 BASE_CONFIDENCE = 0.5
@@ -1021,7 +1021,7 @@ _PERFECT_TOLL = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+|also\s+)?bee
 _TALLY = re.compile(r"\b(?:attacks|strikes|raids|bombings|air\s*strikes|airstrikes|shellings|ambushes)\s+(?:\w+\s+){0,3}?(?:have|has)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:killed|left|claimed)\b", re.I)
 # A later count of an event told before (a toll raised to N): it belongs to that event.
 _TOLL_UPDATE = re.compile(r"\b(?:rais\w*|brought|bringing|brings|pushed|pushing|took|taking|rose|risen|climbed|increased|revised)\s+"
-                          r"(?:the\s+)?(?:overall\s+|total\s+)?(?:death\s+)?toll\b|\btoll\s+(?:\w+\s+){0,4}?(?:rose|has\s+risen|climbed|increased)\b", re.I)
+                          r"(?:the\s+)?(?:overall\s+|total\s+)?(?:death\s+)?toll\b|\btoll\s+(?:\w+\s+){0,4}?(?:rose|(?:has|had|have)\s+(?:since\s+)?(?:risen|climbed|increased|jumped)|climbed|increased|jumped)\b", re.I)
 _SCENE = re.compile(r"\W*(?:in|at|inside|near|outside)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?", re.I)
 _ANAPHORA = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:gunfight|fighting|battle|clash(?:es)?|attack|raid|"
                        r"ambush|assault|strikes?|shelling|bombing|blast|explosion|firefight|exchange|incident|operation)\b", re.I)
@@ -1187,6 +1187,8 @@ def _elsewhere(clause: str, before: str, countries: set[str]) -> bool:
     names = [n for n in names if not any(_SAYS.match(clause[m.end():]) for m in re.finditer(re.escape(n), clause))]
     # a hospital, a base or a market is a site where the dead were taken or fell, not a place of another event
     names = [n for n in names if not _FACILITY.search(n)]
+    # where people fled to, or the hospital's town: where they went, not a place of another event
+    names = [n for n in names if not _gone_to(clause, list(re.finditer(re.escape(n), clause)))]
     return any(normalise(n) not in normalise(before) for n in names)
 
 
@@ -1269,6 +1271,41 @@ _NAMED_BEFORE = re.compile(r"\b(?:the|that|this|last\s+week(?:’|')s|[\w-]+(?:�
 _CLAIMED_IT = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attack|bombing|ambush|raid|assault|blast|killing|strike)s?\b", re.I)
 # "airlifted to X", "rushed to the clinic at X": where the wounded went, not where the event was.
 _DESTINATION = re.compile(r"\b(?:flown|taken|rushed|evacuated|airlifted|transferred|brought|moved|driven|carried)\s+(?:back\s+)?to\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:in\s+|at\s+)?$", re.I)
+# Where the victims were treated or where people fled to, in a sentence that gives a toll ("the hospital in X
+# received 12 wounded", "staff of a clinic in X said they were brought in", "families fled towards X"): not
+# where they were hurt. (A hospital where people were killed, with no word of treating them, is a scene.)
+_HOSPITAL_AT = re.compile(r"\b(?:hospitals?|clinics?|infirmary|morgue|mortuary)\s+(?:[\w-]+\s+)?(?:in|at|of)\s+"
+                          r"(?:the\s+)?(?:(?:town|city|village|district|province)\s+of\s+)?$", re.I)
+_TREATED = re.compile(r"\b(?:received|receiving|admitted|treated|treating|brought\s+in|taken\s+in|tending|cared\s+for)\b", re.I)
+_FLED_TO = re.compile(r"\b(?:fled|fleeing|flee|escaped)\s+(?:[\w-]+\s+){0,2}?(?:to|towards?|into)\s+"
+                      r"(?:the\s+)?(?:(?:town|city|village|district|province)\s+of\s+)?$", re.I)
+# Who gave a toll, by where they are ("a tribal chief in X said N were killed"): the speaker's place.
+_WITNESS_IN = re.compile(r"\b(?:leaders?|activists?|administrators?|doctors?|nurses?|elders?)\s+(?:based\s+)?(?:in|at)\s+$", re.I)
+
+
+_AWAY_WORDS = re.compile(r"hospital|clinic|infirmary|morgue|mortuary|fled|flee|escaped|leader|activist|administrator|"
+                         r"doctor|nurse|elder", re.I)
+
+
+def _gone_to(text: str, spots: list[re.Match]) -> bool:
+    """A name found at `spots` of `text` is where people fled to or the town of a hospital (the victims' or the
+    displaced's destination), not a place an event happened."""
+    return any(ends_with(_FLED_TO, text[max(0, m.start() - 80):m.start()])
+               or ends_with(_HOSPITAL_AT, text[max(0, m.start() - 80):m.start()]) for m in spots)
+
+
+def _away_from_scene(t: str, p) -> bool:
+    """The place of mention p is where a toll's victims were treated, where people fled to, or where the one
+    who gave the toll is, and the sentence states a toll: not the event's place."""
+    before = t[max(0, p.start - 80):p.start]
+    if not _AWAY_WORDS.search(before):
+        return False  # (none of the words the three patterns need: most places, read at once)
+    if not ((ends_with(_HOSPITAL_AT, before) and _TREATED.search(t)) or ends_with(_FLED_TO, before)
+            or (ends_with(_WITNESS_IN, before) and _SAYS.match(t[p.end:]))):
+        return False
+    return _states_toll(extract_toll(t))
+
+
 _NO_GROUP = {"people", "others", "counter-claim"}
 # "called the shelling a violation", "said the strike was ...": an act named again in a statement about it.
 _NAMED_ACT = re.compile(r"\b(?:called|calling|condemned|condemning|described|describing|denounced|denouncing|termed|"
@@ -1566,7 +1603,8 @@ def extract(article: Article) -> list[Draft]:
                     [p for p in _find_places(t, countries, article.online)
                      if p.locative and not ends_with(_DESTINATION, t[:p.start])
                      and not (ends_with(_SPEAKER_IN, t[:p.start]) and _SAYS.match(t[p.end:]))
-                     and not (ends_with(_SPEECH_VENUE, t[max(0, p.start - 80):p.start]) and _states_toll(extract_toll(t)))], t)
+                     and not (ends_with(_SPEECH_VENUE, t[max(0, p.start - 80):p.start]) and _states_toll(extract_toll(t)))
+                     and not _away_from_scene(t, p)], t)
             return found_places["p"]
 
         before = len(drafts)
@@ -1745,14 +1783,18 @@ def extract(article: Article) -> list[Draft]:
                 if is_violent:
                     if len(places) > 1:
                         places = [p for p in places if not _NAMED_BEFORE.search(text[:p.start])] or places
+                    from_clause_before = False
                     if not places and inherited:
-                        places = inherited[1]
+                        places, from_clause_before = inherited[1], bool(inherited[1])
                     # A toll, then the places a share of its dead or hurt lay at ("mainly in A and B"): not an event at
                     # each place with the whole toll. The places keep a row each, without the toll; the toll is the event's.
                     partitive = _partitive_places(text, c0, c1, places) if has_toll else []
                     if partitive:
                         places = [p for p in places if p not in partitive]
                     update = has_toll and bool(_TOLL_UPDATE.search(clause))
+                    # A sentence that tells how a toll grew ("first put the dead at 5; by Friday the count had gone up to
+                    # 8") counts the last violent event told, however many sentences of colour came between.
+                    update_sentence = has_toll and bool(_TOLL_UPDATE.search(text))
                     antecedent = last_placed
                     if last_violent and (not last_placed or last_violent[0] >= last_placed[0]):
                         antecedent = last_violent  # the latest violent event, though no place was read for it
@@ -1806,9 +1848,12 @@ def extract(article: Article) -> list[Draft]:
                         places = [q for q in places if q.place.feature != "country"]
                     only_around = bool(places and held and all(any(_holds(q.place, h) for h in held) for q in places))
                     # A sentence that opens on its own scene ("In the province of X, ...") is another event.
-                    follow_up = bool((not places or only_around) and not own_places and has_toll and antecedent
+                    # (the places of the clause before, in a clause that names none, are the event's told there)
+                    follow_up = bool((not places or only_around or (from_clause_before and update))
+                                     and not own_places and has_toll and antecedent
                                      and (day_named or n_sent - antecedent[0] - sum(quoted[antecedent[0] + 1:n_sent])
-                                          <= (3 if (update or refers) and antecedent[2] else 2))
+                                          <= (5 if update_sentence and antecedent is last_violent
+                                              else 3 if (update or refers) and antecedent[2] else 2))
                                      and not _ANOTHER_EVENT.match(text) and not _NEW_SCENE.match(text))
                     # (a clause with its own date, another than the event's, that names a place the event's
                     # sentences do not is another event too: "the day before, rockets hit the village of <X>")
@@ -1881,12 +1926,17 @@ def extract(article: Article) -> list[Draft]:
                     # "killing eight in A and five in B": each place of the clause its own figure.
                     split = _split_by_place(text, c0, c1, targets) if (
                         has_toll and len(targets) > 1 and all(any(p is q for q in clause_places) for p in targets)) else None
+                    # A follow-up toll that names no side of its own is told of the event before it, between
+                    # the same sides (not the article's main parties).
+                    lead = antecedent[4] if follow_up and len(antecedent) > 4 else None
+                    row_actors = actors if lead is None or any(a.actor_kind in ("state", "nonstate") for a in actors) \
+                        else lead.actors
                     carrier = None
                     for p in targets or [None]:
                         own = split[id(p)] if split is not None else (toll if p is toll_at else None)
                         has_own = own is not None if split is not None else p is toll_at
                         drafts.append(Draft(sent, cue, day, precision, explicit, p.place if p else None,
-                                            actors, [], own, claimed if has_own else None, text, date_source,
+                                            row_actors, [], own, claimed if has_own else None, text, date_source,
                                             near_country))
                         if (has_own and (split is None or carrier is None or not _states_toll(carrier.toll))) \
                                 or carrier is None:
@@ -2394,14 +2444,19 @@ def _partitive_places(text: str, c0: int, c1: int, places: list[Mention]) -> lis
 
 
 # The words between a place and the wider place it is said to lie in: "<A> sector of <B>", "<A>, in <B>'s".
-_LIES_IN = re.compile(r"\s*(?:(?:sector|district|township|area|village|town|city|neighbou?rhood|camp|locality|subdistrict|"
-                      r"municipality|county|commune)\s+)?(?:of|in|,\s*in|,)\s+(?:the\s+)?(?:[\w’'-]+(?:’|')s\s+)?", re.I)
+# (a kind of site may come between, with a word or two before it: "<A> army outpost of <B>", "<A> Pass sector of <B>")
+_LIES_IN = re.compile(r"\s*(?:(?:[\w’'-]+\s+){0,2}?(?:sector|district|township|area|village|town|city|neighbou?rhood|camp|locality|subdistrict|"
+                      r"municipality|county|commune|post|outpost|checkpoint|checkpost|base|station|crossing|market|compound|"
+                      r"headquarters)\s+)?(?:of|in|,\s*in|,)\s+(?:the\s+)?(?:[\w’'-]+(?:’|')s\s+)?", re.I)
 
 
 def _qualifies(text: str, inner: Mention, outer: Mention) -> bool:
     """`outer`, a wider place than `inner`, is named right after it as where `inner` lies."""
     return (inner.end <= outer.start and outer.place.geo_precision > inner.place.geo_precision
             and outer.place.iso3 == inner.place.iso3 and bool(_LIES_IN.fullmatch(text, inner.end, outer.start)))
+
+
+_EACH = re.compile(r"\b(?:each|either|both)\b", re.I)
 
 
 def _split_by_place(text: str, c0: int, c1: int, targets: list[Mention]) -> dict[int, object] | None:
@@ -2417,7 +2472,10 @@ def _split_by_place(text: str, c0: int, c1: int, targets: list[Mention]) -> dict
         start = p.end
     tolls = place_tolls(segments)
     if tolls is None:
-        return None
+        # "hurt six at A and B, three at each site": the figure each place of the list had
+        clause = text[c0:c1]
+        each = each_place_toll(clause, extract_toll(clause)) if _EACH.search(clause) else None
+        return None if each is None else {id(p): each for p in ordered}
     return {id(p): t for p, t in zip(ordered, tolls)}
 
 
@@ -2934,7 +2992,8 @@ def _unlisted_town(d: Draft, place: Place | None, home: str | None, countries: s
         spots = [m for m in re.finditer(re.escape(name), clause)]
         if (not spots or any(_SAYS.match(clause[m.end():]) or _REGION_AFTER.match(clause[m.end():]) for m in spots)
                 or _FACILITY.search(name) or _FACILITY.match(clause[spots[0].end():].lstrip())
-                or _NOT_TOWN.search(name) or _name_key(name) in country_words() or normalise(name) in names):
+                or _NOT_TOWN.search(name) or _name_key(name) in country_words() or normalise(name) in names
+                or _gone_to(clause, spots)):
             continue
         names.append(normalise(name))
         more = _NAME_GOES_ON.match(clause, spots[0].end())

@@ -208,8 +208,10 @@ _AUX = (r"(?:(?:were|was|have|has|had|been|are|is|being|reportedly|also|all|late
         r"seriously|critically|severely|badly|gravely|lightly|slightly|mortally|fatally|now|since|subsequently)\s+){0,3}")
 
 
-@functools.lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern]:
+def _fragments() -> dict[str, str]:
+    """The pieces the casualty patterns are made of: a quantity (q), one figure of a toll (q1: a quantity or a
+    word that names one person), the victims after it (victim, its word in group v), a possessive before a
+    list's later figure (poss), and the victim words alone (victims). Each cached builder calls it once."""
     q = _quantity_re()
     victims = _alternation(_victim_groups())
     # A victim word, maybe after "of the", a few adjectives or "members of the"; or a capitalised plural
@@ -221,16 +223,6 @@ def _patterns() -> dict[str, re.Pattern]:
               # a second group joined without a figure of its own ("fighters and allied militants"): one count
               rf"(?:\s+(?:and|or)\s+(?:their\s+(?=[\w’'-]+s\b)|(?!(?:{_alternation(_number_words())}|the|his|her|its|their|dozens|scores|several|some)\s)(?![\w’'-]*ing\s)[a-z][\w’'-]*\s+)?"
               rf"(?:{victims})\b(?!\s+(?:said|say|says|told|added)\b))?)")
-    # an aside ("including ...", "among them ...") between the figure and the verb
-    aside = (r"(?:\s*,\s*(?:including|among\s+them|most\s+of\s+them|many\s+of\s+them)\s+[^,.;]{1,40}?,"
-             r"|\s*,\s*(?:an?|the|his|her|their|two|three)\s+[^,.;]{1,40}?,"
-             r"|\s*,\s*(?-i:[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,3}),"  # a name in apposition ("its mayor, <Name>,")
-             r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides"
-             # "<N> <victims> including <one of them> <verb>": the aside told without commas
-             r"|\s+(?:including|among\s+them)\s+[^,.;]{1,40}?(?=\s+(?:were|was|have|has|had)\s)"
-             r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?"
-             # "a cousin who ran over was hurt": a short relative clause in the past
-             r"|\s+who\s+(?:had\s+)?(?-i:[a-z]+ed|ran|came|went)\b[^,.;]{0,30}?(?=\s+(?:was|were|had)\s))?")
     # "the driver", "his son", "its pilot": one person, named by a determiner before a singular victim word.
     # ("a" and "an" are numbers already: only the other determiners need the singular word after them)
     one = (rf"(?:{_alternation(d for d in _ONE_DETERMINERS if d not in _number_words())})(?=\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_alternation(_singular_victims())})\b"
@@ -244,6 +236,26 @@ def _patterns() -> dict[str, re.Pattern]:
     q1 = rf"(?:{q}|{one}|{another}|{pron})"
     # a second figure of one list may follow a possessive ("a farmer and his two sons")
     poss = r"(?:(?:his|her|their|its)\s+)?"
+    return {"q": q, "q1": q1, "victim": victim, "poss": poss, "victims": victims}
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    f = _fragments()
+    q, q1, victim, poss, victims = f["q"], f["q1"], f["victim"], f["poss"], f["victims"]
+    # an aside ("including ...", "among them ...") between the figure and the verb
+    aside = (r"(?:\s*,\s*(?:including|among\s+them|most\s+of\s+them|many\s+of\s+them)\s+[^,.;]{1,40}?,"
+             r"|\s*,\s*(?:an?|the|his|her|their|two|three)\s+[^,.;]{1,40}?,"
+             r"|\s*,\s*(?-i:[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,3}),"  # a name in apposition ("its mayor, <Name>,")
+             r"|\s+(?:from|on|of)\s+(?:both|either|each|the\s+two|all)\s+sides"
+             # whose they were or where they came from, before the verb ("nine herders of a single clan were killed",
+             # "three workers from the port were hurt"): a qualifier of the victims, no figure of its own
+             r"|\s+(?:of|from)\s+(?:the\s+same|one|the|an?|their|his|her|its)\s+(?:[\w’'-]+\s+){0,2}?[\w’'-]+(?=\s+(?:were|was|had|have|has)\s)"
+             # "<N> <victims> including <one of them> <verb>": the aside told without commas
+             r"|\s+(?:including|among\s+them)\s+[^,.;]{1,40}?(?=\s+(?:were|was|have|has|had)\s)"
+             r"|\s+who\s+(?:had|have|has)\s+been\s+[\w-]+(?:\s+(?:by|in|from|at)\s+[^,.;]{1,30}?)?"
+             # "a cousin who ran over was hurt": a short relative clause in the past
+             r"|\s+who\s+(?:had\s+)?(?-i:[a-z]+ed|ran|came|went)\b[^,.;]{0,30}?(?=\s+(?:was|were|had)\s))?")
     more = r"(?:\s+(?:more|second|third|fourth|fifth|sixth))?"  # "five more died", "a fifth was hurt": more of the same, counted as told
     # "the mayor of <Town> and three more people": the office's place between a victim and the
     # next figure of the list (a capitalised name, at most three words)
@@ -281,17 +293,21 @@ def _patterns() -> dict[str, re.Pattern]:
                                rf"|\b(?:revised|revising|updated|updating|corrected|correcting)\s+(?:the|its|their|his|her)\s+(?:death\s+)?(?:toll|figure|count|tally)(?:\s+of\s+(?:the\s+)?(?:dead|injured|wounded))?)\s+(?:up(?:wards?)?\s+|down(?:wards?)?\s+)?to\s+(?P<q>{q}){victim}?", flags),
     }
     prefilter.prepare(patterns.values())
-    # Lists of three victims or more ("four children, two women and a man"): the readings above take two
-    # figures; the items before a subject's last two, or after an object's first two, are read by these.
-    said = r"(?!(?:[\w’'-]+\s+){1,4}?(?:said|says|told|added|reported|confirmed)\b)"
-    _LIST_ITEM.update({
-        "before": re.compile(rf"(?<![\w’'-])(?P<q>{q1}){victim}\s*,\s+\Z", flags),
-        "after": re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+){poss}{said}(?P<q>{q1}){victim}\b", flags)})
     return patterns
 
 
-# Filled by _patterns(): the earlier or later items of a list of victims (see there).
-_LIST_ITEM: dict[str, re.Pattern] = {}
+@functools.lru_cache(maxsize=1)
+def _list_items() -> tuple[re.Pattern, re.Pattern]:
+    """Lists of three victims or more ("four children, two women and a man"): the readings take two figures;
+    the items before a subject's last two (the first pattern, searched up to the list's next item), or after
+    an object's first two (the second, matched where the list goes on), are read by these."""
+    f = _fragments()
+    q1, victim, poss = f["q1"], f["victim"], f["poss"]
+    said = r"(?!(?:[\w’'-]+\s+){1,4}?(?:said|says|told|added|reported|confirmed)\b)"
+    return (re.compile(rf"(?<![\w’'-])(?P<q>{q1}){victim}\s*,\s+\Z", re.I),
+            re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+){poss}{said}(?P<q>{q1}){victim}\b", re.I))
+
+
 _SUBJECT_LISTS = ("dead_after", "injured_after")
 _OBJECT_LISTS = ("kill_verb", "injure_verb")
 
@@ -300,7 +316,7 @@ def _more_of_the_list(sentence: str, m: re.Match, name: str) -> list[re.Match]:
     """The other items of a list whose last two (a subject) or first two (an object) figures m read."""
     out = []
     if name in _SUBJECT_LISTS:
-        rx, end = _LIST_ITEM["before"], m.start("q")
+        rx, end = _list_items()[0], m.start("q")
         while end > 0 and sentence[:end].rstrip().endswith(","):
             item = rx.search(sentence, 0, end)
             if item is None:
@@ -308,7 +324,7 @@ def _more_of_the_list(sentence: str, m: re.Match, name: str) -> list[re.Match]:
             out.append(item)
             end = item.start()
     elif name in _OBJECT_LISTS:
-        rx, start = _LIST_ITEM["after"], m.end()
+        rx, start = _list_items()[1], m.end()
         while (item := rx.match(sentence, start)) is not None:
             out.append(item)
             start = item.end()
@@ -423,15 +439,14 @@ def extract_toll(sentence: str) -> Toll:
     pats = _patterns()
     toll = Toll()
     taken: list[tuple[int, int]] = []
-    civilians = 0
-    any_civ = False
+    any_subset = False
     screen = prefilter.screen_of(sentence)  # a pattern whose words the sentence lacks is not tried
     subset = 0  # "including 3 children": civilians among the dead, whom a civilian toll already counts
     for m in screen.finditer(pats["subset"]):
         c = parse_quantity(m.group("q"))
         if c is not None:
             subset += c.low
-            any_civ = True
+            any_subset = True
             taken.append(m.span())
     killed: list[tuple[str, Count]] = []
     injured: list[tuple[str, Count]] = []
@@ -477,19 +492,12 @@ def extract_toll(sentence: str) -> Toll:
             group, is_civ = _group(m.groupdict().get("v"))
             if name == "losses_at":
                 group = "counter-claim"
-            toll.groups.add(group)
-            if target is killed:
-                toll.killed_groups.add(group)
-            if is_civ and target is killed:
-                civilians += count.low
-                any_civ = True
+            _note(toll, group, is_civ, count, target is killed)
             if m.groupdict().get("q2"):
                 c2 = _figure(m.group("q2"))
                 if c2 is not None:
                     g2, civ2 = _group(m.group("v2"))
-                    toll.groups.add(g2)
-                    if target is killed:
-                        toll.killed_groups.add(g2)
+                    _note(toll, g2, civ2, c2, target is killed)
                     subset_of = re.match(r"\s+(?:[\w’'-]+\s+)?of\s+(?:them|whom|those)\b", m.string[m.end("q2"):m.end()], re.I)
                     if subset_of and g2 == "people":
                         pass  # "12 people, 5 of them ...": a part of the figure before, no more dead
@@ -499,9 +507,6 @@ def extract_toll(sentence: str) -> Toll:
                         count = count + c2
                     else:
                         target.append((g2, c2))
-                    if civ2 and target is killed:
-                        civilians += c2.low
-                        any_civ = True
                 for item in _more_of_the_list(sentence, m, name):
                     if _overlaps(item.span("q"), taken) or _YEAR.fullmatch(item.group("q")):
                         break
@@ -509,13 +514,8 @@ def extract_toll(sentence: str) -> Toll:
                     if c3 is None:
                         break
                     g3, civ3 = _group(item.group("v"))
-                    toll.groups.add(g3)
-                    if target is killed:
-                        toll.killed_groups.add(g3)
+                    _note(toll, g3, civ3, c3, target is killed)
                     count = count + c3  # one list: its items add, whatever their groups (never rival claims)
-                    if civ3 and target is killed:
-                        civilians += c3.low
-                        any_civ = True
                     taken.append(item.span())
             target.append((group, count))
             owns.append(bool(_OWN.search(m.group(0)) or (name == "lost" and _OWN_LOSS.search(
@@ -536,9 +536,19 @@ def extract_toll(sentence: str) -> Toll:
     toll.own = bool(owns) and all(owns)
     if sentence != original:
         toll.texts = [re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", t)) for t in toll.texts]
-    if any_civ:
-        toll.civilians = max(civilians, subset)
+    if any_subset:
+        toll.civilians = max(toll.civilians or 0, subset)
     return toll
+
+
+def _note(toll: Toll, group: str, is_civ: bool, count: Count, dead: bool) -> None:
+    """One figure read: its victims' group noted (among the dead's groups too when it counts the dead), and
+    its civilian dead added to the toll's civilians."""
+    toll.groups.add(group)
+    if dead:
+        toll.killed_groups.add(group)
+        if is_civ:
+            toll.civilians = (toll.civilians or 0) + count.low
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -580,8 +590,12 @@ def placed_figure(before: str) -> tuple[str | None, Count, str] | None:
     victims = _victim_groups()
     victim = next((w for w in words if w in victims), None)
     kinds = list(_KIND_WORD.finditer(mid))
-    if words and victim is None and not kinds:
+    # "killed five, four of them at A and one at B": a share of the victims told before, of their group
+    share = victim is None and not kinds and bool(_OF_THEM.fullmatch(mid))
+    if words and victim is None and not kinds and not share:
         return None
+    if share:
+        victim = next((w for w in reversed(re.findall(r"[\w’'-]+", before[:m.start()].lower())) if w in victims), None)
     if not kinds:
         earlier = before[:m.start()]
         # only the words of the same list: a figure's own verb, not one of an earlier clause
@@ -590,6 +604,36 @@ def placed_figure(before: str) -> tuple[str | None, Count, str] | None:
     kind = None if not kinds else ("injured" if kinds[-1].group("inj") else "killed")
     group, _ = _group(victim)
     return kind, count, group
+
+
+# A share of the victims told before the figure: "three of them", "two of whom".
+_OF_THEM = re.compile(r"\s+of\s+(?:them|those|whom|these)", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _each_place() -> re.Pattern:
+    """A figure given for each of the places told before it: "one at each post", "three at each site"."""
+    return re.compile(rf"(?<![\w’'-])(?P<q>{_quantity_re()})(?:\s+[\w’'-]+){{0,2}}?\s+(?:in|at|from|on)\s+(?:each|either|both)"
+                      r"(?:\s+of\s+(?:them|the\s+[\w’'-]+))?(?:\s+(?!(?:and|or|but|of)\b)[\w’'-]+)?(?![\w’'-])", re.I)
+
+
+def each_place_toll(text: str, toll: Toll) -> Toll | None:
+    """The toll each place of a list gets when the text gives one figure for each of them ("wounded six
+    civilians in A and B, three at each site"): that figure, of the one kind the toll states (dead or
+    wounded). None when the text gives no figure for each place or the toll states both kinds."""
+    if "each" not in text and "either" not in text and "both" not in text:
+        return None
+    m = _each_place().search(text)
+    if m is None or (toll.killed is None) == (toll.injured is None):
+        return None
+    count = _figure(m.group("q"))
+    if count is None:
+        return None
+    killed = toll.killed is not None
+    return Toll(killed=count if killed else None, injured=None if killed else count, texts=[m.group(0)],
+                civilians=count.low if killed and toll.civilians else None,
+                groups=set(toll.killed_groups if killed else toll.groups),
+                killed_groups=set(toll.killed_groups) if killed else set())
 
 
 def place_tolls(segments: list[str]) -> list[Toll | None] | None:
