@@ -1792,7 +1792,7 @@ def extract(article: Article) -> list[Draft]:
                     if partitive:
                         places = [p for p in places if p not in partitive]
                     update = has_toll and bool(_TOLL_UPDATE.search(clause))
-                    # A sentence that tells how a toll grew ("first put the dead at 5; by Friday the count had gone up to
+                    # A sentence that tells how a toll grew ("first gave 5 dead; by Friday the count had gone up to
                     # 8") counts the last violent event told, however many sentences of colour came between.
                     update_sentence = has_toll and bool(_TOLL_UPDATE.search(text))
                     antecedent = last_placed
