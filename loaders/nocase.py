@@ -1,6 +1,6 @@
 """`compile(pattern, re.I)`: a pattern that matches exactly as `re.compile(pattern, re.I)` does, faster.
 
-Under IGNORECASE, `re` compiles every cased letter to an operation that lower-cases the text's character
+With IGNORECASE, `re` compiles every cased letter to an operation that lower-cases the text's character
 before comparing it, and its quick tests are lost: a list of alternatives is entered branch by branch (a
 branch whose first letter is a plain letter or a class is skipped with one test when the text's character
 differs), and a search gets no set of first characters to skip ahead with. The long rules (cues, casualty
@@ -261,7 +261,7 @@ def _ascii_class(codes: tuple[int, ...], negate: bool) -> list:
         if code is not None:
             start = prev = code
     if _ORIGINAL_OPTIMIZE is not None:
-        _READINGS[id(items)] = (items, _ORIGINAL_OPTIMIZE(items))  # (the list lives as long as the cache keeps it)
+        _READINGS[id(items)] = (items, _ORIGINAL_OPTIMIZE(items))  # (held here: never freed, its id never reused)
     return items
 
 
