@@ -482,9 +482,16 @@ def geonames_index() -> pd.DataFrame:
         "primary": np.asarray(arrs["primary"])})
 
 
+def _hash64_one(key: str):
+    """_hash64([key])[0] (one spelling: without building an array for it)."""
+    import numpy as np
+
+    return np.uint64(int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little"))
+
+
 def _positions(hash_name: str, order_name: str, key: str):
     arrs = _index_arrays()
-    h = _hash64([key])[0]
+    h = _hash64_one(key)
     hashes = arrs[hash_name]
     lo, hi = hashes.searchsorted(h, "left"), hashes.searchsorted(h, "right")
     return arrs[order_name][lo:hi]
@@ -828,11 +835,9 @@ def _from_geonames(key: str, country: str | None) -> Place | None:
     arrs = _index_arrays()
     code = None
     if country:
-        cats = arrs["iso_cats"]
-        found = np.flatnonzero(cats == country)
-        if not len(found):
+        code = _iso_code(arrs, country)
+        if code is None:
             return None
-        code = int(found[0])
     place_of, iso_of, pop_of = arrs["place"], arrs["iso_codes"], arrs["pop"]
     pos = _positions("khash", "korder", key)
     if code is not None:
@@ -843,7 +848,8 @@ def _from_geonames(key: str, country: str | None) -> Place | None:
         if len(pos):
             # The closest spellings only, and only close enough (stricter without a country).
             keys = [_row_key(arrs, int(r)) for r in pos]
-            ratio = np.array([_edit_ratio(k, key) for k in keys])
+            limit = 0.4 if country else 0.25
+            ratio = np.array([_edit_ratio_within(k, key, limit) for k in keys])
             pos = pos[(ratio <= (0.4 if country else 0.25)) & (ratio == ratio.min())]
     if not len(pos):
         return None
@@ -861,6 +867,18 @@ def _from_geonames(key: str, country: str | None) -> Place | None:
                  iso3, adm, 1, "geonames", country_names().get(iso3, (None, None))[1] if iso3 else None, "town")
 
 
+def _iso_code(arrs: dict, iso3: str) -> int | None:
+    """The code of a country in the arrays' iso_cats (its first position), None if absent; the table is made
+    once per loading of the arrays."""
+    codes = arrs.get("iso_code_of")
+    if codes is None:
+        codes = {}
+        for i, cat in enumerate(arrs["iso_cats"].tolist()):
+            codes.setdefault(cat, i)
+        arrs["iso_code_of"] = codes
+    return codes.get(iso3)
+
+
 def _edit_ratio(a: str, b: str) -> float:
     """Levenshtein distance of two spellings over the longer one's length."""
     if a == b:
@@ -872,6 +890,29 @@ def _edit_ratio(a: str, b: str) -> float:
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
     return prev[-1] / max(len(a), len(b), 1)
+
+
+def _edit_ratio_within(a: str, b: str, limit: float) -> float:
+    """_edit_ratio(a, b) where it is at most `limit`, else infinity: the distance is given up as soon as it must
+    exceed the most the limit allows (the spellings' lengths differ by more; or a row of the table holds no
+    value within it, and a row's least value never falls further down the table)."""
+    if a == b:
+        return 0.0
+    longest = max(len(a), len(b), 1)
+    most = int(limit * longest) + 1  # the largest distance d with d / longest <= limit, found as the ratio is
+    while most >= 0 and most / longest > limit:
+        most -= 1
+    if most < 0 or abs(len(a) - len(b)) > most:
+        return math.inf
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > most:
+            return math.inf
+        prev = cur
+    return prev[-1] / longest if prev[-1] <= most else math.inf
 
 
 def online_enabled(online: bool = False) -> bool:

@@ -23,6 +23,7 @@ from loaders.geocode import (ADMINISTERED_TERRITORIES, ONLINE_ERRORS, Place, cou
                              parse_phrase, spelling_variants,
                              lookup, normalise, pinned_keys, _pins_stamp)
 from loaders import prefilter
+from loaders import nocase
 from loaders.actors import actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
@@ -216,7 +217,7 @@ def cue_table() -> list[dict]:
         pattern = (rec["pattern"].replace("{TALKS}", talks).replace("{CEASEFIRE}", cease).replace("{MEETING}", meeting)
                    .replace("{GAP3}", gap(3)).replace("{GAP4}", gap(4)).replace("{GAP6}", gap(6))
                    .replace("{GAP10}", gap(10)).replace("{GAP14}", gap(14)))
-        rows.append({**rec, "rx": re.compile(pattern, re.I), "needs_toll": rec["needs_toll"] == "1"})
+        rows.append({**rec, "rx": nocase.compile(pattern, re.I), "needs_toll": rec["needs_toll"] == "1"})
     prefilter.prepare(row["rx"] for row in rows)
     return rows
 

@@ -224,3 +224,89 @@ def event_order(df: pd.DataFrame) -> np.ndarray:
 def sort_events(df: pd.DataFrame) -> pd.DataFrame:
     """Rows in the contract's order: event_date, then event_id."""
     return df.take(event_order(df)).reset_index(drop=True)
+
+
+# --- A quicker check for frames that keep the contract --------------------------------------------------------
+#
+# pandera's validation of EVENTS_SCHEMA costs ~60 ms whatever the frame's size (it builds a check object per
+# column and check), which is half of loading a few articles. `surely_valid` asks the same of a frame directly
+# (numpy and pandas over each column): True only when every column, check and frame-wide check of the schema
+# holds; False when one does not, or when the schema holds something it does not read, and then pandera
+# validates as before, so a broken frame is reported by pandera with its own messages.
+
+_DTYPE_VERDICTS: dict = {}  # (column, dtype) -> whether pandera's dtype check accepts the column's dtype
+
+
+def _dtype_accepted(name: str, column: pa.Column, dtype) -> bool:
+    key = (name, dtype)
+    verdict = _DTYPE_VERDICTS.get(key)
+    if verdict is None:
+        from pandera.engines import pandas_engine
+
+        try:
+            verdict = bool(column.dtype is None or column.dtype.check(pandas_engine.Engine.dtype(dtype)))
+        except Exception:  # noqa: BLE001 - a dtype pandera's engine does not know: let pandera say so
+            verdict = False
+        _DTYPE_VERDICTS[key] = verdict
+    return verdict
+
+
+def _check_holds(check, values: pd.Series) -> bool | None:
+    """Whether one of pandera's built-in column checks holds on the column's values (missing values ignored, as
+    pandera does with ignore_na); None for a check this function does not read."""
+    if not check.ignore_na or check.element_wise or check.groupby is not None:
+        return None
+    stats = check.statistics
+    if check.name in ("greater_than_or_equal_to", "in_range", "isin"):
+        if not (pd.api.types.is_float_dtype(values.dtype) or pd.api.types.is_integer_dtype(values.dtype)):
+            return None
+        # as floats, missing values NaN (every figure of the contract is far below 2**53: exact)
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+        present = numbers[~np.isnan(numbers)]
+        if check.name == "greater_than_or_equal_to":
+            return bool((present >= stats["min_value"]).all())
+        if check.name == "in_range":
+            low, high = stats["min_value"], stats["max_value"]
+            above = present >= low if stats.get("include_min", True) else present > low
+            below = present <= high if stats.get("include_max", True) else present < high
+            return bool((above & below).all())
+        return bool(np.isin(present, np.asarray(stats["allowed_values"], dtype="float64")).all())
+    if check.name == "str_startswith":
+        return all(v.startswith(stats["string"]) for v in values.dropna().tolist())
+    if check.name == "str_matches" and stats.get("pattern") == r"^[A-Z]{3}$":
+        # (stricter than pandera's re.match: a trailing newline, which `$` lets through, is left to pandera)
+        return all(len(v) == 3 and v.isascii() and v.isalpha() and v.isupper() for v in values.dropna().tolist())
+    return None
+
+
+def surely_valid(df: pd.DataFrame, schema: pa.DataFrameSchema | None = None) -> bool:
+    """True only if schema.validate(df) would pass (EVENTS_SCHEMA by default); see above."""
+    schema = EVENTS_SCHEMA if schema is None else schema
+    if (schema is not EVENTS_SCHEMA or not schema.strict or schema.coerce or schema.unique
+            or schema.index is not None or schema.add_missing_columns or schema.drop_invalid_rows
+            or getattr(schema, "parsers", None)):
+        return False
+    columns = schema.columns
+    if list(df.columns) != list(columns) or not df.columns.is_unique:
+        return False
+    for name, column in columns.items():
+        if column.regex or column.coerce or getattr(column, "parsers", None) or not column.required:
+            return False
+        values = df[name]
+        if not _dtype_accepted(name, column, values.dtype):
+            return False
+        if not column.nullable and values.array.isna().any():
+            return False
+        if column.unique and not values.is_unique:
+            return False
+        for check in column.checks:
+            if not _check_holds(check, values):
+                return False
+    for check in schema.checks:
+        if check._check_fn not in (_lows_not_above_highs, _coordinates_in_pairs) or not check.ignore_na:
+            return False
+        out = check._check_fn(df)
+        if (not isinstance(out, pd.Series) or not (out.dtype == bool or out.dtype == "boolean")
+                or out.isna().any() or not out.all()):
+            return False
+    return True

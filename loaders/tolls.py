@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from loaders import prefilter
+from loaders import nocase, prefilter
 from loaders.paths import DATA_DIR
 
 OPEN = None  # an open upper bound ("at least 15")
@@ -241,6 +241,7 @@ def _fragments() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
+    re = nocase.RE  # the patterns below are compiled by nocase.compile: the same matches, faster (loaders/nocase.py)
     f = _fragments()
     q, q1, victim, poss, victims = f["q"], f["q1"], f["victim"], f["poss"], f["victims"]
     # an aside ("including ...", "among them ...") between the figure and the verb
