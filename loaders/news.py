@@ -323,6 +323,36 @@ def _find_actors(text: str) -> list[Mention]:
 
 
 _JOINED = re.compile(r",?\s+(?:and|or)\s+(?:the\s+)?")
+# "in A, B and C": a name after a bare comma is an item of a list of places only when the list goes on to its
+# "and"/"or" ("struck A, B and C", "in A, B, C or D"); "in A, Y said" is no list.
+_LIST_COMMA = re.compile(r",\s+")
+_LIST_GOES_ON = re.compile(r"(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+){0,2}"
+                           r"(?:,\s+(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+){0,2})*,?\s+(?:and|or)\s+(?:the\s+)?(?-i:[A-Z])")
+
+
+def _in_one_list(text: str, first: Mention, last: Mention, places: list[Mention]) -> bool:
+    """Whether `last` is a later item of the list of places that `first` opens ("A, B and C")."""
+    at = first
+    for q in sorted((q for q in places if first.end <= q.start <= last.start), key=lambda q: q.start):
+        if not _joined(text, at.end, q.start, at):
+            return False
+        if q is last:
+            return True
+        at = q
+    return False
+
+
+def _joined(text: str, end: int, start: int, previous: Mention | None = None) -> bool:
+    """Whether the name at `start` is the next item of a list of places whose item before it ends at `end`: joined
+    by "and"/"or", or by a bare comma in a list that goes on to its "and"/"or" (not after a country: "in <Town>,
+    <Country>" names where the town is)."""
+    between = text[end:start]
+    if _JOINED.fullmatch(between):
+        return True
+    if not _LIST_COMMA.fullmatch(between) or (previous is not None and previous.place is not None
+                                              and previous.place.feature == "country"):
+        return False
+    return bool(_LIST_GOES_ON.match(text, start))
 # A name's own joining word after a shorter span ("<X> del <Y>", "<X> de la <Y>"): the span is only its beginning.
 _JOINING_WORDS = frozenset({"del", "de", "du"})
 _NAME_JOINED_ON = re.compile(r"\s+(?:del|de|de\s+la|de\s+las|de\s+los|du)\s+[A-ZÀ-ÖØ-Þ]")
@@ -361,7 +391,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                     # "in A and B", "at A, B or C": a place joined to a place told with a preposition has it too
                     locative = ends_with(_LOCATIVE, before) or (
                         before.endswith(("’s ", "'s ")) and ends_with(_LOCATIVE_LONG_POSSESSIVE, before)) or bool(
-                        found and found[-1].locative and _JOINED.fullmatch(text[found[-1].end:s]))
+                        found and found[-1].locative and _joined(text, found[-1].end, s, found[-1]))
                 if key in curated or key in pinned:
                     best = (s, e, span, locative, b)
                 elif locative and key in country_words() and span[:1].isupper():
@@ -800,7 +830,8 @@ def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
         if p.place.feature == "town" and any(
                 q is not p and q.start > p.end and q.place.iso3 == p.place.iso3 and q.place.admin1
                 and normalise(q.place.admin1) == normalise(p.place.name) and normalise(q.place.name) != normalise(p.place.name)
-                and not re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", text[p.end:q.start]) for q in places):
+                and not re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", text[p.end:q.start])
+                and not _in_one_list(text, p, q, places) for q in places):
             continue  # "In <province>, ... in <town>": the province shares its name with its capital
         if not inner:
             keep.append(p)
@@ -1870,7 +1901,7 @@ def extract(article: Article) -> list[Draft]:
                     targets = sorted(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)))
                     # A place joined to the one before it ("in A and B, killing N"): the toll of the list is told
                     # with its first place, as when only that one was read.
-                    heads = [p for p in targets if not any(q.end <= p.start and _JOINED.fullmatch(text[q.end:p.start])
+                    heads = [p for p in targets if not any(q.end <= p.start and _joined(text, q.end, p.start, q)
                                                            for q in targets)] or targets
                     # A wider place named only to say where the one before it lies ("<a sector> of <a district>",
                     # "<a town>, in <a province>") is not where the toll is: the narrower place's.
@@ -1880,7 +1911,17 @@ def extract(article: Article) -> list[Draft]:
                     split = _split_by_place(text, c0, c1, targets) if (
                         has_toll and len(targets) > 1 and all(any(p is q for q in clause_places) for p in targets)) else None
                     carrier = None
+                    # One place named twice in the clause ("struck A and B, killing 11 in B") is one row: the
+                    # mention that carries the toll, else the first.
+                    told_at = {}
+                    for p in targets:
+                        key = (p.place.name, p.place.iso3)
+                        has = split[id(p)] is not None if split is not None else p is toll_at
+                        if key not in told_at or (has and not told_at[key][1]):
+                            told_at[key] = (p, has)
                     for p in targets or [None]:
+                        if p is not None and told_at[(p.place.name, p.place.iso3)][0] is not p:
+                            continue
                         own = split[id(p)] if split is not None else (toll if p is toll_at else None)
                         has_own = own is not None if split is not None else p is toll_at
                         drafts.append(Draft(sent, cue, day, precision, explicit, p.place if p else None,

@@ -1,0 +1,46 @@
+"""Places, round 3 (issue 4: which place an event happened at). Every story here was written for the test, about
+towns that no fixture article names: a list of places struck in one act (one row per place, the toll where it is
+told), an act on one country's posts told in a story about the other, and the venue of talks named as a modifier
+or as where the delegations went."""
+
+import pandas as pd
+import pytest
+
+from tests.factories import diplomatic, read_story, violent
+
+
+# ----- "strikes hit A, B and C": one row per place, the toll where it belongs -------------------------------------
+
+@pytest.mark.parametrize("text, places, iso3", [
+    ("Air strikes hit Kidal, Tessalit and Aguelhok in northern Mali on Friday, the army said.",
+     {"Kidal", "Tessalit", "Aguelhok"}, "MLI"),
+    ("Russian drones struck Kharkiv, Poltava, Sumy and Chernihiv overnight into Friday, regional governors said.",
+     {"Kharkiv", "Poltava", "Sumy", "Chernihiv"}, "UKR"),
+    ("Fighting broke out on Friday around Kadugli, Dilling or El Obeid, residents said, as the army and the "
+     "paramilitaries traded fire.", {"Kadugli", "Dilling", "El Obeid"}, "SDN"),
+])
+def test_every_place_of_a_list_gets_its_row(tmp_path, text, places, iso3):
+    rows = violent(read_story(tmp_path, "2025-05-10", text))
+    assert set(rows["location"]) == places, rows[["location", "iso3", "source_quote"]]
+    assert set(rows["iso3"]) == {iso3}
+
+
+def test_the_toll_of_a_list_stays_with_the_place_it_is_told_of_and_that_place_is_one_row(tmp_path):
+    rows = violent(read_story(tmp_path, "2025-05-10", (
+        "Russian missiles struck Kharkiv, Sumy and Poltava on Friday, killing 11 people in Sumy, Ukrainian "
+        "officials said.")))
+    assert sorted(rows["location"]) == ["Kharkiv", "Poltava", "Sumy"], rows[["location", "fatalities_low"]]
+    tolls = dict(zip(rows["location"], rows["fatalities_low"]))
+    assert tolls["Sumy"] == 11
+    assert pd.isna(tolls["Kharkiv"]) and pd.isna(tolls["Poltava"])
+
+
+@pytest.mark.parametrize("text", [
+    # a town and the country it lies in: no list of places
+    "Gunmen attacked a checkpoint in Kidal, Mali, on Friday, killing two soldiers, the army said.",
+    # a town and the speaker after a comma: no list either
+    "Gunmen attacked a checkpoint in Kidal on Friday, Malian officials and residents said.",
+])
+def test_a_comma_after_a_place_is_no_list_without_its_and(tmp_path, text):
+    rows = violent(read_story(tmp_path, "2025-05-10", text))
+    assert list(rows["location"]) == ["Kidal"], rows[["location", "iso3"]]
