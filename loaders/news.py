@@ -2876,10 +2876,13 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
         toll = d.toll
         # No place of its own: violence still happened in the country the article
         # is about, when it is about one. Talks, threats and agreements are often held or made elsewhere.
-        home = ((article.main_country or d.near_country
-                 or (article.dateline[0] if article.dateline and article.dateline[0] in article.countries else None))
-                if p is None and (not row["diplomatic_action"] or d.on_ground)
-                else None)
+        # An act on a country's posts or ground ("attacked <demonym> border posts") happened in that country,
+        # whoever the story is mostly about and wherever the act told before it was placed.
+        home = _targets_country(d.sentence.text) if p is None and not row["diplomatic_action"] else None
+        home = home or ((article.main_country or d.near_country
+                         or (article.dateline[0] if article.dateline and article.dateline[0] in article.countries else None))
+                        if p is None and (not row["diplomatic_action"] or d.on_ground)
+                        else None)
         if home is None and p is None and not row["diplomatic_action"]:
             home = _targets_country(d.sentence.text) or _sentence_country(d.sentence.text, article)
         if (not row["diplomatic_action"] or d.on_ground) and (p is None and home or p is not None and p.geo_precision > 1):

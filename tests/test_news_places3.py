@@ -44,3 +44,19 @@ def test_the_toll_of_a_list_stays_with_the_place_it_is_told_of_and_that_place_is
 def test_a_comma_after_a_place_is_no_list_without_its_and(tmp_path, text):
     rows = violent(read_story(tmp_path, "2025-05-10", text))
     assert list(rows["location"]) == ["Kidal"], rows[["location", "iso3"]]
+
+
+# ----- an act on one country's posts happened in that country, whoever the story is about -------------------------
+
+@pytest.mark.parametrize("text, iso3", [
+    ("Malian officials said on Friday that Mali's army was on alert along the frontier. Malian troops and "
+     "allied fighters attacked Nigerien border posts on Thursday night, killing four guards, Mali's junta said. "
+     "Malian state television showed Malian soldiers returning to Malian bases.", "NER"),
+    ("Tajikistan's president met his security chiefs on Friday. On Thursday night, Tajik troops fired on Kyrgyz "
+     "border positions, killing two guards, the Tajik border service said, blaming Kyrgyz provocations. Tajik "
+     "officials said Tajikistan wanted calm.", "KGZ"),
+])
+def test_an_act_on_a_countrys_posts_is_placed_in_that_country(tmp_path, text, iso3):
+    rows = violent(read_story(tmp_path, "2025-05-10", text))
+    rows = rows[rows["location"].isna()]
+    assert not rows.empty and set(rows["iso3"]) == {iso3}, rows[["location", "iso3", "source_quote"]]
