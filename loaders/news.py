@@ -1164,6 +1164,50 @@ def _attributive_venue(text: str, cue, countries: set[str], online: bool = False
         if (p.place is not None and p.place.feature not in ("country", "province") and text[p.end:cue.start] == " "
                 and _ATTRIBUTIVE_BEFORE.search(text[:p.start])):
             return p.place
+    m = _NAME_BEFORE.search(text, 0, cue.start)
+    # (a name the gazetteer knows only in context: read as if told with "in", the same rules as any place)
+    return _city_named(m.group("name"), countries, online) if m else None
+
+
+# The capitalised name right before a cue's noun ("the <Two Words> round of talks").
+_NAME_BEFORE = re.compile(r"\b(?i:a|an|the|its|their|this|that|last|next)\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})\s+$")
+# "the <Town> talks that produced the truce", "after the <Town> round": a meeting named by its city, anywhere in the
+# clause before a deal or a round's outcome, is where that was settled.
+_MEETING_NAMED = re.compile(r"\b(?i:the|a|an|last\s+week’s|last\s+week's)\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})"
+                            r"\s+(?:talks|round|meeting|summit|negotiations|session|process|format)\b")
+# "flew to <Town> for talks", "left <Town> for <Town> to hold talks", "travelled to <Town>", "arrived in <Town>": where
+# the delegations went is where they meet.
+_WENT_TO = re.compile(r"\b(?:flew|flown|flying|fly|travell?ed|travell?ing|travels?|went|going|headed|heading|arrived|arriving|"
+                      r"arrives?|left\s+(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+){0,2}|departed\s+(?-i:[A-Z])[\w’'-]+"
+                      r"(?:\s+(?-i:[A-Z])[\w’'-]+){0,2}|set\s+off|landed)\s+(?:to|for|in|at)\s+(?:the\s+)?"
+                      r"(?P<name>(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+){0,2})", re.I)
+
+
+def _city_named(name: str, countries: set[str], online: bool = False) -> Place | None:
+    """A name read as if it were told with "in" ("in <name>"): a town the gazetteer knows in the story's
+    countries or a large city anywhere (the rules of _find_places), not a country or a province."""
+    found = _find_places(f"in {name}", countries, online)
+    if found and found[0].start == 3 and found[0].end == 3 + len(name) and found[0].place is not None \
+            and found[0].place.feature not in ("country", "province"):
+        return found[0].place
+    return None
+
+
+def _meeting_named(text: str, start: int, end: int, countries: set[str], online: bool = False) -> Place | None:
+    """The city that names a meeting between `start` and `end` ("the <Town> talks"), or None."""
+    for m in _MEETING_NAMED.finditer(text, start, end):
+        place = _city_named(m.group("name"), countries, online)
+        if place is not None:
+            return place
+    return None
+
+
+def _went_to(text: str, countries: set[str], online: bool = False) -> Place | None:
+    """The city the sentence says delegations went to ("flew to <Town> for talks"), or None."""
+    for m in _WENT_TO.finditer(text):
+        place = _city_named(m.group("name"), countries, online)
+        if place is not None:
+            return place
     return None
 _THE_TRUCE = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:truce|ceasefire|cease-fire)\b", re.I)
 # A speech verb: a place named after it is where something was said ("told reporters in <city>").
@@ -1969,9 +2013,19 @@ def extract(article: Article) -> list[Draft]:
                         # meeting's, however far the names push it from the verb
                         near = next((p for p in clause_places if p.place.feature != "country"
                                      and _GATHERING_AT.search(text[max(c0, p.start - 60):p.start])), None)
-                    place = near.place if near else (venue if action.startswith("talks") else None)
+                    place = near.place if near else None
+                    if action in ("talks_held", "talks_scheduled") and not (
+                            near and _TALKS_IN.search(text[max(0, near.start - 60):near.start])):
+                        # "left <Town> for <Town> to hold talks": where the delegations went, not where they left
+                        place = _went_to(text, countries, article.online) or place
+                    if place is None and action.startswith("talks"):
+                        place = venue
                     if action in _VENUE_ACTIONS:
                         place = _attributive_venue(text, cue, countries, article.online) or place
+                        if place is None and action in ("ceasefire_agreed", "ceasefire_reaffirmed", "agreement_signed",
+                                                        "talks_failed", "talks_stalled"):
+                            # "the <Town> talks that produced the truce": the meeting named by its city
+                            place = _meeting_named(text, c0, cue.start, countries, article.online)
                         if place is None and action in ("agreement_signed", "ceasefire_agreed", "ceasefire_reaffirmed",
                                                         "talks_scheduled"):
                             # "delegates who met in <town> ... closed with an accord": the deal was made where they met

@@ -60,3 +60,28 @@ def test_an_act_on_a_countrys_posts_is_placed_in_that_country(tmp_path, text, is
     rows = violent(read_story(tmp_path, "2025-05-10", text))
     rows = rows[rows["location"].isna()]
     assert not rows.empty and set(rows["iso3"]) == {iso3}, rows[["location", "iso3", "source_quote"]]
+
+
+# ----- the venue of talks named as a modifier or as where the delegations went -------------------------------------
+
+@pytest.mark.parametrize("text, action, place, iso3", [
+    ("The Abu Dhabi round of talks between Armenia and Azerbaijan ended on Friday without an agreement, both "
+     "sides said.", "talks_failed", "Abu Dhabi", "ARE"),
+    ("A delegation led by Armenia's deputy prime minister left Yerevan for Abu Dhabi on Saturday to hold talks "
+     "with an Azerbaijani delegation.", "talks_held", "Abu Dhabi", "ARE"),
+    ("The Abu Dhabi talks that produced the truce on May 2 had followed a week of fighting between Armenia and "
+     "Azerbaijan.", "ceasefire_agreed", "Abu Dhabi", "ARE"),
+    ("Sudanese army and RSF delegations flew to Jeddah on Friday to hold talks on a humanitarian truce, Saudi "
+     "officials said.", "talks_held", "Jeddah", "SAU"),
+])
+def test_the_venue_of_talks_named_before_the_word_or_as_the_delegations_destination(tmp_path, text, action, place, iso3):
+    rows = diplomatic(read_story(tmp_path, "2025-05-10", text))
+    rows = rows[rows["diplomatic_action"] == action]
+    assert list(rows["location"]) == [place] and list(rows["iso3"]) == [iso3], rows[["diplomatic_action", "location"]]
+
+
+def test_talks_told_in_a_city_stay_there_when_the_delegation_left_another(tmp_path):
+    rows = diplomatic(read_story(tmp_path, "2025-05-10", (
+        "Armenian and Azerbaijani officials held talks in Tbilisi on Saturday, a day after the Azerbaijani "
+        "delegation flew to Batumi for a stopover, Georgian officials said.")))
+    assert set(rows["location"]) == {"Tbilisi"}, rows[["diplomatic_action", "location"]]
