@@ -1333,10 +1333,21 @@ _SAYS = re.compile(r"^\s*,?\s+(?:said|says|told|added|confirmed|reported|stated)
 # Where a statement was made ("told <an audience> in X", "told reporters in X", "said in X that"): in a
 # sentence that gives a toll, the speaker's place, not where people died (a threat or an offer stays where
 # it was spoken).
-_SPEECH_VENUE = re.compile(r"\b(?:(?:told|addressed|addressing|briefed|briefing)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
+_SPEECH_VENUE = re.compile(r"\b(?:(?:told|addressed|addressing|briefed|briefing|speaking\s+to|spoke\s+to|talking\s+to)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
                            r"(?:news\s+conference|press\s+conference|conference|briefing|reporters|journalists|rally|"
                            r"gathering|lawmakers|parliament)|(?:said|says|speaking|spoke)|(?:news|press)\s+conference)"
                            r"\s+(?:in|at)\s+(?:the\s+)?$", re.I)
+# "speaking in <a square> in X": the city of a site the speaker stood in is where the statement was made too.
+_SPEECH_VENUE = re.compile(_SPEECH_VENUE.pattern[:-1] + r"(?:(?-i:[A-Z])[\w’'.-]+\s+){0,3}?(?:(?:in|at)\s+(?:the\s+)?)?$", re.I)
+
+
+def _act_told_after(text: str, end: int) -> bool:
+    """Whether an act of violence is told after the speaker's place ("told reporters in X that troops had repelled
+    an attack"): the words reported, not where the speaker stood, are the event (a threat or an offer, with no act,
+    stays where it was spoken)."""
+    return any(not c.row["diplomatic_action"] for c in _find_cues(text[end:]))
+
+
 # "the raid on X, the deadliest in years, came after a drone struck Y": X names an event told before.
 _NAMED_BEFORE = re.compile(r"\b(?:the|that|this|last\s+week(?:’|')s|[\w-]+(?:’|')s)\s+(?:[\w-]+\s+){0,2}?(?:strike|attack|raid|bombing|shelling|assault|massacre|ambush)s?\s+(?:on|in|at|against)\s+(?:the\s+)?$", re.I)
 _CLAIMED_IT = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attack|bombing|ambush|raid|assault|blast|killing|strike)s?\b", re.I)
@@ -1639,7 +1650,8 @@ def extract(article: Article) -> list[Draft]:
                     [p for p in _find_places(t, countries, article.online)
                      if p.locative and not ends_with(_DESTINATION, t[:p.start])
                      and not (ends_with(_SPEAKER_IN, t[:p.start]) and _SAYS.match(t[p.end:]))
-                     and not (ends_with(_SPEECH_VENUE, t[max(0, p.start - 80):p.start]) and _states_toll(extract_toll(t)))], t)
+                     and not (ends_with(_SPEECH_VENUE, t[max(0, p.start - 80):p.start])
+                              and (_states_toll(extract_toll(t)) or _act_told_after(t, p.end)))], t)
             return found_places["p"]
 
         before = len(drafts)
@@ -3008,7 +3020,8 @@ def _unlisted_town(d: Draft, place: Place | None, home: str | None, countries: s
     names = []
     for name, _ in unresolved_places([Sentence(read, 0, 0)], countries):
         spots = [m for m in re.finditer(re.escape(name), clause)]
-        if (not spots or any(_SAYS.match(clause[m.end():]) or _REGION_AFTER.match(clause[m.end():]) for m in spots)
+        if (not spots or any(_SAYS.match(clause[m.end():]) or _REGION_AFTER.match(clause[m.end():])
+                             or ends_with(_SPEECH_VENUE, clause[max(0, m.start() - 80):m.start()]) for m in spots)
                 or _FACILITY.search(name) or _FACILITY.match(clause[spots[0].end():].lstrip())
                 or _NOT_TOWN.search(name) or _name_key(name) in country_words() or normalise(name) in names):
             continue

@@ -85,3 +85,25 @@ def test_talks_told_in_a_city_stay_there_when_the_delegation_left_another(tmp_pa
         "Armenian and Azerbaijani officials held talks in Tbilisi on Saturday, a day after the Azerbaijani "
         "delegation flew to Batumi for a stopover, Georgian officials said.")))
     assert set(rows["location"]) == {"Tbilisi"}, rows[["diplomatic_action", "location"]]
+
+
+# ----- where the speaker stood is not where the act happened -------------------------------------------------------
+
+@pytest.mark.parametrize("text, iso3, not_at", [
+    ("Speaking to reporters in Nairobi on Friday, Somalia's defence minister said troops had repelled an "
+     "al-Shabaab attack on a base, killing 20 fighters.", "SOM", "Nairobi"),
+    ("Somalia's president, speaking in Villa Somalia in Mogadishu on Friday, condemned the attack on a village "
+     "near Jowhar that killed 12 people.", "SOM", "Mogadishu"),
+    ("Speaking at a news conference in Geneva on Friday, Yemen's foreign minister said Houthi drones had struck "
+     "an oil terminal on the coast, wounding four workers.", "YEM", "Geneva"),
+])
+def test_the_speakers_city_is_not_the_acts_place(tmp_path, text, iso3, not_at):
+    rows = violent(read_story(tmp_path, "2025-05-10", text))
+    assert not rows.empty and set(rows["iso3"]) == {iso3}, rows[["location", "iso3", "source_quote"]]
+    assert not_at not in set(rows["location"].dropna())
+
+
+def test_a_threat_stays_where_it_was_spoken(tmp_path):
+    rows = diplomatic(read_story(tmp_path, "2025-05-10", (
+        "Speaking to reporters in Nairobi on Friday, Somalia's president warned that al-Shabaab would be crushed.")))
+    assert list(rows["location"]) == ["Nairobi"], rows[["diplomatic_action", "location"]]
