@@ -1328,7 +1328,8 @@ _POINTS_BACK = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|
 _DATED_NAME = re.compile(r"\b(?:[Tt]he|[Aa]|[Ii]ts|[Tt]heir|[Tt]hat)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d{2}\s+(?:[\w-]+\s+){0,2}$")
 # "a spokesman in X said": where the speaker is, not where the event was.
 _SPEAKER_IN = re.compile(r"\b(?:spokes(?:man|woman|person)|officials?|officers?|sources?|governor|mayor|minister|ministry|"
-                         r"police|army|military|commander|chief|analysts?|diplomats?|residents?)\s+(?:based\s+)?(?:in|at)\s+$", re.I)
+                         r"police|army|military|commander|chief|analysts?|diplomats?|residents?|staff|command|headquarters|"
+                         r"government|authorities|presidency|leadership)\s+(?:based\s+)?(?:in|at)\s+$", re.I)
 _SAYS = re.compile(r"^\s*,?\s+(?:said|says|told|added|confirmed|reported|stated)\b", re.I)
 # Where a statement was made ("told <an audience> in X", "told reporters in X", "said in X that"): in a
 # sentence that gives a toll, the speaker's place, not where people died (a threat or an offer stays where

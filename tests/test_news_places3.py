@@ -107,3 +107,12 @@ def test_a_threat_stays_where_it_was_spoken(tmp_path):
     rows = diplomatic(read_story(tmp_path, "2025-05-10", (
         "Speaking to reporters in Nairobi on Friday, Somalia's president warned that al-Shabaab would be crushed.")))
     assert list(rows["location"]) == ["Nairobi"], rows[["diplomatic_action", "location"]]
+
+
+@pytest.mark.parametrize("role", ["general staff", "army command", "government", "authorities"])
+def test_a_body_based_in_a_capital_says_where_it_speaks_from_not_where_the_act_was(tmp_path, role):
+    rows = violent(read_story(tmp_path, "2025-05-10", (
+        f"The {role} in Khartoum said on Friday its drones had hit a fuel depot near El Fasher overnight, "
+        "killing three fighters.")))
+    assert not rows.empty and "Khartoum" not in set(rows["location"].dropna()), rows[["location", "iso3"]]
+    assert set(rows["iso3"]) == {"SDN"}
