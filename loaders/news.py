@@ -1063,7 +1063,11 @@ _ADDRESSED = re.compile(r"\b(?:told|addressed|addressing|spoke\s+(?:to|at)|speak
 # A definite weapon (the rocket, these drones) said to be downed: the launch told just before was disrupted.
 _THE_WEAPON = re.compile(r"\b(?:the|that|this|both|all)\s+(?:[\w-]+\s+){0,2}?(?:missiles?|rockets?|drones?|projectiles?|UAVs?)\b", re.I)
 _COMPLAINED_OF = re.compile(r"\b(?:to\s+(?:protest|condemn|denounce)|protesting|condemning|denouncing|condemned|denounced)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,4}$", re.I)
-_VENUE = re.compile(r"\b(?:agreed|reached|signed|brokered|struck|mediated|held|concluded)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
+_VENUE = re.compile(r"\b(?:(?:agreed|reached|signed|brokered|struck|mediated|held|concluded)"
+                    # "signed a peace agreement in <city>", "held talks at <city>": the deal or the meeting named between
+                    r"|(?:signed|agreed|reached|brokered|concluded|held|initialled|initialed)\s+(?:a|an|the|their|its)\s+"
+                    r"(?:[\w-]+\s+){0,2}?(?:agreement|accord|deal|truce|ceasefire|pact|treaty|talks|meeting|memorandum))"
+                    r"\s+(?:in|at)\s+(?:the\s+)?$", re.I)
 # "a truce agreed in <town>": where a deal was made (not where talks would be held, "to be held in <town>")
 _AFTER_MEETING = re.compile(r"\b(?:after|following|at\s+the\s+end\s+of|during)\s+(?:the|that|this)\s+(?:meeting|talks|session|"
                             r"negotiations|round)\b", re.I)

@@ -116,3 +116,12 @@ def test_a_body_based_in_a_capital_says_where_it_speaks_from_not_where_the_act_w
         "killing three fighters.")))
     assert not rows.empty and "Khartoum" not in set(rows["location"].dropna()), rows[["location", "iso3"]]
     assert set(rows["iso3"]) == {"SDN"}
+
+
+def test_the_city_a_deal_was_signed_in_is_not_where_the_fighting_of_the_same_sentence_was(tmp_path):
+    events = read_story(tmp_path, "2025-05-10", (
+        "The foreign ministers of Armenia and Azerbaijan signed a peace agreement in Tbilisi on Friday, even as "
+        "shelling killed two soldiers near Tavush, officials said."))
+    rows = violent(events)
+    assert not rows.empty and "Tbilisi" not in set(rows["location"].dropna()), rows[["location", "iso3"]]
+    assert set(diplomatic(events)["location"]) == {"Tbilisi"}
