@@ -675,7 +675,10 @@ def _read_in_context(phrase: str, countries: set[str], online: bool = False) -> 
     exact |= _curated_countries(key)
     core, _, wanted = parse_phrase(phrase)
     core = normalise(core)
-    phrase_exact = frozenset(exact)  # (a country knowing the whole phrase, "<X> district", before one knowing only X)
+    # (a country knowing the whole phrase, "<X> district", before one knowing only X; a province whose name is the
+    # phrase, "<X>" for "<X> State", knows it whole too)
+    provinces = _province_countries(key)
+    phrase_exact = frozenset(exact | provinces)
     if core != key and (wanted == ("district",) or _TOWN_WORD_END.search(key) and not key.endswith(" border area")):
         # "<X> district", "<X> town": X itself is spelt so in the countries where X is (not "<X> province", where
         # the province's own countries count, nor "<X> crossing", which has two sides)
@@ -696,8 +699,10 @@ def _read_in_context(phrase: str, countries: set[str], online: bool = False) -> 
     own = _own_name_sizes(core) if len(shared) > 1 else {}
     curated_in = _curated_countries(core) if len(shared) > 1 else frozenset()
     owned = own.keys() | curated_in
+    # ... and a province of that name before a town of another country that has it only as another name
     for iso3 in sorted(countries, key=lambda c: (c not in exact, c != main, c not in phrase_exact, c not in curated_in,
-                                                 bool(owned) and c not in owned, -(own.get(c) or size.get(c) or 0), c)):
+                                                 bool(owned) and c not in owned, c not in provinces,
+                                                 -(own.get(c) or size.get(c) or 0), c)):
         place = lookup(phrase, iso3)
         if place is not None and place.geocoder == "geonames" and iso3 not in exact and not _variant_of(place, core):
             continue  # only a look-alike spelling in this country, not the place under another transliteration

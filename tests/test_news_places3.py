@@ -125,3 +125,14 @@ def test_the_city_a_deal_was_signed_in_is_not_where_the_fighting_of_the_same_sen
     rows = violent(events)
     assert not rows.empty and "Tbilisi" not in set(rows["location"].dropna()), rows[["location", "iso3"]]
     assert set(diplomatic(events)["location"]) == {"Tbilisi"}
+
+
+# ----- a province's own name before another country's town that has it only as another name -----------------------
+
+@pytest.mark.parametrize("text, iso3", [
+    ("Attackers threw a grenade at a Ukrainian cultural centre in Baranya on Friday, injuring two people, "
+     "Hungarian police said. Ukraine's foreign ministry protested to Hungary.", "HUN"),
+])
+def test_a_province_of_a_story_country_before_a_namesake_town_of_the_other(tmp_path, text, iso3):
+    rows = violent(read_story(tmp_path, "2025-05-10", text))
+    assert not rows.empty and set(rows["iso3"]) == {iso3}, rows[["location", "iso3", "admin1"]]
