@@ -1069,7 +1069,7 @@ _ADDRESSED = re.compile(r"\b(?:told|addressed|addressing|spoke\s+(?:to|at)|speak
 _THE_WEAPON = re.compile(r"\b(?:the|that|this|both|all)\s+(?:[\w-]+\s+){0,2}?(?:missiles?|rockets?|drones?|projectiles?|UAVs?)\b", re.I)
 _COMPLAINED_OF = re.compile(r"\b(?:to\s+(?:protest|condemn|denounce)|protesting|condemning|denouncing|condemned|denounced)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,4}$", re.I)
 _VENUE = re.compile(r"\b(?:(?:agreed|reached|signed|brokered|struck|mediated|held|concluded)"
-                    # "signed a peace agreement in <city>", "held talks at <city>": the deal or the meeting named between
+                    # "signed an accord in <city>", "held talks at <city>": the deal or the meeting named between
                     r"|(?:signed|agreed|reached|brokered|concluded|held|initialled|initialed)\s+(?:a|an|the|their|its)\s+"
                     r"(?:[\w-]+\s+){0,2}?(?:agreement|accord|deal|truce|ceasefire|pact|treaty|talks|meeting|memorandum))"
                     r"\s+(?:in|at)\s+(?:the\s+)?$", re.I)
@@ -1180,7 +1180,7 @@ def _attributive_venue(text: str, cue, countries: set[str], online: bool = False
 
 # The capitalised name right before a cue's noun ("the <Two Words> round of talks").
 _NAME_BEFORE = re.compile(r"\b(?i:a|an|the|its|their|this|that|last|next)\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})\s+$")
-# "the <Town> talks that produced the truce", "after the <Town> round": a meeting named by its city, anywhere in the
+# "the <Town> talks, which yielded a truce", "after the <Town> round": a meeting named by its city, anywhere in the
 # clause before a deal or a round's outcome, is where that was settled.
 _MEETING_NAMED = re.compile(r"\b(?i:the|a|an|last\s+week’s|last\s+week's)\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})"
                             r"\s+(?:talks|round|meeting|summit|negotiations|session|process|format)\b")
@@ -1352,8 +1352,8 @@ _SPEECH_VENUE = re.compile(_SPEECH_VENUE.pattern[:-1] + r"(?:(?-i:[A-Z])[\w’'.
 
 
 def _act_told_after(text: str, end: int) -> bool:
-    """Whether an act of violence is told after the speaker's place ("told reporters in X that troops had repelled
-    an attack"): the words reported, not where the speaker stood, are the event (a threat or an offer, with no act,
+    """Whether an act of violence is told after the speaker's place ("told reporters in X that an ambush had been
+    beaten off"): the words reported, not where the speaker stood, are the event (a threat or an offer, with no act,
     stays where it was spoken)."""
     return any(not c.row["diplomatic_action"] for c in _find_cues(text[end:]))
 
@@ -2046,7 +2046,7 @@ def extract(article: Article) -> list[Draft]:
                         place = _attributive_venue(text, cue, countries, article.online) or place
                         if place is None and action in ("ceasefire_agreed", "ceasefire_reaffirmed", "agreement_signed",
                                                         "talks_failed", "talks_stalled"):
-                            # "the <Town> talks that produced the truce": the meeting named by its city
+                            # "the <Town> talks, which yielded a truce": the meeting named by its city
                             place = _meeting_named(text, c0, cue.start, countries, article.online)
                         if place is None and action in ("agreement_signed", "ceasefire_agreed", "ceasefire_reaffirmed",
                                                         "talks_scheduled"):
