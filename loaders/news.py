@@ -60,7 +60,10 @@ _ATTRIBUTION = [
 _POSSESSIVE = r"(?:[A-Z][\w-]+(?:’|')s\s+)?(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?"
 # ("near the disputed <X>", "in the besieged <X>": an adjective of the place between the article and its name)
 _PLACE_ADJECTIVE = r"(?:disputed|contested|besieged|embattled|restive|strategic|frontline|front-line|remote|ancient|historic)\s+"
-_LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|return(?:ed|ing|s)?\s+to|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered|shut|closed|reopened|sealed|blocked|besieged|bombarded|pounded|recaptured|retook|encircled|surrounded)\s+(?:the\s+(?:{_PLACE_ADJECTIVE})?)?{_POSSESSIVE}$", re.I)
+_LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|return(?:ed|ing|s)?\s+to|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered|shut|closed|reopened|sealed|blocked|besieged|bombarded|pounded|recaptured|retook|encircled|surrounded"
+                       # "crossings, including <X> and <Y>": places named as members of a kind of place
+                       r"|(?:crossings|towns|villages|cities|districts|provinces|regions|areas|camps),?\s+(?:including|such\s+as|notably))"
+                       rf"\s+(?:the\s+(?:{_PLACE_ADJECTIVE})?)?{_POSSESSIVE}$", re.I)
 # "in <Two Word>'s <X>": a possessive of two or three capitalised words before the name (case-sensitive, unlike
 # _LOCATIVE, so that lower-case words before a one-word possessive, "near the frontier of <Country>'s", are not read
 # as its first words; the prepositions spelt out in both cases)

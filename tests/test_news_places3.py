@@ -136,3 +136,14 @@ def test_the_city_a_deal_was_signed_in_is_not_where_the_fighting_of_the_same_sen
 def test_a_province_of_a_story_country_before_a_namesake_town_of_the_other(tmp_path, text, iso3):
     rows = violent(read_story(tmp_path, "2025-05-10", text))
     assert not rows.empty and set(rows["iso3"]) == {iso3}, rows[["location", "iso3", "admin1"]]
+
+
+@pytest.mark.parametrize("text, places", [
+    ("Russian drones struck several towns, including Kupiansk and Izium, on Friday, Ukrainian officials said.",
+     {"Kupiansk", "Izium"}),
+    ("Fighting spread to border districts such as Kalaikhum on Friday, Tajik officials said, blaming Afghan "
+     "militants.", {"Kalaikhum"}),
+])
+def test_places_named_as_members_of_a_kind_of_place_are_read(tmp_path, text, places):
+    rows = violent(read_story(tmp_path, "2025-05-10", text))
+    assert places <= set(rows["location"].dropna()), rows[["location", "iso3"]]
