@@ -1357,8 +1357,9 @@ _SPEECH_VENUE = re.compile(_SPEECH_VENUE.pattern[:-1] + r"(?:(?-i:[A-Z])[\w’'.
 def _act_told_after(text: str, end: int) -> bool:
     """Whether an act of violence is told after the speaker's place ("told reporters in X that an ambush had been
     beaten off"): the words reported, not where the speaker stood, are the event (a threat or an offer, with no act,
-    stays where it was spoken)."""
-    return any(not c.row["diplomatic_action"] for c in _find_cues(text[end:]))
+    stays where it was spoken, and so does a warning of acts to come: "would respond to any new attack")."""
+    cues = _find_cues(text[end:])
+    return any(not c.row["diplomatic_action"] for c in cues) and not any(c.row["diplomatic_action"] == "threat" for c in cues)
 
 
 # "the raid on X, the deadliest in years, came after a drone struck Y": X names an event told before.
