@@ -1357,7 +1357,7 @@ _SPEECH_VENUE = re.compile(_SPEECH_VENUE.pattern[:-1] + r"(?:(?-i:[A-Z])[\w’'.
 def _act_told_after(text: str, end: int) -> bool:
     """Whether an act of violence is told after the speaker's place ("told reporters in X that an ambush had been
     beaten off"): the words reported, not where the speaker stood, are the event (a threat or an offer, with no act,
-    stays where it was spoken, and so does a warning of acts to come: "would respond to any new attack")."""
+    stays where it was spoken, and so does a warning of acts to come: "troops will hit back at the next raid")."""
     cues = _find_cues(text[end:])
     return any(not c.row["diplomatic_action"] for c in cues) and not any(c.row["diplomatic_action"] == "threat" for c in cues)
 
