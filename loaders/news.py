@@ -61,7 +61,10 @@ _ATTRIBUTION = [
 _POSSESSIVE = r"(?:[A-Z][\w-]+(?:’|')s\s+)?(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?"
 # ("near the disputed <X>", "in the besieged <X>": an adjective of the place between the article and its name)
 _PLACE_ADJECTIVE = r"(?:disputed|contested|besieged|embattled|restive|strategic|frontline|front-line|remote|ancient|historic)\s+"
-_LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|return(?:ed|ing|s)?\s+to|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered|shut|closed|reopened|sealed|blocked|besieged|bombarded|pounded|recaptured|retook|encircled|surrounded)\s+(?:the\s+(?:{_PLACE_ADJECTIVE})?)?{_POSSESSIVE}$", re.I)
+_LOCATIVE = re.compile(rf"\b(?:in|at|near|around|outside|of|into|across|on|from|toward|towards|inside|within|close\s+to|over|along|through|throughout|via|past|beyond|return(?:ed|ing|s)?\s+to|captured|seized|shelled|bombed|struck|attacked|stormed|raided|overran|hit|targeted|entered|shut|closed|reopened|sealed|blocked|besieged|bombarded|pounded|recaptured|retook|encircled|surrounded"
+                       # "crossings, including <X> and <Y>": places named as members of a kind of place
+                       r"|(?:crossings|towns|villages|cities|districts|provinces|regions|areas|camps),?\s+(?:including|such\s+as|notably))"
+                       rf"\s+(?:the\s+(?:{_PLACE_ADJECTIVE})?)?{_POSSESSIVE}$", re.I)
 # "in <Two Word>'s <X>": a possessive of two or three capitalised words before the name (case-sensitive, unlike
 # _LOCATIVE, so that lower-case words before a one-word possessive, "near the frontier of <Country>'s", are not read
 # as its first words; the prepositions spelt out in both cases)
@@ -326,6 +329,36 @@ def _find_actors(text: str) -> list[Mention]:
 
 
 _JOINED = re.compile(r",?\s+(?:and|or)\s+(?:the\s+)?")
+# "in A, B and C": a name after a bare comma is an item of a list of places only when the list goes on to its
+# "and"/"or" ("struck A, B and C", "in A, B, C or D"); "in A, Y said" is no list.
+_LIST_COMMA = re.compile(r",\s+")
+_LIST_GOES_ON = re.compile(r"(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+){0,2}"
+                           r"(?:,\s+(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+){0,2})*,?\s+(?:and|or)\s+(?:the\s+)?(?-i:[A-Z])")
+
+
+def _in_one_list(text: str, first: Mention, last: Mention, places: list[Mention]) -> bool:
+    """Whether `last` is a later item of the list of places that `first` opens ("A, B and C")."""
+    at = first
+    for q in sorted((q for q in places if first.end <= q.start <= last.start), key=lambda q: q.start):
+        if not _joined(text, at.end, q.start, at):
+            return False
+        if q is last:
+            return True
+        at = q
+    return False
+
+
+def _joined(text: str, end: int, start: int, previous: Mention | None = None) -> bool:
+    """Whether the name at `start` is the next item of a list of places whose item before it ends at `end`: joined
+    by "and"/"or", or by a bare comma in a list that goes on to its "and"/"or" (not after a country: "in <Town>,
+    <Country>" names where the town is)."""
+    between = text[end:start]
+    if _JOINED.fullmatch(between):
+        return True
+    if not _LIST_COMMA.fullmatch(between) or (previous is not None and previous.place is not None
+                                              and previous.place.feature == "country"):
+        return False
+    return bool(_LIST_GOES_ON.match(text, start))
 # A name's own joining word after a shorter span ("<X> del <Y>", "<X> de la <Y>"): the span is only its beginning.
 _JOINING_WORDS = frozenset({"del", "de", "du"})
 _NAME_JOINED_ON = re.compile(r"\s+(?:del|de|de\s+la|de\s+las|de\s+los|du)\s+[A-ZÀ-ÖØ-Þ]")
@@ -364,7 +397,7 @@ def _find_places(text: str, countries: set[str], online: bool = False) -> list[M
                     # "in A and B", "at A, B or C": a place joined to a place told with a preposition has it too
                     locative = ends_with(_LOCATIVE, before) or (
                         before.endswith(("’s ", "'s ")) and ends_with(_LOCATIVE_LONG_POSSESSIVE, before)) or bool(
-                        found and found[-1].locative and _JOINED.fullmatch(text[found[-1].end:s]))
+                        found and found[-1].locative and _joined(text, found[-1].end, s, found[-1]))
                 if key in curated or key in pinned:
                     best = (s, e, span, locative, b)
                 elif locative and key in country_words() and span[:1].isupper():
@@ -648,7 +681,10 @@ def _read_in_context(phrase: str, countries: set[str], online: bool = False) -> 
     exact |= _curated_countries(key)
     core, _, wanted = parse_phrase(phrase)
     core = normalise(core)
-    phrase_exact = frozenset(exact)  # (a country knowing the whole phrase, "<X> district", before one knowing only X)
+    # (a country knowing the whole phrase, "<X> district", before one knowing only X; a province whose name is the
+    # phrase, "<X>" for "<X> State", knows it whole too)
+    provinces = _province_countries(key)
+    phrase_exact = frozenset(exact | provinces)
     if core != key and (wanted == ("district",) or _TOWN_WORD_END.search(key) and not key.endswith(" border area")):
         # "<X> district", "<X> town": X itself is spelt so in the countries where X is (not "<X> province", where
         # the province's own countries count, nor "<X> crossing", which has two sides)
@@ -669,8 +705,10 @@ def _read_in_context(phrase: str, countries: set[str], online: bool = False) -> 
     own = _own_name_sizes(core) if len(shared) > 1 else {}
     curated_in = _curated_countries(core) if len(shared) > 1 else frozenset()
     owned = own.keys() | curated_in
+    # ... and a province of that name before a town of another country that has it only as another name
     for iso3 in sorted(countries, key=lambda c: (c not in exact, c != main, c not in phrase_exact, c not in curated_in,
-                                                 bool(owned) and c not in owned, -(own.get(c) or size.get(c) or 0), c)):
+                                                 bool(owned) and c not in owned, c not in provinces,
+                                                 -(own.get(c) or size.get(c) or 0), c)):
         place = lookup(phrase, iso3)
         if place is not None and place.geocoder == "geonames" and iso3 not in exact and not _variant_of(place, core):
             continue  # only a look-alike spelling in this country, not the place under another transliteration
@@ -803,7 +841,8 @@ def _drop_qualifiers(places: list[Mention], text: str) -> list[Mention]:
         if p.place.feature == "town" and any(
                 q is not p and q.start > p.end and q.place.iso3 == p.place.iso3 and q.place.admin1
                 and normalise(q.place.admin1) == normalise(p.place.name) and normalise(q.place.name) != normalise(p.place.name)
-                and not re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", text[p.end:q.start]) for q in places):
+                and not re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", text[p.end:q.start])
+                and not _in_one_list(text, p, q, places) for q in places):
             continue  # "In <province>, ... in <town>": the province shares its name with its capital
         if not inner:
             keep.append(p)
@@ -1035,7 +1074,11 @@ _ADDRESSED = re.compile(r"\b(?:told|addressed|addressing|spoke\s+(?:to|at)|speak
 # A definite weapon (the rocket, these drones) said to be downed: the launch told just before was disrupted.
 _THE_WEAPON = re.compile(r"\b(?:the|that|this|both|all)\s+(?:[\w-]+\s+){0,2}?(?:missiles?|rockets?|drones?|projectiles?|UAVs?)\b", re.I)
 _COMPLAINED_OF = re.compile(r"\b(?:to\s+(?:protest|condemn|denounce)|protesting|condemning|denouncing|condemned|denounced)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,4}$", re.I)
-_VENUE = re.compile(r"\b(?:agreed|reached|signed|brokered|struck|mediated|held|concluded)\s+(?:in|at)\s+(?:the\s+)?$", re.I)
+_VENUE = re.compile(r"\b(?:(?:agreed|reached|signed|brokered|struck|mediated|held|concluded)"
+                    # "signed an accord in <city>", "held talks at <city>": the deal or the meeting named between
+                    r"|(?:signed|agreed|reached|brokered|concluded|held|initialled|initialed)\s+(?:a|an|the|their|its)\s+"
+                    r"(?:[\w-]+\s+){0,2}?(?:agreement|accord|deal|truce|ceasefire|pact|treaty|talks|meeting|memorandum))"
+                    r"\s+(?:in|at)\s+(?:the\s+)?$", re.I)
 # "a truce agreed in <town>": where a deal was made (not where talks would be held, "to be held in <town>")
 _AFTER_MEETING = re.compile(r"\b(?:after|following|at\s+the\s+end\s+of|during)\s+(?:the|that|this)\s+(?:meeting|talks|session|"
                             r"negotiations|round)\b", re.I)
@@ -1136,6 +1179,50 @@ def _attributive_venue(text: str, cue, countries: set[str], online: bool = False
         if (p.place is not None and p.place.feature not in ("country", "province") and text[p.end:cue.start] == " "
                 and _ATTRIBUTIVE_BEFORE.search(text[:p.start])):
             return p.place
+    m = _NAME_BEFORE.search(text, 0, cue.start)
+    # (a name the gazetteer knows only in context: read as if told with "in", the same rules as any place)
+    return _city_named(m.group("name"), countries, online) if m else None
+
+
+# The capitalised name right before a cue's noun ("the <Two Words> round of talks").
+_NAME_BEFORE = re.compile(r"\b(?i:a|an|the|its|their|this|that|last|next)\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})\s+$")
+# "the <Town> talks, which yielded a truce", "after the <Town> round": a meeting named by its city, anywhere in the
+# clause before a deal or a round's outcome, is where that was settled.
+_MEETING_NAMED = re.compile(r"\b(?i:the|a|an|last\s+week’s|last\s+week's)\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})"
+                            r"\s+(?:talks|round|meeting|summit|negotiations|session|process|format)\b")
+# "flew to <Town> for talks", "left <Town> for <Town> to hold talks", "travelled to <Town>", "arrived in <Town>": where
+# the delegations went is where they meet.
+_WENT_TO = re.compile(r"\b(?:flew|flown|flying|fly|travell?ed|travell?ing|travels?|went|going|headed|heading|arrived|arriving|"
+                      r"arrives?|left\s+(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+){0,2}|departed\s+(?-i:[A-Z])[\w’'-]+"
+                      r"(?:\s+(?-i:[A-Z])[\w’'-]+){0,2}|set\s+off|landed)\s+(?:to|for|in|at)\s+(?:the\s+)?"
+                      r"(?P<name>(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+){0,2})", re.I)
+
+
+def _city_named(name: str, countries: set[str], online: bool = False) -> Place | None:
+    """A name read as if it were told with "in" ("in <name>"): a town the gazetteer knows in the story's
+    countries or a large city anywhere (the rules of _find_places), not a country or a province."""
+    found = _find_places(f"in {name}", countries, online)
+    if found and found[0].start == 3 and found[0].end == 3 + len(name) and found[0].place is not None \
+            and found[0].place.feature not in ("country", "province"):
+        return found[0].place
+    return None
+
+
+def _meeting_named(text: str, start: int, end: int, countries: set[str], online: bool = False) -> Place | None:
+    """The city that names a meeting between `start` and `end` ("the <Town> talks"), or None."""
+    for m in _MEETING_NAMED.finditer(text, start, end):
+        place = _city_named(m.group("name"), countries, online)
+        if place is not None:
+            return place
+    return None
+
+
+def _went_to(text: str, countries: set[str], online: bool = False) -> Place | None:
+    """The city the sentence says delegations went to ("flew to <Town> for talks"), or None."""
+    for m in _WENT_TO.finditer(text):
+        place = _city_named(m.group("name"), countries, online)
+        if place is not None:
+            return place
     return None
 _THE_TRUCE = re.compile(r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:truce|ceasefire|cease-fire)\b", re.I)
 # A speech verb: a place named after it is where something was said ("told reporters in <city>").
@@ -1258,15 +1345,28 @@ _POINTS_BACK = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|
 _DATED_NAME = re.compile(r"\b(?:[Tt]he|[Aa]|[Ii]ts|[Tt]heir|[Tt]hat)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d{2}\s+(?:[\w-]+\s+){0,2}$")
 # "a spokesman in X said": where the speaker is, not where the event was.
 _SPEAKER_IN = re.compile(r"\b(?:spokes(?:man|woman|person)|officials?|officers?|sources?|governor|mayor|minister|ministry|"
-                         r"police|army|military|commander|chief|analysts?|diplomats?|residents?)\s+(?:based\s+)?(?:in|at)\s+$", re.I)
+                         r"police|army|military|commander|chief|analysts?|diplomats?|residents?|staff|command|headquarters|"
+                         r"government|authorities|presidency|leadership)\s+(?:based\s+)?(?:in|at)\s+$", re.I)
 _SAYS = re.compile(r"^\s*,?\s+(?:said|says|told|added|confirmed|reported|stated)\b", re.I)
 # Where a statement was made ("told <an audience> in X", "told reporters in X", "said in X that"): in a
 # sentence that gives a toll, the speaker's place, not where people died (a threat or an offer stays where
 # it was spoken).
-_SPEECH_VENUE = re.compile(r"\b(?:(?:told|addressed|addressing|briefed|briefing)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
+_SPEECH_VENUE = re.compile(r"\b(?:(?:told|addressed|addressing|briefed|briefing|speaking\s+to|spoke\s+to|talking\s+to)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
                            r"(?:news\s+conference|press\s+conference|conference|briefing|reporters|journalists|rally|"
                            r"gathering|lawmakers|parliament)|(?:said|says|speaking|spoke)|(?:news|press)\s+conference)"
                            r"\s+(?:in|at)\s+(?:the\s+)?$", re.I)
+# "speaking in <a square> in X": the city of a site the speaker stood in is where the statement was made too.
+_SPEECH_VENUE = re.compile(_SPEECH_VENUE.pattern[:-1] + r"(?:(?-i:[A-Z])[\w’'.-]+\s+){0,3}?(?:(?:in|at)\s+(?:the\s+)?)?$", re.I)
+
+
+def _act_told_after(text: str, end: int) -> bool:
+    """Whether an act of violence is told after the speaker's place ("told reporters in X that an ambush had been
+    beaten off"): the words reported, not where the speaker stood, are the event (a threat or an offer, with no act,
+    stays where it was spoken, and so does a warning of acts to come: "troops will hit back at the next raid")."""
+    cues = _find_cues(text[end:])
+    return any(not c.row["diplomatic_action"] for c in cues) and not any(c.row["diplomatic_action"] == "threat" for c in cues)
+
+
 # "the raid on X, the deadliest in years, came after a drone struck Y": X names an event told before.
 _NAMED_BEFORE = re.compile(r"\b(?:the|that|this|last\s+week(?:’|')s|[\w-]+(?:’|')s)\s+(?:[\w-]+\s+){0,2}?(?:strike|attack|raid|bombing|shelling|assault|massacre|ambush)s?\s+(?:on|in|at|against)\s+(?:the\s+)?$", re.I)
 _CLAIMED_IT = re.compile(r"\bclaimed\s+(?:responsibility\s+for\s+)?(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attack|bombing|ambush|raid|assault|blast|killing|strike)s?\b", re.I)
@@ -1604,7 +1704,8 @@ def extract(article: Article) -> list[Draft]:
                     [p for p in _find_places(t, countries, article.online)
                      if p.locative and not ends_with(_DESTINATION, t[:p.start])
                      and not (ends_with(_SPEAKER_IN, t[:p.start]) and _SAYS.match(t[p.end:]))
-                     and not (ends_with(_SPEECH_VENUE, t[max(0, p.start - 80):p.start]) and _states_toll(extract_toll(t)))
+                     and not (ends_with(_SPEECH_VENUE, t[max(0, p.start - 80):p.start])
+                              and (_states_toll(extract_toll(t)) or _act_told_after(t, p.end)))
                      and not _away_from_scene(t, p)], t)
             return found_places["p"]
 
@@ -1918,7 +2019,7 @@ def extract(article: Article) -> list[Draft]:
                     targets = sorted(places, key=lambda p: _distance((p.start, p.end), (cue.start, cue.end)))
                     # A place joined to the one before it ("in A and B, killing N"): the toll of the list is told
                     # with its first place, as when only that one was read.
-                    heads = [p for p in targets if not any(q.end <= p.start and _JOINED.fullmatch(text[q.end:p.start])
+                    heads = [p for p in targets if not any(q.end <= p.start and _joined(text, q.end, p.start, q)
                                                            for q in targets)] or targets
                     # A wider place named only to say where the one before it lies ("<a sector> of <a district>",
                     # "<a town>, in <a province>") is not where the toll is: the narrower place's.
@@ -1933,7 +2034,17 @@ def extract(article: Article) -> list[Draft]:
                     row_actors = actors if lead is None or any(a.actor_kind in ("state", "nonstate") for a in actors) \
                         else lead.actors
                     carrier = None
+                    # One place named twice in the clause ("struck A and B, killing 11 in B") is one row: the
+                    # mention that carries the toll, else the first.
+                    told_at = {}
+                    for p in targets:
+                        key = (p.place.name, p.place.iso3)
+                        has = split[id(p)] is not None if split is not None else p is toll_at
+                        if key not in told_at or (has and not told_at[key][1]):
+                            told_at[key] = (p, has)
                     for p in targets or [None]:
+                        if p is not None and told_at[(p.place.name, p.place.iso3)][0] is not p:
+                            continue
                         own = split[id(p)] if split is not None else (toll if p is toll_at else None)
                         has_own = own is not None if split is not None else p is toll_at
                         drafts.append(Draft(sent, cue, day, precision, explicit, p.place if p else None,
@@ -1981,9 +2092,19 @@ def extract(article: Article) -> list[Draft]:
                         # meeting's, however far the names push it from the verb
                         near = next((p for p in clause_places if p.place.feature != "country"
                                      and _GATHERING_AT.search(text[max(c0, p.start - 60):p.start])), None)
-                    place = near.place if near else (venue if action.startswith("talks") else None)
+                    place = near.place if near else None
+                    if action in ("talks_held", "talks_scheduled") and not (
+                            near and _TALKS_IN.search(text[max(0, near.start - 60):near.start])):
+                        # "left <Town> for <Town> to hold talks": where the delegations went, not where they left
+                        place = _went_to(text, countries, article.online) or place
+                    if place is None and action.startswith("talks"):
+                        place = venue
                     if action in _VENUE_ACTIONS:
                         place = _attributive_venue(text, cue, countries, article.online) or place
+                        if place is None and action in ("ceasefire_agreed", "ceasefire_reaffirmed", "agreement_signed",
+                                                        "talks_failed", "talks_stalled"):
+                            # "the <Town> talks, which yielded a truce": the meeting named by its city
+                            place = _meeting_named(text, c0, cue.start, countries, article.online)
                         if place is None and action in ("agreement_signed", "ceasefire_agreed", "ceasefire_reaffirmed",
                                                         "talks_scheduled"):
                             # "delegates who met in <town> ... closed with an accord": the deal was made where they met
@@ -2916,10 +3037,13 @@ def to_records(article: Article, drafts: list[Draft]) -> list[dict]:
         toll = d.toll
         # No place of its own: violence still happened in the country the article
         # is about, when it is about one. Talks, threats and agreements are often held or made elsewhere.
-        home = ((article.main_country or d.near_country
-                 or (article.dateline[0] if article.dateline and article.dateline[0] in article.countries else None))
-                if p is None and (not row["diplomatic_action"] or d.on_ground)
-                else None)
+        # An act on a country's posts or ground ("attacked <demonym> border posts") happened in that country,
+        # whoever the story is mostly about and wherever the act told before it was placed.
+        home = _targets_country(d.sentence.text) if p is None and not row["diplomatic_action"] else None
+        home = home or ((article.main_country or d.near_country
+                         or (article.dateline[0] if article.dateline and article.dateline[0] in article.countries else None))
+                        if p is None and (not row["diplomatic_action"] or d.on_ground)
+                        else None)
         if home is None and p is None and not row["diplomatic_action"]:
             home = _targets_country(d.sentence.text) or _sentence_country(d.sentence.text, article)
         if (not row["diplomatic_action"] or d.on_ground) and (p is None and home or p is not None and p.geo_precision > 1):
@@ -2991,7 +3115,8 @@ def _unlisted_town(d: Draft, place: Place | None, home: str | None, countries: s
     names = []
     for name, _ in unresolved_places([Sentence(read, 0, 0)], countries):
         spots = [m for m in re.finditer(re.escape(name), clause)]
-        if (not spots or any(_SAYS.match(clause[m.end():]) or _REGION_AFTER.match(clause[m.end():]) for m in spots)
+        if (not spots or any(_SAYS.match(clause[m.end():]) or _REGION_AFTER.match(clause[m.end():])
+                             or ends_with(_SPEECH_VENUE, clause[max(0, m.start() - 80):m.start()]) for m in spots)
                 or _FACILITY.search(name) or _FACILITY.match(clause[spots[0].end():].lstrip())
                 or _NOT_TOWN.search(name) or _name_key(name) in country_words() or normalise(name) in names
                 or _gone_to(clause, spots)):
