@@ -19,7 +19,7 @@ so compiling costs what re.compile does. Groups keep their numbers and names: sp
 
 `compile` returns a `Pattern`, which has re.Pattern's methods and attributes (`pattern` and `flags` are the
 ones given, so the word pre-check and the backwards reader read the pattern as written). Its matches come
-from one of the two compiled patterns: `m.re` is that one, not the `Pattern`.
+from either compiled pattern: `m.re` is that one, not the `Pattern`.
 
 For rule writers: write a pattern as before and compile it with `nocase.compile(pattern, re.I)` (the same
 arguments as re.compile) where it is searched often; `tests/test_nocase.py` checks the rule patterns

@@ -16,7 +16,8 @@ from loaders import news, prefilter, textdates, tolls
 FIXTURES = Path(__file__).parent / "fixtures"
 FOLDERS = ("articles", "articles_holdout", "articles_dev", "articles_blind4", "articles_blind5a", "articles_blind5b",
            "articles_blind6a", "articles_blind6b", "articles_blind7a", "articles_blind7b",
-           "articles_heldout1", "articles_blind8a", "articles_blind8b", "articles_blind9a", "articles_blind9b", "articles_heldout2_seen")
+           "articles_heldout1", "articles_blind8a", "articles_blind8b", "articles_blind9a", "articles_blind9b", "articles_heldout2_seen",
+           "articles_blind10a", "articles_blind10b")
 
 
 def _patterns() -> list[re.Pattern]:
