@@ -24,7 +24,7 @@ from loaders.geocode import (ADMINISTERED_TERRITORIES, ONLINE_ERRORS, Place, cou
                              lookup, normalise, pinned_keys, _pins_stamp)
 from loaders import prefilter
 from loaders import nocase
-from loaders.actors import actor_table
+from loaders.actors import ARMED_FORM, FORCE_FORM, actor_table
 from loaders.paths import DATA_DIR
 from loaders.problems import Problem
 from loaders.geocode import _admin1_by_key
@@ -2888,8 +2888,6 @@ def _more_quote(quote: str, more: str) -> str:
 def _dyad(actors: list[Mention], fallback: list[str]) -> tuple[list[str], str | None]:
     """A row's two parties: those its sentence names, then the article's. A country known only by its name (or
     listed as a mediator) is a party when the article is about it, or when the sentence names its armed forces."""
-    from loaders.actors import ARMED_FORM
-
     keys: list[str] = []
     names: list[str] = []
     for a in actors:
@@ -2920,8 +2918,6 @@ def _parties(actors: list[Mention]) -> list[str]:
     not list, or lists as a mediator, counts when the article names its forces or government at least once
     ("<Adjective> troops"): the two sides of a border war, not the neighbours an internal conflict's story names
     nor the capital that hosts the talks."""
-    from loaders.actors import FORCE_FORM
-
     armed = {a.dyad_key for a in actors if a.actor_kind in ("country", "mediator") and FORCE_FORM.search(a.text)}
     keys = [a.dyad_key for a in actors if a.actor_kind in ("state", "nonstate") or a.dyad_key in armed]
     return [key for key, _ in ranked(keys)[:2]]
