@@ -1668,7 +1668,7 @@ def extract(article: Article) -> list[Draft]:
     dateline = article.dateline = _dateline_countries(article.body)
     countries = article.countries = _Countries(_article_countries(full, named, mentions, dateline))
     article.main_country = countries.main = _main_country(mentions, dateline)
-    article.parties = _parties(named)
+    article.parties = _parties(named, article.main_country, full)
     venue = _talks_venue(sents, countries)
     drafts: list[Draft] = []
     story: tuple[date, str] | None = None
@@ -2913,12 +2913,20 @@ def _canonical_actor(key: str) -> str:
     return hit["actor"].iloc[0] if not hit.empty else key
 
 
-def _parties(actors: list[Mention]) -> list[str]:
+# The forces of the country a story is told in, not named because the reader knows whose they are.
+_UNNAMED_FORCES = re.compile(r"\b(?:army|military|troops|soldiers|security\s+forces|armed\s+forces|government\s+forces|"
+                             r"junta|gendarmerie|gendarmes)\b", re.I)
+
+
+def _parties(actors: list[Mention], main: str | None = None, text: str = "") -> list[str]:
     """The two parties an article is mostly about, by how often they are named. A country data/actors.csv does
     not list, or lists as a mediator, counts when the article names its forces or government at least once
     ("<Adjective> troops"): the two sides of a border war, not the neighbours an internal conflict's story names
-    nor the capital that hosts the talks."""
+    nor the capital that hosts the talks. The story's main country counts too when the text speaks of unnamed forces
+    ("the army said"): they are that country's."""
     armed = {a.dyad_key for a in actors if a.actor_kind in ("country", "mediator") and FORCE_FORM.search(a.text)}
+    if main and _UNNAMED_FORCES.search(text):
+        armed.add(main)
     keys = [a.dyad_key for a in actors if a.actor_kind in ("state", "nonstate") or a.dyad_key in armed]
     return [key for key, _ in ranked(keys)[:2]]
 

@@ -105,3 +105,15 @@ def test_a_territory_is_a_place_not_a_party(tmp_path):
         "at southern Israel in response, the Israeli military said.\n")))
     assert not rows.empty
     assert not rows["dyad"].fillna("").str.contains("PSE").any(), rows[["dyad", "source_quote"]]
+
+
+def test_unnamed_forces_are_the_story_countrys(tmp_path):
+    """'The army said' in a story told in one country is that country's army, though its name never comes
+    with a force's noun; a country named once in background is still no party."""
+    rows = violent(read_story(tmp_path, "2024-08-27", (
+        "Fighters of JNIM killed at least 40 soldiers and volunteer auxiliaries in an attack on a post near Djibo "
+        "in northern Burkina Faso on Saturday, the army said. Burkina Faso's junta has been fighting the group "
+        "since it took power in 2022. JNIM said in a statement that it had seized weapons. French troops left "
+        "the country in 2023, and Burkina Faso has since turned to Russia for support.\n")))
+    assert not rows.empty
+    assert set(rows["dyad"].dropna()) == {"BFA-JNIM"}, rows[["dyad", "source_quote"]]
