@@ -949,8 +949,32 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
         violent = not cue.row["diplomatic_action"]
         d = min(usable, key=lambda d: (violent and bool(_SPEECH_DATE.search(sent[:d.start])),
                                        _distance((d.start, d.end), (cue.start, cue.end)), d.start))
-        return d.day, d.precision, True, "absolute" if d.relative_to == "absolute" else "relative"
+        return _counted_back(sent, cue, d), d.precision, True, "absolute" if d.relative_to == "absolute" else "relative"
     return None
+
+
+# "Two days after gunmen killed 26 people at X, the two governments on Thursday ...": the act inside the
+# "<n> days after" phrase happened n days before the day the main clause gives.
+_SPAN_AFTER = re.compile(r"\b(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?P<unit>days?|weeks?)\s+"
+                         r"after\s+", re.I)
+_SPAN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10}
+
+
+def _counted_back(sent: str, cue: Cue, d: DateMention) -> date:
+    """The day of a cue dated by a later day phrase: that day, or n days before it when the sentence opens with
+    "<n> days after <the cue's act>," and the day phrase belongs to the clause after that phrase."""
+    if d.precision != "day" or d.start < cue.end or "after" not in sent[:cue.start].lower():
+        return d.day
+    # Only a sentence that opens with the phrase: inside a sentence ("<X> followed by one day <an act at a
+    # port>, late on <a weekday>") the day phrase may be the earlier act's own.
+    m = _SPAN_AFTER.match(sent, len(sent) - len(sent.lstrip(" \"“'‘")))
+    if (m is None or m.end() > cue.start or re.search(r"[,;:]", sent[m.end():cue.start])
+            or not re.search(r"[,;]", sent[cue.end:d.start])):
+        return d.day
+    n = m.group("n").lower()
+    days = int(n) if n.isdigit() else _SPAN_NUMBERS[n]
+    return d.day - pd.Timedelta(days=days * (7 if m.group("unit").lower().startswith("week") else 1)).to_pytimedelta()
 
 
 _FOUNDED = re.compile(r"\b(?:founded|formed|established|created)\s+(?:in\s+)?$", re.I)
