@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from loaders.geocode import curated_places, normalise
+from loaders.geocode import country_names, curated_places, normalise
 from loaders.paths import DATA_DIR
 
 NON_PARTIES = re.compile(r"^(?:civilians|protesters|rioters|refugees|migrants|journalists|aid workers|prisoners|"
@@ -34,7 +34,7 @@ def actor_table() -> pd.DataFrame:
     df["key"] = df["variant"].map(normalise)
     canonical = df[df["kind"].isin(("state", "country"))].dropna(subset=["actor"]).drop_duplicates("dyad_key")
     by_key = dict(zip(canonical["dyad_key"], canonical["actor"]))
-    names = dict(zip(*_country_names()))
+    names = _state_names()
     df["actor"] = [a if isinstance(a, str) and a else by_key.get(k) or (f"Military Forces of {names[k]}" if k in names else k)
                    for a, k in zip(df["actor"], df["dyad_key"])]
     return df.drop_duplicates("key")
@@ -52,13 +52,9 @@ ARMED_FORM = re.compile(r"\s(?:" + "|".join(n.replace(" ", r"\s+") for n in _STA
                                               if n not in _NOT_ARMED) + r")$", re.I)
 
 
-def _country_names() -> tuple[list[str], list[str]]:
-    """ISO3 codes and English names of every country GeoNames lists."""
-    from loaders.geocode import country_table
-
-    t = country_table()
-    t = t[t["iso3"].astype(bool)]
-    return list(t["iso3"]), list(t["name"])
+def _state_names() -> dict[str, str]:
+    """ISO3 -> English name of every country GeoNames lists (geocode.country_names without its ISO2 keys)."""
+    return {iso3: name for iso3, name in country_names().values() if iso3}
 
 
 def _every_state() -> pd.DataFrame:
@@ -68,10 +64,9 @@ def _every_state() -> pd.DataFrame:
     names its forces or government (news._parties); a country named once, as a host, a patron or the nationality
     of a victim, is no party. Rows that data/actors.csv or the curated places already give come first and win
     (a country listed there as a mediator stays one)."""
-    isos, names = _country_names()
     words = pd.read_csv(DATA_DIR / "country_words.csv", dtype=str, keep_default_na=False)
     rows = []
-    for iso, name in zip(isos, names):
+    for iso, name in _state_names().items():
         rows.append((name, iso))
         rows += [(f"{name}'s {noun}", iso) for noun in _STATE_NOUNS]  # "<Country>'s defence ministry"
     for word, iso, kind in zip(words["word"], words["iso3"], words["kind"]):

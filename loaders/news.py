@@ -12,7 +12,7 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -957,14 +957,12 @@ def _pick_date(sent: str, cue: Cue, mentions: list[DateMention],
 # "<n> days after" phrase happened n days before the day the main clause gives.
 _SPAN_AFTER = re.compile(r"\b(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?P<unit>days?|weeks?)\s+"
                          r"after\s+", re.I)
-_SPAN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10}
 
 
 def _counted_back(sent: str, cue: Cue, d: DateMention) -> date:
     """The day of a cue dated by a later day phrase: that day, or n days before it when the sentence opens with
     "<n> days after <the cue's act>," and the day phrase belongs to the clause after that phrase."""
-    if d.precision != "day" or d.start < cue.end or "after" not in sent[:cue.start].lower():
+    if d.precision != "day" or d.start < cue.end:
         return d.day
     # Only a sentence that opens with the phrase: inside a sentence ("<X> followed by one day <an act at a
     # port>, late on <a weekday>") the day phrase may be the earlier act's own.
@@ -972,9 +970,8 @@ def _counted_back(sent: str, cue: Cue, d: DateMention) -> date:
     if (m is None or m.end() > cue.start or re.search(r"[,;:]", sent[m.end():cue.start])
             or not re.search(r"[,;]", sent[cue.end:d.start])):
         return d.day
-    n = m.group("n").lower()
-    days = int(n) if n.isdigit() else _SPAN_NUMBERS[n]
-    return d.day - pd.Timedelta(days=days * (7 if m.group("unit").lower().startswith("week") else 1)).to_pytimedelta()
+    days = parse_number(m.group("n")) * (7 if m.group("unit").lower().startswith("week") else 1)
+    return d.day - timedelta(days=days)
 
 
 _FOUNDED = re.compile(r"\b(?:founded|formed|established|created)\s+(?:in\s+)?$", re.I)
@@ -2916,8 +2913,8 @@ def _dyad(actors: list[Mention], fallback: list[str]) -> tuple[list[str], str | 
     names: list[str] = []
     for a in actors:
         if (a.actor_kind in ("state", "nonstate")
-                or a.actor_kind in ("country", "mediator") and a.dyad_key in fallback
-                or a.actor_kind in ("country", "mediator") and ARMED_FORM.search(a.text)) and a.dyad_key not in keys:
+                or a.actor_kind in ("country", "mediator") and (a.dyad_key in fallback or ARMED_FORM.search(a.text))) \
+                and a.dyad_key not in keys:
             keys.append(a.dyad_key)
             names.append(a.actor)
     for k in fallback:
